@@ -1,0 +1,141 @@
+//! What amt knows about the world outside the procedure: built-in types,
+//! identification means and the attributes each delivers (from the BundID/eID
+//! SAML profile and the EUDI wallet PID rulebook), HTML autocomplete tokens,
+//! attachment file types, and the ISO 3166 country list.
+
+use std::sync::LazyLock;
+
+/// Built-in field types.
+pub const BUILTIN_TYPES: &[&str] = &[
+    "text", "multiline", "integer", "decimal", "money", "boolean", "date", "time", "datetime", "choice",
+    "multichoice", "email", "phone", "iban", "postcode", "country", "nationality", "consent",
+];
+
+/// Trust levels of eIDAS Art. 8, lowest first.
+pub const LEVELS: &[&str] = &["niedrig", "substanziell", "hoch"];
+
+/// Identification means and the trust level each reaches (index into
+/// [`LEVELS`]; `None`: below every eIDAS level).
+pub const MEANS: &[(&str, Option<usize>, &str)] = &[
+    ("account", None, "a user account with username and password only (BundID Basisregistrierung)"),
+    ("elster", Some(1), "an ELSTER certificate"),
+    ("eid", Some(2), "the Online-Ausweis (eID of the ID card, eID card, eAT)"),
+    ("eudi_wallet", Some(2), "an EUDI wallet with PID"),
+];
+
+/// amt's identity attributes: (amt name, eID/BundID SAML name, EUDI PID name,
+/// autocomplete token a field with this attribute must carry).
+pub const ATTRIBUTES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
+    ("given_name", Some("givenName"), Some("given_name"), Some("given-name")),
+    ("family_name", Some("surname"), Some("family_name"), Some("family-name")),
+    ("birth_name", Some("birthName"), Some("family_name_birth"), None),
+    ("doctoral_degree", Some("personalTitle"), None, Some("honorific-prefix")),
+    ("birth_date", Some("birthdate"), Some("birth_date"), Some("bday")),
+    ("birth_place", Some("placeOfBirth"), Some("birth_place"), None),
+    ("street", Some("postalAddress"), Some("resident_street"), Some("address-line1")),
+    ("house_number", None, Some("resident_house_number"), None),
+    ("postal_code", Some("postalCode"), Some("resident_postal_code"), Some("postal-code")),
+    ("city", Some("localityName"), Some("resident_city"), Some("address-level2")),
+    ("country", Some("country"), Some("resident_country"), Some("country")),
+    ("nationality", Some("nationality"), Some("nationality"), None),
+    ("gender", Some("gender"), Some("sex"), Some("sex")),
+    ("email", Some("mail"), Some("email_address"), Some("email")),
+    ("phone", Some("telephoneNumber"), Some("mobile_phone_number"), Some("tel")),
+];
+
+/// The attribute's name in a means' catalogue, if that means delivers it.
+pub fn attribute_source(attribute: &str, means: &str) -> Option<&'static str> {
+    let (_, eid, pid, _) = ATTRIBUTES.iter().find(|a| a.0 == attribute)?;
+    match means {
+        "eid" => *eid,
+        "eudi_wallet" => *pid,
+        _ => None,
+    }
+}
+
+/// Autocomplete tokens a field with this FIM id must carry.
+pub fn fim_autocomplete(fim: &str) -> &'static [&'static str] {
+    match fim {
+        "F60000000227" => &["family-name"],
+        "F60000000228" => &["given-name"],
+        "F60000000243" => &["address-line1", "street-address"],
+        "F60000000246" => &["postal-code"],
+        "F60000000247" => &["address-level2"],
+        _ => &[],
+    }
+}
+
+/// Autocomplete tokens that HTML defines (WHATWG, "Autofill").
+pub const AUTOCOMPLETE: &[&str] = &[
+    "on", "off", "name", "honorific-prefix", "given-name", "additional-name", "family-name",
+    "honorific-suffix", "nickname", "username", "new-password", "current-password", "one-time-code",
+    "organization-title", "organization", "street-address", "address-line1", "address-line2",
+    "address-line3", "address-level4", "address-level3", "address-level2", "address-level1", "country",
+    "country-name", "postal-code", "cc-name", "cc-given-name", "cc-additional-name", "cc-family-name",
+    "cc-number", "cc-exp", "cc-exp-month", "cc-exp-year", "cc-csc", "cc-type", "transaction-currency",
+    "transaction-amount", "language", "bday", "bday-day", "bday-month", "bday-year", "sex", "url", "photo",
+    "tel", "tel-country-code", "tel-national", "tel-area-code", "tel-local", "tel-extension", "email", "impp",
+];
+
+/// Attachment file types and their media types.
+pub const FILE_TYPES: &[(&str, &str)] = &[
+    ("pdf", "application/pdf"),
+    ("jpeg", "image/jpeg"),
+    ("png", "image/png"),
+    ("tiff", "image/tiff"),
+    ("xml", "application/xml"),
+];
+
+/// A country of ISO 3166-1.
+#[derive(Debug)]
+pub struct Country {
+    /// Alpha-2 code.
+    pub code: &'static str,
+    /// German short name.
+    pub de: &'static str,
+    /// English short name.
+    pub en: &'static str,
+    /// German nationality adjective.
+    pub nationality_de: &'static str,
+    /// English nationality adjective.
+    pub nationality_en: &'static str,
+}
+
+/// Every ISO 3166-1 country, by code.
+pub static COUNTRIES: LazyLock<Vec<Country>> = LazyLock::new(|| {
+    include_str!("../data/countries.tsv")
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let mut cols = line.split('\t');
+            Some(Country {
+                code: cols.next()?,
+                de: cols.next()?,
+                en: cols.next()?,
+                nationality_de: cols.next()?,
+                nationality_en: cols.next()?,
+            })
+        })
+        .collect()
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn country_list_is_complete_and_sorted() {
+        assert!(COUNTRIES.len() >= 249, "{}", COUNTRIES.len());
+        assert!(COUNTRIES.windows(2).all(|w| w[0].code < w[1].code));
+        assert!(COUNTRIES.iter().any(|c| c.code == "DE" && c.de == "Deutschland"));
+    }
+
+    #[test]
+    fn every_attribute_with_a_token_uses_a_real_token() {
+        for (name, _, _, token) in ATTRIBUTES {
+            if let Some(t) = token {
+                assert!(AUTOCOMPLETE.contains(t), "{name}: {t}");
+            }
+        }
+    }
+}

@@ -1,0 +1,660 @@
+//! Types and resolves expressions: names → absolute data paths, code values
+//! against their code lists, operators and functions against their operand
+//! types. Produces the typed [`ir::Expr`] that emitters and evaluators read.
+
+use super::Checker;
+use super::tree::{Base, Kind, NodeId};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::{self, Literal, Ty};
+use crate::resolve::did_you_mean;
+use crate::source::Span;
+use crate::syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
+
+const FUNCTIONS: &[&str] = &["age", "count", "sum", "len", "matches", "filled", "any", "all"];
+
+/// How a type reads in messages.
+pub fn describe(ty: &Ty) -> String {
+    match ty {
+        Ty::Text => "a text".into(),
+        Ty::Integer => "a whole number".into(),
+        Ty::Decimal => "a decimal number".into(),
+        Ty::Money => "an amount of money".into(),
+        Ty::Boolean => "a yes/no value".into(),
+        Ty::Date => "a date".into(),
+        Ty::Time => "a time".into(),
+        Ty::Datetime => "a date and time".into(),
+        Ty::Duration => "a duration".into(),
+        Ty::Code { codelist } => format!("a value of the code list `{codelist}`"),
+        Ty::CodeSet { codelist } => format!("a set of values of the code list `{codelist}`"),
+        Ty::Attachment => "an attachment".into(),
+        Ty::Group => "a group".into(),
+        Ty::List { item } => format!("a list (one per repeat item) of {}", describe(item)),
+        Ty::Unknown => "unknown".into(),
+    }
+}
+
+fn is_numeric(ty: &Ty) -> bool {
+    matches!(ty, Ty::Integer | Ty::Decimal)
+}
+
+fn lit(value: Literal, ty: Ty) -> ir::Expr {
+    ir::Expr {
+        ty,
+        kind: ir::ExprKind::Literal { value },
+    }
+}
+
+fn unknown() -> ir::Expr {
+    lit(Literal::Boolean(false), Ty::Unknown)
+}
+
+/// The state of checking one expression.
+pub struct ExprCx {
+    /// Where names are looked up first.
+    pub scope: NodeId,
+    /// Repeat nodes whose current item is known (enclosing repeats and
+    /// quantifier variables).
+    pub bound: Vec<NodeId>,
+    /// Nodes the expression reads, for the dependency graph.
+    pub refs: Vec<(NodeId, Span)>,
+}
+
+impl<'a> Checker<'a, '_> {
+    /// A fresh context for an expression attached at `scope`.
+    pub fn cx(&self, scope: NodeId) -> ExprCx {
+        let mut bound = Vec::new();
+        let mut current = Some(scope);
+        while let Some(n) = current {
+            if self.tree.nodes[n].repeat.is_some() {
+                bound.push(n);
+            }
+            current = self.tree.nodes[n].parent;
+        }
+        ExprCx {
+            scope,
+            bound,
+            refs: Vec::new(),
+        }
+    }
+
+    /// Checks a condition: it must be yes/no.
+    pub fn condition(&mut self, e: &ast::Expr, cx: &mut ExprCx, what: &str) -> ir::Expr {
+        let out = self.expr(e, cx, None);
+        if !matches!(out.ty, Ty::Boolean | Ty::Unknown) {
+            self.diags.push(
+                Diagnostic::new(Code::NotBoolean, e.span, format!("{what} must be a yes/no question, but this is {}", describe(&out.ty)))
+                    .label(format!("this is {}", describe(&out.ty)))
+                    .help("compare it with something, e.g. `status = hauptwohnung` or `age(geburtsdatum) >= 18`"),
+            );
+        }
+        out
+    }
+
+    /// Finds a name from a scope outward.
+    fn lookup_name(&self, scope: NodeId, name: &str) -> Option<NodeId> {
+        let mut current = Some(self.tree.data_container(scope));
+        while let Some(c) = current {
+            if let Some(&id) = self.tree.names.get(&(c, name))
+                && self.tree.nodes[id].is_data()
+            {
+                return Some(id);
+            }
+            current = self.tree.data_parent(c);
+        }
+        None
+    }
+
+    fn names_in_scope(&self, scope: NodeId) -> Vec<&'a str> {
+        let mut out = Vec::new();
+        let mut current = Some(self.tree.data_container(scope));
+        while let Some(c) = current {
+            out.extend(
+                self.tree
+                    .names
+                    .iter()
+                    .filter(|((container, _), id)| *container == c && self.tree.nodes[**id].is_data())
+                    .map(|((_, n), _)| *n),
+            );
+            current = self.tree.data_parent(c);
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The type of a node's value, as one item (ignoring repeats).
+    pub fn node_ty(&mut self, id: NodeId) -> Ty {
+        match &self.tree.nodes[id].kind {
+            Kind::Field(ft) => {
+                let multiple = ft.base == Base::Multichoice;
+                match ft.base {
+                    b if b.is_text() => Ty::Text,
+                    Base::Integer => Ty::Integer,
+                    Base::Decimal => Ty::Decimal,
+                    Base::Money => Ty::Money,
+                    Base::Boolean | Base::Consent => Ty::Boolean,
+                    Base::Date => Ty::Date,
+                    Base::Time => Ty::Time,
+                    Base::Datetime => Ty::Datetime,
+                    _ => match ft.codelist {
+                        Some(list) => {
+                            let codelist = self.list_key(list);
+                            if multiple { Ty::CodeSet { codelist } } else { Ty::Code { codelist } }
+                        }
+                        None => Ty::Unknown,
+                    },
+                }
+            }
+            Kind::Group => Ty::Group,
+            Kind::Attachment { .. } => Ty::Attachment,
+            Kind::Computed { .. } => self.computed_ty(id),
+            Kind::Root | Kind::Page | Kind::Note(_) => Ty::Unknown,
+        }
+    }
+
+    /// Resolves a path to a node and the type of its value from `cx`.
+    fn path(&mut self, path: &ast::Path, cx: &mut ExprCx) -> Option<(NodeId, Ty)> {
+        let first = &path.segments[0];
+        let Some(mut id) = self.lookup_name(cx.scope, &first.name) else {
+            let names = self.names_in_scope(cx.scope);
+            let mut d = Diagnostic::new(Code::UnknownName, first.span, format!("there is no field or group `{}` here", first.name))
+                .label("unknown name");
+            d = match did_you_mean(&first.name, names.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("names are looked up in the enclosing group first, then outward to the procedure"),
+            };
+            self.diags.push(d);
+            return None;
+        };
+        for seg in &path.segments[1..] {
+            if !matches!(self.tree.nodes[id].kind, Kind::Group) {
+                self.diags.push(
+                    Diagnostic::new(Code::UnknownName, seg.span, format!("`{}` is {} and has no parts", self.tree.nodes[id].name, self.tree.nodes[id].describe()))
+                        .label("no such part")
+                        .help("only groups have parts"),
+                );
+                return None;
+            }
+            match self.tree.names.get(&(id, seg.name.as_str())) {
+                Some(&child) => id = child,
+                None => {
+                    let children: Vec<&str> = self.tree.nodes[id].children.iter().map(|&c| self.tree.nodes[c].name).collect();
+                    let mut d = Diagnostic::new(Code::UnknownName, seg.span, format!("the group `{}` has no `{}`", self.tree.nodes[id].name, seg.name))
+                        .label("unknown name");
+                    if let Some(s) = did_you_mean(&seg.name, children) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    self.diags.push(d);
+                    return None;
+                }
+            }
+        }
+        cx.refs.push((id, path.span));
+        let item = self.node_ty(id);
+        // A repeat on the way down that is not bound makes a list.
+        let mut listed = false;
+        let mut current = Some(id);
+        while let Some(n) = current {
+            if self.tree.nodes[n].repeat.is_some() && !cx.bound.contains(&n) {
+                listed = true;
+            }
+            current = self.tree.nodes[n].parent;
+        }
+        let ty = if listed { Ty::List { item: Box::new(item) } } else { item };
+        Some((id, ty))
+    }
+
+    fn is_bare_name(e: &ast::Expr) -> Option<&ast::Ident> {
+        match &e.kind {
+            ExprKind::Path(p) if p.segments.len() == 1 => Some(&p.segments[0]),
+            _ => None,
+        }
+    }
+
+    /// A code value (bare name or string) of the list behind `expected`.
+    fn code_value(&mut self, e: &ast::Expr, codelist: &str, scope: NodeId) -> Option<ir::Expr> {
+        let (text, span) = match &e.kind {
+            ExprKind::Path(p) if p.segments.len() == 1 => (p.segments[0].name.clone(), e.span),
+            ExprKind::Str(s) => (s.clone(), e.span),
+            ExprKind::Integer(n) => (n.to_string(), e.span),
+            _ => return None,
+        };
+        let codes = self.codes_of(codelist);
+        let is_path = matches!(e.kind, ExprKind::Path(_));
+        if codes.iter().any(|c| *c == text) {
+            return Some(lit(Literal::Code(text), Ty::Code { codelist: codelist.to_string() }));
+        }
+        if is_path && self.lookup_name(scope, &text).is_some() {
+            return None; // a field after all
+        }
+        let mut d = Diagnostic::new(Code::UnknownCode, span, format!("`{text}` is not a value of the code list `{codelist}`"))
+            .label("no such value");
+        d = match did_you_mean(&text, codes.iter().map(String::as_str)) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => {
+                let shown: Vec<&str> = codes.iter().take(12).map(String::as_str).collect();
+                let more = if codes.len() > 12 { ", …" } else { "" };
+                d.help(format!("the values are: {}{more}", shown.join(", ")))
+            }
+        };
+        self.diags.push(d);
+        Some(lit(Literal::Code(text), Ty::Unknown))
+    }
+
+    /// Checks an expression. `expected` guides code values and list items.
+    pub fn expr(&mut self, e: &ast::Expr, cx: &mut ExprCx, expected: Option<&Ty>) -> ir::Expr {
+        if let Some(Ty::Code { codelist }) = expected
+            && let Some(out) = self.code_value(e, &codelist.clone(), cx.scope)
+        {
+            return out;
+        }
+        match &e.kind {
+            ExprKind::Integer(n) => lit(Literal::Integer(*n), Ty::Integer),
+            ExprKind::Decimal(d) => lit(Literal::Decimal(d.clone()), Ty::Decimal),
+            ExprKind::Money(c) => lit(Literal::Money(*c), Ty::Money),
+            ExprKind::Str(s) => lit(Literal::Text(s.clone()), Ty::Text),
+            ExprKind::Bool(b) => lit(Literal::Boolean(*b), Ty::Boolean),
+            ExprKind::Date(d) => lit(Literal::Date(d.clone()), Ty::Date),
+            ExprKind::Duration(d) => lit(
+                Literal::Duration(ir::Duration {
+                    amount: d.amount,
+                    unit: d.unit,
+                }),
+                Ty::Duration,
+            ),
+            ExprKind::Today => ir::Expr {
+                ty: Ty::Date,
+                kind: ir::ExprKind::Today,
+            },
+            ExprKind::Path(p) => match self.path(p, cx) {
+                Some((id, ty)) => {
+                    if matches!(self.tree.nodes[id].kind, Kind::Computed { .. }) && self.tree.nodes[id].repeat.is_none() {
+                        // fine: computed values read like fields
+                    }
+                    ir::Expr {
+                        ty,
+                        kind: ir::ExprKind::Ref { path: self.tree.path(id) },
+                    }
+                }
+                None => unknown(),
+            },
+            ExprKind::List(items) => {
+                let item_expected = expected.and_then(|t| match t {
+                    Ty::List { item } => Some(item.as_ref().clone()),
+                    _ => None,
+                });
+                let items: Vec<ir::Expr> = items.iter().map(|i| self.expr(i, cx, item_expected.as_ref())).collect();
+                let item = items.iter().map(|i| i.ty.clone()).find(|t| *t != Ty::Unknown).unwrap_or(Ty::Unknown);
+                ir::Expr {
+                    ty: Ty::List { item: Box::new(item) },
+                    kind: ir::ExprKind::List { items },
+                }
+            }
+            ExprKind::Unary(op, inner) => {
+                let operand = self.expr(inner, cx, None);
+                let ty = match (op, &operand.ty) {
+                    (_, Ty::Unknown) => Ty::Unknown,
+                    (UnaryOp::Not, Ty::Boolean) => Ty::Boolean,
+                    (UnaryOp::Neg, t @ (Ty::Integer | Ty::Decimal | Ty::Money | Ty::Duration)) => t.clone(),
+                    (op, t) => {
+                        let (word, need) = match op {
+                            UnaryOp::Not => ("`not`", "a yes/no value"),
+                            UnaryOp::Neg => ("`-`", "a number or an amount of money"),
+                        };
+                        self.diags.push(
+                            Diagnostic::new(Code::TypeMismatch, inner.span, format!("{word} needs {need}, but this is {}", describe(t)))
+                                .label(format!("this is {}", describe(t)))
+                                .help(format!("{word} applies to {need}")),
+                        );
+                        Ty::Unknown
+                    }
+                };
+                ir::Expr {
+                    ty,
+                    kind: ir::ExprKind::Unary {
+                        operator: *op,
+                        operand: Box::new(operand),
+                    },
+                }
+            }
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span, cx),
+            ExprKind::If(c, t, f) => {
+                let condition = self.condition(c, cx, "the condition of `if`");
+                let then = self.expr(t, cx, expected);
+                let otherwise = self.expr(f, cx, Some(&then.ty).filter(|t| **t != Ty::Unknown).or(expected));
+                let ty = match (&then.ty, &otherwise.ty) {
+                    (Ty::Unknown, t) | (t, Ty::Unknown) => t.clone(),
+                    (a, b) if a == b => a.clone(),
+                    (a, b) if is_numeric(a) && is_numeric(b) => Ty::Decimal,
+                    (a, b) => {
+                        self.diags.push(
+                            Diagnostic::new(Code::TypeMismatch, f.span, format!("both branches of `if` must give the same kind of value, but this is {} and the other {}", describe(b), describe(a)))
+                                .label(format!("this is {}", describe(b)))
+                                .secondary(t.span, format!("this is {}", describe(a)))
+                                .help("make both branches numbers, both amounts of money, both dates, …"),
+                        );
+                        Ty::Unknown
+                    }
+                };
+                ir::Expr {
+                    ty,
+                    kind: ir::ExprKind::If {
+                        condition: Box::new(condition),
+                        then: Box::new(then),
+                        otherwise: Box::new(otherwise),
+                    },
+                }
+            }
+            ExprKind::Call(name, args) => self.call(name, args, e.span, cx),
+        }
+    }
+
+    fn mismatch(&mut self, op: BinaryOp, l: (&ast::Expr, &Ty), r: (&ast::Expr, &Ty), help: &str) {
+        let repeated = matches!(l.1, Ty::List { .. }) || matches!(r.1, Ty::List { .. }) && !matches!(op, BinaryOp::In | BinaryOp::NotIn);
+        let (code, help) = if repeated {
+            (Code::RepeatAsSingle, "this value repeats (one per item); ask about its items with `any(…)`, `all(…)`, `count(…)` or `sum(…)`")
+        } else {
+            (Code::TypeMismatch, help)
+        };
+        self.diags.push(
+            Diagnostic::new(
+                code,
+                l.0.span.to(r.0.span),
+                format!("`{}` cannot combine {} with {}", op.symbol(), describe(l.1), describe(r.1)),
+            )
+            .label("these do not fit together")
+            .secondary(l.0.span, format!("this is {}", describe(l.1)))
+            .secondary(r.0.span, format!("this is {}", describe(r.1)))
+            .help(help.to_string()),
+        );
+    }
+
+    fn binary(&mut self, op: BinaryOp, l: &ast::Expr, r: &ast::Expr, span: Span, cx: &mut ExprCx) -> ir::Expr {
+        use BinaryOp::*;
+        // A bare code on the left (`VH = familienstand`): read the right first.
+        let (left, right) = if matches!(op, Eq | Ne)
+            && Self::is_bare_name(l).is_some_and(|n| self.lookup_name(cx.scope, &n.name).is_none())
+        {
+            let right = self.expr(r, cx, None);
+            let left = self.expr(l, cx, Some(&right.ty));
+            (left, right)
+        } else {
+            let left = self.expr(l, cx, None);
+            let right_expected = match (op, &left.ty) {
+                (Eq | Ne, t @ Ty::Code { .. }) => Some(t.clone()),
+                (In | NotIn, t @ Ty::Code { .. }) => Some(Ty::List { item: Box::new(t.clone()) }),
+                _ => None,
+            };
+            let right = self.expr(r, cx, right_expected.as_ref());
+            (left, right)
+        };
+        let (lt, rt) = (&left.ty, &right.ty);
+        let ty = if *lt == Ty::Unknown || *rt == Ty::Unknown {
+            match op {
+                Or | And | Eq | Ne | Lt | Le | Gt | Ge | In | NotIn => Ty::Boolean,
+                _ => Ty::Unknown,
+            }
+        } else {
+            match op {
+                Or | And => {
+                    for (e, t) in [(l, lt), (r, rt)] {
+                        if *t != Ty::Boolean {
+                            self.diags.push(
+                                Diagnostic::new(Code::TypeMismatch, e.span, format!("`{}` joins yes/no questions, but this is {}", op.symbol(), describe(t)))
+                                    .label(format!("this is {}", describe(t)))
+                                    .help("compare the value with something first, e.g. `anzahl > 0`"),
+                            );
+                        }
+                    }
+                    Ty::Boolean
+                }
+                Eq | Ne => {
+                    let ok = lt == rt || (is_numeric(lt) && is_numeric(rt));
+                    if !ok {
+                        let help = if matches!(lt, Ty::List { .. }) || matches!(rt, Ty::List { .. }) {
+                            "this value repeats; use `any(…)`, `all(…)` or `count(…)` to ask about its items"
+                        } else {
+                            "compare values of the same kind: a date with a date, a text with a text"
+                        };
+                        self.mismatch(op, (l, lt), (r, rt), help);
+                    }
+                    Ty::Boolean
+                }
+                Lt | Le | Gt | Ge => {
+                    let ordered = matches!(lt, Ty::Integer | Ty::Decimal | Ty::Money | Ty::Date | Ty::Time | Ty::Datetime | Ty::Duration);
+                    let ok = ordered && (lt == rt || (is_numeric(lt) && is_numeric(rt)));
+                    if !ok {
+                        self.mismatch(op, (l, lt), (r, rt), "only numbers, amounts, dates, times and durations of the same kind can be ordered");
+                    }
+                    Ty::Boolean
+                }
+                In | NotIn => {
+                    let ok = match rt {
+                        Ty::List { item } => **item == *lt || **item == Ty::Unknown || (is_numeric(item) && is_numeric(lt)),
+                        Ty::CodeSet { codelist } => matches!(lt, Ty::Code { codelist: c } if c == codelist),
+                        _ => false,
+                    };
+                    if !ok {
+                        self.mismatch(op, (l, lt), (r, rt), "`in` asks whether a value is one of a list: `familienstand in [VH, LP]`");
+                    }
+                    Ty::Boolean
+                }
+                Add | Sub | Mul | Div => match self.arithmetic(op, lt, rt) {
+                    Some(t) => t,
+                    None => {
+                        let help = match (lt, rt) {
+                            (Ty::Date, Ty::Integer) | (Ty::Integer, Ty::Date) => "add a duration to a date: `einzug + 14 days`",
+                            _ => "arithmetic works on numbers and money, dates with durations, and dates minus dates (days)",
+                        };
+                        self.mismatch(op, (l, lt), (r, rt), help);
+                        Ty::Unknown
+                    }
+                },
+            }
+        };
+        let _ = span;
+        ir::Expr {
+            ty,
+            kind: ir::ExprKind::Binary {
+                operator: op,
+                left: Box::new(left),
+                right: Box::new(right),
+            },
+        }
+    }
+
+    fn arithmetic(&self, op: BinaryOp, l: &Ty, r: &Ty) -> Option<Ty> {
+        use BinaryOp::*;
+        use Ty::*;
+        Some(match (op, l, r) {
+            (Add | Sub | Mul, Integer, Integer) => Integer,
+            (Div, Integer, Integer) => Decimal,
+            (_, a, b) if is_numeric(a) && is_numeric(b) => Decimal,
+            (Add | Sub, Money, Money) => Money,
+            (Mul, Money, b) if is_numeric(b) => Money,
+            (Mul, a, Money) if is_numeric(a) => Money,
+            (Div, Money, b) if is_numeric(b) => Money,
+            (Div, Money, Money) => Decimal,
+            (Add | Sub, Date, Duration) | (Add, Duration, Date) => Date,
+            (Add | Sub, Datetime, Duration) => Datetime,
+            (Sub, Date, Date) => Integer,
+            (Add | Sub, Duration, Duration) => Duration,
+            _ => return None,
+        })
+    }
+
+    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span, cx: &mut ExprCx) -> ir::Expr {
+        let f = name.name.as_str();
+        if !FUNCTIONS.contains(&f) {
+            let mut d = Diagnostic::new(Code::UnknownFunction, name.span, format!("there is no function `{f}`"))
+                .label("unknown function");
+            d = match did_you_mean(f, FUNCTIONS.iter().copied()) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("the functions are age, count, sum, len, matches, filled, any and all"),
+            };
+            self.diags.push(d);
+            for a in args {
+                self.expr(a, cx, None);
+            }
+            return unknown();
+        }
+        let arity: (usize, usize) = match f {
+            "age" | "count" => (1, 2),
+            "matches" | "any" | "all" => (2, 2),
+            _ => (1, 1),
+        };
+        if args.len() < arity.0 || args.len() > arity.1 {
+            let expected = if arity.0 == arity.1 { arity.0.to_string() } else { format!("{} or {}", arity.0, arity.1) };
+            let usage = match f {
+                "age" => "age(geburtsdatum) or age(geburtsdatum, einzug)",
+                "count" => "count(person) or count(person, age(geburtsdatum) < 18)",
+                "sum" => "sum(posten.betrag)",
+                "len" => "len(name)",
+                "matches" => "matches(kennzeichen, \"[A-Z]{1,3}\")",
+                "filled" => "filled(telefon)",
+                "any" => "any(person, age(geburtsdatum) < 18)",
+                _ => "all(person, filled(ausweis))",
+            };
+            self.diags.push(
+                Diagnostic::new(Code::ArgumentCount, span, format!("`{f}` takes {expected} argument{}, but {} {} given", if expected == "1" { "" } else { "s" }, args.len(), if args.len() == 1 { "is" } else { "are" }))
+                    .label("wrong number of arguments")
+                    .help(format!("write it like `{usage}`")),
+            );
+            for a in args {
+                self.expr(a, cx, None);
+            }
+            return unknown();
+        }
+        let mut over = None;
+        let mut out_args = Vec::new();
+        let ty = match f {
+            "age" => {
+                for a in args {
+                    let e = self.expr(a, cx, None);
+                    self.expect_arg(f, a, &e.ty, &[Ty::Date], "a date");
+                    out_args.push(e);
+                }
+                Ty::Integer
+            }
+            "len" => {
+                let e = self.expr(&args[0], cx, None);
+                self.expect_arg(f, &args[0], &e.ty, &[Ty::Text], "a text");
+                out_args.push(e);
+                Ty::Integer
+            }
+            "matches" => {
+                let e = self.expr(&args[0], cx, None);
+                self.expect_arg(f, &args[0], &e.ty, &[Ty::Text], "a text");
+                out_args.push(e);
+                match &args[1].kind {
+                    ExprKind::Str(s) => {
+                        let pattern = ast::Str { value: s.clone(), span: args[1].span };
+                        crate::expr::pattern::check(&pattern, self.diags);
+                        out_args.push(lit(Literal::Text(s.clone()), Ty::Text));
+                    }
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(Code::ArgumentType, args[1].span, "the pattern of `matches` must be written in quotes")
+                                .label("not a pattern in quotes")
+                                .help("write the pattern itself, e.g. `matches(plz, \"[0-9]{5}\")`"),
+                        );
+                    }
+                }
+                Ty::Boolean
+            }
+            "filled" => {
+                match &args[0].kind {
+                    ExprKind::Path(_) => out_args.push(self.expr(&args[0], cx, None)),
+                    _ => {
+                        self.diags.push(
+                            Diagnostic::new(Code::ArgumentType, args[0].span, "`filled` asks about a field, group or attachment")
+                                .label("not a name")
+                                .help("write the name of what must be filled, e.g. `filled(telefon)`"),
+                        );
+                    }
+                }
+                Ty::Boolean
+            }
+            "sum" => {
+                let e = self.expr(&args[0], cx, None);
+                let ty = match &e.ty {
+                    Ty::List { item } if matches!(**item, Ty::Integer | Ty::Decimal | Ty::Money) => (**item).clone(),
+                    Ty::Unknown => Ty::Unknown,
+                    t => {
+                        self.diags.push(
+                            Diagnostic::new(Code::ArgumentType, args[0].span, format!("`sum` adds up a number in every item of a repeat, but this is {}", describe(t)))
+                                .label(format!("this is {}", describe(t)))
+                                .help("name a number field inside a repeat, e.g. `sum(posten.betrag)`"),
+                        );
+                        Ty::Unknown
+                    }
+                };
+                out_args.push(e);
+                ty
+            }
+            "count" | "any" | "all" => {
+                let target = match &args[0].kind {
+                    ExprKind::Path(p) => self.path(p, cx),
+                    _ => None,
+                };
+                let Some((rep, rep_ty)) = target else {
+                    if !matches!(args[0].kind, ExprKind::Path(_)) {
+                        self.diags.push(
+                            Diagnostic::new(Code::NotARepeat, args[0].span, format!("`{f}` goes through the items of a repeat; write its name"))
+                                .label("not the name of a repeat")
+                                .help(format!("e.g. `{f}(person, …)`")),
+                        );
+                    }
+                    return ir::Expr { ty: if f == "count" { Ty::Integer } else { Ty::Boolean }, kind: unknown().kind };
+                };
+                let path = self.tree.path(rep);
+                let is_set = matches!(rep_ty, Ty::CodeSet { .. });
+                if self.tree.nodes[rep].repeat.is_none() && !(f == "count" && is_set && args.len() == 1) {
+                    self.diags.push(
+                        Diagnostic::new(Code::NotARepeat, args[0].span, format!("`{}` does not repeat, so `{f}` has nothing to go through", self.tree.nodes[rep].name))
+                            .label("not a repeat")
+                            .help("repeats are written with a count, e.g. `group person: person[1..10]`"),
+                    );
+                } else if matches!(rep_ty, Ty::List { .. }) && !cx.bound.contains(&rep) {
+                    // The repeat itself is reached; fine. (Nested unbound
+                    // repeats above it would be a list of lists.)
+                }
+                out_args.push(ir::Expr { ty: rep_ty, kind: ir::ExprKind::Ref { path: path.clone() } });
+                if let Some(pred) = args.get(1) {
+                    let scope = if matches!(self.tree.nodes[rep].kind, Kind::Group) { rep } else { self.tree.nodes[rep].parent.unwrap_or(rep) };
+                    let mut inner = ExprCx { scope, bound: cx.bound.clone(), refs: Vec::new() };
+                    inner.bound.push(rep);
+                    let cond = self.condition(pred, &mut inner, &format!("the condition of `{f}`"));
+                    cx.refs.extend(inner.refs);
+                    out_args.push(cond);
+                    over = Some(path);
+                }
+                if f == "count" { Ty::Integer } else { Ty::Boolean }
+            }
+            _ => unreachable!("every listed function is handled"),
+        };
+        ir::Expr {
+            ty,
+            kind: ir::ExprKind::Call {
+                function: f.to_string(),
+                over,
+                args: out_args,
+            },
+        }
+    }
+
+    fn expect_arg(&mut self, f: &str, arg: &ast::Expr, got: &Ty, allowed: &[Ty], what: &str) {
+        if *got == Ty::Unknown || allowed.contains(got) {
+            return;
+        }
+        let (code, help) = if matches!(got, Ty::List { .. }) {
+            (Code::RepeatAsSingle, "this value repeats; ask about one item inside `any(…)`/`all(…)`, or count the items".to_string())
+        } else {
+            (Code::ArgumentType, format!("`{f}` needs {what}"))
+        };
+        self.diags.push(
+            Diagnostic::new(code, arg.span, format!("`{f}` needs {what}, but this is {}", describe(got)))
+                .label(format!("this is {}", describe(got)))
+                .help(help),
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! Lowers a checked tree to the model ([`ir::Procedure`]).
+
+use super::Checker;
+use super::catalog;
+use super::tree::{Base, Kind, ListRef, NodeId};
+use crate::ir::{self, Cardinality};
+use crate::syntax::ast::{self, Item};
+use std::collections::BTreeMap;
+
+fn legal(refs: &[(&ast::Str, Option<&ast::Str>)]) -> Vec<ir::LegalRef> {
+    refs.iter()
+        .map(|(c, u)| ir::LegalRef {
+            citation: c.value.clone(),
+            url: u.map(|u| u.value.clone()),
+        })
+        .collect()
+}
+
+fn duration(d: &ast::Duration) -> ir::Duration {
+    ir::Duration {
+        amount: d.amount,
+        unit: d.unit,
+    }
+}
+
+impl Checker<'_, '_> {
+    fn field_type(&mut self, id: NodeId) -> ir::FieldType {
+        let Kind::Field(ft) = &self.tree.nodes[id].kind else { unreachable!("called for fields") };
+        let exprs = self.exprs.get_mut(&id);
+        let (min, max) = exprs.map(|e| (e.min.take(), e.max.take())).unwrap_or((None, None));
+        let bounds = ir::Bounds { min, max };
+        let text = |multiline: bool, format: Option<&str>| ir::FieldType::Text {
+            multiline,
+            min_length: ft.min_length,
+            max_length: ft.max_length,
+            pattern: ft.pattern.map(|p| p.value.clone()),
+            format: ft.named.or(format).map(str::to_string),
+        };
+        match ft.base {
+            Base::Text => text(false, None),
+            Base::Multiline => text(true, None),
+            Base::Email => text(false, Some("email")),
+            Base::Phone => text(false, Some("phone")),
+            Base::Iban => text(false, Some("iban")),
+            Base::Postcode => text(false, Some("postcode")),
+            Base::Integer => ir::FieldType::Integer { bounds },
+            Base::Decimal => ir::FieldType::Decimal { scale: ft.scale, bounds },
+            Base::Money => ir::FieldType::Money { bounds },
+            Base::Boolean => ir::FieldType::Boolean,
+            Base::Consent => ir::FieldType::Consent,
+            Base::Date => ir::FieldType::Date { bounds },
+            Base::Time => ir::FieldType::Time { bounds },
+            Base::Datetime => ir::FieldType::Datetime { bounds },
+            Base::Choice | Base::Multichoice | Base::Country | Base::Nationality => {
+                let multiple = ft.base == Base::Multichoice;
+                let codelist = match ft.codelist {
+                    Some(list) => self.list_key(list),
+                    None => String::new(),
+                };
+                ir::FieldType::Choice { codelist, multiple }
+            }
+        }
+    }
+
+    fn node(&mut self, id: NodeId) -> ir::Node {
+        let path = self.tree.path(id);
+        let kind = match &self.tree.nodes[id].kind {
+            Kind::Field(_) => ir::NodeKind::Field { ty: self.field_type(id) },
+            Kind::Group | Kind::Page | Kind::Root => {
+                let children = self.tree.nodes[id].children.clone();
+                ir::NodeKind::Group {
+                    group: self.tree.nodes[id].group.map(str::to_string),
+                    items: children.into_iter().map(|c| self.node(c)).collect(),
+                }
+            }
+            Kind::Computed { .. } => {
+                let value = self.exprs.get_mut(&id).and_then(|e| e.value.take());
+                let value = value.unwrap_or(ir::Expr {
+                    ty: ir::Ty::Unknown,
+                    kind: ir::ExprKind::Literal { value: ir::Literal::Boolean(false) },
+                });
+                ir::NodeKind::Computed { ty: value.ty.clone(), value }
+            }
+            Kind::Attachment { types, max_bytes, count } => {
+                let required = self.tree.nodes[id].required.is_some();
+                let count = count.map(|r| Cardinality { min: r.min, max: r.max }).unwrap_or(Cardinality {
+                    min: u64::from(required),
+                    max: Some(1),
+                });
+                ir::NodeKind::Attachment {
+                    media_types: types
+                        .iter()
+                        .filter_map(|t| catalog::FILE_TYPES.iter().find(|(n, _)| *n == t.name).map(|(_, m)| m.to_string()))
+                        .collect(),
+                    max_bytes: *max_bytes,
+                    count,
+                }
+            }
+            Kind::Note(t) => ir::NodeKind::Note { text: self.i18n(t) },
+        };
+        let node = &self.tree.nodes[id];
+        let exprs = self.exprs.remove(&id).unwrap_or_default();
+        let means: Vec<String> = self.meta.identity.map(|(_, m, _)| m.iter().map(|i| i.name.clone()).collect()).unwrap_or_default();
+        ir::Node {
+            id: node.name.to_string(),
+            path,
+            kind,
+            label: node.label.map(|l| self.i18n(l)),
+            hint: node.hint.map(|h| self.i18n(h)),
+            required: node.required.is_some() || node.repeat.is_some_and(|r| r.min > 0),
+            repeat: node.repeat.map(|r| Cardinality { min: r.min, max: r.max }),
+            when: exprs.when,
+            rules: exprs.rules,
+            legal: legal(&node.legal),
+            fim: node.fim.map(|f| f.value.clone()),
+            personal: node.personal.map(|(c, _)| c),
+            autocomplete: node.autocomplete.map(|a| a.name.clone()),
+            prefill: node.prefill.map(|(attr, locked, _)| ir::Prefill {
+                attribute: attr.name.clone(),
+                locked,
+                sources: means
+                    .iter()
+                    .filter_map(|m| catalog::attribute_source(&attr.name, m).map(|s| (m.clone(), s.to_string())))
+                    .collect(),
+            }),
+        }
+    }
+
+    fn codelist(&self, list: ListRef) -> ir::Codelist {
+        let lang_of = |de: &str, en: &str| {
+            let mut m = BTreeMap::new();
+            for l in &self.languages {
+                match l.as_str() {
+                    "de" => m.insert(l.clone(), de.to_string()),
+                    _ => m.insert(l.clone(), en.to_string()),
+                };
+            }
+            m
+        };
+        match list {
+            ListRef::Country | ListRef::Nationality => {
+                let nationality = list == ListRef::Nationality;
+                ir::Codelist {
+                    label: Some(if nationality {
+                        lang_of("Staatsangehörigkeit", "Nationality")
+                    } else {
+                        lang_of("Staat", "Country")
+                    }),
+                    source: Some(ir::CodelistSource {
+                        urn: "urn:iso:std:iso:3166:-1:alpha-2".to_string(),
+                        version: None,
+                    }),
+                    values: catalog::COUNTRIES
+                        .iter()
+                        .map(|c| ir::Code {
+                            code: c.code.to_string(),
+                            label: if nationality {
+                                lang_of(c.nationality_de, c.nationality_en)
+                            } else {
+                                lang_of(c.de, c.en)
+                            },
+                        })
+                        .collect(),
+                }
+            }
+            ListRef::Decl(d) => {
+                let Item::Codelist(cl) = self.program.item(d) else { unreachable!("list refs point at code lists") };
+                ir::Codelist {
+                    label: cl.label.as_ref().map(|l| self.i18n(l)),
+                    source: cl.source.as_ref().map(|(urn, version)| ir::CodelistSource {
+                        urn: urn.value.clone(),
+                        version: version.as_ref().map(|v| v.value.clone()),
+                    }),
+                    values: cl
+                        .entries
+                        .iter()
+                        .map(|e| ir::Code {
+                            code: e.code.value.clone(),
+                            label: e.label.as_ref().map(|l| self.i18n(l)).unwrap_or_default(),
+                        })
+                        .collect(),
+                }
+            }
+        }
+    }
+}
+
+/// The model of a procedure.
+pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
+    let root = 0;
+    let mut pages = Vec::new();
+    let mut attachments = Vec::new();
+    let mut fees = Vec::new();
+    let mut root_items = Vec::new();
+    for child in c.tree.nodes[root].children.clone() {
+        match c.tree.nodes[child].kind {
+            Kind::Page => {
+                let when = c.exprs.get_mut(&child).and_then(|e| e.when.take());
+                let items = c.tree.nodes[child].children.clone().into_iter().map(|i| c.node(i)).collect();
+                pages.push(ir::Page {
+                    id: c.tree.nodes[child].name.to_string(),
+                    label: c.tree.nodes[child].label.map(|l| c.i18n(l)).unwrap_or_default(),
+                    when,
+                    items,
+                });
+            }
+            Kind::Attachment { .. } => attachments.push(c.node(child)),
+            _ => root_items.push(child),
+        }
+    }
+    let mut computed = Vec::new();
+    for child in root_items {
+        let is_fee = matches!(c.tree.nodes[child].kind, Kind::Computed { fee: true, .. });
+        let node = c.node(child);
+        match node.kind {
+            ir::NodeKind::Computed { value, .. } if is_fee => fees.push(ir::Fee {
+                id: node.id,
+                label: node.label.unwrap_or_default(),
+                value,
+                legal: node.legal,
+            }),
+            ir::NodeKind::Computed { .. } => computed.push(node),
+            // Notes directly in a procedure are introductory text.
+            _ => computed.push(node),
+        }
+    }
+    let meta = &c.meta;
+    let deadlines = meta
+        .deadlines
+        .iter()
+        .map(|d| ir::Deadline {
+            id: d.name.name.clone(),
+            label: d.label.as_ref().map(|l| c.i18n(l)).unwrap_or_default(),
+            duration: duration(&d.duration),
+            after: d.after.as_ref().map(|p| p.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")),
+            legal: d
+                .body
+                .iter()
+                .filter_map(|s| match s {
+                    ast::Stmt::Legal { citation, url, .. } => Some(ir::LegalRef {
+                        citation: citation.value.clone(),
+                        url: url.as_ref().map(|u| u.value.clone()),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+        })
+        .collect();
+    let privacy = meta.privacy_span.map(|_| ir::Privacy {
+        purpose: meta.purpose.map(|p| c.i18n(p)),
+        basis: meta.basis.map(|b| b.value.clone()),
+        retention: meta.retention.map(|r| match r {
+            ast::Retention::Period(d) => ir::Retention::Period(duration(d)),
+            ast::Retention::Text(t) => ir::Retention::Text(c.i18n(t)),
+        }),
+    });
+    let lists: Vec<(String, ListRef)> = c.lists.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let codelists = lists.into_iter().map(|(k, l)| (k, c.codelist(l))).collect();
+    ir::Procedure {
+        model_version: ir::MODEL_VERSION,
+        id: decl.name.name.clone(),
+        source: c.sources.get(decl.name.span.file).name.clone(),
+        version: meta.version.map(|v| v.value.clone()).unwrap_or_default(),
+        title: decl.label.as_ref().map(|l| c.i18n(l)).unwrap_or_default(),
+        description: meta.description.map(|d| c.i18n(d)),
+        leika: meta.leika.map(|l| l.value.clone()),
+        languages: c.languages.clone(),
+        legal: legal(&c.tree.nodes[root].legal),
+        authority: meta.authority.map(|(id, label)| ir::Authority {
+            id: id.name.clone(),
+            label: label.map(|l| c.i18n(l)),
+        }),
+        identity: meta.identity.map(|(level, means, _)| ir::Identity {
+            level: level.name.clone(),
+            means: means.iter().map(|m| m.name.clone()).collect(),
+        }),
+        privacy,
+        fees,
+        computed,
+        deadlines,
+        pages,
+        attachments,
+        codelists,
+    }
+}

@@ -1,0 +1,307 @@
+//! Checking: resolved modules → checked procedures ([`ir::Procedure`]).
+//!
+//! For each procedure the checker builds its tree ([`build`]), types every
+//! expression ([`expr`]), finds impossible ranges ([`ranges`]), dependency
+//! cycles and conditions that can never hold ([`analysis`]), and checks labels,
+//! translations, identity and accessibility ([`lint`]). Then it lowers the
+//! tree to the model ([`lower`]). Reusable groups are also checked on their
+//! own, so a mistake in a group is found even before a procedure uses it.
+
+mod analysis;
+mod build;
+pub mod catalog;
+mod expr;
+mod lint;
+mod lower;
+mod ranges;
+mod tree;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::{self, Ty};
+use crate::resolve::{DeclRef, Program};
+use crate::source::{SourceMap, Span};
+use crate::syntax::ast::{self, Item};
+use std::collections::{BTreeMap, HashMap};
+use tree::{Kind, ListRef, NodeId, Tree};
+
+/// Whether a name is a built-in field type.
+pub fn is_builtin_type(name: &str) -> bool {
+    catalog::BUILTIN_TYPES.contains(&name)
+}
+
+/// The typed expressions of one node.
+#[derive(Default)]
+struct NodeExprs {
+    when: Option<ir::Expr>,
+    rules: Vec<ir::Rule>,
+    value: Option<ir::Expr>,
+    min: Option<ir::Expr>,
+    max: Option<ir::Expr>,
+    /// What the node's visibility reads (its own `when`).
+    when_refs: Vec<(NodeId, Span)>,
+    /// What a computed value reads.
+    value_refs: Vec<(NodeId, Span)>,
+}
+
+/// Checks one procedure or one reusable group.
+pub struct Checker<'a, 'd> {
+    program: &'a Program,
+    sources: &'a SourceMap,
+    tree: Tree<'a>,
+    meta: build::Meta<'a>,
+    diags: &'d mut Vec<Diagnostic>,
+    /// Code lists in use: key in the model → list.
+    lists: BTreeMap<String, ListRef>,
+    list_keys: HashMap<ListRef, String>,
+    computed_types: HashMap<NodeId, Option<Ty>>,
+    exprs: HashMap<NodeId, NodeExprs>,
+    languages: Vec<String>,
+}
+
+/// Checks every procedure of the program and returns the checked ones
+/// (a procedure with errors is still returned; callers decide by the
+/// diagnostics whether to emit).
+pub fn check_program(sources: &SourceMap, program: &Program, diags: &mut Vec<Diagnostic>) -> Vec<ir::Procedure> {
+    let mut procedures = Vec::new();
+    let mut ids: HashMap<&str, Span> = HashMap::new();
+    for (index, module) in program.modules.iter().enumerate() {
+        let file = crate::source::FileId(index as u32);
+        for (item_index, item) in module.ast.items.iter().enumerate() {
+            match item {
+                Item::Procedure(decl) => {
+                    if let Some(first) = ids.get(decl.name.name.as_str()) {
+                        diags.push(
+                            Diagnostic::new(Code::DuplicateName, decl.name.span, format!("there are two procedures named `{}`", decl.name.name))
+                                .label("second procedure")
+                                .secondary(*first, "first procedure")
+                                .help("a procedure's name is its id and the name of its output folder; rename one"),
+                        );
+                    } else {
+                        ids.insert(&decl.name.name, decl.name.span);
+                    }
+                    let mut builder = build::Builder::new(program, diags);
+                    builder.procedure(decl, file);
+                    let (tree, meta) = (builder.tree, builder.meta);
+                    let mut checker = Checker::new(program, sources, tree, meta, diags);
+                    procedures.push(checker.run_procedure(decl));
+                }
+                Item::Group(decl) => {
+                    let mut builder = build::Builder::new(program, diags);
+                    builder.standalone_group(decl, DeclRef { file, item: item_index });
+                    let (tree, meta) = (builder.tree, builder.meta);
+                    let mut checker = Checker::new(program, sources, tree, meta, diags);
+                    checker.run_group();
+                }
+                Item::Codelist(list) => lint::codelist(list, diags),
+                Item::Type(_) | Item::Import(_) => {}
+                Item::Stray(stmt) => {
+                    diags.push(
+                        Diagnostic::new(Code::MisplacedStatement, stmt.span(), format!("{} cannot stand at the top of a file", stmt.describe()))
+                            .label("outside any declaration")
+                            .help("the top level holds `import`, `codelist`, `type`, `group` and `procedure`; put this inside one of them"),
+                    );
+                }
+            }
+        }
+    }
+    procedures
+}
+
+impl<'a, 'd> Checker<'a, 'd> {
+    fn new(program: &'a Program, sources: &'a SourceMap, tree: Tree<'a>, meta: build::Meta<'a>, diags: &'d mut Vec<Diagnostic>) -> Self {
+        let languages = meta
+            .languages
+            .map(|(langs, _)| langs.iter().map(|l| l.name.clone()).collect())
+            .unwrap_or_else(|| vec!["de".to_string()]);
+        Checker {
+            program,
+            sources,
+            tree,
+            meta,
+            diags,
+            lists: BTreeMap::new(),
+            list_keys: HashMap::new(),
+            computed_types: HashMap::new(),
+            exprs: HashMap::new(),
+            languages,
+        }
+    }
+
+    /// The model's key for a code list; registers it on first use.
+    fn list_key(&mut self, list: ListRef) -> String {
+        if let Some(k) = self.list_keys.get(&list) {
+            return k.clone();
+        }
+        let base = match list {
+            ListRef::Country => "country".to_string(),
+            ListRef::Nationality => "nationality".to_string(),
+            ListRef::Decl(d) => match self.program.item(d) {
+                Item::Codelist(c) => c.name.name.clone(),
+                _ => "codelist".to_string(),
+            },
+        };
+        let key = if self.lists.contains_key(&base) {
+            // Two lists of the same name from different files.
+            let file = match list {
+                ListRef::Decl(d) => self.sources.get(d.file).name.trim_end_matches(".amt").replace('/', "."),
+                _ => String::new(),
+            };
+            format!("{file}.{base}")
+        } else {
+            base
+        };
+        self.lists.insert(key.clone(), list);
+        self.list_keys.insert(list, key.clone());
+        key
+    }
+
+    /// The codes of a list by its key.
+    fn codes_of(&self, key: &str) -> Vec<String> {
+        match self.lists.get(key) {
+            Some(ListRef::Country) | Some(ListRef::Nationality) => catalog::COUNTRIES.iter().map(|c| c.code.to_string()).collect(),
+            Some(ListRef::Decl(d)) => match self.program.item(*d) {
+                Item::Codelist(c) => c.entries.iter().map(|e| e.code.value.clone()).collect(),
+                _ => Vec::new(),
+            },
+            None => Vec::new(),
+        }
+    }
+
+    /// The type of a computed value, typing its expression on first use.
+    fn computed_ty(&mut self, id: NodeId) -> Ty {
+        match self.computed_types.get(&id) {
+            Some(Some(t)) => return t.clone(),
+            Some(None) => return Ty::Unknown, // a cycle; reported by the analysis
+            None => {}
+        }
+        let Kind::Computed { value, .. } = self.tree.nodes[id].kind else { return Ty::Unknown };
+        self.computed_types.insert(id, None);
+        let scope = self.tree.nodes[id].parent.unwrap_or(id);
+        let mut cx = self.cx(scope);
+        // Diagnostics come from the main pass; this one only learns the type.
+        let saved = std::mem::take(self.diags);
+        let ty = self.expr(value, &mut cx, None).ty;
+        *self.diags = saved;
+        self.computed_types.insert(id, Some(ty.clone()));
+        ty
+    }
+
+    /// The scope expressions of a node are read in.
+    fn scope_of(&self, id: NodeId) -> NodeId {
+        match self.tree.nodes[id].kind {
+            Kind::Group | Kind::Page | Kind::Root => id,
+            _ => self.tree.nodes[id].parent.unwrap_or(id),
+        }
+    }
+
+    /// Types every expression of every node.
+    fn type_all(&mut self) {
+        for id in 0..self.tree.nodes.len() {
+            let scope = self.scope_of(id);
+            let mut out = NodeExprs::default();
+            let whens: Vec<&'a ast::Expr> = self.tree.nodes[id].whens.clone();
+            let mut cx = self.cx(scope);
+            let mut when: Option<ir::Expr> = None;
+            for w in whens {
+                let e = self.condition(w, &mut cx, "a condition (`when`)");
+                when = Some(match when {
+                    None => e,
+                    Some(prev) => ir::Expr {
+                        ty: Ty::Boolean,
+                        kind: ir::ExprKind::Binary {
+                            operator: ast::BinaryOp::And,
+                            left: Box::new(prev),
+                            right: Box::new(e),
+                        },
+                    },
+                });
+            }
+            out.when = when;
+            out.when_refs = std::mem::take(&mut cx.refs);
+            let rules: Vec<(bool, &'a ast::Expr, Option<&'a ast::Text>)> = self.tree.nodes[id]
+                .rules
+                .iter()
+                .map(|r| (r.warning, r.condition, r.message))
+                .collect();
+            for (warning, condition, message) in rules {
+                let mut rcx = self.cx(scope);
+                let condition = self.condition(condition, &mut rcx, "a rule");
+                out.rules.push(ir::Rule {
+                    severity: if warning { "warning" } else { "error" },
+                    condition,
+                    message: message.map(|m| self.i18n(m)).unwrap_or_default(),
+                });
+            }
+            match &self.tree.nodes[id].kind {
+                Kind::Computed { value, .. } => {
+                    let value: &'a ast::Expr = value;
+                    let mut vcx = self.cx(scope);
+                    let e = self.expr(value, &mut vcx, None);
+                    if let Kind::Computed { fee: true, .. } = self.tree.nodes[id].kind
+                        && !matches!(e.ty, Ty::Money | Ty::Unknown)
+                    {
+                        self.diags.push(
+                            Diagnostic::new(Code::TypeMismatch, value.span, format!("a fee must be an amount of money, but this is {}", expr::describe(&e.ty)))
+                                .label("not money")
+                                .help("write amounts with their currency, e.g. `12.80 EUR`"),
+                        );
+                    }
+                    self.computed_types.insert(id, Some(e.ty.clone()));
+                    out.value = Some(e);
+                    out.value_refs = vcx.refs;
+                }
+                Kind::Field(ft) => {
+                    let (min, max) = (ft.min, ft.max);
+                    let bound_ty = self.node_ty(id);
+                    for (bound, slot) in [(min, &mut out.min), (max, &mut out.max)] {
+                        if let Some(b) = bound {
+                            let mut bcx = self.cx(scope);
+                            let e = self.expr(b, &mut bcx, None);
+                            let fits = e.ty == bound_ty
+                                || e.ty == Ty::Unknown
+                                || (matches!(bound_ty, Ty::Decimal) && e.ty == Ty::Integer);
+                            if !fits {
+                                self.diags.push(
+                                    Diagnostic::new(Code::ConstraintMismatch, b.span, format!("this bound is {}, but the field holds {}", expr::describe(&e.ty), expr::describe(&bound_ty)))
+                                        .label(format!("this is {}", expr::describe(&e.ty)))
+                                        .help("bounds are of the field's own kind, e.g. `date(min today - 120 years, max today)`"),
+                                );
+                            }
+                            *slot = Some(e);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.exprs.insert(id, out);
+        }
+    }
+
+    fn run_procedure(&mut self, decl: &'a ast::Decl) -> ir::Procedure {
+        self.type_all();
+        analysis::cycles(self);
+        analysis::never_true(self);
+        lint::procedure(self, decl);
+        lower::procedure(self, decl)
+    }
+
+    fn run_group(&mut self) {
+        self.type_all();
+        analysis::cycles(self);
+        analysis::never_true(self);
+        lint::structure(self);
+    }
+
+    /// A text in every declared language (missing ones are left out; the
+    /// lint reports them).
+    fn i18n(&self, text: &ast::Text) -> ir::I18n {
+        let mut out = BTreeMap::new();
+        out.insert(self.languages[0].clone(), text.source.value.clone());
+        for (lang, t) in &text.translations {
+            if self.languages.contains(&lang.name) {
+                out.entry(lang.name.clone()).or_insert_with(|| t.value.clone());
+            }
+        }
+        out
+    }
+}

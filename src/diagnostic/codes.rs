@@ -1,0 +1,168 @@
+//! The registry of diagnostic codes. Each code has a stable number, a severity,
+//! a one-line title, and a page for `amt explain` in `docs/codes/<CODE>.md`.
+//! Codes are never reused: a retired code keeps its number and page.
+
+use super::Severity;
+
+/// Facts about one code, for `amt explain` and the README's code list.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The code itself.
+    pub code: Code,
+    /// A one-line title.
+    pub title: &'static str,
+    /// The long explanation, Markdown.
+    pub explain: &'static str,
+}
+
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $code:literal, $sev:ident, $title:literal;)*) => {
+        /// A stable diagnostic code. `E` codes are errors, `W` codes warnings.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// The code as written, e.g. `E0101`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// Errors fail the run; warnings do not.
+            pub fn severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+
+            /// The code's registry entry.
+            pub fn info(self) -> &'static CodeInfo {
+                &CODES[self as usize]
+            }
+        }
+
+        /// Every code, in order.
+        pub static CODES: &[CodeInfo] = &[
+            $(CodeInfo {
+                code: Code::$variant,
+                title: $title,
+                explain: include_str!(concat!("../../docs/codes/", $code, ".md")),
+            },)*
+        ];
+    };
+}
+
+codes! {
+    /// The text does not follow the grammar.
+    SyntaxError = "E0001", Error, "syntax error";
+    /// A string is not closed on its line.
+    UnterminatedString = "E0002", Error, "unterminated string";
+    /// The file is not UTF-8 text.
+    NotText = "E0003", Error, "file is not UTF-8 text";
+    /// The file or project is larger than amt reads.
+    TooLarge = "E0004", Error, "input too large";
+    /// Brackets or blocks nest deeper than amt reads.
+    NestingTooDeep = "E0005", Error, "nesting too deep";
+    /// The project has no `.amt` file.
+    EmptyProject = "E0006", Error, "no source files";
+    /// A section that this version of amt cannot compile yet.
+    UnsupportedSection = "E0007", Error, "section not supported yet";
+    /// A statement in a block where it has no meaning.
+    MisplacedStatement = "E0008", Error, "statement out of place";
+    /// A setting given twice in one block.
+    RepeatedSetting = "E0009", Error, "setting given twice";
+    /// `==` written for a comparison.
+    DoubleEquals = "E0010", Error, "comparison written with `==`";
+    /// A literal that is well-formed but impossible (a 13th month, a number too large).
+    InvalidLiteral = "E0012", Error, "invalid literal";
+    /// A name that is not declared where it is used.
+    UnknownName = "E0101", Error, "unknown name";
+    /// A type that does not exist.
+    UnknownType = "E0102", Error, "unknown type";
+    /// A code list that does not exist.
+    UnknownCodelist = "E0103", Error, "unknown code list";
+    /// A group that does not exist.
+    UnknownGroup = "E0104", Error, "unknown group";
+    /// Two declarations with the same name in one scope.
+    DuplicateName = "E0105", Error, "duplicate name";
+    /// An import of a file that does not exist.
+    ImportNotFound = "E0106", Error, "imported file not found";
+    /// An import that leaves the project root.
+    ImportOutsideRoot = "E0107", Error, "import leaves the project root";
+    /// Files that import each other in a circle.
+    ImportCycle = "E0108", Error, "import cycle";
+    /// An imported name the file does not declare.
+    UnknownImport = "E0109", Error, "imported name not declared";
+    /// A value that is not in the code list.
+    UnknownCode = "E0110", Error, "unknown code-list value";
+    /// A prefill attribute amt does not know.
+    UnknownAttribute = "E0111", Error, "unknown identity attribute";
+    /// An autocomplete token HTML does not define.
+    UnknownAutocomplete = "E0112", Error, "unknown autocomplete token";
+    /// A function that does not exist.
+    UnknownFunction = "E0113", Error, "unknown function";
+    /// A trust level or identification means amt does not know.
+    UnknownIdentity = "E0114", Error, "unknown trust level or identification means";
+    /// An attachment file type amt does not know.
+    UnknownFileType = "E0115", Error, "unknown attachment file type";
+    /// A name that exists but is the wrong kind of thing here.
+    WrongKind = "E0116", Error, "name of the wrong kind";
+    /// A group that contains a use of itself.
+    RecursiveGroup = "E0117", Error, "group contains itself";
+    /// An import that nothing uses.
+    UnusedImport = "W0101", Warning, "unused import";
+    /// Operand types that an operator cannot combine.
+    TypeMismatch = "E0201", Error, "type mismatch";
+    /// A function argument of the wrong type.
+    ArgumentType = "E0202", Error, "wrong argument type";
+    /// A function called with the wrong number of arguments.
+    ArgumentCount = "E0203", Error, "wrong number of arguments";
+    /// A condition or rule that is not a yes/no question.
+    NotBoolean = "E0204", Error, "condition is not yes/no";
+    /// A value from a repeat used as if there were one.
+    RepeatAsSingle = "E0205", Error, "repeated value used as a single value";
+    /// A constraint that does not fit the type it is given to.
+    ConstraintMismatch = "E0206", Error, "constraint does not fit the type";
+    /// A quantifier over something that does not repeat.
+    NotARepeat = "E0207", Error, "not a repeat";
+    /// A regular expression that does not parse.
+    InvalidPattern = "E0301", Error, "invalid pattern";
+    /// A regular expression that means different things in browsers, JSON Schema and Rust.
+    NonPortablePattern = "E0302", Error, "pattern not portable";
+    /// A range whose lower end is above its upper end.
+    ImpossibleRange = "E0401", Error, "impossible range";
+    /// A required field that can never be shown.
+    RequiredUnderFalseCondition = "E0402", Error, "required field under a condition that is never true";
+    /// Computed values or conditions that depend on themselves.
+    DependencyCycle = "E0403", Error, "cycle among computed values and conditions";
+    /// A part of the form that is never shown.
+    NeverShown = "W0401", Warning, "condition is never true";
+    /// A page without any field.
+    EmptyPage = "E0501", Error, "page with no fields";
+    /// Something shown to people without a label.
+    MissingLabel = "E0502", Error, "missing label";
+    /// A text without a translation into a declared language.
+    MissingTranslation = "E0503", Error, "missing translation";
+    /// A translation into a language the procedure does not declare.
+    UndeclaredLanguage = "W0503", Warning, "translation into an undeclared language";
+    /// Personal data without the autocomplete token that exists for it.
+    MissingAutocomplete = "E0504", Error, "personal-data field without autocomplete token";
+    /// A prefill attribute the accepted identification means cannot deliver.
+    PrefillNotDelivered = "E0505", Error, "prefill attribute not delivered";
+    /// An identification means below the procedure's trust level.
+    MeansBelowLevel = "E0506", Error, "identification means below the trust level";
+    /// Prefill in a procedure that identifies nobody.
+    PrefillWithoutIdentity = "E0507", Error, "prefill without identity";
+    /// A link that is not http or https.
+    UnsafeLink = "E0508", Error, "link is not http(s)";
+    /// A version, LeiKa key or FIM id of the wrong form.
+    MalformedIdentifier = "E0509", Error, "malformed identifier";
+    /// A procedure without a setting it must have.
+    MissingSetting = "E0510", Error, "missing setting";
+}
+
+/// Finds a code by its text, e.g. `E0101` (case-insensitive).
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    CODES
+        .iter()
+        .find(|info| info.code.as_str().eq_ignore_ascii_case(code))
+}

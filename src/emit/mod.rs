@@ -1,0 +1,41 @@
+//! Emitters: the checked model → the files of a build. Each emitter is a pure
+//! function from [`ir`] to bytes; writing them is the caller's business
+//! (see [`crate::output`]).
+
+mod manifest;
+
+pub use manifest::manifest;
+
+use crate::ir;
+
+/// One file of a build: a path relative to the output folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// `/`-separated, e.g. `wohnsitzanmeldung/procedure.json`.
+    pub path: String,
+    /// The content.
+    pub bytes: Vec<u8>,
+}
+
+/// Pretty JSON with a final newline: stable, reviewable in diffs.
+pub fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    let mut bytes = serde_json::to_vec_pretty(value).expect("the model serialises to JSON");
+    bytes.push(b'\n');
+    bytes
+}
+
+/// Every file of a build, in a stable order: per procedure its files, then
+/// the manifest.
+pub fn build(procedures: &[ir::Procedure]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let mut sorted: Vec<&ir::Procedure> = procedures.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    for p in &sorted {
+        files.push(OutputFile {
+            path: format!("{}/procedure.json", p.id),
+            bytes: json(p),
+        });
+    }
+    files.push(manifest(&sorted, &files));
+    files
+}

@@ -1,0 +1,563 @@
+//! The checked model: what every emitter reads, and itself an output
+//! (`procedure.json`). Its shape is documented in the README ("The checked
+//! model") and versioned by [`MODEL_VERSION`].
+//!
+//! Groups are expanded where they are used, so a procedure is self-contained;
+//! `group` on a node names the reusable group it came from. Expressions are
+//! resolved: every reference is an absolute data path such as
+//! `person.ehe.datum`, and every expression node carries its type.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The version of the model's JSON shape. Bumped on any incompatible change.
+pub const MODEL_VERSION: &str = "1";
+
+/// A text in every declared language: language tag → text.
+pub type I18n = BTreeMap<String, String>;
+
+/// A checked procedure.
+#[derive(Debug, Serialize)]
+pub struct Procedure {
+    /// The shape version of this JSON ([`MODEL_VERSION`]).
+    pub model_version: &'static str,
+    /// The procedure's id (its name), also the output folder name.
+    pub id: String,
+    /// The source file, relative to the project root.
+    pub source: String,
+    /// Semantic version.
+    pub version: String,
+    /// Title per language.
+    pub title: I18n,
+    /// Short description per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<I18n>,
+    /// The 14-digit LeiKa key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub leika: Option<String>,
+    /// The source language first, then the others.
+    pub languages: Vec<String>,
+    /// Legal references.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalRef>,
+    /// The kind of authority responsible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<Authority>,
+    /// Identification required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// Data protection facts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<Privacy>,
+    /// Fees.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fees: Vec<Fee>,
+    /// Computed values of the whole procedure that are not fees.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub computed: Vec<Node>,
+    /// Statutory deadlines.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deadlines: Vec<Deadline>,
+    /// The steps of the form.
+    pub pages: Vec<Page>,
+    /// Attachments asked for outside any page.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Node>,
+    /// Every code list a field of this procedure uses, by name.
+    pub codelists: BTreeMap<String, Codelist>,
+}
+
+/// A citation with an optional http(s) link.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegalRef {
+    /// E.g. `§ 17 Abs. 1 BMG`.
+    pub citation: String,
+    /// A link to the text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// The kind of authority that handles the procedure.
+#[derive(Debug, Serialize)]
+pub struct Authority {
+    /// Machine name, e.g. `meldebehoerde`.
+    pub id: String,
+    /// Label per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<I18n>,
+}
+
+/// Identification: minimum trust level and accepted means.
+#[derive(Debug, Serialize)]
+pub struct Identity {
+    /// `niedrig`, `substanziell` or `hoch` (eIDAS Art. 8).
+    pub level: String,
+    /// `account`, `elster`, `eid`, `eudi_wallet`.
+    pub means: Vec<String>,
+}
+
+/// Data protection facts.
+#[derive(Debug, Default, Serialize)]
+pub struct Privacy {
+    /// Purpose of processing, per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<I18n>,
+    /// Legal basis of processing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<String>,
+    /// How long data is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention: Option<Retention>,
+}
+
+/// How long data is kept.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Retention {
+    /// A period.
+    Period(Duration),
+    /// A rule in words, per language.
+    Text(I18n),
+}
+
+/// A duration, e.g. 3 months.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Duration {
+    /// How many.
+    pub amount: u64,
+    /// Of what.
+    pub unit: crate::syntax::ast::DurationUnit,
+}
+
+/// A fee: a computed money value of the form.
+#[derive(Debug, Serialize)]
+pub struct Fee {
+    /// The fee's name; its value is the computed node of the same path.
+    pub id: String,
+    /// Label per language.
+    pub label: I18n,
+    /// How it is computed.
+    pub value: Expr,
+    /// Legal basis.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalRef>,
+}
+
+/// A statutory deadline.
+#[derive(Debug, Serialize)]
+pub struct Deadline {
+    /// Its name.
+    pub id: String,
+    /// Label per language.
+    pub label: I18n,
+    /// How long.
+    pub duration: Duration,
+    /// The date field it runs from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// Legal basis.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalRef>,
+}
+
+/// One step of the form.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    /// Its name.
+    pub id: String,
+    /// Label per language.
+    pub label: I18n,
+    /// Shown only when this holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<Expr>,
+    /// Fields, groups, computed values, attachments and notes in order.
+    pub items: Vec<Node>,
+}
+
+/// A node of the form: data (field, group, computed value, attachment) or
+/// static content (note).
+#[derive(Debug, Serialize)]
+pub struct Node {
+    /// The name; unique among siblings.
+    pub id: String,
+    /// The absolute data path, e.g. `person.ehe.datum`.
+    pub path: String,
+    /// What it is.
+    #[serde(flatten)]
+    pub kind: NodeKind,
+    /// Label per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<I18n>,
+    /// Hint per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<I18n>,
+    /// Must be answered (when shown).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+    /// Repeats between min and max times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Cardinality>,
+    /// Shown only when this holds (own condition; ancestors' apply too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<Expr>,
+    /// Rules checked on this node.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<Rule>,
+    /// Legal references.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalRef>,
+    /// FIM id (F… for fields, G… for groups) and version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fim: Option<String>,
+    /// Personal-data class.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub personal: Option<PersonalClass>,
+    /// HTML autocomplete token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
+    /// Prefill from an identity attribute.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefill: Option<Prefill>,
+}
+
+/// The kinds of nodes.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NodeKind {
+    /// An input.
+    Field {
+        /// Its type and constraints.
+        #[serde(rename = "type")]
+        ty: FieldType,
+    },
+    /// A set of nodes.
+    Group {
+        /// The reusable group it instantiates, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        group: Option<String>,
+        /// Its children.
+        items: Vec<Node>,
+    },
+    /// A read-only derived value.
+    Computed {
+        /// Its type.
+        #[serde(rename = "type")]
+        ty: Ty,
+        /// How it is computed.
+        value: Expr,
+    },
+    /// A file upload.
+    Attachment {
+        /// Accepted media types.
+        media_types: Vec<String>,
+        /// Largest file, in bytes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max_bytes: Option<u64>,
+        /// How many files.
+        count: Cardinality,
+    },
+    /// Static content.
+    Note {
+        /// The text per language.
+        text: I18n,
+    },
+}
+
+/// How many: `min..max` (no max: unbounded).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Cardinality {
+    /// At least.
+    pub min: u64,
+    /// At most.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<u64>,
+}
+
+/// Personal-data classes.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum PersonalClass {
+    /// Ordinary personal data (Art. 4 Nr. 1 DSGVO).
+    Ordinary,
+    /// Special categories (Art. 9 DSGVO), e.g. religion.
+    Special,
+}
+
+/// Prefill from identification.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prefill {
+    /// amt's attribute name, e.g. `given_name`.
+    pub attribute: String,
+    /// Whether the user may not change it.
+    pub locked: bool,
+    /// The attribute's name in each accepted means' catalogue.
+    pub sources: BTreeMap<String, String>,
+}
+
+/// A rule: a condition that must hold, else the message is shown.
+#[derive(Debug, Serialize)]
+pub struct Rule {
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// What must hold.
+    pub condition: Expr,
+    /// What to tell the user, per language.
+    pub message: I18n,
+}
+
+/// A field's type with its constraints.
+#[derive(Debug, Serialize)]
+#[serde(tag = "base", rename_all = "snake_case")]
+pub enum FieldType {
+    /// Text on one line, or several with `multiline`.
+    Text {
+        /// Several lines.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        multiline: bool,
+        /// Fewest characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        min_length: Option<u64>,
+        /// Most characters.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        max_length: Option<u64>,
+        /// A portable regular expression the whole value must match.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pattern: Option<String>,
+        /// A refinement: `email`, `phone`, `iban`, `postcode`, or a named type.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        format: Option<String>,
+    },
+    /// A whole number.
+    Integer {
+        /// Bounds.
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    /// A decimal number.
+    Decimal {
+        /// Digits after the point.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scale: Option<u64>,
+        /// Bounds.
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    /// Euros, exact to the cent.
+    Money {
+        /// Bounds.
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    /// Yes or no.
+    Boolean,
+    /// Must be accepted (yes).
+    Consent,
+    /// A calendar date.
+    Date {
+        /// Bounds.
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    /// A time of day.
+    Time {
+        /// Bounds.
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    /// A date and time.
+    Datetime {
+        /// Bounds.
+        #[serde(flatten)]
+        bounds: Bounds,
+    },
+    /// One or several values of a code list.
+    Choice {
+        /// The code list's name (a key of the procedure's `codelists`).
+        codelist: String,
+        /// Several values may be chosen.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        multiple: bool,
+    },
+}
+
+/// Lower and upper bounds as expressions (constants, `today - 18 years`,
+/// another field).
+#[derive(Debug, Default, Serialize)]
+pub struct Bounds {
+    /// Lowest allowed value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<Expr>,
+    /// Highest allowed value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<Expr>,
+}
+
+/// A code list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Codelist {
+    /// Label per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<I18n>,
+    /// The external list it follows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<CodelistSource>,
+    /// The values in order.
+    pub values: Vec<Code>,
+}
+
+/// Reference to an external code list (e.g. XRepository).
+#[derive(Debug, Clone, Serialize)]
+pub struct CodelistSource {
+    /// Its URN.
+    pub urn: String,
+    /// Its version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// One value of a code list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Code {
+    /// The code submitted.
+    pub code: String,
+    /// Label per language.
+    pub label: I18n,
+}
+
+/// The types of values in expressions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "base", rename_all = "snake_case")]
+pub enum Ty {
+    /// Text.
+    Text,
+    /// Whole number.
+    Integer,
+    /// Decimal number.
+    Decimal,
+    /// Euros.
+    Money,
+    /// Yes/no.
+    Boolean,
+    /// Calendar date.
+    Date,
+    /// Time of day.
+    Time,
+    /// Date and time.
+    Datetime,
+    /// A span of days, weeks, months or years.
+    Duration,
+    /// One value of a code list.
+    Code {
+        /// The list.
+        codelist: String,
+    },
+    /// Several values of a code list.
+    CodeSet {
+        /// The list.
+        codelist: String,
+    },
+    /// Uploaded files.
+    Attachment,
+    /// A group's data.
+    Group,
+    /// A value per item of a repeat.
+    List {
+        /// The item type.
+        item: Box<Ty>,
+    },
+    /// The type could not be determined (an error was reported).
+    Unknown,
+}
+
+/// A resolved, typed expression.
+#[derive(Debug, Clone, Serialize)]
+pub struct Expr {
+    /// The type of the value.
+    #[serde(rename = "type")]
+    pub ty: Ty,
+    /// What it is.
+    #[serde(flatten)]
+    pub kind: ExprKind,
+}
+
+/// Kinds of resolved expressions.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ExprKind {
+    /// A constant.
+    Literal {
+        /// Its value.
+        value: Literal,
+    },
+    /// Today's date.
+    Today,
+    /// The value at an absolute data path. Inside a repeat item (or a
+    /// quantifier), repeats on the path refer to the current item.
+    Ref {
+        /// E.g. `person.geburtsdatum`.
+        path: String,
+    },
+    /// `not`, `-`.
+    Unary {
+        /// The operator.
+        operator: crate::syntax::ast::UnaryOp,
+        /// Its operand.
+        operand: Box<Expr>,
+    },
+    /// Infix operators.
+    Binary {
+        /// The operator.
+        operator: crate::syntax::ast::BinaryOp,
+        /// Left operand.
+        left: Box<Expr>,
+        /// Right operand.
+        right: Box<Expr>,
+    },
+    /// `if … then … else …`.
+    If {
+        /// The condition.
+        condition: Box<Expr>,
+        /// Value when it holds.
+        then: Box<Expr>,
+        /// Value otherwise.
+        otherwise: Box<Expr>,
+    },
+    /// `[a, b]`.
+    List {
+        /// The items.
+        items: Vec<Expr>,
+    },
+    /// A built-in function. For `any`, `all` and `count` with a condition,
+    /// `over` is the repeat and the condition is evaluated per item.
+    Call {
+        /// The function's name.
+        function: String,
+        /// The repeat iterated over, for quantifiers.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        over: Option<String>,
+        /// Arguments.
+        args: Vec<Expr>,
+    },
+}
+
+/// Constant values.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Literal {
+    /// Yes/no.
+    Boolean(bool),
+    /// Whole number.
+    Integer(i64),
+    /// Decimal number, exactly as written.
+    Decimal(String),
+    /// Euros, in cents.
+    Money(i64),
+    /// Text.
+    Text(String),
+    /// `YYYY-MM-DD`.
+    Date(String),
+    /// A span.
+    Duration(Duration),
+    /// A code of a code list.
+    Code(String),
+}

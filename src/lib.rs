@@ -1,0 +1,218 @@
+//! amt compiles administrative procedures, written once in a small language,
+//! into what a municipality's portal serves.
+//!
+//! ```text
+//! sources ──parse──▶ syntax tree ──resolve──▶ modules ──check──▶ model ──emit──▶ files
+//!  (source)          (syntax)                 (resolve)          (check, ir)       (emit, output)
+//! ```
+//!
+//! [`load`] reads a project folder into a [`SourceMap`]; [`compile`] parses,
+//! resolves and checks it, returning the checked procedures and every
+//! diagnostic; [`emit::build`] turns procedures into files, and
+//! [`output::write_atomically`] puts them on disk. The library never prints
+//! and never exits; the `amt` binary is the thin edge that does.
+
+#![deny(missing_docs)]
+
+mod check;
+pub mod diagnostic;
+pub mod emit;
+pub mod expr;
+pub mod ir;
+pub mod output;
+pub mod resolve;
+pub mod source;
+pub mod syntax;
+
+use diagnostic::{Code, Diagnostic, Severity};
+use source::{SourceMap, Span};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are not read (a procedure is a few hundred KB at most).
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// Projects with more files than this are not read.
+pub const MAX_FILES: usize = 100_000;
+
+/// The result of checking a project.
+#[derive(Debug)]
+pub struct Compiled {
+    /// Every checked procedure, in source order.
+    pub procedures: Vec<ir::Procedure>,
+    /// Every problem found, sorted by place.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Compiled {
+    /// Whether there is an error (or, with `deny_warnings`, any diagnostic).
+    pub fn failed(&self, deny_warnings: bool) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| deny_warnings || d.severity() == Severity::Error)
+    }
+}
+
+/// Why a project could not be read at all.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The path that failed.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.error)
+    }
+}
+
+/// The project folder of a path: the path itself, or a file's folder.
+pub fn project_root(path: &Path) -> PathBuf {
+    if path.is_file() {
+        match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    } else {
+        path.to_path_buf()
+    }
+}
+
+fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<(), LoadError> {
+    let err = |error| LoadError {
+        path: dir.to_path_buf(),
+        error,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(err)?
+        .collect::<Result<_, _>>()
+        .map_err(err)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with('.') || name == "target" || name == "node_modules" {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type().map_err(err)?;
+        if kind.is_dir() {
+            collect(&path, root, out)?;
+        } else if name.ends_with(".amt") {
+            let relative = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            out.push((relative, path));
+        }
+        if out.len() > MAX_FILES {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+/// Reads every `.amt` file under `root` (sorted, hidden folders skipped).
+/// Files that are not UTF-8 text or are too large are kept as empty sources
+/// with a diagnostic, so every problem is reported in one run.
+pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
+    let mut files = Vec::new();
+    collect(root, root, &mut files)?;
+    let mut sources = SourceMap::new();
+    let mut diags = Vec::new();
+    if files.len() > MAX_FILES {
+        let id = sources.add(root.display().to_string(), "");
+        diags.push(
+            Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("the project has more than {MAX_FILES} source files"))
+                .label("too many files")
+                .help("split it into several projects"),
+        );
+        return Ok((sources, diags));
+    }
+    for (name, path) in files {
+        let err = |error| LoadError {
+            path: path.clone(),
+            error,
+        };
+        let size = std::fs::metadata(&path).map_err(err)?.len();
+        if size > MAX_FILE_BYTES {
+            let id = sources.add(name, "");
+            diags.push(
+                Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("this file is {} MB; amt reads files up to {} MB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)))
+                    .label("too large")
+                    .help("a procedure file is usually a few kilobytes; split the file or check that it is the right one"),
+            );
+            continue;
+        }
+        let bytes = std::fs::read(&path).map_err(err)?;
+        match text_of(bytes) {
+            Ok(text) => {
+                sources.add(name, text);
+            }
+            Err((text, offset, what)) => {
+                let id = sources.add(name, text);
+                let end = sources.get(id).text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+                diags.push(
+                    Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
+                        .label("first byte that is not text")
+                        .help("save the file as UTF-8 text; if it is not a procedure, give it another extension than `.amt`"),
+                );
+            }
+        }
+    }
+    if sources.is_empty() {
+        let id = sources.add(root.display().to_string(), "");
+        diags.push(
+            Diagnostic::new(Code::EmptyProject, Span::new(id, 0..0), format!("`{}` holds no `.amt` file", root.display()))
+                .label("empty project")
+                .help("point amt at the folder with your procedures, e.g. `amt check forms`"),
+        );
+    }
+    Ok((sources, diags))
+}
+
+/// Checks bytes for text. On failure returns a printable stand-in (control
+/// characters and invalid bytes replaced by U+FFFD, so lines and columns stay
+/// right), the offset of the first bad character in it, and what was wrong.
+fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
+    let is_bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    match String::from_utf8(bytes) {
+        Ok(text) => match text.find(is_bad) {
+            None => Ok(text),
+            Some(_) => {
+                let clean: String = text.chars().map(|c| if is_bad(c) { '\u{FFFD}' } else { c }).collect();
+                let offset = clean.find('\u{FFFD}').unwrap_or(0);
+                Err((clean, offset, "it contains control characters (is it a binary file?)"))
+            }
+        },
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(e.as_bytes());
+            let clean: String = lossy.chars().map(|c| if is_bad(c) { '\u{FFFD}' } else { c }).collect();
+            let offset = clean.find('\u{FFFD}').unwrap_or(0);
+            Err((clean, offset, "it has bytes that are not valid UTF-8"))
+        }
+    }
+}
+
+/// Parses, resolves and checks every file of `sources`.
+pub fn compile(sources: &SourceMap) -> Compiled {
+    let mut diags = Vec::new();
+    let mut files = Vec::with_capacity(sources.len());
+    for (id, file) in sources.iter() {
+        let (ast, d) = syntax::parse_file(id, &file.text);
+        diags.extend(d);
+        files.push(ast);
+    }
+    let program = resolve::Program::new(sources, files, &mut diags);
+    let procedures = check::check_program(sources, &program, &mut diags);
+    program.report_unused_imports(&mut diags);
+    let mut all = diagnostic::Diagnostics::new();
+    all.extend(diags);
+    Compiled {
+        procedures,
+        diagnostics: all.finish(),
+    }
+}

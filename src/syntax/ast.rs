@@ -1,0 +1,539 @@
+//! The syntax tree: what the author wrote, with a span on every node.
+//! Nothing is resolved here; names are plain [`Ident`]s.
+
+use crate::source::Span;
+
+/// A name as written, with its place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ident {
+    /// The name.
+    pub name: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A string literal's value (escapes resolved) and its place (with quotes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Str {
+    /// The value.
+    pub value: String,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A text shown to people, in the source language plus translations:
+/// `"Straße" @en "Street"`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Text {
+    /// The text in the source language.
+    pub source: Str,
+    /// Translations: language tag and text.
+    pub translations: Vec<(Ident, Str)>,
+    /// The whole text.
+    pub span: Span,
+}
+
+/// One source file.
+#[derive(Debug, Default)]
+pub struct File {
+    /// The top-level declarations in order.
+    pub items: Vec<Item>,
+    /// Every comment, in order, for tools that keep layout (formatter, language server).
+    pub comments: Vec<Span>,
+}
+
+/// A top-level declaration.
+#[derive(Debug)]
+pub enum Item {
+    /// `import path.{a, b}`
+    Import(Import),
+    /// `codelist name "Label" { ... }`
+    Codelist(Codelist),
+    /// `type name = text(...)`
+    Type(TypeDecl),
+    /// `group name "Label" { ... }`
+    Group(Decl),
+    /// `procedure name "Title" { ... }`
+    Procedure(Decl),
+    /// A statement that belongs inside a block, written at the top level.
+    Stray(Stmt),
+}
+
+/// `import common/person.{anschrift, person}`
+#[derive(Debug)]
+pub struct Import {
+    /// The module path as written, e.g. `common/person`.
+    pub path: Str,
+    /// The imported names.
+    pub names: Vec<Ident>,
+    /// The whole import.
+    pub span: Span,
+}
+
+/// A code list.
+#[derive(Debug)]
+pub struct Codelist {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Text>,
+    /// An external list this one follows: URN and version.
+    pub source: Option<(Str, Option<Str>)>,
+    /// Its values.
+    pub entries: Vec<CodeEntry>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// One value of a code list.
+#[derive(Debug)]
+pub struct CodeEntry {
+    /// The code as written (an identifier-like word or a string).
+    pub code: Str,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// `type postleitzahl "Postleitzahl" = text(pattern "[0-9]{5}")`
+#[derive(Debug)]
+pub struct TypeDecl {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The type it refines.
+    pub base: TypeRef,
+    /// Hints, rules and other settings that every use inherits.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A named declaration with a label and a block: procedure, page, group,
+/// field, attachment.
+#[derive(Debug)]
+pub struct Decl {
+    /// Its name.
+    pub name: Ident,
+    /// For fields and groups: the type or group it is made of.
+    pub type_ref: Option<TypeRef>,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The statements in its block.
+    pub body: Vec<Stmt>,
+    /// The keyword (`field`, `group`, …) for messages.
+    pub keyword: Span,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `computed alter "Alter" = age(geburtsdatum)` and `fee gebuehr "Gebühr" = …`
+#[derive(Debug)]
+pub struct Computed {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Text>,
+    /// How it is computed.
+    pub value: Expr,
+    /// The statements in its block.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `deadline anmeldefrist "Anmeldefrist" 2 weeks after einzug { legal … }`
+#[derive(Debug)]
+pub struct Deadline {
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Text>,
+    /// How long.
+    pub duration: Duration,
+    /// The date it runs from, if it is a field.
+    pub after: Option<Path>,
+    /// The statements in its block.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `note "Bitte halten Sie Ihren Ausweis bereit."`
+#[derive(Debug)]
+pub struct Note {
+    /// An optional name (for ids in the output).
+    pub name: Option<Ident>,
+    /// The text shown.
+    pub text: Text,
+    /// The statements in its block.
+    pub body: Vec<Stmt>,
+    /// The whole note.
+    pub span: Span,
+}
+
+/// A statement in a block. Every block accepts every statement syntactically;
+/// the model builder reports those that have no meaning where they stand.
+#[derive(Debug)]
+pub enum Stmt {
+    /// `field name: type "Label" { … }`
+    Field(Decl),
+    /// `group name[: group] "Label" { … }`
+    Group(Decl),
+    /// `page name "Label" { … }`
+    Page(Decl),
+    /// `attachment name "Label" { … }`
+    Attachment(Decl),
+    /// `computed name "Label" = expr`
+    Computed(Computed),
+    /// `fee name "Label" = expr`
+    Fee(Computed),
+    /// `deadline name "Label" 2 weeks after field`
+    Deadline(Deadline),
+    /// `note "…"`
+    Note(Note),
+    /// `rule expr "message"` (severity error) or `warn expr "message"`.
+    Rule {
+        /// Whether this is `warn` (warning) rather than `rule` (error).
+        warning: bool,
+        /// What must hold.
+        condition: Expr,
+        /// What to tell the user when it does not.
+        message: Option<Text>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `when expr`
+    When(Expr, Span),
+    /// `required`
+    Required(Span),
+    /// `hint "…"`
+    Hint(Text, Span),
+    /// `legal "§ 17 BMG" <https://…>`
+    Legal {
+        /// The citation.
+        citation: Str,
+        /// The link, without angle brackets.
+        url: Option<Str>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `fim F60000000243 version 1.2`
+    Fim(Str, Option<Str>, Span),
+    /// `autocomplete postal-code`
+    Autocomplete(Ident, Span),
+    /// `prefill given_name locked`
+    Prefill {
+        /// The identity attribute.
+        attribute: Ident,
+        /// Whether the user may change the value.
+        locked: Option<bool>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `personal` or `personal special`
+    Personal(Option<Ident>, Span),
+    /// `version 1.2.0`
+    Version(Str, Span),
+    /// `leika 99115001001000`
+    Leika(Str, Span),
+    /// `identity hoch via eid, eudi_wallet`
+    Identity {
+        /// The minimum trust level.
+        level: Ident,
+        /// The accepted means.
+        means: Vec<Ident>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `languages de, en`
+    Languages(Vec<Ident>, Span),
+    /// `description "…"`
+    Description(Text, Span),
+    /// `authority meldebehoerde "Meldebehörde"`
+    Authority(Ident, Option<Text>, Span),
+    /// `privacy { purpose … basis … retention … }`
+    Privacy(Vec<Stmt>, Span),
+    /// `purpose "…"`
+    Purpose(Text, Span),
+    /// `basis "Art. 6 Abs. 1 lit. c DSGVO"`
+    Basis(Str, Span),
+    /// `retention 5 years` or `retention "…"`
+    Retention(Retention, Span),
+    /// `types pdf, jpeg`
+    Types(Vec<Ident>, Span),
+    /// `max 10 MB`
+    MaxSize(u64, Span),
+    /// `count 1..3`
+    Count(Range, Span),
+    /// `workflow { … }` or `example "…" { … }`: not compiled yet.
+    Reserved(Ident, Span),
+}
+
+impl Stmt {
+    /// The whole statement's place.
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::Field(d) | Stmt::Group(d) | Stmt::Page(d) | Stmt::Attachment(d) => d.span,
+            Stmt::Computed(c) | Stmt::Fee(c) => c.span,
+            Stmt::Deadline(d) => d.span,
+            Stmt::Note(n) => n.span,
+            Stmt::Rule { span, .. }
+            | Stmt::Legal { span, .. }
+            | Stmt::Prefill { span, .. }
+            | Stmt::Identity { span, .. } => *span,
+            Stmt::When(_, s)
+            | Stmt::Required(s)
+            | Stmt::Hint(_, s)
+            | Stmt::Fim(_, _, s)
+            | Stmt::Autocomplete(_, s)
+            | Stmt::Personal(_, s)
+            | Stmt::Version(_, s)
+            | Stmt::Leika(_, s)
+            | Stmt::Languages(_, s)
+            | Stmt::Description(_, s)
+            | Stmt::Authority(_, _, s)
+            | Stmt::Privacy(_, s)
+            | Stmt::Purpose(_, s)
+            | Stmt::Basis(_, s)
+            | Stmt::Retention(_, s)
+            | Stmt::Types(_, s)
+            | Stmt::MaxSize(_, s)
+            | Stmt::Count(_, s)
+            | Stmt::Reserved(_, s) => *s,
+        }
+    }
+
+    /// What the statement is called in messages, e.g. "a `hint`".
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Stmt::Field(_) => "a field",
+            Stmt::Group(_) => "a group",
+            Stmt::Page(_) => "a page",
+            Stmt::Attachment(_) => "an attachment",
+            Stmt::Computed(_) => "a computed value",
+            Stmt::Fee(_) => "a fee",
+            Stmt::Deadline(_) => "a deadline",
+            Stmt::Note(_) => "a note",
+            Stmt::Rule { warning: false, .. } => "a rule",
+            Stmt::Rule { warning: true, .. } => "a warning rule",
+            Stmt::When(..) => "a condition (`when`)",
+            Stmt::Required(_) => "`required`",
+            Stmt::Hint(..) => "a hint",
+            Stmt::Legal { .. } => "a legal reference",
+            Stmt::Fim(..) => "a FIM id",
+            Stmt::Autocomplete(..) => "an autocomplete token",
+            Stmt::Prefill { .. } => "a prefill",
+            Stmt::Personal(..) => "a personal-data class",
+            Stmt::Version(..) => "a version",
+            Stmt::Leika(..) => "a LeiKa key",
+            Stmt::Identity { .. } => "an identity requirement",
+            Stmt::Languages(..) => "a list of languages",
+            Stmt::Description(..) => "a description",
+            Stmt::Authority(..) => "an authority",
+            Stmt::Privacy(..) => "a privacy section",
+            Stmt::Purpose(..) => "a purpose",
+            Stmt::Basis(..) => "a legal basis",
+            Stmt::Retention(..) => "a retention period",
+            Stmt::Types(..) => "a list of file types",
+            Stmt::MaxSize(..) => "a size limit",
+            Stmt::Count(..) => "a count",
+            Stmt::Reserved(..) => "a section",
+        }
+    }
+}
+
+/// How long data is kept.
+#[derive(Debug)]
+pub enum Retention {
+    /// A period.
+    Period(Duration),
+    /// A rule in words ("until the business is deregistered").
+    Text(Text),
+}
+
+/// `min..max` (max absent: unbounded).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Range {
+    /// Lower bound.
+    pub min: u64,
+    /// Upper bound, if any.
+    pub max: Option<u64>,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// A reference to a type with constraints and cardinality:
+/// `text(max 55)`, `choice(familienstand)`, `person[1..10]`.
+#[derive(Debug)]
+pub struct TypeRef {
+    /// The type's name.
+    pub name: Ident,
+    /// Constraints in parentheses.
+    pub args: Vec<TypeArg>,
+    /// `[min..max]`.
+    pub cardinality: Option<Range>,
+    /// The whole reference.
+    pub span: Span,
+}
+
+/// One constraint of a type.
+#[derive(Debug)]
+pub enum TypeArg {
+    /// `min expr`
+    Min(Expr, Span),
+    /// `max expr`
+    Max(Expr, Span),
+    /// `length 1..55`
+    Length(Range, Span),
+    /// `pattern "…"`
+    Pattern(Str, Span),
+    /// `scale 2`
+    Scale(u64, Span),
+    /// A bare name, e.g. the code list of `choice(familienstand)`.
+    Name(Ident),
+}
+
+/// A duration: `3 months`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Duration {
+    /// How many.
+    pub amount: u64,
+    /// Of what.
+    pub unit: DurationUnit,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Units of durations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DurationUnit {
+    /// Calendar days.
+    Days,
+    /// Weeks of 7 days.
+    Weeks,
+    /// Calendar months.
+    Months,
+    /// Calendar years.
+    Years,
+}
+
+/// A dotted path: `person.ehe.datum`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Path {
+    /// The segments.
+    pub segments: Vec<Ident>,
+    /// The whole path.
+    pub span: Span,
+}
+
+/// An expression.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What kind.
+    pub kind: ExprKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// Kinds of expressions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `42`
+    Integer(i64),
+    /// `3.5`, kept as written (exact decimal).
+    Decimal(String),
+    /// `12.80 EUR`, in cents.
+    Money(i64),
+    /// `"text"`
+    Str(String),
+    /// `yes` / `no`
+    Bool(bool),
+    /// `2024-01-31`
+    Date(String),
+    /// `3 months`
+    Duration(Duration),
+    /// `today`
+    Today,
+    /// `a.b.c`
+    Path(Path),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `f(a, b)`
+    Call(Ident, Vec<Expr>),
+    /// `not a`, `-a`
+    Unary(UnaryOp, Box<Expr>),
+    /// `a op b`
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+}
+
+/// Prefix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnaryOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Infix operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BinaryOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `not in`
+    NotIn,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinaryOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinaryOp::Or => "or",
+            BinaryOp::And => "and",
+            BinaryOp::Eq => "=",
+            BinaryOp::Ne => "!=",
+            BinaryOp::Lt => "<",
+            BinaryOp::Le => "<=",
+            BinaryOp::Gt => ">",
+            BinaryOp::Ge => ">=",
+            BinaryOp::In => "in",
+            BinaryOp::NotIn => "not in",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::Div => "/",
+        }
+    }
+}

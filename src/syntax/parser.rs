@@ -1,0 +1,776 @@
+//! pest pairs → syntax tree. The only place that names pest's types.
+//!
+//! One small function per grammar rule; children are read positionally, which
+//! the grammar guarantees. Errors from pest are turned into sentences an author
+//! understands (see [`expected_words`]).
+
+use super::ast::*;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::Parser;
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::{Pair, Pairs};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
+use std::sync::LazyLock;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/amt.pest"]
+struct AmtParser;
+
+static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::op_or, Assoc::Left))
+        .op(Op::infix(Rule::op_and, Assoc::Left))
+        .op(Op::prefix(Rule::op_not))
+        .op(Op::infix(Rule::op_eq, Assoc::Left)
+            | Op::infix(Rule::op_eq_double, Assoc::Left)
+            | Op::infix(Rule::op_ne, Assoc::Left)
+            | Op::infix(Rule::op_lt, Assoc::Left)
+            | Op::infix(Rule::op_le, Assoc::Left)
+            | Op::infix(Rule::op_gt, Assoc::Left)
+            | Op::infix(Rule::op_ge, Assoc::Left)
+            | Op::infix(Rule::op_in, Assoc::Left)
+            | Op::infix(Rule::op_not_in, Assoc::Left))
+        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
+        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
+        .op(Op::prefix(Rule::op_neg))
+});
+
+/// Turns one top-level declaration's text into an [`Item`]. `offset` is the
+/// declaration's byte position in the file, added to every span.
+pub fn parse_item(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    match AmtParser::parse(Rule::item, text) {
+        Ok(mut pairs) => {
+            let pair = pairs.next()?;
+            let mut b = Builder {
+                file,
+                offset,
+                diagnostics,
+            };
+            Some(b.item(pair))
+        }
+        Err(error) => {
+            diagnostics.push(syntax_error(file, text, offset, error));
+            None
+        }
+    }
+}
+
+struct Builder<'d> {
+    file: FileId,
+    offset: usize,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start() + self.offset..s.end() + self.offset)
+    }
+
+    fn item(&mut self, pair: Pair<Rule>) -> Item {
+        match pair.as_rule() {
+            Rule::import => Item::Import(self.import(pair)),
+            Rule::codelist => Item::Codelist(self.codelist(pair)),
+            Rule::type_decl => Item::Type(self.type_decl(pair)),
+            Rule::group => Item::Group(self.decl(pair)),
+            Rule::procedure => Item::Procedure(self.decl(pair)),
+            Rule::stray => {
+                let inner = first(pair);
+                Item::Stray(self.stmt(inner))
+            }
+            other => unreachable!("grammar: `item` cannot produce {other:?}"),
+        }
+    }
+
+    fn ident(&self, pair: Pair<Rule>) -> Ident {
+        Ident {
+            span: self.span(&pair),
+            name: pair.as_str().to_string(),
+        }
+    }
+
+    fn str(&self, pair: Pair<Rule>) -> Str {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::string => {
+                let body = first(pair).as_str();
+                Str {
+                    value: unescape(body),
+                    span,
+                }
+            }
+            _ => Str {
+                value: pair.as_str().to_string(),
+                span,
+            },
+        }
+    }
+
+    fn text(&self, pair: Pair<Rule>) -> Text {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let source = self.str(inner.next().expect("grammar: text starts with a string"));
+        let translations = inner
+            .map(|t| {
+                let mut parts = t.into_inner();
+                let lang = self.ident(parts.next().expect("grammar: translation has a language"));
+                let text = self.str(parts.next().expect("grammar: translation has a string"));
+                (lang, text)
+            })
+            .collect();
+        Text {
+            source,
+            translations,
+            span,
+        }
+    }
+
+    fn import(&mut self, pair: Pair<Rule>) -> Import {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let path = self.str(inner.next().expect("grammar: import has a path"));
+        let names = inner.map(|n| self.ident(first(n))).collect();
+        Import { path, names, span }
+    }
+
+    fn codelist(&mut self, pair: Pair<Rule>) -> Codelist {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.ident(inner.next().expect("grammar: codelist has a name"));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        let source = inner.next_if(|p| p.as_rule() == Rule::codelist_from).map(|p| {
+            let mut parts = p.into_inner();
+            let urn = self.str(parts.next().expect("grammar: from has a URN"));
+            let version = parts.next().map(|v| self.str(v));
+            (urn, version)
+        });
+        let entries = inner
+            .map(|entry| {
+                let span = self.span(&entry);
+                let mut parts = entry.into_inner();
+                let code = self.str(parts.next().expect("grammar: entry has a code"));
+                let label = parts.next().map(|p| self.text(p));
+                CodeEntry { code, label, span }
+            })
+            .collect();
+        Codelist {
+            name,
+            label,
+            source,
+            entries,
+            span,
+        }
+    }
+
+    fn type_decl(&mut self, pair: Pair<Rule>) -> TypeDecl {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.ident(inner.next().expect("grammar: type has a name"));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        let base = self.type_ref(inner.next().expect("grammar: type has a base"));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        TypeDecl {
+            name,
+            label,
+            base,
+            body,
+            span,
+        }
+    }
+
+    /// procedure, page, group, field, attachment: name, optional type,
+    /// optional label, optional block.
+    fn decl(&mut self, pair: Pair<Rule>) -> Decl {
+        let span = self.span(&pair);
+        let keyword = Span {
+            end: span.start + keyword_len(pair.as_str()),
+            ..span
+        };
+        let mut inner = pair.into_inner().peekable();
+        let name = self.ident(inner.next().expect("grammar: declaration has a name"));
+        let type_ref = inner
+            .next_if(|p| p.as_rule() == Rule::type_ref)
+            .map(|p| self.type_ref(p));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Decl {
+            name,
+            type_ref,
+            label,
+            body,
+            keyword,
+            span,
+        }
+    }
+
+    fn block(&mut self, pair: Pair<Rule>) -> Vec<Stmt> {
+        pair.into_inner().map(|p| self.stmt(p)).collect()
+    }
+
+    fn computed(&mut self, pair: Pair<Rule>) -> Computed {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.ident(inner.next().expect("grammar: computed has a name"));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        let value = self.expr(inner.next().expect("grammar: computed has a value"));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Computed {
+            name,
+            label,
+            value,
+            body,
+            span,
+        }
+    }
+
+    fn stmt(&mut self, pair: Pair<Rule>) -> Stmt {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::field => Stmt::Field(self.decl(pair)),
+            Rule::group => Stmt::Group(self.decl(pair)),
+            Rule::page => Stmt::Page(self.decl(pair)),
+            Rule::attachment => Stmt::Attachment(self.decl(pair)),
+            Rule::computed => Stmt::Computed(self.computed(pair)),
+            Rule::fee => Stmt::Fee(self.computed(pair)),
+            Rule::deadline => {
+                let mut inner = pair.into_inner().peekable();
+                let name = self.ident(inner.next().expect("grammar: deadline has a name"));
+                let label = inner
+                    .next_if(|p| p.as_rule() == Rule::text)
+                    .map(|p| self.text(p));
+                let duration = self.duration(inner.next().expect("grammar: deadline has a duration"));
+                let after = inner
+                    .next_if(|p| p.as_rule() == Rule::path)
+                    .map(|p| self.path(p));
+                let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+                Stmt::Deadline(Deadline {
+                    name,
+                    label,
+                    duration,
+                    after,
+                    body,
+                    span,
+                })
+            }
+            Rule::note => {
+                let mut inner = pair.into_inner().peekable();
+                let name = inner
+                    .next_if(|p| p.as_rule() == Rule::name)
+                    .map(|p| self.ident(p));
+                let text = self.text(inner.next().expect("grammar: note has a text"));
+                let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+                Stmt::Note(Note {
+                    name,
+                    text,
+                    body,
+                    span,
+                })
+            }
+            Rule::rule_stmt | Rule::warn => {
+                let warning = pair.as_rule() == Rule::warn;
+                let mut inner = pair.into_inner();
+                let condition = self.expr(inner.next().expect("grammar: rule has a condition"));
+                let message = inner.next().map(|p| self.text(p));
+                Stmt::Rule {
+                    warning,
+                    condition,
+                    message,
+                    span,
+                }
+            }
+            Rule::when => Stmt::When(self.expr(first(pair)), span),
+            Rule::required => Stmt::Required(span),
+            Rule::hint => Stmt::Hint(self.text(first(pair)), span),
+            Rule::legal => {
+                let mut inner = pair.into_inner();
+                let citation = self.str(inner.next().expect("grammar: legal has a citation"));
+                let url = inner.next().map(|u| self.str(first(u)));
+                Stmt::Legal {
+                    citation,
+                    url,
+                    span,
+                }
+            }
+            Rule::fim => {
+                let mut inner = pair.into_inner();
+                let id = self.str(inner.next().expect("grammar: fim has an id"));
+                let version = inner.next().map(|v| self.str(v));
+                Stmt::Fim(id, version, span)
+            }
+            Rule::autocomplete => Stmt::Autocomplete(self.ident(first(pair)), span),
+            Rule::prefill => {
+                let mut inner = pair.into_inner();
+                let attribute = self.ident(inner.next().expect("grammar: prefill has an attribute"));
+                let locked = inner.next().map(|m| m.as_str().starts_with("locked"));
+                Stmt::Prefill {
+                    attribute,
+                    locked,
+                    span,
+                }
+            }
+            Rule::personal => Stmt::Personal(pair.into_inner().next().map(|c| self.ident(c)), span),
+            Rule::version => Stmt::Version(self.str(first(pair)), span),
+            Rule::leika => Stmt::Leika(self.str(first(pair)), span),
+            Rule::identity => {
+                let mut inner = pair.into_inner();
+                let level = self.ident(inner.next().expect("grammar: identity has a level"));
+                let means = inner.map(|m| self.ident(m)).collect();
+                Stmt::Identity { level, means, span }
+            }
+            Rule::languages => Stmt::Languages(pair.into_inner().map(|l| self.ident(l)).collect(), span),
+            Rule::description => Stmt::Description(self.text(first(pair)), span),
+            Rule::authority => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next().expect("grammar: authority has a name"));
+                let label = inner.next().map(|l| self.text(l));
+                Stmt::Authority(name, label, span)
+            }
+            Rule::privacy => Stmt::Privacy(self.block(first(pair)), span),
+            Rule::purpose => Stmt::Purpose(self.text(first(pair)), span),
+            Rule::basis => Stmt::Basis(self.str(first(pair)), span),
+            Rule::retention => {
+                let inner = first(pair);
+                let retention = match inner.as_rule() {
+                    Rule::duration => Retention::Period(self.duration(inner)),
+                    _ => Retention::Text(self.text(inner)),
+                };
+                Stmt::Retention(retention, span)
+            }
+            Rule::types => Stmt::Types(pair.into_inner().map(|t| self.ident(t)).collect(), span),
+            Rule::max_size => {
+                let size = first(pair);
+                let mut parts = size.into_inner();
+                let amount = parts.next().expect("grammar: size has an amount");
+                let amount_span = self.span(&amount);
+                let amount = self.integer(amount.as_str(), amount_span);
+                let factor: u64 = match parts.next().map(|u| u.as_str()) {
+                    Some("KB") => 1 << 10,
+                    Some("MB") => 1 << 20,
+                    _ => 1 << 30,
+                };
+                Stmt::MaxSize((amount.max(0) as u64).saturating_mul(factor), span)
+            }
+            Rule::count => Stmt::Count(self.range(first(pair)), span),
+            Rule::reserved_section => Stmt::Reserved(self.ident(first(pair)), span),
+            other => unreachable!("grammar: `member` cannot produce {other:?}"),
+        }
+    }
+
+    fn integer(&mut self, text: &str, span: Span) -> i64 {
+        text.parse().unwrap_or_else(|_| {
+            self.diagnostics.push(
+                Diagnostic::new(Code::InvalidLiteral, span, "this number is too large")
+                    .label("larger than 9,223,372,036,854,775,807")
+                    .help("use a smaller number"),
+            );
+            0
+        })
+    }
+
+    fn range(&mut self, pair: Pair<Rule>) -> Range {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let min = inner.next().expect("grammar: range has a minimum");
+        let min_span = self.span(&min);
+        let min = self.integer(min.as_str(), min_span).max(0) as u64;
+        let max = inner.next().map(|m| {
+            let s = self.span(&m);
+            self.integer(m.as_str(), s).max(0) as u64
+        });
+        Range { min, max, span }
+    }
+
+    fn duration(&mut self, pair: Pair<Rule>) -> Duration {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let amount = inner.next().expect("grammar: duration has an amount");
+        let amount_span = self.span(&amount);
+        let amount = self.integer(amount.as_str(), amount_span).max(0) as u64;
+        let unit = match inner.next().map(|u| u.as_str()).unwrap_or("days") {
+            u if u.starts_with("day") => DurationUnit::Days,
+            u if u.starts_with("week") => DurationUnit::Weeks,
+            u if u.starts_with("month") => DurationUnit::Months,
+            _ => DurationUnit::Years,
+        };
+        Duration { amount, unit, span }
+    }
+
+    fn type_ref(&mut self, pair: Pair<Rule>) -> TypeRef {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.ident(inner.next().expect("grammar: type_ref has a name"));
+        let args = inner
+            .next_if(|p| p.as_rule() == Rule::type_args)
+            .map(|p| p.into_inner().map(|a| self.type_arg(a)).collect())
+            .unwrap_or_default();
+        let cardinality = inner.next().map(|c| self.range(first(c)));
+        TypeRef {
+            name,
+            args,
+            cardinality,
+            span,
+        }
+    }
+
+    fn type_arg(&mut self, pair: Pair<Rule>) -> TypeArg {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::arg_min => TypeArg::Min(self.expr(first(pair)), span),
+            Rule::arg_max => TypeArg::Max(self.expr(first(pair)), span),
+            Rule::arg_length => TypeArg::Length(self.range(first(pair)), span),
+            Rule::arg_pattern => TypeArg::Pattern(self.str(first(pair)), span),
+            Rule::arg_scale => {
+                let p = first(pair);
+                let s = self.span(&p);
+                TypeArg::Scale(self.integer(p.as_str(), s).max(0) as u64, span)
+            }
+            Rule::arg_name => TypeArg::Name(self.ident(first(pair))),
+            other => unreachable!("grammar: `type_arg` cannot produce {other:?}"),
+        }
+    }
+
+    fn path(&self, pair: Pair<Rule>) -> Path {
+        let span = self.span(&pair);
+        Path {
+            segments: pair.into_inner().map(|s| self.ident(s)).collect(),
+            span,
+        }
+    }
+
+    fn expr(&mut self, pair: Pair<Rule>) -> Expr {
+        self.expr_pairs(pair.into_inner())
+    }
+
+    fn expr_pairs(&mut self, pairs: Pairs<Rule>) -> Expr {
+        // The Pratt parser wants `Fn` closures; collect diagnostics through a
+        // RefCell-free detour: build with a nested builder per closure call.
+        let file = self.file;
+        let offset = self.offset;
+        let cell = std::cell::RefCell::new(&mut *self.diagnostics);
+        PRATT
+            .map_primary(|p| {
+                let mut diags = cell.borrow_mut();
+                let mut b = Builder {
+                    file,
+                    offset,
+                    diagnostics: &mut diags,
+                };
+                b.primary(p)
+            })
+            .map_prefix(|op, rhs| {
+                let span = Span::new(file, op.as_span().start() + offset..op.as_span().end() + offset)
+                    .to(rhs.span);
+                let unary = if op.as_rule() == Rule::op_not {
+                    UnaryOp::Not
+                } else {
+                    UnaryOp::Neg
+                };
+                Expr {
+                    kind: ExprKind::Unary(unary, Box::new(rhs)),
+                    span,
+                }
+            })
+            .map_infix(|lhs, op, rhs| {
+                let op_span = Span::new(file, op.as_span().start() + offset..op.as_span().end() + offset);
+                let binary = match op.as_rule() {
+                    Rule::op_or => BinaryOp::Or,
+                    Rule::op_and => BinaryOp::And,
+                    Rule::op_eq => BinaryOp::Eq,
+                    Rule::op_eq_double => {
+                        cell.borrow_mut().push(
+                            Diagnostic::new(Code::DoubleEquals, op_span, "comparisons are written with a single `=`")
+                                .label("write `=` here")
+                                .help("replace `==` with `=`"),
+                        );
+                        BinaryOp::Eq
+                    }
+                    Rule::op_ne => BinaryOp::Ne,
+                    Rule::op_lt => BinaryOp::Lt,
+                    Rule::op_le => BinaryOp::Le,
+                    Rule::op_gt => BinaryOp::Gt,
+                    Rule::op_ge => BinaryOp::Ge,
+                    Rule::op_in => BinaryOp::In,
+                    Rule::op_not_in => BinaryOp::NotIn,
+                    Rule::op_add => BinaryOp::Add,
+                    Rule::op_sub => BinaryOp::Sub,
+                    Rule::op_mul => BinaryOp::Mul,
+                    Rule::op_div => BinaryOp::Div,
+                    other => unreachable!("grammar: `infix` cannot produce {other:?}"),
+                };
+                let span = lhs.span.to(rhs.span);
+                Expr {
+                    kind: ExprKind::Binary(binary, Box::new(lhs), Box::new(rhs)),
+                    span,
+                }
+            })
+            .parse(pairs)
+    }
+
+    fn primary(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::paren => return Expr { span, ..self.expr(first(pair)) },
+            Rule::list => ExprKind::List(pair.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::if_expr => {
+                let mut inner = pair.into_inner();
+                let mut next = || inner.next().expect("grammar: if has three parts");
+                let (c, t, e) = (next(), next(), next());
+                ExprKind::If(
+                    Box::new(self.expr(c)),
+                    Box::new(self.expr(t)),
+                    Box::new(self.expr(e)),
+                )
+            }
+            Rule::money_lit => ExprKind::Money(self.money(pair, span)),
+            Rule::duration => ExprKind::Duration(self.duration(pair)),
+            Rule::date_lit => {
+                if crate::expr::date::Date::parse(pair.as_str()).is_none() {
+                    self.diagnostics.push(
+                        Diagnostic::new(Code::InvalidLiteral, span, format!("`{}` is not a date in the calendar", pair.as_str()))
+                            .label("no such day")
+                            .help("write dates as YYYY-MM-DD, e.g. 2024-02-29"),
+                    );
+                }
+                ExprKind::Date(pair.as_str().to_string())
+            }
+            Rule::integer => ExprKind::Integer(self.integer(pair.as_str(), span)),
+            Rule::decimal => ExprKind::Decimal(pair.as_str().to_string()),
+            Rule::string => ExprKind::Str(self.str(pair).value),
+            Rule::boolean => ExprKind::Bool(pair.as_str() == "yes"),
+            Rule::today => ExprKind::Today,
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let name = self.ident(inner.next().expect("grammar: call has a name"));
+                ExprKind::Call(name, inner.map(|a| self.expr(a)).collect())
+            }
+            Rule::path => ExprKind::Path(self.path(pair)),
+            other => unreachable!("grammar: `primary` cannot produce {other:?}"),
+        };
+        Expr { kind, span }
+    }
+
+    fn money(&mut self, pair: Pair<Rule>, span: Span) -> i64 {
+        let number = first(pair).as_str();
+        let (euros, cents) = number.split_once('.').unwrap_or((number, ""));
+        if cents.len() > 2 {
+            self.diagnostics.push(
+                Diagnostic::new(Code::InvalidLiteral, span, "amounts of money have at most two decimal places")
+                    .label("more than cents")
+                    .help("round to whole cents, e.g. `12.80 EUR`"),
+            );
+        }
+        let cents: i64 = format!("{cents:0<2}")[..2].parse().unwrap_or(0);
+        self.integer(euros, span).saturating_mul(100).saturating_add(cents)
+    }
+}
+
+fn first(pair: Pair<Rule>) -> Pair<Rule> {
+    let kind = pair.as_rule();
+    pair.into_inner()
+        .next()
+        .unwrap_or_else(|| unreachable!("grammar: `{kind:?}` always has a child"))
+}
+
+fn keyword_len(text: &str) -> u32 {
+    text.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(text.len()) as u32
+}
+
+fn unescape(body: &str) -> String {
+    if !body.contains('\\') {
+        return body.to_string();
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Words for what the parser expected, never a rule name.
+fn expected_word(expected: Rule) -> Option<&'static str> {
+    Some(match expected {
+        Rule::name | Rule::ident | Rule::import_name | Rule::arg_name => "a name",
+        Rule::string | Rule::text => "a text in quotes",
+        Rule::translation => "a translation such as `@en \"…\"`",
+        Rule::lang => "a language code such as `de` or `en`",
+        Rule::integer | Rule::number | Rule::decimal => "a number",
+        Rule::semver => "a version such as `1.0.0`",
+        Rule::url => "a link in angle brackets such as `<https://…>`",
+        Rule::token => "an autocomplete token such as `postal-code`",
+        Rule::code => "a code",
+        Rule::duration | Rule::duration_unit => "a duration such as `2 weeks`",
+        Rule::size | Rule::size_unit => "a size such as `10 MB`",
+        Rule::module_path | Rule::path_segment => "a file path such as `common/person`",
+        Rule::import => "`import`",
+        Rule::codelist => "`codelist`",
+        Rule::type_decl => "`type`",
+        Rule::procedure => "`procedure`",
+        Rule::stray => "a declaration such as `procedure`, `group`, `codelist`, `type` or `import`",
+        Rule::block => "a block in `{ }`",
+        Rule::field
+        | Rule::group
+        | Rule::page
+        | Rule::computed
+        | Rule::fee
+        | Rule::deadline
+        | Rule::attachment
+        | Rule::note
+        | Rule::rule_stmt
+        | Rule::warn
+        | Rule::when
+        | Rule::required
+        | Rule::hint
+        | Rule::legal
+        | Rule::fim
+        | Rule::autocomplete
+        | Rule::prefill
+        | Rule::personal
+        | Rule::version
+        | Rule::leika
+        | Rule::identity
+        | Rule::languages
+        | Rule::description
+        | Rule::authority
+        | Rule::privacy
+        | Rule::purpose
+        | Rule::basis
+        | Rule::retention
+        | Rule::types
+        | Rule::max_size
+        | Rule::count
+        | Rule::reserved_section
+        | Rule::reserved_keyword => "a statement such as `field`, `group`, `required` or `when`",
+        Rule::codelist_from => "`from \"urn:…\"`",
+        Rule::code_entry => "a code-list value such as `VH \"verheiratet\"`",
+        Rule::type_ref => "a type such as `text`, `date` or `choice(…)`",
+        Rule::type_args => "constraints in `( )`",
+        Rule::arg_min | Rule::arg_max | Rule::arg_length | Rule::arg_pattern | Rule::arg_scale => {
+            "a constraint such as `max 55` or `pattern \"…\"`"
+        }
+        Rule::cardinality => "a repeat such as `[1..10]`",
+        Rule::range => "a range such as `1..10`",
+        Rule::prefill_mode => "`locked` or `editable`",
+        Rule::personal_class => "`special` or `ordinary`",
+        Rule::expr
+        | Rule::paren
+        | Rule::list
+        | Rule::if_expr
+        | Rule::boolean
+        | Rule::today
+        | Rule::call
+        | Rule::path
+        | Rule::money_lit
+        | Rule::date_lit
+        | Rule::op_not
+        | Rule::op_neg => "a value or expression",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_in
+        | Rule::op_not_in
+        | Rule::op_eq
+        | Rule::op_eq_double
+        | Rule::op_ne
+        | Rule::op_le
+        | Rule::op_ge
+        | Rule::op_lt
+        | Rule::op_gt
+        | Rule::op_add
+        | Rule::op_sub
+        | Rule::op_mul
+        | Rule::op_div => "an operator such as `and`, `=` or `+`",
+        Rule::EOI => "the end of the declaration",
+        _ => return None,
+    })
+}
+
+fn expected_words(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for expected in rules {
+        if let Some(w) = expected_word(*expected)
+            && !words.contains(&w)
+        {
+            words.push(w);
+        }
+    }
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+fn found_at(text: &str, pos: usize) -> (String, usize) {
+    let rest = &text[pos..];
+    let Some(c) = rest.chars().next() else {
+        return ("the end of the file".to_string(), 0);
+    };
+    if c.is_alphanumeric() || c == '_' {
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let word = &rest[..len.min(40)];
+        (format!("`{word}`"), len)
+    } else if c == '"' {
+        ("a text in quotes".to_string(), c.len_utf8())
+    } else if c.is_whitespace() {
+        ("a line break".to_string(), c.len_utf8())
+    } else {
+        (format!("`{c}`"), c.len_utf8())
+    }
+}
+
+fn syntax_error(file: FileId, text: &str, offset: usize, error: pest::error::Error<Rule>) -> Diagnostic {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let (found, len) = found_at(text, pos);
+    let span = Span::new(file, offset + pos..offset + pos + len);
+    let (message, label) = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
+            let expected = expected_words(positives);
+            (format!("expected {expected}, found {found}"), format!("expected {expected}"))
+        }
+        ErrorVariant::CustomError { message } if message.contains("call limit") || message.contains("stack") => (
+            "this declaration is nested too deeply to read".to_string(),
+            "too deep".to_string(),
+        ),
+        _ => (format!("unexpected {found}"), "not expected here".to_string()),
+    };
+    let mut d = Diagnostic::new(Code::SyntaxError, span, message).label(label);
+    let rest = &text[pos..];
+    if rest.starts_with(|c: char| !c.is_ascii() && c.is_alphabetic())
+        || rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().is_some_and(|w| !w.is_ascii())
+    {
+        d = d.help("names use the letters a–z, digits and `_`: write `ae` for `ä`, `ss` for `ß`; labels in quotes may use any letter");
+    } else if rest.starts_with(':') && found == "`:`" {
+        d = d.help("a type follows the name directly: `field name: text \"Label\"`");
+    } else if rest.starts_with('}') {
+        d = d.help("a block was closed before it was complete; check the line above");
+    }
+    d
+}
