@@ -126,9 +126,13 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
     if files.len() > MAX_FILES {
         let id = sources.add(root.display().to_string(), "");
         diags.push(
-            Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("the project has more than {MAX_FILES} source files"))
-                .label("too many files")
-                .help("split it into several projects"),
+            Diagnostic::new(
+                Code::TooLarge,
+                Span::new(id, 0..0),
+                format!("the project has more than {MAX_FILES} source files"),
+            )
+            .label("too many files")
+            .help("split it into several projects"),
         );
         return Ok((sources, diags));
     }
@@ -154,7 +158,10 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
             }
             Err((text, offset, what)) => {
                 let id = sources.add(name, text);
-                let end = sources.get(id).text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+                let end = sources.get(id).text[offset..]
+                    .chars()
+                    .next()
+                    .map_or(offset, |c| offset + c.len_utf8());
                 diags.push(
                     Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
                         .label("first byte that is not text")
@@ -166,9 +173,13 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
     if sources.is_empty() {
         let id = sources.add(root.display().to_string(), "");
         diags.push(
-            Diagnostic::new(Code::EmptyProject, Span::new(id, 0..0), format!("`{}` holds no `.amt` file", root.display()))
-                .label("empty project")
-                .help("point amt at the folder with your procedures, e.g. `amt check forms`"),
+            Diagnostic::new(
+                Code::EmptyProject,
+                Span::new(id, 0..0),
+                format!("`{}` holds no `.amt` file", root.display()),
+            )
+            .label("empty project")
+            .help("point amt at the folder with your procedures, e.g. `amt check forms`"),
         );
     }
     Ok((sources, diags))
@@ -183,14 +194,24 @@ fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
         Ok(text) => match text.find(is_bad) {
             None => Ok(text),
             Some(_) => {
-                let clean: String = text.chars().map(|c| if is_bad(c) { '\u{FFFD}' } else { c }).collect();
+                let clean: String = text
+                    .chars()
+                    .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
+                    .collect();
                 let offset = clean.find('\u{FFFD}').unwrap_or(0);
-                Err((clean, offset, "it contains control characters (is it a binary file?)"))
+                Err((
+                    clean,
+                    offset,
+                    "it contains control characters (is it a binary file?)",
+                ))
             }
         },
         Err(e) => {
             let lossy = String::from_utf8_lossy(e.as_bytes());
-            let clean: String = lossy.chars().map(|c| if is_bad(c) { '\u{FFFD}' } else { c }).collect();
+            let clean: String = lossy
+                .chars()
+                .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
+                .collect();
             let offset = clean.find('\u{FFFD}').unwrap_or(0);
             Err((clean, offset, "it has bytes that are not valid UTF-8"))
         }

@@ -78,7 +78,8 @@ fn use_color(choice: ColorChoice) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
         }
     }
 }
@@ -97,14 +98,23 @@ fn report(sources: &SourceMap, compiled: &amt::Compiled, args: &CheckArgs) {
             for d in &compiled.diagnostics {
                 let _ = write!(err, "{}", diagnostic::render_human(sources, d, color));
             }
-            let errors = compiled.diagnostics.iter().filter(|d| d.severity() == Severity::Error).count();
+            let errors = compiled
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity() == Severity::Error)
+                .count();
             let warnings = compiled.diagnostics.len() - errors;
             if errors + warnings > 0 {
-                let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+                let plural =
+                    |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
                 let _ = writeln!(
                     err,
                     "{}: {}, {}",
-                    if compiled.failed(args.deny_warnings) { "failed" } else { "passed" },
+                    if compiled.failed(args.deny_warnings) {
+                        "failed"
+                    } else {
+                        "passed"
+                    },
                     plural(errors, "error"),
                     plural(warnings, "warning")
                 );
@@ -156,7 +166,10 @@ fn main() -> ExitCode {
             match run_check(&args.check) {
                 Err(code) => code,
                 Ok((_, compiled)) if compiled.failed(args.check.deny_warnings) => {
-                    eprintln!("amt: nothing was written; `{}` is unchanged", args.out.display());
+                    eprintln!(
+                        "amt: nothing was written; `{}` is unchanged",
+                        args.out.display()
+                    );
                     INPUT_ERRORS
                 }
                 Ok((_, compiled)) => {
@@ -167,7 +180,11 @@ fn main() -> ExitCode {
                                 eprintln!(
                                     "built {} procedure{} into `{}` ({} files)",
                                     compiled.procedures.len(),
-                                    if compiled.procedures.len() == 1 { "" } else { "s" },
+                                    if compiled.procedures.len() == 1 {
+                                        ""
+                                    } else {
+                                        "s"
+                                    },
                                     args.out.display(),
                                     files.len()
                                 );
@@ -194,7 +211,9 @@ fn main() -> ExitCode {
                 OK
             }
             None => {
-                eprintln!("amt: there is no diagnostic code `{code}`; `amt explain` lists them all");
+                eprintln!(
+                    "amt: there is no diagnostic code `{code}`; `amt explain` lists them all"
+                );
                 USAGE_OR_IO
             }
         },

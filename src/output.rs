@@ -40,7 +40,10 @@ impl std::fmt::Display for OutputError {
                 "`{}` exists and holds files amt did not write (no manifest.json); refusing to replace it",
                 p.display()
             ),
-            OutputError::UnsafePath(p) => write!(f, "refusing to write `{p}`: it would leave the output folder"),
+            OutputError::UnsafePath(p) => write!(
+                f,
+                "refusing to write `{p}`: it would leave the output folder"
+            ),
             OutputError::Io(p, e) => write!(f, "{}: {e}", p.display()),
         }
     }
@@ -109,7 +112,8 @@ pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), OutputEr
                 fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
             }
             let mut file = fs::File::create(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
-            file.write_all(&f.bytes).map_err(|e| OutputError::Io(path.clone(), e))?;
+            file.write_all(&f.bytes)
+                .map_err(|e| OutputError::Io(path.clone(), e))?;
         }
         if out.exists() {
             fs::rename(out, &retired).map_err(|e| OutputError::Io(out.to_path_buf(), e))?;

@@ -44,15 +44,30 @@ pub fn cycles(c: &mut Checker) {
         }
         let mut spans: Vec<Span> = members
             .iter()
-            .flat_map(|&v| edges[v].iter().filter(|(t, _)| members.contains(t)).filter_map(|(_, s)| *s))
+            .flat_map(|&v| {
+                edges[v]
+                    .iter()
+                    .filter(|(t, _)| members.contains(t))
+                    .filter_map(|(_, s)| *s)
+            })
             .collect();
         spans.sort();
         spans.dedup();
-        let Some((&primary, rest)) = spans.split_first() else { continue };
-        let mut names: Vec<&str> = members.iter().map(|&v| c.tree.nodes[v / 2].name).filter(|n| !n.is_empty()).collect();
+        let Some((&primary, rest)) = spans.split_first() else {
+            continue;
+        };
+        let mut names: Vec<&str> = members
+            .iter()
+            .map(|&v| c.tree.nodes[v / 2].name)
+            .filter(|n| !n.is_empty())
+            .collect();
         names.sort_unstable();
         names.dedup();
-        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut d = Diagnostic::new(Code::DependencyCycle, primary, format!("{list} depend on each other in a circle"))
             .label("this reference closes the circle")
             .note("a value or condition cannot depend on itself: nothing could be computed or shown first")
@@ -130,7 +145,11 @@ enum Value {
 enum Atom {
     False,
     /// `path op value`, or `path in/not in values`.
-    Cmp { path: String, op: BinaryOp, values: Vec<Value> },
+    Cmp {
+        path: String,
+        op: BinaryOp,
+        values: Vec<Value>,
+    },
 }
 
 const MAX_TERMS: usize = 64;
@@ -182,11 +201,24 @@ fn flip(op: BinaryOp) -> BinaryOp {
 fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
     let always = Some(vec![Vec::new()]);
     match &e.kind {
-        ExprKind::Literal { value: Literal::Boolean(b) } => {
-            if *b != negated { always } else { Some(vec![vec![Atom::False]]) }
+        ExprKind::Literal {
+            value: Literal::Boolean(b),
+        } => {
+            if *b != negated {
+                always
+            } else {
+                Some(vec![vec![Atom::False]])
+            }
         }
-        ExprKind::Unary { operator: crate::syntax::ast::UnaryOp::Not, operand } => dnf(operand, !negated),
-        ExprKind::Binary { operator, left, right } => {
+        ExprKind::Unary {
+            operator: crate::syntax::ast::UnaryOp::Not,
+            operand,
+        } => dnf(operand, !negated),
+        ExprKind::Binary {
+            operator,
+            left,
+            right,
+        } => {
             use BinaryOp::*;
             match (operator, negated) {
                 (And, false) | (Or, true) => {
@@ -209,23 +241,43 @@ fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
                 }
                 (Eq | Ne | Lt | Le | Gt | Ge, _) => {
                     let (path, op, v) = match (&left.kind, &right.kind) {
-                        (ExprKind::Ref { path }, _) if !matches!(left.ty, Ty::List { .. }) => (path, *operator, value(right)),
-                        (_, ExprKind::Ref { path }) if !matches!(right.ty, Ty::List { .. }) => (path, flip(*operator), value(left)),
+                        (ExprKind::Ref { path }, _) if !matches!(left.ty, Ty::List { .. }) => {
+                            (path, *operator, value(right))
+                        }
+                        (_, ExprKind::Ref { path }) if !matches!(right.ty, Ty::List { .. }) => {
+                            (path, flip(*operator), value(left))
+                        }
                         _ => return always,
                     };
                     let Some(v) = v else { return always };
                     let op = if negated { negate(op) } else { op };
-                    Some(vec![vec![Atom::Cmp { path: path.clone(), op, values: vec![v] }]])
+                    Some(vec![vec![Atom::Cmp {
+                        path: path.clone(),
+                        op,
+                        values: vec![v],
+                    }]])
                 }
                 (In | NotIn, _) => {
-                    let (ExprKind::Ref { path }, ExprKind::List { items }) = (&left.kind, &right.kind) else { return always };
+                    let (ExprKind::Ref { path }, ExprKind::List { items }) =
+                        (&left.kind, &right.kind)
+                    else {
+                        return always;
+                    };
                     if matches!(left.ty, Ty::List { .. }) {
                         return always;
                     }
                     let values: Option<Vec<Value>> = items.iter().map(value).collect();
                     let Some(values) = values else { return always };
-                    let op = if negated { negate(*operator) } else { *operator };
-                    Some(vec![vec![Atom::Cmp { path: path.clone(), op, values }]])
+                    let op = if negated {
+                        negate(*operator)
+                    } else {
+                        *operator
+                    };
+                    Some(vec![vec![Atom::Cmp {
+                        path: path.clone(),
+                        op,
+                        values,
+                    }]])
                 }
                 _ => always,
             }
@@ -250,7 +302,9 @@ struct Domain {
 fn satisfiable(term: &[Atom]) -> bool {
     let mut domains: HashMap<&str, Domain> = HashMap::new();
     for atom in term {
-        let Atom::Cmp { path, op, values } = atom else { return false };
+        let Atom::Cmp { path, op, values } = atom else {
+            return false;
+        };
         let d = domains.entry(path.as_str()).or_default();
         match op {
             BinaryOp::Eq | BinaryOp::In => {
@@ -261,7 +315,9 @@ fn satisfiable(term: &[Atom]) -> bool {
             }
             BinaryOp::Ne | BinaryOp::NotIn => d.excluded.extend(values.iter().cloned()),
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-                let Some(Value::Num(x)) = values.first() else { continue };
+                let Some(Value::Num(x)) = values.first() else {
+                    continue;
+                };
                 let strict = matches!(op, BinaryOp::Lt | BinaryOp::Gt);
                 if matches!(op, BinaryOp::Gt | BinaryOp::Ge) {
                     if d.lo.is_none_or(|(l, _)| *x >= l) {
@@ -287,7 +343,8 @@ fn satisfiable(term: &[Atom]) -> bool {
                     && match v {
                         Value::Num(x) => {
                             d.lo.is_none_or(|(lo, s)| if s { *x > lo } else { *x >= lo })
-                                && d.hi.is_none_or(|(hi, s)| if s { *x < hi } else { *x <= hi })
+                                && d.hi
+                                    .is_none_or(|(hi, s)| if s { *x < hi } else { *x <= hi })
                         }
                         _ => true,
                     }
@@ -344,7 +401,13 @@ pub fn never_true(c: &mut Checker) {
                 let mut anc = node.parent;
                 while let Some(a) = anc {
                     if let Some(w) = c.tree.nodes[a].whens.first() {
-                        d = d.secondary(w.span, format!("the condition of `{}` can never be true", c.tree.nodes[a].name));
+                        d = d.secondary(
+                            w.span,
+                            format!(
+                                "the condition of `{}` can never be true",
+                                c.tree.nodes[a].name
+                            ),
+                        );
                         break;
                     }
                     anc = c.tree.nodes[a].parent;
@@ -353,10 +416,14 @@ pub fn never_true(c: &mut Checker) {
             c.diags.push(d);
         } else if !parent_dead && let Some(s) = when_span {
             c.diags.push(
-                Diagnostic::new(Code::NeverShown, s, format!("the condition of `{}` can never be true", node.name))
-                    .label("never true")
-                    .note("the parts under this condition are never shown")
-                    .help("check the values compared: a field cannot have two values at once"),
+                Diagnostic::new(
+                    Code::NeverShown,
+                    s,
+                    format!("the condition of `{}` can never be true", node.name),
+                )
+                .label("never true")
+                .note("the parts under this condition are never shown")
+                .help("check the values compared: a field cannot have two values at once"),
             );
         }
     }

@@ -35,7 +35,12 @@ pub struct Builder<'a, 'd> {
     group_stack: Vec<DeclRef>,
 }
 
-fn settings_seen(seen: &mut Vec<(&'static str, Span)>, key: &'static str, span: Span, diags: &mut Vec<Diagnostic>) {
+fn settings_seen(
+    seen: &mut Vec<(&'static str, Span)>,
+    key: &'static str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) {
     if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
         diags.push(
             Diagnostic::new(Code::RepeatedSetting, span, format!("{key} is given twice"))
@@ -114,7 +119,13 @@ impl<'a, 'd> Builder<'a, 'd> {
         id
     }
 
-    fn procedure_stmt(&mut self, root: NodeId, stmt: &'a Stmt, file: FileId, seen: &mut Vec<(&'static str, Span)>) {
+    fn procedure_stmt(
+        &mut self,
+        root: NodeId,
+        stmt: &'a Stmt,
+        file: FileId,
+        seen: &mut Vec<(&'static str, Span)>,
+    ) {
         let span = stmt.span();
         match stmt {
             Stmt::Version(v, _) => {
@@ -159,7 +170,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                             settings_seen(&mut inner, "the retention period", *sp, self.diags);
                             self.meta.retention = Some(r);
                         }
-                        other => self.misplaced(other, "a privacy section", "`purpose`, `basis` and `retention`"),
+                        other => self.misplaced(
+                            other,
+                            "a privacy section",
+                            "`purpose`, `basis` and `retention`",
+                        ),
                     }
                 }
             }
@@ -187,7 +202,12 @@ impl<'a, 'd> Builder<'a, 'd> {
                         .help("put it inside a `page name \"Label\" { … }`: every page is one step of the form"),
                 );
             }
-            Stmt::Legal { .. } | Stmt::Attachment(_) | Stmt::Computed(_) | Stmt::Fee(_) | Stmt::Note(_) | Stmt::Hint(..) => {
+            Stmt::Legal { .. }
+            | Stmt::Attachment(_)
+            | Stmt::Computed(_)
+            | Stmt::Fee(_)
+            | Stmt::Note(_)
+            | Stmt::Hint(..) => {
                 self.block_stmt(root, stmt, file, seen);
             }
             Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => {
@@ -200,9 +220,13 @@ impl<'a, 'd> Builder<'a, 'd> {
     fn misplaced(&mut self, stmt: &Stmt, here: &str, belongs: &str) {
         let what = stmt.describe();
         self.diags.push(
-            Diagnostic::new(Code::MisplacedStatement, stmt.span(), format!("{what} has no meaning in {here}"))
-                .label("not allowed here")
-                .help(format!("{what} belongs in {belongs}")),
+            Diagnostic::new(
+                Code::MisplacedStatement,
+                stmt.span(),
+                format!("{what} has no meaning in {here}"),
+            )
+            .label("not allowed here")
+            .help(format!("{what} belongs in {belongs}")),
         );
     }
 
@@ -212,33 +236,68 @@ impl<'a, 'd> Builder<'a, 'd> {
                 || matches!(stmt, Stmt::Hint(..)) && allowed.contains(&"hint")
                 || matches!(stmt, Stmt::When(..)) && allowed.contains(&"when");
             if !ok {
-                let list = allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ");
-                self.misplaced(stmt, here, &format!("another block; {here} takes only {list}"));
+                let list = allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                self.misplaced(
+                    stmt,
+                    here,
+                    &format!("another block; {here} takes only {list}"),
+                );
             }
         }
     }
 
     /// The statements of a block, applied to `owner`.
-    fn block(&mut self, owner: NodeId, body: &'a [Stmt], file: FileId, seen: &mut Vec<(&'static str, Span)>) {
+    fn block(
+        &mut self,
+        owner: NodeId,
+        body: &'a [Stmt],
+        file: FileId,
+        seen: &mut Vec<(&'static str, Span)>,
+    ) {
         for stmt in body {
             self.block_stmt(owner, stmt, file, seen);
         }
     }
 
-    fn block_stmt(&mut self, owner: NodeId, stmt: &'a Stmt, file: FileId, seen: &mut Vec<(&'static str, Span)>) {
+    fn block_stmt(
+        &mut self,
+        owner: NodeId,
+        stmt: &'a Stmt,
+        file: FileId,
+        seen: &mut Vec<(&'static str, Span)>,
+    ) {
         let owner_kind = self.tree.nodes[owner].describe();
-        let can_hold_items = matches!(self.tree.nodes[owner].kind, Kind::Page | Kind::Group | Kind::Root);
+        let can_hold_items = matches!(
+            self.tree.nodes[owner].kind,
+            Kind::Page | Kind::Group | Kind::Root
+        );
         match stmt {
-            Stmt::Field(decl) if can_hold_items && !matches!(self.tree.nodes[owner].kind, Kind::Root) => {
+            Stmt::Field(decl)
+                if can_hold_items && !matches!(self.tree.nodes[owner].kind, Kind::Root) =>
+            {
                 self.field(owner, decl, file);
             }
-            Stmt::Group(decl) if can_hold_items && !matches!(self.tree.nodes[owner].kind, Kind::Root) => {
+            Stmt::Group(decl)
+                if can_hold_items && !matches!(self.tree.nodes[owner].kind, Kind::Root) =>
+            {
                 self.group(owner, decl, file);
             }
             Stmt::Attachment(decl) if can_hold_items => self.attachment(owner, decl, file),
             Stmt::Computed(c) | Stmt::Fee(c) if can_hold_items => {
                 let fee = matches!(stmt, Stmt::Fee(_));
-                let mut node = Node::new(&c.name.name, c.name.span, Some(owner), Kind::Computed { value: &c.value, fee });
+                let mut node = Node::new(
+                    &c.name.name,
+                    c.name.span,
+                    Some(owner),
+                    Kind::Computed {
+                        value: &c.value,
+                        fee,
+                    },
+                );
                 node.label = c.label.as_ref();
                 let id = self.add(node);
                 self.block(id, &c.body, file, &mut Vec::new());
@@ -250,8 +309,14 @@ impl<'a, 'd> Builder<'a, 'd> {
                 for s in &n.body {
                     match s {
                         Stmt::When(e, _) => self.tree.nodes[id].whens.push(e),
-                        Stmt::Legal { citation, url, .. } => self.tree.nodes[id].legal.push((citation, url.as_ref())),
-                        other => self.misplaced(other, "a note", "a field, group or page; a note takes only `when` and `legal`"),
+                        Stmt::Legal { citation, url, .. } => {
+                            self.tree.nodes[id].legal.push((citation, url.as_ref()))
+                        }
+                        other => self.misplaced(
+                            other,
+                            "a note",
+                            "a field, group or page; a note takes only `when` and `legal`",
+                        ),
                     }
                 }
             }
@@ -260,7 +325,10 @@ impl<'a, 'd> Builder<'a, 'd> {
                 self.tree.nodes[owner].whens.push(e);
             }
             Stmt::Required(span)
-                if matches!(self.tree.nodes[owner].kind, Kind::Field(_) | Kind::Group | Kind::Attachment { .. }) =>
+                if matches!(
+                    self.tree.nodes[owner].kind,
+                    Kind::Field(_) | Kind::Group | Kind::Attachment { .. }
+                ) =>
             {
                 settings_seen(seen, "`required`", *span, self.diags);
                 self.tree.nodes[owner].required = Some(*span);
@@ -277,7 +345,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                 condition,
                 message,
                 span,
-            } if matches!(self.tree.nodes[owner].kind, Kind::Field(_) | Kind::Group | Kind::Attachment { .. }) => {
+            } if matches!(
+                self.tree.nodes[owner].kind,
+                Kind::Field(_) | Kind::Group | Kind::Attachment { .. }
+            ) =>
+            {
                 self.tree.nodes[owner].rules.push(RuleSrc {
                     warning: *warning,
                     condition,
@@ -285,15 +357,23 @@ impl<'a, 'd> Builder<'a, 'd> {
                     span: *span,
                 });
             }
-            Stmt::Fim(id, _, span) if matches!(self.tree.nodes[owner].kind, Kind::Field(_) | Kind::Group) => {
+            Stmt::Fim(id, _, span)
+                if matches!(self.tree.nodes[owner].kind, Kind::Field(_) | Kind::Group) =>
+            {
                 settings_seen(seen, "the FIM id", *span, self.diags);
                 self.tree.nodes[owner].fim = Some(id);
             }
-            Stmt::Autocomplete(token, span) if matches!(self.tree.nodes[owner].kind, Kind::Field(_)) => {
+            Stmt::Autocomplete(token, span)
+                if matches!(self.tree.nodes[owner].kind, Kind::Field(_)) =>
+            {
                 settings_seen(seen, "the autocomplete token", *span, self.diags);
                 if !catalog::AUTOCOMPLETE.contains(&token.name.as_str()) {
-                    let mut d = Diagnostic::new(Code::UnknownAutocomplete, token.span, format!("`{}` is not an autocomplete token", token.name))
-                        .label("HTML does not define this token");
+                    let mut d = Diagnostic::new(
+                        Code::UnknownAutocomplete,
+                        token.span,
+                        format!("`{}` is not an autocomplete token", token.name),
+                    )
+                    .label("HTML does not define this token");
                     d = match did_you_mean(&token.name, catalog::AUTOCOMPLETE.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("use a token from the HTML standard, e.g. `given-name`, `postal-code`, `email`"),
@@ -302,11 +382,20 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
                 self.tree.nodes[owner].autocomplete = Some(token);
             }
-            Stmt::Prefill { attribute, locked, span } if matches!(self.tree.nodes[owner].kind, Kind::Field(_)) => {
+            Stmt::Prefill {
+                attribute,
+                locked,
+                span,
+            } if matches!(self.tree.nodes[owner].kind, Kind::Field(_)) => {
                 settings_seen(seen, "the prefill", *span, self.diags);
                 self.tree.nodes[owner].prefill = Some((attribute, locked.unwrap_or(false), *span));
             }
-            Stmt::Personal(class, span) if matches!(self.tree.nodes[owner].kind, Kind::Field(_) | Kind::Group | Kind::Attachment { .. }) => {
+            Stmt::Personal(class, span)
+                if matches!(
+                    self.tree.nodes[owner].kind,
+                    Kind::Field(_) | Kind::Group | Kind::Attachment { .. }
+                ) =>
+            {
                 settings_seen(seen, "the personal-data class", *span, self.diags);
                 let class = match class.as_ref().map(|c| c.name.as_str()) {
                     Some("special") => PersonalClass::Special,
@@ -314,13 +403,19 @@ impl<'a, 'd> Builder<'a, 'd> {
                 };
                 self.tree.nodes[owner].personal = Some((class, *span));
             }
-            Stmt::Types(list, span) if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) => {
+            Stmt::Types(list, span)
+                if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) =>
+            {
                 settings_seen(seen, "the file types", *span, self.diags);
                 for t in list {
                     if !catalog::FILE_TYPES.iter().any(|(n, _)| *n == t.name) {
                         let names = catalog::FILE_TYPES.iter().map(|(n, _)| *n);
-                        let mut d = Diagnostic::new(Code::UnknownFileType, t.span, format!("amt does not know the file type `{}`", t.name))
-                            .label("unknown file type");
+                        let mut d = Diagnostic::new(
+                            Code::UnknownFileType,
+                            t.span,
+                            format!("amt does not know the file type `{}`", t.name),
+                        )
+                        .label("unknown file type");
                         d = match did_you_mean(&t.name, names) {
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None => d.help("use `pdf`, `jpeg`, `png`, `tiff` or `xml`"),
@@ -332,13 +427,17 @@ impl<'a, 'd> Builder<'a, 'd> {
                     types.extend(list.iter());
                 }
             }
-            Stmt::MaxSize(bytes, span) if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) => {
+            Stmt::MaxSize(bytes, span)
+                if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) =>
+            {
                 settings_seen(seen, "the size limit", *span, self.diags);
                 if let Kind::Attachment { max_bytes, .. } = &mut self.tree.nodes[owner].kind {
                     *max_bytes = Some(*bytes);
                 }
             }
-            Stmt::Count(range, span) if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) => {
+            Stmt::Count(range, span)
+                if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) =>
+            {
                 settings_seen(seen, "the count", *span, self.diags);
                 super::ranges::check_range(range, "count", self.diags);
                 if let Kind::Attachment { count, .. } = &mut self.tree.nodes[owner].kind {
@@ -347,9 +446,16 @@ impl<'a, 'd> Builder<'a, 'd> {
             }
             Stmt::Reserved(keyword, span) => {
                 self.diags.push(
-                    Diagnostic::new(Code::UnsupportedSection, *span, format!("`{}` sections are not compiled by this version of amt", keyword.name))
-                        .label("read, but not compiled")
-                        .help("remove the section for now; it is planned for a later version"),
+                    Diagnostic::new(
+                        Code::UnsupportedSection,
+                        *span,
+                        format!(
+                            "`{}` sections are not compiled by this version of amt",
+                            keyword.name
+                        ),
+                    )
+                    .label("read, but not compiled")
+                    .help("remove the section for now; it is planned for a later version"),
                 );
             }
             other => {
@@ -379,13 +485,23 @@ impl<'a, 'd> Builder<'a, 'd> {
                 codelist: None,
                 span: type_ref.span,
             };
-            let mut node = Node::new(&decl.name.name, decl.name.span, Some(owner), Kind::Field(placeholder));
+            let mut node = Node::new(
+                &decl.name.name,
+                decl.name.span,
+                Some(owner),
+                Kind::Field(placeholder),
+            );
             node.label = decl.label.as_ref();
             let id = self.add(node);
             self.block(id, &decl.body, file, &mut Vec::new());
             return;
         };
-        let mut node = Node::new(&decl.name.name, decl.name.span, Some(owner), Kind::Field(ty));
+        let mut node = Node::new(
+            &decl.name.name,
+            decl.name.span,
+            Some(owner),
+            Kind::Field(ty),
+        );
         node.label = decl.label.as_ref();
         node.repeat = type_ref.cardinality;
         if let Some(r) = &type_ref.cardinality {
@@ -449,15 +565,22 @@ impl<'a, 'd> Builder<'a, 'd> {
                 Some((decl, DeclKind::Type)) => {
                     if chain.contains(&decl) {
                         self.diags.push(
-                            Diagnostic::new(Code::RecursiveGroup, name.span, format!("the type `{}` is defined by itself", name.name))
-                                .label("refers back to itself")
-                                .help("define the type in terms of a built-in type such as `text`"),
+                            Diagnostic::new(
+                                Code::RecursiveGroup,
+                                name.span,
+                                format!("the type `{}` is defined by itself", name.name),
+                            )
+                            .label("refers back to itself")
+                            .help("define the type in terms of a built-in type such as `text`"),
                         );
                         return None;
                     }
-                    let Item::Type(type_decl) = self.program.item(decl) else { return None };
+                    let Item::Type(type_decl) = self.program.item(decl) else {
+                        return None;
+                    };
                     chain.push(decl);
-                    let (mut inner, mut inner_named) = self.field_type(&type_decl.base, decl.file, chain)?;
+                    let (mut inner, mut inner_named) =
+                        self.field_type(&type_decl.base, decl.file, chain)?;
                     chain.pop();
                     if let Some(card) = &type_decl.base.cardinality {
                         self.diags.push(
@@ -473,22 +596,35 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
                 Some((_, kind)) => {
                     let help = match kind {
-                        DeclKind::Codelist => format!("to choose from a code list, write `choice({})`", name.name),
-                        DeclKind::Group => format!("to use a group, write `group name: {} \"Label\"`", name.name),
+                        DeclKind::Codelist => {
+                            format!("to choose from a code list, write `choice({})`", name.name)
+                        }
+                        DeclKind::Group => format!(
+                            "to use a group, write `group name: {} \"Label\"`",
+                            name.name
+                        ),
                         _ => "use a type such as `text`, `date` or a declared `type`".to_string(),
                     };
                     self.diags.push(
-                        Diagnostic::new(Code::WrongKind, name.span, format!("`{}` is {}, not a type", name.name, kind.describe()))
-                            .label("not a type")
-                            .help(help),
+                        Diagnostic::new(
+                            Code::WrongKind,
+                            name.span,
+                            format!("`{}` is {}, not a type", name.name, kind.describe()),
+                        )
+                        .label("not a type")
+                        .help(help),
                     );
                     return None;
                 }
                 None => {
                     let mut candidates: Vec<&str> = catalog::BUILTIN_TYPES.to_vec();
                     candidates.extend(self.program.names_of(file, DeclKind::Type));
-                    let mut d = Diagnostic::new(Code::UnknownType, name.span, format!("there is no type `{}`", name.name))
-                        .label("unknown type");
+                    let mut d = Diagnostic::new(
+                        Code::UnknownType,
+                        name.span,
+                        format!("there is no type `{}`", name.name),
+                    )
+                    .label("unknown type");
                     d = match did_you_mean(&name.name, candidates) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("built-in types are text, multiline, integer, decimal, money, boolean, date, time, datetime, choice(…), multichoice(…), email, phone, iban, postcode, country, nationality and consent; or import a `type`"),
@@ -506,9 +642,13 @@ impl<'a, 'd> Builder<'a, 'd> {
         let base = ty.base;
         let base_name = type_ref.name.name.as_str();
         let mismatch = |what: &str, span: Span, help: &str| {
-            Diagnostic::new(Code::ConstraintMismatch, span, format!("`{base_name}` takes no {what}"))
-                .label("does not fit this type")
-                .help(help.to_string())
+            Diagnostic::new(
+                Code::ConstraintMismatch,
+                span,
+                format!("`{base_name}` takes no {what}"),
+            )
+            .label("does not fit this type")
+            .help(help.to_string())
         };
         for arg in &type_ref.args {
             match arg {
@@ -532,7 +672,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                             ty.max = Some(e);
                         }
                     } else {
-                        self.diags.push(mismatch("`min` or `max`", *span, "only numbers, money, dates, times and text take bounds"));
+                        self.diags.push(mismatch(
+                            "`min` or `max`",
+                            *span,
+                            "only numbers, money, dates, times and text take bounds",
+                        ));
                     }
                 }
                 TypeArg::Length(range, span) => {
@@ -541,7 +685,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                         ty.min_length = Some(range.min);
                         ty.max_length = range.max;
                     } else {
-                        self.diags.push(mismatch("`length`", *span, "only text has a length; use `min`/`max` for numbers and dates"));
+                        self.diags.push(mismatch(
+                            "`length`",
+                            *span,
+                            "only text has a length; use `min`/`max` for numbers and dates",
+                        ));
                     }
                 }
                 TypeArg::Pattern(p, span) => {
@@ -549,7 +697,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                         super::super::expr::pattern::check(p, self.diags);
                         ty.pattern = Some(p);
                     } else {
-                        self.diags.push(mismatch("`pattern`", *span, "only text can have a pattern"));
+                        self.diags.push(mismatch(
+                            "`pattern`",
+                            *span,
+                            "only text can have a pattern",
+                        ));
                     }
                 }
                 TypeArg::Scale(n, span) => {
@@ -572,11 +724,18 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
             }
         }
-        if matches!(base, Base::Choice | Base::Multichoice) && ty.codelist.is_none() && !self.is_type_name(type_ref) {
+        if matches!(base, Base::Choice | Base::Multichoice)
+            && ty.codelist.is_none()
+            && !self.is_type_name(type_ref)
+        {
             self.diags.push(
-                Diagnostic::new(Code::ConstraintMismatch, type_ref.span, format!("`{base_name}` needs a code list"))
-                    .label("which values?")
-                    .help(format!("name the code list: `{base_name}(familienstand)`")),
+                Diagnostic::new(
+                    Code::ConstraintMismatch,
+                    type_ref.span,
+                    format!("`{base_name}` needs a code list"),
+                )
+                .label("which values?")
+                .help(format!("name the code list: `{base_name}(familienstand)`")),
             );
         }
         super::ranges::check_type_bounds(ty, self.diags);
@@ -596,16 +755,25 @@ impl<'a, 'd> Builder<'a, 'd> {
             Some((decl, DeclKind::Codelist)) => Some(ListRef::Decl(decl)),
             Some((_, kind)) => {
                 self.diags.push(
-                    Diagnostic::new(Code::WrongKind, name.span, format!("`{}` is {}, not a code list", name.name, kind.describe()))
-                        .label("not a code list")
-                        .help("`choice(…)` takes the name of a `codelist`"),
+                    Diagnostic::new(
+                        Code::WrongKind,
+                        name.span,
+                        format!("`{}` is {}, not a code list", name.name, kind.describe()),
+                    )
+                    .label("not a code list")
+                    .help("`choice(…)` takes the name of a `codelist`"),
                 );
                 None
             }
             None => {
-                let mut d = Diagnostic::new(Code::UnknownCodelist, name.span, format!("there is no code list `{}`", name.name))
-                    .label("unknown code list");
-                d = match did_you_mean(&name.name, self.program.names_of(file, DeclKind::Codelist)) {
+                let mut d = Diagnostic::new(
+                    Code::UnknownCodelist,
+                    name.span,
+                    format!("there is no code list `{}`", name.name),
+                )
+                .label("unknown code list");
+                d = match did_you_mean(&name.name, self.program.names_of(file, DeclKind::Codelist))
+                {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("declare it with `codelist name \"Label\" { … }` or import it"),
                 };
@@ -626,13 +794,21 @@ impl<'a, 'd> Builder<'a, 'd> {
             }
             if let Some(arg) = type_ref.args.first() {
                 let span = match arg {
-                    TypeArg::Min(_, s) | TypeArg::Max(_, s) | TypeArg::Length(_, s) | TypeArg::Pattern(_, s) | TypeArg::Scale(_, s) => *s,
+                    TypeArg::Min(_, s)
+                    | TypeArg::Max(_, s)
+                    | TypeArg::Length(_, s)
+                    | TypeArg::Pattern(_, s)
+                    | TypeArg::Scale(_, s) => *s,
                     TypeArg::Name(i) => i.span,
                 };
                 self.diags.push(
-                    Diagnostic::new(Code::ConstraintMismatch, span, "a group takes no constraints")
-                        .label("not for groups")
-                        .help("put constraints on the group's fields"),
+                    Diagnostic::new(
+                        Code::ConstraintMismatch,
+                        span,
+                        "a group takes no constraints",
+                    )
+                    .label("not for groups")
+                    .help("put constraints on the group's fields"),
                 );
             }
             let name = &type_ref.name;
@@ -648,19 +824,30 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
                 Some((_, kind)) => {
                     let help = if kind == DeclKind::Type || kind == DeclKind::Codelist {
-                        format!("to use it for a single value, write `field {}: …`", decl.name.name)
+                        format!(
+                            "to use it for a single value, write `field {}: …`",
+                            decl.name.name
+                        )
                     } else {
                         "a group is made of a declared `group`".to_string()
                     };
                     self.diags.push(
-                        Diagnostic::new(Code::WrongKind, name.span, format!("`{}` is {}, not a group", name.name, kind.describe()))
-                            .label("not a group")
-                            .help(help),
+                        Diagnostic::new(
+                            Code::WrongKind,
+                            name.span,
+                            format!("`{}` is {}, not a group", name.name, kind.describe()),
+                        )
+                        .label("not a group")
+                        .help(help),
                     );
                 }
                 None => {
-                    let mut d = Diagnostic::new(Code::UnknownGroup, name.span, format!("there is no group `{}`", name.name))
-                        .label("unknown group");
+                    let mut d = Diagnostic::new(
+                        Code::UnknownGroup,
+                        name.span,
+                        format!("there is no group `{}`", name.name),
+                    )
+                    .label("unknown group");
                     d = match did_you_mean(&name.name, self.program.names_of(file, DeclKind::Group)) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("declare it with `group name \"Label\" { … }` at the top level of a file, or import it"),
@@ -674,10 +861,16 @@ impl<'a, 'd> Builder<'a, 'd> {
         if let Some((g, d)) = base {
             if self.group_stack.contains(&d) {
                 self.diags.push(
-                    Diagnostic::new(Code::RecursiveGroup, decl.span, format!("the group `{}` contains itself", g.name.name))
-                        .label("used inside its own declaration")
-                        .secondary(g.name.span, "declared here")
-                        .help("a form cannot be infinitely deep; use a repeat of a smaller group instead"),
+                    Diagnostic::new(
+                        Code::RecursiveGroup,
+                        decl.span,
+                        format!("the group `{}` contains itself", g.name.name),
+                    )
+                    .label("used inside its own declaration")
+                    .secondary(g.name.span, "declared here")
+                    .help(
+                        "a form cannot be infinitely deep; use a repeat of a smaller group instead",
+                    ),
                 );
             } else {
                 self.group_stack.push(d);
@@ -698,14 +891,17 @@ impl<'a, 'd> Builder<'a, 'd> {
                 max_bytes: None,
                 count: None,
             },
-            file,
         );
         node.label = decl.label.as_ref();
         if let Some(t) = &decl.type_ref {
             self.diags.push(
-                Diagnostic::new(Code::MisplacedStatement, t.span, "an attachment has no type")
-                    .label("remove this")
-                    .help("write the accepted files in its block: `types pdf, jpeg`"),
+                Diagnostic::new(
+                    Code::MisplacedStatement,
+                    t.span,
+                    "an attachment has no type",
+                )
+                .label("remove this")
+                .help("write the accepted files in its block: `types pdf, jpeg`"),
             );
         }
         let id = self.add(node);
@@ -725,11 +921,15 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         | Stmt::Authority(..)
         | Stmt::Privacy(..)
         | Stmt::Deadline(_) => "the procedure itself",
-        Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => "the procedure's `privacy { … }` section",
+        Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => {
+            "the procedure's `privacy { … }` section"
+        }
         Stmt::Types(..) | Stmt::MaxSize(..) | Stmt::Count(..) => "an attachment",
         Stmt::Autocomplete(..) | Stmt::Prefill { .. } => "a field",
         Stmt::Fim(..) => "a field or a group",
-        Stmt::Required(_) | Stmt::Rule { .. } | Stmt::Personal(..) => "a field, a group or an attachment",
+        Stmt::Required(_) | Stmt::Rule { .. } | Stmt::Personal(..) => {
+            "a field, a group or an attachment"
+        }
         Stmt::When(..) => "a page, group, field, attachment, computed value or note",
         _ => "a page, group or field",
     }

@@ -7,8 +7,24 @@ use std::sync::LazyLock;
 
 /// Built-in field types.
 pub const BUILTIN_TYPES: &[&str] = &[
-    "text", "multiline", "integer", "decimal", "money", "boolean", "date", "time", "datetime", "choice",
-    "multichoice", "email", "phone", "iban", "postcode", "country", "nationality", "consent",
+    "text",
+    "multiline",
+    "integer",
+    "decimal",
+    "money",
+    "boolean",
+    "date",
+    "time",
+    "datetime",
+    "choice",
+    "multichoice",
+    "email",
+    "phone",
+    "iban",
+    "postcode",
+    "country",
+    "nationality",
+    "consent",
 ];
 
 /// Trust levels of eIDAS Art. 8, lowest first.
@@ -17,30 +33,99 @@ pub const LEVELS: &[&str] = &["niedrig", "substanziell", "hoch"];
 /// Identification means and the trust level each reaches (index into
 /// [`LEVELS`]; `None`: below every eIDAS level).
 pub const MEANS: &[(&str, Option<usize>, &str)] = &[
-    ("account", None, "a user account with username and password only (BundID Basisregistrierung)"),
+    (
+        "account",
+        None,
+        "a user account with username and password only (BundID Basisregistrierung)",
+    ),
     ("elster", Some(1), "an ELSTER certificate"),
-    ("eid", Some(2), "the Online-Ausweis (eID of the ID card, eID card, eAT)"),
+    (
+        "eid",
+        Some(2),
+        "the Online-Ausweis (eID of the ID card, eID card, eAT)",
+    ),
     ("eudi_wallet", Some(2), "an EUDI wallet with PID"),
 ];
 
 /// amt's identity attributes: (amt name, eID/BundID SAML name, EUDI PID name,
 /// autocomplete token a field with this attribute must carry).
 pub const ATTRIBUTES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
-    ("given_name", Some("givenName"), Some("given_name"), Some("given-name")),
-    ("family_name", Some("surname"), Some("family_name"), Some("family-name")),
-    ("birth_name", Some("birthName"), Some("family_name_birth"), None),
-    ("doctoral_degree", Some("personalTitle"), None, Some("honorific-prefix")),
-    ("birth_date", Some("birthdate"), Some("birth_date"), Some("bday")),
-    ("birth_place", Some("placeOfBirth"), Some("birth_place"), None),
-    ("street", Some("postalAddress"), Some("resident_street"), Some("address-line1")),
+    (
+        "given_name",
+        Some("givenName"),
+        Some("given_name"),
+        Some("given-name"),
+    ),
+    (
+        "family_name",
+        Some("surname"),
+        Some("family_name"),
+        Some("family-name"),
+    ),
+    (
+        "birth_name",
+        Some("birthName"),
+        Some("family_name_birth"),
+        None,
+    ),
+    (
+        "doctoral_degree",
+        Some("personalTitle"),
+        None,
+        Some("honorific-prefix"),
+    ),
+    (
+        "birth_date",
+        Some("birthdate"),
+        Some("birth_date"),
+        Some("bday"),
+    ),
+    (
+        "birth_place",
+        Some("placeOfBirth"),
+        Some("birth_place"),
+        None,
+    ),
+    (
+        "street",
+        Some("postalAddress"),
+        Some("resident_street"),
+        Some("address-line1"),
+    ),
     ("house_number", None, Some("resident_house_number"), None),
-    ("postal_code", Some("postalCode"), Some("resident_postal_code"), Some("postal-code")),
-    ("city", Some("localityName"), Some("resident_city"), Some("address-level2")),
-    ("country", Some("country"), Some("resident_country"), Some("country")),
-    ("nationality", Some("nationality"), Some("nationality"), None),
-    ("gender", Some("gender"), Some("sex"), Some("sex")),
+    (
+        "postal_code",
+        Some("postalCode"),
+        Some("resident_postal_code"),
+        Some("postal-code"),
+    ),
+    (
+        "city",
+        Some("localityName"),
+        Some("resident_city"),
+        Some("address-level2"),
+    ),
+    (
+        "country",
+        Some("country"),
+        Some("resident_country"),
+        Some("country"),
+    ),
+    (
+        "nationality",
+        Some("nationality"),
+        Some("nationality"),
+        None,
+    ),
+    // Gender is a choice (radio buttons), which takes no autocomplete token.
+    ("gender", Some("gender"), Some("sex"), None),
     ("email", Some("mail"), Some("email_address"), Some("email")),
-    ("phone", Some("telephoneNumber"), Some("mobile_phone_number"), Some("tel")),
+    (
+        "phone",
+        Some("telephoneNumber"),
+        Some("mobile_phone_number"),
+        Some("tel"),
+    ),
 ];
 
 /// The attribute's name in a means' catalogue, if that means delivers it.
@@ -67,14 +152,60 @@ pub fn fim_autocomplete(fim: &str) -> &'static [&'static str] {
 
 /// Autocomplete tokens that HTML defines (WHATWG, "Autofill").
 pub const AUTOCOMPLETE: &[&str] = &[
-    "on", "off", "name", "honorific-prefix", "given-name", "additional-name", "family-name",
-    "honorific-suffix", "nickname", "username", "new-password", "current-password", "one-time-code",
-    "organization-title", "organization", "street-address", "address-line1", "address-line2",
-    "address-line3", "address-level4", "address-level3", "address-level2", "address-level1", "country",
-    "country-name", "postal-code", "cc-name", "cc-given-name", "cc-additional-name", "cc-family-name",
-    "cc-number", "cc-exp", "cc-exp-month", "cc-exp-year", "cc-csc", "cc-type", "transaction-currency",
-    "transaction-amount", "language", "bday", "bday-day", "bday-month", "bday-year", "sex", "url", "photo",
-    "tel", "tel-country-code", "tel-national", "tel-area-code", "tel-local", "tel-extension", "email", "impp",
+    "on",
+    "off",
+    "name",
+    "honorific-prefix",
+    "given-name",
+    "additional-name",
+    "family-name",
+    "honorific-suffix",
+    "nickname",
+    "username",
+    "new-password",
+    "current-password",
+    "one-time-code",
+    "organization-title",
+    "organization",
+    "street-address",
+    "address-line1",
+    "address-line2",
+    "address-line3",
+    "address-level4",
+    "address-level3",
+    "address-level2",
+    "address-level1",
+    "country",
+    "country-name",
+    "postal-code",
+    "cc-name",
+    "cc-given-name",
+    "cc-additional-name",
+    "cc-family-name",
+    "cc-number",
+    "cc-exp",
+    "cc-exp-month",
+    "cc-exp-year",
+    "cc-csc",
+    "cc-type",
+    "transaction-currency",
+    "transaction-amount",
+    "language",
+    "bday",
+    "bday-day",
+    "bday-month",
+    "bday-year",
+    "sex",
+    "url",
+    "photo",
+    "tel",
+    "tel-country-code",
+    "tel-national",
+    "tel-area-code",
+    "tel-local",
+    "tel-extension",
+    "email",
+    "impp",
 ];
 
 /// Attachment file types and their media types.
@@ -127,7 +258,11 @@ mod tests {
     fn country_list_is_complete_and_sorted() {
         assert!(COUNTRIES.len() >= 249, "{}", COUNTRIES.len());
         assert!(COUNTRIES.windows(2).all(|w| w[0].code < w[1].code));
-        assert!(COUNTRIES.iter().any(|c| c.code == "DE" && c.de == "Deutschland"));
+        assert!(
+            COUNTRIES
+                .iter()
+                .any(|c| c.code == "DE" && c.de == "Deutschland")
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::resolve::did_you_mean;
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
 
-const FUNCTIONS: &[&str] = &["age", "count", "sum", "len", "matches", "filled", "any", "all"];
+const FUNCTIONS: &[&str] = &[
+    "age", "count", "sum", "len", "matches", "filled", "any", "all",
+];
 
 /// How a type reads in messages.
 pub fn describe(ty: &Ty) -> String {
@@ -112,7 +114,9 @@ impl<'a> Checker<'a, '_> {
                 self.tree
                     .names
                     .iter()
-                    .filter(|((container, _), id)| *container == c && self.tree.nodes[**id].is_data())
+                    .filter(|((container, _), id)| {
+                        *container == c && self.tree.nodes[**id].is_data()
+                    })
                     .map(|((_, n), _)| *n),
             );
             current = self.tree.data_parent(c);
@@ -138,7 +142,11 @@ impl<'a> Checker<'a, '_> {
                     _ => match ft.codelist {
                         Some(list) => {
                             let codelist = self.list_key(list);
-                            if multiple { Ty::CodeSet { codelist } } else { Ty::Code { codelist } }
+                            if multiple {
+                                Ty::CodeSet { codelist }
+                            } else {
+                                Ty::Code { codelist }
+                            }
                         }
                         None => Ty::Unknown,
                     },
@@ -156,8 +164,12 @@ impl<'a> Checker<'a, '_> {
         let first = &path.segments[0];
         let Some(mut id) = self.lookup_name(cx.scope, &first.name) else {
             let names = self.names_in_scope(cx.scope);
-            let mut d = Diagnostic::new(Code::UnknownName, first.span, format!("there is no field or group `{}` here", first.name))
-                .label("unknown name");
+            let mut d = Diagnostic::new(
+                Code::UnknownName,
+                first.span,
+                format!("there is no field or group `{}` here", first.name),
+            )
+            .label("unknown name");
             d = match did_you_mean(&first.name, names.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help("names are looked up in the enclosing group first, then outward to the procedure"),
@@ -168,18 +180,37 @@ impl<'a> Checker<'a, '_> {
         for seg in &path.segments[1..] {
             if !matches!(self.tree.nodes[id].kind, Kind::Group) {
                 self.diags.push(
-                    Diagnostic::new(Code::UnknownName, seg.span, format!("`{}` is {} and has no parts", self.tree.nodes[id].name, self.tree.nodes[id].describe()))
-                        .label("no such part")
-                        .help("only groups have parts"),
+                    Diagnostic::new(
+                        Code::UnknownName,
+                        seg.span,
+                        format!(
+                            "`{}` is {} and has no parts",
+                            self.tree.nodes[id].name,
+                            self.tree.nodes[id].describe()
+                        ),
+                    )
+                    .label("no such part")
+                    .help("only groups have parts"),
                 );
                 return None;
             }
             match self.tree.names.get(&(id, seg.name.as_str())) {
                 Some(&child) => id = child,
                 None => {
-                    let children: Vec<&str> = self.tree.nodes[id].children.iter().map(|&c| self.tree.nodes[c].name).collect();
-                    let mut d = Diagnostic::new(Code::UnknownName, seg.span, format!("the group `{}` has no `{}`", self.tree.nodes[id].name, seg.name))
-                        .label("unknown name");
+                    let children: Vec<&str> = self.tree.nodes[id]
+                        .children
+                        .iter()
+                        .map(|&c| self.tree.nodes[c].name)
+                        .collect();
+                    let mut d = Diagnostic::new(
+                        Code::UnknownName,
+                        seg.span,
+                        format!(
+                            "the group `{}` has no `{}`",
+                            self.tree.nodes[id].name, seg.name
+                        ),
+                    )
+                    .label("unknown name");
                     if let Some(s) = did_you_mean(&seg.name, children) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
@@ -199,7 +230,13 @@ impl<'a> Checker<'a, '_> {
             }
             current = self.tree.nodes[n].parent;
         }
-        let ty = if listed { Ty::List { item: Box::new(item) } } else { item };
+        let ty = if listed {
+            Ty::List {
+                item: Box::new(item),
+            }
+        } else {
+            item
+        };
         Some((id, ty))
     }
 
@@ -221,13 +258,22 @@ impl<'a> Checker<'a, '_> {
         let codes = self.codes_of(codelist);
         let is_path = matches!(e.kind, ExprKind::Path(_));
         if codes.iter().any(|c| *c == text) {
-            return Some(lit(Literal::Code(text), Ty::Code { codelist: codelist.to_string() }));
+            return Some(lit(
+                Literal::Code(text),
+                Ty::Code {
+                    codelist: codelist.to_string(),
+                },
+            ));
         }
         if is_path && self.lookup_name(scope, &text).is_some() {
             return None; // a field after all
         }
-        let mut d = Diagnostic::new(Code::UnknownCode, span, format!("`{text}` is not a value of the code list `{codelist}`"))
-            .label("no such value");
+        let mut d = Diagnostic::new(
+            Code::UnknownCode,
+            span,
+            format!("`{text}` is not a value of the code list `{codelist}`"),
+        )
+        .label("no such value");
         d = match did_you_mean(&text, codes.iter().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => {
@@ -267,12 +313,16 @@ impl<'a> Checker<'a, '_> {
             },
             ExprKind::Path(p) => match self.path(p, cx) {
                 Some((id, ty)) => {
-                    if matches!(self.tree.nodes[id].kind, Kind::Computed { .. }) && self.tree.nodes[id].repeat.is_none() {
+                    if matches!(self.tree.nodes[id].kind, Kind::Computed { .. })
+                        && self.tree.nodes[id].repeat.is_none()
+                    {
                         // fine: computed values read like fields
                     }
                     ir::Expr {
                         ty,
-                        kind: ir::ExprKind::Ref { path: self.tree.path(id) },
+                        kind: ir::ExprKind::Ref {
+                            path: self.tree.path(id),
+                        },
                     }
                 }
                 None => unknown(),
@@ -282,10 +332,19 @@ impl<'a> Checker<'a, '_> {
                     Ty::List { item } => Some(item.as_ref().clone()),
                     _ => None,
                 });
-                let items: Vec<ir::Expr> = items.iter().map(|i| self.expr(i, cx, item_expected.as_ref())).collect();
-                let item = items.iter().map(|i| i.ty.clone()).find(|t| *t != Ty::Unknown).unwrap_or(Ty::Unknown);
+                let items: Vec<ir::Expr> = items
+                    .iter()
+                    .map(|i| self.expr(i, cx, item_expected.as_ref()))
+                    .collect();
+                let item = items
+                    .iter()
+                    .map(|i| i.ty.clone())
+                    .find(|t| *t != Ty::Unknown)
+                    .unwrap_or(Ty::Unknown);
                 ir::Expr {
-                    ty: Ty::List { item: Box::new(item) },
+                    ty: Ty::List {
+                        item: Box::new(item),
+                    },
                     kind: ir::ExprKind::List { items },
                 }
             }
@@ -294,16 +353,22 @@ impl<'a> Checker<'a, '_> {
                 let ty = match (op, &operand.ty) {
                     (_, Ty::Unknown) => Ty::Unknown,
                     (UnaryOp::Not, Ty::Boolean) => Ty::Boolean,
-                    (UnaryOp::Neg, t @ (Ty::Integer | Ty::Decimal | Ty::Money | Ty::Duration)) => t.clone(),
+                    (UnaryOp::Neg, t @ (Ty::Integer | Ty::Decimal | Ty::Money | Ty::Duration)) => {
+                        t.clone()
+                    }
                     (op, t) => {
                         let (word, need) = match op {
                             UnaryOp::Not => ("`not`", "a yes/no value"),
                             UnaryOp::Neg => ("`-`", "a number or an amount of money"),
                         };
                         self.diags.push(
-                            Diagnostic::new(Code::TypeMismatch, inner.span, format!("{word} needs {need}, but this is {}", describe(t)))
-                                .label(format!("this is {}", describe(t)))
-                                .help(format!("{word} applies to {need}")),
+                            Diagnostic::new(
+                                Code::TypeMismatch,
+                                inner.span,
+                                format!("{word} needs {need}, but this is {}", describe(t)),
+                            )
+                            .label(format!("this is {}", describe(t)))
+                            .help(format!("{word} applies to {need}")),
                         );
                         Ty::Unknown
                     }
@@ -320,7 +385,11 @@ impl<'a> Checker<'a, '_> {
             ExprKind::If(c, t, f) => {
                 let condition = self.condition(c, cx, "the condition of `if`");
                 let then = self.expr(t, cx, expected);
-                let otherwise = self.expr(f, cx, Some(&then.ty).filter(|t| **t != Ty::Unknown).or(expected));
+                let otherwise = self.expr(
+                    f,
+                    cx,
+                    Some(&then.ty).filter(|t| **t != Ty::Unknown).or(expected),
+                );
                 let ty = match (&then.ty, &otherwise.ty) {
                     (Ty::Unknown, t) | (t, Ty::Unknown) => t.clone(),
                     (a, b) if a == b => a.clone(),
@@ -349,9 +418,13 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn mismatch(&mut self, op: BinaryOp, l: (&ast::Expr, &Ty), r: (&ast::Expr, &Ty), help: &str) {
-        let repeated = matches!(l.1, Ty::List { .. }) || matches!(r.1, Ty::List { .. }) && !matches!(op, BinaryOp::In | BinaryOp::NotIn);
+        let repeated = matches!(l.1, Ty::List { .. })
+            || matches!(r.1, Ty::List { .. }) && !matches!(op, BinaryOp::In | BinaryOp::NotIn);
         let (code, help) = if repeated {
-            (Code::RepeatAsSingle, "this value repeats (one per item); ask about its items with `any(…)`, `all(…)`, `count(…)` or `sum(…)`")
+            (
+                Code::RepeatAsSingle,
+                "this value repeats (one per item); ask about its items with `any(…)`, `all(…)`, `count(…)` or `sum(…)`",
+            )
         } else {
             (Code::TypeMismatch, help)
         };
@@ -359,7 +432,12 @@ impl<'a> Checker<'a, '_> {
             Diagnostic::new(
                 code,
                 l.0.span.to(r.0.span),
-                format!("`{}` cannot combine {} with {}", op.symbol(), describe(l.1), describe(r.1)),
+                format!(
+                    "`{}` cannot combine {} with {}",
+                    op.symbol(),
+                    describe(l.1),
+                    describe(r.1)
+                ),
             )
             .label("these do not fit together")
             .secondary(l.0.span, format!("this is {}", describe(l.1)))
@@ -368,7 +446,14 @@ impl<'a> Checker<'a, '_> {
         );
     }
 
-    fn binary(&mut self, op: BinaryOp, l: &ast::Expr, r: &ast::Expr, span: Span, cx: &mut ExprCx) -> ir::Expr {
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        l: &ast::Expr,
+        r: &ast::Expr,
+        span: Span,
+        cx: &mut ExprCx,
+    ) -> ir::Expr {
         use BinaryOp::*;
         // A bare code on the left (`VH = familienstand`): read the right first.
         let (left, right) = if matches!(op, Eq | Ne)
@@ -381,7 +466,9 @@ impl<'a> Checker<'a, '_> {
             let left = self.expr(l, cx, None);
             let right_expected = match (op, &left.ty) {
                 (Eq | Ne, t @ Ty::Code { .. }) => Some(t.clone()),
-                (In | NotIn, t @ Ty::Code { .. }) => Some(Ty::List { item: Box::new(t.clone()) }),
+                (In | NotIn, t @ Ty::Code { .. }) => Some(Ty::List {
+                    item: Box::new(t.clone()),
+                }),
                 _ => None,
             };
             let right = self.expr(r, cx, right_expected.as_ref());
@@ -399,9 +486,17 @@ impl<'a> Checker<'a, '_> {
                     for (e, t) in [(l, lt), (r, rt)] {
                         if *t != Ty::Boolean {
                             self.diags.push(
-                                Diagnostic::new(Code::TypeMismatch, e.span, format!("`{}` joins yes/no questions, but this is {}", op.symbol(), describe(t)))
-                                    .label(format!("this is {}", describe(t)))
-                                    .help("compare the value with something first, e.g. `anzahl > 0`"),
+                                Diagnostic::new(
+                                    Code::TypeMismatch,
+                                    e.span,
+                                    format!(
+                                        "`{}` joins yes/no questions, but this is {}",
+                                        op.symbol(),
+                                        describe(t)
+                                    ),
+                                )
+                                .label(format!("this is {}", describe(t)))
+                                .help("compare the value with something first, e.g. `anzahl > 0`"),
                             );
                         }
                     }
@@ -410,7 +505,8 @@ impl<'a> Checker<'a, '_> {
                 Eq | Ne => {
                     let ok = lt == rt || (is_numeric(lt) && is_numeric(rt));
                     if !ok {
-                        let help = if matches!(lt, Ty::List { .. }) || matches!(rt, Ty::List { .. }) {
+                        let help = if matches!(lt, Ty::List { .. }) || matches!(rt, Ty::List { .. })
+                        {
                             "this value repeats; use `any(…)`, `all(…)` or `count(…)` to ask about its items"
                         } else {
                             "compare values of the same kind: a date with a date, a text with a text"
@@ -420,7 +516,16 @@ impl<'a> Checker<'a, '_> {
                     Ty::Boolean
                 }
                 Lt | Le | Gt | Ge => {
-                    let ordered = matches!(lt, Ty::Integer | Ty::Decimal | Ty::Money | Ty::Date | Ty::Time | Ty::Datetime | Ty::Duration);
+                    let ordered = matches!(
+                        lt,
+                        Ty::Integer
+                            | Ty::Decimal
+                            | Ty::Money
+                            | Ty::Date
+                            | Ty::Time
+                            | Ty::Datetime
+                            | Ty::Duration
+                    );
                     let ok = ordered && (lt == rt || (is_numeric(lt) && is_numeric(rt)));
                     if !ok {
                         self.mismatch(op, (l, lt), (r, rt), "only numbers, amounts, dates, times and durations of the same kind can be ordered");
@@ -429,8 +534,14 @@ impl<'a> Checker<'a, '_> {
                 }
                 In | NotIn => {
                     let ok = match rt {
-                        Ty::List { item } => **item == *lt || **item == Ty::Unknown || (is_numeric(item) && is_numeric(lt)),
-                        Ty::CodeSet { codelist } => matches!(lt, Ty::Code { codelist: c } if c == codelist),
+                        Ty::List { item } => {
+                            **item == *lt
+                                || **item == Ty::Unknown
+                                || (is_numeric(item) && is_numeric(lt))
+                        }
+                        Ty::CodeSet { codelist } => {
+                            matches!(lt, Ty::Code { codelist: c } if c == codelist)
+                        }
                         _ => false,
                     };
                     if !ok {
@@ -442,8 +553,12 @@ impl<'a> Checker<'a, '_> {
                     Some(t) => t,
                     None => {
                         let help = match (lt, rt) {
-                            (Ty::Date, Ty::Integer) | (Ty::Integer, Ty::Date) => "add a duration to a date: `einzug + 14 days`",
-                            _ => "arithmetic works on numbers and money, dates with durations, and dates minus dates (days)",
+                            (Ty::Date, Ty::Integer) | (Ty::Integer, Ty::Date) => {
+                                "add a duration to a date: `einzug + 14 days`"
+                            }
+                            _ => {
+                                "arithmetic works on numbers and money, dates with durations, and dates minus dates (days)"
+                            }
                         };
                         self.mismatch(op, (l, lt), (r, rt), help);
                         Ty::Unknown
@@ -482,14 +597,26 @@ impl<'a> Checker<'a, '_> {
         })
     }
 
-    fn call(&mut self, name: &ast::Ident, args: &[ast::Expr], span: Span, cx: &mut ExprCx) -> ir::Expr {
+    fn call(
+        &mut self,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+        cx: &mut ExprCx,
+    ) -> ir::Expr {
         let f = name.name.as_str();
         if !FUNCTIONS.contains(&f) {
-            let mut d = Diagnostic::new(Code::UnknownFunction, name.span, format!("there is no function `{f}`"))
-                .label("unknown function");
+            let mut d = Diagnostic::new(
+                Code::UnknownFunction,
+                name.span,
+                format!("there is no function `{f}`"),
+            )
+            .label("unknown function");
             d = match did_you_mean(f, FUNCTIONS.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help("the functions are age, count, sum, len, matches, filled, any and all"),
+                None => {
+                    d.help("the functions are age, count, sum, len, matches, filled, any and all")
+                }
             };
             self.diags.push(d);
             for a in args {
@@ -503,7 +630,11 @@ impl<'a> Checker<'a, '_> {
             _ => (1, 1),
         };
         if args.len() < arity.0 || args.len() > arity.1 {
-            let expected = if arity.0 == arity.1 { arity.0.to_string() } else { format!("{} or {}", arity.0, arity.1) };
+            let expected = if arity.0 == arity.1 {
+                arity.0.to_string()
+            } else {
+                format!("{} or {}", arity.0, arity.1)
+            };
             let usage = match f {
                 "age" => "age(geburtsdatum) or age(geburtsdatum, einzug)",
                 "count" => "count(person) or count(person, age(geburtsdatum) < 18)",
@@ -515,9 +646,18 @@ impl<'a> Checker<'a, '_> {
                 _ => "all(person, filled(ausweis))",
             };
             self.diags.push(
-                Diagnostic::new(Code::ArgumentCount, span, format!("`{f}` takes {expected} argument{}, but {} {} given", if expected == "1" { "" } else { "s" }, args.len(), if args.len() == 1 { "is" } else { "are" }))
-                    .label("wrong number of arguments")
-                    .help(format!("write it like `{usage}`")),
+                Diagnostic::new(
+                    Code::ArgumentCount,
+                    span,
+                    format!(
+                        "`{f}` takes {expected} argument{}, but {} {} given",
+                        if expected == "1" { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "is" } else { "are" }
+                    ),
+                )
+                .label("wrong number of arguments")
+                .help(format!("write it like `{usage}`")),
             );
             for a in args {
                 self.expr(a, cx, None);
@@ -547,15 +687,22 @@ impl<'a> Checker<'a, '_> {
                 out_args.push(e);
                 match &args[1].kind {
                     ExprKind::Str(s) => {
-                        let pattern = ast::Str { value: s.clone(), span: args[1].span };
+                        let pattern = ast::Str {
+                            value: s.clone(),
+                            span: args[1].span,
+                        };
                         crate::expr::pattern::check(&pattern, self.diags);
                         out_args.push(lit(Literal::Text(s.clone()), Ty::Text));
                     }
                     _ => {
                         self.diags.push(
-                            Diagnostic::new(Code::ArgumentType, args[1].span, "the pattern of `matches` must be written in quotes")
-                                .label("not a pattern in quotes")
-                                .help("write the pattern itself, e.g. `matches(plz, \"[0-9]{5}\")`"),
+                            Diagnostic::new(
+                                Code::ArgumentType,
+                                args[1].span,
+                                "the pattern of `matches` must be written in quotes",
+                            )
+                            .label("not a pattern in quotes")
+                            .help("write the pattern itself, e.g. `matches(plz, \"[0-9]{5}\")`"),
                         );
                     }
                 }
@@ -566,9 +713,13 @@ impl<'a> Checker<'a, '_> {
                     ExprKind::Path(_) => out_args.push(self.expr(&args[0], cx, None)),
                     _ => {
                         self.diags.push(
-                            Diagnostic::new(Code::ArgumentType, args[0].span, "`filled` asks about a field, group or attachment")
-                                .label("not a name")
-                                .help("write the name of what must be filled, e.g. `filled(telefon)`"),
+                            Diagnostic::new(
+                                Code::ArgumentType,
+                                args[0].span,
+                                "`filled` asks about a field, group or attachment",
+                            )
+                            .label("not a name")
+                            .help("write the name of what must be filled, e.g. `filled(telefon)`"),
                         );
                     }
                 }
@@ -577,7 +728,11 @@ impl<'a> Checker<'a, '_> {
             "sum" => {
                 let e = self.expr(&args[0], cx, None);
                 let ty = match &e.ty {
-                    Ty::List { item } if matches!(**item, Ty::Integer | Ty::Decimal | Ty::Money) => (**item).clone(),
+                    Ty::List { item }
+                        if matches!(**item, Ty::Integer | Ty::Decimal | Ty::Money) =>
+                    {
+                        (**item).clone()
+                    }
                     Ty::Unknown => Ty::Unknown,
                     t => {
                         self.diags.push(
@@ -599,36 +754,73 @@ impl<'a> Checker<'a, '_> {
                 let Some((rep, rep_ty)) = target else {
                     if !matches!(args[0].kind, ExprKind::Path(_)) {
                         self.diags.push(
-                            Diagnostic::new(Code::NotARepeat, args[0].span, format!("`{f}` goes through the items of a repeat; write its name"))
-                                .label("not the name of a repeat")
-                                .help(format!("e.g. `{f}(person, …)`")),
+                            Diagnostic::new(
+                                Code::NotARepeat,
+                                args[0].span,
+                                format!("`{f}` goes through the items of a repeat; write its name"),
+                            )
+                            .label("not the name of a repeat")
+                            .help(format!("e.g. `{f}(person, …)`")),
                         );
                     }
-                    return ir::Expr { ty: if f == "count" { Ty::Integer } else { Ty::Boolean }, kind: unknown().kind };
+                    return ir::Expr {
+                        ty: if f == "count" {
+                            Ty::Integer
+                        } else {
+                            Ty::Boolean
+                        },
+                        kind: unknown().kind,
+                    };
                 };
                 let path = self.tree.path(rep);
                 let is_set = matches!(rep_ty, Ty::CodeSet { .. });
-                if self.tree.nodes[rep].repeat.is_none() && !(f == "count" && is_set && args.len() == 1) {
+                if self.tree.nodes[rep].repeat.is_none()
+                    && !(f == "count" && is_set && args.len() == 1)
+                {
                     self.diags.push(
-                        Diagnostic::new(Code::NotARepeat, args[0].span, format!("`{}` does not repeat, so `{f}` has nothing to go through", self.tree.nodes[rep].name))
-                            .label("not a repeat")
-                            .help("repeats are written with a count, e.g. `group person: person[1..10]`"),
+                        Diagnostic::new(
+                            Code::NotARepeat,
+                            args[0].span,
+                            format!(
+                                "`{}` does not repeat, so `{f}` has nothing to go through",
+                                self.tree.nodes[rep].name
+                            ),
+                        )
+                        .label("not a repeat")
+                        .help(
+                            "repeats are written with a count, e.g. `group person: person[1..10]`",
+                        ),
                     );
                 } else if matches!(rep_ty, Ty::List { .. }) && !cx.bound.contains(&rep) {
                     // The repeat itself is reached; fine. (Nested unbound
                     // repeats above it would be a list of lists.)
                 }
-                out_args.push(ir::Expr { ty: rep_ty, kind: ir::ExprKind::Ref { path: path.clone() } });
+                out_args.push(ir::Expr {
+                    ty: rep_ty,
+                    kind: ir::ExprKind::Ref { path: path.clone() },
+                });
                 if let Some(pred) = args.get(1) {
-                    let scope = if matches!(self.tree.nodes[rep].kind, Kind::Group) { rep } else { self.tree.nodes[rep].parent.unwrap_or(rep) };
-                    let mut inner = ExprCx { scope, bound: cx.bound.clone(), refs: Vec::new() };
+                    let scope = if matches!(self.tree.nodes[rep].kind, Kind::Group) {
+                        rep
+                    } else {
+                        self.tree.nodes[rep].parent.unwrap_or(rep)
+                    };
+                    let mut inner = ExprCx {
+                        scope,
+                        bound: cx.bound.clone(),
+                        refs: Vec::new(),
+                    };
                     inner.bound.push(rep);
                     let cond = self.condition(pred, &mut inner, &format!("the condition of `{f}`"));
                     cx.refs.extend(inner.refs);
                     out_args.push(cond);
                     over = Some(path);
                 }
-                if f == "count" { Ty::Integer } else { Ty::Boolean }
+                if f == "count" {
+                    Ty::Integer
+                } else {
+                    Ty::Boolean
+                }
             }
             _ => unreachable!("every listed function is handled"),
         };
@@ -652,9 +844,13 @@ impl<'a> Checker<'a, '_> {
             (Code::ArgumentType, format!("`{f}` needs {what}"))
         };
         self.diags.push(
-            Diagnostic::new(code, arg.span, format!("`{f}` needs {what}, but this is {}", describe(got)))
-                .label(format!("this is {}", describe(got)))
-                .help(help),
+            Diagnostic::new(
+                code,
+                arg.span,
+                format!("`{f}` needs {what}, but this is {}", describe(got)),
+            )
+            .label(format!("this is {}", describe(got)))
+            .help(help),
         );
     }
 }

@@ -14,34 +14,56 @@ pub fn codelist(list: &ast::Codelist, diags: &mut Vec<Diagnostic>) {
     for entry in &list.entries {
         if let Some(first) = seen.get(entry.code.value.as_str()) {
             diags.push(
-                Diagnostic::new(Code::DuplicateName, entry.code.span, format!("the value `{}` is in the code list twice", entry.code.value))
-                    .label("second time")
-                    .secondary(*first, "first time")
-                    .help("each value of a code list must be unique"),
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    entry.code.span,
+                    format!("the value `{}` is in the code list twice", entry.code.value),
+                )
+                .label("second time")
+                .secondary(*first, "first time")
+                .help("each value of a code list must be unique"),
             );
         } else {
             seen.insert(&entry.code.value, entry.code.span);
         }
         if entry.label.is_none() {
             diags.push(
-                Diagnostic::new(Code::MissingLabel, entry.span, format!("the value `{}` has no label", entry.code.value))
-                    .label("no label")
-                    .help(format!("give it the text people choose: `{} \"…\"`", entry.code.value)),
+                Diagnostic::new(
+                    Code::MissingLabel,
+                    entry.span,
+                    format!("the value `{}` has no label", entry.code.value),
+                )
+                .label("no label")
+                .help(format!(
+                    "give it the text people choose: `{} \"…\"`",
+                    entry.code.value
+                )),
             );
         }
     }
     if list.label.is_none() {
         diags.push(
-            Diagnostic::new(Code::MissingLabel, list.name.span, format!("the code list `{}` has no label", list.name.name))
-                .label("no label")
-                .help(format!("write a label after the name: `codelist {} \"…\" {{`", list.name.name)),
+            Diagnostic::new(
+                Code::MissingLabel,
+                list.name.span,
+                format!("the code list `{}` has no label", list.name.name),
+            )
+            .label("no label")
+            .help(format!(
+                "write a label after the name: `codelist {} \"…\" {{`",
+                list.name.name
+            )),
         );
     }
     if list.entries.is_empty() && list.source.is_none() {
         diags.push(
-            Diagnostic::new(Code::MissingSetting, list.name.span, format!("the code list `{}` has no values", list.name.name))
-                .label("empty")
-                .help("list its values, or name the external list it follows with `from \"urn:…\"`"),
+            Diagnostic::new(
+                Code::MissingSetting,
+                list.name.span,
+                format!("the code list `{}` has no values", list.name.name),
+            )
+            .label("empty")
+            .help("list its values, or name the external list it follows with `from \"urn:…\"`"),
         );
     }
 }
@@ -52,26 +74,43 @@ pub fn structure(c: &mut Checker) {
         let node = &c.tree.nodes[id];
         let needs_label = matches!(
             node.kind,
-            Kind::Page | Kind::Field(_) | Kind::Group | Kind::Attachment { .. } | Kind::Computed { .. }
+            Kind::Page
+                | Kind::Field(_)
+                | Kind::Group
+                | Kind::Attachment { .. }
+                | Kind::Computed { .. }
         );
         if needs_label && node.label.is_none() {
             let what = node.describe();
             let help = match node.kind {
-                Kind::Field(_) => format!("write the question after the type: `field {}: … \"…\"`", node.name),
+                Kind::Field(_) => format!(
+                    "write the question after the type: `field {}: … \"…\"`",
+                    node.name
+                ),
                 _ => format!("write a label after the name: `{}` \"…\"", node.name),
             };
             c.diags.push(
-                Diagnostic::new(Code::MissingLabel, node.name_span, format!("{what} `{}` has no label", node.name))
-                    .label("no label")
-                    .note("every part of a form needs a visible label for people and for screen readers")
-                    .help(help),
+                Diagnostic::new(
+                    Code::MissingLabel,
+                    node.name_span,
+                    format!("{what} `{}` has no label", node.name),
+                )
+                .label("no label")
+                .note(
+                    "every part of a form needs a visible label for people and for screen readers",
+                )
+                .help(help),
             );
         }
         if matches!(node.kind, Kind::Page) && !has_data(c, id) {
             c.diags.push(
-                Diagnostic::new(Code::EmptyPage, node.name_span, format!("the page `{}` asks nothing", node.name))
-                    .label("no field, group or attachment on this page")
-                    .help("add the fields of this step, or move its notes to a neighbouring page"),
+                Diagnostic::new(
+                    Code::EmptyPage,
+                    node.name_span,
+                    format!("the page `{}` asks nothing", node.name),
+                )
+                .label("no field, group or attachment on this page")
+                .help("add the fields of this step, or move its notes to a neighbouring page"),
             );
         }
         for rule in &node.rules {
@@ -87,7 +126,10 @@ pub fn structure(c: &mut Checker) {
 }
 
 fn has_data(c: &Checker, id: NodeId) -> bool {
-    c.tree.nodes[id].children.iter().any(|&ch| c.tree.nodes[ch].is_data())
+    c.tree.nodes[id]
+        .children
+        .iter()
+        .any(|&ch| c.tree.nodes[ch].is_data())
 }
 
 /// Every check of a whole procedure beyond types.
@@ -95,9 +137,16 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) {
     structure(c);
     if decl.label.is_none() {
         c.diags.push(
-            Diagnostic::new(Code::MissingLabel, decl.name.span, format!("the procedure `{}` has no title", decl.name.name))
-                .label("no title")
-                .help(format!("write the title after the name: `procedure {} \"…\" {{`", decl.name.name)),
+            Diagnostic::new(
+                Code::MissingLabel,
+                decl.name.span,
+                format!("the procedure `{}` has no title", decl.name.name),
+            )
+            .label("no title")
+            .help(format!(
+                "write the title after the name: `procedure {} \"…\" {{`",
+                decl.name.name
+            )),
         );
     }
     if c.meta.version.is_none() {
@@ -112,9 +161,13 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) {
         && !(leika.value.len() == 14 && leika.value.bytes().all(|b| b.is_ascii_digit()))
     {
         c.diags.push(
-            Diagnostic::new(Code::MalformedIdentifier, leika.span, format!("`{}` is not a LeiKa key", leika.value))
-                .label("a LeiKa key has 14 digits")
-                .help("copy the 14-digit key from the Leistungskatalog, e.g. `99115001001000`"),
+            Diagnostic::new(
+                Code::MalformedIdentifier,
+                leika.span,
+                format!("`{}` is not a LeiKa key", leika.value),
+            )
+            .label("a LeiKa key has 14 digits")
+            .help("copy the 14-digit key from the Leistungskatalog, e.g. `99115001001000`"),
         );
     }
     languages(c);
@@ -124,15 +177,21 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) {
 }
 
 fn languages(c: &mut Checker) {
-    let Some((langs, _)) = c.meta.languages else { return };
+    let Some((langs, _)) = c.meta.languages else {
+        return;
+    };
     let mut seen: Vec<&ast::Ident> = Vec::new();
     for lang in langs {
         if let Some(first) = seen.iter().find(|l| l.name == lang.name) {
             c.diags.push(
-                Diagnostic::new(Code::RepeatedSetting, lang.span, format!("the language `{}` is listed twice", lang.name))
-                    .label("second time")
-                    .secondary(first.span, "first time")
-                    .help("list each language once; the first is the source language"),
+                Diagnostic::new(
+                    Code::RepeatedSetting,
+                    lang.span,
+                    format!("the language `{}` is listed twice", lang.name),
+                )
+                .label("second time")
+                .secondary(first.span, "first time")
+                .help("list each language once; the first is the source language"),
             );
         } else {
             seen.push(lang);
@@ -145,11 +204,17 @@ fn level_index(name: &str) -> Option<usize> {
 }
 
 fn identity(c: &mut Checker) {
-    let Some((level, means, _)) = c.meta.identity else { return };
+    let Some((level, means, _)) = c.meta.identity else {
+        return;
+    };
     let required = level_index(&level.name);
     if required.is_none() {
-        let mut d = Diagnostic::new(Code::UnknownIdentity, level.span, format!("`{}` is not a trust level", level.name))
-            .label("unknown trust level");
+        let mut d = Diagnostic::new(
+            Code::UnknownIdentity,
+            level.span,
+            format!("`{}` is not a trust level", level.name),
+        )
+        .label("unknown trust level");
         d = match did_you_mean(&level.name, catalog::LEVELS.iter().copied()) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("the eIDAS levels are `niedrig`, `substanziell` and `hoch`"),
@@ -158,16 +223,27 @@ fn identity(c: &mut Checker) {
     }
     if means.is_empty() {
         c.diags.push(
-            Diagnostic::new(Code::MissingSetting, level.span, "the identity requirement names no means of identification")
-                .label("accepted how?")
-                .help(format!("name the accepted means: `identity {} via eid, elster`", level.name)),
+            Diagnostic::new(
+                Code::MissingSetting,
+                level.span,
+                "the identity requirement names no means of identification",
+            )
+            .label("accepted how?")
+            .help(format!(
+                "name the accepted means: `identity {} via eid, elster`",
+                level.name
+            )),
         );
     }
     for m in means {
         match catalog::MEANS.iter().find(|(name, _, _)| *name == m.name) {
             None => {
-                let mut d = Diagnostic::new(Code::UnknownIdentity, m.span, format!("`{}` is not a means of identification amt knows", m.name))
-                    .label("unknown means");
+                let mut d = Diagnostic::new(
+                    Code::UnknownIdentity,
+                    m.span,
+                    format!("`{}` is not a means of identification amt knows", m.name),
+                )
+                .label("unknown means");
                 d = match did_you_mean(&m.name, catalog::MEANS.iter().map(|(n, _, _)| *n)) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("the means are `account`, `elster`, `eid` and `eudi_wallet`"),
@@ -180,10 +256,19 @@ fn identity(c: &mut Checker) {
                 {
                     let reached = reaches.map_or("no eIDAS level", |r| catalog::LEVELS[r]);
                     c.diags.push(
-                        Diagnostic::new(Code::MeansBelowLevel, m.span, format!("`{}` reaches {reached}, below the required `{}`", m.name, level.name))
-                            .label(format!("{what} reaches {reached}"))
-                            .secondary(level.span, "the procedure requires this level")
-                            .help("remove this means, or lower the required level if the law allows it"),
+                        Diagnostic::new(
+                            Code::MeansBelowLevel,
+                            m.span,
+                            format!(
+                                "`{}` reaches {reached}, below the required `{}`",
+                                m.name, level.name
+                            ),
+                        )
+                        .label(format!("{what} reaches {reached}"))
+                        .secondary(level.span, "the procedure requires this level")
+                        .help(
+                            "remove this means, or lower the required level if the law allows it",
+                        ),
                     );
                 }
             }
@@ -221,30 +306,50 @@ fn nodes(c: &mut Checker) {
         .map(|(_, m, _)| m.iter().map(|i| i.name.clone()).collect())
         .unwrap_or_default();
     for id in 0..c.tree.nodes.len() {
-        let links: Vec<&ast::Str> = c.tree.nodes[id].legal.iter().filter_map(|(_, u)| *u).collect();
+        let links: Vec<&ast::Str> = c.tree.nodes[id]
+            .legal
+            .iter()
+            .filter_map(|(_, u)| *u)
+            .collect();
         for url in links {
             check_link(c, url);
         }
         let node = &c.tree.nodes[id];
         if let Some(fim) = node.fim {
-            let prefix = if matches!(node.kind, Kind::Group) { 'G' } else { 'F' };
-            let ok = fim.value.len() == 12 && fim.value.starts_with(prefix) && fim.value[1..].bytes().all(|b| b.is_ascii_digit());
+            let prefix = if matches!(node.kind, Kind::Group) {
+                'G'
+            } else {
+                'F'
+            };
+            let ok = fim.value.len() == 12
+                && fim.value.starts_with(prefix)
+                && fim.value[1..].bytes().all(|b| b.is_ascii_digit());
             if !ok {
                 c.diags.push(
-                    Diagnostic::new(Code::MalformedIdentifier, fim.span, format!("`{}` is not a FIM id for {}", fim.value, node.describe()))
-                        .label(format!("expected `{prefix}` and 11 digits"))
-                        .help("FIM ids of fields start with F, of groups with G, e.g. `F60000000227`"),
+                    Diagnostic::new(
+                        Code::MalformedIdentifier,
+                        fim.span,
+                        format!("`{}` is not a FIM id for {}", fim.value, node.describe()),
+                    )
+                    .label(format!("expected `{prefix}` and 11 digits"))
+                    .help("FIM ids of fields start with F, of groups with G, e.g. `F60000000227`"),
                 );
             }
         }
-        let Kind::Field(ft) = &node.kind else { continue };
+        let Kind::Field(ft) = &node.kind else {
+            continue;
+        };
         let base = ft.base;
         let mut expected: Vec<&'static str> = Vec::new();
         if let Some((attr, locked, span)) = node.prefill {
             match catalog::ATTRIBUTES.iter().find(|a| a.0 == attr.name) {
                 None => {
-                    let mut d = Diagnostic::new(Code::UnknownAttribute, attr.span, format!("amt knows no identity attribute `{}`", attr.name))
-                        .label("unknown attribute");
+                    let mut d = Diagnostic::new(
+                        Code::UnknownAttribute,
+                        attr.span,
+                        format!("amt knows no identity attribute `{}`", attr.name),
+                    )
+                    .label("unknown attribute");
                     d = match did_you_mean(&attr.name, catalog::ATTRIBUTES.iter().map(|a| a.0)) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help("the attributes are given_name, family_name, birth_name, doctoral_degree, birth_date, birth_place, street, house_number, postal_code, city, country, nationality, gender, email and phone"),
@@ -262,11 +367,19 @@ fn nodes(c: &mut Checker) {
                                 .help("state the identification: `identity hoch via eid` in the procedure"),
                         );
                     } else {
-                        let missing: Vec<&str> = means.iter().filter(|m| catalog::attribute_source(name, m).is_none()).map(String::as_str).collect();
+                        let missing: Vec<&str> = means
+                            .iter()
+                            .filter(|m| catalog::attribute_source(name, m).is_none())
+                            .map(String::as_str)
+                            .collect();
                         let delivering = means.len() - missing.len();
                         if delivering == 0 || (locked && !missing.is_empty()) {
                             let (_, _, level_span) = c.meta.identity.expect("checked above");
-                            let list = missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+                            let list = missing
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ");
                             let (message, help) = if delivering == 0 {
                                 (
                                     format!("no accepted means of identification delivers `{name}`"),
@@ -327,22 +440,49 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
         if let Some(p) = &d.after {
             // The deadline runs from a date field.
             let root = 0;
-            let found = c.tree.names.get(&(root, p.segments[0].name.as_str())).copied();
+            let found = c
+                .tree
+                .names
+                .get(&(root, p.segments[0].name.as_str()))
+                .copied();
             match found {
                 None => {
-                    let names: Vec<&str> = c.tree.names.keys().filter(|(cont, _)| *cont == root).map(|(_, n)| *n).collect();
-                    let mut d = Diagnostic::new(Code::UnknownName, p.span, format!("there is no field `{}` for the deadline to run from", p.segments[0].name))
-                        .label("unknown name");
+                    let names: Vec<&str> = c
+                        .tree
+                        .names
+                        .keys()
+                        .filter(|(cont, _)| *cont == root)
+                        .map(|(_, n)| *n)
+                        .collect();
+                    let mut d = Diagnostic::new(
+                        Code::UnknownName,
+                        p.span,
+                        format!(
+                            "there is no field `{}` for the deadline to run from",
+                            p.segments[0].name
+                        ),
+                    )
+                    .label("unknown name");
                     if let Some(s) = did_you_mean(&p.segments[0].name, names) {
                         d = d.help(format!("did you mean `{s}`?"));
                     }
                     c.diags.push(d);
                 }
-                Some(id) if !matches!(&c.tree.nodes[id].kind, Kind::Field(ft) if ft.base == Base::Date) && p.segments.len() == 1 => {
+                Some(id)
+                    if !matches!(&c.tree.nodes[id].kind, Kind::Field(ft) if ft.base == Base::Date)
+                        && p.segments.len() == 1 =>
+                {
                     c.diags.push(
-                        Diagnostic::new(Code::TypeMismatch, p.span, format!("a deadline runs from a date, but `{}` is not a date field", p.segments[0].name))
-                            .label("not a date")
-                            .help("name the date field the deadline starts from"),
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            p.span,
+                            format!(
+                                "a deadline runs from a date, but `{}` is not a date field",
+                                p.segments[0].name
+                            ),
+                        )
+                        .label("not a date")
+                        .help("name the date field the deadline starts from"),
                     );
                 }
                 _ => {}
@@ -377,18 +517,32 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
         for (lang, _) in &text.translations {
             if let Some(first) = seen.iter().find(|l| l.name == lang.name) {
                 c.diags.push(
-                    Diagnostic::new(Code::RepeatedSetting, lang.span, format!("this text has two `{}` translations", lang.name))
-                        .label("second translation")
-                        .secondary(first.span, "first translation")
-                        .help("keep one of them"),
+                    Diagnostic::new(
+                        Code::RepeatedSetting,
+                        lang.span,
+                        format!("this text has two `{}` translations", lang.name),
+                    )
+                    .label("second translation")
+                    .secondary(first.span, "first translation")
+                    .help("keep one of them"),
                 );
             } else {
                 seen.push(lang);
             }
             if !languages.contains(&lang.name) {
-                let mut d = Diagnostic::new(Code::UndeclaredLanguage, lang.span, format!("this procedure does not declare the language `{}`", lang.name))
-                    .label("undeclared language")
-                    .help(format!("add `{}` to the procedure's `languages`, or remove the translation", lang.name));
+                let mut d = Diagnostic::new(
+                    Code::UndeclaredLanguage,
+                    lang.span,
+                    format!(
+                        "this procedure does not declare the language `{}`",
+                        lang.name
+                    ),
+                )
+                .label("undeclared language")
+                .help(format!(
+                    "add `{}` to the procedure's `languages`, or remove the translation",
+                    lang.name
+                ));
                 if let Some(s) = lang_span {
                     d = d.secondary(s, "the declared languages");
                 }
@@ -397,9 +551,16 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
         }
         for lang in &languages[1..] {
             if !text.translations.iter().any(|(l, _)| l.name == *lang) {
-                let mut d = Diagnostic::new(Code::MissingTranslation, text.span, format!("this text has no `{lang}` translation"))
-                    .label(format!("missing `@{lang} \"…\"`"))
-                    .help(format!("add the translation after the text: `\"{}\" @{lang} \"…\"`", text.source.value.chars().take(40).collect::<String>()));
+                let mut d = Diagnostic::new(
+                    Code::MissingTranslation,
+                    text.span,
+                    format!("this text has no `{lang}` translation"),
+                )
+                .label(format!("missing `@{lang} \"…\"`"))
+                .help(format!(
+                    "add the translation after the text: `\"{}\" @{lang} \"…\"`",
+                    text.source.value.chars().take(40).collect::<String>()
+                ));
                 if let Some(s) = lang_span {
                     d = d.secondary(s, "the procedure declares this language");
                 }

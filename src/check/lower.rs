@@ -25,9 +25,13 @@ fn duration(d: &ast::Duration) -> ir::Duration {
 
 impl Checker<'_, '_> {
     fn field_type(&mut self, id: NodeId) -> ir::FieldType {
-        let Kind::Field(ft) = &self.tree.nodes[id].kind else { unreachable!("called for fields") };
+        let Kind::Field(ft) = &self.tree.nodes[id].kind else {
+            unreachable!("called for fields")
+        };
         let exprs = self.exprs.get_mut(&id);
-        let (min, max) = exprs.map(|e| (e.min.take(), e.max.take())).unwrap_or((None, None));
+        let (min, max) = exprs
+            .map(|e| (e.min.take(), e.max.take()))
+            .unwrap_or((None, None));
         let bounds = ir::Bounds { min, max };
         let text = |multiline: bool, format: Option<&str>| ir::FieldType::Text {
             multiline,
@@ -44,7 +48,10 @@ impl Checker<'_, '_> {
             Base::Iban => text(false, Some("iban")),
             Base::Postcode => text(false, Some("postcode")),
             Base::Integer => ir::FieldType::Integer { bounds },
-            Base::Decimal => ir::FieldType::Decimal { scale: ft.scale, bounds },
+            Base::Decimal => ir::FieldType::Decimal {
+                scale: ft.scale,
+                bounds,
+            },
             Base::Money => ir::FieldType::Money { bounds },
             Base::Boolean => ir::FieldType::Boolean,
             Base::Consent => ir::FieldType::Consent,
@@ -65,7 +72,9 @@ impl Checker<'_, '_> {
     fn node(&mut self, id: NodeId) -> ir::Node {
         let path = self.tree.path(id);
         let kind = match &self.tree.nodes[id].kind {
-            Kind::Field(_) => ir::NodeKind::Field { ty: self.field_type(id) },
+            Kind::Field(_) => ir::NodeKind::Field {
+                ty: self.field_type(id),
+            },
             Kind::Group | Kind::Page | Kind::Root => {
                 let children = self.tree.nodes[id].children.clone();
                 ir::NodeKind::Group {
@@ -77,20 +86,39 @@ impl Checker<'_, '_> {
                 let value = self.exprs.get_mut(&id).and_then(|e| e.value.take());
                 let value = value.unwrap_or(ir::Expr {
                     ty: ir::Ty::Unknown,
-                    kind: ir::ExprKind::Literal { value: ir::Literal::Boolean(false) },
+                    kind: ir::ExprKind::Literal {
+                        value: ir::Literal::Boolean(false),
+                    },
                 });
-                ir::NodeKind::Computed { ty: value.ty.clone(), value }
+                ir::NodeKind::Computed {
+                    ty: value.ty.clone(),
+                    value,
+                }
             }
-            Kind::Attachment { types, max_bytes, count } => {
+            Kind::Attachment {
+                types,
+                max_bytes,
+                count,
+            } => {
                 let required = self.tree.nodes[id].required.is_some();
-                let count = count.map(|r| Cardinality { min: r.min, max: r.max }).unwrap_or(Cardinality {
-                    min: u64::from(required),
-                    max: Some(1),
-                });
+                let count = count
+                    .map(|r| Cardinality {
+                        min: r.min,
+                        max: r.max,
+                    })
+                    .unwrap_or(Cardinality {
+                        min: u64::from(required),
+                        max: Some(1),
+                    });
                 ir::NodeKind::Attachment {
                     media_types: types
                         .iter()
-                        .filter_map(|t| catalog::FILE_TYPES.iter().find(|(n, _)| *n == t.name).map(|(_, m)| m.to_string()))
+                        .filter_map(|t| {
+                            catalog::FILE_TYPES
+                                .iter()
+                                .find(|(n, _)| *n == t.name)
+                                .map(|(_, m)| m.to_string())
+                        })
                         .collect(),
                     max_bytes: *max_bytes,
                     count,
@@ -100,7 +128,11 @@ impl Checker<'_, '_> {
         };
         let node = &self.tree.nodes[id];
         let exprs = self.exprs.remove(&id).unwrap_or_default();
-        let means: Vec<String> = self.meta.identity.map(|(_, m, _)| m.iter().map(|i| i.name.clone()).collect()).unwrap_or_default();
+        let means: Vec<String> = self
+            .meta
+            .identity
+            .map(|(_, m, _)| m.iter().map(|i| i.name.clone()).collect())
+            .unwrap_or_default();
         ir::Node {
             id: node.name.to_string(),
             path,
@@ -108,7 +140,10 @@ impl Checker<'_, '_> {
             label: node.label.map(|l| self.i18n(l)),
             hint: node.hint.map(|h| self.i18n(h)),
             required: node.required.is_some() || node.repeat.is_some_and(|r| r.min > 0),
-            repeat: node.repeat.map(|r| Cardinality { min: r.min, max: r.max }),
+            repeat: node.repeat.map(|r| Cardinality {
+                min: r.min,
+                max: r.max,
+            }),
             when: exprs.when,
             rules: exprs.rules,
             legal: legal(&node.legal),
@@ -120,7 +155,9 @@ impl Checker<'_, '_> {
                 locked,
                 sources: means
                     .iter()
-                    .filter_map(|m| catalog::attribute_source(&attr.name, m).map(|s| (m.clone(), s.to_string())))
+                    .filter_map(|m| {
+                        catalog::attribute_source(&attr.name, m).map(|s| (m.clone(), s.to_string()))
+                    })
                     .collect(),
             }),
         }
@@ -164,7 +201,9 @@ impl Checker<'_, '_> {
                 }
             }
             ListRef::Decl(d) => {
-                let Item::Codelist(cl) = self.program.item(d) else { unreachable!("list refs point at code lists") };
+                let Item::Codelist(cl) = self.program.item(d) else {
+                    unreachable!("list refs point at code lists")
+                };
                 ir::Codelist {
                     label: cl.label.as_ref().map(|l| self.i18n(l)),
                     source: cl.source.as_ref().map(|(urn, version)| ir::CodelistSource {
@@ -196,10 +235,18 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         match c.tree.nodes[child].kind {
             Kind::Page => {
                 let when = c.exprs.get_mut(&child).and_then(|e| e.when.take());
-                let items = c.tree.nodes[child].children.clone().into_iter().map(|i| c.node(i)).collect();
+                let items = c.tree.nodes[child]
+                    .children
+                    .clone()
+                    .into_iter()
+                    .map(|i| c.node(i))
+                    .collect();
                 pages.push(ir::Page {
                     id: c.tree.nodes[child].name.to_string(),
-                    label: c.tree.nodes[child].label.map(|l| c.i18n(l)).unwrap_or_default(),
+                    label: c.tree.nodes[child]
+                        .label
+                        .map(|l| c.i18n(l))
+                        .unwrap_or_default(),
                     when,
                     items,
                 });
@@ -232,7 +279,13 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
             id: d.name.name.clone(),
             label: d.label.as_ref().map(|l| c.i18n(l)).unwrap_or_default(),
             duration: duration(&d.duration),
-            after: d.after.as_ref().map(|p| p.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(".")),
+            after: d.after.as_ref().map(|p| {
+                p.segments
+                    .iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            }),
             legal: d
                 .body
                 .iter()

@@ -61,7 +61,11 @@ pub struct Checker<'a, 'd> {
 /// Checks every procedure of the program and returns the checked ones
 /// (a procedure with errors is still returned; callers decide by the
 /// diagnostics whether to emit).
-pub fn check_program(sources: &SourceMap, program: &Program, diags: &mut Vec<Diagnostic>) -> Vec<ir::Procedure> {
+pub fn check_program(
+    sources: &SourceMap,
+    program: &Program,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<ir::Procedure> {
     let mut procedures = Vec::new();
     let mut ids: HashMap<&str, Span> = HashMap::new();
     for (index, module) in program.modules.iter().enumerate() {
@@ -87,7 +91,13 @@ pub fn check_program(sources: &SourceMap, program: &Program, diags: &mut Vec<Dia
                 }
                 Item::Group(decl) => {
                     let mut builder = build::Builder::new(program, diags);
-                    builder.standalone_group(decl, DeclRef { file, item: item_index });
+                    builder.standalone_group(
+                        decl,
+                        DeclRef {
+                            file,
+                            item: item_index,
+                        },
+                    );
                     let (tree, meta) = (builder.tree, builder.meta);
                     let mut checker = Checker::new(program, sources, tree, meta, diags);
                     checker.run_group();
@@ -108,7 +118,13 @@ pub fn check_program(sources: &SourceMap, program: &Program, diags: &mut Vec<Dia
 }
 
 impl<'a, 'd> Checker<'a, 'd> {
-    fn new(program: &'a Program, sources: &'a SourceMap, tree: Tree<'a>, meta: build::Meta<'a>, diags: &'d mut Vec<Diagnostic>) -> Self {
+    fn new(
+        program: &'a Program,
+        sources: &'a SourceMap,
+        tree: Tree<'a>,
+        meta: build::Meta<'a>,
+        diags: &'d mut Vec<Diagnostic>,
+    ) -> Self {
         let languages = meta
             .languages
             .map(|(langs, _)| langs.iter().map(|l| l.name.clone()).collect())
@@ -143,7 +159,12 @@ impl<'a, 'd> Checker<'a, 'd> {
         let key = if self.lists.contains_key(&base) {
             // Two lists of the same name from different files.
             let file = match list {
-                ListRef::Decl(d) => self.sources.get(d.file).name.trim_end_matches(".amt").replace('/', "."),
+                ListRef::Decl(d) => self
+                    .sources
+                    .get(d.file)
+                    .name
+                    .trim_end_matches(".amt")
+                    .replace('/', "."),
                 _ => String::new(),
             };
             format!("{file}.{base}")
@@ -158,7 +179,10 @@ impl<'a, 'd> Checker<'a, 'd> {
     /// The codes of a list by its key.
     fn codes_of(&self, key: &str) -> Vec<String> {
         match self.lists.get(key) {
-            Some(ListRef::Country) | Some(ListRef::Nationality) => catalog::COUNTRIES.iter().map(|c| c.code.to_string()).collect(),
+            Some(ListRef::Country) | Some(ListRef::Nationality) => catalog::COUNTRIES
+                .iter()
+                .map(|c| c.code.to_string())
+                .collect(),
             Some(ListRef::Decl(d)) => match self.program.item(*d) {
                 Item::Codelist(c) => c.entries.iter().map(|e| e.code.value.clone()).collect(),
                 _ => Vec::new(),
@@ -174,7 +198,9 @@ impl<'a, 'd> Checker<'a, 'd> {
             Some(None) => return Ty::Unknown, // a cycle; reported by the analysis
             None => {}
         }
-        let Kind::Computed { value, .. } = self.tree.nodes[id].kind else { return Ty::Unknown };
+        let Kind::Computed { value, .. } = self.tree.nodes[id].kind else {
+            return Ty::Unknown;
+        };
         self.computed_types.insert(id, None);
         let scope = self.tree.nodes[id].parent.unwrap_or(id);
         let mut cx = self.cx(scope);
@@ -241,9 +267,16 @@ impl<'a, 'd> Checker<'a, 'd> {
                         && !matches!(e.ty, Ty::Money | Ty::Unknown)
                     {
                         self.diags.push(
-                            Diagnostic::new(Code::TypeMismatch, value.span, format!("a fee must be an amount of money, but this is {}", expr::describe(&e.ty)))
-                                .label("not money")
-                                .help("write amounts with their currency, e.g. `12.80 EUR`"),
+                            Diagnostic::new(
+                                Code::TypeMismatch,
+                                value.span,
+                                format!(
+                                    "a fee must be an amount of money, but this is {}",
+                                    expr::describe(&e.ty)
+                                ),
+                            )
+                            .label("not money")
+                            .help("write amounts with their currency, e.g. `12.80 EUR`"),
                         );
                     }
                     self.computed_types.insert(id, Some(e.ty.clone()));
@@ -299,7 +332,8 @@ impl<'a, 'd> Checker<'a, 'd> {
         out.insert(self.languages[0].clone(), text.source.value.clone());
         for (lang, t) in &text.translations {
             if self.languages.contains(&lang.name) {
-                out.entry(lang.name.clone()).or_insert_with(|| t.value.clone());
+                out.entry(lang.name.clone())
+                    .or_insert_with(|| t.value.clone());
             }
         }
         out

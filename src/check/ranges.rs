@@ -12,9 +12,19 @@ pub fn check_range(range: &ast::Range, what: &str, diags: &mut Vec<Diagnostic>) 
         && range.min > max
     {
         diags.push(
-            Diagnostic::new(Code::ImpossibleRange, range.span, format!("this {what} can never be met: {} is more than {max}", range.min))
-                .label("the lower end is above the upper end")
-                .help(format!("write the smaller number first: `{max}..{}`", range.min)),
+            Diagnostic::new(
+                Code::ImpossibleRange,
+                range.span,
+                format!(
+                    "this {what} can never be met: {} is more than {max}",
+                    range.min
+                ),
+            )
+            .label("the lower end is above the upper end")
+            .help(format!(
+                "write the smaller number first: `{max}..{}`",
+                range.min
+            )),
         );
     }
 }
@@ -24,9 +34,13 @@ pub fn check_cardinality(range: &ast::Range, diags: &mut Vec<Diagnostic>) {
     check_range(range, "repeat", diags);
     if range.max == Some(0) {
         diags.push(
-            Diagnostic::new(Code::ImpossibleRange, range.span, "a repeat of at most 0 items asks for nothing")
-                .label("at most 0")
-                .help("allow at least one item, e.g. `[0..1]`, or remove the part"),
+            Diagnostic::new(
+                Code::ImpossibleRange,
+                range.span,
+                "a repeat of at most 0 items asks for nothing",
+            )
+            .label("at most 0")
+            .help("allow at least one item, e.g. `[0..1]`, or remove the part"),
         );
     }
 }
@@ -59,7 +73,9 @@ fn const_value(e: &ast::Expr, today: Date) -> Option<f64> {
                     return Some(if *op == BinaryOp::Add { a + b } else { a - b });
                 }
             };
-            let ExprKind::Duration(d) = &r.kind else { return None };
+            let ExprKind::Duration(d) = &r.kind else {
+                return None;
+            };
             let sign = if *op == BinaryOp::Add { 1 } else { -1 };
             let n = d.amount as i64 * sign;
             let moved = match d.unit {
@@ -80,26 +96,39 @@ pub fn check_type_bounds(ty: &FieldTy, diags: &mut Vec<Diagnostic>) {
         && min > max
     {
         diags.push(
-            Diagnostic::new(Code::ImpossibleRange, ty.span, format!("no text is at least {min} and at most {max} characters long"))
-                .label("minimum length above maximum length")
-                .help("swap the two numbers"),
+            Diagnostic::new(
+                Code::ImpossibleRange,
+                ty.span,
+                format!("no text is at least {min} and at most {max} characters long"),
+            )
+            .label("minimum length above maximum length")
+            .help("swap the two numbers"),
         );
     }
     if ty.max_length == Some(0) {
         diags.push(
-            Diagnostic::new(Code::ImpossibleRange, ty.span, "a text of at most 0 characters can only be empty")
-                .label("maximum length 0")
-                .help("allow at least one character"),
+            Diagnostic::new(
+                Code::ImpossibleRange,
+                ty.span,
+                "a text of at most 0 characters can only be empty",
+            )
+            .label("maximum length 0")
+            .help("allow at least one character"),
         );
     }
-    let (Some(min), Some(max)) = (ty.min, ty.max) else { return };
+    let (Some(min), Some(max)) = (ty.min, ty.max) else {
+        return;
+    };
     // Bounds relative to today are compared on two reference days, so month
     // lengths cannot make a possible range look impossible.
     let days = ["2024-02-29", "2025-07-31"].map(|d| Date::parse(d).expect("valid reference date"));
-    let impossible = days.iter().all(|&today| match (const_value(min, today), const_value(max, today)) {
-        (Some(a), Some(b)) => a > b,
-        _ => false,
-    });
+    let impossible =
+        days.iter().all(
+            |&today| match (const_value(min, today), const_value(max, today)) {
+                (Some(a), Some(b)) => a > b,
+                _ => false,
+            },
+        );
     if impossible {
         let what = match ty.base {
             Base::Date | Base::Datetime => "date",
@@ -107,10 +136,14 @@ pub fn check_type_bounds(ty: &FieldTy, diags: &mut Vec<Diagnostic>) {
             _ => "value",
         };
         diags.push(
-            Diagnostic::new(Code::ImpossibleRange, min.span, format!("no {what} is both at least this and at most the maximum"))
-                .label("the minimum")
-                .secondary(max.span, "is above this maximum")
-                .help("swap `min` and `max`, or correct one of them"),
+            Diagnostic::new(
+                Code::ImpossibleRange,
+                min.span,
+                format!("no {what} is both at least this and at most the maximum"),
+            )
+            .label("the minimum")
+            .secondary(max.span, "is above this maximum")
+            .help("swap `min` and `max`, or correct one of them"),
         );
     }
 }

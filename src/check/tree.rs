@@ -104,7 +104,10 @@ pub enum Kind<'a> {
     Page,
     Field(FieldTy<'a>),
     Group,
-    Computed { value: &'a ast::Expr, fee: bool },
+    Computed {
+        value: &'a ast::Expr,
+        fee: bool,
+    },
     Attachment {
         types: Vec<&'a ast::Ident>,
         max_bytes: Option<u64>,

@@ -105,7 +105,13 @@ mod tests {
 
     #[test]
     fn round_trips_days() {
-        for text in ["1970-01-01", "2000-02-29", "2024-12-31", "1900-03-01", "0001-01-01"] {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-12-31",
+            "1900-03-01",
+            "0001-01-01",
+        ] {
             let d = Date::parse(text).unwrap();
             assert_eq!(Date::from_days(d.to_days()), d, "{text}");
             assert_eq!(d.to_string(), text);

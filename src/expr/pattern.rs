@@ -159,9 +159,15 @@ impl Visitor for &mut Portability {
             }
             ClassSetItem::Perl(c) => {
                 let what = match c.kind {
-                    rx::ClassPerlKind::Digit => "`\\d` matches every Unicode digit in Rust but only 0–9 in JavaScript; write `0-9`",
-                    rx::ClassPerlKind::Word => "`\\w` differs between Rust and JavaScript; write `A-Za-z0-9_`",
-                    rx::ClassPerlKind::Space => "`\\s` differs between Rust and JavaScript; write the spaces you mean",
+                    rx::ClassPerlKind::Digit => {
+                        "`\\d` matches every Unicode digit in Rust but only 0–9 in JavaScript; write `0-9`"
+                    }
+                    rx::ClassPerlKind::Word => {
+                        "`\\w` differs between Rust and JavaScript; write `A-Za-z0-9_`"
+                    }
+                    rx::ClassPerlKind::Space => {
+                        "`\\s` differs between Rust and JavaScript; write the spaces you mean"
+                    }
                 };
                 self.flag(c.span, what, "spell the characters out");
             }
@@ -190,9 +196,36 @@ impl Visitor for &mut Portability {
 fn is_general_category(name: &str) -> bool {
     matches!(
         name,
-        "L" | "Lu" | "Ll" | "Lt" | "Lm" | "Lo" | "M" | "Mn" | "Mc" | "Me" | "N" | "Nd" | "Nl" | "No" | "P"
-            | "Pc" | "Pd" | "Ps" | "Pe" | "Pi" | "Pf" | "Po" | "S" | "Sm" | "Sc" | "Sk" | "So" | "Z" | "Zs"
-            | "Zl" | "Zp"
+        "L" | "Lu"
+            | "Ll"
+            | "Lt"
+            | "Lm"
+            | "Lo"
+            | "M"
+            | "Mn"
+            | "Mc"
+            | "Me"
+            | "N"
+            | "Nd"
+            | "Nl"
+            | "No"
+            | "P"
+            | "Pc"
+            | "Pd"
+            | "Ps"
+            | "Pe"
+            | "Pi"
+            | "Pf"
+            | "Po"
+            | "S"
+            | "Sm"
+            | "Sc"
+            | "Sk"
+            | "So"
+            | "Z"
+            | "Zs"
+            | "Zl"
+            | "Zp"
     )
 }
 
@@ -202,7 +235,11 @@ fn source_span(pattern: &Str, raw: &str, span: &rx::Span) -> Span {
     if raw.len() == pattern.value.len() {
         let start = pattern.span.start + 1 + span.start.offset as u32;
         let end = (pattern.span.start + 1 + span.end.offset as u32).max(start + 1);
-        Span { start, end: end.min(pattern.span.end - 1).max(start), ..pattern.span }
+        Span {
+            start,
+            end: end.min(pattern.span.end - 1).max(start),
+            ..pattern.span
+        }
     } else {
         pattern.span
     }
@@ -213,8 +250,15 @@ fn source_span(pattern: &Str, raw: &str, span: &rx::Span) -> Span {
 pub fn check(pattern: &Str, diags: &mut Vec<Diagnostic>) {
     let raw_len = (pattern.span.end - pattern.span.start).saturating_sub(2) as usize;
     let raw = &pattern.value;
-    let raw_view: String = if raw_len == raw.len() { raw.clone() } else { String::new() };
-    let parsed = rx::parse::ParserBuilder::new().nest_limit(64).build().parse(raw);
+    let raw_view: String = if raw_len == raw.len() {
+        raw.clone()
+    } else {
+        String::new()
+    };
+    let parsed = rx::parse::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(raw);
     let ast = match parsed {
         Ok(ast) => ast,
         Err(e) => {
@@ -232,12 +276,20 @@ pub fn check(pattern: &Str, diags: &mut Vec<Diagnostic>) {
     if let Err(e) = regex_syntax::ast::parse::Parser::new()
         .parse(raw)
         .map_err(|e| e.to_string())
-        .and_then(|a| regex_syntax::hir::translate::Translator::new().translate(raw, &a).map_err(|e| e.to_string()))
+        .and_then(|a| {
+            regex_syntax::hir::translate::Translator::new()
+                .translate(raw, &a)
+                .map_err(|e| e.to_string())
+        })
     {
         diags.push(
-            Diagnostic::new(Code::InvalidPattern, pattern.span, format!("this pattern is not a valid regular expression: {e}"))
-                .label("invalid pattern")
-                .help("check ranges such as `a-z` (the smaller character first) and escapes"),
+            Diagnostic::new(
+                Code::InvalidPattern,
+                pattern.span,
+                format!("this pattern is not a valid regular expression: {e}"),
+            )
+            .label("invalid pattern")
+            .help("check ranges such as `a-z` (the smaller character first) and escapes"),
         );
         return;
     }
@@ -274,14 +326,32 @@ mod tests {
 
     #[test]
     fn portable_patterns_pass() {
-        for p in ["[0-9]{5}", "[A-HJ-NPR-Z0-9]{17}", "DE[0-9]{20}", "[A-Z]{1,3}-[A-Z]{1,2}", "\\p{L}+", "[a-z\\-]+", "(ab|cd)?x"] {
+        for p in [
+            "[0-9]{5}",
+            "[A-HJ-NPR-Z0-9]{17}",
+            "DE[0-9]{20}",
+            "[A-Z]{1,3}-[A-Z]{1,2}",
+            "\\p{L}+",
+            "[a-z\\-]+",
+            "(ab|cd)?x",
+        ] {
             assert!(codes(p).is_empty(), "{p}: {:?}", codes(p));
         }
     }
 
     #[test]
     fn non_portable_patterns_are_found() {
-        for p in ["\\d{5}", "(?i)abc", "[a-z-]", "\\bx", "(?P<n>a)", "[[:alpha:]]", "[(]", "a\\ b", "x\\-y"] {
+        for p in [
+            "\\d{5}",
+            "(?i)abc",
+            "[a-z-]",
+            "\\bx",
+            "(?P<n>a)",
+            "[[:alpha:]]",
+            "[(]",
+            "a\\ b",
+            "x\\-y",
+        ] {
             assert_eq!(codes(p), vec![Code::NonPortablePattern], "{p}");
         }
     }

@@ -105,21 +105,31 @@ impl Program {
                 let file = FileId(i as u32);
                 let mut own: HashMap<String, (DeclRef, DeclKind, Span)> = HashMap::new();
                 for (index, item) in ast.items.iter().enumerate() {
-                    let Some((name, kind)) = declared(item) else { continue };
+                    let Some((name, kind)) = declared(item) else {
+                        continue;
+                    };
                     let decl = DeclRef { file, item: index };
                     if let Some((_, _, first)) = own.get(&name.name) {
                         diags.push(duplicate(name, *first, "in this file"));
                     } else if kind == DeclKind::Type && crate::check::is_builtin_type(&name.name) {
                         diags.push(
-                            Diagnostic::new(Code::DuplicateName, name.span, format!("`{}` is a built-in type", name.name))
-                                .label("this name is taken by the language")
-                                .help(format!("choose another name, e.g. `{}_art`", name.name)),
+                            Diagnostic::new(
+                                Code::DuplicateName,
+                                name.span,
+                                format!("`{}` is a built-in type", name.name),
+                            )
+                            .label("this name is taken by the language")
+                            .help(format!("choose another name, e.g. `{}_art`", name.name)),
                         );
                     } else {
                         own.insert(name.name.clone(), (decl, kind, name.span));
                     }
                 }
-                Module { ast, own, imports: Vec::new() }
+                Module {
+                    ast,
+                    own,
+                    imports: Vec::new(),
+                }
             })
             .collect();
 
@@ -145,8 +155,12 @@ impl Program {
                                 .iter()
                                 .map(|(_, f)| f.name.trim_end_matches(".amt").to_string())
                                 .collect();
-                            let mut d = Diagnostic::new(Code::ImportNotFound, import.path.span, format!("there is no file `{name}` in the project"))
-                                .label("no such file");
+                            let mut d = Diagnostic::new(
+                                Code::ImportNotFound,
+                                import.path.span,
+                                format!("there is no file `{name}` in the project"),
+                            )
+                            .label("no such file");
                             d = match did_you_mean(&import.path.value, known.iter().map(String::as_str)) {
                                 Some(s) => d.help(format!("did you mean `{s}`?")),
                                 None => d.help("paths are relative to the project root and name the file without `.amt`"),
@@ -161,7 +175,10 @@ impl Program {
                 }
                 for name in &import.names {
                     let resolved = target.and_then(|t| {
-                        let found = modules[t.0 as usize].own.get(&name.name).map(|(d, k, _)| (*d, *k));
+                        let found = modules[t.0 as usize]
+                            .own
+                            .get(&name.name)
+                            .map(|(d, k, _)| (*d, *k));
                         if found.is_none() {
                             let module = &modules[t.0 as usize];
                             let mut d = Diagnostic::new(
@@ -170,7 +187,9 @@ impl Program {
                                 format!("`{}` declares no `{}`", sources.get(t).name, name.name),
                             )
                             .label("not declared there");
-                            if let Some(s) = did_you_mean(&name.name, module.own.keys().map(String::as_str)) {
+                            if let Some(s) =
+                                did_you_mean(&name.name, module.own.keys().map(String::as_str))
+                            {
                                 d = d.help(format!("did you mean `{s}`?"));
                             }
                             diags.push(d);
@@ -179,7 +198,10 @@ impl Program {
                     });
                     if let Some((_, _, first)) = modules[i].own.get(&name.name) {
                         diags.push(duplicate(name, *first, "declared in this file"));
-                    } else if let Some(prev) = imports.iter().find(|p: &&Imported| p.name.name == name.name) {
+                    } else if let Some(prev) = imports
+                        .iter()
+                        .find(|p: &&Imported| p.name.name == name.name)
+                    {
                         diags.push(duplicate(name, prev.name.span, "already imported"));
                     }
                     imports.push(Imported {
@@ -211,16 +233,24 @@ impl Program {
         if let Some((d, k, _)) = module.own.get(name) {
             return Some((*d, *k));
         }
-        module.imports.iter().find(|i| i.name.name == name).and_then(|i| {
-            i.used.set(true);
-            i.target
-        })
+        module
+            .imports
+            .iter()
+            .find(|i| i.name.name == name)
+            .and_then(|i| {
+                i.used.set(true);
+                i.target
+            })
     }
 
     /// Names of a kind visible in a file, for "did you mean".
     pub fn names_of(&self, file: FileId, kind: DeclKind) -> Vec<&str> {
         let module = self.module(file);
-        let own = module.own.iter().filter(|(_, (_, k, _))| *k == kind).map(|(n, _)| n.as_str());
+        let own = module
+            .own
+            .iter()
+            .filter(|(_, (_, k, _))| *k == kind)
+            .map(|(n, _)| n.as_str());
         let imported = module
             .imports
             .iter()
@@ -237,9 +267,13 @@ impl Program {
             for import in &module.imports {
                 if import.target.is_some() && !import.used.get() {
                     diags.push(
-                        Diagnostic::new(Code::UnusedImport, import.name.span, format!("`{}` is imported but never used", import.name.name))
-                            .label("unused")
-                            .help("remove it from the import list"),
+                        Diagnostic::new(
+                            Code::UnusedImport,
+                            import.name.span,
+                            format!("`{}` is imported but never used", import.name.name),
+                        )
+                        .label("unused")
+                        .help("remove it from the import list"),
                     );
                 }
             }
@@ -248,10 +282,14 @@ impl Program {
 }
 
 fn duplicate(name: &ast::Ident, first: Span, first_label: &str) -> Diagnostic {
-    Diagnostic::new(Code::DuplicateName, name.span, format!("`{}` is declared twice", name.name))
-        .label("second declaration")
-        .secondary(first, format!("first {first_label}"))
-        .help("rename one of them; names must be unique in their scope")
+    Diagnostic::new(
+        Code::DuplicateName,
+        name.span,
+        format!("`{}` is declared twice", name.name),
+    )
+    .label("second declaration")
+    .secondary(first, format!("first {first_label}"))
+    .help("rename one of them; names must be unique in their scope")
 }
 
 /// Reports each import cycle once, at the import that closes it.
@@ -286,10 +324,14 @@ fn report_cycles(sources: &SourceMap, edges: &[Vec<(FileId, Span)>], diags: &mut
                             .map(|&f| sources.get(FileId(f as u32)).name.as_str())
                             .collect();
                         diags.push(
-                            Diagnostic::new(Code::ImportCycle, span, "files import each other in a circle")
-                                .label("this import closes the circle")
-                                .note(format!("the circle: {}", chain.join(" → ")))
-                                .help("move the shared declarations into a file that both import"),
+                            Diagnostic::new(
+                                Code::ImportCycle,
+                                span,
+                                "files import each other in a circle",
+                            )
+                            .label("this import closes the circle")
+                            .note(format!("the circle: {}", chain.join(" → ")))
+                            .help("move the shared declarations into a file that both import"),
                         );
                     }
                     _ => {}

@@ -3,7 +3,10 @@
 /// The candidate closest to `name`, if it is close enough to be a likely typo
 /// (edit distance at most a third of the length, and at least 1), or differs
 /// only in case.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let limit = (name.chars().count() / 3).max(1);
     candidates

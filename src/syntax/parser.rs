@@ -114,11 +114,11 @@ impl Builder<'_> {
 
     fn text(&self, pair: Pair<Rule>) -> Text {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let source = self.str(inner.next().expect("grammar: text starts with a string"));
         let translations = inner
             .map(|t| {
-                let mut parts = t.into_inner();
+                let mut parts = children(t);
                 let lang = self.ident(parts.next().expect("grammar: translation has a language"));
                 let text = self.str(parts.next().expect("grammar: translation has a string"));
                 (lang, text)
@@ -133,7 +133,7 @@ impl Builder<'_> {
 
     fn import(&mut self, pair: Pair<Rule>) -> Import {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let path = self.str(inner.next().expect("grammar: import has a path"));
         let names = inner.map(|n| self.ident(first(n))).collect();
         Import { path, names, span }
@@ -141,21 +141,23 @@ impl Builder<'_> {
 
     fn codelist(&mut self, pair: Pair<Rule>) -> Codelist {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner().peekable();
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: codelist has a name"));
         let label = inner
             .next_if(|p| p.as_rule() == Rule::text)
             .map(|p| self.text(p));
-        let source = inner.next_if(|p| p.as_rule() == Rule::codelist_from).map(|p| {
-            let mut parts = p.into_inner();
-            let urn = self.str(parts.next().expect("grammar: from has a URN"));
-            let version = parts.next().map(|v| self.str(v));
-            (urn, version)
-        });
+        let source = inner
+            .next_if(|p| p.as_rule() == Rule::codelist_from)
+            .map(|p| {
+                let mut parts = children(p);
+                let urn = self.str(parts.next().expect("grammar: from has a URN"));
+                let version = parts.next().map(|v| self.str(v));
+                (urn, version)
+            });
         let entries = inner
             .map(|entry| {
                 let span = self.span(&entry);
-                let mut parts = entry.into_inner();
+                let mut parts = children(entry);
                 let code = self.str(parts.next().expect("grammar: entry has a code"));
                 let label = parts.next().map(|p| self.text(p));
                 CodeEntry { code, label, span }
@@ -172,7 +174,7 @@ impl Builder<'_> {
 
     fn type_decl(&mut self, pair: Pair<Rule>) -> TypeDecl {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner().peekable();
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: type has a name"));
         let label = inner
             .next_if(|p| p.as_rule() == Rule::text)
@@ -196,7 +198,7 @@ impl Builder<'_> {
             end: span.start + keyword_len(pair.as_str()),
             ..span
         };
-        let mut inner = pair.into_inner().peekable();
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: declaration has a name"));
         let type_ref = inner
             .next_if(|p| p.as_rule() == Rule::type_ref)
@@ -216,12 +218,12 @@ impl Builder<'_> {
     }
 
     fn block(&mut self, pair: Pair<Rule>) -> Vec<Stmt> {
-        pair.into_inner().map(|p| self.stmt(p)).collect()
+        children(pair).map(|p| self.stmt(p)).collect()
     }
 
     fn computed(&mut self, pair: Pair<Rule>) -> Computed {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner().peekable();
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: computed has a name"));
         let label = inner
             .next_if(|p| p.as_rule() == Rule::text)
@@ -247,12 +249,13 @@ impl Builder<'_> {
             Rule::computed => Stmt::Computed(self.computed(pair)),
             Rule::fee => Stmt::Fee(self.computed(pair)),
             Rule::deadline => {
-                let mut inner = pair.into_inner().peekable();
+                let mut inner = children(pair).peekable();
                 let name = self.ident(inner.next().expect("grammar: deadline has a name"));
                 let label = inner
                     .next_if(|p| p.as_rule() == Rule::text)
                     .map(|p| self.text(p));
-                let duration = self.duration(inner.next().expect("grammar: deadline has a duration"));
+                let duration =
+                    self.duration(inner.next().expect("grammar: deadline has a duration"));
                 let after = inner
                     .next_if(|p| p.as_rule() == Rule::path)
                     .map(|p| self.path(p));
@@ -267,7 +270,7 @@ impl Builder<'_> {
                 })
             }
             Rule::note => {
-                let mut inner = pair.into_inner().peekable();
+                let mut inner = children(pair).peekable();
                 let name = inner
                     .next_if(|p| p.as_rule() == Rule::name)
                     .map(|p| self.ident(p));
@@ -282,7 +285,7 @@ impl Builder<'_> {
             }
             Rule::rule_stmt | Rule::warn => {
                 let warning = pair.as_rule() == Rule::warn;
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let condition = self.expr(inner.next().expect("grammar: rule has a condition"));
                 let message = inner.next().map(|p| self.text(p));
                 Stmt::Rule {
@@ -296,7 +299,7 @@ impl Builder<'_> {
             Rule::required => Stmt::Required(span),
             Rule::hint => Stmt::Hint(self.text(first(pair)), span),
             Rule::legal => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let citation = self.str(inner.next().expect("grammar: legal has a citation"));
                 let url = inner.next().map(|u| self.str(first(u)));
                 Stmt::Legal {
@@ -306,15 +309,16 @@ impl Builder<'_> {
                 }
             }
             Rule::fim => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let id = self.str(inner.next().expect("grammar: fim has an id"));
                 let version = inner.next().map(|v| self.str(v));
                 Stmt::Fim(id, version, span)
             }
             Rule::autocomplete => Stmt::Autocomplete(self.ident(first(pair)), span),
             Rule::prefill => {
-                let mut inner = pair.into_inner();
-                let attribute = self.ident(inner.next().expect("grammar: prefill has an attribute"));
+                let mut inner = children(pair);
+                let attribute =
+                    self.ident(inner.next().expect("grammar: prefill has an attribute"));
                 let locked = inner.next().map(|m| m.as_str().starts_with("locked"));
                 Stmt::Prefill {
                     attribute,
@@ -322,19 +326,21 @@ impl Builder<'_> {
                     span,
                 }
             }
-            Rule::personal => Stmt::Personal(pair.into_inner().next().map(|c| self.ident(c)), span),
+            Rule::personal => Stmt::Personal(children(pair).next().map(|c| self.ident(c)), span),
             Rule::version => Stmt::Version(self.str(first(pair)), span),
             Rule::leika => Stmt::Leika(self.str(first(pair)), span),
             Rule::identity => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let level = self.ident(inner.next().expect("grammar: identity has a level"));
                 let means = inner.map(|m| self.ident(m)).collect();
                 Stmt::Identity { level, means, span }
             }
-            Rule::languages => Stmt::Languages(pair.into_inner().map(|l| self.ident(l)).collect(), span),
+            Rule::languages => {
+                Stmt::Languages(children(pair).map(|l| self.ident(l)).collect(), span)
+            }
             Rule::description => Stmt::Description(self.text(first(pair)), span),
             Rule::authority => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let name = self.ident(inner.next().expect("grammar: authority has a name"));
                 let label = inner.next().map(|l| self.text(l));
                 Stmt::Authority(name, label, span)
@@ -350,10 +356,10 @@ impl Builder<'_> {
                 };
                 Stmt::Retention(retention, span)
             }
-            Rule::types => Stmt::Types(pair.into_inner().map(|t| self.ident(t)).collect(), span),
+            Rule::types => Stmt::Types(children(pair).map(|t| self.ident(t)).collect(), span),
             Rule::max_size => {
                 let size = first(pair);
-                let mut parts = size.into_inner();
+                let mut parts = children(size);
                 let amount = parts.next().expect("grammar: size has an amount");
                 let amount_span = self.span(&amount);
                 let amount = self.integer(amount.as_str(), amount_span);
@@ -383,7 +389,7 @@ impl Builder<'_> {
 
     fn range(&mut self, pair: Pair<Rule>) -> Range {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let min = inner.next().expect("grammar: range has a minimum");
         let min_span = self.span(&min);
         let min = self.integer(min.as_str(), min_span).max(0) as u64;
@@ -396,7 +402,7 @@ impl Builder<'_> {
 
     fn duration(&mut self, pair: Pair<Rule>) -> Duration {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
+        let mut inner = children(pair);
         let amount = inner.next().expect("grammar: duration has an amount");
         let amount_span = self.span(&amount);
         let amount = self.integer(amount.as_str(), amount_span).max(0) as u64;
@@ -411,11 +417,11 @@ impl Builder<'_> {
 
     fn type_ref(&mut self, pair: Pair<Rule>) -> TypeRef {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner().peekable();
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: type_ref has a name"));
         let args = inner
             .next_if(|p| p.as_rule() == Rule::type_args)
-            .map(|p| p.into_inner().map(|a| self.type_arg(a)).collect())
+            .map(|p| children(p).map(|a| self.type_arg(a)).collect())
             .unwrap_or_default();
         let cardinality = inner.next().map(|c| self.range(first(c)));
         TypeRef {
@@ -446,7 +452,7 @@ impl Builder<'_> {
     fn path(&self, pair: Pair<Rule>) -> Path {
         let span = self.span(&pair);
         Path {
-            segments: pair.into_inner().map(|s| self.ident(s)).collect(),
+            segments: children(pair).map(|s| self.ident(s)).collect(),
             span,
         }
     }
@@ -472,8 +478,11 @@ impl Builder<'_> {
                 b.primary(p)
             })
             .map_prefix(|op, rhs| {
-                let span = Span::new(file, op.as_span().start() + offset..op.as_span().end() + offset)
-                    .to(rhs.span);
+                let span = Span::new(
+                    file,
+                    op.as_span().start() + offset..op.as_span().end() + offset,
+                )
+                .to(rhs.span);
                 let unary = if op.as_rule() == Rule::op_not {
                     UnaryOp::Not
                 } else {
@@ -485,16 +494,23 @@ impl Builder<'_> {
                 }
             })
             .map_infix(|lhs, op, rhs| {
-                let op_span = Span::new(file, op.as_span().start() + offset..op.as_span().end() + offset);
+                let op_span = Span::new(
+                    file,
+                    op.as_span().start() + offset..op.as_span().end() + offset,
+                );
                 let binary = match op.as_rule() {
                     Rule::op_or => BinaryOp::Or,
                     Rule::op_and => BinaryOp::And,
                     Rule::op_eq => BinaryOp::Eq,
                     Rule::op_eq_double => {
                         cell.borrow_mut().push(
-                            Diagnostic::new(Code::DoubleEquals, op_span, "comparisons are written with a single `=`")
-                                .label("write `=` here")
-                                .help("replace `==` with `=`"),
+                            Diagnostic::new(
+                                Code::DoubleEquals,
+                                op_span,
+                                "comparisons are written with a single `=`",
+                            )
+                            .label("write `=` here")
+                            .help("replace `==` with `=`"),
                         );
                         BinaryOp::Eq
                     }
@@ -523,10 +539,15 @@ impl Builder<'_> {
     fn primary(&mut self, pair: Pair<Rule>) -> Expr {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
-            Rule::paren => return Expr { span, ..self.expr(first(pair)) },
-            Rule::list => ExprKind::List(pair.into_inner().map(|e| self.expr(e)).collect()),
+            Rule::paren => {
+                return Expr {
+                    span,
+                    ..self.expr(first(pair))
+                };
+            }
+            Rule::list => ExprKind::List(children(pair).map(|e| self.expr(e)).collect()),
             Rule::if_expr => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let mut next = || inner.next().expect("grammar: if has three parts");
                 let (c, t, e) = (next(), next(), next());
                 ExprKind::If(
@@ -540,9 +561,13 @@ impl Builder<'_> {
             Rule::date_lit => {
                 if crate::expr::date::Date::parse(pair.as_str()).is_none() {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::InvalidLiteral, span, format!("`{}` is not a date in the calendar", pair.as_str()))
-                            .label("no such day")
-                            .help("write dates as YYYY-MM-DD, e.g. 2024-02-29"),
+                        Diagnostic::new(
+                            Code::InvalidLiteral,
+                            span,
+                            format!("`{}` is not a date in the calendar", pair.as_str()),
+                        )
+                        .label("no such day")
+                        .help("write dates as YYYY-MM-DD, e.g. 2024-02-29"),
                     );
                 }
                 ExprKind::Date(pair.as_str().to_string())
@@ -553,7 +578,7 @@ impl Builder<'_> {
             Rule::boolean => ExprKind::Bool(pair.as_str() == "yes"),
             Rule::today => ExprKind::Today,
             Rule::call => {
-                let mut inner = pair.into_inner();
+                let mut inner = children(pair);
                 let name = self.ident(inner.next().expect("grammar: call has a name"));
                 ExprKind::Call(name, inner.map(|a| self.expr(a)).collect())
             }
@@ -568,25 +593,89 @@ impl Builder<'_> {
         let (euros, cents) = number.split_once('.').unwrap_or((number, ""));
         if cents.len() > 2 {
             self.diagnostics.push(
-                Diagnostic::new(Code::InvalidLiteral, span, "amounts of money have at most two decimal places")
-                    .label("more than cents")
-                    .help("round to whole cents, e.g. `12.80 EUR`"),
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    span,
+                    "amounts of money have at most two decimal places",
+                )
+                .label("more than cents")
+                .help("round to whole cents, e.g. `12.80 EUR`"),
             );
         }
         let cents: i64 = format!("{cents:0<2}")[..2].parse().unwrap_or(0);
-        self.integer(euros, span).saturating_mul(100).saturating_add(cents)
+        self.integer(euros, span)
+            .saturating_mul(100)
+            .saturating_add(cents)
     }
+}
+
+/// The keyword of a `kw_*` rule, e.g. `field` for `Rule::kw_field`.
+fn keyword(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::kw_after => "after",
+        Rule::kw_attachment => "attachment",
+        Rule::kw_authority => "authority",
+        Rule::kw_autocomplete => "autocomplete",
+        Rule::kw_basis => "basis",
+        Rule::kw_codelist => "codelist",
+        Rule::kw_computed => "computed",
+        Rule::kw_count => "count",
+        Rule::kw_deadline => "deadline",
+        Rule::kw_description => "description",
+        Rule::kw_else => "else",
+        Rule::kw_fee => "fee",
+        Rule::kw_field => "field",
+        Rule::kw_fim => "fim",
+        Rule::kw_from => "from",
+        Rule::kw_group => "group",
+        Rule::kw_hint => "hint",
+        Rule::kw_identity => "identity",
+        Rule::kw_if => "if",
+        Rule::kw_import => "import",
+        Rule::kw_languages => "languages",
+        Rule::kw_legal => "legal",
+        Rule::kw_leika => "leika",
+        Rule::kw_length => "length",
+        Rule::kw_max => "max",
+        Rule::kw_min => "min",
+        Rule::kw_note => "note",
+        Rule::kw_page => "page",
+        Rule::kw_pattern => "pattern",
+        Rule::kw_personal => "personal",
+        Rule::kw_prefill => "prefill",
+        Rule::kw_privacy => "privacy",
+        Rule::kw_procedure => "procedure",
+        Rule::kw_purpose => "purpose",
+        Rule::kw_retention => "retention",
+        Rule::kw_rule => "rule",
+        Rule::kw_scale => "scale",
+        Rule::kw_then => "then",
+        Rule::kw_type => "type",
+        Rule::kw_types => "types",
+        Rule::kw_version => "version",
+        Rule::kw_via => "via",
+        Rule::kw_warn => "warn",
+        Rule::kw_when => "when",
+        _ => return None,
+    })
+}
+
+/// A pair's children without its keywords (which the grammar keeps as
+/// tokens only so that `fieldname` is not read as `field name`).
+fn children(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
+    pair.into_inner().filter(|p| keyword(p.as_rule()).is_none())
 }
 
 fn first(pair: Pair<Rule>) -> Pair<Rule> {
     let kind = pair.as_rule();
-    pair.into_inner()
+    children(pair)
         .next()
         .unwrap_or_else(|| unreachable!("grammar: `{kind:?}` always has a child"))
 }
 
 fn keyword_len(text: &str) -> u32 {
-    text.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(text.len()) as u32
+    text.find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(text.len()) as u32
 }
 
 fn unescape(body: &str) -> String {
@@ -709,13 +798,35 @@ fn expected_word(expected: Rule) -> Option<&'static str> {
 
 fn expected_words(rules: &[Rule]) -> String {
     let mut words: Vec<&str> = Vec::new();
+    let mut keywords: Vec<String> = Vec::new();
     for expected in rules {
-        if let Some(w) = expected_word(*expected)
+        if let Some(k) = keyword(*expected) {
+            let k = format!("`{k}`");
+            if !keywords.contains(&k) {
+                keywords.push(k);
+            }
+        } else if let Some(w) = expected_word(*expected)
             && !words.contains(&w)
         {
             words.push(w);
         }
     }
+    // Many statement keywords at once read better as one phrase.
+    if keywords.len() > 4 {
+        let phrase = "a statement such as `field`, `group`, `required` or `when`";
+        if !words.contains(&phrase) {
+            words.push(phrase);
+        }
+    } else {
+        let kw: Vec<&str> = keywords.iter().map(String::as_str).collect();
+        let mut all: Vec<&str> = kw;
+        all.extend(words.iter().copied());
+        return join_or(&all);
+    }
+    join_or(&words)
+}
+
+fn join_or(words: &[&str]) -> String {
     match words.len() {
         0 => "something else".to_string(),
         1 => words[0].to_string(),
@@ -743,7 +854,12 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
     }
 }
 
-fn syntax_error(file: FileId, text: &str, offset: usize, error: pest::error::Error<Rule>) -> Diagnostic {
+fn syntax_error(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    error: pest::error::Error<Rule>,
+) -> Diagnostic {
     let pos = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -753,18 +869,31 @@ fn syntax_error(file: FileId, text: &str, offset: usize, error: pest::error::Err
     let (message, label) = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
             let expected = expected_words(positives);
-            (format!("expected {expected}, found {found}"), format!("expected {expected}"))
+            (
+                format!("expected {expected}, found {found}"),
+                format!("expected {expected}"),
+            )
         }
-        ErrorVariant::CustomError { message } if message.contains("call limit") || message.contains("stack") => (
-            "this declaration is nested too deeply to read".to_string(),
-            "too deep".to_string(),
+        ErrorVariant::CustomError { message }
+            if message.contains("call limit") || message.contains("stack") =>
+        {
+            (
+                "this declaration is nested too deeply to read".to_string(),
+                "too deep".to_string(),
+            )
+        }
+        _ => (
+            format!("unexpected {found}"),
+            "not expected here".to_string(),
         ),
-        _ => (format!("unexpected {found}"), "not expected here".to_string()),
     };
     let mut d = Diagnostic::new(Code::SyntaxError, span, message).label(label);
     let rest = &text[pos..];
     if rest.starts_with(|c: char| !c.is_ascii() && c.is_alphabetic())
-        || rest.split(|c: char| !c.is_alphanumeric() && c != '_').next().is_some_and(|w| !w.is_ascii())
+        || rest
+            .split(|c: char| !c.is_alphanumeric() && c != '_')
+            .next()
+            .is_some_and(|w| !w.is_ascii())
     {
         d = d.help("names use the letters a–z, digits and `_`: write `ae` for `ä`, `ss` for `ß`; labels in quotes may use any letter");
     } else if rest.starts_with(':') && found == "`:`" {

@@ -140,6 +140,18 @@ pub fn scan(file: FileId, text: &str) -> Scan {
         line_start = false;
 
         match b {
+            b'<' => {
+                // A link `<https://…>`: its `//` is not a comment.
+                let line_end = memchr_newline(bytes, i);
+                if let Some(rel) = text[i..line_end].find('>')
+                    && text[i + 1..i + rel].contains("://")
+                    && !text[i + 1..i + rel].contains(char::is_whitespace)
+                {
+                    i += rel + 1;
+                    last_significant = i;
+                    continue;
+                }
+            }
             b'"' => {
                 let mut j = i + 1;
                 let mut closed = false;
@@ -253,7 +265,20 @@ mod tests {
     #[test]
     fn recovers_from_an_unclosed_block_at_column_zero() {
         let text = "group g {\n  field a: text\nprocedure p { }";
-        assert_eq!(chunks(text), vec!["group g {\n  field a: text", "procedure p { }"]);
+        assert_eq!(
+            chunks(text),
+            vec!["group g {\n  field a: text", "procedure p { }"]
+        );
+    }
+
+    #[test]
+    fn links_are_not_comments() {
+        let s = scan(
+            FileId(0),
+            "procedure p { legal \"x\" <https://a.de/b> }\ngroup g { }",
+        );
+        assert!(s.comments.is_empty());
+        assert_eq!(s.chunks.len(), 2);
     }
 
     #[test]
@@ -266,7 +291,11 @@ mod tests {
     fn reports_unterminated_string_and_deep_nesting() {
         let s = scan(FileId(0), "group g \"open\n{ }");
         assert_eq!(s.diagnostics[0].code, Code::UnterminatedString);
-        let deep = format!("procedure p {{ when {}1{} }}", "(".repeat(100), ")".repeat(100));
+        let deep = format!(
+            "procedure p {{ when {}1{} }}",
+            "(".repeat(100),
+            ")".repeat(100)
+        );
         let s = scan(FileId(0), &deep);
         assert_eq!(s.diagnostics.len(), 1);
         assert_eq!(s.diagnostics[0].code, Code::NestingTooDeep);
