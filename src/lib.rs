@@ -124,7 +124,7 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
     if files.len() > MAX_FILES {
-        let id = sources.add(root.display().to_string(), "");
+        let id = sources.add_unparsed(root.display().to_string(), "");
         diags.push(
             Diagnostic::new(
                 Code::TooLarge,
@@ -137,41 +137,12 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
         return Ok((sources, diags));
     }
     for (name, path) in files {
-        let err = |error| LoadError {
-            path: path.clone(),
-            error,
-        };
-        let size = std::fs::metadata(&path).map_err(err)?.len();
-        if size > MAX_FILE_BYTES {
-            let id = sources.add(name, "");
-            diags.push(
-                Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("this file is {} MB; amt reads files up to {} MB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)))
-                    .label("too large")
-                    .help("a procedure file is usually a few kilobytes; split the file or check that it is the right one"),
-            );
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(err)?;
-        match text_of(bytes) {
-            Ok(text) => {
-                sources.add(name, text);
-            }
-            Err((text, offset, what)) => {
-                let id = sources.add(name, text);
-                let end = sources.get(id).text[offset..]
-                    .chars()
-                    .next()
-                    .map_or(offset, |c| offset + c.len_utf8());
-                diags.push(
-                    Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
-                        .label("first byte that is not text")
-                        .help("save the file as UTF-8 text; if it is not a procedure, give it another extension than `.amt`"),
-                );
-            }
+        if let Some(d) = read_source(&mut sources, name, &path)? {
+            diags.push(d);
         }
     }
     if sources.is_empty() {
-        let id = sources.add(root.display().to_string(), "");
+        let id = sources.add_unparsed(root.display().to_string(), "");
         diags.push(
             Diagnostic::new(
                 Code::EmptyProject,
@@ -183,6 +154,41 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
         );
     }
     Ok((sources, diags))
+}
+
+/// Reads one file into `sources` under `name`. A file that is too large or
+/// not UTF-8 text is kept (empty, or with its bad bytes replaced) and comes
+/// back with its diagnostic.
+pub fn read_source(sources: &mut SourceMap, name: String, path: &Path) -> Result<Option<Diagnostic>, LoadError> {
+    let err = |error| LoadError {
+        path: path.to_path_buf(),
+        error,
+    };
+    let size = std::fs::metadata(path).map_err(err)?.len();
+    if size > MAX_FILE_BYTES {
+        let id = sources.add_unparsed(name, "");
+        return Ok(Some(
+            Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("this file is {} MB; amt reads files up to {} MB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)))
+                .label("too large")
+                .help("a procedure file is usually a few kilobytes; split the file or check that it is the right one"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(err)?;
+    match text_of(bytes) {
+        Ok(text) => {
+            sources.add(name, text);
+            Ok(None)
+        }
+        Err((text, offset, what)) => {
+            let id = sources.add_unparsed(name, text);
+            let end = sources.get(id).text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+            Ok(Some(
+                Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
+                    .label("first byte that is not text")
+                    .help("save the file as UTF-8 text; if it is not a procedure, give it another extension than `.amt`"),
+            ))
+        }
+    }
 }
 
 /// Checks bytes for text. On failure returns a printable stand-in (control
@@ -223,6 +229,10 @@ pub fn compile(sources: &SourceMap) -> Compiled {
     let mut diags = Vec::new();
     let mut files = Vec::with_capacity(sources.len());
     for (id, file) in sources.iter() {
+        if !file.parse {
+            files.push(syntax::ast::File::default());
+            continue;
+        }
         let (ast, d) = syntax::parse_file(id, &file.text);
         diags.extend(d);
         files.push(ast);
@@ -236,4 +246,23 @@ pub fn compile(sources: &SourceMap) -> Compiled {
         procedures,
         diagnostics: all.finish(),
     }
+}
+
+/// Loads and compiles a project: [`load`] then [`compile`], with the
+/// diagnostics of both in one sorted list.
+pub fn check_project(root: &Path) -> Result<(SourceMap, Compiled), LoadError> {
+    let (sources, load_diags) = load(root)?;
+    Ok(check_sources(sources, load_diags))
+}
+
+/// Compiles already loaded sources, merging diagnostics found while loading.
+pub fn check_sources(sources: SourceMap, load_diags: Vec<Diagnostic>) -> (SourceMap, Compiled) {
+    let mut compiled = compile(&sources);
+    if !load_diags.is_empty() {
+        let mut all = diagnostic::Diagnostics::new();
+        all.extend(load_diags);
+        all.extend(std::mem::take(&mut compiled.diagnostics));
+        compiled.diagnostics = all.finish();
+    }
+    (sources, compiled)
 }

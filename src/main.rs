@@ -129,17 +129,10 @@ fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt::Compiled), u8> {
         eprintln!("amt: `{}` does not exist", args.path.display());
         return Err(USAGE_OR_IO);
     }
-    let (sources, load_diags) = amt::load(&root).map_err(|e| {
+    let (sources, compiled) = amt::check_project(&root).map_err(|e| {
         eprintln!("amt: cannot read the project: {e}");
         USAGE_OR_IO
     })?;
-    let mut compiled = amt::compile(&sources);
-    if !load_diags.is_empty() {
-        let mut all = diagnostic::Diagnostics::new();
-        all.extend(load_diags);
-        all.extend(std::mem::take(&mut compiled.diagnostics));
-        compiled.diagnostics = all.finish();
-    }
     report(&sources, &compiled, args);
     Ok((sources, compiled))
 }

@@ -56,6 +56,9 @@ pub struct SourceFile {
     pub name: String,
     /// The text, without a leading byte-order mark.
     pub text: String,
+    /// False for a file kept only to point diagnostics at (not text, too
+    /// large); it is not parsed.
+    pub parse: bool,
     line_starts: Vec<usize>,
 }
 
@@ -70,6 +73,7 @@ impl SourceFile {
         SourceFile {
             name,
             text,
+            parse: true,
             line_starts,
         }
     }
@@ -132,6 +136,14 @@ impl SourceMap {
         let name = name.into();
         self.by_name.insert(name.clone(), id);
         self.files.push(SourceFile::new(name, text.into()));
+        id
+    }
+
+    /// Adds a file that is only there for diagnostics to point into; it is
+    /// not parsed.
+    pub fn add_unparsed(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        let id = self.add(name, text);
+        self.files[id.0 as usize].parse = false;
         id
     }
 

@@ -1,0 +1,270 @@
+//! The `amt` binary as a build pipeline uses it: exit codes, machine-readable
+//! diagnostics, hostile inputs, deterministic and atomic builds.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+fn amt(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_amt"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("amt runs")
+}
+
+/// A fresh temporary folder, removed when dropped.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn new(name: &str) -> Temp {
+        let dir = std::env::temp_dir().join(format!("amt-test-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Temp(dir)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.0.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+    fn s(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const VALID: &str = "procedure p \"P\" {\n  version 1.0.0\n  page a \"A\" {\n    field x: text \"X\" { required }\n  }\n}\n";
+
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect()
+}
+
+/// Checks a project and returns (exit code, diagnostics as JSON), within 20 s.
+fn check_json(dir: &Temp) -> (i32, Vec<serde_json::Value>) {
+    let start = Instant::now();
+    let out = amt(&["check", dir.s(), "--message-format", "json"]);
+    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    (out.status.code().expect("exited"), json_lines(&out))
+}
+
+fn first_code(diags: &[serde_json::Value]) -> String {
+    diags.first().map(|d| d["code"].as_str().unwrap().to_string()).unwrap_or_default()
+}
+
+#[test]
+fn valid_project_passes_with_exit_0() {
+    let t = Temp::new("valid");
+    t.write("p.amt", VALID);
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, diags.len()), (0, 0), "{diags:?}");
+}
+
+#[test]
+fn empty_project_is_a_coded_error() {
+    let t = Temp::new("empty");
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0006"));
+}
+
+#[test]
+fn binary_and_invalid_utf8_files_are_coded_errors_with_a_position() {
+    let t = Temp::new("binary");
+    t.write("bin.amt", b"procedure p \"P\" {\n  \x00\x01\x02\xff\n}");
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0003"));
+    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(2), Some(3)));
+
+    let t = Temp::new("utf8");
+    t.write("latin1.amt", b"// Stra\xdfe\nprocedure p {}");
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0003"));
+    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(1), Some(8)));
+}
+
+#[test]
+fn unterminated_string_is_reported_where_it_starts() {
+    let t = Temp::new("string");
+    t.write("s.amt", "procedure p \"P {\n  version 1.0.0\n}\n");
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0002"));
+    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(1), Some(13)));
+}
+
+#[test]
+fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
+    let t = Temp::new("deep");
+    let deep = format!(
+        "procedure p \"P\" {{ version 1.0.0 page a \"A\" {{ field x: integer \"X\" {{ rule {}1{} = 1 \"m\" }} }} }}",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    t.write("deep.amt", deep);
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0005"));
+}
+
+#[test]
+fn a_five_megabyte_line_is_reported_without_flooding_the_terminal() {
+    let t = Temp::new("longline");
+    let line = format!("procedure p \"P\" {{ {} }}", "x ".repeat(2_500_000));
+    t.write("long.amt", line);
+    let start = Instant::now();
+    let out = amt(&["check", t.s()]);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[E0001]"), "{stderr}");
+    assert!(stderr.contains("long.amt:1:"), "{stderr}");
+    assert!(stderr.len() < 10_000, "printed {} bytes", stderr.len());
+}
+
+#[test]
+fn a_fifty_megabyte_file_is_refused_with_a_diagnostic() {
+    let t = Temp::new("huge");
+    t.write("huge.amt", vec![b'/'; 50 * 1024 * 1024]);
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0004"));
+    assert_eq!(diags[0]["file"], "huge.amt");
+}
+
+#[test]
+fn crlf_and_byte_order_mark_do_not_shift_positions() {
+    let t = Temp::new("crlf");
+    let text = "procedure p \"P\" {\r\n  version 1.0.0\r\n  page a \"A\" {\r\n    field x: text \"X\" { when y = 1 }\r\n  }\r\n}\r\n";
+    t.write("crlf.amt", format!("\u{FEFF}{text}"));
+    let (code, diags) = check_json(&t);
+    assert_eq!((code, first_code(&diags).as_str()), (1, "E0101"));
+    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(4), Some(30)));
+}
+
+#[test]
+fn json_diagnostics_carry_every_documented_field() {
+    let t = Temp::new("jsonfields");
+    t.write("p.amt", VALID.replace("required", "when geburtsdatun = 1"));
+    let (code, diags) = check_json(&t);
+    assert_eq!(code, 1);
+    let d = &diags[0];
+    for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "byte_start", "byte_end", "labels", "notes", "help"] {
+        assert!(d.get(key).is_some(), "missing {key} in {d}");
+    }
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "p.amt");
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let t = Temp::new("warnings");
+    t.write("common.amt", "codelist c \"C\" { A \"a\" }\n");
+    t.write("p.amt", format!("import common.{{c}}\n{VALID}"));
+    let out = amt(&["check", t.s()]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning[W0101]"));
+    let out = amt(&["check", t.s(), "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn usage_and_io_problems_exit_2() {
+    assert_eq!(amt(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(amt(&["check", "/no/such/folder"]).status.code(), Some(2));
+    assert_eq!(amt(&["explain", "E9999"]).status.code(), Some(2));
+    let t = Temp::new("outinside");
+    t.write("p.amt", VALID);
+    let inside = t.path().join("out");
+    assert_eq!(amt(&["build", t.s(), "--out", inside.to_str().unwrap()]).status.code(), Some(2));
+    assert_eq!(amt(&["build", t.s(), "--out", t.s()]).status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_a_page_for_every_code() {
+    for info in amt::diagnostic::CODES {
+        let out = amt(&["explain", info.code.as_str()]);
+        assert_eq!(out.status.code(), Some(0));
+        let page = String::from_utf8_lossy(&out.stdout);
+        assert!(page.contains("## How to fix") || page.contains("## Example"), "{}", info.code.as_str());
+    }
+}
+
+#[test]
+fn build_is_deterministic_and_atomic() {
+    let src = Temp::new("detsrc");
+    src.write("p.amt", VALID);
+    let out = Temp::new("detout");
+    let a = out.path().join("a");
+    let b = out.path().join("b");
+    for dir in [&a, &b] {
+        let o = amt(&["build", src.s(), "--out", dir.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    for file in ["manifest.json", "p/procedure.json"] {
+        assert_eq!(std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap(), "{file}");
+    }
+    // A failing build leaves the previous output as it was.
+    let before = std::fs::read(a.join("p/procedure.json")).unwrap();
+    src.write("p.amt", VALID.replace("required", "when nope = 1"));
+    let o = amt(&["build", src.s(), "--out", a.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read(a.join("p/procedure.json")).unwrap(), before);
+    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn build_refuses_to_replace_a_folder_amt_did_not_write() {
+    let src = Temp::new("foreignsrc");
+    src.write("p.amt", VALID);
+    let out = Temp::new("foreignout");
+    out.write("precious.txt", "keep me");
+    let o = amt(&["build", src.s(), "--out", out.s()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(out.path().join("precious.txt").exists());
+}
+
+#[test]
+fn the_real_procedures_check_clean_and_output_is_up_to_date() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let forms = root.join("forms");
+    let out = amt(&["check", forms.to_str().unwrap(), "--message-format", "json", "--deny-warnings"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let fresh = Temp::new("forms-output");
+    let target = fresh.path().join("output");
+    let o = amt(&["build", forms.to_str().unwrap(), "--out", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(target.join("manifest.json")).unwrap()).unwrap();
+    let mut files = vec!["manifest.json".to_string()];
+    for p in manifest["procedures"].as_array().unwrap() {
+        for f in p["files"].as_array().unwrap() {
+            files.push(f["path"].as_str().unwrap().to_string());
+        }
+    }
+    assert_eq!(manifest["procedures"].as_array().unwrap().len(), 4);
+    for f in files {
+        let committed = std::fs::read(root.join("output").join(&f)).unwrap_or_default();
+        assert!(
+            committed == std::fs::read(target.join(&f)).unwrap(),
+            "output/{f} is out of date: run `cargo run --release -- build forms --out output`"
+        );
+    }
+}
+
+#[test]
+fn readme_lists_every_diagnostic_code() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    for info in amt::diagnostic::CODES {
+        assert!(readme.contains(info.code.as_str()), "README.md does not list {}", info.code.as_str());
+    }
+}
