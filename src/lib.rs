@@ -159,7 +159,11 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
 /// Reads one file into `sources` under `name`. A file that is too large or
 /// not UTF-8 text is kept (empty, or with its bad bytes replaced) and comes
 /// back with its diagnostic.
-pub fn read_source(sources: &mut SourceMap, name: String, path: &Path) -> Result<Option<Diagnostic>, LoadError> {
+pub fn read_source(
+    sources: &mut SourceMap,
+    name: String,
+    path: &Path,
+) -> Result<Option<Diagnostic>, LoadError> {
     let err = |error| LoadError {
         path: path.to_path_buf(),
         error,
@@ -181,7 +185,10 @@ pub fn read_source(sources: &mut SourceMap, name: String, path: &Path) -> Result
         }
         Err((text, offset, what)) => {
             let id = sources.add_unparsed(name, text);
-            let end = sources.get(id).text[offset..].chars().next().map_or(offset, |c| offset + c.len_utf8());
+            let end = sources.get(id).text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |c| offset + c.len_utf8());
             Ok(Some(
                 Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
                     .label("first byte that is not text")

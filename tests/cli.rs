@@ -56,13 +56,24 @@ fn json_lines(out: &Output) -> Vec<serde_json::Value> {
 fn check_json(dir: &Temp) -> (i32, Vec<serde_json::Value>) {
     let start = Instant::now();
     let out = amt(&["check", dir.s(), "--message-format", "json"]);
-    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.code().expect("exited"), json_lines(&out))
 }
 
 fn first_code(diags: &[serde_json::Value]) -> String {
-    diags.first().map(|d| d["code"].as_str().unwrap().to_string()).unwrap_or_default()
+    diags
+        .first()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -86,13 +97,19 @@ fn binary_and_invalid_utf8_files_are_coded_errors_with_a_position() {
     t.write("bin.amt", b"procedure p \"P\" {\n  \x00\x01\x02\xff\n}");
     let (code, diags) = check_json(&t);
     assert_eq!((code, first_code(&diags).as_str()), (1, "E0003"));
-    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(2), Some(3)));
+    assert_eq!(
+        (diags[0]["line"].as_u64(), diags[0]["column"].as_u64()),
+        (Some(2), Some(3))
+    );
 
     let t = Temp::new("utf8");
     t.write("latin1.amt", b"// Stra\xdfe\nprocedure p {}");
     let (code, diags) = check_json(&t);
     assert_eq!((code, first_code(&diags).as_str()), (1, "E0003"));
-    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(1), Some(8)));
+    assert_eq!(
+        (diags[0]["line"].as_u64(), diags[0]["column"].as_u64()),
+        (Some(1), Some(8))
+    );
 }
 
 #[test]
@@ -101,7 +118,10 @@ fn unterminated_string_is_reported_where_it_starts() {
     t.write("s.amt", "procedure p \"P {\n  version 1.0.0\n}\n");
     let (code, diags) = check_json(&t);
     assert_eq!((code, first_code(&diags).as_str()), (1, "E0002"));
-    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(1), Some(13)));
+    assert_eq!(
+        (diags[0]["line"].as_u64(), diags[0]["column"].as_u64()),
+        (Some(1), Some(13))
+    );
 }
 
 #[test]
@@ -148,7 +168,10 @@ fn crlf_and_byte_order_mark_do_not_shift_positions() {
     t.write("crlf.amt", format!("\u{FEFF}{text}"));
     let (code, diags) = check_json(&t);
     assert_eq!((code, first_code(&diags).as_str()), (1, "E0101"));
-    assert_eq!((diags[0]["line"].as_u64(), diags[0]["column"].as_u64()), (Some(4), Some(30)));
+    assert_eq!(
+        (diags[0]["line"].as_u64(), diags[0]["column"].as_u64()),
+        (Some(4), Some(30))
+    );
 }
 
 #[test]
@@ -158,7 +181,21 @@ fn json_diagnostics_carry_every_documented_field() {
     let (code, diags) = check_json(&t);
     assert_eq!(code, 1);
     let d = &diags[0];
-    for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "byte_start", "byte_end", "labels", "notes", "help"] {
+    for key in [
+        "code",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "byte_start",
+        "byte_end",
+        "labels",
+        "notes",
+        "help",
+    ] {
         assert!(d.get(key).is_some(), "missing {key} in {d}");
     }
     assert_eq!(d["severity"], "error");
@@ -171,7 +208,12 @@ fn warnings_pass_unless_denied() {
     t.write("common.amt", "codelist c \"C\" { A \"a\" }\n");
     t.write("p.amt", format!("import common.{{c}}\n{VALID}"));
     let out = amt(&["check", t.s()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning[W0101]"));
     let out = amt(&["check", t.s(), "--deny-warnings"]);
     assert_eq!(out.status.code(), Some(1));
@@ -185,8 +227,16 @@ fn usage_and_io_problems_exit_2() {
     let t = Temp::new("outinside");
     t.write("p.amt", VALID);
     let inside = t.path().join("out");
-    assert_eq!(amt(&["build", t.s(), "--out", inside.to_str().unwrap()]).status.code(), Some(2));
-    assert_eq!(amt(&["build", t.s(), "--out", t.s()]).status.code(), Some(2));
+    assert_eq!(
+        amt(&["build", t.s(), "--out", inside.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        amt(&["build", t.s(), "--out", t.s()]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -195,7 +245,11 @@ fn explain_prints_a_page_for_every_code() {
         let out = amt(&["explain", info.code.as_str()]);
         assert_eq!(out.status.code(), Some(0));
         let page = String::from_utf8_lossy(&out.stdout);
-        assert!(page.contains("## How to fix") || page.contains("## Example"), "{}", info.code.as_str());
+        assert!(
+            page.contains("## How to fix") || page.contains("## Example"),
+            "{}",
+            info.code.as_str()
+        );
     }
 }
 
@@ -208,10 +262,19 @@ fn build_is_deterministic_and_atomic() {
     let b = out.path().join("b");
     for dir in [&a, &b] {
         let o = amt(&["build", src.s(), "--out", dir.to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
     }
     for file in ["manifest.json", "p/procedure.json"] {
-        assert_eq!(std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap(), "{file}");
+        assert_eq!(
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+            "{file}"
+        );
     }
     // A failing build leaves the previous output as it was.
     let before = std::fs::read(a.join("p/procedure.json")).unwrap();
@@ -219,7 +282,10 @@ fn build_is_deterministic_and_atomic() {
     let o = amt(&["build", src.s(), "--out", a.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(std::fs::read(a.join("p/procedure.json")).unwrap(), before);
-    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 2, "{leftovers:?}");
 }
 
@@ -238,13 +304,30 @@ fn build_refuses_to_replace_a_folder_amt_did_not_write() {
 fn the_real_procedures_check_clean_and_output_is_up_to_date() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let forms = root.join("forms");
-    let out = amt(&["check", forms.to_str().unwrap(), "--message-format", "json", "--deny-warnings"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    let out = amt(&[
+        "check",
+        forms.to_str().unwrap(),
+        "--message-format",
+        "json",
+        "--deny-warnings",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let fresh = Temp::new("forms-output");
     let target = fresh.path().join("output");
-    let o = amt(&["build", forms.to_str().unwrap(), "--out", target.to_str().unwrap()]);
+    let o = amt(&[
+        "build",
+        forms.to_str().unwrap(),
+        "--out",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
-    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(target.join("manifest.json")).unwrap()).unwrap();
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(target.join("manifest.json")).unwrap()).unwrap();
     let mut files = vec!["manifest.json".to_string()];
     for p in manifest["procedures"].as_array().unwrap() {
         for f in p["files"].as_array().unwrap() {
@@ -263,8 +346,13 @@ fn the_real_procedures_check_clean_and_output_is_up_to_date() {
 
 #[test]
 fn readme_lists_every_diagnostic_code() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     for info in amt::diagnostic::CODES {
-        assert!(readme.contains(info.code.as_str()), "README.md does not list {}", info.code.as_str());
+        assert!(
+            readme.contains(info.code.as_str()),
+            "README.md does not list {}",
+            info.code.as_str()
+        );
     }
 }

@@ -14,26 +14,49 @@ fn fixtures() -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/ui exists")
         .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "amt") || (p.is_dir() && p.file_name().is_some_and(|n| n != "snapshots")))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "amt")
+                || (p.is_dir() && p.file_name().is_some_and(|n| n != "snapshots"))
+        })
         .collect();
     out.sort();
     out
 }
 
 fn expected_codes(path: &Path) -> Vec<String> {
-    let header_file = if path.is_dir() { path.join("main.amt") } else { path.to_path_buf() };
-    let Ok(bytes) = std::fs::read(&header_file) else { return Vec::new() };
+    let header_file = if path.is_dir() {
+        path.join("main.amt")
+    } else {
+        path.to_path_buf()
+    };
+    let Ok(bytes) = std::fs::read(&header_file) else {
+        return Vec::new();
+    };
     let text = String::from_utf8_lossy(&bytes);
-    let first = text.trim_start_matches('\u{FEFF}').lines().next().unwrap_or("");
+    let first = text
+        .trim_start_matches('\u{FEFF}')
+        .lines()
+        .next()
+        .unwrap_or("");
     first
         .strip_prefix("// expect:")
-        .map(|codes| codes.split(',').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()).collect())
+        .map(|codes| {
+            codes
+                .split(',')
+                .map(|c| c.trim().to_string())
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn run(path: &Path) -> (SourceMap, amt::Compiled) {
     if path.is_dir() {
-        amt::check_project(path).expect("fixture folder is readable")
+        // Relative, so snapshots do not depend on where the repository is.
+        let relative = path
+            .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+            .unwrap_or(path);
+        amt::check_project(relative).expect("fixture folder is readable")
     } else {
         let mut sources = SourceMap::new();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -51,7 +74,11 @@ fn every_fixture_matches_its_snapshot_and_expected_code() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let expected = expected_codes(&path);
         let (sources, compiled) = run(&path);
-        let codes: Vec<&str> = compiled.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        let codes: Vec<&str> = compiled
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
         let is_empty_project = name.starts_with("E0006");
         if expected.is_empty() && !is_empty_project {
             failures.push(format!("{name}: the first line must be `// expect: CODE`"));
@@ -61,7 +88,11 @@ fn every_fixture_matches_its_snapshot_and_expected_code() {
                 failures.push(format!("{name}: expected {code}, got {codes:?}"));
             }
         }
-        let rendered: String = compiled.diagnostics.iter().map(|d| render_human(&sources, d, false)).collect();
+        let rendered: String = compiled
+            .diagnostics
+            .iter()
+            .map(|d| render_human(&sources, d, false))
+            .collect();
         let result = std::panic::catch_unwind(|| {
             insta::with_settings!({
                 snapshot_path => "ui/snapshots",
@@ -72,10 +103,17 @@ fn every_fixture_matches_its_snapshot_and_expected_code() {
             });
         });
         if result.is_err() {
-            failures.push(format!("{name}: rendered diagnostics differ from the snapshot"));
+            failures.push(format!(
+                "{name}: rendered diagnostics differ from the snapshot"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -87,13 +125,17 @@ fn every_code_has_a_fixture_and_an_explanation() {
     for info in amt::diagnostic::CODES {
         let code = info.code.as_str();
         assert!(
-            info.explain.starts_with(&format!("# {code}: {}", info.title)),
+            info.explain
+                .starts_with(&format!("# {code}: {}", info.title)),
             "{code}: the explanation must start with `# {code}: {}`",
             info.title
         );
         // E0004 (too large) is tested with generated files in tests/cli.rs.
         if code != "E0004" {
-            assert!(names.iter().any(|n| n.starts_with(code)), "{code} has no fixture in tests/ui");
+            assert!(
+                names.iter().any(|n| n.starts_with(code)),
+                "{code} has no fixture in tests/ui"
+            );
         }
     }
 }

@@ -423,7 +423,7 @@ pub fn never_true(c: &mut Checker) {
                 )
                 .label("never true")
                 .note("the parts under this condition are never shown")
-                .help("check the values compared: a field cannot have two values at once"),
+                .help("check the condition: it is false for every possible answer (a field cannot have two values at once)"),
             );
         }
     }

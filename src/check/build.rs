@@ -616,6 +616,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                     );
                     return None;
                 }
+                None if self.program.is_broken_import(file, &name.name) => return None,
                 None => {
                     let mut candidates: Vec<&str> = catalog::BUILTIN_TYPES.to_vec();
                     candidates.extend(self.program.names_of(file, DeclKind::Type));
@@ -681,7 +682,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
                 TypeArg::Length(range, span) => {
                     if base.is_text() {
-                        super::ranges::check_range(range, "length", self.diags);
+                        // An inverted range is reported with the other bounds.
                         ty.min_length = Some(range.min);
                         ty.max_length = range.max;
                     } else {
@@ -724,8 +725,10 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
             }
         }
+        let names_a_list = type_ref.args.iter().any(|a| matches!(a, TypeArg::Name(_)));
         if matches!(base, Base::Choice | Base::Multichoice)
             && ty.codelist.is_none()
+            && !names_a_list
             && !self.is_type_name(type_ref)
         {
             self.diags.push(
@@ -765,6 +768,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 );
                 None
             }
+            None if self.program.is_broken_import(file, &name.name) => None,
             None => {
                 let mut d = Diagnostic::new(
                     Code::UnknownCodelist,
@@ -841,6 +845,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                         .help(help),
                     );
                 }
+                None if self.program.is_broken_import(file, &name.name) => {}
                 None => {
                     let mut d = Diagnostic::new(
                         Code::UnknownGroup,

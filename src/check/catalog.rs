@@ -47,9 +47,17 @@ pub const MEANS: &[(&str, Option<usize>, &str)] = &[
     ("eudi_wallet", Some(2), "an EUDI wallet with PID"),
 ];
 
-/// amt's identity attributes: (amt name, eID/BundID SAML name, EUDI PID name,
-/// autocomplete token a field with this attribute must carry).
-pub const ATTRIBUTES: &[(&str, Option<&str>, Option<&str>, Option<&str>)] = &[
+/// One identity attribute: amt's name, its eID/BundID SAML name, its EUDI PID
+/// name, and the autocomplete token a field with it must carry.
+pub type Attribute = (
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+
+/// amt's identity attributes.
+pub const ATTRIBUTES: &[Attribute] = &[
     (
         "given_name",
         Some("givenName"),

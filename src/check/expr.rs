@@ -257,7 +257,7 @@ impl<'a> Checker<'a, '_> {
         };
         let codes = self.codes_of(codelist);
         let is_path = matches!(e.kind, ExprKind::Path(_));
-        if codes.iter().any(|c| *c == text) {
+        if codes.contains(&text) {
             return Some(lit(
                 Literal::Code(text),
                 Ty::Code {
@@ -277,7 +277,19 @@ impl<'a> Checker<'a, '_> {
         d = match did_you_mean(&text, codes.iter().map(String::as_str)) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => {
-                let shown: Vec<&str> = codes.iter().take(12).map(String::as_str).collect();
+                let shown: Vec<String> = codes
+                    .iter()
+                    .take(12)
+                    .map(|c| {
+                        if c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                            && !c.starts_with(|ch: char| ch.is_ascii_digit())
+                        {
+                            c.clone()
+                        } else {
+                            format!("\"{c}\"")
+                        }
+                    })
+                    .collect();
                 let more = if codes.len() > 12 { ", …" } else { "" };
                 d.help(format!("the values are: {}{more}", shown.join(", ")))
             }
@@ -466,6 +478,13 @@ impl<'a> Checker<'a, '_> {
             let left = self.expr(l, cx, None);
             let right_expected = match (op, &left.ty) {
                 (Eq | Ne, t @ Ty::Code { .. }) => Some(t.clone()),
+                // A repeated code (an error reported below): still read the code.
+                (Eq | Ne, Ty::List { item }) if matches!(**item, Ty::Code { .. }) => {
+                    Some((**item).clone())
+                }
+                (In | NotIn, Ty::List { item }) if matches!(**item, Ty::Code { .. }) => {
+                    Some(Ty::List { item: item.clone() })
+                }
                 (In | NotIn, t @ Ty::Code { .. }) => Some(Ty::List {
                     item: Box::new(t.clone()),
                 }),

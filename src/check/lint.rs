@@ -360,13 +360,14 @@ fn nodes(c: &mut Checker) {
                     if let Some(t) = token {
                         expected.push(t);
                     }
-                    if c.meta.identity.is_none() {
+                    let identity = c.meta.identity;
+                    if identity.is_none() {
                         c.diags.push(
                             Diagnostic::new(Code::PrefillWithoutIdentity, span, "this field is prefilled from an identification the procedure never asks for")
                                 .label("prefill")
                                 .help("state the identification: `identity hoch via eid` in the procedure"),
                         );
-                    } else {
+                    } else if let Some((_, _, level_span)) = identity {
                         let missing: Vec<&str> = means
                             .iter()
                             .filter(|m| catalog::attribute_source(name, m).is_none())
@@ -374,7 +375,6 @@ fn nodes(c: &mut Checker) {
                             .collect();
                         let delivering = means.len() - missing.len();
                         if delivering == 0 || (locked && !missing.is_empty()) {
-                            let (_, _, level_span) = c.meta.identity.expect("checked above");
                             let list = missing
                                 .iter()
                                 .map(|m| format!("`{m}`"))

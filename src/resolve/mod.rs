@@ -187,11 +187,17 @@ impl Program {
                                 format!("`{}` declares no `{}`", sources.get(t).name, name.name),
                             )
                             .label("not declared there");
-                            if let Some(s) =
-                                did_you_mean(&name.name, module.own.keys().map(String::as_str))
+                            let mut declared: Vec<&str> =
+                                module.own.keys().map(String::as_str).collect();
+                            declared.sort_unstable();
+                            d = if let Some(s) = did_you_mean(&name.name, declared.iter().copied())
                             {
-                                d = d.help(format!("did you mean `{s}`?"));
-                            }
+                                d.help(format!("did you mean `{s}`?"))
+                            } else if declared.is_empty() {
+                                d.help("that file declares nothing that can be imported")
+                            } else {
+                                d.help(format!("it declares: {}", declared.join(", ")))
+                            };
                             diags.push(d);
                         }
                         found
@@ -241,6 +247,15 @@ impl Program {
                 i.used.set(true);
                 i.target
             })
+    }
+
+    /// Whether a name is imported by a file but the import failed (already
+    /// reported), so its uses should not be reported again.
+    pub fn is_broken_import(&self, file: FileId, name: &str) -> bool {
+        self.module(file)
+            .imports
+            .iter()
+            .any(|i| i.name.name == name && i.target.is_none())
     }
 
     /// Names of a kind visible in a file, for "did you mean".

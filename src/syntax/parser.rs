@@ -68,9 +68,15 @@ struct Builder<'d> {
 }
 
 impl Builder<'_> {
+    /// The pair's place, without the whitespace and comments pest keeps at
+    /// the end of rules that end in an optional part.
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, s.start() + self.offset..s.end() + self.offset)
+        let len = trimmed_len(s.as_str());
+        Span::new(
+            self.file,
+            s.start() + self.offset..s.start() + len + self.offset,
+        )
     }
 
     fn item(&mut self, pair: Pair<Rule>) -> Item {
@@ -609,6 +615,37 @@ impl Builder<'_> {
     }
 }
 
+/// The length of `text` without trailing whitespace and line comments.
+fn trimmed_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match line_comment_start(&text[line_start..end]) {
+            Some(i) => end = text[..line_start + i].trim_end().len(),
+            None => return end,
+        }
+    }
+}
+
+/// Where a `//` comment starts in a line, outside texts and links.
+fn line_comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let (mut in_string, mut in_link) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' if !in_link => in_string = !in_string,
+            b'<' if !in_string => in_link = true,
+            b'>' if !in_string => in_link = false,
+            b'/' if !in_string && !in_link && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// The keyword of a `kw_*` rule, e.g. `field` for `Rule::kw_field`.
 fn keyword(rule: Rule) -> Option<&'static str> {
     Some(match rule {
@@ -889,11 +926,16 @@ fn syntax_error(
     };
     let mut d = Diagnostic::new(Code::SyntaxError, span, message).label(label);
     let rest = &text[pos..];
-    if rest.starts_with(|c: char| !c.is_ascii() && c.is_alphabetic())
-        || rest
-            .split(|c: char| !c.is_alphanumeric() && c != '_')
-            .next()
-            .is_some_and(|w| !w.is_ascii())
+    let line_end = rest.find('\n').map_or(text.len(), |i| pos + i);
+    let line = &text[text[..pos].rfind('\n').map_or(0, |i| i + 1)..line_end];
+    let outside_texts: String = line.split('"').step_by(2).collect::<Vec<_>>().join(" ");
+    let outside_texts = match line_comment_start(&outside_texts) {
+        Some(i) => &outside_texts[..i],
+        None => &outside_texts[..],
+    };
+    if outside_texts
+        .chars()
+        .any(|c| !c.is_ascii() && c.is_alphabetic())
     {
         d = d.help("names use the letters a–z, digits and `_`: write `ae` for `ä`, `ss` for `ß`; labels in quotes may use any letter");
     } else if rest.starts_with(':') && found == "`:`" {
