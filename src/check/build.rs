@@ -6,7 +6,7 @@ use super::catalog;
 use super::tree::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::PersonalClass;
-use crate::resolve::{DeclKind, DeclRef, Program, did_you_mean};
+use crate::resolve::{DeclKind, DeclRef, Program, did_you_mean, suggest};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Item, Stmt, TypeArg};
 
@@ -374,10 +374,12 @@ impl<'a, 'd> Builder<'a, 'd> {
                         format!("`{}` is not an autocomplete token", token.name),
                     )
                     .label("HTML does not define this token");
-                    d = match did_you_mean(&token.name, catalog::AUTOCOMPLETE.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("use a token from the HTML standard, e.g. `given-name`, `postal-code`, `email`"),
-                    };
+                    d = suggest(
+                        d,
+                        &token.name,
+                        catalog::AUTOCOMPLETE.iter().copied(),
+                        "use a token from the HTML standard, e.g. `given-name`, `postal-code`, `email`",
+                    );
                     self.diags.push(d);
                 }
                 self.tree.nodes[owner].autocomplete = Some(token);
@@ -416,10 +418,12 @@ impl<'a, 'd> Builder<'a, 'd> {
                             format!("amt does not know the file type `{}`", t.name),
                         )
                         .label("unknown file type");
-                        d = match did_you_mean(&t.name, names) {
-                            Some(s) => d.help(format!("did you mean `{s}`?")),
-                            None => d.help("use `pdf`, `jpeg`, `png`, `tiff` or `xml`"),
-                        };
+                        d = suggest(
+                            d,
+                            &t.name,
+                            names,
+                            "use `pdf`, `jpeg`, `png`, `tiff` or `xml`",
+                        );
                         self.diags.push(d);
                     }
                 }
@@ -853,10 +857,12 @@ impl<'a, 'd> Builder<'a, 'd> {
                         format!("there is no group `{}`", name.name),
                     )
                     .label("unknown group");
-                    d = match did_you_mean(&name.name, self.program.names_of(file, DeclKind::Group)) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("declare it with `group name \"Label\" { … }` at the top level of a file, or import it"),
-                    };
+                    d = suggest(
+                        d,
+                        &name.name,
+                        self.program.names_of(file, DeclKind::Group),
+                        "declare it with `group name \"Label\" { … }` at the top level of a file, or import it",
+                    );
                     self.diags.push(d);
                 }
             }

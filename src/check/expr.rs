@@ -6,7 +6,7 @@ use super::Checker;
 use super::tree::{Base, Kind, NodeId};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{self, Literal, Ty};
-use crate::resolve::did_you_mean;
+use crate::resolve::{did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
 
@@ -170,10 +170,12 @@ impl<'a> Checker<'a, '_> {
                 format!("there is no field or group `{}` here", first.name),
             )
             .label("unknown name");
-            d = match did_you_mean(&first.name, names.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help("names are looked up in the enclosing group first, then outward to the procedure"),
-            };
+            d = suggest(
+                d,
+                &first.name,
+                names.iter().copied(),
+                "names are looked up in the enclosing group first, then outward to the procedure",
+            );
             self.diags.push(d);
             return None;
         };

@@ -4,7 +4,7 @@ use super::Checker;
 use super::catalog;
 use super::tree::{Base, Kind, NodeId};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::resolve::did_you_mean;
+use crate::resolve::{did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
 
@@ -215,10 +215,12 @@ fn identity(c: &mut Checker) {
             format!("`{}` is not a trust level", level.name),
         )
         .label("unknown trust level");
-        d = match did_you_mean(&level.name, catalog::LEVELS.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => d.help("the eIDAS levels are `niedrig`, `substanziell` and `hoch`"),
-        };
+        d = suggest(
+            d,
+            &level.name,
+            catalog::LEVELS.iter().copied(),
+            "the eIDAS levels are `niedrig`, `substanziell` and `hoch`",
+        );
         c.diags.push(d);
     }
     if means.is_empty() {
@@ -244,10 +246,12 @@ fn identity(c: &mut Checker) {
                     format!("`{}` is not a means of identification amt knows", m.name),
                 )
                 .label("unknown means");
-                d = match did_you_mean(&m.name, catalog::MEANS.iter().map(|(n, _, _)| *n)) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help("the means are `account`, `elster`, `eid` and `eudi_wallet`"),
-                };
+                d = suggest(
+                    d,
+                    &m.name,
+                    catalog::MEANS.iter().map(|(n, _, _)| *n),
+                    "the means are `account`, `elster`, `eid` and `eudi_wallet`",
+                );
                 c.diags.push(d);
             }
             Some((_, reaches, what)) => {
@@ -350,10 +354,12 @@ fn nodes(c: &mut Checker) {
                         format!("amt knows no identity attribute `{}`", attr.name),
                     )
                     .label("unknown attribute");
-                    d = match did_you_mean(&attr.name, catalog::ATTRIBUTES.iter().map(|a| a.0)) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("the attributes are given_name, family_name, birth_name, doctoral_degree, birth_date, birth_place, street, house_number, postal_code, city, country, nationality, gender, email and phone"),
-                    };
+                    d = suggest(
+                        d,
+                        &attr.name,
+                        catalog::ATTRIBUTES.iter().map(|a| a.0),
+                        "the attributes are given_name, family_name, birth_name, doctoral_degree, birth_date, birth_place, street, house_number, postal_code, city, country, nationality, gender, email and phone",
+                    );
                     c.diags.push(d);
                 }
                 Some((name, _, _, token)) => {

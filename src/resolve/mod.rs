@@ -7,7 +7,7 @@
 
 mod suggest;
 
-pub use suggest::did_you_mean;
+pub use suggest::{did_you_mean, suggest};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
@@ -161,10 +161,12 @@ impl Program {
                                 format!("there is no file `{name}` in the project"),
                             )
                             .label("no such file");
-                            d = match did_you_mean(&import.path.value, known.iter().map(String::as_str)) {
-                                Some(s) => d.help(format!("did you mean `{s}`?")),
-                                None => d.help("paths are relative to the project root and name the file without `.amt`"),
-                            };
+                            d = suggest(
+                                d,
+                                &import.path.value,
+                                known.iter().map(String::as_str),
+                                "paths are relative to the project root and name the file without `.amt`",
+                            );
                             diags.push(d);
                             None
                         }

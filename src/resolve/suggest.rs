@@ -25,6 +25,20 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// Adds a "did you mean" help to a diagnostic about an unknown `name`, or
+/// the `fallback` help when no candidate is close.
+pub fn suggest<'a>(
+    d: crate::diagnostic::Diagnostic,
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    fallback: impl Into<String>,
+) -> crate::diagnostic::Diagnostic {
+    match did_you_mean(name, candidates) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(fallback),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::did_you_mean;
