@@ -326,19 +326,12 @@ impl<'a> Checker<'a, '_> {
                 kind: ir::ExprKind::Today,
             },
             ExprKind::Path(p) => match self.path(p, cx) {
-                Some((id, ty)) => {
-                    if matches!(self.tree.nodes[id].kind, Kind::Computed { .. })
-                        && self.tree.nodes[id].repeat.is_none()
-                    {
-                        // fine: computed values read like fields
-                    }
-                    ir::Expr {
-                        ty,
-                        kind: ir::ExprKind::Ref {
-                            path: self.tree.path(id),
-                        },
-                    }
-                }
+                Some((id, ty)) => ir::Expr {
+                    ty,
+                    kind: ir::ExprKind::Ref {
+                        path: self.tree.path(id),
+                    },
+                },
                 None => unknown(),
             },
             ExprKind::List(items) => {
@@ -395,7 +388,7 @@ impl<'a> Checker<'a, '_> {
                     },
                 }
             }
-            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, e.span, cx),
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, cx),
             ExprKind::If(c, t, f) => {
                 let condition = self.condition(c, cx, "the condition of `if`");
                 let then = self.expr(t, cx, expected);
@@ -460,14 +453,7 @@ impl<'a> Checker<'a, '_> {
         );
     }
 
-    fn binary(
-        &mut self,
-        op: BinaryOp,
-        l: &ast::Expr,
-        r: &ast::Expr,
-        span: Span,
-        cx: &mut ExprCx,
-    ) -> ir::Expr {
+    fn binary(&mut self, op: BinaryOp, l: &ast::Expr, r: &ast::Expr, cx: &mut ExprCx) -> ir::Expr {
         use BinaryOp::*;
         // A bare code on the left (`VH = familienstand`): read the right first.
         let (left, right) = if matches!(op, Eq | Ne)
@@ -587,7 +573,6 @@ impl<'a> Checker<'a, '_> {
                 },
             }
         };
-        let _ = span;
         ir::Expr {
             ty,
             kind: ir::ExprKind::Binary {
