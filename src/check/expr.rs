@@ -257,9 +257,8 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Integer(n) => (n.to_string(), e.span),
             _ => return None,
         };
-        let codes = self.codes_of(codelist);
         let is_path = matches!(e.kind, ExprKind::Path(_));
-        if codes.contains(&text) {
+        if self.has_code(codelist, &text) {
             return Some(lit(
                 Literal::Code(text),
                 Ty::Code {
@@ -270,6 +269,7 @@ impl<'a> Checker<'a, '_> {
         if is_path && self.lookup_name(scope, &text).is_some() {
             return None; // a field after all
         }
+        let codes = self.codes_of(codelist);
         let mut d = Diagnostic::new(
             Code::UnknownCode,
             span,

@@ -191,6 +191,20 @@ impl<'a, 'd> Checker<'a, 'd> {
         }
     }
 
+    /// Whether a list has a code, without building the list of its codes.
+    fn has_code(&self, key: &str, code: &str) -> bool {
+        match self.lists.get(key) {
+            Some(ListRef::Country) | Some(ListRef::Nationality) => {
+                catalog::COUNTRIES.iter().any(|c| c.code == code)
+            }
+            Some(ListRef::Decl(d)) => match self.program.item(*d) {
+                Item::Codelist(c) => c.entries.iter().any(|e| e.code.value == code),
+                _ => false,
+            },
+            None => false,
+        }
+    }
+
     /// The type of a computed value, typing its expression on first use.
     fn computed_ty(&mut self, id: NodeId) -> Ty {
         match self.computed_types.get(&id) {
