@@ -7,7 +7,7 @@
 //! resolved: every reference is an absolute data path such as
 //! `person.ehe.datum`, and every expression node carries its type.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The version of the model's JSON shape. Bumped on any incompatible change.
@@ -17,10 +17,10 @@ pub const MODEL_VERSION: &str = "1";
 pub type I18n = BTreeMap<String, String>;
 
 /// A checked procedure.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Procedure {
     /// The shape version of this JSON ([`MODEL_VERSION`]).
-    pub model_version: &'static str,
+    pub model_version: String,
     /// The procedure's id (its name), also the output folder name.
     pub id: String,
     /// The source file, relative to the project root.
@@ -30,65 +30,65 @@ pub struct Procedure {
     /// Title per language.
     pub title: I18n,
     /// Short description per language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<I18n>,
     /// The 14-digit LeiKa key.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leika: Option<String>,
     /// The source language first, then the others.
     pub languages: Vec<String>,
     /// Legal references.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalRef>,
     /// The kind of authority responsible.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authority: Option<Authority>,
     /// Identification required.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
     /// Data protection facts.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<Privacy>,
     /// Fees.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fees: Vec<Fee>,
     /// Computed values of the whole procedure that are not fees.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub computed: Vec<Node>,
     /// Statutory deadlines.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<Deadline>,
     /// The steps of the form.
     pub pages: Vec<Page>,
     /// Attachments asked for outside any page.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Node>,
     /// Every code list a field of this procedure uses, by name.
     pub codelists: BTreeMap<String, Codelist>,
 }
 
 /// A citation with an optional http(s) link.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LegalRef {
     /// E.g. `§ 17 Abs. 1 BMG`.
     pub citation: String,
     /// A link to the text.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
 /// The kind of authority that handles the procedure.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Authority {
     /// Machine name, e.g. `meldebehoerde`.
     pub id: String,
     /// Label per language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<I18n>,
 }
 
 /// Identification: minimum trust level and accepted means.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Identity {
     /// `niedrig`, `substanziell` or `hoch` (eIDAS Art. 8).
     pub level: String,
@@ -97,21 +97,21 @@ pub struct Identity {
 }
 
 /// Data protection facts.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Privacy {
     /// Purpose of processing, per language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<I18n>,
     /// Legal basis of processing.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<String>,
     /// How long data is kept.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention: Option<Retention>,
 }
 
 /// How long data is kept.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Retention {
     /// A period.
@@ -121,7 +121,7 @@ pub enum Retention {
 }
 
 /// A duration, e.g. 3 months.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Duration {
     /// How many.
     pub amount: u64,
@@ -130,7 +130,7 @@ pub struct Duration {
 }
 
 /// A fee: a computed money value of the form.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Fee {
     /// The fee's name; its value is the computed node of the same path.
     pub id: String,
@@ -139,12 +139,12 @@ pub struct Fee {
     /// How it is computed.
     pub value: Expr,
     /// Legal basis.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalRef>,
 }
 
 /// A statutory deadline.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Deadline {
     /// Its name.
     pub id: String,
@@ -153,22 +153,22 @@ pub struct Deadline {
     /// How long.
     pub duration: Duration,
     /// The date field it runs from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
     /// Legal basis.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalRef>,
 }
 
 /// One step of the form.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Page {
     /// Its name.
     pub id: String,
     /// Label per language.
     pub label: I18n,
     /// Shown only when this holds.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Expr>,
     /// Fields, groups, computed values, attachments and notes in order.
     pub items: Vec<Node>,
@@ -176,7 +176,7 @@ pub struct Page {
 
 /// A node of the form: data (field, group, computed value, attachment) or
 /// static content (note).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Node {
     /// The name; unique among siblings.
     pub id: String,
@@ -186,42 +186,42 @@ pub struct Node {
     #[serde(flatten)]
     pub kind: NodeKind,
     /// Label per language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<I18n>,
     /// Hint per language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<I18n>,
     /// Must be answered (when shown).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub required: bool,
     /// Repeats between min and max times.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub repeat: Option<Cardinality>,
     /// Shown only when this holds (own condition; ancestors' apply too).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<Expr>,
     /// Rules checked on this node.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<Rule>,
     /// Legal references.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalRef>,
     /// FIM id (F… for fields, G… for groups) and version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fim: Option<String>,
     /// Personal-data class.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal: Option<PersonalClass>,
     /// HTML autocomplete token.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autocomplete: Option<String>,
     /// Prefill from an identity attribute.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefill: Option<Prefill>,
 }
 
 /// The kinds of nodes.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NodeKind {
     /// An input.
@@ -233,7 +233,7 @@ pub enum NodeKind {
     /// A set of nodes.
     Group {
         /// The reusable group it instantiates, if any.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<String>,
         /// Its children.
         items: Vec<Node>,
@@ -251,7 +251,7 @@ pub enum NodeKind {
         /// Accepted media types.
         media_types: Vec<String>,
         /// Largest file, in bytes.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         max_bytes: Option<u64>,
         /// How many files.
         count: Cardinality,
@@ -264,17 +264,17 @@ pub enum NodeKind {
 }
 
 /// How many: `min..max` (no max: unbounded).
-#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 pub struct Cardinality {
     /// At least.
     pub min: u64,
     /// At most.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<u64>,
 }
 
 /// Personal-data classes.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum PersonalClass {
     /// Ordinary personal data (Art. 4 Nr. 1 DSGVO).
@@ -284,7 +284,7 @@ pub enum PersonalClass {
 }
 
 /// Prefill from identification.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Prefill {
     /// amt's attribute name, e.g. `given_name`.
     pub attribute: String,
@@ -295,10 +295,10 @@ pub struct Prefill {
 }
 
 /// A rule: a condition that must hold, else the message is shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 pub struct Rule {
     /// `error` or `warning`.
-    pub severity: &'static str,
+    pub severity: String,
     /// What must hold.
     pub condition: Expr,
     /// What to tell the user, per language.
@@ -306,26 +306,29 @@ pub struct Rule {
 }
 
 /// A field's type with its constraints.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "base", rename_all = "snake_case")]
 pub enum FieldType {
     /// Text on one line, or several with `multiline`.
     Text {
         /// Several lines.
-        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         multiline: bool,
         /// Fewest characters.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         min_length: Option<u64>,
         /// Most characters.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         max_length: Option<u64>,
         /// A portable regular expression the whole value must match.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         pattern: Option<String>,
-        /// A refinement: `email`, `phone`, `iban`, `postcode`, or a named type.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        /// A built-in refinement: `email`, `phone`, `iban` or `postcode`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<String>,
+        /// The named type the field was declared with, e.g. `fin`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        named: Option<String>,
     },
     /// A whole number.
     Integer {
@@ -336,7 +339,7 @@ pub enum FieldType {
     /// A decimal number.
     Decimal {
         /// Digits after the point.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         scale: Option<u64>,
         /// Bounds.
         #[serde(flatten)]
@@ -375,48 +378,48 @@ pub enum FieldType {
         /// The code list's name (a key of the procedure's `codelists`).
         codelist: String,
         /// Several values may be chosen.
-        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         multiple: bool,
     },
 }
 
 /// Lower and upper bounds as expressions (constants, `today - 18 years`,
 /// another field).
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, Deserialize)]
 pub struct Bounds {
     /// Lowest allowed value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<Expr>,
     /// Highest allowed value.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<Expr>,
 }
 
 /// A code list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Codelist {
     /// Label per language.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<I18n>,
     /// The external list it follows.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<CodelistSource>,
     /// The values in order.
     pub values: Vec<Code>,
 }
 
 /// Reference to an external code list (e.g. XRepository).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CodelistSource {
     /// Its URN.
     pub urn: String,
     /// Its version.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
 /// One value of a code list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Code {
     /// The code submitted.
     pub code: String,
@@ -425,7 +428,7 @@ pub struct Code {
 }
 
 /// The types of values in expressions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "base", rename_all = "snake_case")]
 pub enum Ty {
     /// Text.
@@ -470,7 +473,7 @@ pub enum Ty {
 }
 
 /// A resolved, typed expression.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Expr {
     /// The type of the value.
     #[serde(rename = "type")]
@@ -481,7 +484,7 @@ pub struct Expr {
 }
 
 /// Kinds of resolved expressions.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum ExprKind {
     /// A constant.
@@ -533,7 +536,7 @@ pub enum ExprKind {
         /// The function's name.
         function: String,
         /// The repeat iterated over, for quantifiers.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         over: Option<String>,
         /// Arguments.
         args: Vec<Expr>,
@@ -541,7 +544,7 @@ pub enum ExprKind {
 }
 
 /// Constant values.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Literal {
     /// Yes/no.

@@ -23,6 +23,7 @@ pub mod output;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
+pub mod validate;
 
 use diagnostic::{Code, Diagnostic, Severity};
 use source::{SourceMap, Span};

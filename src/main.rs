@@ -24,6 +24,8 @@ enum Command {
     Check(CheckArgs),
     /// Check a project and, if it has no errors, write its outputs.
     Build(BuildArgs),
+    /// Check a submission (JSON) against a procedure with every rule.
+    Validate(ValidateArgs),
     /// Explain a diagnostic code, e.g. `amt explain E0101`.
     Explain {
         /// The code, e.g. E0101. Without it, every code is listed.
@@ -54,6 +56,29 @@ struct BuildArgs {
     /// The output folder; it is replaced as a whole, atomically.
     #[arg(long, short)]
     out: PathBuf,
+    /// The base URI of the schemas' `$id`s: `<base><procedure>/<version>/schema.json`.
+    #[arg(long, default_value = amt::emit::schema::DEFAULT_BASE)]
+    schema_base: String,
+}
+
+#[derive(Args)]
+struct ValidateArgs {
+    /// The procedure: a built `procedure.json`, a `.amt` file, or a project folder.
+    procedure: PathBuf,
+    /// The submission, a JSON file (`-` for standard input).
+    submission: PathBuf,
+    /// Which procedure, when the source holds several.
+    #[arg(long)]
+    id: Option<String>,
+    /// The language of labels and messages (default: the procedure's source language).
+    #[arg(long)]
+    lang: Option<String>,
+    /// The date `today` stands for, `YYYY-MM-DD` (default: the current date, UTC).
+    #[arg(long)]
+    today: Option<String>,
+    /// `human` (one line per problem) or `json` (the whole report).
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    format: MessageFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -152,6 +177,14 @@ fn main() -> ExitCode {
         },
         Command::Build(args) => {
             let root = amt::project_root(&args.check.path);
+            let base = &args.schema_base;
+            if !(base.starts_with("https://") || base.starts_with("http://") || base.starts_with("urn:")) {
+                eprintln!("amt: --schema-base must be an absolute URI (https://…), not `{base}`");
+                return ExitCode::from(USAGE_OR_IO);
+            }
+            let settings = amt::emit::Settings {
+                schema_base: base.clone(),
+            };
             if let Err(e) = amt::output::check_target(&args.out, &root) {
                 eprintln!("amt: {e}");
                 return ExitCode::from(USAGE_OR_IO);
@@ -166,7 +199,7 @@ fn main() -> ExitCode {
                     INPUT_ERRORS
                 }
                 Ok((_, compiled)) => {
-                    let files = amt::emit::build(&compiled.procedures);
+                    let files = amt::emit::build(&compiled.procedures, &settings);
                     match amt::output::write_atomically(&args.out, &files) {
                         Ok(()) => {
                             if matches!(args.check.message_format, MessageFormat::Human) {
@@ -192,6 +225,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Validate(args) => validate(&args).unwrap_or_else(|code| code),
         Command::Explain { code: None } => {
             for info in diagnostic::CODES {
                 println!("{}  {}", info.code.as_str(), info.title);
@@ -212,4 +246,125 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+/// Today's date in UTC.
+fn today_utc() -> amt::expr::date::Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    amt::expr::date::Date::from_days((secs / 86_400) as i64)
+}
+
+/// Loads the procedure to validate against: from a built model, or by
+/// compiling the sources (whose diagnostics are reported).
+fn load_procedure(args: &ValidateArgs) -> Result<amt::ir::Procedure, u8> {
+    let path = &args.procedure;
+    if path.extension().is_some_and(|e| e == "json") {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("amt: cannot read `{}`: {e}", path.display());
+            USAGE_OR_IO
+        })?;
+        return serde_json::from_str(&text).map_err(|e| {
+            eprintln!("amt: `{}` is not a procedure model (procedure.json): {e}", path.display());
+            USAGE_OR_IO
+        });
+    }
+    let check = CheckArgs {
+        path: path.clone(),
+        message_format: MessageFormat::Human,
+        deny_warnings: false,
+        color: ColorChoice::Auto,
+    };
+    let (sources, compiled) = run_check(&check)?;
+    if compiled.failed(false) {
+        eprintln!("amt: the procedure has errors; fix them first");
+        return Err(INPUT_ERRORS);
+    }
+    let root = amt::project_root(path);
+    let file = path
+        .is_file()
+        .then(|| path.strip_prefix(&root).ok())
+        .flatten()
+        .map(|p| p.to_string_lossy().replace('\\', "/"));
+    let _ = sources;
+    let mut candidates: Vec<amt::ir::Procedure> = compiled
+        .procedures
+        .into_iter()
+        .filter(|p| args.id.as_ref().is_none_or(|id| *id == p.id))
+        .filter(|p| args.id.is_some() || file.as_ref().is_none_or(|f| *f == p.source))
+        .collect();
+    match candidates.len() {
+        1 => Ok(candidates.remove(0)),
+        0 => {
+            eprintln!("amt: no procedure{} found in `{}`", args.id.as_ref().map(|i| format!(" `{i}`")).unwrap_or_default(), path.display());
+            Err(USAGE_OR_IO)
+        }
+        _ => {
+            let ids: Vec<&str> = candidates.iter().map(|p| p.id.as_str()).collect();
+            eprintln!("amt: `{}` holds several procedures ({}); choose one with --id", path.display(), ids.join(", "));
+            Err(USAGE_OR_IO)
+        }
+    }
+}
+
+fn validate(args: &ValidateArgs) -> Result<u8, u8> {
+    let today = match &args.today {
+        Some(t) => amt::expr::date::Date::parse(t).ok_or_else(|| {
+            eprintln!("amt: --today must be a date like 2026-01-31, not `{t}`");
+            USAGE_OR_IO
+        })?,
+        None => today_utc(),
+    };
+    let text = if args.submission.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).map(|_| s)
+    } else {
+        std::fs::read_to_string(&args.submission)
+    }
+    .map_err(|e| {
+        eprintln!("amt: cannot read `{}`: {e}", args.submission.display());
+        USAGE_OR_IO
+    })?;
+    let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        eprintln!("amt: `{}` is not JSON: {e}", args.submission.display());
+        USAGE_OR_IO
+    })?;
+    let procedure = load_procedure(args)?;
+    let model = amt::validate::Model::new(&procedure);
+    let options = amt::validate::Options {
+        today,
+        lang: args.lang.clone(),
+    };
+    let report = model.validate(&data, &options);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        MessageFormat::Json => {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        }
+        MessageFormat::Human => {
+            for p in &report.problems {
+                let severity = match p.severity {
+                    amt::validate::Severity::Error => "error",
+                    amt::validate::Severity::Warning => "warning",
+                };
+                let label = p.label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
+                let pointer = if p.pointer.is_empty() { "/" } else { &p.pointer };
+                let _ = writeln!(out, "{severity}: {pointer}{label}: {} [{}]", p.message, p.check);
+            }
+            for (path, value) in &report.computed {
+                let _ = writeln!(out, "computed: {path} = {value}");
+            }
+            let errors = report.problems.iter().filter(|p| p.severity == amt::validate::Severity::Error).count();
+            let warnings = report.problems.len() - errors;
+            let _ = writeln!(
+                out,
+                "{}: {errors} error{}, {warnings} warning{}",
+                if report.valid { "valid" } else { "invalid" },
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" },
+            );
+        }
+    }
+    Ok(if report.valid { OK } else { INPUT_ERRORS })
 }

@@ -38,7 +38,8 @@ impl Checker<'_, '_> {
             min_length: ft.min_length,
             max_length: ft.max_length,
             pattern: ft.pattern.map(|p| p.value.clone()),
-            format: ft.named.or(format).map(str::to_string),
+            format: format.map(str::to_string),
+            named: ft.named.map(str::to_string),
         };
         match ft.base {
             Base::Text => text(false, None),
@@ -310,7 +311,7 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
     let lists: Vec<(String, ListRef)> = c.lists.iter().map(|(k, v)| (k.clone(), *v)).collect();
     let codelists = lists.into_iter().map(|(k, l)| (k, c.codelist(l))).collect();
     ir::Procedure {
-        model_version: ir::MODEL_VERSION,
+        model_version: ir::MODEL_VERSION.to_string(),
         id: decl.name.name.clone(),
         source: c.sources.get(decl.name.span.file).name.clone(),
         version: meta.version.map(|v| v.value.clone()).unwrap_or_default(),

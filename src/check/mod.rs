@@ -267,7 +267,7 @@ impl<'a, 'd> Checker<'a, 'd> {
                 let mut rcx = self.cx(scope);
                 let condition = self.condition(condition, &mut rcx, "a rule");
                 out.rules.push(ir::Rule {
-                    severity: if warning { "warning" } else { "error" },
+                    severity: if warning { "warning" } else { "error" }.to_string(),
                     condition,
                     message: message.map(|m| self.i18n(m)).unwrap_or_default(),
                 });

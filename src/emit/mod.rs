@@ -3,6 +3,7 @@
 //! (see [`crate::output`]).
 
 mod manifest;
+pub mod schema;
 
 pub use manifest::manifest;
 
@@ -24,9 +25,24 @@ pub fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     bytes
 }
 
+/// How to build.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The base URI of schema ids ([`schema::DEFAULT_BASE`] by default).
+    pub schema_base: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            schema_base: schema::DEFAULT_BASE.to_string(),
+        }
+    }
+}
+
 /// Every file of a build, in a stable order: per procedure its files, then
 /// the manifest.
-pub fn build(procedures: &[ir::Procedure]) -> Vec<OutputFile> {
+pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Vec<OutputFile> {
     let mut files = Vec::new();
     let mut sorted: Vec<&ir::Procedure> = procedures.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
@@ -34,6 +50,10 @@ pub fn build(procedures: &[ir::Procedure]) -> Vec<OutputFile> {
         files.push(OutputFile {
             path: format!("{}/procedure.json", p.id),
             bytes: json(p),
+        });
+        files.push(OutputFile {
+            path: format!("{}/schema.json", p.id),
+            bytes: json(&schema::schema(p, &settings.schema_base)),
         });
     }
     files.push(manifest(&sorted, &files));

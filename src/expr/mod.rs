@@ -1,5 +1,8 @@
 //! The expression language's runtime pieces shared by the checker and the
-//! emitters: calendar arithmetic and portable patterns.
+//! emitters and the validator: calendar arithmetic, portable patterns, the
+//! built-in formats and printing.
 
 pub mod date;
+pub mod formats;
 pub mod pattern;
+pub mod print;

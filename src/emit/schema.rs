@@ -1,0 +1,1003 @@
+//! `schema.json`: a JSON Schema (draft 2020-12) of a procedure's submission.
+//!
+//! Conventions (documented in the README, "The JSON Schema"):
+//! - `$id` is `<base><procedure-id>/<version>/schema.json`;
+//! - reusable groups, code lists and the file object live in `$defs`;
+//! - an unanswered part, or one that does not apply, is left out: strings,
+//!   lists and groups are never empty;
+//! - conditions become `if`/`then`/`else` in the object of the nearest repeat
+//!   item (or the root), so that a standard validator demands visible required
+//!   parts and rejects data for hidden parts;
+//! - what JSON Schema cannot say is listed under `x-amt-checks` with the
+//!   expression, message and reason, and enforced by amt's validator.
+//!
+//! Conditions are three-valued in amt (an unanswered value makes a
+//! comparison unknown), so each condition is translated twice: the schema of
+//! data on which it is definitely true (`T`) and definitely false (`F`). A
+//! `when` applies exactly where `T` holds; a rule fails exactly where `F`
+//! holds. [`Coverage`] records which of the validator's checks the schema
+//! enforces, so the two can be compared (see `tests/agreement.rs`).
+
+use crate::expr::formats;
+use crate::ir::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
+use crate::syntax::ast::{BinaryOp, UnaryOp};
+use serde_json::{Map, Value as Json, json};
+use std::collections::{HashMap, HashSet};
+
+/// The default base of schema ids; a project sets its own with
+/// `amt build --schema-base URI`.
+pub const DEFAULT_BASE: &str = "https://schemas.example.org/amt/";
+
+/// The extension keyword listing what only amt's validator enforces.
+pub const EXTENSION: &str = "x-amt-checks";
+
+/// Which of the validator's checks the schema enforces, by node path.
+/// Checks not listed here (types, lengths, patterns, codes, counts, unknown
+/// members) are always enforced; scale, IBAN check digits and calendar days
+/// of date-times never are.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    /// Data for the node is rejected when it does not apply.
+    pub hidden: HashSet<String>,
+    /// The node is demanded when it applies and is required.
+    pub required: HashSet<String>,
+    /// Error rules (node path, index).
+    pub rules: HashSet<(String, usize)>,
+    /// Bounds (node path, is-minimum).
+    pub bounds: HashSet<(String, bool)>,
+}
+
+/// A built schema and what it enforces.
+#[derive(Debug)]
+pub struct Built {
+    /// The schema.
+    pub schema: Json,
+    /// The checks it enforces.
+    pub coverage: Coverage,
+    /// What only amt's validator enforces (also in the schema under
+    /// [`EXTENSION`]).
+    pub gaps: Vec<Gap>,
+}
+
+/// A check JSON Schema cannot express.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Gap {
+    /// The node's data path.
+    pub path: String,
+    /// `condition`, `rule`, `minimum`, `maximum`, `scale`, `checksum` or `calendar`.
+    pub check: &'static str,
+    /// `error` or `warning`.
+    pub severity: &'static str,
+    /// The expression in amt's syntax.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    /// The author's message, per language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<crate::ir::I18n>,
+    /// Why the schema cannot say it.
+    pub reason: String,
+}
+
+/// The checks the schema of a procedure enforces (for the validator).
+pub fn coverage(p: &Procedure) -> Coverage {
+    build(p, DEFAULT_BASE).coverage
+}
+
+/// The schema of a procedure.
+pub fn schema(p: &Procedure, base: &str) -> Json {
+    build(p, base).schema
+}
+
+type Why = String;
+
+struct Emitter<'p> {
+    p: &'p Procedure,
+    source: &'p str,
+    nodes: HashMap<&'p str, &'p Node>,
+    defs: Map<String, Json>,
+    group_defs: HashMap<&'p str, Vec<(Json, String)>>,
+    scopes: Vec<Vec<Json>>,
+    coverage: Coverage,
+    gaps: Vec<Gap>,
+}
+
+/// Where a node sits: its scope (root or a repeat item), the conditions of
+/// its ancestors inside that scope, and the path from the scope to it.
+#[derive(Clone)]
+struct Ctx<'p> {
+    scope: &'p str,
+    conds: Vec<&'p Expr>,
+    segs: Vec<&'p str>,
+    page_when: Option<&'p Expr>,
+}
+
+fn index<'p>(nodes: &'p [Node], out: &mut HashMap<&'p str, &'p Node>) {
+    for n in nodes {
+        out.insert(&n.path, n);
+        if let NodeKind::Group { items, .. } = &n.kind {
+            index(items, out);
+        }
+    }
+}
+
+fn is_data(n: &Node) -> bool {
+    matches!(
+        n.kind,
+        NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }
+    )
+}
+
+fn demanded(n: &Node) -> bool {
+    n.required || n.repeat.is_some_and(|r| r.min > 0)
+}
+
+/// Whether a non-repeated group must be there whenever it applies, because
+/// something inside it is demanded unconditionally.
+fn demands_inside(n: &Node) -> bool {
+    match &n.kind {
+        NodeKind::Group { items, .. } if n.repeat.is_none() => items.iter().any(|c| {
+            is_data(c) && c.when.is_none() && (demanded(c) || demands_inside(c))
+        }),
+        _ => false,
+    }
+}
+
+/// `{type: object, properties: {s1: {… {sn: leaf}}}, required: [s1 … sn]}`:
+/// the path is there and its value matches `leaf`.
+fn at(segs: &[&str], leaf: Json) -> Json {
+    match segs.split_first() {
+        None => leaf,
+        Some((first, rest)) => json!({
+            "type": "object",
+            "properties": { *first: at(rest, leaf) },
+            "required": [first],
+        }),
+    }
+}
+
+/// The path is absent, or its value matches `leaf`.
+fn absent_or(segs: &[&str], leaf: Json) -> Json {
+    match segs.split_first() {
+        None => leaf,
+        Some((first, rest)) => json!({
+            "type": "object",
+            "properties": { *first: absent_or(rest, leaf) },
+        }),
+    }
+}
+
+fn all_of(mut parts: Vec<Json>) -> Json {
+    parts.retain(|p| *p != Json::Bool(true));
+    if parts.contains(&Json::Bool(false)) {
+        return Json::Bool(false);
+    }
+    match parts.len() {
+        0 => Json::Bool(true),
+        1 => parts.pop().unwrap_or(Json::Bool(true)),
+        _ => json!({ "allOf": parts }),
+    }
+}
+
+fn any_of(mut parts: Vec<Json>) -> Json {
+    parts.retain(|p| *p != Json::Bool(false));
+    if parts.contains(&Json::Bool(true)) {
+        return Json::Bool(true);
+    }
+    match parts.len() {
+        0 => Json::Bool(false),
+        1 => parts.pop().unwrap_or(Json::Bool(false)),
+        _ => json!({ "anyOf": parts }),
+    }
+}
+
+fn not(s: Json) -> Json {
+    match s {
+        Json::Bool(b) => Json::Bool(!b),
+        s => json!({ "not": s }),
+    }
+}
+
+fn flip(op: BinaryOp) -> Option<BinaryOp> {
+    use BinaryOp::*;
+    Some(match op {
+        Eq => Eq,
+        Ne => Ne,
+        Lt => Gt,
+        Le => Ge,
+        Gt => Lt,
+        Ge => Le,
+        _ => return None,
+    })
+}
+
+fn negate(op: BinaryOp) -> BinaryOp {
+    use BinaryOp::*;
+    match op {
+        Eq => Ne,
+        Ne => Eq,
+        Lt => Ge,
+        Le => Gt,
+        Gt => Le,
+        Ge => Lt,
+        In => NotIn,
+        NotIn => In,
+        other => other,
+    }
+}
+
+/// A literal as it appears in submitted JSON, if it can be compared there.
+fn literal_json(l: &Literal) -> Option<Json> {
+    Some(match l {
+        Literal::Boolean(b) => Json::Bool(*b),
+        Literal::Integer(i) => json!(i),
+        Literal::Decimal(d) => json!(d.parse::<f64>().ok()?),
+        Literal::Text(t) | Literal::Code(t) | Literal::Date(t) => Json::String(t.clone()),
+        Literal::Money(_) | Literal::Duration(_) => return None,
+    })
+}
+
+fn number(n: f64) -> Json {
+    if n.fract() == 0.0 && n.abs() < 9.0e15 {
+        json!(n as i64)
+    } else {
+        json!(n)
+    }
+}
+
+/// The constant value of a bound, as a JSON number.
+fn constant_number(e: &Expr) -> Option<Json> {
+    match &e.kind {
+        ExprKind::Literal { value } => match value {
+            Literal::Integer(i) => Some(json!(i)),
+            Literal::Decimal(d) => d.parse::<f64>().ok().map(number),
+            Literal::Money(c) => Some(number(*c as f64 / 100.0)),
+            _ => None,
+        },
+        ExprKind::Unary {
+            operator: UnaryOp::Neg,
+            operand,
+        } => match constant_number(operand)? {
+            Json::Number(n) => n.as_f64().map(|f| number(-f)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl<'p> Emitter<'p> {
+    fn ref_path(&self, path: &'p str, scope: &str, list_ok: bool) -> Result<Vec<&'p str>, Why> {
+        let rest = if scope.is_empty() {
+            path
+        } else if path == scope {
+            ""
+        } else {
+            path.strip_prefix(scope)
+                .and_then(|r| r.strip_prefix('.'))
+                .ok_or("it refers to answers outside the repeat item it belongs to")?
+        };
+        if rest.is_empty() {
+            return Ok(Vec::new());
+        }
+        let segs: Vec<&str> = rest.split('.').collect();
+        let mut prefix = scope.len();
+        for (i, s) in segs.iter().enumerate() {
+            prefix += if prefix == 0 { s.len() } else { s.len() + 1 };
+            let node = self
+                .nodes
+                .get(&path[..prefix])
+                .ok_or("it uses a fee")?;
+            if matches!(node.kind, NodeKind::Computed { .. }) {
+                return Err("it uses a computed value".into());
+            }
+            let last = i + 1 == segs.len();
+            if node.repeat.is_some() && !(last && list_ok) {
+                return Err("it reaches into the items of a repeat".into());
+            }
+        }
+        Ok(segs)
+    }
+
+    fn field_of(&self, path: &str) -> Option<&'p FieldType> {
+        match &self.nodes.get(path)?.kind {
+            NodeKind::Field { ty } => Some(ty),
+            _ => None,
+        }
+    }
+
+    /// The schema of data on which `e` is definitely `want` (T or F).
+    fn truth(&self, e: &'p Expr, scope: &'p str, want: bool) -> Result<Json, Why> {
+        match &e.kind {
+            ExprKind::Literal {
+                value: Literal::Boolean(b),
+            } => Ok(Json::Bool(*b == want)),
+            ExprKind::Unary {
+                operator: UnaryOp::Not,
+                operand,
+            } => self.truth(operand, scope, !want),
+            ExprKind::Binary {
+                operator: op @ (BinaryOp::And | BinaryOp::Or),
+                left,
+                right,
+            } => {
+                let l = self.truth(left, scope, want)?;
+                let r = self.truth(right, scope, want)?;
+                Ok(if (*op == BinaryOp::And) == want {
+                    all_of(vec![l, r])
+                } else {
+                    any_of(vec![l, r])
+                })
+            }
+            ExprKind::Binary {
+                operator,
+                left,
+                right,
+            } => {
+                let op = if want { *operator } else { negate(*operator) };
+                self.comparison(op, left, right, scope)
+            }
+            ExprKind::Ref { path } => {
+                // A yes/no question on its own.
+                let segs = self.ref_path(path, scope, false)?;
+                match self.field_of(path) {
+                    Some(FieldType::Boolean | FieldType::Consent) => Ok(self.boolean(&segs, want)),
+                    _ => Err("it is not a yes/no question".into()),
+                }
+            }
+            ExprKind::Call {
+                function,
+                over,
+                args,
+            } => match (function.as_str(), over) {
+                ("filled", _) => {
+                    let ExprKind::Ref { path } = &args[0].kind else {
+                        return Err("it asks about something other than a name".into());
+                    };
+                    let segs = self.ref_path(path, scope, true)?;
+                    let present = at(&segs, Json::Bool(true));
+                    Ok(if want { present } else { not(present) })
+                }
+                ("matches", _) => {
+                    let (ExprKind::Ref { path }, ExprKind::Literal { value: Literal::Text(p) }) =
+                        (&args[0].kind, &args[1].kind)
+                    else {
+                        return Err("it matches something other than a field".into());
+                    };
+                    let segs = self.ref_path(path, scope, false)?;
+                    let pattern = json!({ "pattern": formats::anchored(p) });
+                    let leaf = if want { pattern } else { not(pattern) };
+                    Ok(at(&segs, json!({ "type": "string", "allOf": [leaf] })))
+                }
+                ("any" | "all", Some(rep)) => {
+                    let ExprKind::Ref { path } = &args[0].kind else {
+                        return Err("it goes through something other than a repeat".into());
+                    };
+                    let segs = self.ref_path(path, scope, true)?;
+                    let node = self.nodes.get(rep.as_str()).ok_or("unknown repeat")?;
+                    let item_scope: &'p str = &node.path;
+                    let exists = function == "any";
+                    // any: T = some item T; F = every item F. all: the dual.
+                    let item = self.truth(&args[1], item_scope, want)?;
+                    Ok(if exists == want {
+                        at(&segs, json!({ "type": "array", "contains": item }))
+                    } else {
+                        absent_or(&segs, json!({ "type": "array", "items": item }))
+                    })
+                }
+                _ => Err(format!("JSON Schema cannot compute `{function}(…)`")),
+            },
+            ExprKind::Today => Err("it depends on today's date".into()),
+            _ => Err("JSON Schema cannot evaluate this expression".into()),
+        }
+    }
+
+    fn boolean(&self, segs: &[&str], value: bool) -> Json {
+        // Unanswered counts as `no`.
+        if value {
+            at(segs, json!({ "const": true }))
+        } else {
+            absent_or(segs, json!({ "const": false }))
+        }
+    }
+
+    /// `left op right` holds (op already negated for F).
+    fn comparison(&self, op: BinaryOp, left: &'p Expr, right: &'p Expr, scope: &'p str) -> Result<Json, Why> {
+        // The measured side first: a field, len(field) or count(repeat).
+        let (op, subject, other) = match (&left.kind, &right.kind) {
+            (ExprKind::Literal { .. } | ExprKind::List { .. }, _) => {
+                (flip(op).ok_or("the value to compare is on the left of `in`")?, right, left)
+            }
+            _ => (op, left, right),
+        };
+        if matches!(other.kind, ExprKind::Ref { .. }) && matches!(subject.kind, ExprKind::Ref { .. }) {
+            return Err("it compares two answers with each other".into());
+        }
+        match &subject.kind {
+            ExprKind::Ref { path } => self.compare_field(op, path, other, scope),
+            ExprKind::Call { function, args, over: None } if function == "len" || function == "count" => {
+                let ExprKind::Ref { path } = &args[0].kind else {
+                    return Err(format!("`{function}` of an expression"));
+                };
+                let Some(k) = constant_number(other).and_then(|n| n.as_i64()) else {
+                    return Err(format!("`{function}` is compared with something other than a whole number"));
+                };
+                let (kind, min_kw, max_kw) = if function == "len" {
+                    ("string", "minLength", "maxLength")
+                } else {
+                    ("array", "minItems", "maxItems")
+                };
+                let segs = self.ref_path(path, scope, function == "count")?;
+                // len of an unanswered text is unknown; count of nothing is 0.
+                let range = |lo: i64, hi: Option<i64>| -> Json {
+                    let mut s = json!({ "type": kind });
+                    if lo > 0 {
+                        s[min_kw] = json!(lo);
+                    }
+                    if let Some(hi) = hi {
+                        if hi < 0 {
+                            return Json::Bool(false);
+                        }
+                        s[max_kw] = json!(hi);
+                    }
+                    if function == "count" && lo <= 0 {
+                        absent_or(&segs, s)
+                    } else {
+                        at(&segs, s)
+                    }
+                };
+                Ok(match op {
+                    BinaryOp::Ge => range(k, None),
+                    BinaryOp::Gt => range(k + 1, None),
+                    BinaryOp::Le => range(0, Some(k)),
+                    BinaryOp::Lt => range(0, Some(k - 1)),
+                    BinaryOp::Eq => range(k, Some(k)),
+                    BinaryOp::Ne => any_of(vec![range(0, Some(k - 1)), range(k + 1, None)]),
+                    _ => return Err("this comparison".into()),
+                })
+            }
+            _ => Err("JSON Schema cannot compute this value".into()),
+        }
+    }
+
+    fn compare_field(&self, op: BinaryOp, path: &'p str, other: &'p Expr, scope: &'p str) -> Result<Json, Why> {
+        let ty = self.field_of(path).ok_or("it compares something that is not a field")?;
+        let list_ok = matches!(ty, FieldType::Choice { multiple: true, .. });
+        let segs = self.ref_path(path, scope, false)?;
+        let consts: Vec<Json> = match &other.kind {
+            ExprKind::List { items } => items
+                .iter()
+                .map(|i| match &i.kind {
+                    ExprKind::Literal { value } => literal_json(value),
+                    _ => None,
+                })
+                .collect::<Option<_>>()
+                .ok_or("the list holds more than constants")?,
+            ExprKind::Literal { value } => vec![literal_json(value).ok_or("it compares amounts of money or durations, which amt compares exactly")?],
+            ExprKind::Today => return Err("it depends on today's date".into()),
+            _ => constant_number(other).map(|n| vec![n]).ok_or("it compares with a computed value")?,
+        };
+        let (kind, ordered) = match ty {
+            FieldType::Text { .. } | FieldType::Choice { multiple: false, .. } | FieldType::Time { .. } | FieldType::Date { .. } => ("string", false),
+            FieldType::Integer { .. } => ("integer", true),
+            FieldType::Decimal { .. } => ("number", true),
+            FieldType::Boolean | FieldType::Consent => ("boolean", false),
+            FieldType::Choice { multiple: true, .. } => ("array", false),
+            FieldType::Money { .. } => return Err("it compares amounts of money, which amt compares exactly to the cent".into()),
+            FieldType::Datetime { .. } => return Err("it compares dates and times".into()),
+        };
+        if list_ok {
+            // `CODE in multichoice` was flipped into `multichoice <op> CODE`: not expressible that way.
+            return Err("it asks about a multiple choice".into());
+        }
+        let c = consts.first().cloned().unwrap_or(Json::Null);
+        let leaf = match op {
+            BinaryOp::Eq => json!({ "const": c }),
+            BinaryOp::Ne => json!({ "not": { "const": c } }),
+            BinaryOp::In => json!({ "enum": consts }),
+            BinaryOp::NotIn => json!({ "not": { "enum": consts } }),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge if ordered => {
+                let kw = match op {
+                    BinaryOp::Lt => "exclusiveMaximum",
+                    BinaryOp::Le => "maximum",
+                    BinaryOp::Gt => "exclusiveMinimum",
+                    _ => "minimum",
+                };
+                json!({ kw: c })
+            }
+            _ => return Err("JSON Schema cannot order dates or times".into()),
+        };
+        if kind == "boolean" {
+            // Unanswered is `no`: the leaf decides whether absence matches.
+            let holds_for_no = match op {
+                BinaryOp::Eq => c == Json::Bool(false),
+                BinaryOp::Ne => c == Json::Bool(true),
+                BinaryOp::In => consts.contains(&Json::Bool(false)),
+                BinaryOp::NotIn => !consts.contains(&Json::Bool(false)),
+                _ => false,
+            };
+            let mut leaf = leaf;
+            leaf["type"] = json!("boolean");
+            return Ok(if holds_for_no { absent_or(&segs, leaf) } else { at(&segs, leaf) });
+        }
+        let mut leaf = leaf;
+        leaf["type"] = json!(kind);
+        if matches!(ty, FieldType::Date { .. }) {
+            leaf["format"] = json!("date");
+        }
+        Ok(at(&segs, leaf))
+    }
+
+    /// Adds a constraint to the current scope's `allOf`.
+    fn constrain(&mut self, c: Json) {
+        if c != Json::Bool(true)
+            && let Some(scope) = self.scopes.last_mut()
+        {
+            scope.push(c);
+        }
+    }
+
+    fn gap(&mut self, path: &str, check: &'static str, severity: &'static str, e: Option<&Expr>, message: Option<&crate::ir::I18n>, reason: String) {
+        self.gaps.push(Gap {
+            path: path.to_string(),
+            check,
+            severity,
+            expression: e.map(|e| e.to_string()),
+            message: message.filter(|m| !m.is_empty()).cloned(),
+            reason,
+        });
+    }
+
+    fn conjunction(&self, conds: &[&'p Expr], scope: &'p str) -> Result<Json, Why> {
+        let parts = conds
+            .iter()
+            .map(|c| self.truth(c, scope, true))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(all_of(parts))
+    }
+
+    /// The constraints of one data node: applicability, demand, rules.
+    fn constraints(&mut self, n: &'p Node, ctx: &Ctx<'p>) {
+        let mut own: Vec<&'p Expr> = ctx.page_when.into_iter().collect();
+        own.extend(&n.when);
+        let mut all = ctx.conds.clone();
+        all.extend(&own);
+        let mut segs = ctx.segs.clone();
+        segs.push(&n.id);
+        let applies = self.conjunction(&all, ctx.scope);
+        if all.is_empty() {
+            if demanded(n) {
+                self.coverage.required.insert(n.path.clone());
+            }
+        } else {
+            match &applies {
+                Ok(t) => {
+                    let mut c = Map::new();
+                    c.insert("if".into(), t.clone());
+                    if demanded(n) {
+                        c.insert("then".into(), at(&segs, json!(true)));
+                        self.coverage.required.insert(n.path.clone());
+                    }
+                    if !own.is_empty() {
+                        c.insert("else".into(), absent_or(&segs, json!(false)));
+                        self.coverage.hidden.insert(n.path.clone());
+                    }
+                    if c.len() > 1 {
+                        self.constrain(Json::Object(c));
+                    }
+                }
+                Err(why) => {
+                    if !own.is_empty() {
+                        let e = n.when.as_ref().or(ctx.page_when);
+                        self.gap(&n.path, "condition", "error", e, None, format!("This condition is checked by amt's validator only: {why}."));
+                    }
+                }
+            }
+        }
+        // Rules: per item for a repeated group (the item exists only where
+        // the group applies), else where the node applies.
+        for (i, r) in n.rules.iter().enumerate() {
+            let warning = r.severity == "warning";
+            if n.repeat.is_some() && matches!(n.kind, NodeKind::Group { .. }) {
+                continue; // see `item_rules`
+            }
+            let translated = if warning {
+                Err("warnings are shown to the user, not enforced".to_string())
+            } else if n.repeat.is_some() {
+                Err("it is a rule on each value of a repeated field".into())
+            } else {
+                match (&applies, self.truth(&r.condition, ctx.scope, false)) {
+                    (Ok(t), Ok(f)) => Ok((
+                        if all.is_empty() { not(f) } else { json!({ "if": t, "then": not(f) }) },
+                        false,
+                    )),
+                    (Err(why), _) => Err(format!("the condition of its field cannot be expressed: {why}")),
+                    (_, Err(why)) => Err(why),
+                }
+            };
+            match translated {
+                Ok((c, _)) => {
+                    self.coverage.rules.insert((n.path.clone(), i));
+                    self.constrain(c);
+                }
+                Err(why) => {
+                    let severity = if warning { "warning" } else { "error" };
+                    self.gap(&n.path, "rule", severity, Some(&r.condition), Some(&r.message), why);
+                }
+            }
+        }
+    }
+}
+
+impl<'p> Emitter<'p> {
+    /// The rules of a repeated group, checked in each item's scope.
+    fn item_rules(&mut self, n: &'p Node) {
+        for (i, r) in n.rules.iter().enumerate() {
+            let translated = if r.severity == "warning" {
+                Err("warnings are shown to the user, not enforced".to_string())
+            } else {
+                self.truth(&r.condition, &n.path, false)
+            };
+            match translated {
+                Ok(f) => {
+                    self.coverage.rules.insert((n.path.clone(), i));
+                    self.constrain(not(f));
+                }
+                Err(why) => {
+                    let severity = if r.severity == "warning" { "warning" } else { "error" };
+                    self.gap(&n.path, "rule", severity, Some(&r.condition), Some(&r.message), why);
+                }
+            }
+        }
+    }
+
+    fn titled(&self, n: &Node, mut s: Json) -> Json {
+        if let Json::Object(m) = &mut s {
+            let mut out = Map::new();
+            if let Some(l) = n.label.as_ref().and_then(|l| crate::validate::pick(l, self.source, self.source)) {
+                out.insert("title".into(), json!(l));
+            }
+            if let Some(h) = n.hint.as_ref().and_then(|h| crate::validate::pick(h, self.source, self.source)) {
+                out.insert("description".into(), json!(h));
+            }
+            out.append(m);
+            *m = out;
+        }
+        s
+    }
+
+    fn bounds(&mut self, n: &Node, b: &crate::ir::Bounds, s: &mut Json) {
+        for (bound, is_min) in [(&b.min, true), (&b.max, false)] {
+            let Some(e) = bound else { continue };
+            let check = if is_min { "minimum" } else { "maximum" };
+            match (constant_number(e), s["type"].as_str()) {
+                (Some(v), Some("integer" | "number")) => {
+                    s[check] = v;
+                    self.coverage.bounds.insert((n.path.clone(), is_min));
+                }
+                _ => {
+                    let why = match e.kind {
+                        ExprKind::Literal { .. } => "JSON Schema cannot order dates or times",
+                        _ => "the bound is computed from today or from other answers",
+                    };
+                    self.gap(&n.path, check, "error", Some(e), None, why.into());
+                }
+            }
+        }
+    }
+
+    /// The schema of one value of a field.
+    fn field(&mut self, n: &Node, ty: &FieldType) -> Json {
+        match ty {
+            FieldType::Text {
+                min_length,
+                max_length,
+                pattern,
+                format,
+                ..
+            } => {
+                let mut s = json!({ "type": "string", "minLength": min_length.unwrap_or(1).max(1) });
+                if let Some(max) = max_length {
+                    s["maxLength"] = json!(max);
+                }
+                let patterns: Vec<String> = pattern
+                    .iter()
+                    .map(String::as_str)
+                    .chain(format.as_deref().and_then(formats::pattern_of))
+                    .map(formats::anchored)
+                    .collect();
+                match patterns.as_slice() {
+                    [] => {}
+                    [one] => s["pattern"] = json!(one),
+                    many => {
+                        s["allOf"] = Json::Array(many.iter().map(|p| json!({ "pattern": p })).collect())
+                    }
+                }
+                if format.as_deref() == Some("iban") {
+                    self.gap(&n.path, "checksum", "error", None, None, "JSON Schema cannot verify the IBAN's check digits (ISO 13616, mod 97).".into());
+                }
+                s
+            }
+            FieldType::Integer { bounds } => {
+                let mut s = json!({ "type": "integer" });
+                self.bounds(n, bounds, &mut s);
+                s
+            }
+            FieldType::Decimal { scale, bounds } => {
+                let mut s = json!({ "type": "number" });
+                self.bounds(n, bounds, &mut s);
+                if let Some(scale) = scale {
+                    self.gap(&n.path, "scale", "error", None, None, format!("At most {scale} decimal places; JSON Schema's multipleOf is unreliable with binary fractions."));
+                }
+                s
+            }
+            FieldType::Money { bounds } => {
+                let mut s = json!({ "type": "number" });
+                self.bounds(n, bounds, &mut s);
+                self.gap(&n.path, "scale", "error", None, None, "Euros with at most 2 decimal places (cents); JSON Schema's multipleOf is unreliable with binary fractions.".into());
+                s
+            }
+            FieldType::Boolean => json!({ "type": "boolean" }),
+            FieldType::Consent => json!({ "type": "boolean", "const": true }),
+            FieldType::Date { bounds } => {
+                let mut s = json!({ "type": "string", "format": "date" });
+                self.bounds(n, bounds, &mut s);
+                s
+            }
+            FieldType::Time { bounds } => {
+                let mut s = json!({ "type": "string", "pattern": formats::anchored(formats::TIME) });
+                self.bounds(n, bounds, &mut s);
+                s
+            }
+            FieldType::Datetime { bounds } => {
+                let mut s = json!({ "type": "string", "pattern": formats::anchored(formats::DATETIME) });
+                self.bounds(n, bounds, &mut s);
+                self.gap(&n.path, "calendar", "error", None, None, "The pattern allows days such as 31 April; amt's validator checks the calendar.".into());
+                s
+            }
+            FieldType::Choice { codelist, multiple } => {
+                let r = json!({ "$ref": format!("#/$defs/{}", self.codelist_def(codelist)) });
+                if *multiple {
+                    json!({ "type": "array", "items": r, "minItems": 1, "uniqueItems": true })
+                } else {
+                    r
+                }
+            }
+        }
+    }
+
+    fn codelist_def(&mut self, name: &str) -> String {
+        let key = format!("codelist.{name}");
+        if !self.defs.contains_key(&key) {
+            let values: Vec<Json> = self.p.codelists.get(name).map_or_else(Vec::new, |l| {
+                l.values
+                    .iter()
+                    .map(|v| {
+                        let mut o = json!({ "const": v.code });
+                        if let Some(t) = crate::validate::pick(&v.label, self.source, self.source) {
+                            o["title"] = json!(t);
+                        }
+                        o
+                    })
+                    .collect()
+            });
+            let mut s = json!({ "type": "string" });
+            if let Some(l) = self.p.codelists.get(name).and_then(|l| l.label.as_ref()).and_then(|l| crate::validate::pick(l, self.source, self.source)) {
+                s["title"] = json!(l);
+            }
+            s["oneOf"] = Json::Array(values);
+            self.defs.insert(key.clone(), s);
+        }
+        key
+    }
+
+    fn file_def(&mut self) -> &'static str {
+        if !self.defs.contains_key("file") {
+            self.defs.insert(
+                "file".into(),
+                json!({
+                    "description": "An uploaded file. The file itself travels beside the submission (e.g. as a FIT-Connect attachment); `id` refers to it.",
+                    "type": "object",
+                    "properties": {
+                        "id": { "type": "string", "minLength": 1, "description": "The file's reference in the transport, e.g. a UUID." },
+                        "filename": { "type": "string", "minLength": 1 },
+                        "media_type": { "type": "string", "minLength": 1 },
+                        "size": { "type": "integer", "minimum": 0, "description": "In bytes." }
+                    },
+                    "required": ["id", "filename", "media_type", "size"],
+                    "additionalProperties": false
+                }),
+            );
+        }
+        "file"
+    }
+
+    /// The schema of a node's data (a list for repeats), or `None` for nodes
+    /// without data.
+    fn node(&mut self, n: &'p Node, ctx: &Ctx<'p>) -> Option<Json> {
+        if !is_data(n) {
+            return None;
+        }
+        self.constraints(n, ctx);
+        let one = match &n.kind {
+            NodeKind::Field { ty } => self.field(n, ty),
+            NodeKind::Attachment {
+                media_types,
+                max_bytes,
+                count,
+            } => {
+                let file = self.file_def();
+                let mut item = json!({
+                    "$ref": format!("#/$defs/{file}"),
+                    "properties": { "media_type": { "enum": media_types } }
+                });
+                if let Some(max) = max_bytes {
+                    item["properties"]["size"] = json!({ "maximum": max });
+                }
+                let mut s = json!({ "type": "array", "items": item, "minItems": count.min.max(1) });
+                if let Some(max) = count.max {
+                    s["maxItems"] = json!(max);
+                }
+                return Some(self.titled(n, s));
+            }
+            NodeKind::Group { items, group } => {
+                let (scope, inner) = if n.repeat.is_some() {
+                    self.scopes.push(Vec::new());
+                    self.item_rules(n);
+                    let inner = Ctx {
+                        scope: n.path.as_str(),
+                        conds: Vec::new(),
+                        segs: Vec::new(),
+                        page_when: None,
+                    };
+                    (true, inner)
+                } else {
+                    let mut conds = ctx.conds.clone();
+                    conds.extend(ctx.page_when);
+                    conds.extend(&n.when);
+                    let mut segs = ctx.segs.clone();
+                    segs.push(&n.id);
+                    (false, Ctx { scope: ctx.scope, conds, segs, page_when: None })
+                };
+                let mut s = self.object(items.iter(), &inner);
+                s["minProperties"] = json!(1);
+                if scope {
+                    let constraints = self.scopes.pop().unwrap_or_default();
+                    if !constraints.is_empty() {
+                        s["allOf"] = Json::Array(constraints);
+                    }
+                }
+                match group {
+                    Some(name) => {
+                        let name: &'p str = name;
+                        let def = self.group_def(name, s);
+                        json!({ "$ref": format!("#/$defs/{def}") })
+                    }
+                    None => s,
+                }
+            }
+            _ => return None,
+        };
+        let s = match n.repeat {
+            Some(card) => {
+                let mut s = json!({ "type": "array", "items": one, "minItems": card.min.max(1) });
+                if let Some(max) = card.max {
+                    s["maxItems"] = json!(max);
+                }
+                s
+            }
+            None => one,
+        };
+        Some(self.titled(n, s))
+    }
+
+    /// A reusable group's schema in `$defs`: instances with the same schema
+    /// share one entry; one that differs (e.g. extra rules) gets its own.
+    fn group_def(&mut self, name: &'p str, s: Json) -> String {
+        let known = self.group_defs.entry(name).or_default();
+        if let Some((_, def)) = known.iter().find(|(k, _)| *k == s) {
+            return def.clone();
+        }
+        let def = if known.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name}.{}", known.len() + 1)
+        };
+        known.push((s.clone(), def.clone()));
+        self.defs.insert(def.clone(), s);
+        def
+    }
+
+    /// An object of the given nodes.
+    fn object(&mut self, items: impl Iterator<Item = &'p Node>, ctx: &Ctx<'p>) -> Json {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for n in items {
+            if let Some(s) = self.node(n, ctx) {
+                if ctx.page_when.is_none() && n.when.is_none() && (demanded(n) || demands_inside(n)) {
+                    required.push(json!(n.id));
+                }
+                properties.insert(n.id.clone(), s);
+            }
+        }
+        let mut s = json!({ "type": "object", "properties": properties });
+        if !required.is_empty() {
+            s["required"] = Json::Array(required);
+        }
+        s["additionalProperties"] = json!(false);
+        s
+    }
+}
+
+/// Builds the schema of a procedure; `base` is the URI its `$id` starts with.
+pub fn build(p: &Procedure, base: &str) -> Built {
+    let mut nodes = HashMap::new();
+    for page in &p.pages {
+        index(&page.items, &mut nodes);
+    }
+    index(&p.attachments, &mut nodes);
+    index(&p.computed, &mut nodes);
+    let source = p.languages.first().map_or("de", String::as_str);
+    let mut e = Emitter {
+        p,
+        source,
+        nodes,
+        defs: Map::new(),
+        group_defs: HashMap::new(),
+        scopes: vec![Vec::new()],
+        coverage: Coverage::default(),
+        gaps: Vec::new(),
+    };
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    let root = Ctx {
+        scope: "",
+        conds: Vec::new(),
+        segs: Vec::new(),
+        page_when: None,
+    };
+    let pages = p.pages.iter().map(|pg| (pg.when.as_ref(), &pg.items));
+    for (when, items) in pages.chain([(None, &p.attachments)]) {
+        let ctx = Ctx {
+            page_when: when,
+            ..root.clone()
+        };
+        let Json::Object(obj) = e.object(items.iter(), &ctx) else {
+            continue;
+        };
+        if let Some(Json::Object(props)) = obj.get("properties") {
+            properties.extend(props.clone());
+        }
+        if let Some(Json::Array(r)) = obj.get("required") {
+            required.extend(r.clone());
+        }
+    }
+    let mut s = Map::new();
+    s.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
+    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
+    s.insert("$id".into(), json!(format!("{base}{}/{}/schema.json", p.id, p.version)));
+    if let Some(t) = crate::validate::pick(&p.title, source, source) {
+        s.insert("title".into(), json!(t));
+    }
+    if let Some(d) = p.description.as_ref().and_then(|d| crate::validate::pick(d, source, source)) {
+        s.insert("description".into(), json!(d));
+    }
+    s.insert("type".into(), json!("object"));
+    s.insert("properties".into(), Json::Object(properties));
+    if !required.is_empty() {
+        s.insert("required".into(), Json::Array(required));
+    }
+    s.insert("additionalProperties".into(), json!(false));
+    let constraints = e.scopes.pop().unwrap_or_default();
+    if !constraints.is_empty() {
+        s.insert("allOf".into(), Json::Array(constraints));
+    }
+    let gaps = std::mem::take(&mut e.gaps);
+    s.insert(EXTENSION.into(), serde_json::to_value(&gaps).unwrap_or(Json::Null));
+    if !e.defs.is_empty() {
+        s.insert("$defs".into(), Json::Object(std::mem::take(&mut e.defs)));
+    }
+    Built {
+        schema: Json::Object(s),
+        coverage: e.coverage,
+        gaps,
+    }
+}

@@ -1,0 +1,108 @@
+//! The built-in text formats and the shapes of dates and times, as portable
+//! patterns: the same text is the JSON Schema `pattern`, the HTML `pattern`
+//! attribute and what amt's validator matches, so all three agree. Each
+//! pattern matches the whole value (callers anchor it).
+
+/// A German postcode: five digits.
+pub const POSTCODE: &str = "[0-9]{5}";
+/// An e-mail address: something, `@`, a domain with a dot; no spaces.
+pub const EMAIL: &str = "[^@ \\t\\r\\n]+@[^@ \\t\\r\\n]+\\.[^@ \\t\\r\\n]+";
+/// A phone number: digits with optional `+`, spaces, `/`, `-` and parentheses.
+pub const PHONE: &str = "\\+?[0-9 \\/\\-\\(\\)]{5,30}";
+/// The shape of an IBAN without spaces (the check digits are verified apart).
+pub const IBAN: &str = "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}";
+/// A time of day, `HH:MM`.
+pub const TIME: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
+/// A local date and time, `YYYY-MM-DDTHH:MM` (the day is checked apart).
+pub const DATETIME: &str =
+    "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]";
+
+/// The pattern of a built-in format (`email`, `phone`, `iban`, `postcode`).
+pub fn pattern_of(format: &str) -> Option<&'static str> {
+    Some(match format {
+        "email" => EMAIL,
+        "phone" => PHONE,
+        "iban" => IBAN,
+        "postcode" => POSTCODE,
+        _ => return None,
+    })
+}
+
+/// A pattern anchored to match the whole value, as JSON Schema needs.
+pub fn anchored(pattern: &str) -> String {
+    format!("^(?:{pattern})$")
+}
+
+/// Whether an IBAN's check digits are right (ISO 13616, mod 97).
+pub fn iban_checksum_ok(iban: &str) -> bool {
+    if iban.len() < 5 || !iban.is_ascii() {
+        return false;
+    }
+    let (head, tail) = iban.split_at(4);
+    let mut rem: u32 = 0;
+    for c in tail.chars().chain(head.chars()) {
+        let v = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'A'..='Z' => c as u32 - 'A' as u32 + 10,
+            _ => return false,
+        };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
+    }
+    rem == 1
+}
+
+/// Minutes of a `HH:MM` time.
+pub fn parse_time(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    if b.len() != 5 || b[2] != b':' || !b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit) {
+        return None;
+    }
+    let h: i64 = text[..2].parse().ok()?;
+    let m: i64 = text[3..].parse().ok()?;
+    (h < 24 && m < 60).then_some(h * 60 + m)
+}
+
+/// Minutes since 1970-01-01T00:00 of a `YYYY-MM-DDTHH:MM` date-time.
+pub fn parse_datetime(text: &str) -> Option<i64> {
+    let (date, time) = text.split_once('T')?;
+    let days = super::date::Date::parse(date)?.to_days();
+    Some(days * 24 * 60 + parse_time(time)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_format_is_a_portable_pattern() {
+        for p in [POSTCODE, EMAIL, PHONE, IBAN, TIME, DATETIME] {
+            let mut diags = Vec::new();
+            let s = crate::syntax::ast::Str {
+                value: p.to_string(),
+                span: crate::source::Span::new(crate::source::FileId(0), 0..p.len() + 2),
+            };
+            super::super::pattern::check(&s, &mut diags);
+            assert!(diags.is_empty(), "{p}: {diags:?}");
+        }
+    }
+
+    #[test]
+    fn iban_check_digits() {
+        assert!(iban_checksum_ok("DE89370400440532013000"));
+        assert!(!iban_checksum_ok("DE88370400440532013000"));
+        assert!(iban_checksum_ok("GB82WEST12345698765432"));
+        assert!(!iban_checksum_ok("DE8937040044053201300"));
+    }
+
+    #[test]
+    fn times() {
+        assert_eq!(parse_time("09:30"), Some(570));
+        assert_eq!(parse_time("24:00"), None);
+        assert_eq!(parse_datetime("1970-01-02T00:01"), Some(1441));
+        assert_eq!(parse_datetime("2023-02-29T10:00"), None);
+    }
+}

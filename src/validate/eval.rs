@@ -1,0 +1,581 @@
+//! Evaluates checked expressions over submitted data.
+//!
+//! Logic is three-valued (Kleene): a comparison with an unanswered value is
+//! *unknown*, `and`/`or`/`not` propagate unknown, and callers decide what
+//! unknown means (a `when` that is unknown hides; a rule that is unknown does
+//! not fail). Exceptions that make forms behave as people expect: an
+//! unanswered yes/no question or consent counts as `no`, an unanswered
+//! multiple choice as no choice, a missing repeat or attachment as none.
+//!
+//! Values are read from the data as submitted (hidden parts are not masked
+//! out); valid data has nothing in hidden parts, and JSON Schema reads the
+//! data the same way, which keeps the two verdicts comparable.
+
+use super::Model;
+use crate::expr::date::Date;
+use crate::expr::formats;
+use crate::ir::{Expr, ExprKind, FieldType, Literal, NodeKind};
+use crate::syntax::ast::{BinaryOp, DurationUnit, UnaryOp};
+use serde_json::Value as Json;
+use std::cmp::Ordering;
+
+/// A value during evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum V {
+    /// Not answered, or not computable from the answers.
+    Unknown,
+    /// Yes/no.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// A decimal number.
+    Dec(f64),
+    /// Euros in cents.
+    Money(i64),
+    /// Text.
+    Text(String),
+    /// A calendar date.
+    Date(Date),
+    /// Minutes since midnight.
+    Time(i64),
+    /// Minutes since 1970-01-01T00:00.
+    Datetime(i64),
+    /// A span of months and days.
+    Dur {
+        /// Calendar months.
+        months: i64,
+        /// Days.
+        days: i64,
+    },
+    /// One code.
+    Code(String),
+    /// Chosen codes.
+    Set(Vec<String>),
+    /// One value per repeat item.
+    List(Vec<V>),
+    /// A number of uploaded files.
+    Files(usize),
+    /// A group's data is there.
+    Present,
+}
+
+impl V {
+    /// The truth value, if known.
+    pub fn truth(&self) -> Option<bool> {
+        match self {
+            V::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON, as it would be submitted (for reports).
+    pub fn to_json(&self) -> Json {
+        match self {
+            V::Unknown | V::Present => Json::Null,
+            V::Bool(b) => Json::Bool(*b),
+            V::Int(i) => Json::from(*i),
+            V::Dec(d) => serde_json::Number::from_f64(*d).map_or(Json::Null, Json::Number),
+            V::Money(c) => serde_json::Number::from_f64(*c as f64 / 100.0)
+                .map_or(Json::Null, Json::Number),
+            V::Text(t) | V::Code(t) => Json::String(t.clone()),
+            V::Date(d) => Json::String(d.to_string()),
+            V::Time(m) => Json::String(format!("{:02}:{:02}", m / 60, m % 60)),
+            V::Datetime(m) => {
+                let d = Date::from_days(m.div_euclid(1440));
+                let t = m.rem_euclid(1440);
+                Json::String(format!("{d}T{:02}:{:02}", t / 60, t % 60))
+            }
+            V::Dur { months, days } => Json::String(format!("P{months}M{days}D")),
+            V::Set(s) => Json::Array(s.iter().cloned().map(Json::String).collect()),
+            V::List(l) => Json::Array(l.iter().map(V::to_json).collect()),
+            V::Files(n) => Json::from(*n),
+        }
+    }
+}
+
+fn known(b: Option<bool>) -> V {
+    b.map_or(V::Unknown, V::Bool)
+}
+
+/// Euros as a JSON number → cents, if it has at most two decimals.
+pub fn cents(n: &serde_json::Number) -> Option<i64> {
+    if let Some(i) = n.as_i64() {
+        return i.checked_mul(100);
+    }
+    let f = n.as_f64()?;
+    let c = (f * 100.0).round();
+    // Accept only numbers whose shortest form has at most two decimals.
+    let text = n.to_string();
+    let decimals = text
+        .split_once('.')
+        .map_or(0, |(_, d)| d.trim_end_matches(|c: char| !c.is_ascii_digit()).len());
+    (decimals <= 2 && !text.contains(['e', 'E']) && c.abs() < 9.0e15).then_some(c as i64)
+}
+
+/// A JSON number that is a whole number (JSON Schema's `integer`).
+pub fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        let f = n.as_f64()?;
+        (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+    })
+}
+
+/// Converts one answered value of a field to a value.
+pub fn field_value(ty: &FieldType, json: &Json) -> V {
+    match (ty, json) {
+        (FieldType::Text { .. }, Json::String(s)) => V::Text(s.clone()),
+        (FieldType::Integer { .. }, Json::Number(n)) => whole(n).map_or(V::Unknown, V::Int),
+        (FieldType::Decimal { .. }, Json::Number(n)) => n.as_f64().map_or(V::Unknown, V::Dec),
+        (FieldType::Money { .. }, Json::Number(n)) => cents(n).map_or(V::Unknown, V::Money),
+        (FieldType::Boolean | FieldType::Consent, Json::Bool(b)) => V::Bool(*b),
+        (FieldType::Date { .. }, Json::String(s)) => Date::parse(s).map_or(V::Unknown, V::Date),
+        (FieldType::Time { .. }, Json::String(s)) => {
+            formats::parse_time(s).map_or(V::Unknown, V::Time)
+        }
+        (FieldType::Datetime { .. }, Json::String(s)) => {
+            formats::parse_datetime(s).map_or(V::Unknown, V::Datetime)
+        }
+        (FieldType::Choice { multiple: false, .. }, Json::String(s)) => V::Code(s.clone()),
+        (FieldType::Choice { multiple: true, .. }, Json::Array(items)) => {
+            let mut codes = Vec::new();
+            for i in items {
+                match i {
+                    Json::String(s) => codes.push(s.clone()),
+                    _ => return V::Unknown,
+                }
+            }
+            V::Set(codes)
+        }
+        _ => V::Unknown,
+    }
+}
+
+/// The value of an unanswered field in expressions.
+fn unanswered(ty: &FieldType) -> V {
+    match ty {
+        FieldType::Boolean | FieldType::Consent => V::Bool(false),
+        FieldType::Choice { multiple: true, .. } => V::Set(Vec::new()),
+        _ => V::Unknown,
+    }
+}
+
+/// Evaluation state: the data, today, and the repeat items in scope.
+pub struct Eval<'a> {
+    /// The procedure's index.
+    pub model: &'a Model<'a>,
+    /// The submitted data (an object).
+    pub data: &'a Json,
+    /// The date `today` stands for.
+    pub today: Date,
+    /// Repeats bound to one item: (repeat path, item index).
+    pub bound: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Eval<'a> {
+    /// Evaluates an expression.
+    pub fn eval(&mut self, e: &'a Expr) -> V {
+        match &e.kind {
+            ExprKind::Literal { value } => literal(value),
+            ExprKind::Today => V::Date(self.today),
+            ExprKind::Ref { path } => self.lookup(path, false),
+            ExprKind::Unary { operator, operand } => {
+                let v = self.eval(operand);
+                match (operator, v) {
+                    (UnaryOp::Not, V::Bool(b)) => V::Bool(!b),
+                    (UnaryOp::Neg, V::Int(i)) => i.checked_neg().map_or(V::Unknown, V::Int),
+                    (UnaryOp::Neg, V::Dec(d)) => V::Dec(-d),
+                    (UnaryOp::Neg, V::Money(c)) => V::Money(-c),
+                    (UnaryOp::Neg, V::Dur { months, days }) => V::Dur {
+                        months: -months,
+                        days: -days,
+                    },
+                    _ => V::Unknown,
+                }
+            }
+            ExprKind::Binary {
+                operator,
+                left,
+                right,
+            } => self.binary(*operator, left, right),
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => match self.eval(condition).truth() {
+                Some(true) => self.eval(then),
+                Some(false) => self.eval(otherwise),
+                None => V::Unknown,
+            },
+            ExprKind::List { items } => V::List(items.iter().map(|i| self.eval(i)).collect()),
+            ExprKind::Call {
+                function,
+                over,
+                args,
+            } => self.call(function, over.as_deref(), args),
+        }
+    }
+
+    fn binary(&mut self, op: BinaryOp, left: &'a Expr, right: &'a Expr) -> V {
+        use BinaryOp::*;
+        let l = self.eval(left);
+        if op == And && l == V::Bool(false) {
+            return V::Bool(false);
+        }
+        if op == Or && l == V::Bool(true) {
+            return V::Bool(true);
+        }
+        let r = self.eval(right);
+        match op {
+            And => match (l.truth(), r.truth()) {
+                (_, Some(false)) => V::Bool(false),
+                (Some(true), Some(true)) => V::Bool(true),
+                _ => V::Unknown,
+            },
+            Or => match (l.truth(), r.truth()) {
+                (_, Some(true)) => V::Bool(true),
+                (Some(false), Some(false)) => V::Bool(false),
+                _ => V::Unknown,
+            },
+            Eq => known(equal(&l, &r)),
+            Ne => known(equal(&l, &r).map(|b| !b)),
+            Lt => known(compare(&l, &r).map(Ordering::is_lt)),
+            Le => known(compare(&l, &r).map(Ordering::is_le)),
+            Gt => known(compare(&l, &r).map(Ordering::is_gt)),
+            Ge => known(compare(&l, &r).map(Ordering::is_ge)),
+            In => known(member(&l, &r)),
+            NotIn => known(member(&l, &r).map(|b| !b)),
+            Add | Sub | Mul | Div => arithmetic(op, l, r),
+        }
+    }
+
+    fn call(&mut self, f: &str, over: Option<&'a str>, args: &'a [Expr]) -> V {
+        match f {
+            "age" => {
+                let born = self.eval(&args[0]);
+                let at = match args.get(1) {
+                    Some(a) => self.eval(a),
+                    None => V::Date(self.today),
+                };
+                match (born, at) {
+                    (V::Date(b), V::Date(a)) => V::Int(b.years_until(a)),
+                    _ => V::Unknown,
+                }
+            }
+            "len" => match self.eval(&args[0]) {
+                V::Text(t) => V::Int(t.chars().count() as i64),
+                _ => V::Unknown,
+            },
+            "matches" => match (self.eval(&args[0]), &args[1].kind) {
+                (
+                    V::Text(t),
+                    ExprKind::Literal {
+                        value: Literal::Text(p),
+                    },
+                ) => known(self.model.pattern(p).map(|re| re.is_match(&t))),
+                _ => V::Unknown,
+            },
+            "filled" => match &args[0].kind {
+                ExprKind::Ref { path } => V::Bool(!matches!(
+                    self.lookup(path, true),
+                    V::Unknown | V::Files(0)
+                )),
+                _ => V::Unknown,
+            },
+            "sum" => match self.eval(&args[0]) {
+                V::List(items) => {
+                    let mut total = match args[0].ty {
+                        crate::ir::Ty::List { ref item } if **item == crate::ir::Ty::Money => {
+                            V::Money(0)
+                        }
+                        crate::ir::Ty::List { ref item } if **item == crate::ir::Ty::Decimal => {
+                            V::Dec(0.0)
+                        }
+                        _ => V::Int(0),
+                    };
+                    for i in items {
+                        total = arithmetic(BinaryOp::Add, total, i);
+                    }
+                    total
+                }
+                _ => V::Unknown,
+            },
+            "count" | "any" | "all" => {
+                let target = self.eval(&args[0]);
+                let n = match &target {
+                    V::List(l) => l.len(),
+                    V::Set(s) => s.len(),
+                    _ => 0,
+                };
+                let (Some(cond), Some(rep)) = (args.get(1), over) else {
+                    return V::Int(n as i64);
+                };
+                let mut results = Vec::with_capacity(n);
+                for i in 0..n {
+                    self.bound.push((rep, i));
+                    results.push(self.eval(cond).truth());
+                    self.bound.pop();
+                }
+                match f {
+                    "count" => {
+                        if results.contains(&None) {
+                            V::Unknown
+                        } else {
+                            V::Int(results.iter().filter(|r| **r == Some(true)).count() as i64)
+                        }
+                    }
+                    "any" => {
+                        if results.contains(&Some(true)) {
+                            V::Bool(true)
+                        } else if results.contains(&None) {
+                            V::Unknown
+                        } else {
+                            V::Bool(false)
+                        }
+                    }
+                    _ => {
+                        if results.contains(&Some(false)) {
+                            V::Bool(false)
+                        } else if results.contains(&None) {
+                            V::Unknown
+                        } else {
+                            V::Bool(true)
+                        }
+                    }
+                }
+            }
+            _ => V::Unknown,
+        }
+    }
+
+    /// The value at an absolute data path. `raw` skips the defaults for
+    /// unanswered values (for `filled`).
+    pub fn lookup(&mut self, path: &'a str, raw: bool) -> V {
+        let segments: Vec<(usize, &'a str)> = path
+            .match_indices('.')
+            .map(|(i, _)| i)
+            .chain([path.len()])
+            .map(|end| (end, &path[..end]))
+            .collect();
+        self.walk(Some(self.data), &segments, raw)
+    }
+
+    fn walk(&mut self, current: Option<&'a Json>, prefixes: &[(usize, &'a str)], raw: bool) -> V {
+        let Some(&(_, prefix)) = prefixes.first() else {
+            return V::Unknown;
+        };
+        let last = prefixes.len() == 1;
+        let name = prefix.rsplit('.').next().unwrap_or(prefix);
+        let Some(entry) = self.model.get(prefix) else {
+            return V::Unknown;
+        };
+        if let Some(value) = entry.value {
+            return if last { self.eval(value) } else { V::Unknown };
+        }
+        let Some(node) = entry.node else {
+            return V::Unknown;
+        };
+        let child = current.and_then(|c| c.as_object()).and_then(|o| o.get(name));
+        if entry.repeated {
+            let bound = self.bound.iter().rev().find(|(p, _)| *p == prefix).map(|b| b.1);
+            let items: &'a [Json] = match child {
+                Some(Json::Array(a)) => a,
+                _ => &[],
+            };
+            if let Some(i) = bound {
+                let item = items.get(i);
+                return if last {
+                    self.single(node, item, raw)
+                } else {
+                    self.walk(item, &prefixes[1..], raw)
+                };
+            }
+            if raw && child.is_none() {
+                return V::Unknown;
+            }
+            let values = items
+                .iter()
+                .map(|item| {
+                    if last {
+                        self.single(node, Some(item), raw)
+                    } else {
+                        self.walk(Some(item), &prefixes[1..], raw)
+                    }
+                })
+                .collect();
+            return V::List(values);
+        }
+        if last {
+            self.single(node, child, raw)
+        } else {
+            self.walk(child, &prefixes[1..], raw)
+        }
+    }
+
+    fn single(&self, node: &crate::ir::Node, json: Option<&Json>, raw: bool) -> V {
+        match (&node.kind, json) {
+            (NodeKind::Field { ty }, Some(j)) => {
+                let v = field_value(ty, j);
+                if raw && v == V::Unknown { V::Present } else { v }
+            }
+            (NodeKind::Field { ty }, None) if !raw => unanswered(ty),
+            (NodeKind::Attachment { .. }, Some(Json::Array(files))) => V::Files(files.len()),
+            (NodeKind::Attachment { .. }, Some(_)) => V::Files(1),
+            (NodeKind::Attachment { .. }, None) if !raw => V::Files(0),
+            (NodeKind::Group { .. }, Some(_)) => V::Present,
+            _ => V::Unknown,
+        }
+    }
+}
+
+/// A literal's value.
+pub fn literal(l: &Literal) -> V {
+    match l {
+        Literal::Boolean(b) => V::Bool(*b),
+        Literal::Integer(i) => V::Int(*i),
+        Literal::Decimal(d) => d.parse().map_or(V::Unknown, V::Dec),
+        Literal::Money(c) => V::Money(*c),
+        Literal::Text(t) => V::Text(t.clone()),
+        Literal::Date(d) => Date::parse(d).map_or(V::Unknown, V::Date),
+        Literal::Duration(d) => {
+            let n = d.amount as i64;
+            match d.unit {
+                DurationUnit::Days => V::Dur { months: 0, days: n },
+                DurationUnit::Weeks => V::Dur { months: 0, days: 7 * n },
+                DurationUnit::Months => V::Dur { months: n, days: 0 },
+                DurationUnit::Years => V::Dur { months: 12 * n, days: 0 },
+            }
+        }
+        Literal::Code(c) => V::Code(c.clone()),
+    }
+}
+
+fn number(v: &V) -> Option<f64> {
+    match v {
+        V::Int(i) => Some(*i as f64),
+        V::Dec(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Orders two known values of the same kind.
+pub fn compare(l: &V, r: &V) -> Option<Ordering> {
+    match (l, r) {
+        (V::Int(a), V::Int(b)) | (V::Money(a), V::Money(b)) => Some(a.cmp(b)),
+        (V::Time(a), V::Time(b)) | (V::Datetime(a), V::Datetime(b)) => Some(a.cmp(b)),
+        (V::Date(a), V::Date(b)) => Some(a.cmp(b)),
+        (V::Dur { months: m1, days: d1 }, V::Dur { months: m2, days: d2 }) => {
+            // Months as 30 days: durations are compared rarely, and only roughly.
+            Some((m1 * 30 + d1).cmp(&(m2 * 30 + d2)))
+        }
+        _ => number(l)?.partial_cmp(&number(r)?),
+    }
+}
+
+/// Whether two known values are equal.
+pub fn equal(l: &V, r: &V) -> Option<bool> {
+    match (l, r) {
+        (V::Unknown, _) | (_, V::Unknown) => None,
+        (V::Text(a), V::Text(b)) | (V::Code(a), V::Code(b)) => Some(a == b),
+        (V::Code(a), V::Text(b)) | (V::Text(a), V::Code(b)) => Some(a == b),
+        (V::Bool(a), V::Bool(b)) => Some(a == b),
+        (V::Set(a), V::Set(b)) => {
+            let (mut a, mut b) = (a.clone(), b.clone());
+            a.sort();
+            b.sort();
+            Some(a == b)
+        }
+        _ => compare(l, r).map(Ordering::is_eq),
+    }
+}
+
+fn member(l: &V, r: &V) -> Option<bool> {
+    if *l == V::Unknown {
+        return None;
+    }
+    match r {
+        V::Set(codes) => match l {
+            V::Code(c) => Some(codes.contains(c)),
+            _ => None,
+        },
+        V::List(items) => {
+            let mut unknown = false;
+            for i in items {
+                match equal(l, i) {
+                    Some(true) => return Some(true),
+                    None => unknown = true,
+                    Some(false) => {}
+                }
+            }
+            if unknown { None } else { Some(false) }
+        }
+        _ => None,
+    }
+}
+
+fn round_cents(c: f64) -> V {
+    if c.is_finite() && c.abs() < 9.0e15 {
+        V::Money(c.round() as i64)
+    } else {
+        V::Unknown
+    }
+}
+
+fn add_dur(d: Date, months: i64, days: i64) -> Option<Date> {
+    let moved = d.add_months(months).add_days(days);
+    (1..=9999).contains(&moved.year).then_some(moved)
+}
+
+/// Arithmetic on known values; overflow and division by zero are unknown.
+pub fn arithmetic(op: BinaryOp, l: V, r: V) -> V {
+    use BinaryOp::*;
+    match (op, &l, &r) {
+        (Add, V::Int(a), V::Int(b)) => a.checked_add(*b).map_or(V::Unknown, V::Int),
+        (Sub, V::Int(a), V::Int(b)) => a.checked_sub(*b).map_or(V::Unknown, V::Int),
+        (Mul, V::Int(a), V::Int(b)) => a.checked_mul(*b).map_or(V::Unknown, V::Int),
+        (Add, V::Money(a), V::Money(b)) => a.checked_add(*b).map_or(V::Unknown, V::Money),
+        (Sub, V::Money(a), V::Money(b)) => a.checked_sub(*b).map_or(V::Unknown, V::Money),
+        (Div, V::Money(a), V::Money(b)) if *b != 0 => V::Dec(*a as f64 / *b as f64),
+        (Mul, V::Money(a), n) | (Mul, n, V::Money(a)) if number(n).is_some() => {
+            round_cents(*a as f64 * number(n).unwrap_or(0.0))
+        }
+        (Div, V::Money(a), n) if number(n).is_some_and(|d| d != 0.0) => {
+            round_cents(*a as f64 / number(n).unwrap_or(1.0))
+        }
+        (Add | Sub, V::Date(d), V::Dur { months, days }) => {
+            let s = if op == Sub { -1 } else { 1 };
+            add_dur(*d, s * months, s * days).map_or(V::Unknown, V::Date)
+        }
+        (Add, V::Dur { months, days }, V::Date(d)) => {
+            add_dur(*d, *months, *days).map_or(V::Unknown, V::Date)
+        }
+        (Add | Sub, V::Datetime(m), V::Dur { months, days }) => {
+            let s = if op == Sub { -1 } else { 1 };
+            let date = Date::from_days(m.div_euclid(1440));
+            match add_dur(date, s * months, s * days) {
+                Some(d) => V::Datetime(d.to_days() * 1440 + m.rem_euclid(1440)),
+                None => V::Unknown,
+            }
+        }
+        (Sub, V::Date(a), V::Date(b)) => V::Int(a.to_days() - b.to_days()),
+        (Add | Sub, V::Dur { months: m1, days: d1 }, V::Dur { months: m2, days: d2 }) => {
+            let s = if op == Sub { -1 } else { 1 };
+            V::Dur {
+                months: m1 + s * m2,
+                days: d1 + s * d2,
+            }
+        }
+        _ => match (number(&l), number(&r)) {
+            (Some(a), Some(b)) => {
+                let v = match op {
+                    Add => a + b,
+                    Sub => a - b,
+                    Mul => a * b,
+                    Div if b != 0.0 => a / b,
+                    _ => return V::Unknown,
+                };
+                if v.is_finite() { V::Dec(v) } else { V::Unknown }
+            }
+            _ => V::Unknown,
+        },
+    }
+}

@@ -1,0 +1,861 @@
+//! amt's validator: checks a submission against a procedure with the full
+//! semantics of the language (conditions, rules, computed values, severities).
+//!
+//! It is the reference for every other place the rules run: the JSON Schema
+//! ([`crate::emit::schema`]) expresses a subset of these checks, and each
+//! [`Problem`] says whether the schema enforces it too (`schema`), so the two
+//! can be compared. A portal's server calls [`Model::new`] once per procedure
+//! and [`Model::validate`] per submission.
+//!
+//! The submission is the JSON the schema describes: an object with one
+//! member per answered field, group, repeat and attachment of every page;
+//! unanswered parts and parts that do not apply are left out. See the README
+//! ("Submissions and the validator").
+
+pub mod eval;
+mod messages;
+
+use crate::emit::schema::Coverage;
+use crate::expr::date::Date;
+use crate::expr::formats;
+use crate::ir::{Expr, ExprKind, FieldType, I18n, Literal, Node, NodeKind, Procedure};
+use eval::{Eval, V, field_value};
+use regex::Regex;
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+use std::collections::{BTreeMap, HashMap};
+
+/// What a data path names.
+#[derive(Debug)]
+pub struct Entry<'p> {
+    /// The node, unless it is a fee.
+    pub node: Option<&'p Node>,
+    /// How it is computed (computed values and fees).
+    pub value: Option<&'p Expr>,
+    /// Whether the node repeats (its data is a list).
+    pub repeated: bool,
+}
+
+/// A procedure prepared for validating many submissions.
+#[derive(Debug)]
+pub struct Model<'p> {
+    /// The procedure.
+    pub procedure: &'p Procedure,
+    entries: HashMap<&'p str, Entry<'p>>,
+    patterns: HashMap<String, Regex>,
+    coverage: Coverage,
+}
+
+/// How to validate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The date `today` stands for.
+    pub today: Date,
+    /// The language of messages and labels (the procedure's first if absent).
+    pub lang: Option<String>,
+}
+
+/// `error` or `warning`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The submission is not accepted.
+    Error,
+    /// Shown to the user; the submission is accepted.
+    Warning,
+}
+
+/// One problem with a submission.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// JSON pointer into the submission, e.g. `/person/0/ehe/datum`.
+    pub pointer: String,
+    /// The same place as an amt path, e.g. `person[0].ehe.datum`.
+    pub path: String,
+    /// Which check: `required`, `not_applicable`, `unknown`, `type`, `empty`,
+    /// `min_length`, `max_length`, `pattern`, `checksum`, `minimum`,
+    /// `maximum`, `scale`, `code`, `duplicate`, `min_items`, `max_items`,
+    /// `consent`, `media_type`, `file_size` or `rule`.
+    pub check: &'static str,
+    /// For `rule`: its index among the node's rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<usize>,
+    /// The field's label in the chosen language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// What is wrong, in the chosen language.
+    pub message: String,
+    /// Whether the procedure's JSON Schema enforces this check too.
+    pub schema: bool,
+}
+
+/// The verdict on one submission.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// No errors (warnings allowed).
+    pub valid: bool,
+    /// Every problem, in form order.
+    pub problems: Vec<Problem>,
+    /// Computed values and fees that could be computed, by amt path.
+    pub computed: BTreeMap<String, Json>,
+    /// Whether each part of the form applies, by amt path (repeat items
+    /// that exist only).
+    #[serde(skip)]
+    pub visible: BTreeMap<String, bool>,
+}
+
+fn visit_expr<'p>(e: &'p Expr, f: &mut impl FnMut(&'p Expr)) {
+    f(e);
+    match &e.kind {
+        ExprKind::Unary { operand, .. } => visit_expr(operand, f),
+        ExprKind::Binary { left, right, .. } => {
+            visit_expr(left, f);
+            visit_expr(right, f);
+        }
+        ExprKind::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            visit_expr(condition, f);
+            visit_expr(then, f);
+            visit_expr(otherwise, f);
+        }
+        ExprKind::List { items: args } | ExprKind::Call { args, .. } => {
+            for a in args {
+                visit_expr(a, f);
+            }
+        }
+        ExprKind::Literal { .. } | ExprKind::Today | ExprKind::Ref { .. } => {}
+    }
+}
+
+/// Every expression of a node and its descendants.
+pub fn node_exprs<'p>(node: &'p Node, f: &mut impl FnMut(&'p Expr)) {
+    if let Some(w) = &node.when {
+        visit_expr(w, f);
+    }
+    for r in &node.rules {
+        visit_expr(&r.condition, f);
+    }
+    match &node.kind {
+        NodeKind::Computed { value, .. } => visit_expr(value, f),
+        NodeKind::Field {
+            ty:
+                FieldType::Integer { bounds }
+                | FieldType::Decimal { bounds, .. }
+                | FieldType::Money { bounds }
+                | FieldType::Date { bounds }
+                | FieldType::Time { bounds }
+                | FieldType::Datetime { bounds },
+        } => {
+            for b in [&bounds.min, &bounds.max].into_iter().flatten() {
+                visit_expr(b, f);
+            }
+        }
+        NodeKind::Group { items, .. } => {
+            for i in items {
+                node_exprs(i, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The text in `lang`, else in the source language.
+pub fn pick<'t>(text: &'t I18n, lang: &str, source: &str) -> Option<&'t str> {
+    text.get(lang)
+        .or_else(|| text.get(source))
+        .or_else(|| text.values().next())
+        .map(String::as_str)
+}
+
+fn index<'p>(nodes: &'p [Node], entries: &mut HashMap<&'p str, Entry<'p>>) {
+    for n in nodes {
+        let value = match &n.kind {
+            NodeKind::Computed { value, .. } => Some(value),
+            _ => None,
+        };
+        entries.insert(
+            &n.path,
+            Entry {
+                node: Some(n),
+                value,
+                repeated: n.repeat.is_some(),
+            },
+        );
+        if let NodeKind::Group { items, .. } = &n.kind {
+            index(items, entries);
+        }
+    }
+}
+
+/// The data nodes (fields, groups, attachments) among `nodes`.
+fn is_data(n: &Node) -> bool {
+    matches!(
+        n.kind,
+        NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }
+    )
+}
+
+impl<'p> Model<'p> {
+    /// Indexes a procedure and learns which checks its schema enforces.
+    pub fn new(procedure: &'p Procedure) -> Model<'p> {
+        let mut entries = HashMap::new();
+        for page in &procedure.pages {
+            index(&page.items, &mut entries);
+        }
+        index(&procedure.attachments, &mut entries);
+        index(&procedure.computed, &mut entries);
+        for fee in &procedure.fees {
+            entries.insert(
+                fee.id.as_str(),
+                Entry {
+                    node: None,
+                    value: Some(&fee.value),
+                    repeated: false,
+                },
+            );
+        }
+        let mut patterns = HashMap::new();
+        let mut add = |p: &str| {
+            if !patterns.contains_key(p)
+                && let Ok(re) = Regex::new(&formats::anchored(p))
+            {
+                patterns.insert(p.to_string(), re);
+            }
+        };
+        for p in [formats::TIME, formats::DATETIME] {
+            add(p);
+        }
+        let mut exprs = Vec::new();
+        for n in entries.values().filter_map(|e| e.node) {
+            if let NodeKind::Field {
+                ty:
+                    FieldType::Text {
+                        pattern, format, ..
+                    },
+            } = &n.kind
+            {
+                for p in pattern.iter().map(String::as_str).chain(
+                    format.as_deref().and_then(formats::pattern_of),
+                ) {
+                    add(p);
+                }
+            }
+            // Direct expressions only: descendants are entries themselves.
+            if let Some(w) = &n.when {
+                exprs.push(w);
+            }
+            exprs.extend(n.rules.iter().map(|r| &r.condition));
+            if let NodeKind::Computed { value, .. } = &n.kind {
+                exprs.push(value);
+            }
+        }
+        for page in &procedure.pages {
+            exprs.extend(&page.when);
+        }
+        exprs.extend(procedure.fees.iter().map(|f| &f.value));
+        for e in exprs {
+            visit_expr(e, &mut |e| {
+                if let ExprKind::Call { function, args, .. } = &e.kind
+                    && function == "matches"
+                    && let Some(Expr {
+                        kind:
+                            ExprKind::Literal {
+                                value: Literal::Text(p),
+                            },
+                        ..
+                    }) = args.get(1)
+                {
+                    add(p);
+                }
+            });
+        }
+        let coverage = crate::emit::schema::coverage(procedure);
+        Model {
+            procedure,
+            entries,
+            patterns,
+            coverage,
+        }
+    }
+
+    /// What a data path names.
+    pub fn get(&self, path: &str) -> Option<&Entry<'p>> {
+        self.entries.get(path)
+    }
+
+    /// The compiled, anchored form of a pattern used by the procedure.
+    pub fn pattern(&self, pattern: &str) -> Option<&Regex> {
+        self.patterns.get(pattern)
+    }
+
+    /// Checks a submission.
+    pub fn validate(&self, data: &Json, options: &Options) -> Report {
+        let source = self
+            .procedure
+            .languages
+            .first()
+            .map_or("de", String::as_str);
+        let lang = options.lang.as_deref().unwrap_or(source);
+        let mut w = Walker {
+            model: self,
+            eval: Eval {
+                model: self,
+                data,
+                today: options.today,
+                bound: Vec::new(),
+            },
+            lang,
+            source,
+            report: Report::default(),
+        };
+        match data {
+            Json::Object(obj) => {
+                let mut known = Vec::new();
+                for page in &self.procedure.pages {
+                    let visible = match &page.when {
+                        Some(cond) => w.eval.eval(cond).truth() == Some(true),
+                        None => true,
+                    };
+                    for n in &page.items {
+                        w.node(n, Some(obj), "", "", visible);
+                        known.push(n);
+                    }
+                }
+                for n in &self.procedure.attachments {
+                    w.node(n, Some(obj), "", "", true);
+                    known.push(n);
+                }
+                for n in &self.procedure.computed {
+                    w.node(n, Some(obj), "", "", true);
+                }
+                for fee in &self.procedure.fees {
+                    let v = w.eval.eval(&fee.value);
+                    if v != V::Unknown {
+                        w.report.computed.insert(fee.id.clone(), v.to_json());
+                    }
+                }
+                w.unknown_keys(obj, &known, "", "");
+            }
+            _ => w.problem(None, "", "", "type", None, "object".into(), true),
+        }
+        let mut report = w.report;
+        report.valid = !report
+            .problems
+            .iter()
+            .any(|p| p.severity == Severity::Error);
+        report
+    }
+}
+
+struct Walker<'m, 'p> {
+    model: &'m Model<'p>,
+    eval: Eval<'m>,
+    lang: &'m str,
+    source: &'m str,
+    report: Report,
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn display(v: &V, de: bool) -> String {
+    match v {
+        V::Int(i) => i.to_string(),
+        V::Dec(d) => {
+            let s = d.to_string();
+            if de { s.replace('.', ",") } else { s }
+        }
+        V::Money(c) => {
+            let s = crate::expr::print::money(*c);
+            if de { s.replace('.', ",") } else { s }
+        }
+        V::Date(d) if de => format!("{:02}.{:02}.{:04}", d.day, d.month, d.year),
+        other => match other.to_json() {
+            Json::String(s) => s,
+            j => j.to_string(),
+        },
+    }
+}
+
+impl<'m, 'p: 'm> Walker<'m, 'p> {
+    #[allow(clippy::too_many_arguments)]
+    fn problem(
+        &mut self,
+        node: Option<&Node>,
+        pointer: &str,
+        path: &str,
+        check: &'static str,
+        rule: Option<usize>,
+        detail: String,
+        schema: bool,
+    ) {
+        let (severity, message) = match (node, rule) {
+            (Some(n), Some(i)) => {
+                let r = &n.rules[i];
+                let severity = if r.severity == "warning" {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                };
+                let message = pick(&r.message, self.lang, self.source)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| messages::builtin("rule", self.lang, ""));
+                (severity, message)
+            }
+            _ => (Severity::Error, messages::builtin(check, self.lang, &detail)),
+        };
+        let label = node
+            .and_then(|n| n.label.as_ref())
+            .and_then(|l| pick(l, self.lang, self.source))
+            .map(str::to_string);
+        self.report.problems.push(Problem {
+            severity,
+            pointer: pointer.to_string(),
+            path: path.to_string(),
+            check,
+            rule,
+            label,
+            message,
+            schema: schema && severity == Severity::Error,
+        });
+    }
+
+    fn de(&self) -> bool {
+        self.lang == "de" || self.lang.starts_with("de-")
+    }
+
+    fn unknown_keys(&mut self, obj: &Map<String, Json>, known: &[&Node], ptr: &str, path: &str) {
+        for key in obj.keys() {
+            if !known.iter().any(|n| is_data(n) && n.id == *key) {
+                self.problem(
+                    None,
+                    &format!("{ptr}/{key}"),
+                    &join(path, key),
+                    "unknown",
+                    None,
+                    String::new(),
+                    true,
+                );
+            }
+        }
+    }
+
+    fn node(
+        &mut self,
+        n: &'p Node,
+        obj: Option<&'m Map<String, Json>>,
+        ptr: &str,
+        path: &str,
+        parent_visible: bool,
+    ) where
+        'p: 'm,
+    {
+        let ptr = format!("{ptr}/{}", n.id);
+        let path = join(path, &n.id);
+        let visible = parent_visible
+            && match &n.when {
+                Some(cond) => self.eval.eval(cond).truth() == Some(true),
+                None => true,
+            };
+        if let NodeKind::Computed { value, .. } = &n.kind {
+            if visible {
+                let v = self.eval.eval(value);
+                if v != V::Unknown {
+                    self.report.computed.insert(path, v.to_json());
+                }
+            }
+            return;
+        }
+        if !is_data(n) {
+            return;
+        }
+        self.report.visible.insert(path.clone(), visible);
+        let value = obj.and_then(|o| o.get(&n.id));
+        if !visible {
+            if value.is_some() {
+                let schema = self.model.coverage.hidden.contains(&n.path);
+                self.problem(Some(n), &ptr, &path, "not_applicable", None, String::new(), schema);
+            }
+            if let NodeKind::Group { items, .. } = &n.kind
+                && n.repeat.is_none()
+            {
+                for c in items {
+                    self.hide(c, &path);
+                }
+            }
+            return;
+        }
+        let Some(value) = value else {
+            let demanded = n.required || n.repeat.is_some_and(|r| r.min > 0);
+            if demanded {
+                let schema = self.model.coverage.required.contains(&n.path);
+                self.problem(Some(n), &ptr, &path, "required", None, String::new(), schema);
+            }
+            if n.repeat.is_none() {
+                self.rules(n, &ptr, &path);
+                if let NodeKind::Group { items, .. } = &n.kind {
+                    for c in items {
+                        self.node(c, None, &ptr, &path, true);
+                    }
+                }
+            }
+            return;
+        };
+        match n.repeat {
+            Some(card) => {
+                let Json::Array(items) = value else {
+                    self.problem(Some(n), &ptr, &path, "type", None, self.kind_word("list"), true);
+                    return;
+                };
+                self.count(n, items.len(), card.min, card.max, &ptr, &path);
+                for (i, item) in items.iter().enumerate() {
+                    let (iptr, ipath) = (format!("{ptr}/{i}"), format!("{path}[{i}]"));
+                    self.eval.bound.push((&n.path, i));
+                    self.report.visible.insert(ipath.clone(), true);
+                    self.single(n, item, &iptr, &ipath);
+                    self.rules(n, &iptr, &ipath);
+                    self.eval.bound.pop();
+                }
+            }
+            None => {
+                self.single(n, value, &ptr, &path);
+                self.rules(n, &ptr, &path);
+            }
+        }
+    }
+
+    /// Records that the parts of a hidden group do not apply.
+    fn hide(&mut self, n: &Node, path: &str) {
+        if !is_data(n) {
+            return;
+        }
+        let path = join(path, &n.id);
+        self.report.visible.insert(path.clone(), false);
+        if let NodeKind::Group { items, .. } = &n.kind
+            && n.repeat.is_none()
+        {
+            for c in items {
+                self.hide(c, &path);
+            }
+        }
+    }
+
+    fn kind_word(&self, word: &str) -> String {
+        let de = self.de();
+        match (word, de) {
+            ("list", true) => "Liste".into(),
+            ("object", true) => "Gruppe von Angaben".into(),
+            ("text", true) => "Text".into(),
+            ("number", true) => "Zahl".into(),
+            ("integer", true) => "ganze Zahl".into(),
+            ("boolean", true) => "ja oder nein".into(),
+            ("date", true) => "Datum JJJJ-MM-TT".into(),
+            ("datetime", true) => "Datum und Uhrzeit JJJJ-MM-TTTHH:MM".into(),
+            ("file", true) => "Datei".into(),
+            ("date", false) => "date YYYY-MM-DD".into(),
+            ("datetime", false) => "date and time YYYY-MM-DDTHH:MM".into(),
+            ("integer", false) => "whole number".into(),
+            ("boolean", false) => "yes or no".into(),
+            ("object", false) => "group of answers".into(),
+            (w, _) => w.into(),
+        }
+    }
+
+    fn count(&mut self, n: &Node, len: usize, min: u64, max: Option<u64>, ptr: &str, path: &str) {
+        let len = len as u64;
+        if len == 0 {
+            self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+        } else if len < min {
+            self.problem(Some(n), ptr, path, "min_items", None, min.to_string(), true);
+        }
+        if let Some(max) = max
+            && len > max
+        {
+            self.problem(Some(n), ptr, path, "max_items", None, max.to_string(), true);
+        }
+    }
+
+    fn rules(&mut self, n: &'p Node, ptr: &str, path: &str) {
+        for (i, r) in n.rules.iter().enumerate() {
+            if self.eval.eval(&r.condition).truth() == Some(false) {
+                let schema = self.model.coverage.rules.contains(&(n.path.clone(), i));
+                self.problem(Some(n), ptr, path, "rule", Some(i), String::new(), schema);
+            }
+        }
+    }
+
+    /// Checks one value (one item, for repeats).
+    fn single(&mut self, n: &'p Node, value: &'m Json, ptr: &str, path: &str) {
+        match &n.kind {
+            NodeKind::Group { items, .. } => {
+                let Json::Object(obj) = value else {
+                    let w = self.kind_word("object");
+                    self.problem(Some(n), ptr, path, "type", None, w, true);
+                    return;
+                };
+                if obj.is_empty() {
+                    self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+                }
+                let known: Vec<&Node> = items.iter().collect();
+                for c in items {
+                    self.node(c, Some(obj), ptr, path, true);
+                }
+                self.unknown_keys(obj, &known, ptr, path);
+            }
+            NodeKind::Attachment {
+                media_types,
+                max_bytes,
+                count,
+            } => {
+                let Json::Array(files) = value else {
+                    let w = self.kind_word("list");
+                    self.problem(Some(n), ptr, path, "type", None, w, true);
+                    return;
+                };
+                self.count(n, files.len(), count.min, count.max, ptr, path);
+                for (i, file) in files.iter().enumerate() {
+                    self.file(n, file, media_types, *max_bytes, &format!("{ptr}/{i}"), &format!("{path}[{i}]"));
+                }
+            }
+            NodeKind::Field { ty } => self.field(n, ty, value, ptr, path),
+            _ => {}
+        }
+    }
+
+    fn file(&mut self, n: &Node, file: &Json, media_types: &[String], max_bytes: Option<u64>, ptr: &str, path: &str) {
+        let Json::Object(f) = file else {
+            let w = self.kind_word("file");
+            self.problem(Some(n), ptr, path, "type", None, w, true);
+            return;
+        };
+        for key in ["id", "filename", "media_type", "size"] {
+            let (fptr, fpath) = (format!("{ptr}/{key}"), format!("{path}.{key}"));
+            match (key, f.get(key)) {
+                (_, None) => self.problem(Some(n), &fptr, &fpath, "required", None, String::new(), true),
+                ("size", Some(Json::Number(s))) => match eval::whole(s) {
+                    Some(size) if size >= 0 => {
+                        if let Some(max) = max_bytes
+                            && size as u64 > max
+                        {
+                            let detail = format!("{} MB", max as f64 / 1_048_576.0);
+                            self.problem(Some(n), &fptr, &fpath, "file_size", None, detail, true);
+                        }
+                    }
+                    _ => {
+                        let w = self.kind_word("integer");
+                        self.problem(Some(n), &fptr, &fpath, "type", None, w, true);
+                    }
+                },
+                ("media_type", Some(Json::String(t))) => {
+                    if !media_types.iter().any(|m| m == t) {
+                        self.problem(Some(n), &fptr, &fpath, "media_type", None, media_types.join(", "), true);
+                    }
+                }
+                ("id" | "filename", Some(Json::String(t))) => {
+                    if t.is_empty() {
+                        self.problem(Some(n), &fptr, &fpath, "empty", None, String::new(), true);
+                    }
+                }
+                _ => {
+                    let w = self.kind_word(if key == "size" { "integer" } else { "text" });
+                    self.problem(Some(n), &fptr, &fpath, "type", None, w, true);
+                }
+            }
+        }
+        for key in f.keys() {
+            if !["id", "filename", "media_type", "size"].contains(&key.as_str()) {
+                self.problem(None, &format!("{ptr}/{key}"), &format!("{path}.{key}"), "unknown", None, String::new(), true);
+            }
+        }
+    }
+
+    fn field(&mut self, n: &'p Node, ty: &'p FieldType, value: &Json, ptr: &str, path: &str) {
+        let expected = match ty {
+            FieldType::Text { .. } | FieldType::Choice { multiple: false, .. } => "text",
+            FieldType::Integer { .. } => "integer",
+            FieldType::Decimal { .. } | FieldType::Money { .. } => "number",
+            FieldType::Boolean | FieldType::Consent => "boolean",
+            FieldType::Date { .. } => "date",
+            FieldType::Time { .. } => "text",
+            FieldType::Datetime { .. } => "datetime",
+            FieldType::Choice { multiple: true, .. } => "list",
+        };
+        let shape_ok = match (ty, value) {
+            (FieldType::Integer { .. }, Json::Number(x)) => eval::whole(x).is_some(),
+            (FieldType::Decimal { .. } | FieldType::Money { .. }, Json::Number(_)) => true,
+            (FieldType::Boolean | FieldType::Consent, Json::Bool(_)) => true,
+            (FieldType::Choice { multiple: true, .. }, Json::Array(_)) => true,
+            (
+                FieldType::Text { .. }
+                | FieldType::Choice { multiple: false, .. }
+                | FieldType::Date { .. }
+                | FieldType::Time { .. }
+                | FieldType::Datetime { .. },
+                Json::String(_),
+            ) => true,
+            _ => false,
+        };
+        if !shape_ok {
+            let w = self.kind_word(expected);
+            self.problem(Some(n), ptr, path, "type", None, w, true);
+            return;
+        }
+        if let Json::String(s) = value
+            && s.is_empty()
+        {
+            self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+            return;
+        }
+        match ty {
+            FieldType::Text {
+                min_length,
+                max_length,
+                pattern,
+                format,
+                ..
+            } => {
+                let s = value.as_str().unwrap_or_default();
+                let len = s.chars().count() as u64;
+                if let Some(min) = min_length
+                    && len < *min
+                {
+                    self.problem(Some(n), ptr, path, "min_length", None, min.to_string(), true);
+                }
+                if let Some(max) = max_length
+                    && len > *max
+                {
+                    self.problem(Some(n), ptr, path, "max_length", None, max.to_string(), true);
+                }
+                let format_pattern = format.as_deref().and_then(formats::pattern_of);
+                for p in pattern.iter().map(String::as_str).chain(format_pattern) {
+                    if self.model.pattern(p).is_some_and(|re| !re.is_match(s)) {
+                        self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
+                    }
+                }
+                if format.as_deref() == Some("iban")
+                    && self.model.pattern(formats::IBAN).is_some_and(|re| re.is_match(s))
+                    && !formats::iban_checksum_ok(s)
+                {
+                    self.problem(Some(n), ptr, path, "checksum", None, String::new(), false);
+                }
+            }
+            FieldType::Decimal { scale, .. } => {
+                if let (Some(scale), Json::Number(x)) = (scale, value) {
+                    let text = x.to_string();
+                    let decimals = text.split_once('.').map_or(0, |(_, d)| d.len()) as u64;
+                    if decimals > *scale || text.contains(['e', 'E']) {
+                        self.problem(Some(n), ptr, path, "scale", None, scale.to_string(), false);
+                    }
+                }
+            }
+            FieldType::Money { .. } => {
+                if let Json::Number(x) = value
+                    && eval::cents(x).is_none()
+                {
+                    self.problem(Some(n), ptr, path, "scale", None, "2".into(), false);
+                }
+            }
+            FieldType::Consent => {
+                if value == &Json::Bool(false) {
+                    self.problem(Some(n), ptr, path, "consent", None, String::new(), true);
+                }
+            }
+            FieldType::Date { .. } => {
+                if Date::parse(value.as_str().unwrap_or_default()).is_none() {
+                    let w = self.kind_word("date");
+                    self.problem(Some(n), ptr, path, "type", None, w, true);
+                }
+            }
+            FieldType::Time { .. } => {
+                if formats::parse_time(value.as_str().unwrap_or_default()).is_none() {
+                    self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
+                }
+            }
+            FieldType::Datetime { .. } => {
+                let s = value.as_str().unwrap_or_default();
+                if self.model.pattern(formats::DATETIME).is_some_and(|re| !re.is_match(s)) {
+                    self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
+                } else if formats::parse_datetime(s).is_none() {
+                    let w = self.kind_word("datetime");
+                    self.problem(Some(n), ptr, path, "type", None, w, false);
+                }
+            }
+            FieldType::Choice { codelist, multiple } => {
+                let list = self.model.procedure.codelists.get(codelist);
+                let has = |c: &str| list.is_some_and(|l| l.values.iter().any(|v| v.code == c));
+                let codes: Vec<&Json> = match value {
+                    Json::Array(a) => a.iter().collect(),
+                    v => vec![v],
+                };
+                if *multiple && codes.is_empty() {
+                    self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+                }
+                for (i, c) in codes.iter().enumerate() {
+                    let cptr = if *multiple { format!("{ptr}/{i}") } else { ptr.to_string() };
+                    match c {
+                        Json::String(s) if has(s) => {
+                            if codes[..i].contains(c) {
+                                self.problem(Some(n), &cptr, path, "duplicate", None, String::new(), true);
+                            }
+                        }
+                        Json::String(_) => self.problem(Some(n), &cptr, path, "code", None, String::new(), true),
+                        _ => {
+                            let w = self.kind_word("text");
+                            self.problem(Some(n), &cptr, path, "type", None, w, true);
+                        }
+                    }
+                }
+            }
+            FieldType::Integer { .. } | FieldType::Boolean => {}
+        }
+        self.bounds(n, ty, value, ptr, path);
+    }
+
+    fn bounds(&mut self, n: &'p Node, ty: &'p FieldType, value: &Json, ptr: &str, path: &str) {
+        let bounds = match ty {
+            FieldType::Integer { bounds }
+            | FieldType::Decimal { bounds, .. }
+            | FieldType::Money { bounds }
+            | FieldType::Date { bounds }
+            | FieldType::Time { bounds }
+            | FieldType::Datetime { bounds } => bounds,
+            _ => return,
+        };
+        let v = match (ty, value) {
+            // Numbers are compared as JSON numbers, as JSON Schema does.
+            (FieldType::Money { .. } | FieldType::Decimal { .. } | FieldType::Integer { .. }, Json::Number(x)) => {
+                x.as_f64().map_or(V::Unknown, V::Dec)
+            }
+            _ => field_value(ty, value),
+        };
+        let de = self.de();
+        for (bound, is_min) in [(&bounds.min, true), (&bounds.max, false)] {
+            let Some(bound) = bound else { continue };
+            let b = self.eval.eval(bound);
+            let b_cmp = match b {
+                V::Money(c) => V::Dec(c as f64 / 100.0),
+                V::Int(i) if !matches!(v, V::Int(_)) => V::Dec(i as f64),
+                ref other => other.clone(),
+            };
+            let Some(ord) = eval::compare(&v, &b_cmp) else {
+                continue;
+            };
+            let fails = if is_min { ord.is_lt() } else { ord.is_gt() };
+            if fails {
+                let check = if is_min { "minimum" } else { "maximum" };
+                let schema = self.model.coverage.bounds.contains(&(n.path.clone(), is_min));
+                self.problem(Some(n), ptr, path, check, None, display(&b, de), schema);
+            }
+        }
+    }
+}
