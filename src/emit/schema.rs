@@ -109,6 +109,9 @@ struct Ctx<'p> {
     conds: Vec<&'p Expr>,
     segs: Vec<&'p str>,
     page_when: Option<&'p Expr>,
+    /// Every ancestor in the scope is demanded by the schema wherever it
+    /// applies and is needed (so a required child's demand is enforced).
+    enforced: bool,
 }
 
 fn index<'p>(nodes: &'p [Node], out: &mut HashMap<&'p str, &'p Node>) {
@@ -563,8 +566,10 @@ impl<'p> Emitter<'p> {
         let mut segs = ctx.segs.clone();
         segs.push(&n.id);
         let applies = self.conjunction(&all, ctx.scope);
-        if all.is_empty() {
-            if demanded(n) {
+        if own.is_empty() {
+            // Listed in the parent's `required`; the parent itself is
+            // demanded wherever it applies.
+            if demanded(n) && ctx.enforced {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
@@ -572,23 +577,19 @@ impl<'p> Emitter<'p> {
                 Ok(t) => {
                     let mut c = Map::new();
                     c.insert("if".into(), t.clone());
-                    if demanded(n) {
+                    if demanded(n) || demands_inside(n) {
                         c.insert("then".into(), at(&segs, json!(true)));
+                    }
+                    if demanded(n) && ctx.enforced {
                         self.coverage.required.insert(n.path.clone());
                     }
-                    if !own.is_empty() {
-                        c.insert("else".into(), absent_or(&segs, json!(false)));
-                        self.coverage.hidden.insert(n.path.clone());
-                    }
-                    if c.len() > 1 {
-                        self.constrain(Json::Object(c));
-                    }
+                    c.insert("else".into(), absent_or(&segs, json!(false)));
+                    self.coverage.hidden.insert(n.path.clone());
+                    self.constrain(Json::Object(c));
                 }
                 Err(why) => {
-                    if !own.is_empty() {
-                        let e = n.when.as_ref().or(ctx.page_when);
-                        self.gap(&n.path, "condition", "error", e, None, format!("This condition is checked by amt's validator only: {why}."));
-                    }
+                    let e = n.when.as_ref().or(ctx.page_when);
+                    self.gap(&n.path, "condition", "error", e, None, why.clone());
                 }
             }
         }
@@ -847,6 +848,7 @@ impl<'p> Emitter<'p> {
                         conds: Vec::new(),
                         segs: Vec::new(),
                         page_when: None,
+                        enforced: true,
                     };
                     (true, inner)
                 } else {
@@ -855,7 +857,9 @@ impl<'p> Emitter<'p> {
                     conds.extend(&n.when);
                     let mut segs = ctx.segs.clone();
                     segs.push(&n.id);
-                    (false, Ctx { scope: ctx.scope, conds, segs, page_when: None })
+                    let own = ctx.page_when.is_some() || n.when.is_some();
+                    let enforced = ctx.enforced && (!own || self.conjunction(&conds, ctx.scope).is_ok());
+                    (false, Ctx { scope: ctx.scope, conds, segs, page_when: None, enforced })
                 };
                 let mut s = self.object(items.iter(), &inner);
                 s["minProperties"] = json!(1);
@@ -953,6 +957,7 @@ pub fn build(p: &Procedure, base: &str) -> Built {
         conds: Vec::new(),
         segs: Vec::new(),
         page_when: None,
+        enforced: true,
     };
     let pages = p.pages.iter().map(|pg| (pg.when.as_ref(), &pg.items));
     for (when, items) in pages.chain([(None, &p.attachments)]) {
