@@ -169,6 +169,42 @@ fn absent_or(segs: &[&str], leaf: Json) -> Json {
     }
 }
 
+/// Merges two schemas made of `type: object`, `properties` and `required`
+/// (what [`at`] and [`absent_or`] make) into one, if they fit together.
+fn merge(a: &Json, b: &Json) -> Option<Json> {
+    if a == b {
+        return Some(a.clone());
+    }
+    let (Json::Object(x), Json::Object(y)) = (a, b) else {
+        return None;
+    };
+    let simple = |m: &Map<String, Json>| m.keys().all(|k| ["type", "properties", "required"].contains(&k.as_str()));
+    if !simple(x) || !simple(y) || x.get("type") != y.get("type") {
+        return None;
+    }
+    let mut properties = x.get("properties").and_then(Json::as_object).cloned().unwrap_or_default();
+    for (k, v) in y.get("properties").and_then(Json::as_object).into_iter().flatten() {
+        let merged = match properties.get(k) {
+            None => v.clone(),
+            Some(old) => merge(old, v)?,
+        };
+        properties.insert(k.clone(), merged);
+    }
+    let mut required: Vec<Json> = x.get("required").and_then(Json::as_array).cloned().unwrap_or_default();
+    for r in y.get("required").and_then(Json::as_array).into_iter().flatten() {
+        if !required.contains(r) {
+            required.push(r.clone());
+        }
+    }
+    let mut out = Map::new();
+    out.insert("type".into(), json!("object"));
+    out.insert("properties".into(), Json::Object(properties));
+    if !required.is_empty() {
+        out.insert("required".into(), Json::Array(required));
+    }
+    Some(Json::Object(out))
+}
+
 fn all_of(mut parts: Vec<Json>) -> Json {
     parts.retain(|p| *p != Json::Bool(true));
     if parts.contains(&Json::Bool(false)) {
@@ -198,6 +234,16 @@ fn not(s: Json) -> Json {
         Json::Bool(b) => Json::Bool(!b),
         s => json!({ "not": s }),
     }
+}
+
+/// `{type: kind, …leaf}`, with the type first for readers.
+fn typed(kind: &str, leaf: Json) -> Json {
+    let mut out = Map::new();
+    out.insert("type".into(), json!(kind));
+    if let Json::Object(m) = leaf {
+        out.extend(m);
+    }
+    Json::Object(out)
 }
 
 fn flip(op: BinaryOp) -> Option<BinaryOp> {
@@ -517,25 +563,43 @@ impl<'p> Emitter<'p> {
                 BinaryOp::NotIn => !consts.contains(&Json::Bool(false)),
                 _ => false,
             };
-            let mut leaf = leaf;
-            leaf["type"] = json!("boolean");
-            return Ok(if holds_for_no { absent_or(&segs, leaf) } else { at(&segs, leaf) });
+            return Ok(if holds_for_no {
+                absent_or(&segs, typed("boolean", leaf))
+            } else {
+                at(&segs, typed("boolean", leaf))
+            });
         }
-        let mut leaf = leaf;
-        leaf["type"] = json!(kind);
+        let mut leaf = typed(kind, leaf);
         if matches!(ty, FieldType::Date { .. }) {
             leaf["format"] = json!("date");
         }
         Ok(at(&segs, leaf))
     }
 
-    /// Adds a constraint to the current scope's `allOf`.
+    /// Adds a constraint to the current scope's `allOf`; one with the same
+    /// `if` as an earlier one is merged into it, so each condition appears once.
     fn constrain(&mut self, c: Json) {
-        if c != Json::Bool(true)
-            && let Some(scope) = self.scopes.last_mut()
-        {
-            scope.push(c);
+        if c == Json::Bool(true) {
+            return;
         }
+        let Some(scope) = self.scopes.last_mut() else {
+            return;
+        };
+        if c.get("if").is_some()
+            && let Some(earlier) = scope.iter_mut().find(|e| e.get("if") == c.get("if"))
+        {
+            for key in ["then", "else"] {
+                match (earlier.get(key), c.get(key)) {
+                    (_, None) => {}
+                    (None, Some(new)) => earlier[key] = new.clone(),
+                    (Some(old), Some(new)) => {
+                        earlier[key] = merge(old, new).unwrap_or_else(|| all_of(vec![old.clone(), new.clone()]));
+                    }
+                }
+            }
+            return;
+        }
+        scope.push(c);
     }
 
     fn gap(&mut self, path: &str, check: &'static str, severity: &'static str, e: Option<&Expr>, message: Option<&crate::ir::I18n>, reason: String) {
