@@ -65,6 +65,61 @@ pub struct Procedure {
     pub attachments: Vec<Node>,
     /// Every code list a field of this procedure uses, by name.
     pub codelists: BTreeMap<String, Codelist>,
+    /// Example submissions and what their author expects (`amt test`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+}
+
+/// An example submission with its expectations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Example {
+    /// Its name.
+    pub name: String,
+    /// The line in the procedure's source where it starts.
+    pub line: u32,
+    /// The date `today` stands for (`YYYY-MM-DD`), if fixed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub today: Option<String>,
+    /// The submission, as the JSON Schema describes it.
+    pub data: serde_json::Value,
+    /// What must come out.
+    pub expect: Vec<Expectation>,
+}
+
+/// One expectation of an example. Paths are amt paths with item indexes,
+/// e.g. `person[0].ehe.datum`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "expect", rename_all = "snake_case")]
+pub enum Expectation {
+    /// No errors.
+    Valid,
+    /// An error on this path.
+    Error {
+        /// Where.
+        path: String,
+    },
+    /// A warning on this path.
+    Warning {
+        /// Where.
+        path: String,
+    },
+    /// The part applies.
+    Visible {
+        /// Which part.
+        path: String,
+    },
+    /// The part does not apply.
+    Hidden {
+        /// Which part.
+        path: String,
+    },
+    /// A computed value or fee has this value.
+    Value {
+        /// Which value.
+        path: String,
+        /// The value as JSON.
+        value: serde_json::Value,
+    },
 }
 
 /// A citation with an optional http(s) link.

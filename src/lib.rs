@@ -17,6 +17,7 @@
 mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod examples;
 pub mod expr;
 pub mod ir;
 pub mod output;

@@ -26,6 +26,8 @@ enum Command {
     Build(BuildArgs),
     /// Check a submission (JSON) against a procedure with every rule.
     Validate(ValidateArgs),
+    /// Run the examples written in the procedures, like a test runner.
+    Test(TestArgs),
     /// Explain a diagnostic code, e.g. `amt explain E0101`.
     Explain {
         /// The code, e.g. E0101. Without it, every code is listed.
@@ -59,6 +61,16 @@ struct BuildArgs {
     /// The base URI of the schemas' `$id`s: `<base><procedure>/<version>/schema.json`.
     #[arg(long, default_value = amt::emit::schema::DEFAULT_BASE)]
     schema_base: String,
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// The project folder (or a file in it).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Run only the examples whose procedure id or name contains this text.
+    #[arg(long)]
+    filter: Option<String>,
 }
 
 #[derive(Args)]
@@ -226,6 +238,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Validate(args) => validate(&args).unwrap_or_else(|code| code),
+        Command::Test(args) => test(&args).unwrap_or_else(|code| code),
         Command::Explain { code: None } => {
             for info in diagnostic::CODES {
                 println!("{}  {}", info.code.as_str(), info.title);
@@ -367,4 +380,46 @@ fn validate(args: &ValidateArgs) -> Result<u8, u8> {
         }
     }
     Ok(if report.valid { OK } else { INPUT_ERRORS })
+}
+
+fn test(args: &TestArgs) -> Result<u8, u8> {
+    let check = CheckArgs {
+        path: args.path.clone(),
+        message_format: MessageFormat::Human,
+        deny_warnings: false,
+        color: ColorChoice::Auto,
+    };
+    let (_, compiled) = run_check(&check)?;
+    if compiled.failed(false) {
+        eprintln!("amt: the project has errors; no example was run");
+        return Err(INPUT_ERRORS);
+    }
+    let mut outcomes = amt::examples::run(&compiled.procedures, today_utc());
+    if let Some(f) = &args.filter {
+        outcomes.retain(|o| o.procedure.contains(f.as_str()) || o.name.contains(f.as_str()));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "running {} example{}", outcomes.len(), if outcomes.len() == 1 { "" } else { "s" });
+    for o in &outcomes {
+        let verdict = if o.passed() { "ok" } else { "FAILED" };
+        let _ = writeln!(out, "example {} › {} ... {verdict}", o.procedure, o.name);
+    }
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\nfailures:");
+        for o in &failed {
+            let _ = writeln!(out, "\n---- {} › {} ({}) ----", o.procedure, o.name, o.location);
+            for d in &o.differences {
+                let _ = writeln!(out, "{d}");
+            }
+        }
+    }
+    let passed = outcomes.len() - failed.len();
+    let _ = writeln!(
+        out,
+        "\ntest result: {}. {passed} passed, {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        failed.len()
+    );
+    Ok(if failed.is_empty() { OK } else { INPUT_ERRORS })
 }

@@ -24,6 +24,7 @@ pub struct Meta<'a> {
     pub retention: Option<&'a ast::Retention>,
     pub privacy_span: Option<Span>,
     pub deadlines: Vec<&'a ast::Deadline>,
+    pub examples: Vec<&'a ast::Example>,
 }
 
 pub struct Builder<'a, 'd> {
@@ -178,6 +179,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                     }
                 }
             }
+            Stmt::Example(e) => self.meta.examples.push(e),
             Stmt::Deadline(d) => {
                 self.meta.deadlines.push(d);
                 self.only_settings(&d.body, "a deadline", &["legal"]);
@@ -931,7 +933,8 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         | Stmt::Description(..)
         | Stmt::Authority(..)
         | Stmt::Privacy(..)
-        | Stmt::Deadline(_) => "the procedure itself",
+        | Stmt::Deadline(_)
+        | Stmt::Example(_) => "the procedure itself",
         Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => {
             "the procedure's `privacy { … }` section"
         }

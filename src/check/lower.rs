@@ -335,5 +335,6 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         pages,
         attachments,
         codelists,
+        examples: Vec::new(),
     }
 }

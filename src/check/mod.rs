@@ -10,6 +10,7 @@
 mod analysis;
 mod build;
 pub mod catalog;
+mod examples;
 mod expr;
 mod lint;
 mod lower;
@@ -329,7 +330,9 @@ impl<'a, 'd> Checker<'a, 'd> {
         analysis::cycles(self);
         analysis::never_true(self);
         lint::procedure(self, decl);
-        lower::procedure(self, decl)
+        let mut procedure = lower::procedure(self, decl);
+        procedure.examples = examples::lower(self, &procedure);
+        procedure
     }
 
     fn run_group(&mut self) {

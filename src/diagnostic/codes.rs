@@ -158,6 +158,16 @@ codes! {
     MalformedIdentifier = "E0509", Error, "malformed identifier";
     /// A procedure without a setting it must have.
     MissingSetting = "E0510", Error, "missing setting";
+    /// An example names an answer the procedure does not have.
+    UnknownExamplePath = "E0601", Error, "unknown path in an example";
+    /// An example's value does not fit the field.
+    ExampleValue = "E0602", Error, "example value does not fit";
+    /// An expectation that cannot apply to what it names.
+    ExampleExpectation = "E0603", Error, "expectation does not fit";
+    /// A repeat's item index missing, or given for something that does not repeat.
+    ExampleIndex = "E0604", Error, "wrong item index in an example";
+    /// Two examples with one name, or one answer given twice.
+    ExampleDuplicate = "E0605", Error, "duplicate in an example";
 }
 
 /// Finds a code by its text, e.g. `E0101` (case-insensitive).

@@ -268,8 +268,83 @@ pub enum Stmt {
     MaxSize(u64, Span),
     /// `count 1..3`
     Count(Range, Span),
-    /// `workflow { … }` or `example "…" { … }`: not compiled yet.
+    /// `example "…" { … }`
+    Example(Example),
+    /// `workflow { … }`: not compiled yet.
     Reserved(Ident, Span),
+}
+
+/// An example submission and what its author expects of it.
+#[derive(Debug)]
+pub struct Example {
+    /// Its name.
+    pub name: Str,
+    /// The date `today` stands for.
+    pub today: Option<Str>,
+    /// The answers: `person[0].name = "Anna"`.
+    pub given: Vec<(DataPath, Expr)>,
+    /// The expectations.
+    pub expects: Vec<Expect>,
+    /// The whole example.
+    pub span: Span,
+}
+
+/// A path to one answer: `person[0].ehe.datum`.
+#[derive(Debug, Clone)]
+pub struct DataPath {
+    /// Names with an optional item index.
+    pub segments: Vec<(Ident, Option<u64>)>,
+    /// The whole path.
+    pub span: Span,
+}
+
+impl std::fmt::Display for DataPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (name, index)) in self.segments.iter().enumerate() {
+            if i > 0 {
+                f.write_str(".")?;
+            }
+            f.write_str(&name.name)?;
+            if let Some(index) = index {
+                write!(f, "[{index}]")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One expectation of an example.
+#[derive(Debug)]
+pub enum Expect {
+    /// `expect valid`
+    Valid(Span),
+    /// `expect error on PATH` (warning: `expect warning on PATH`).
+    Problem {
+        /// Whether a warning rather than an error is expected.
+        warning: bool,
+        /// Where.
+        path: DataPath,
+        /// The whole expectation.
+        span: Span,
+    },
+    /// `expect visible PATH` / `expect hidden PATH`.
+    Shown {
+        /// Whether the part is expected to apply.
+        visible: bool,
+        /// Which part.
+        path: DataPath,
+        /// The whole expectation.
+        span: Span,
+    },
+    /// `expect PATH = VALUE` for a computed value or fee.
+    Value {
+        /// Which value.
+        path: DataPath,
+        /// What it should be.
+        value: Expr,
+        /// The whole expectation.
+        span: Span,
+    },
 }
 
 impl Stmt {
@@ -279,6 +354,7 @@ impl Stmt {
             Stmt::Field(d) | Stmt::Group(d) | Stmt::Page(d) | Stmt::Attachment(d) => d.span,
             Stmt::Computed(c) | Stmt::Fee(c) => c.span,
             Stmt::Deadline(d) => d.span,
+            Stmt::Example(e) => e.span,
             Stmt::Note(n) => n.span,
             Stmt::Rule { span, .. }
             | Stmt::Legal { span, .. }
@@ -340,6 +416,7 @@ impl Stmt {
             Stmt::Types(..) => "a list of file types",
             Stmt::MaxSize(..) => "a size limit",
             Stmt::Count(..) => "a count",
+            Stmt::Example(..) => "an example",
             Stmt::Reserved(..) => "a section",
         }
     }

@@ -378,8 +378,88 @@ impl Builder<'_> {
             }
             Rule::count => Stmt::Count(self.range(first(pair)), span),
             Rule::reserved_section => Stmt::Reserved(self.ident(first(pair)), span),
+            Rule::example => self.example(pair, span),
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
+    }
+
+    fn example(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let name = self.str(inner.next().expect("grammar: an example has a name"));
+        let mut example = Example {
+            name,
+            today: None,
+            given: Vec::new(),
+            expects: Vec::new(),
+            span,
+        };
+        for stmt in inner {
+            let stmt_span = self.span(&stmt);
+            match stmt.as_rule() {
+                Rule::example_today => {
+                    let date = children(stmt).last().expect("grammar: `today` has a date");
+                    example.today = Some(self.str(date));
+                }
+                Rule::given => {
+                    let mut parts = children(stmt);
+                    let path = self.data_path(parts.next().expect("grammar: a path"));
+                    let value = self.expr(parts.next().expect("grammar: a value"));
+                    example.given.push((path, value));
+                }
+                Rule::expect => {
+                    let what = first(stmt);
+                    let expect = match what.as_rule() {
+                        Rule::expect_valid => Expect::Valid(stmt_span),
+                        Rule::expect_problem => {
+                            let mut parts = children(what);
+                            let kind = parts.next().expect("grammar: error or warning");
+                            Expect::Problem {
+                                warning: kind.as_str() == "warning",
+                                path: self.data_path(parts.last().expect("grammar: a path")),
+                                span: stmt_span,
+                            }
+                        }
+                        Rule::expect_shown => {
+                            let mut parts = children(what);
+                            let kind = parts.next().expect("grammar: visible or hidden");
+                            Expect::Shown {
+                                visible: kind.as_str() == "visible",
+                                path: self.data_path(parts.next().expect("grammar: a path")),
+                                span: stmt_span,
+                            }
+                        }
+                        _ => {
+                            let mut parts = children(what);
+                            let path = self.data_path(parts.next().expect("grammar: a path"));
+                            let value = self.expr(parts.next().expect("grammar: a value"));
+                            Expect::Value {
+                                path,
+                                value,
+                                span: stmt_span,
+                            }
+                        }
+                    };
+                    example.expects.push(expect);
+                }
+                other => unreachable!("grammar: an example cannot hold {other:?}"),
+            }
+        }
+        Stmt::Example(example)
+    }
+
+    fn data_path(&mut self, pair: Pair<Rule>) -> DataPath {
+        let span = self.span(&pair);
+        let mut segments = Vec::new();
+        for seg in children(pair) {
+            let mut parts = children(seg);
+            let name = self.ident(parts.next().expect("grammar: a name"));
+            let index = parts.next().map(|i| {
+                let s = self.span(&i);
+                self.integer(i.as_str(), s).max(0) as u64
+            });
+            segments.push((name, index));
+        }
+        DataPath { segments, span }
     }
 
     fn integer(&mut self, text: &str, span: Span) -> i64 {
@@ -660,6 +740,8 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         Rule::kw_deadline => "deadline",
         Rule::kw_description => "description",
         Rule::kw_else => "else",
+        Rule::kw_example => "example",
+        Rule::kw_expect => "expect",
         Rule::kw_fee => "fee",
         Rule::kw_field => "field",
         Rule::kw_fim => "fim",
@@ -676,6 +758,7 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         Rule::kw_max => "max",
         Rule::kw_min => "min",
         Rule::kw_note => "note",
+        Rule::kw_on => "on",
         Rule::kw_page => "page",
         Rule::kw_pattern => "pattern",
         Rule::kw_personal => "personal",
@@ -689,6 +772,7 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         Rule::kw_then => "then",
         Rule::kw_type => "type",
         Rule::kw_types => "types",
+        Rule::kw_valid => "valid",
         Rule::kw_version => "version",
         Rule::kw_via => "via",
         Rule::kw_warn => "warn",
@@ -789,7 +873,16 @@ fn expected_word(expected: Rule) -> Option<&'static str> {
         | Rule::max_size
         | Rule::count
         | Rule::reserved_section
+        | Rule::example
         | Rule::reserved_keyword => "a statement such as `field`, `group`, `required` or `when`",
+        Rule::example_today | Rule::given | Rule::expect => {
+            "an answer such as `name = \"Anna\"`, `today 2026-01-31` or `expect …`"
+        }
+        Rule::expect_valid | Rule::expect_problem | Rule::expect_shown | Rule::expect_value => {
+            "`valid`, `error on …`, `warning on …`, `visible …`, `hidden …` or `name = value`"
+        }
+        Rule::problem_kind | Rule::shown_kind => "`error`, `warning`, `visible` or `hidden`",
+        Rule::data_path | Rule::data_segment => "a path such as `person[0].name`",
         Rule::codelist_from => "`from \"urn:…\"`",
         Rule::code_entry => "a code-list value such as `VH \"verheiratet\"`",
         Rule::type_ref => "a type such as `text`, `date` or `choice(…)`",
