@@ -35,23 +35,36 @@ fn same(a: &Json, b: &Json) -> bool {
     }
 }
 
+/// Whether an expectation on `expected` covers a problem reported at
+/// `actual`: the same place, or a part inside it (`expect error on
+/// person[0].ehe` covers `person[0].ehe.datum`).
+fn covers(expected: &str, actual: &str) -> bool {
+    actual == expected
+        || actual
+            .strip_prefix(expected)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
 /// Compares what was expected with what was reported, as a diff.
 fn diff(kind: &str, expected: &BTreeSet<String>, actual: &[(String, String)], out: &mut Vec<String>) {
-    let actual_paths: BTreeSet<&str> = actual.iter().map(|(p, _)| p.as_str()).collect();
-    if expected.iter().map(String::as_str).collect::<BTreeSet<_>>() == actual_paths {
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|e| !actual.iter().any(|(a, _)| covers(e, a)))
+        .collect();
+    let mut unexpected: Vec<&(String, String)> = actual
+        .iter()
+        .filter(|(a, _)| !expected.iter().any(|e| covers(e, a)))
+        .collect();
+    unexpected.dedup_by(|x, y| x.0 == y.0);
+    if missing.is_empty() && unexpected.is_empty() {
         return;
     }
-    out.push(format!("{kind}s differ (- expected, + reported):"));
-    for e in expected {
-        if !actual_paths.contains(e.as_str()) {
-            out.push(format!("  - {kind} on {e}"));
-        }
+    out.push(format!("{kind}s differ (- expected, not reported; + reported, not expected):"));
+    for e in missing {
+        out.push(format!("  - {kind} on {e}"));
     }
-    let mut shown = BTreeSet::new();
-    for (path, message) in actual {
-        if !expected.contains(path) && shown.insert(path) {
-            out.push(format!("  + {kind} on {path}: {message}"));
-        }
+    for (path, message) in unexpected {
+        out.push(format!("  + {kind} on {path}: {message}"));
     }
 }
 

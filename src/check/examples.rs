@@ -108,6 +108,24 @@ fn insert(data: &mut Json, pointer: &str, value: Json) {
     }
 }
 
+/// Removes the member or item at `pointer`.
+fn remove(data: &mut Json, pointer: &str) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+    match data.pointer_mut(parent) {
+        Some(Json::Object(o)) => {
+            o.shift_remove(key);
+        }
+        Some(Json::Array(a)) => {
+            if let Ok(i) = key.parse::<usize>()
+                && i < a.len()
+            {
+                a.remove(i);
+            }
+        }
+        _ => {}
+    }
+}
+
 impl Checker<'_, '_> {
     fn example_error(&mut self, code: Code, span: crate::source::Span, message: String, label: &str, help: String) {
         self.diags.push(Diagnostic::new(code, span, message).label(label).help(help));
@@ -339,6 +357,25 @@ impl Checker<'_, '_> {
                 self.example_error(Code::ExampleDuplicate, ex.name.span, format!("there are two examples named \"{}\"", ex.name.value), "second example with this name", "give each example its own name; `amt test` reports them by name".into());
             }
             let mut data = json!({});
+            let mut today = None;
+            if let Some(base) = &ex.base {
+                match out.iter().find(|e: &&ir::Example| e.name == base.value) {
+                    Some(b) => {
+                        data = b.data.clone();
+                        today = b.today.clone();
+                    }
+                    None => {
+                        let d = Diagnostic::new(Code::UnknownExamplePath, base.span, format!("there is no earlier example named \"{}\"", base.value)).label("unknown example");
+                        let names: Vec<&str> = out.iter().map(|e| e.name.as_str()).collect();
+                        self.diags.push(suggest(d, &base.value, names.iter().copied(), "`from` names an example written above this one"));
+                    }
+                }
+            }
+            for path in &ex.omit {
+                if let Some(r) = self.resolve_example_path(p, path) {
+                    remove(&mut data, &r.pointer);
+                }
+            }
             let mut given: HashSet<String> = HashSet::new();
             for (path, value) in &ex.given {
                 let Some(r) = self.resolve_example_path(p, path) else { continue };
@@ -398,7 +435,7 @@ impl Checker<'_, '_> {
             out.push(ir::Example {
                 name: ex.name.value.clone(),
                 line: file.line_index(ex.span.start as usize) as u32 + 1,
-                today: ex.today.as_ref().map(|t| t.value.clone()),
+                today: ex.today.as_ref().map(|t| t.value.clone()).or(today),
                 data,
                 expect,
             });

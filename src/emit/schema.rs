@@ -101,17 +101,13 @@ struct Emitter<'p> {
     gaps: Vec<Gap>,
 }
 
-/// Where a node sits: its scope (root or a repeat item), the conditions of
-/// its ancestors inside that scope, and the path from the scope to it.
+/// Where a node sits: its scope (root or a repeat item), the path from the
+/// scope to its container, and the condition of its page (top-level nodes).
 #[derive(Clone)]
 struct Ctx<'p> {
     scope: &'p str,
-    conds: Vec<&'p Expr>,
     segs: Vec<&'p str>,
     page_when: Option<&'p Expr>,
-    /// Every ancestor in the scope is demanded by the schema wherever it
-    /// applies and is needed (so a required child's demand is enforced).
-    enforced: bool,
 }
 
 fn index<'p>(nodes: &'p [Node], out: &mut HashMap<&'p str, &'p Node>) {
@@ -134,16 +130,6 @@ fn demanded(n: &Node) -> bool {
     n.required || n.repeat.is_some_and(|r| r.min > 0)
 }
 
-/// Whether a non-repeated group must be there whenever it applies, because
-/// something inside it is demanded unconditionally.
-fn demands_inside(n: &Node) -> bool {
-    match &n.kind {
-        NodeKind::Group { items, .. } if n.repeat.is_none() => items.iter().any(|c| {
-            is_data(c) && c.when.is_none() && (demanded(c) || demands_inside(c))
-        }),
-        _ => false,
-    }
-}
 
 /// `{type: object, properties: {s1: {… {sn: leaf}}}, required: [s1 … sn]}`:
 /// the path is there and its value matches `leaf`.
@@ -621,19 +607,19 @@ impl<'p> Emitter<'p> {
         Ok(all_of(parts))
     }
 
-    /// The constraints of one data node: applicability, demand, rules.
+    /// The constraints of one data node: where it applies, where it is
+    /// demanded, and its rules. A node is asked where its container is there
+    /// and its own condition (and its page's) holds; everything above is
+    /// implied, because a part that does not apply must be absent.
     fn constraints(&mut self, n: &'p Node, ctx: &Ctx<'p>) {
-        let mut own: Vec<&'p Expr> = ctx.page_when.into_iter().collect();
-        own.extend(&n.when);
-        let mut all = ctx.conds.clone();
-        all.extend(&own);
+        let own: Vec<&'p Expr> = ctx.page_when.into_iter().chain(&n.when).collect();
+        let container = ctx.segs.as_slice();
         let mut segs = ctx.segs.clone();
         segs.push(&n.id);
-        let applies = self.conjunction(&all, ctx.scope);
+        let applies = self.conjunction(&own, ctx.scope);
         if own.is_empty() {
-            // Listed in the parent's `required`; the parent itself is
-            // demanded wherever it applies.
-            if demanded(n) && ctx.enforced {
+            // Listed in the container's `required`.
+            if demanded(n) {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
@@ -641,10 +627,8 @@ impl<'p> Emitter<'p> {
                 Ok(t) => {
                     let mut c = Map::new();
                     c.insert("if".into(), t.clone());
-                    if demanded(n) || demands_inside(n) {
-                        c.insert("then".into(), at(&segs, json!(true)));
-                    }
-                    if demanded(n) && ctx.enforced {
+                    if demanded(n) {
+                        c.insert("then".into(), absent_or(container, at(&[&n.id], json!(true))));
                         self.coverage.required.insert(n.path.clone());
                     }
                     c.insert("else".into(), absent_or(&segs, json!(false)));
@@ -657,29 +641,27 @@ impl<'p> Emitter<'p> {
                 }
             }
         }
-        // Rules: per item for a repeated group (the item exists only where
-        // the group applies), else where the node applies.
+        if n.repeat.is_some() && matches!(n.kind, NodeKind::Group { .. }) {
+            return; // its rules hold in each item: see `item_rules`
+        }
         for (i, r) in n.rules.iter().enumerate() {
             let warning = r.severity == "warning";
-            if n.repeat.is_some() && matches!(n.kind, NodeKind::Group { .. }) {
-                continue; // see `item_rules`
-            }
             let translated = if warning {
                 Err("warnings are shown to the user, not enforced".to_string())
             } else if n.repeat.is_some() {
                 Err("it is a rule on each value of a repeated field".into())
             } else {
                 match (&applies, self.truth(&r.condition, ctx.scope, false)) {
-                    (Ok(t), Ok(f)) => Ok((
-                        if all.is_empty() { not(f) } else { json!({ "if": t, "then": not(f) }) },
-                        false,
-                    )),
+                    (Ok(t), Ok(f)) => {
+                        let asked = all_of(vec![t.clone(), at(container, json!(true))]);
+                        Ok(if asked == Json::Bool(true) { not(f) } else { json!({ "if": asked, "then": not(f) }) })
+                    }
                     (Err(why), _) => Err(format!("the condition of its field cannot be expressed: {why}")),
                     (_, Err(why)) => Err(why),
                 }
             };
             match translated {
-                Ok((c, _)) => {
+                Ok(c) => {
                     self.coverage.rules.insert((n.path.clone(), i));
                     self.constrain(c);
                 }
@@ -909,21 +891,14 @@ impl<'p> Emitter<'p> {
                     self.item_rules(n);
                     let inner = Ctx {
                         scope: n.path.as_str(),
-                        conds: Vec::new(),
                         segs: Vec::new(),
                         page_when: None,
-                        enforced: true,
                     };
                     (true, inner)
                 } else {
-                    let mut conds = ctx.conds.clone();
-                    conds.extend(ctx.page_when);
-                    conds.extend(&n.when);
                     let mut segs = ctx.segs.clone();
                     segs.push(&n.id);
-                    let own = ctx.page_when.is_some() || n.when.is_some();
-                    let enforced = ctx.enforced && (!own || self.conjunction(&conds, ctx.scope).is_ok());
-                    (false, Ctx { scope: ctx.scope, conds, segs, page_when: None, enforced })
+                    (false, Ctx { scope: ctx.scope, segs, page_when: None })
                 };
                 let mut s = self.object(items.iter(), &inner);
                 s["minProperties"] = json!(1);
@@ -980,7 +955,7 @@ impl<'p> Emitter<'p> {
         let mut required = Vec::new();
         for n in items {
             if let Some(s) = self.node(n, ctx) {
-                if ctx.page_when.is_none() && n.when.is_none() && (demanded(n) || demands_inside(n)) {
+                if ctx.page_when.is_none() && n.when.is_none() && demanded(n) {
                     required.push(json!(n.id));
                 }
                 properties.insert(n.id.clone(), s);
@@ -1018,10 +993,8 @@ pub fn build(p: &Procedure, base: &str) -> Built {
     let mut required = Vec::new();
     let root = Ctx {
         scope: "",
-        conds: Vec::new(),
         segs: Vec::new(),
         page_when: None,
-        enforced: true,
     };
     let pages = p.pages.iter().map(|pg| (pg.when.as_ref(), &pg.items));
     for (when, items) in pages.chain([(None, &p.attachments)]) {

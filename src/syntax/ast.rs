@@ -279,6 +279,10 @@ pub enum Stmt {
 pub struct Example {
     /// Its name.
     pub name: Str,
+    /// The example whose answers it starts from.
+    pub base: Option<Str>,
+    /// Answers of the base example left out.
+    pub omit: Vec<DataPath>,
     /// The date `today` stands for.
     pub today: Option<Str>,
     /// The answers: `person[0].name = "Anna"`.

@@ -388,6 +388,8 @@ impl Builder<'_> {
         let name = self.str(inner.next().expect("grammar: an example has a name"));
         let mut example = Example {
             name,
+            base: None,
+            omit: Vec::new(),
             today: None,
             given: Vec::new(),
             expects: Vec::new(),
@@ -396,6 +398,11 @@ impl Builder<'_> {
         for stmt in inner {
             let stmt_span = self.span(&stmt);
             match stmt.as_rule() {
+                Rule::example_base => example.base = Some(self.str(first(stmt))),
+                Rule::omit => {
+                    let path = self.data_path(first(stmt));
+                    example.omit.push(path);
+                }
                 Rule::example_today => {
                     let date = children(stmt).last().expect("grammar: `today` has a date");
                     example.today = Some(self.str(date));
@@ -758,6 +765,7 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         Rule::kw_max => "max",
         Rule::kw_min => "min",
         Rule::kw_note => "note",
+        Rule::kw_omit => "omit",
         Rule::kw_on => "on",
         Rule::kw_page => "page",
         Rule::kw_pattern => "pattern",
@@ -875,7 +883,8 @@ fn expected_word(expected: Rule) -> Option<&'static str> {
         | Rule::reserved_section
         | Rule::example
         | Rule::reserved_keyword => "a statement such as `field`, `group`, `required` or `when`",
-        Rule::example_today | Rule::given | Rule::expect => {
+        Rule::example_base => "`from \"another example\"`",
+        Rule::example_today | Rule::given | Rule::expect | Rule::omit => {
             "an answer such as `name = \"Anna\"`, `today 2026-01-31` or `expect …`"
         }
         Rule::expect_valid | Rule::expect_problem | Rule::expect_shown | Rule::expect_value => {

@@ -480,7 +480,20 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             return;
         }
         self.report.visible.insert(path.clone(), visible);
-        let value = obj.and_then(|o| o.get(&n.id));
+        // A part is asked only where its container was given: the root
+        // always, a group when it is there (an optional group left out
+        // demands nothing inside it).
+        let Some(obj) = obj else {
+            if let NodeKind::Group { items, .. } = &n.kind
+                && n.repeat.is_none()
+            {
+                for c in items {
+                    self.node(c, None, &ptr, &path, visible);
+                }
+            }
+            return;
+        };
+        let value = obj.get(&n.id);
         if !visible {
             if value.is_some() {
                 let schema = self.model.coverage.hidden.contains(&n.path);
