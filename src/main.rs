@@ -49,6 +49,9 @@ struct CheckArgs {
     /// When to use colours: `auto` honours NO_COLOR and whether stderr is a terminal.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// Also list the checks the JSON Schema cannot express, which only amt's validator enforces.
+    #[arg(long)]
+    validator_only: bool,
 }
 
 #[derive(Args)]
@@ -179,6 +182,9 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => match run_check(&args) {
             Ok((_, compiled)) => {
+                if args.validator_only {
+                    print_gaps(&compiled.procedures);
+                }
                 if compiled.failed(args.deny_warnings) {
                     INPUT_ERRORS
                 } else {
@@ -288,6 +294,7 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt::ir::Procedure, u8> {
         message_format: MessageFormat::Human,
         deny_warnings: false,
         color: ColorChoice::Auto,
+        validator_only: false,
     };
     let (sources, compiled) = run_check(&check)?;
     if compiled.failed(false) {
@@ -388,6 +395,7 @@ fn test(args: &TestArgs) -> Result<u8, u8> {
         message_format: MessageFormat::Human,
         deny_warnings: false,
         color: ColorChoice::Auto,
+        validator_only: false,
     };
     let (_, compiled) = run_check(&check)?;
     if compiled.failed(false) {
@@ -422,4 +430,21 @@ fn test(args: &TestArgs) -> Result<u8, u8> {
         failed.len()
     );
     Ok(if failed.is_empty() { OK } else { INPUT_ERRORS })
+}
+
+/// Lists, per procedure, what only amt's validator enforces.
+fn print_gaps(procedures: &[amt::ir::Procedure]) {
+    let mut out = std::io::stdout().lock();
+    for p in procedures {
+        let gaps = amt::emit::schema::build(p, amt::emit::schema::DEFAULT_BASE).gaps;
+        if gaps.is_empty() {
+            let _ = writeln!(out, "{} ({}): the JSON Schema expresses every check", p.id, p.source);
+            continue;
+        }
+        let _ = writeln!(out, "{} ({}): {} check{} enforced by amt's validator only, not by the JSON Schema:", p.id, p.source, gaps.len(), if gaps.len() == 1 { "" } else { "s" });
+        for g in &gaps {
+            let expression = g.expression.as_ref().map(|e| format!(" `{e}`")).unwrap_or_default();
+            let _ = writeln!(out, "  {} {} ({}){expression}: {}", g.path, g.check, g.severity, g.reason);
+        }
+    }
 }

@@ -222,6 +222,19 @@ fn not(s: Json) -> Json {
     }
 }
 
+fn mentions_today(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Today => true,
+        ExprKind::Literal { .. } | ExprKind::Ref { .. } => false,
+        ExprKind::Unary { operand, .. } => mentions_today(operand),
+        ExprKind::Binary { left, right, .. } => mentions_today(left) || mentions_today(right),
+        ExprKind::If { condition, then, otherwise } => {
+            mentions_today(condition) || mentions_today(then) || mentions_today(otherwise)
+        }
+        ExprKind::List { items: args } | ExprKind::Call { args, .. } => args.iter().any(mentions_today),
+    }
+}
+
 /// `{type: kind, …leaf}`, with the type first for readers.
 fn typed(kind: &str, leaf: Json) -> Json {
     let mut out = Map::new();
@@ -371,6 +384,10 @@ impl<'p> Emitter<'p> {
                 self.comparison(op, left, right, scope)
             }
             ExprKind::Ref { path } => {
+                // A computed yes/no: its definition, over the same data.
+                if let Some(Node { kind: NodeKind::Computed { value, .. }, .. }) = self.nodes.get(path.as_str()) {
+                    return self.truth(value, scope, want);
+                }
                 // A yes/no question on its own.
                 let segs = self.ref_path(path, scope, false)?;
                 match self.field_of(path) {
@@ -589,6 +606,12 @@ impl<'p> Emitter<'p> {
     }
 
     fn gap(&mut self, path: &str, check: &'static str, severity: &'static str, e: Option<&Expr>, message: Option<&crate::ir::I18n>, reason: String) {
+        // One style for every reason: a sentence.
+        let mut reason = reason.trim_end_matches('.').to_string();
+        if let Some(first) = reason.chars().next() {
+            reason.replace_range(..first.len_utf8(), &first.to_uppercase().to_string());
+        }
+        reason.push('.');
         self.gaps.push(Gap {
             path: path.to_string(),
             check,
@@ -599,10 +622,11 @@ impl<'p> Emitter<'p> {
         });
     }
 
-    fn conjunction(&self, conds: &[&'p Expr], scope: &'p str) -> Result<Json, Why> {
+    /// All conditions hold; on failure, the condition that cannot be said.
+    fn conjunction(&self, conds: &[&'p Expr], scope: &'p str) -> Result<Json, (&'p Expr, Why)> {
         let parts = conds
             .iter()
-            .map(|c| self.truth(c, scope, true))
+            .map(|c| self.truth(c, scope, true).map_err(|why| (*c, why)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(all_of(parts))
     }
@@ -635,9 +659,13 @@ impl<'p> Emitter<'p> {
                     self.coverage.hidden.insert(n.path.clone());
                     self.constrain(Json::Object(c));
                 }
-                Err(why) => {
-                    let e = n.when.as_ref().or(ctx.page_when);
-                    self.gap(&n.path, "condition", "error", e, None, why.clone());
+                Err((e, why)) => {
+                    let why = if ctx.page_when.is_some_and(|p| std::ptr::eq(p, *e)) {
+                        format!("the condition of its page: {why}")
+                    } else {
+                        why.clone()
+                    };
+                    self.gap(&n.path, "condition", "error", Some(e), None, why);
                 }
             }
         }
@@ -656,7 +684,7 @@ impl<'p> Emitter<'p> {
                         let asked = all_of(vec![t.clone(), at(container, json!(true))]);
                         Ok(if asked == Json::Bool(true) { not(f) } else { json!({ "if": asked, "then": not(f) }) })
                     }
-                    (Err(why), _) => Err(format!("the condition of its field cannot be expressed: {why}")),
+                    (Err((_, why)), _) => Err(format!("the condition of its field cannot be expressed: {why}")),
                     (_, Err(why)) => Err(why),
                 }
             };
@@ -723,7 +751,8 @@ impl<'p> Emitter<'p> {
                 _ => {
                     let why = match e.kind {
                         ExprKind::Literal { .. } => "JSON Schema cannot order dates or times",
-                        _ => "the bound is computed from today or from other answers",
+                        _ if mentions_today(e) => "the bound depends on today's date",
+                        _ => "the bound is computed from other answers",
                     };
                     self.gap(&n.path, check, "error", Some(e), None, why.into());
                 }
