@@ -366,14 +366,18 @@ fn mutate(g: &mut Gen, model: &Model, data: &mut Json) {
 
 #[test]
 fn schema_and_validator_agree_on_generated_submissions() {
-    let (_, compiled) = amt::check_project(std::path::Path::new("forms")).expect("forms/ reads");
-    assert!(!compiled.failed(false), "forms/ checks clean");
+    let mut procedures = Vec::new();
+    for dir in ["forms", "tests/agreement"] {
+        let (_, compiled) = amt::check_project(std::path::Path::new(dir)).expect("the project reads");
+        assert!(!compiled.failed(false), "{dir} checks clean");
+        procedures.extend(compiled.procedures);
+    }
     let options = Options {
         today: Date::parse("2026-06-15").unwrap(),
         lang: None,
     };
     let mut failures = Vec::new();
-    for (k, p) in compiled.procedures.iter().enumerate() {
+    for (k, p) in procedures.iter().enumerate() {
         let schema = amt::emit::schema::schema(p, amt::emit::schema::DEFAULT_BASE);
         let validator = jsonschema::options()
             .should_validate_formats(true)

@@ -356,3 +356,141 @@ fn readme_lists_every_diagnostic_code() {
         );
     }
 }
+
+const MOVE: &str = r#"
+codelist status "Status" @en "Status" {
+  allein "alleinige Wohnung" @en "sole dwelling"
+  haupt "Hauptwohnung" @en "main dwelling"
+}
+
+procedure umzug "Umzug" @en "Move" {
+  version 1.0.0
+  languages de, en
+  page p "Angaben" @en "Details" {
+    field einzug: date "Tag des Einzugs" @en "Date of moving in" {
+      required
+      rule einzug <= today "Der Einzug darf nicht in der Zukunft liegen." @en "The move must not be in the future."
+    }
+    field status: choice(status) "Status" @en "Status" { required }
+    field weitere: text(max 20) "Weitere Wohnung" @en "Other dwelling" {
+      when status = haupt
+      required
+    }
+    field personen: integer(min 1, max 10) "Personen" @en "Persons"
+    computed doppelt "Doppelt" @en "Double" = personen * 2
+  }
+  example "allein" {
+    today 2026-03-10
+    einzug = 2026-03-01
+    status = allein
+    personen = 2
+    expect valid
+    expect hidden weitere
+    expect doppelt = 4
+  }
+  example "Hauptwohnung ohne weitere Wohnung" from "allein" {
+    status = haupt
+    expect error on weitere
+  }
+}
+"#;
+
+#[test]
+fn validate_reports_each_problem_with_pointer_label_and_message() {
+    let dir = Temp::new("validate");
+    let source = dir.write("umzug.amt", MOVE);
+    let good = dir.write("good.json", r#"{"einzug": "2026-03-01", "status": "allein", "personen": 3}"#);
+    let bad = dir.write(
+        "bad.json",
+        r#"{"einzug": "2026-04-01", "status": "haupt", "personen": 11, "extra": 1}"#,
+    );
+    let (source, good, bad) = (source.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap());
+    let o = amt(&["validate", source, good, "--today", "2026-03-10"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("computed: doppelt = 6"), "{stdout}");
+    assert!(stdout.contains("valid: 0 errors"), "{stdout}");
+
+    let o = amt(&["validate", source, bad, "--today", "2026-03-10"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    for line in [
+        "error: /einzug (Tag des Einzugs): Der Einzug darf nicht in der Zukunft liegen. [rule]",
+        "error: /weitere (Weitere Wohnung): Bitte machen Sie hier eine Angabe. [required]",
+        "error: /personen (Personen): Der Wert darf nicht größer sein als 10. [maximum]",
+        "error: /extra: Diese Angabe gehört nicht zum Formular. [unknown]",
+        "invalid: 4 errors, 0 warnings",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+
+    let o = amt(&["validate", source, bad, "--today", "2026-03-10", "--lang", "en", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    let first = &report["problems"][0];
+    assert_eq!(first["pointer"], "/einzug");
+    assert_eq!(first["path"], "einzug");
+    assert_eq!(first["check"], "rule");
+    assert_eq!(first["label"], "Date of moving in");
+    assert_eq!(first["message"], "The move must not be in the future.");
+    assert_eq!(first["schema"], false, "a rule about today is not in the schema");
+    let required = report["problems"].as_array().unwrap().iter().find(|p| p["check"] == "required").unwrap();
+    assert_eq!(required["schema"], true);
+}
+
+#[test]
+fn validate_reads_a_built_model_as_well_as_sources() {
+    let dir = Temp::new("validate-model");
+    dir.write("src/umzug.amt", MOVE);
+    let out = dir.path().join("out");
+    let o = amt(&["build", dir.path().join("src").to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let bad = dir.write("bad.json", r#"{"einzug": "2026-03-01", "status": "haupt"}"#);
+    let model = out.join("umzug/procedure.json");
+    let from_model = amt(&["validate", model.to_str().unwrap(), bad.to_str().unwrap(), "--today", "2026-03-10"]);
+    let from_source = amt(&["validate", dir.path().join("src").to_str().unwrap(), bad.to_str().unwrap(), "--today", "2026-03-10"]);
+    assert_eq!(from_model.status.code(), Some(1));
+    assert_eq!(from_model.stdout, from_source.stdout);
+    let unreadable = dir.write("not-json.json", "{");
+    let o = amt(&["validate", model.to_str().unwrap(), unreadable.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not JSON"));
+}
+
+#[test]
+fn test_runs_examples_and_shows_a_readable_diff_on_failure() {
+    let dir = Temp::new("examples");
+    dir.write("umzug.amt", MOVE);
+    let o = amt(&["test", dir.s()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("example umzug › allein ... ok"), "{stdout}");
+    assert!(stdout.contains("test result: ok. 2 passed, 0 failed"), "{stdout}");
+
+    // Break the expectations: a wrong computed value and a wrong error.
+    let broken = MOVE
+        .replace("expect doppelt = 4", "expect doppelt = 5")
+        .replace("expect error on weitere", "expect error on status");
+    dir.write("umzug.amt", broken);
+    let o = amt(&["test", dir.s()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    for line in [
+        "example umzug › allein ... FAILED",
+        "---- umzug › allein (umzug.amt:",
+        "doppelt: expected 5, computed 4",
+        "  - error on status",
+        "  + error on weitere: Bitte machen Sie hier eine Angabe. [required]",
+        "test result: FAILED. 0 passed, 2 failed",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+}
+
+#[test]
+fn the_real_procedures_pass_their_examples() {
+    let o = amt(&["test", "forms"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains(", 0 failed"), "{stdout}");
+}

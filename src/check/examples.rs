@@ -232,10 +232,15 @@ impl Checker<'_, '_> {
         let value = match (kind, &e.kind) {
             (Scalar::Text, ExprKind::Str(s)) => Some(json!(s)),
             (Scalar::Integer, ExprKind::Integer(i)) => Some(json!(i)),
-            (Scalar::Integer, ExprKind::Unary(UnaryOp::Neg, inner)) => match inner.kind {
-                ExprKind::Integer(i) => Some(json!(-i)),
-                _ => None,
-            },
+            (Scalar::Integer | Scalar::Decimal | Scalar::Money, ExprKind::Unary(UnaryOp::Neg, inner))
+                if matches!(inner.kind, ExprKind::Integer(_) | ExprKind::Decimal(_) | ExprKind::Money(_)) =>
+            {
+                // A negative number: the positive one, negated.
+                self.example_scalar(p, inner, kind, what).and_then(|v| match v {
+                    Json::Number(n) => n.as_i64().map(|i| json!(-i)).or_else(|| n.as_f64().map(|f| json!(-f))),
+                    _ => None,
+                })
+            }
             (Scalar::Decimal, ExprKind::Integer(i)) => Some(json!(i)),
             (Scalar::Decimal, ExprKind::Decimal(d)) => d.parse::<f64>().ok().map(|f| json!(f)),
             (Scalar::Money, ExprKind::Money(c)) => serde_json::Number::from_f64(*c as f64 / 100.0).map(Json::Number),

@@ -456,11 +456,20 @@ impl<'a> Checker<'a, '_> {
     fn binary(&mut self, op: BinaryOp, l: &ast::Expr, r: &ast::Expr, cx: &mut ExprCx) -> ir::Expr {
         use BinaryOp::*;
         // A bare code on the left (`VH = familienstand`): read the right first.
-        let (left, right) = if matches!(op, Eq | Ne)
+        let (left, right) = if matches!(op, Eq | Ne | In | NotIn)
             && Self::is_bare_name(l).is_some_and(|n| self.lookup_name(cx.scope, &n.name).is_none())
         {
+            // `VH = familienstand`, `rot in farben`: the code's list comes from the right.
             let right = self.expr(r, cx, None);
-            let left = self.expr(l, cx, Some(&right.ty));
+            let expected = match (&right.ty, op) {
+                (Ty::CodeSet { codelist }, In | NotIn) => Some(Ty::Code {
+                    codelist: codelist.clone(),
+                }),
+                (Ty::List { item }, In | NotIn) => Some((**item).clone()),
+                (t, Eq | Ne) => Some(t.clone()),
+                _ => None,
+            };
+            let left = self.expr(l, cx, expected.as_ref());
             (left, right)
         } else {
             let left = self.expr(l, cx, None);

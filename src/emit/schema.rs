@@ -453,6 +453,19 @@ impl<'p> Emitter<'p> {
 
     /// `left op right` holds (op already negated for F).
     fn comparison(&self, op: BinaryOp, left: &'p Expr, right: &'p Expr, scope: &'p str) -> Result<Json, Why> {
+        // `CODE in multichoice`: whether the list holds the code.
+        if let (ExprKind::Literal { value }, ExprKind::Ref { path }, BinaryOp::In | BinaryOp::NotIn) = (&left.kind, &right.kind, op)
+            && let Some(FieldType::Choice { multiple: true, .. }) = self.field_of(path)
+        {
+            let segs = self.ref_path(path, scope, false)?;
+            let has = json!({ "contains": { "const": literal_json(value) } });
+            return Ok(if op == BinaryOp::In {
+                at(&segs, typed("array", has))
+            } else {
+                // Unanswered is no choice, so it holds no code.
+                absent_or(&segs, typed("array", json!({ "not": has })))
+            });
+        }
         // The measured side first: a field, len(field) or count(repeat).
         let (op, subject, other) = match (&left.kind, &right.kind) {
             (ExprKind::Literal { .. } | ExprKind::List { .. }, _) => {
@@ -903,10 +916,11 @@ impl<'p> Emitter<'p> {
                 let file = self.file_def();
                 let mut item = json!({
                     "$ref": format!("#/$defs/{file}"),
-                    "properties": { "media_type": { "enum": media_types } }
+                    "type": "object",
+                    "properties": { "media_type": { "type": "string", "enum": media_types } }
                 });
                 if let Some(max) = max_bytes {
-                    item["properties"]["size"] = json!({ "maximum": max });
+                    item["properties"]["size"] = json!({ "type": "integer", "maximum": max });
                 }
                 let mut s = json!({ "type": "array", "items": item, "minItems": count.min.max(1) });
                 if let Some(max) = count.max {
