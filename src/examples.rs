@@ -46,7 +46,12 @@ fn covers(expected: &str, actual: &str) -> bool {
 }
 
 /// Compares what was expected with what was reported, as a diff.
-fn diff(kind: &str, expected: &BTreeSet<String>, actual: &[(String, String)], out: &mut Vec<String>) {
+fn diff(
+    kind: &str,
+    expected: &BTreeSet<String>,
+    actual: &[(String, String)],
+    out: &mut Vec<String>,
+) {
     let missing: Vec<&String> = expected
         .iter()
         .filter(|e| !actual.iter().any(|(a, _)| covers(e, a)))
@@ -59,7 +64,9 @@ fn diff(kind: &str, expected: &BTreeSet<String>, actual: &[(String, String)], ou
     if missing.is_empty() && unexpected.is_empty() {
         return;
     }
-    out.push(format!("{kind}s differ (- expected, not reported; + reported, not expected):"));
+    out.push(format!(
+        "{kind}s differ (- expected, not reported; + reported, not expected):"
+    ));
     for e in missing {
         out.push(format!("  - {kind} on {e}"));
     }
@@ -70,7 +77,11 @@ fn diff(kind: &str, expected: &BTreeSet<String>, actual: &[(String, String)], ou
 
 /// Runs one example against a prepared procedure.
 pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String> {
-    let today = example.today.as_deref().and_then(Date::parse).unwrap_or(today);
+    let today = example
+        .today
+        .as_deref()
+        .and_then(Date::parse)
+        .unwrap_or(today);
     let options = Options { today, lang: None };
     let report = model.validate(&example.data, &options);
     let mut out = Vec::new();
@@ -83,7 +94,9 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
             .collect()
     };
     let expects = &example.expect;
-    let checks_errors = expects.iter().any(|e| matches!(e, Expectation::Valid | Expectation::Error { .. }));
+    let checks_errors = expects
+        .iter()
+        .any(|e| matches!(e, Expectation::Valid | Expectation::Error { .. }));
     if checks_errors {
         let expected = expects
             .iter()
@@ -94,7 +107,10 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
             .collect();
         diff("error", &expected, &problems(Severity::Error), &mut out);
     }
-    if expects.iter().any(|e| matches!(e, Expectation::Warning { .. })) {
+    if expects
+        .iter()
+        .any(|e| matches!(e, Expectation::Warning { .. }))
+    {
         let expected = expects
             .iter()
             .filter_map(|e| match e {
@@ -117,14 +133,20 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
                     };
                     out.push(format!(
                         "{path}: expected {}, but {actual}",
-                        if want { "to apply (visible)" } else { "not to apply (hidden)" }
+                        if want {
+                            "to apply (visible)"
+                        } else {
+                            "not to apply (hidden)"
+                        }
                     ));
                 }
             }
             Expectation::Value { path, value } => match report.computed.get(path) {
                 Some(actual) if same(actual, value) => {}
                 Some(actual) => out.push(format!("{path}: expected {value}, computed {actual}")),
-                None => out.push(format!("{path}: expected {value}, but it cannot be computed from these answers")),
+                None => out.push(format!(
+                    "{path}: expected {value}, but it cannot be computed from these answers"
+                )),
             },
             _ => {}
         }

@@ -196,7 +196,10 @@ fn main() -> ExitCode {
         Command::Build(args) => {
             let root = amt::project_root(&args.check.path);
             let base = &args.schema_base;
-            if !(base.starts_with("https://") || base.starts_with("http://") || base.starts_with("urn:")) {
+            if !(base.starts_with("https://")
+                || base.starts_with("http://")
+                || base.starts_with("urn:"))
+            {
                 eprintln!("amt: --schema-base must be an absolute URI (https://…), not `{base}`");
                 return ExitCode::from(USAGE_OR_IO);
             }
@@ -285,7 +288,10 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt::ir::Procedure, u8> {
             USAGE_OR_IO
         })?;
         return serde_json::from_str(&text).map_err(|e| {
-            eprintln!("amt: `{}` is not a procedure model (procedure.json): {e}", path.display());
+            eprintln!(
+                "amt: `{}` is not a procedure model (procedure.json): {e}",
+                path.display()
+            );
             USAGE_OR_IO
         });
     }
@@ -317,12 +323,23 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt::ir::Procedure, u8> {
     match candidates.len() {
         1 => Ok(candidates.remove(0)),
         0 => {
-            eprintln!("amt: no procedure{} found in `{}`", args.id.as_ref().map(|i| format!(" `{i}`")).unwrap_or_default(), path.display());
+            eprintln!(
+                "amt: no procedure{} found in `{}`",
+                args.id
+                    .as_ref()
+                    .map(|i| format!(" `{i}`"))
+                    .unwrap_or_default(),
+                path.display()
+            );
             Err(USAGE_OR_IO)
         }
         _ => {
             let ids: Vec<&str> = candidates.iter().map(|p| p.id.as_str()).collect();
-            eprintln!("amt: `{}` holds several procedures ({}); choose one with --id", path.display(), ids.join(", "));
+            eprintln!(
+                "amt: `{}` holds several procedures ({}); choose one with --id",
+                path.display(),
+                ids.join(", ")
+            );
             Err(USAGE_OR_IO)
         }
     }
@@ -360,7 +377,11 @@ fn validate(args: &ValidateArgs) -> Result<u8, u8> {
     let mut out = std::io::stdout().lock();
     match args.format {
         MessageFormat::Json => {
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&report).unwrap_or_default()
+            );
         }
         MessageFormat::Human => {
             for p in &report.problems {
@@ -368,14 +389,30 @@ fn validate(args: &ValidateArgs) -> Result<u8, u8> {
                     amt::validate::Severity::Error => "error",
                     amt::validate::Severity::Warning => "warning",
                 };
-                let label = p.label.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
-                let pointer = if p.pointer.is_empty() { "/" } else { &p.pointer };
-                let _ = writeln!(out, "{severity}: {pointer}{label}: {} [{}]", p.message, p.check);
+                let label = p
+                    .label
+                    .as_ref()
+                    .map(|l| format!(" ({l})"))
+                    .unwrap_or_default();
+                let pointer = if p.pointer.is_empty() {
+                    "/"
+                } else {
+                    &p.pointer
+                };
+                let _ = writeln!(
+                    out,
+                    "{severity}: {pointer}{label}: {} [{}]",
+                    p.message, p.check
+                );
             }
             for (path, value) in &report.computed {
                 let _ = writeln!(out, "computed: {path} = {value}");
             }
-            let errors = report.problems.iter().filter(|p| p.severity == amt::validate::Severity::Error).count();
+            let errors = report
+                .problems
+                .iter()
+                .filter(|p| p.severity == amt::validate::Severity::Error)
+                .count();
             let warnings = report.problems.len() - errors;
             let _ = writeln!(
                 out,
@@ -407,7 +444,12 @@ fn test(args: &TestArgs) -> Result<u8, u8> {
         outcomes.retain(|o| o.procedure.contains(f.as_str()) || o.name.contains(f.as_str()));
     }
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "running {} example{}", outcomes.len(), if outcomes.len() == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "running {} example{}",
+        outcomes.len(),
+        if outcomes.len() == 1 { "" } else { "s" }
+    );
     for o in &outcomes {
         let verdict = if o.passed() { "ok" } else { "FAILED" };
         let _ = writeln!(out, "example {} › {} ... {verdict}", o.procedure, o.name);
@@ -416,7 +458,11 @@ fn test(args: &TestArgs) -> Result<u8, u8> {
     if !failed.is_empty() {
         let _ = writeln!(out, "\nfailures:");
         for o in &failed {
-            let _ = writeln!(out, "\n---- {} › {} ({}) ----", o.procedure, o.name, o.location);
+            let _ = writeln!(
+                out,
+                "\n---- {} › {} ({}) ----",
+                o.procedure, o.name, o.location
+            );
             for d in &o.differences {
                 let _ = writeln!(out, "{d}");
             }
@@ -438,13 +484,32 @@ fn print_gaps(procedures: &[amt::ir::Procedure]) {
     for p in procedures {
         let gaps = amt::emit::schema::build(p, amt::emit::schema::DEFAULT_BASE).gaps;
         if gaps.is_empty() {
-            let _ = writeln!(out, "{} ({}): the JSON Schema expresses every check", p.id, p.source);
+            let _ = writeln!(
+                out,
+                "{} ({}): the JSON Schema expresses every check",
+                p.id, p.source
+            );
             continue;
         }
-        let _ = writeln!(out, "{} ({}): {} check{} enforced by amt's validator only, not by the JSON Schema:", p.id, p.source, gaps.len(), if gaps.len() == 1 { "" } else { "s" });
+        let _ = writeln!(
+            out,
+            "{} ({}): {} check{} enforced by amt's validator only, not by the JSON Schema:",
+            p.id,
+            p.source,
+            gaps.len(),
+            if gaps.len() == 1 { "" } else { "s" }
+        );
         for g in &gaps {
-            let expression = g.expression.as_ref().map(|e| format!(" `{e}`")).unwrap_or_default();
-            let _ = writeln!(out, "  {} {} ({}){expression}: {}", g.path, g.check, g.severity, g.reason);
+            let expression = g
+                .expression
+                .as_ref()
+                .map(|e| format!(" `{e}`"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} {} ({}){expression}: {}",
+                g.path, g.check, g.severity, g.reason
+            );
         }
     }
 }

@@ -49,7 +49,10 @@ fn sample(hir: &Hir, rng: &mut Rng, out: &mut String) {
                 return;
             }
             let r = rng.pick(ranges);
-            let (a, b) = (r.start() as u32, (r.end() as u32).min(r.start() as u32 + 60));
+            let (a, b) = (
+                r.start() as u32,
+                (r.end() as u32).min(r.start() as u32 + 60),
+            );
             let c = char::from_u32(a + rng.below(u64::from(b - a + 1)) as u32).unwrap_or('a');
             out.push(c);
         }
@@ -105,7 +108,11 @@ impl Gen<'_> {
                     let samples: &[&str] = match f.as_str() {
                         "email" => &["anna@example.org", "b.c@amt.de"],
                         "phone" => &["+49 30 1234567", "(030) 123456"],
-                        "iban" => &["DE89370400440532013000", "DE02120300000000202051", "DE89370400440532013001"],
+                        "iban" => &[
+                            "DE89370400440532013000",
+                            "DE02120300000000202051",
+                            "DE89370400440532013001",
+                        ],
                         _ => &["10115", "80331"],
                     };
                     return json!(rng.pick(samples));
@@ -113,7 +120,15 @@ impl Gen<'_> {
                 let min = min_length.unwrap_or(1).max(1);
                 let max = max_length.unwrap_or(min + 12).min(min + 12);
                 let n = min + rng.below(max - min + 1);
-                let s: String = (0..n).map(|i| if i % 5 == 4 { ' ' } else { *rng.pick(&['a', 'ä', 'Z', 'ß', '1']) }).collect();
+                let s: String = (0..n)
+                    .map(|i| {
+                        if i % 5 == 4 {
+                            ' '
+                        } else {
+                            *rng.pick(&['a', 'ä', 'Z', 'ß', '1'])
+                        }
+                    })
+                    .collect();
                 json!(s.trim().to_string() + "x")
             }
             FieldType::Integer { .. } => json!(rng.below(30) as i64 - 2),
@@ -126,9 +141,19 @@ impl Gen<'_> {
                 json!(Date::from_days(days).to_string())
             }
             FieldType::Time { .. } => json!(format!("{:02}:{:02}", rng.below(24), rng.below(60))),
-            FieldType::Datetime { .. } => json!(format!("2026-{:02}-{:02}T{:02}:{:02}", 1 + rng.below(12), 1 + rng.below(28), rng.below(24), rng.below(60))),
+            FieldType::Datetime { .. } => json!(format!(
+                "2026-{:02}-{:02}T{:02}:{:02}",
+                1 + rng.below(12),
+                1 + rng.below(28),
+                rng.below(24),
+                rng.below(60)
+            )),
             FieldType::Choice { codelist, multiple } => {
-                let codes: Vec<&str> = self.p.codelists[codelist].values.iter().map(|v| v.code.as_str()).collect();
+                let codes: Vec<&str> = self.p.codelists[codelist]
+                    .values
+                    .iter()
+                    .map(|v| v.code.as_str())
+                    .collect();
                 if *multiple {
                     let mut chosen: Vec<&str> = Vec::new();
                     for _ in 0..=rng.below(2) {
@@ -166,7 +191,9 @@ impl Gen<'_> {
 
     fn node(&mut self, n: &Node) -> Option<Json> {
         match &n.kind {
-            NodeKind::Attachment { media_types, count, .. } => {
+            NodeKind::Attachment {
+                media_types, count, ..
+            } => {
                 let k = count.min.max(1) + self.rng.below(2);
                 let files: Vec<Json> = (0..k)
                     .map(|i| json!({"id": format!("f{i}"), "filename": "scan.pdf", "media_type": self.rng.pick(media_types), "size": 1000 + self.rng.below(100_000)}))
@@ -176,7 +203,8 @@ impl Gen<'_> {
             NodeKind::Field { .. } | NodeKind::Group { .. } => Some(match n.repeat {
                 Some(card) => {
                     let hi = card.max.unwrap_or(card.min + 2).min(card.min + 2);
-                    let k = card.min.max(1) + self.rng.below(hi.saturating_sub(card.min.max(1)) + 1);
+                    let k =
+                        card.min.max(1) + self.rng.below(hi.saturating_sub(card.min.max(1)) + 1);
                     Json::Array((0..k).map(|_| self.one(n)).collect())
                 }
                 None => self.one(n),
@@ -188,7 +216,12 @@ impl Gen<'_> {
     fn submission(&mut self) -> Json {
         let mut o = serde_json::Map::new();
         let p = self.p;
-        for n in p.pages.iter().flat_map(|pg| &pg.items).chain(&p.attachments) {
+        for n in p
+            .pages
+            .iter()
+            .flat_map(|pg| &pg.items)
+            .chain(&p.attachments)
+        {
             if self.rng.chance(if n.required { 85 } else { 50 })
                 && let Some(v) = self.node(n)
             {
@@ -271,7 +304,9 @@ fn repair(g: &mut Gen, model: &Model, data: &mut Json, report: &Report) {
                     insert(data, &problem.pointer, v);
                 }
             }
-            (_, Some(n)) if g.rng.chance(50) && !matches!(problem.check, "not_applicable" | "unknown") => {
+            (_, Some(n))
+                if g.rng.chance(50) && !matches!(problem.check, "not_applicable" | "unknown") =>
+            {
                 let v = if problem.pointer.ends_with(|c: char| c.is_ascii_digit()) {
                     Some(g.one(n))
                 } else {
@@ -329,7 +364,11 @@ fn mutate(g: &mut Gen, model: &Model, data: &mut Json) {
     };
     let rounds = 1 + g.rng.below(3);
     for _ in 0..rounds {
-        let target = if ps.is_empty() { String::new() } else { g.rng.pick(&ps).clone() };
+        let target = if ps.is_empty() {
+            String::new()
+        } else {
+            g.rng.pick(&ps).clone()
+        };
         match g.rng.below(12) {
             0 => remove(data, &target),
             1 => insert(data, &target, json!("")),
@@ -350,7 +389,11 @@ fn mutate(g: &mut Gen, model: &Model, data: &mut Json) {
                     let mut pointer = String::new();
                     let mut prefix = String::new();
                     for seg in path.split('.') {
-                        prefix = if prefix.is_empty() { seg.to_string() } else { format!("{prefix}.{seg}") };
+                        prefix = if prefix.is_empty() {
+                            seg.to_string()
+                        } else {
+                            format!("{prefix}.{seg}")
+                        };
                         pointer.push('/');
                         pointer.push_str(seg);
                         if prefix != path && model.get(&prefix).is_some_and(|e| e.repeated) {
@@ -368,7 +411,8 @@ fn mutate(g: &mut Gen, model: &Model, data: &mut Json) {
 fn schema_and_validator_agree_on_generated_submissions() {
     let mut procedures = Vec::new();
     for dir in ["forms", "tests/agreement"] {
-        let (_, compiled) = amt::check_project(std::path::Path::new(dir)).expect("the project reads");
+        let (_, compiled) =
+            amt::check_project(std::path::Path::new(dir)).expect("the project reads");
         assert!(!compiled.failed(false), "{dir} checks clean");
         procedures.extend(compiled.procedures);
     }
@@ -384,7 +428,10 @@ fn schema_and_validator_agree_on_generated_submissions() {
             .build(&schema)
             .unwrap_or_else(|e| panic!("{}: the schema compiles: {e}", p.id));
         let model = Model::new(p);
-        let mut g = Gen { p, rng: Rng(0x9E37_79B9_7F4A_7C15 ^ (k as u64 + 1)) };
+        let mut g = Gen {
+            p,
+            rng: Rng(0x9E37_79B9_7F4A_7C15 ^ (k as u64 + 1)),
+        };
         let (mut valid, mut tagged, mut untagged_only) = (0, 0, 0);
         for i in 0..PER_PROCEDURE {
             let mut data = g.submission();
@@ -414,12 +461,22 @@ fn schema_and_validator_agree_on_generated_submissions() {
             let disagreement = if report.valid && !schema_ok {
                 Some("amt's validator accepts it, the schema rejects it".to_string())
             } else if !claimed.is_empty() && schema_ok {
-                Some(format!("the schema accepts it, amt's validator rejects it for {:?}", claimed.iter().map(|p| (&p.pointer, p.check)).collect::<Vec<_>>()))
+                Some(format!(
+                    "the schema accepts it, amt's validator rejects it for {:?}",
+                    claimed
+                        .iter()
+                        .map(|p| (&p.pointer, p.check))
+                        .collect::<Vec<_>>()
+                ))
             } else {
                 None
             };
             if let Some(why) = disagreement {
-                let errors: Vec<String> = validator.iter_errors(&data).map(|e| format!("{} at {}", e, e.instance_path())).take(5).collect();
+                let errors: Vec<String> = validator
+                    .iter_errors(&data)
+                    .map(|e| format!("{} at {}", e, e.instance_path()))
+                    .take(5)
+                    .collect();
                 failures.push(format!(
                     "{} #{i}: {why}\nschema errors: {errors:#?}\nvalidator: {:#?}\nsubmission: {}",
                     p.id,
@@ -428,11 +485,27 @@ fn schema_and_validator_agree_on_generated_submissions() {
                 ));
             }
         }
-        eprintln!("{}: {valid} valid, {tagged} rejected by both, {untagged_only} rejected by amt only", p.id);
-        assert!(valid >= PER_PROCEDURE / 10, "{}: the generator makes too few valid submissions ({valid})", p.id);
-        assert!(tagged >= PER_PROCEDURE / 10, "{}: the generator makes too few invalid submissions ({tagged})", p.id);
+        eprintln!(
+            "{}: {valid} valid, {tagged} rejected by both, {untagged_only} rejected by amt only",
+            p.id
+        );
+        assert!(
+            valid >= PER_PROCEDURE / 10,
+            "{}: the generator makes too few valid submissions ({valid})",
+            p.id
+        );
+        assert!(
+            tagged >= PER_PROCEDURE / 10,
+            "{}: the generator makes too few invalid submissions ({tagged})",
+            p.id
+        );
     }
-    assert!(failures.is_empty(), "{} disagreements; the first:\n{}", failures.len(), failures.first().map_or("", String::as_str));
+    assert!(
+        failures.is_empty(),
+        "{} disagreements; the first:\n{}",
+        failures.len(),
+        failures.first().map_or("", String::as_str)
+    );
 }
 
 #[test]
@@ -443,10 +516,16 @@ fn every_schema_is_valid_against_the_2020_12_meta_schema() {
         if let Err(e) = jsonschema::meta::validate(&schema) {
             panic!("{}: {e}", p.id);
         }
-        assert_eq!(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+        assert_eq!(
+            schema["$schema"],
+            "https://json-schema.org/draft/2020-12/schema"
+        );
         assert_eq!(
             schema["$id"],
-            format!("https://portal.example.de/schemas/{}/{}/schema.json", p.id, p.version)
+            format!(
+                "https://portal.example.de/schemas/{}/{}/schema.json",
+                p.id, p.version
+            )
         );
     }
 }

@@ -399,12 +399,19 @@ procedure umzug "Umzug" @en "Move" {
 fn validate_reports_each_problem_with_pointer_label_and_message() {
     let dir = Temp::new("validate");
     let source = dir.write("umzug.amt", MOVE);
-    let good = dir.write("good.json", r#"{"einzug": "2026-03-01", "status": "allein", "personen": 3}"#);
+    let good = dir.write(
+        "good.json",
+        r#"{"einzug": "2026-03-01", "status": "allein", "personen": 3}"#,
+    );
     let bad = dir.write(
         "bad.json",
         r#"{"einzug": "2026-04-01", "status": "haupt", "personen": 11, "extra": 1}"#,
     );
-    let (source, good, bad) = (source.to_str().unwrap(), good.to_str().unwrap(), bad.to_str().unwrap());
+    let (source, good, bad) = (
+        source.to_str().unwrap(),
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    );
     let o = amt(&["validate", source, good, "--today", "2026-03-10"]);
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{stdout}");
@@ -424,7 +431,17 @@ fn validate_reports_each_problem_with_pointer_label_and_message() {
         assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
     }
 
-    let o = amt(&["validate", source, bad, "--today", "2026-03-10", "--lang", "en", "--format", "json"]);
+    let o = amt(&[
+        "validate",
+        source,
+        bad,
+        "--today",
+        "2026-03-10",
+        "--lang",
+        "en",
+        "--format",
+        "json",
+    ]);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(report["valid"], false);
     let first = &report["problems"][0];
@@ -433,8 +450,16 @@ fn validate_reports_each_problem_with_pointer_label_and_message() {
     assert_eq!(first["check"], "rule");
     assert_eq!(first["label"], "Date of moving in");
     assert_eq!(first["message"], "The move must not be in the future.");
-    assert_eq!(first["schema"], false, "a rule about today is not in the schema");
-    let required = report["problems"].as_array().unwrap().iter().find(|p| p["check"] == "required").unwrap();
+    assert_eq!(
+        first["schema"], false,
+        "a rule about today is not in the schema"
+    );
+    let required = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["check"] == "required")
+        .unwrap();
     assert_eq!(required["schema"], true);
 }
 
@@ -443,16 +468,42 @@ fn validate_reads_a_built_model_as_well_as_sources() {
     let dir = Temp::new("validate-model");
     dir.write("src/umzug.amt", MOVE);
     let out = dir.path().join("out");
-    let o = amt(&["build", dir.path().join("src").to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = amt(&[
+        "build",
+        dir.path().join("src").to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let bad = dir.write("bad.json", r#"{"einzug": "2026-03-01", "status": "haupt"}"#);
     let model = out.join("umzug/procedure.json");
-    let from_model = amt(&["validate", model.to_str().unwrap(), bad.to_str().unwrap(), "--today", "2026-03-10"]);
-    let from_source = amt(&["validate", dir.path().join("src").to_str().unwrap(), bad.to_str().unwrap(), "--today", "2026-03-10"]);
+    let from_model = amt(&[
+        "validate",
+        model.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "--today",
+        "2026-03-10",
+    ]);
+    let from_source = amt(&[
+        "validate",
+        dir.path().join("src").to_str().unwrap(),
+        bad.to_str().unwrap(),
+        "--today",
+        "2026-03-10",
+    ]);
     assert_eq!(from_model.status.code(), Some(1));
     assert_eq!(from_model.stdout, from_source.stdout);
     let unreadable = dir.write("not-json.json", "{");
-    let o = amt(&["validate", model.to_str().unwrap(), unreadable.to_str().unwrap()]);
+    let o = amt(&[
+        "validate",
+        model.to_str().unwrap(),
+        unreadable.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("is not JSON"));
 }
@@ -465,7 +516,10 @@ fn test_runs_examples_and_shows_a_readable_diff_on_failure() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("example umzug › allein ... ok"), "{stdout}");
-    assert!(stdout.contains("test result: ok. 2 passed, 0 failed"), "{stdout}");
+    assert!(
+        stdout.contains("test result: ok. 2 passed, 0 failed"),
+        "{stdout}"
+    );
 
     // Break the expectations: a wrong computed value and a wrong error.
     let broken = MOVE

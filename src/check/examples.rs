@@ -38,14 +38,22 @@ enum Scalar<'l> {
 
 fn scalar_of_field(ty: &FieldType) -> Scalar<'_> {
     match ty {
-        FieldType::Text { .. } | FieldType::Time { .. } | FieldType::Datetime { .. } => Scalar::Text,
+        FieldType::Text { .. } | FieldType::Time { .. } | FieldType::Datetime { .. } => {
+            Scalar::Text
+        }
         FieldType::Integer { .. } => Scalar::Integer,
         FieldType::Decimal { .. } => Scalar::Decimal,
         FieldType::Money { .. } => Scalar::Money,
         FieldType::Boolean | FieldType::Consent => Scalar::Boolean,
         FieldType::Date { .. } => Scalar::Date,
-        FieldType::Choice { codelist, multiple: false } => Scalar::Code(codelist),
-        FieldType::Choice { codelist, multiple: true } => Scalar::Codes(codelist),
+        FieldType::Choice {
+            codelist,
+            multiple: false,
+        } => Scalar::Code(codelist),
+        FieldType::Choice {
+            codelist,
+            multiple: true,
+        } => Scalar::Codes(codelist),
     }
 }
 
@@ -64,7 +72,11 @@ fn scalar_of_ty(ty: &Ty) -> Option<Scalar<'_>> {
 }
 
 fn media_type(filename: &str) -> &'static str {
-    let ext = filename.rsplit('.').next().unwrap_or_default().to_ascii_lowercase();
+    let ext = filename
+        .rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     match ext.as_str() {
         "pdf" => "application/pdf",
         "jpg" | "jpeg" => "image/jpeg",
@@ -127,11 +139,23 @@ fn remove(data: &mut Json, pointer: &str) {
 }
 
 impl Checker<'_, '_> {
-    fn example_error(&mut self, code: Code, span: crate::source::Span, message: String, label: &str, help: String) {
-        self.diags.push(Diagnostic::new(code, span, message).label(label).help(help));
+    fn example_error(
+        &mut self,
+        code: Code,
+        span: crate::source::Span,
+        message: String,
+        label: &str,
+        help: String,
+    ) {
+        self.diags
+            .push(Diagnostic::new(code, span, message).label(label).help(help));
     }
 
-    fn resolve_example_path<'p>(&mut self, p: &'p ir::Procedure, path: &DataPath) -> Option<Resolved<'p>> {
+    fn resolve_example_path<'p>(
+        &mut self,
+        p: &'p ir::Procedure,
+        path: &DataPath,
+    ) -> Option<Resolved<'p>> {
         let mut items: Vec<&'p Node> = p
             .pages
             .iter()
@@ -144,14 +168,31 @@ impl Checker<'_, '_> {
         for (i, (name, index)) in path.segments.iter().enumerate() {
             let last = i == last_index;
             if i == 0
+                && last
+                && index.is_none()
                 && let Some(fee) = p.fees.iter().find(|f| f.id == name.name)
             {
-                if last && index.is_none() {
-                    return Some(Resolved { target: Target::Fee, pointer: format!("/{}", fee.id), whole_list: false });
-                }
+                return Some(Resolved {
+                    target: Target::Fee,
+                    pointer: format!("/{}", fee.id),
+                    whole_list: false,
+                });
             }
-            let Some(node) = items.iter().copied().find(|n| n.id == name.name && !matches!(n.kind, NodeKind::Note { .. })) else {
-                let candidates: Vec<&str> = items.iter().filter(|n| !matches!(n.kind, NodeKind::Note { .. })).map(|n| n.id.as_str()).chain(if i == 0 { p.fees.iter().map(|f| f.id.as_str()).collect::<Vec<_>>() } else { Vec::new() }).collect();
+            let Some(node) = items
+                .iter()
+                .copied()
+                .find(|n| n.id == name.name && !matches!(n.kind, NodeKind::Note { .. }))
+            else {
+                let candidates: Vec<&str> = items
+                    .iter()
+                    .filter(|n| !matches!(n.kind, NodeKind::Note { .. }))
+                    .map(|n| n.id.as_str())
+                    .chain(if i == 0 {
+                        p.fees.iter().map(|f| f.id.as_str()).collect::<Vec<_>>()
+                    } else {
+                        Vec::new()
+                    })
+                    .collect();
                 let d = Diagnostic::new(
                     Code::UnknownExamplePath,
                     name.span,
@@ -161,9 +202,18 @@ impl Checker<'_, '_> {
                 let fallback = if i == 0 {
                     "name a field, group or attachment of the procedure, e.g. `person[0].familienname`".to_string()
                 } else {
-                    format!("`{}` holds: {}", path.segments[i - 1].0.name, candidates.join(", "))
+                    format!(
+                        "`{}` holds: {}",
+                        path.segments[i - 1].0.name,
+                        candidates.join(", ")
+                    )
                 };
-                self.diags.push(suggest(d, &name.name, candidates.iter().copied(), &fallback));
+                self.diags.push(suggest(
+                    d,
+                    &name.name,
+                    candidates.iter().copied(),
+                    &fallback,
+                ));
                 return None;
             };
             pointer.push('/');
@@ -174,7 +224,11 @@ impl Checker<'_, '_> {
                         self.example_error(
                             Code::ExampleIndex,
                             name.span,
-                            format!("`{}` has at most {} items, numbered from 0", node.id, card.max.unwrap_or(0)),
+                            format!(
+                                "`{}` has at most {} items, numbered from 0",
+                                node.id,
+                                card.max.unwrap_or(0)
+                            ),
                             "index too large",
                             "items are counted from 0: the first is `[0]`".into(),
                         );
@@ -193,7 +247,11 @@ impl Checker<'_, '_> {
                     return None;
                 }
                 (Some(_), None) => {
-                    return Some(Resolved { target: Target::Node(node), pointer, whole_list: true });
+                    return Some(Resolved {
+                        target: Target::Node(node),
+                        pointer,
+                        whole_list: true,
+                    });
                 }
                 (None, Some(_)) => {
                     self.example_error(
@@ -208,15 +266,25 @@ impl Checker<'_, '_> {
                 (None, None) => {}
             }
             if last {
-                return Some(Resolved { target: Target::Node(node), pointer, whole_list: false });
+                return Some(Resolved {
+                    target: Target::Node(node),
+                    pointer,
+                    whole_list: false,
+                });
             }
             match &node.kind {
-                NodeKind::Group { items: children, .. } => items = children.iter().collect(),
+                NodeKind::Group {
+                    items: children, ..
+                } => items = children.iter().collect(),
                 _ => {
                     self.example_error(
                         Code::UnknownExamplePath,
                         path.segments[i + 1].0.span,
-                        format!("`{}` is not a group, so it has no `{}`", node.id, path.segments[i + 1].0.name),
+                        format!(
+                            "`{}` is not a group, so it has no `{}`",
+                            node.id,
+                            path.segments[i + 1].0.name
+                        ),
                         "no such part",
                         format!("end the path at `{}`", node.id),
                     );
@@ -228,25 +296,44 @@ impl Checker<'_, '_> {
     }
 
     /// A single value of the given kind as submitted JSON.
-    fn example_scalar(&mut self, p: &ir::Procedure, e: &ast::Expr, kind: &Scalar, what: &str) -> Option<Json> {
+    fn example_scalar(
+        &mut self,
+        p: &ir::Procedure,
+        e: &ast::Expr,
+        kind: &Scalar,
+        what: &str,
+    ) -> Option<Json> {
         let value = match (kind, &e.kind) {
             (Scalar::Text, ExprKind::Str(s)) => Some(json!(s)),
             (Scalar::Integer, ExprKind::Integer(i)) => Some(json!(i)),
-            (Scalar::Integer | Scalar::Decimal | Scalar::Money, ExprKind::Unary(UnaryOp::Neg, inner))
-                if matches!(inner.kind, ExprKind::Integer(_) | ExprKind::Decimal(_) | ExprKind::Money(_)) =>
+            (
+                Scalar::Integer | Scalar::Decimal | Scalar::Money,
+                ExprKind::Unary(UnaryOp::Neg, inner),
+            ) if matches!(
+                inner.kind,
+                ExprKind::Integer(_) | ExprKind::Decimal(_) | ExprKind::Money(_)
+            ) =>
             {
                 // A negative number: the positive one, negated.
-                self.example_scalar(p, inner, kind, what).and_then(|v| match v {
-                    Json::Number(n) => n.as_i64().map(|i| json!(-i)).or_else(|| n.as_f64().map(|f| json!(-f))),
-                    _ => None,
-                })
+                self.example_scalar(p, inner, kind, what)
+                    .and_then(|v| match v {
+                        Json::Number(n) => n
+                            .as_i64()
+                            .map(|i| json!(-i))
+                            .or_else(|| n.as_f64().map(|f| json!(-f))),
+                        _ => None,
+                    })
             }
             (Scalar::Decimal, ExprKind::Integer(i)) => Some(json!(i)),
             (Scalar::Decimal, ExprKind::Decimal(d)) => d.parse::<f64>().ok().map(|f| json!(f)),
-            (Scalar::Money, ExprKind::Money(c)) => serde_json::Number::from_f64(*c as f64 / 100.0).map(Json::Number),
+            (Scalar::Money, ExprKind::Money(c)) => {
+                serde_json::Number::from_f64(*c as f64 / 100.0).map(Json::Number)
+            }
             (Scalar::Boolean, ExprKind::Bool(b)) => Some(json!(b)),
             (Scalar::Date, ExprKind::Date(d)) => Some(json!(d)),
-            (Scalar::Code(list), ExprKind::Str(s)) => Some(json!(s)).filter(|_| self.example_code(p, list, s, e.span)),
+            (Scalar::Code(list), ExprKind::Str(s)) => {
+                Some(json!(s)).filter(|_| self.example_code(p, list, s, e.span))
+            }
             (Scalar::Code(list), ExprKind::Path(path)) if path.segments.len() == 1 => {
                 let code = &path.segments[0].name;
                 Some(json!(code)).filter(|_| self.example_code(p, list, code, e.span))
@@ -262,13 +349,15 @@ impl Checker<'_, '_> {
         };
         if value.is_none() && !matches!(kind, Scalar::Code(_)) {
             let like = match kind {
-                Scalar::Text => "a text in quotes, e.g. \"Berlin\" (times \"09:30\", date-times \"2026-01-31T09:30\")",
+                Scalar::Text => {
+                    "a text in quotes, e.g. \"Berlin\" (times \"09:30\", date-times \"2026-01-31T09:30\")"
+                }
                 Scalar::Integer => "a whole number, e.g. 3",
                 Scalar::Decimal => "a number, e.g. 2.5",
                 Scalar::Money => "an amount, e.g. 12.80 EUR",
                 Scalar::Boolean => "yes or no",
                 Scalar::Date => "a date, e.g. 2026-01-31",
-                Scalar::Codes(_) => "a list of codes, e.g. [DEU, AUT]",
+                Scalar::Codes(_) => "a list of codes, e.g. [rot, blau]",
                 Scalar::Code(_) => "a code",
             };
             self.example_error(
@@ -282,22 +371,47 @@ impl Checker<'_, '_> {
         value
     }
 
-    fn example_code(&mut self, p: &ir::Procedure, list: &str, code: &str, span: crate::source::Span) -> bool {
-        let codes: Vec<&str> = p.codelists.get(list).map(|l| l.values.iter().map(|v| v.code.as_str()).collect()).unwrap_or_default();
+    fn example_code(
+        &mut self,
+        p: &ir::Procedure,
+        list: &str,
+        code: &str,
+        span: crate::source::Span,
+    ) -> bool {
+        let codes: Vec<&str> = p
+            .codelists
+            .get(list)
+            .map(|l| l.values.iter().map(|v| v.code.as_str()).collect())
+            .unwrap_or_default();
         if codes.contains(&code) {
             return true;
         }
-        let d = Diagnostic::new(Code::ExampleValue, span, format!("`{code}` is not a value of the code list `{list}`")).label("unknown code");
+        let d = Diagnostic::new(
+            Code::ExampleValue,
+            span,
+            format!("`{code}` is not a value of the code list `{list}`"),
+        )
+        .label("unknown code");
         let shown: Vec<&str> = codes.iter().copied().take(12).collect();
-        let fallback = format!("the values are: {}{}", shown.join(", "), if codes.len() > 12 { ", …" } else { "" });
-        self.diags.push(suggest(d, code, codes.iter().copied(), &fallback));
+        let fallback = format!(
+            "the values are: {}{}",
+            shown.join(", "),
+            if codes.len() > 12 { ", …" } else { "" }
+        );
+        self.diags
+            .push(suggest(d, code, codes.iter().copied(), &fallback));
         false
     }
 
     fn example_file(&mut self, e: &ast::Expr, n: usize) -> Option<Json> {
         if let ExprKind::Call(f, args) = &e.kind
             && f.name == "file"
-            && let [ast::Expr { kind: ExprKind::Str(name), .. }] = args.as_slice()
+            && let [
+                ast::Expr {
+                    kind: ExprKind::Str(name),
+                    ..
+                },
+            ] = args.as_slice()
         {
             return Some(json!({
                 "id": format!("example-file-{n}"),
@@ -317,12 +431,22 @@ impl Checker<'_, '_> {
     }
 
     /// The JSON of an answer to `node`.
-    fn example_answer(&mut self, p: &ir::Procedure, node: &Node, e: &ast::Expr, whole_list: bool) -> Option<Json> {
+    fn example_answer(
+        &mut self,
+        p: &ir::Procedure,
+        node: &Node,
+        e: &ast::Expr,
+        whole_list: bool,
+    ) -> Option<Json> {
         let what = format!("`{}`", node.id);
         match &node.kind {
             NodeKind::Attachment { .. } => match &e.kind {
                 ExprKind::List(items) => {
-                    let files: Option<Vec<Json>> = items.iter().enumerate().map(|(i, f)| self.example_file(f, i + 1)).collect();
+                    let files: Option<Vec<Json>> = items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| self.example_file(f, i + 1))
+                        .collect();
                     files.map(Json::Array)
                 }
                 _ => self.example_file(e, 1).map(|f| json!([f])),
@@ -334,18 +458,33 @@ impl Checker<'_, '_> {
                         self.example_error(Code::ExampleValue, e.span, format!("{what} repeats; give a list, e.g. `[…, …]`, or one item with `{}[0]`", node.id), "not a list", "write the values in `[ ]`".into());
                         return None;
                     };
-                    let values: Option<Vec<Json>> = items.iter().map(|i| self.example_scalar(p, i, &kind, &what)).collect();
+                    let values: Option<Vec<Json>> = items
+                        .iter()
+                        .map(|i| self.example_scalar(p, i, &kind, &what))
+                        .collect();
                     values.map(Json::Array)
                 } else {
                     self.example_scalar(p, e, &kind, &what)
                 }
             }
             NodeKind::Group { .. } => {
-                self.example_error(Code::ExampleValue, e.span, format!("{what} is a group; give its fields one by one"), "a group", format!("e.g. `{}.name = \"…\"`", node.id));
+                self.example_error(
+                    Code::ExampleValue,
+                    e.span,
+                    format!("{what} is a group; give its fields one by one"),
+                    "a group",
+                    format!("e.g. `{}.name = \"…\"`", node.id),
+                );
                 None
             }
             NodeKind::Computed { .. } => {
-                self.example_error(Code::ExampleValue, e.span, format!("{what} is computed, not answered"), "computed", format!("check it with `expect {} = …`", node.id));
+                self.example_error(
+                    Code::ExampleValue,
+                    e.span,
+                    format!("{what} is computed, not answered"),
+                    "computed",
+                    format!("check it with `expect {} = …`", node.id),
+                );
                 None
             }
             NodeKind::Note { .. } => None,
@@ -359,7 +498,13 @@ impl Checker<'_, '_> {
         let examples = self.meta.examples.clone();
         for ex in examples {
             if !names.insert(&ex.name.value) {
-                self.example_error(Code::ExampleDuplicate, ex.name.span, format!("there are two examples named \"{}\"", ex.name.value), "second example with this name", "give each example its own name; `amt test` reports them by name".into());
+                self.example_error(
+                    Code::ExampleDuplicate,
+                    ex.name.span,
+                    format!("there are two examples named \"{}\"", ex.name.value),
+                    "second example with this name",
+                    "give each example its own name; `amt test` reports them by name".into(),
+                );
             }
             let mut data = json!({});
             let mut today = None;
@@ -370,9 +515,19 @@ impl Checker<'_, '_> {
                         today = b.today.clone();
                     }
                     None => {
-                        let d = Diagnostic::new(Code::UnknownExamplePath, base.span, format!("there is no earlier example named \"{}\"", base.value)).label("unknown example");
+                        let d = Diagnostic::new(
+                            Code::UnknownExamplePath,
+                            base.span,
+                            format!("there is no earlier example named \"{}\"", base.value),
+                        )
+                        .label("unknown example");
                         let names: Vec<&str> = out.iter().map(|e| e.name.as_str()).collect();
-                        self.diags.push(suggest(d, &base.value, names.iter().copied(), "`from` names an example written above this one"));
+                        self.diags.push(suggest(
+                            d,
+                            &base.value,
+                            names.iter().copied(),
+                            "`from` names an example written above this one",
+                        ));
                     }
                 }
             }
@@ -383,13 +538,27 @@ impl Checker<'_, '_> {
             }
             let mut given: HashSet<String> = HashSet::new();
             for (path, value) in &ex.given {
-                let Some(r) = self.resolve_example_path(p, path) else { continue };
+                let Some(r) = self.resolve_example_path(p, path) else {
+                    continue;
+                };
                 let Target::Node(node) = r.target else {
-                    self.example_error(Code::ExampleValue, path.span, format!("`{path}` is a fee, computed by the form"), "computed", format!("check it with `expect {path} = …`"));
+                    self.example_error(
+                        Code::ExampleValue,
+                        path.span,
+                        format!("`{path}` is a fee, computed by the form"),
+                        "computed",
+                        format!("check it with `expect {path} = …`"),
+                    );
                     continue;
                 };
                 if !given.insert(r.pointer.clone()) {
-                    self.example_error(Code::ExampleDuplicate, path.span, format!("`{path}` is given twice"), "given again here", "keep one of the two answers".into());
+                    self.example_error(
+                        Code::ExampleDuplicate,
+                        path.span,
+                        format!("`{path}` is given twice"),
+                        "given again here",
+                        "keep one of the two answers".into(),
+                    );
                     continue;
                 }
                 if let Some(v) = self.example_answer(p, node, value, r.whole_list) {
@@ -403,35 +572,76 @@ impl Checker<'_, '_> {
                     Expect::Problem { warning, path, .. } => {
                         if self.resolve_example_path(p, path).is_some() {
                             let path = path.to_string();
-                            expect.push(if *warning { Expectation::Warning { path } } else { Expectation::Error { path } });
+                            expect.push(if *warning {
+                                Expectation::Warning { path }
+                            } else {
+                                Expectation::Error { path }
+                            });
                         }
                     }
                     Expect::Shown { visible, path, .. } => {
-                        let Some(r) = self.resolve_example_path(p, path) else { continue };
+                        let Some(r) = self.resolve_example_path(p, path) else {
+                            continue;
+                        };
                         match r.target {
-                            Target::Node(n) if matches!(n.kind, NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }) => {
+                            Target::Node(n)
+                                if matches!(
+                                    n.kind,
+                                    NodeKind::Field { .. }
+                                        | NodeKind::Group { .. }
+                                        | NodeKind::Attachment { .. }
+                                ) =>
+                            {
                                 let path = path.to_string();
-                                expect.push(if *visible { Expectation::Visible { path } } else { Expectation::Hidden { path } });
+                                expect.push(if *visible {
+                                    Expectation::Visible { path }
+                                } else {
+                                    Expectation::Hidden { path }
+                                });
                             }
-                            _ => self.example_error(Code::ExampleExpectation, path.span, format!("`{path}` is not a part of the form that can be shown or hidden"), "not a field, group or attachment", "ask about fields, groups and attachments".into()),
+                            _ => self.example_error(
+                                Code::ExampleExpectation,
+                                path.span,
+                                format!(
+                                    "`{path}` is not a part of the form that can be shown or hidden"
+                                ),
+                                "not a field, group or attachment",
+                                "ask about fields, groups and attachments".into(),
+                            ),
                         }
                     }
                     Expect::Value { path, value, .. } => {
-                        let Some(r) = self.resolve_example_path(p, path) else { continue };
+                        let Some(r) = self.resolve_example_path(p, path) else {
+                            continue;
+                        };
                         let ty = match r.target {
                             Target::Fee => Ty::Money,
-                            Target::Node(Node { kind: NodeKind::Computed { ty, .. }, .. }) => ty.clone(),
+                            Target::Node(Node {
+                                kind: NodeKind::Computed { ty, .. },
+                                ..
+                            }) => ty.clone(),
                             Target::Node(_) => {
                                 self.example_error(Code::ExampleExpectation, path.span, format!("`{path}` is answered, not computed"), "not a computed value", "`expect NAME = …` checks computed values and fees; answers are given above the expectations".into());
                                 continue;
                             }
                         };
                         let Some(kind) = scalar_of_ty(&ty) else {
-                            self.example_error(Code::ExampleExpectation, path.span, format!("`{path}` cannot be compared with a value"), "no comparable value", "compare computed numbers, amounts, dates, texts, yes/no and codes".into());
+                            self.example_error(
+                                Code::ExampleExpectation,
+                                path.span,
+                                format!("`{path}` cannot be compared with a value"),
+                                "no comparable value",
+                                "compare computed numbers, amounts, dates, texts, yes/no and codes"
+                                    .into(),
+                            );
                             continue;
                         };
-                        if let Some(v) = self.example_scalar(p, value, &kind, &format!("`{path}`")) {
-                            expect.push(Expectation::Value { path: path.to_string(), value: v });
+                        if let Some(v) = self.example_scalar(p, value, &kind, &format!("`{path}`"))
+                        {
+                            expect.push(Expectation::Value {
+                                path: path.to_string(),
+                                value: v,
+                            });
                         }
                     }
                 }

@@ -130,7 +130,6 @@ fn demanded(n: &Node) -> bool {
     n.required || n.repeat.is_some_and(|r| r.min > 0)
 }
 
-
 /// `{type: object, properties: {s1: {… {sn: leaf}}}, required: [s1 … sn]}`:
 /// the path is there and its value matches `leaf`.
 fn at(segs: &[&str], leaf: Json) -> Json {
@@ -164,20 +163,41 @@ fn merge(a: &Json, b: &Json) -> Option<Json> {
     let (Json::Object(x), Json::Object(y)) = (a, b) else {
         return None;
     };
-    let simple = |m: &Map<String, Json>| m.keys().all(|k| ["type", "properties", "required"].contains(&k.as_str()));
+    let simple = |m: &Map<String, Json>| {
+        m.keys()
+            .all(|k| ["type", "properties", "required"].contains(&k.as_str()))
+    };
     if !simple(x) || !simple(y) || x.get("type") != y.get("type") {
         return None;
     }
-    let mut properties = x.get("properties").and_then(Json::as_object).cloned().unwrap_or_default();
-    for (k, v) in y.get("properties").and_then(Json::as_object).into_iter().flatten() {
+    let mut properties = x
+        .get("properties")
+        .and_then(Json::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for (k, v) in y
+        .get("properties")
+        .and_then(Json::as_object)
+        .into_iter()
+        .flatten()
+    {
         let merged = match properties.get(k) {
             None => v.clone(),
             Some(old) => merge(old, v)?,
         };
         properties.insert(k.clone(), merged);
     }
-    let mut required: Vec<Json> = x.get("required").and_then(Json::as_array).cloned().unwrap_or_default();
-    for r in y.get("required").and_then(Json::as_array).into_iter().flatten() {
+    let mut required: Vec<Json> = x
+        .get("required")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for r in y
+        .get("required")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         if !required.contains(r) {
             required.push(r.clone());
         }
@@ -228,10 +248,14 @@ fn mentions_today(e: &Expr) -> bool {
         ExprKind::Literal { .. } | ExprKind::Ref { .. } => false,
         ExprKind::Unary { operand, .. } => mentions_today(operand),
         ExprKind::Binary { left, right, .. } => mentions_today(left) || mentions_today(right),
-        ExprKind::If { condition, then, otherwise } => {
-            mentions_today(condition) || mentions_today(then) || mentions_today(otherwise)
+        ExprKind::If {
+            condition,
+            then,
+            otherwise,
+        } => mentions_today(condition) || mentions_today(then) || mentions_today(otherwise),
+        ExprKind::List { items: args } | ExprKind::Call { args, .. } => {
+            args.iter().any(mentions_today)
         }
-        ExprKind::List { items: args } | ExprKind::Call { args, .. } => args.iter().any(mentions_today),
     }
 }
 
@@ -330,10 +354,7 @@ impl<'p> Emitter<'p> {
         let mut prefix = scope.len();
         for (i, s) in segs.iter().enumerate() {
             prefix += if prefix == 0 { s.len() } else { s.len() + 1 };
-            let node = self
-                .nodes
-                .get(&path[..prefix])
-                .ok_or("it uses a fee")?;
+            let node = self.nodes.get(&path[..prefix]).ok_or("it uses a fee")?;
             if matches!(node.kind, NodeKind::Computed { .. }) {
                 return Err("it uses a computed value".into());
             }
@@ -385,7 +406,11 @@ impl<'p> Emitter<'p> {
             }
             ExprKind::Ref { path } => {
                 // A computed yes/no: its definition, over the same data.
-                if let Some(Node { kind: NodeKind::Computed { value, .. }, .. }) = self.nodes.get(path.as_str()) {
+                if let Some(Node {
+                    kind: NodeKind::Computed { value, .. },
+                    ..
+                }) = self.nodes.get(path.as_str())
+                {
                     return self.truth(value, scope, want);
                 }
                 // A yes/no question on its own.
@@ -409,8 +434,12 @@ impl<'p> Emitter<'p> {
                     Ok(if want { present } else { not(present) })
                 }
                 ("matches", _) => {
-                    let (ExprKind::Ref { path }, ExprKind::Literal { value: Literal::Text(p) }) =
-                        (&args[0].kind, &args[1].kind)
+                    let (
+                        ExprKind::Ref { path },
+                        ExprKind::Literal {
+                            value: Literal::Text(p),
+                        },
+                    ) = (&args[0].kind, &args[1].kind)
                     else {
                         return Err("it matches something other than a field".into());
                     };
@@ -452,9 +481,16 @@ impl<'p> Emitter<'p> {
     }
 
     /// `left op right` holds (op already negated for F).
-    fn comparison(&self, op: BinaryOp, left: &'p Expr, right: &'p Expr, scope: &'p str) -> Result<Json, Why> {
+    fn comparison(
+        &self,
+        op: BinaryOp,
+        left: &'p Expr,
+        right: &'p Expr,
+        scope: &'p str,
+    ) -> Result<Json, Why> {
         // `CODE in multichoice`: whether the list holds the code.
-        if let (ExprKind::Literal { value }, ExprKind::Ref { path }, BinaryOp::In | BinaryOp::NotIn) = (&left.kind, &right.kind, op)
+        if let (ExprKind::Literal { value }, ExprKind::Ref { path }, BinaryOp::In | BinaryOp::NotIn) =
+            (&left.kind, &right.kind, op)
             && let Some(FieldType::Choice { multiple: true, .. }) = self.field_of(path)
         {
             let segs = self.ref_path(path, scope, false)?;
@@ -468,22 +504,32 @@ impl<'p> Emitter<'p> {
         }
         // The measured side first: a field, len(field) or count(repeat).
         let (op, subject, other) = match (&left.kind, &right.kind) {
-            (ExprKind::Literal { .. } | ExprKind::List { .. }, _) => {
-                (flip(op).ok_or("the value to compare is on the left of `in`")?, right, left)
-            }
+            (ExprKind::Literal { .. } | ExprKind::List { .. }, _) => (
+                flip(op).ok_or("the value to compare is on the left of `in`")?,
+                right,
+                left,
+            ),
             _ => (op, left, right),
         };
-        if matches!(other.kind, ExprKind::Ref { .. }) && matches!(subject.kind, ExprKind::Ref { .. }) {
+        if matches!(other.kind, ExprKind::Ref { .. })
+            && matches!(subject.kind, ExprKind::Ref { .. })
+        {
             return Err("it compares two answers with each other".into());
         }
         match &subject.kind {
             ExprKind::Ref { path } => self.compare_field(op, path, other, scope),
-            ExprKind::Call { function, args, over: None } if function == "len" || function == "count" => {
+            ExprKind::Call {
+                function,
+                args,
+                over: None,
+            } if function == "len" || function == "count" => {
                 let ExprKind::Ref { path } = &args[0].kind else {
                     return Err(format!("`{function}` of an expression"));
                 };
                 let Some(k) = constant_number(other).and_then(|n| n.as_i64()) else {
-                    return Err(format!("`{function}` is compared with something other than a whole number"));
+                    return Err(format!(
+                        "`{function}` is compared with something other than a whole number"
+                    ));
                 };
                 let (kind, min_kw, max_kw) = if function == "len" {
                     ("string", "minLength", "maxLength")
@@ -523,30 +569,52 @@ impl<'p> Emitter<'p> {
         }
     }
 
-    fn compare_field(&self, op: BinaryOp, path: &'p str, other: &'p Expr, scope: &'p str) -> Result<Json, Why> {
-        let ty = self.field_of(path).ok_or("it compares something that is not a field")?;
+    fn compare_field(
+        &self,
+        op: BinaryOp,
+        path: &'p str,
+        other: &'p Expr,
+        scope: &'p str,
+    ) -> Result<Json, Why> {
+        let ty = self
+            .field_of(path)
+            .ok_or("it compares something that is not a field")?;
         let list_ok = matches!(ty, FieldType::Choice { multiple: true, .. });
         let segs = self.ref_path(path, scope, false)?;
-        let consts: Vec<Json> = match &other.kind {
-            ExprKind::List { items } => items
-                .iter()
-                .map(|i| match &i.kind {
-                    ExprKind::Literal { value } => literal_json(value),
-                    _ => None,
-                })
-                .collect::<Option<_>>()
-                .ok_or("the list holds more than constants")?,
-            ExprKind::Literal { value } => vec![literal_json(value).ok_or("it compares amounts of money or durations, which amt compares exactly")?],
-            ExprKind::Today => return Err("it depends on today's date".into()),
-            _ => constant_number(other).map(|n| vec![n]).ok_or("it compares with a computed value")?,
-        };
+        let consts: Vec<Json> =
+            match &other.kind {
+                ExprKind::List { items } => items
+                    .iter()
+                    .map(|i| match &i.kind {
+                        ExprKind::Literal { value } => literal_json(value),
+                        _ => None,
+                    })
+                    .collect::<Option<_>>()
+                    .ok_or("the list holds more than constants")?,
+                ExprKind::Literal { value } => vec![literal_json(value).ok_or(
+                    "it compares amounts of money or durations, which amt compares exactly",
+                )?],
+                ExprKind::Today => return Err("it depends on today's date".into()),
+                _ => constant_number(other)
+                    .map(|n| vec![n])
+                    .ok_or("it compares with a computed value")?,
+            };
         let (kind, ordered) = match ty {
-            FieldType::Text { .. } | FieldType::Choice { multiple: false, .. } | FieldType::Time { .. } | FieldType::Date { .. } => ("string", false),
+            FieldType::Text { .. }
+            | FieldType::Choice {
+                multiple: false, ..
+            }
+            | FieldType::Time { .. }
+            | FieldType::Date { .. } => ("string", false),
             FieldType::Integer { .. } => ("integer", true),
             FieldType::Decimal { .. } => ("number", true),
             FieldType::Boolean | FieldType::Consent => ("boolean", false),
             FieldType::Choice { multiple: true, .. } => ("array", false),
-            FieldType::Money { .. } => return Err("it compares amounts of money, which amt compares exactly to the cent".into()),
+            FieldType::Money { .. } => {
+                return Err(
+                    "it compares amounts of money, which amt compares exactly to the cent".into(),
+                );
+            }
             FieldType::Datetime { .. } => return Err("it compares dates and times".into()),
         };
         if list_ok {
@@ -609,7 +677,8 @@ impl<'p> Emitter<'p> {
                     (_, None) => {}
                     (None, Some(new)) => earlier[key] = new.clone(),
                     (Some(old), Some(new)) => {
-                        earlier[key] = merge(old, new).unwrap_or_else(|| all_of(vec![old.clone(), new.clone()]));
+                        earlier[key] = merge(old, new)
+                            .unwrap_or_else(|| all_of(vec![old.clone(), new.clone()]));
                     }
                 }
             }
@@ -618,7 +687,15 @@ impl<'p> Emitter<'p> {
         scope.push(c);
     }
 
-    fn gap(&mut self, path: &str, check: &'static str, severity: &'static str, e: Option<&Expr>, message: Option<&crate::ir::I18n>, reason: String) {
+    fn gap(
+        &mut self,
+        path: &str,
+        check: &'static str,
+        severity: &'static str,
+        e: Option<&Expr>,
+        message: Option<&crate::ir::I18n>,
+        reason: String,
+    ) {
         // One style for every reason: a sentence.
         let mut reason = reason.trim_end_matches('.').to_string();
         if let Some(first) = reason.chars().next() {
@@ -665,7 +742,10 @@ impl<'p> Emitter<'p> {
                     let mut c = Map::new();
                     c.insert("if".into(), t.clone());
                     if demanded(n) {
-                        c.insert("then".into(), absent_or(container, at(&[&n.id], json!(true))));
+                        c.insert(
+                            "then".into(),
+                            absent_or(container, at(&[&n.id], json!(true))),
+                        );
                         self.coverage.required.insert(n.path.clone());
                     }
                     c.insert("else".into(), absent_or(&segs, json!(false)));
@@ -695,9 +775,15 @@ impl<'p> Emitter<'p> {
                 match (&applies, self.truth(&r.condition, ctx.scope, false)) {
                     (Ok(t), Ok(f)) => {
                         let asked = all_of(vec![t.clone(), at(container, json!(true))]);
-                        Ok(if asked == Json::Bool(true) { not(f) } else { json!({ "if": asked, "then": not(f) }) })
+                        Ok(if asked == Json::Bool(true) {
+                            not(f)
+                        } else {
+                            json!({ "if": asked, "then": not(f) })
+                        })
                     }
-                    (Err((_, why)), _) => Err(format!("the condition of its field cannot be expressed: {why}")),
+                    (Err((_, why)), _) => Err(format!(
+                        "the condition of its field cannot be expressed: {why}"
+                    )),
                     (_, Err(why)) => Err(why),
                 }
             };
@@ -708,7 +794,14 @@ impl<'p> Emitter<'p> {
                 }
                 Err(why) => {
                     let severity = if warning { "warning" } else { "error" };
-                    self.gap(&n.path, "rule", severity, Some(&r.condition), Some(&r.message), why);
+                    self.gap(
+                        &n.path,
+                        "rule",
+                        severity,
+                        Some(&r.condition),
+                        Some(&r.message),
+                        why,
+                    );
                 }
             }
         }
@@ -730,8 +823,19 @@ impl<'p> Emitter<'p> {
                     self.constrain(not(f));
                 }
                 Err(why) => {
-                    let severity = if r.severity == "warning" { "warning" } else { "error" };
-                    self.gap(&n.path, "rule", severity, Some(&r.condition), Some(&r.message), why);
+                    let severity = if r.severity == "warning" {
+                        "warning"
+                    } else {
+                        "error"
+                    };
+                    self.gap(
+                        &n.path,
+                        "rule",
+                        severity,
+                        Some(&r.condition),
+                        Some(&r.message),
+                        why,
+                    );
                 }
             }
         }
@@ -740,10 +844,18 @@ impl<'p> Emitter<'p> {
     fn titled(&self, n: &Node, mut s: Json) -> Json {
         if let Json::Object(m) = &mut s {
             let mut out = Map::new();
-            if let Some(l) = n.label.as_ref().and_then(|l| crate::validate::pick(l, self.source, self.source)) {
+            if let Some(l) = n
+                .label
+                .as_ref()
+                .and_then(|l| crate::validate::pick(l, self.source, self.source))
+            {
                 out.insert("title".into(), json!(l));
             }
-            if let Some(h) = n.hint.as_ref().and_then(|h| crate::validate::pick(h, self.source, self.source)) {
+            if let Some(h) = n
+                .hint
+                .as_ref()
+                .and_then(|h| crate::validate::pick(h, self.source, self.source))
+            {
                 out.insert("description".into(), json!(h));
             }
             out.append(m);
@@ -783,7 +895,8 @@ impl<'p> Emitter<'p> {
                 format,
                 ..
             } => {
-                let mut s = json!({ "type": "string", "minLength": min_length.unwrap_or(1).max(1) });
+                let mut s =
+                    json!({ "type": "string", "minLength": min_length.unwrap_or(1).max(1) });
                 if let Some(max) = max_length {
                     s["maxLength"] = json!(max);
                 }
@@ -797,11 +910,20 @@ impl<'p> Emitter<'p> {
                     [] => {}
                     [one] => s["pattern"] = json!(one),
                     many => {
-                        s["allOf"] = Json::Array(many.iter().map(|p| json!({ "pattern": p })).collect())
+                        s["allOf"] =
+                            Json::Array(many.iter().map(|p| json!({ "pattern": p })).collect())
                     }
                 }
                 if format.as_deref() == Some("iban") {
-                    self.gap(&n.path, "checksum", "error", None, None, "JSON Schema cannot verify the IBAN's check digits (ISO 13616, mod 97).".into());
+                    self.gap(
+                        &n.path,
+                        "checksum",
+                        "error",
+                        None,
+                        None,
+                        "JSON Schema cannot verify the IBAN's check digits (ISO 13616, mod 97)."
+                            .into(),
+                    );
                 }
                 s
             }
@@ -832,12 +954,14 @@ impl<'p> Emitter<'p> {
                 s
             }
             FieldType::Time { bounds } => {
-                let mut s = json!({ "type": "string", "pattern": formats::anchored(formats::TIME) });
+                let mut s =
+                    json!({ "type": "string", "pattern": formats::anchored(formats::TIME) });
                 self.bounds(n, bounds, &mut s);
                 s
             }
             FieldType::Datetime { bounds } => {
-                let mut s = json!({ "type": "string", "pattern": formats::anchored(formats::DATETIME) });
+                let mut s =
+                    json!({ "type": "string", "pattern": formats::anchored(formats::DATETIME) });
                 self.bounds(n, bounds, &mut s);
                 self.gap(&n.path, "calendar", "error", None, None, "The pattern allows days such as 31 April; amt's validator checks the calendar.".into());
                 s
@@ -869,7 +993,13 @@ impl<'p> Emitter<'p> {
                     .collect()
             });
             let mut s = json!({ "type": "string" });
-            if let Some(l) = self.p.codelists.get(name).and_then(|l| l.label.as_ref()).and_then(|l| crate::validate::pick(l, self.source, self.source)) {
+            if let Some(l) = self
+                .p
+                .codelists
+                .get(name)
+                .and_then(|l| l.label.as_ref())
+                .and_then(|l| crate::validate::pick(l, self.source, self.source))
+            {
                 s["title"] = json!(l);
             }
             s["oneOf"] = Json::Array(values);
@@ -941,7 +1071,14 @@ impl<'p> Emitter<'p> {
                 } else {
                     let mut segs = ctx.segs.clone();
                     segs.push(&n.id);
-                    (false, Ctx { scope: ctx.scope, segs, page_when: None })
+                    (
+                        false,
+                        Ctx {
+                            scope: ctx.scope,
+                            segs,
+                            page_when: None,
+                        },
+                    )
                 };
                 let mut s = self.object(items.iter(), &inner);
                 s["minProperties"] = json!(1);
@@ -1056,13 +1193,27 @@ pub fn build(p: &Procedure, base: &str) -> Built {
         }
     }
     let mut s = Map::new();
-    s.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-    let base = if base.ends_with('/') { base.to_string() } else { format!("{base}/") };
-    s.insert("$id".into(), json!(format!("{base}{}/{}/schema.json", p.id, p.version)));
+    s.insert(
+        "$schema".into(),
+        json!("https://json-schema.org/draft/2020-12/schema"),
+    );
+    let base = if base.ends_with('/') {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    };
+    s.insert(
+        "$id".into(),
+        json!(format!("{base}{}/{}/schema.json", p.id, p.version)),
+    );
     if let Some(t) = crate::validate::pick(&p.title, source, source) {
         s.insert("title".into(), json!(t));
     }
-    if let Some(d) = p.description.as_ref().and_then(|d| crate::validate::pick(d, source, source)) {
+    if let Some(d) = p
+        .description
+        .as_ref()
+        .and_then(|d| crate::validate::pick(d, source, source))
+    {
         s.insert("description".into(), json!(d));
     }
     s.insert("type".into(), json!("object"));
@@ -1076,7 +1227,10 @@ pub fn build(p: &Procedure, base: &str) -> Built {
         s.insert("allOf".into(), Json::Array(constraints));
     }
     let gaps = std::mem::take(&mut e.gaps);
-    s.insert(EXTENSION.into(), serde_json::to_value(&gaps).unwrap_or(Json::Null));
+    s.insert(
+        EXTENSION.into(),
+        serde_json::to_value(&gaps).unwrap_or(Json::Null),
+    );
     if !e.defs.is_empty() {
         s.insert("$defs".into(), Json::Object(std::mem::take(&mut e.defs)));
     }

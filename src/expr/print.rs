@@ -89,7 +89,10 @@ impl Display for Expr {
             ExprKind::Literal { value } => write!(f, "{value}"),
             ExprKind::Today => f.write_str("today"),
             ExprKind::Ref { path } => f.write_str(path),
-            ExprKind::Unary { operator, operand: o } => match operator {
+            ExprKind::Unary {
+                operator,
+                operand: o,
+            } => match operator {
                 UnaryOp::Not => {
                     f.write_str("not ")?;
                     operand(f, o, 3)

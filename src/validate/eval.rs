@@ -75,8 +75,9 @@ impl V {
             V::Bool(b) => Json::Bool(*b),
             V::Int(i) => Json::from(*i),
             V::Dec(d) => serde_json::Number::from_f64(*d).map_or(Json::Null, Json::Number),
-            V::Money(c) => serde_json::Number::from_f64(*c as f64 / 100.0)
-                .map_or(Json::Null, Json::Number),
+            V::Money(c) => {
+                serde_json::Number::from_f64(*c as f64 / 100.0).map_or(Json::Null, Json::Number)
+            }
             V::Text(t) | V::Code(t) => Json::String(t.clone()),
             V::Date(d) => Json::String(d.to_string()),
             V::Time(m) => Json::String(format!("{:02}:{:02}", m / 60, m % 60)),
@@ -106,9 +107,9 @@ pub fn cents(n: &serde_json::Number) -> Option<i64> {
     let c = (f * 100.0).round();
     // Accept only numbers whose shortest form has at most two decimals.
     let text = n.to_string();
-    let decimals = text
-        .split_once('.')
-        .map_or(0, |(_, d)| d.trim_end_matches(|c: char| !c.is_ascii_digit()).len());
+    let decimals = text.split_once('.').map_or(0, |(_, d)| {
+        d.trim_end_matches(|c: char| !c.is_ascii_digit()).len()
+    });
     (decimals <= 2 && !text.contains(['e', 'E']) && c.abs() < 9.0e15).then_some(c as i64)
 }
 
@@ -135,7 +136,12 @@ pub fn field_value(ty: &FieldType, json: &Json) -> V {
         (FieldType::Datetime { .. }, Json::String(s)) => {
             formats::parse_datetime(s).map_or(V::Unknown, V::Datetime)
         }
-        (FieldType::Choice { multiple: false, .. }, Json::String(s)) => V::Code(s.clone()),
+        (
+            FieldType::Choice {
+                multiple: false, ..
+            },
+            Json::String(s),
+        ) => V::Code(s.clone()),
         (FieldType::Choice { multiple: true, .. }, Json::Array(items)) => {
             let mut codes = Vec::new();
             for i in items {
@@ -275,10 +281,9 @@ impl<'a> Eval<'a> {
                 _ => V::Unknown,
             },
             "filled" => match &args[0].kind {
-                ExprKind::Ref { path } => V::Bool(!matches!(
-                    self.lookup(path, true),
-                    V::Unknown | V::Files(0)
-                )),
+                ExprKind::Ref { path } => {
+                    V::Bool(!matches!(self.lookup(path, true), V::Unknown | V::Files(0)))
+                }
                 _ => V::Unknown,
             },
             "sum" => match self.eval(&args[0]) {
@@ -374,9 +379,16 @@ impl<'a> Eval<'a> {
         let Some(node) = entry.node else {
             return V::Unknown;
         };
-        let child = current.and_then(|c| c.as_object()).and_then(|o| o.get(name));
+        let child = current
+            .and_then(|c| c.as_object())
+            .and_then(|o| o.get(name));
         if entry.repeated {
-            let bound = self.bound.iter().rev().find(|(p, _)| *p == prefix).map(|b| b.1);
+            let bound = self
+                .bound
+                .iter()
+                .rev()
+                .find(|(p, _)| *p == prefix)
+                .map(|b| b.1);
             let items: &'a [Json] = match child {
                 Some(Json::Array(a)) => a,
                 _ => &[],
@@ -415,7 +427,11 @@ impl<'a> Eval<'a> {
         match (&node.kind, json) {
             (NodeKind::Field { ty }, Some(j)) => {
                 let v = field_value(ty, j);
-                if raw && v == V::Unknown { V::Present } else { v }
+                if raw && v == V::Unknown {
+                    V::Present
+                } else {
+                    v
+                }
             }
             (NodeKind::Field { ty }, None) if !raw => unanswered(ty),
             (NodeKind::Attachment { .. }, Some(Json::Array(files))) => V::Files(files.len()),
@@ -440,9 +456,15 @@ pub fn literal(l: &Literal) -> V {
             let n = d.amount as i64;
             match d.unit {
                 DurationUnit::Days => V::Dur { months: 0, days: n },
-                DurationUnit::Weeks => V::Dur { months: 0, days: 7 * n },
+                DurationUnit::Weeks => V::Dur {
+                    months: 0,
+                    days: 7 * n,
+                },
                 DurationUnit::Months => V::Dur { months: n, days: 0 },
-                DurationUnit::Years => V::Dur { months: 12 * n, days: 0 },
+                DurationUnit::Years => V::Dur {
+                    months: 12 * n,
+                    days: 0,
+                },
             }
         }
         Literal::Code(c) => V::Code(c.clone()),
@@ -463,7 +485,16 @@ pub fn compare(l: &V, r: &V) -> Option<Ordering> {
         (V::Int(a), V::Int(b)) | (V::Money(a), V::Money(b)) => Some(a.cmp(b)),
         (V::Time(a), V::Time(b)) | (V::Datetime(a), V::Datetime(b)) => Some(a.cmp(b)),
         (V::Date(a), V::Date(b)) => Some(a.cmp(b)),
-        (V::Dur { months: m1, days: d1 }, V::Dur { months: m2, days: d2 }) => {
+        (
+            V::Dur {
+                months: m1,
+                days: d1,
+            },
+            V::Dur {
+                months: m2,
+                days: d2,
+            },
+        ) => {
             // Months as 30 days: durations are compared rarely, and only roughly.
             Some((m1 * 30 + d1).cmp(&(m2 * 30 + d2)))
         }
@@ -557,7 +588,17 @@ pub fn arithmetic(op: BinaryOp, l: V, r: V) -> V {
             }
         }
         (Sub, V::Date(a), V::Date(b)) => V::Int(a.to_days() - b.to_days()),
-        (Add | Sub, V::Dur { months: m1, days: d1 }, V::Dur { months: m2, days: d2 }) => {
+        (
+            Add | Sub,
+            V::Dur {
+                months: m1,
+                days: d1,
+            },
+            V::Dur {
+                months: m2,
+                days: d2,
+            },
+        ) => {
             let s = if op == Sub { -1 } else { 1 };
             V::Dur {
                 months: m1 + s * m2,

@@ -233,15 +233,16 @@ impl<'p> Model<'p> {
         let mut exprs = Vec::new();
         for n in entries.values().filter_map(|e| e.node) {
             if let NodeKind::Field {
-                ty:
-                    FieldType::Text {
-                        pattern, format, ..
-                    },
+                ty: FieldType::Text {
+                    pattern, format, ..
+                },
             } = &n.kind
             {
-                for p in pattern.iter().map(String::as_str).chain(
-                    format.as_deref().and_then(formats::pattern_of),
-                ) {
+                for p in pattern
+                    .iter()
+                    .map(String::as_str)
+                    .chain(format.as_deref().and_then(formats::pattern_of))
+                {
                     add(p);
                 }
             }
@@ -412,7 +413,10 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     .unwrap_or_else(|| messages::builtin("rule", self.lang, ""));
                 (severity, message)
             }
-            _ => (Severity::Error, messages::builtin(check, self.lang, &detail)),
+            _ => (
+                Severity::Error,
+                messages::builtin(check, self.lang, &detail),
+            ),
         };
         let label = node
             .and_then(|n| n.label.as_ref())
@@ -497,7 +501,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         if !visible {
             if value.is_some() {
                 let schema = self.model.coverage.hidden.contains(&n.path);
-                self.problem(Some(n), &ptr, &path, "not_applicable", None, String::new(), schema);
+                self.problem(
+                    Some(n),
+                    &ptr,
+                    &path,
+                    "not_applicable",
+                    None,
+                    String::new(),
+                    schema,
+                );
             }
             if let NodeKind::Group { items, .. } = &n.kind
                 && n.repeat.is_none()
@@ -512,7 +524,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             let demanded = n.required || n.repeat.is_some_and(|r| r.min > 0);
             if demanded {
                 let schema = self.model.coverage.required.contains(&n.path);
-                self.problem(Some(n), &ptr, &path, "required", None, String::new(), schema);
+                self.problem(
+                    Some(n),
+                    &ptr,
+                    &path,
+                    "required",
+                    None,
+                    String::new(),
+                    schema,
+                );
             }
             if n.repeat.is_none() {
                 self.rules(n, &ptr, &path);
@@ -527,7 +547,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         match n.repeat {
             Some(card) => {
                 let Json::Array(items) = value else {
-                    self.problem(Some(n), &ptr, &path, "type", None, self.kind_word("list"), true);
+                    self.problem(
+                        Some(n),
+                        &ptr,
+                        &path,
+                        "type",
+                        None,
+                        self.kind_word("list"),
+                        true,
+                    );
                     return;
                 };
                 self.count(n, items.len(), card.min, card.max, &ptr, &path);
@@ -637,7 +665,14 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 };
                 self.count(n, files.len(), count.min, count.max, ptr, path);
                 for (i, file) in files.iter().enumerate() {
-                    self.file(n, file, media_types, *max_bytes, &format!("{ptr}/{i}"), &format!("{path}[{i}]"));
+                    self.file(
+                        n,
+                        file,
+                        media_types,
+                        *max_bytes,
+                        &format!("{ptr}/{i}"),
+                        &format!("{path}[{i}]"),
+                    );
                 }
             }
             NodeKind::Field { ty } => self.field(n, ty, value, ptr, path),
@@ -645,7 +680,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         }
     }
 
-    fn file(&mut self, n: &Node, file: &Json, media_types: &[String], max_bytes: Option<u64>, ptr: &str, path: &str) {
+    fn file(
+        &mut self,
+        n: &Node,
+        file: &Json,
+        media_types: &[String],
+        max_bytes: Option<u64>,
+        ptr: &str,
+        path: &str,
+    ) {
         let Json::Object(f) = file else {
             let w = self.kind_word("file");
             self.problem(Some(n), ptr, path, "type", None, w, true);
@@ -654,7 +697,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         for key in ["id", "filename", "media_type", "size"] {
             let (fptr, fpath) = (format!("{ptr}/{key}"), format!("{path}.{key}"));
             match (key, f.get(key)) {
-                (_, None) => self.problem(Some(n), &fptr, &fpath, "required", None, String::new(), true),
+                (_, None) => self.problem(
+                    Some(n),
+                    &fptr,
+                    &fpath,
+                    "required",
+                    None,
+                    String::new(),
+                    true,
+                ),
                 ("size", Some(Json::Number(s))) => match eval::whole(s) {
                     Some(size) if size >= 0 => {
                         if let Some(max) = max_bytes
@@ -671,7 +722,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 },
                 ("media_type", Some(Json::String(t))) => {
                     if !media_types.iter().any(|m| m == t) {
-                        self.problem(Some(n), &fptr, &fpath, "media_type", None, media_types.join(", "), true);
+                        self.problem(
+                            Some(n),
+                            &fptr,
+                            &fpath,
+                            "media_type",
+                            None,
+                            media_types.join(", "),
+                            true,
+                        );
                     }
                 }
                 ("id" | "filename", Some(Json::String(t))) => {
@@ -687,14 +746,25 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         }
         for key in f.keys() {
             if !["id", "filename", "media_type", "size"].contains(&key.as_str()) {
-                self.problem(None, &format!("{ptr}/{key}"), &format!("{path}.{key}"), "unknown", None, String::new(), true);
+                self.problem(
+                    None,
+                    &format!("{ptr}/{key}"),
+                    &format!("{path}.{key}"),
+                    "unknown",
+                    None,
+                    String::new(),
+                    true,
+                );
             }
         }
     }
 
     fn field(&mut self, n: &'p Node, ty: &'p FieldType, value: &Json, ptr: &str, path: &str) {
         let expected = match ty {
-            FieldType::Text { .. } | FieldType::Choice { multiple: false, .. } => "text",
+            FieldType::Text { .. }
+            | FieldType::Choice {
+                multiple: false, ..
+            } => "text",
             FieldType::Integer { .. } => "integer",
             FieldType::Decimal { .. } | FieldType::Money { .. } => "number",
             FieldType::Boolean | FieldType::Consent => "boolean",
@@ -710,7 +780,9 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             (FieldType::Choice { multiple: true, .. }, Json::Array(_)) => true,
             (
                 FieldType::Text { .. }
-                | FieldType::Choice { multiple: false, .. }
+                | FieldType::Choice {
+                    multiple: false, ..
+                }
                 | FieldType::Date { .. }
                 | FieldType::Time { .. }
                 | FieldType::Datetime { .. },
@@ -742,12 +814,28 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 if let Some(min) = min_length
                     && len < *min
                 {
-                    self.problem(Some(n), ptr, path, "min_length", None, min.to_string(), true);
+                    self.problem(
+                        Some(n),
+                        ptr,
+                        path,
+                        "min_length",
+                        None,
+                        min.to_string(),
+                        true,
+                    );
                 }
                 if let Some(max) = max_length
                     && len > *max
                 {
-                    self.problem(Some(n), ptr, path, "max_length", None, max.to_string(), true);
+                    self.problem(
+                        Some(n),
+                        ptr,
+                        path,
+                        "max_length",
+                        None,
+                        max.to_string(),
+                        true,
+                    );
                 }
                 let format_pattern = format.as_deref().and_then(formats::pattern_of);
                 for p in pattern.iter().map(String::as_str).chain(format_pattern) {
@@ -756,7 +844,10 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     }
                 }
                 if format.as_deref() == Some("iban")
-                    && self.model.pattern(formats::IBAN).is_some_and(|re| re.is_match(s))
+                    && self
+                        .model
+                        .pattern(formats::IBAN)
+                        .is_some_and(|re| re.is_match(s))
                     && !formats::iban_checksum_ok(s)
                 {
                     self.problem(Some(n), ptr, path, "checksum", None, String::new(), false);
@@ -796,7 +887,11 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             }
             FieldType::Datetime { .. } => {
                 let s = value.as_str().unwrap_or_default();
-                if self.model.pattern(formats::DATETIME).is_some_and(|re| !re.is_match(s)) {
+                if self
+                    .model
+                    .pattern(formats::DATETIME)
+                    .is_some_and(|re| !re.is_match(s))
+                {
                     self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
                 } else if formats::parse_datetime(s).is_none() {
                     let w = self.kind_word("datetime");
@@ -814,14 +909,28 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
                 }
                 for (i, c) in codes.iter().enumerate() {
-                    let cptr = if *multiple { format!("{ptr}/{i}") } else { ptr.to_string() };
+                    let cptr = if *multiple {
+                        format!("{ptr}/{i}")
+                    } else {
+                        ptr.to_string()
+                    };
                     match c {
                         Json::String(s) if has(s) => {
                             if codes[..i].contains(c) {
-                                self.problem(Some(n), &cptr, path, "duplicate", None, String::new(), true);
+                                self.problem(
+                                    Some(n),
+                                    &cptr,
+                                    path,
+                                    "duplicate",
+                                    None,
+                                    String::new(),
+                                    true,
+                                );
                             }
                         }
-                        Json::String(_) => self.problem(Some(n), &cptr, path, "code", None, String::new(), true),
+                        Json::String(_) => {
+                            self.problem(Some(n), &cptr, path, "code", None, String::new(), true)
+                        }
                         _ => {
                             let w = self.kind_word("text");
                             self.problem(Some(n), &cptr, path, "type", None, w, true);
@@ -846,9 +955,10 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         };
         let v = match (ty, value) {
             // Numbers are compared as JSON numbers, as JSON Schema does.
-            (FieldType::Money { .. } | FieldType::Decimal { .. } | FieldType::Integer { .. }, Json::Number(x)) => {
-                x.as_f64().map_or(V::Unknown, V::Dec)
-            }
+            (
+                FieldType::Money { .. } | FieldType::Decimal { .. } | FieldType::Integer { .. },
+                Json::Number(x),
+            ) => x.as_f64().map_or(V::Unknown, V::Dec),
             _ => field_value(ty, value),
         };
         let de = self.de();
@@ -866,7 +976,11 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             let fails = if is_min { ord.is_lt() } else { ord.is_gt() };
             if fails {
                 let check = if is_min { "minimum" } else { "maximum" };
-                let schema = self.model.coverage.bounds.contains(&(n.path.clone(), is_min));
+                let schema = self
+                    .model
+                    .coverage
+                    .bounds
+                    .contains(&(n.path.clone(), is_min));
                 self.problem(Some(n), ptr, path, check, None, display(&b, de), schema);
             }
         }
