@@ -730,30 +730,32 @@ impl<'p> Emitter<'p> {
         let container = ctx.segs.as_slice();
         let mut segs = ctx.segs.clone();
         segs.push(&n.id);
+        // Where it applies (T), where it does not (F); in between, where a
+        // condition reads a missing answer, it is neither demanded nor refused.
         let applies = self.conjunction(&own, ctx.scope);
+        let refused = own
+            .iter()
+            .map(|c| self.truth(c, ctx.scope, false).map_err(|why| (*c, why)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(any_of);
         if own.is_empty() {
             // Listed in the container's `required`.
             if demanded(n) {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
-            match &applies {
-                Ok(t) => {
-                    let mut c = Map::new();
-                    c.insert("if".into(), t.clone());
+            match (applies.as_ref().map_err(|(e, w)| (*e, w.clone())), refused) {
+                (Ok(t), Ok(f)) => {
                     if demanded(n) {
-                        c.insert(
-                            "then".into(),
-                            absent_or(container, at(&[&n.id], json!(true))),
-                        );
+                        let then = absent_or(container, at(&[&n.id], json!(true)));
+                        self.constrain(json!({ "if": t, "then": then }));
                         self.coverage.required.insert(n.path.clone());
                     }
-                    c.insert("else".into(), absent_or(&segs, json!(false)));
+                    self.constrain(json!({ "if": f, "then": absent_or(&segs, json!(false)) }));
                     self.coverage.hidden.insert(n.path.clone());
-                    self.constrain(Json::Object(c));
                 }
-                Err((e, why)) => {
-                    let why = if ctx.page_when.is_some_and(|p| std::ptr::eq(p, *e)) {
+                (Err((e, why)), _) | (_, Err((e, why))) => {
+                    let why = if ctx.page_when.is_some_and(|p| std::ptr::eq(p, e)) {
                         format!("the condition of its page: {why}")
                     } else {
                         why.clone()

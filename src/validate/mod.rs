@@ -318,21 +318,21 @@ impl<'p> Model<'p> {
             Json::Object(obj) => {
                 let mut known = Vec::new();
                 for page in &self.procedure.pages {
-                    let visible = match &page.when {
-                        Some(cond) => w.eval.eval(cond).truth() == Some(true),
-                        None => true,
+                    let applies = match &page.when {
+                        Some(cond) => w.eval.eval(cond).truth(),
+                        None => Some(true),
                     };
                     for n in &page.items {
-                        w.node(n, Some(obj), "", "", visible);
+                        w.node(n, Some(obj), "", "", applies);
                         known.push(n);
                     }
                 }
                 for n in &self.procedure.attachments {
-                    w.node(n, Some(obj), "", "", true);
+                    w.node(n, Some(obj), "", "", Some(true));
                     known.push(n);
                 }
                 for n in &self.procedure.computed {
-                    w.node(n, Some(obj), "", "", true);
+                    w.node(n, Some(obj), "", "", Some(true));
                 }
                 for fee in &self.procedure.fees {
                     let v = w.eval.eval(&fee.value);
@@ -460,17 +460,25 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         obj: Option<&'m Map<String, Json>>,
         ptr: &str,
         path: &str,
-        parent_visible: bool,
+        parent: Option<bool>,
     ) where
         'p: 'm,
     {
         let ptr = format!("{ptr}/{}", n.id);
         let path = join(path, &n.id);
-        let visible = parent_visible
-            && match &n.when {
-                Some(cond) => self.eval.eval(cond).truth() == Some(true),
-                None => true,
-            };
+        // Whether the part applies: yes, no, or undetermined (its condition
+        // reads an answer that is missing). An undetermined part is neither
+        // demanded nor refused, and its rules are not checked.
+        let own = match &n.when {
+            Some(cond) => self.eval.eval(cond).truth(),
+            None => Some(true),
+        };
+        let applies = match (parent, own) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (Some(true), Some(true)) => Some(true),
+            _ => None,
+        };
+        let visible = applies == Some(true);
         if let NodeKind::Computed { value, .. } = &n.kind {
             if visible {
                 let v = self.eval.eval(value);
@@ -492,13 +500,13 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 && n.repeat.is_none()
             {
                 for c in items {
-                    self.node(c, None, &ptr, &path, visible);
+                    self.node(c, None, &ptr, &path, applies);
                 }
             }
             return;
         };
         let value = obj.get(&n.id);
-        if !visible {
+        if applies == Some(false) {
             if value.is_some() {
                 let schema = self.model.coverage.hidden.contains(&n.path);
                 self.problem(
@@ -522,7 +530,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         }
         let Some(value) = value else {
             let demanded = n.required || n.repeat.is_some_and(|r| r.min > 0);
-            if demanded {
+            if demanded && visible {
                 let schema = self.model.coverage.required.contains(&n.path);
                 self.problem(
                     Some(n),
@@ -535,10 +543,12 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 );
             }
             if n.repeat.is_none() {
-                self.rules(n, &ptr, &path);
+                if visible {
+                    self.rules(n, &ptr, &path);
+                }
                 if let NodeKind::Group { items, .. } = &n.kind {
                     for c in items {
-                        self.node(c, None, &ptr, &path, true);
+                        self.node(c, None, &ptr, &path, applies);
                     }
                 }
             }
@@ -570,7 +580,9 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             }
             None => {
                 self.single(n, value, &ptr, &path);
-                self.rules(n, &ptr, &path);
+                if visible {
+                    self.rules(n, &ptr, &path);
+                }
             }
         }
     }
@@ -649,7 +661,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 }
                 let known: Vec<&Node> = items.iter().collect();
                 for c in items {
-                    self.node(c, Some(obj), ptr, path, true);
+                    self.node(c, Some(obj), ptr, path, Some(true));
                 }
                 self.unknown_keys(obj, &known, ptr, path);
             }
