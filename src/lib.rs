@@ -68,6 +68,33 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// The project's own settings file, at the project root.
+pub const SETTINGS_FILE: &str = "amt.json";
+
+/// Reads the project's build settings from `amt.json` at its root, if there
+/// is one: `{"schema_base": "https://…/"}`. Unknown keys are refused, so a
+/// misspelt setting is not silently ignored.
+pub fn project_settings(root: &Path) -> Result<emit::Settings, String> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct File {
+        schema_base: Option<String>,
+    }
+    let path = root.join(SETTINGS_FILE);
+    let mut settings = emit::Settings::default();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(settings),
+        Err(e) => return Err(format!("cannot read `{}`: {e}", path.display())),
+    };
+    let file: File = serde_json::from_str(&text)
+        .map_err(|e| format!("`{}` is not valid: {e}", path.display()))?;
+    if let Some(base) = file.schema_base {
+        settings.schema_base = base;
+    }
+    Ok(settings)
+}
+
 /// The project folder of a path: the path itself, or a file's folder.
 pub fn project_root(path: &Path) -> PathBuf {
     if path.is_file() {

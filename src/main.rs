@@ -61,9 +61,10 @@ struct BuildArgs {
     /// The output folder; it is replaced as a whole, atomically.
     #[arg(long, short)]
     out: PathBuf,
-    /// The base URI of the schemas' `$id`s: `<base><procedure>/<version>/schema.json`.
-    #[arg(long, default_value = amt::emit::schema::DEFAULT_BASE)]
-    schema_base: String,
+    /// The base URI of the schemas' `$id`s: `<base><procedure>/<version>/schema.json`
+    /// (overrides `schema_base` in the project's amt.json).
+    #[arg(long)]
+    schema_base: Option<String>,
 }
 
 #[derive(Args)]
@@ -195,17 +196,24 @@ fn main() -> ExitCode {
         },
         Command::Build(args) => {
             let root = amt::project_root(&args.check.path);
-            let base = &args.schema_base;
+            let mut settings = match amt::project_settings(&root) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("amt: {e}");
+                    return ExitCode::from(USAGE_OR_IO);
+                }
+            };
+            if let Some(base) = &args.schema_base {
+                settings.schema_base = base.clone();
+            }
+            let base = &settings.schema_base;
             if !(base.starts_with("https://")
                 || base.starts_with("http://")
                 || base.starts_with("urn:"))
             {
-                eprintln!("amt: --schema-base must be an absolute URI (https://…), not `{base}`");
+                eprintln!("amt: the schema base must be an absolute URI (https://…), not `{base}`");
                 return ExitCode::from(USAGE_OR_IO);
             }
-            let settings = amt::emit::Settings {
-                schema_base: base.clone(),
-            };
             if let Err(e) = amt::output::check_target(&args.out, &root) {
                 eprintln!("amt: {e}");
                 return ExitCode::from(USAGE_OR_IO);

@@ -951,7 +951,9 @@ impl<'p> Emitter<'p> {
             FieldType::Boolean => json!({ "type": "boolean" }),
             FieldType::Consent => json!({ "type": "boolean", "const": true }),
             FieldType::Date { bounds } => {
-                let mut s = json!({ "type": "string", "format": "date" });
+                // The pattern holds for validators that treat `format` as a
+                // mere annotation; `format` adds the calendar (no 30 February).
+                let mut s = json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
                 self.bounds(n, bounds, &mut s);
                 s
             }
@@ -1199,7 +1201,7 @@ pub fn build(p: &Procedure, base: &str) -> Built {
         "$schema".into(),
         json!("https://json-schema.org/draft/2020-12/schema"),
     );
-    let base = if base.ends_with('/') {
+    let base = if base.ends_with(['/', ':']) {
         base.to_string()
     } else {
         format!("{base}/")
