@@ -553,7 +553,10 @@ fn the_real_procedures_pass_their_examples() {
 fn the_project_sets_the_schema_base_and_the_command_line_overrides_it() {
     let dir = Temp::new("schema-base");
     dir.write("src/umzug.amt", MOVE);
-    dir.write("src/amt.json", r#"{"schema_base": "https://formulare.example-stadt.de/schemas/"}"#);
+    dir.write(
+        "src/amt.json",
+        r#"{"schema_base": "https://formulare.example-stadt.de/schemas/"}"#,
+    );
     let out = dir.path().join("out");
     let src = dir.path().join("src");
     let id = |out: &Path| -> String {
@@ -561,14 +564,39 @@ fn the_project_sets_the_schema_base_and_the_command_line_overrides_it() {
             serde_json::from_slice(&std::fs::read(out.join("umzug/schema.json")).unwrap()).unwrap();
         schema["$id"].as_str().unwrap().to_string()
     };
-    let o = amt(&["build", src.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(id(&out), "https://formulare.example-stadt.de/schemas/umzug/1.0.0/schema.json");
-    let o = amt(&["build", src.to_str().unwrap(), "--out", out.to_str().unwrap(), "--schema-base", "urn:example:"]);
+    let o = amt(&[
+        "build",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        id(&out),
+        "https://formulare.example-stadt.de/schemas/umzug/1.0.0/schema.json"
+    );
+    let o = amt(&[
+        "build",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--schema-base",
+        "urn:example:",
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(id(&out), "urn:example:umzug/1.0.0/schema.json");
     dir.write("src/amt.json", r#"{"schema_bsae": "https://x/"}"#);
-    let o = amt(&["build", src.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = amt(&[
+        "build",
+        src.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown field `schema_bsae`"));
 }

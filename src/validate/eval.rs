@@ -620,3 +620,95 @@ pub fn arithmetic(op: BinaryOp, l: V, r: V) -> V {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> V {
+        V::Date(Date::parse(s).unwrap())
+    }
+
+    #[test]
+    fn unknown_propagates_by_kleene_logic() {
+        assert_eq!(equal(&V::Unknown, &V::Int(1)), None);
+        assert_eq!(
+            member(
+                &V::Code("a".into()),
+                &V::List(vec![V::Unknown, V::Code("a".into())])
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            member(
+                &V::Code("b".into()),
+                &V::List(vec![V::Unknown, V::Code("a".into())])
+            ),
+            None
+        );
+        assert_eq!(member(&V::Code("a".into()), &V::Set(vec![])), Some(false));
+    }
+
+    #[test]
+    fn money_is_exact_to_the_cent() {
+        let n = |s: &str| serde_json::from_str::<serde_json::Number>(s).unwrap();
+        assert_eq!(cents(&n("12.8")), Some(1280));
+        assert_eq!(cents(&n("0.07")), Some(7));
+        assert_eq!(cents(&n("12.805")), None);
+        assert_eq!(cents(&n("1e2")), Some(10_000));
+        assert_eq!(cents(&n("1e-3")), None);
+        assert_eq!(
+            arithmetic(BinaryOp::Add, V::Money(1010), V::Money(260)),
+            V::Money(1270)
+        );
+        // 0.5 cent rounds away from zero.
+        assert_eq!(
+            arithmetic(BinaryOp::Mul, V::Money(5), V::Dec(0.5)),
+            V::Money(3)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Mul, V::Money(-5), V::Dec(0.5)),
+            V::Money(-3)
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Div, V::Money(100), V::Int(0)),
+            V::Unknown
+        );
+    }
+
+    #[test]
+    fn calendar_arithmetic_clamps_months() {
+        let month = V::Dur { months: 1, days: 0 };
+        assert_eq!(
+            arithmetic(BinaryOp::Add, date("2024-01-31"), month.clone()),
+            date("2024-02-29")
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Sub, date("2024-03-31"), month),
+            date("2024-02-29")
+        );
+        let two_weeks = V::Dur {
+            months: 0,
+            days: 14,
+        };
+        assert_eq!(
+            arithmetic(BinaryOp::Add, date("2026-12-25"), two_weeks),
+            date("2027-01-08")
+        );
+        assert_eq!(
+            arithmetic(BinaryOp::Sub, date("2026-03-01"), date("2026-02-01")),
+            V::Int(28)
+        );
+    }
+
+    #[test]
+    fn whole_numbers_include_integral_decimals() {
+        let n = |s: &str| serde_json::from_str::<serde_json::Number>(s).unwrap();
+        assert_eq!(whole(&n("5.0")), Some(5));
+        assert_eq!(whole(&n("5.5")), None);
+        assert_eq!(
+            arithmetic(BinaryOp::Add, V::Int(i64::MAX), V::Int(1)),
+            V::Unknown
+        );
+    }
+}
