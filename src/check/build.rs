@@ -25,6 +25,9 @@ pub struct Meta<'a> {
     pub privacy_span: Option<Span>,
     pub deadlines: Vec<&'a ast::Deadline>,
     pub examples: Vec<&'a ast::Example>,
+    pub workflow: Option<(&'a [Stmt], Span)>,
+    /// The node holding the workflow's decisions, if it has any.
+    pub case: Option<NodeId>,
 }
 
 pub struct Builder<'a, 'd> {
@@ -106,6 +109,27 @@ impl<'a, 'd> Builder<'a, 'd> {
         root
     }
 
+    /// Adds the workflow's decisions as case data, so that guards read them
+    /// like answers (and a decision named like a field is a duplicate).
+    fn decisions(&mut self, root: NodeId, body: &'a [Stmt], file: FileId) {
+        let mut found = Vec::new();
+        collect_decisions(body, &mut found);
+        if found.is_empty() {
+            return;
+        }
+        let span = found[0].0.span;
+        let case = self.add(Node::new("", span, Some(root), Kind::Case));
+        self.meta.case = Some(case);
+        for (name, ty, label) in found {
+            let Some((field_ty, _)) = self.field_type(ty, file, &mut Vec::new()) else {
+                continue;
+            };
+            let mut node = Node::new(&name.name, name.span, Some(case), Kind::Field(field_ty));
+            node.label = label;
+            self.add(node);
+        }
+    }
+
     /// Builds the tree of a reusable group on its own, to check it even when
     /// no procedure uses it.
     pub fn standalone_group(&mut self, decl: &'a ast::Decl, decl_ref: DeclRef) -> NodeId {
@@ -180,6 +204,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
             }
             Stmt::Example(e) => self.meta.examples.push(e),
+            Stmt::Workflow(body, span) => {
+                settings_seen(seen, "the workflow", *span, self.diags);
+                self.meta.workflow = Some((body, *span));
+                self.decisions(root, body, file);
+            }
             Stmt::Deadline(d) => {
                 self.meta.deadlines.push(d);
                 self.only_settings(&d.body, "a deadline", &["legal"]);
@@ -449,20 +478,6 @@ impl<'a, 'd> Builder<'a, 'd> {
                 if let Kind::Attachment { count, .. } = &mut self.tree.nodes[owner].kind {
                     *count = Some(*range);
                 }
-            }
-            Stmt::Reserved(keyword, span) => {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::UnsupportedSection,
-                        *span,
-                        format!(
-                            "`{}` sections are not compiled by this version of amt",
-                            keyword.name
-                        ),
-                    )
-                    .label("read, but not compiled")
-                    .help("remove the section for now; it is planned for a later version"),
-                );
             }
             other => {
                 let belongs = belongs_in(other);
@@ -934,7 +949,11 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         | Stmt::Authority(..)
         | Stmt::Privacy(..)
         | Stmt::Deadline(_)
-        | Stmt::Example(_) => "the procedure itself",
+        | Stmt::Example(_)
+        | Stmt::Workflow(..) => "the procedure itself",
+        Stmt::Actor { .. } | Stmt::Document { .. } | Stmt::State(_) => "a workflow",
+        Stmt::By(..) | Stmt::Decide { .. } | Stmt::Goto(_) => "a workflow step",
+        Stmt::Outcome(..) => "an end state of a workflow",
         Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => {
             "the procedure's `privacy { … }` section"
         }
@@ -946,5 +965,20 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         }
         Stmt::When(..) => "a page, group, field, attachment, computed value or note",
         _ => "a page, group or field",
+    }
+}
+
+/// Every `decide` in a workflow, in order.
+#[allow(clippy::type_complexity)]
+fn collect_decisions<'a>(
+    body: &'a [Stmt],
+    out: &mut Vec<(&'a ast::Ident, &'a ast::TypeRef, Option<&'a ast::Text>)>,
+) {
+    for stmt in body {
+        match stmt {
+            Stmt::Decide { name, ty, label, .. } => out.push((name, ty, label.as_ref())),
+            Stmt::State(state) => collect_decisions(&state.body, out),
+            _ => {}
+        }
     }
 }

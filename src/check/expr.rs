@@ -155,7 +155,7 @@ impl<'a> Checker<'a, '_> {
             Kind::Group => Ty::Group,
             Kind::Attachment { .. } => Ty::Attachment,
             Kind::Computed { .. } => self.computed_ty(id),
-            Kind::Root | Kind::Page | Kind::Note(_) => Ty::Unknown,
+            Kind::Root | Kind::Page | Kind::Case | Kind::Note(_) => Ty::Unknown,
         }
     }
 

@@ -500,6 +500,9 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
             }
         }
     }
+    if let Some((body, _)) = c.meta.workflow {
+        workflow_texts(body, &mut all);
+    }
     for node in &c.tree.nodes {
         all.extend(node.label);
         all.extend(node.hint);
@@ -572,6 +575,20 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
                 }
                 c.diags.push(d);
             }
+        }
+    }
+}
+
+/// The labels of a workflow's actors, documents and states.
+fn workflow_texts<'a>(body: &'a [ast::Stmt], out: &mut Vec<&'a ast::Text>) {
+    for stmt in body {
+        match stmt {
+            ast::Stmt::Actor { label, .. } | ast::Stmt::Document { label, .. } => out.extend(label.iter()),
+            ast::Stmt::State(d) => {
+                out.extend(d.label.iter());
+                workflow_texts(&d.body, out);
+            }
+            _ => {}
         }
     }
 }

@@ -76,7 +76,7 @@ impl Checker<'_, '_> {
             Kind::Field(_) => ir::NodeKind::Field {
                 ty: self.field_type(id),
             },
-            Kind::Group | Kind::Page | Kind::Root => {
+            Kind::Group | Kind::Page | Kind::Case | Kind::Root => {
                 let children = self.tree.nodes[id].children.clone();
                 ir::NodeKind::Group {
                     group: self.tree.nodes[id].group.map(str::to_string),
@@ -252,6 +252,7 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
                     items,
                 });
             }
+            Kind::Case => {}
             Kind::Attachment { .. } => attachments.push(c.node(child)),
             _ => root_items.push(child),
         }
@@ -336,5 +337,6 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         attachments,
         codelists,
         examples: Vec::new(),
+        workflow: None,
     }
 }

@@ -16,6 +16,7 @@ mod lint;
 mod lower;
 mod ranges;
 mod tree;
+mod workflow;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{self, Ty};
@@ -230,7 +231,7 @@ impl<'a, 'd> Checker<'a, 'd> {
     /// The scope expressions of a node are read in.
     fn scope_of(&self, id: NodeId) -> NodeId {
         match self.tree.nodes[id].kind {
-            Kind::Group | Kind::Page | Kind::Root => id,
+            Kind::Group | Kind::Page | Kind::Case | Kind::Root => id,
             _ => self.tree.nodes[id].parent.unwrap_or(id),
         }
     }
@@ -331,6 +332,7 @@ impl<'a, 'd> Checker<'a, 'd> {
         analysis::never_true(self);
         lint::procedure(self, decl);
         let mut procedure = lower::procedure(self, decl);
+        procedure.workflow = workflow::check(self);
         procedure.examples = examples::lower(self, &procedure);
         procedure
     }

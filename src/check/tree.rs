@@ -102,6 +102,9 @@ pub struct FieldTy<'a> {
 pub enum Kind<'a> {
     Root,
     Page,
+    /// The workflow's case data (its decisions): shares the procedure's
+    /// namespace like a page, but is never part of the form.
+    Case,
     Field(FieldTy<'a>),
     Group,
     Computed {
@@ -182,6 +185,7 @@ impl<'a> Node<'a> {
         match self.kind {
             Kind::Root => "a procedure",
             Kind::Page => "a page",
+            Kind::Case => "the workflow's decisions",
             Kind::Field(_) => "a field",
             Kind::Group => "a group",
             Kind::Computed { fee: false, .. } => "a computed value",
@@ -205,7 +209,7 @@ impl<'a> Tree<'a> {
     /// The container whose namespace a node's children live in.
     pub fn data_container(&self, id: NodeId) -> NodeId {
         match self.nodes[id].kind {
-            Kind::Page => self.nodes[id].parent.unwrap_or(id),
+            Kind::Page | Kind::Case => self.nodes[id].parent.unwrap_or(id),
             _ => id,
         }
     }

@@ -64,8 +64,6 @@ codes! {
     NestingTooDeep = "E0005", Error, "nesting too deep";
     /// The project has no `.amt` file.
     EmptyProject = "E0006", Error, "no source files";
-    /// A section that this version of amt cannot compile yet.
-    UnsupportedSection = "E0007", Error, "section not supported yet";
     /// A statement in a block where it has no meaning.
     MisplacedStatement = "E0008", Error, "statement out of place";
     /// A setting given twice in one block.
@@ -168,6 +166,28 @@ codes! {
     ExampleIndex = "E0604", Error, "wrong item index in an example";
     /// Two examples with one name, or one answer given twice.
     ExampleDuplicate = "E0605", Error, "duplicate in an example";
+    /// A transition or timer names a state the workflow does not have.
+    UnknownState = "E0701", Error, "unknown workflow state";
+    /// A state no case can reach from the start.
+    UnreachableState = "E0702", Error, "unreachable workflow state";
+    /// A state from which no case can reach an end (a trap).
+    TrapState = "E0703", Error, "workflow state without a way to an end";
+    /// A state that breaks the workflow's shape: an end with transitions, a
+    /// step without transitions, no start or several.
+    WorkflowShape = "E0704", Error, "malformed workflow state";
+    /// An actor that is not declared, or of an unknown kind.
+    UnknownActor = "E0705", Error, "unknown actor";
+    /// A document that is not declared.
+    UnknownDocument = "E0706", Error, "unknown document";
+    /// An outcome amt does not know.
+    UnknownOutcome = "E0707", Error, "unknown outcome";
+    /// A timer that does not fit: not counted from a state, not ending the
+    /// case, or running over steps that can be entered from before it starts.
+    MisplacedTimer = "E0708", Error, "timer does not fit the workflow";
+    /// A decision of a type a workflow cannot branch on.
+    DecisionType = "E0709", Error, "decision of the wrong type";
+    /// A decision's outcome that no transition handles.
+    UncoveredDecision = "W0701", Warning, "decision outcome not handled";
 }
 
 /// Finds a code by its text, e.g. `E0101` (case-insensitive).

@@ -2,8 +2,10 @@
 //! function from [`ir`] to bytes; writing them is the caller's business
 //! (see [`crate::output`]).
 
+pub mod bpmn;
 mod manifest;
 pub mod schema;
+pub mod workflow;
 
 pub use manifest::manifest;
 
@@ -55,6 +57,18 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Vec<OutputFil
             path: format!("{}/schema.json", p.id),
             bytes: json(&schema::schema(p, &settings.schema_base)),
         });
+        if let Some(xml) = bpmn::bpmn(p) {
+            files.push(OutputFile {
+                path: format!("{}/workflow.bpmn", p.id),
+                bytes: xml.into_bytes(),
+            });
+        }
+        if let Some(w) = workflow::workflow_json(p) {
+            files.push(OutputFile {
+                path: format!("{}/workflow.json", p.id),
+                bytes: json(&w),
+            });
+        }
     }
     files.push(manifest(&sorted, &files));
     files

@@ -3,6 +3,7 @@
 //! built-in formats and printing.
 
 pub mod date;
+pub mod feel;
 pub mod formats;
 pub mod pattern;
 pub mod print;

@@ -270,8 +270,92 @@ pub enum Stmt {
     Count(Range, Span),
     /// `example "…" { … }`
     Example(Example),
-    /// `workflow { … }`: not compiled yet.
-    Reserved(Ident, Span),
+    /// `workflow { … }`
+    Workflow(Vec<Stmt>, Span),
+    /// `actor bauaufsicht: authority "Bauaufsichtsbehörde"`
+    Actor {
+        /// Its name.
+        name: Ident,
+        /// `applicant`, `authority`, `system` or `external`.
+        kind: Ident,
+        /// Its label.
+        label: Option<Text>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `document bescheid "Bescheid"`
+    Document {
+        /// Its name.
+        name: Ident,
+        /// Its label.
+        label: Option<Text>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `start`, `step`, `parallel`, `end` or `timer`.
+    State(StateDecl),
+    /// `by bauaufsicht`
+    By(Ident, Span),
+    /// `decide genehmigt: boolean "Genehmigen?"`
+    Decide {
+        /// The decision's name (case data, readable in guards).
+        name: Ident,
+        /// `boolean` or `choice(LIST)`.
+        ty: TypeRef,
+        /// The question.
+        label: Option<Text>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `goto erteilt when genehmigt issue bescheid`
+    Goto(Goto),
+    /// `outcome granted`
+    Outcome(Ident, Span),
+}
+
+/// Kinds of workflow states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateKind {
+    /// Where a case begins: the application is received.
+    Start,
+    /// Work done by one actor.
+    Step,
+    /// Steps done at the same time (hearings), then joined.
+    Parallel,
+    /// Where a case ends, with an outcome.
+    End,
+    /// A deadline counted from entering a state, running across the steps after it.
+    Timer,
+}
+
+/// A state of a workflow.
+#[derive(Debug)]
+pub struct StateDecl {
+    /// What kind.
+    pub kind: StateKind,
+    /// Its name.
+    pub name: Ident,
+    /// Its label.
+    pub label: Option<Text>,
+    /// Its statements.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A transition.
+#[derive(Debug)]
+pub struct Goto {
+    /// The state it leads to.
+    pub target: Ident,
+    /// A timer: after this long (counted from entering `from`, or the state).
+    pub after: Option<(Duration, Option<Ident>)>,
+    /// A guard over form data and decisions.
+    pub when: Option<Expr>,
+    /// Documents issued.
+    pub issue: Vec<Ident>,
+    /// The whole statement.
+    pub span: Span,
 }
 
 /// An example submission and what its author expects of it.
@@ -359,6 +443,10 @@ impl Stmt {
             Stmt::Computed(c) | Stmt::Fee(c) => c.span,
             Stmt::Deadline(d) => d.span,
             Stmt::Example(e) => e.span,
+            Stmt::State(d) => d.span,
+            Stmt::Goto(g) => g.span,
+            Stmt::Actor { span, .. } | Stmt::Document { span, .. } | Stmt::Decide { span, .. } => *span,
+            Stmt::Workflow(_, s) | Stmt::By(_, s) | Stmt::Outcome(_, s) => *s,
             Stmt::Note(n) => n.span,
             Stmt::Rule { span, .. }
             | Stmt::Legal { span, .. }
@@ -381,8 +469,7 @@ impl Stmt {
             | Stmt::Retention(_, s)
             | Stmt::Types(_, s)
             | Stmt::MaxSize(_, s)
-            | Stmt::Count(_, s)
-            | Stmt::Reserved(_, s) => *s,
+            | Stmt::Count(_, s) => *s,
         }
     }
 
@@ -421,7 +508,20 @@ impl Stmt {
             Stmt::MaxSize(..) => "a size limit",
             Stmt::Count(..) => "a count",
             Stmt::Example(..) => "an example",
-            Stmt::Reserved(..) => "a section",
+            Stmt::Workflow(..) => "a workflow",
+            Stmt::Actor { .. } => "an actor",
+            Stmt::Document { .. } => "a document",
+            Stmt::State(d) => match d.kind {
+                StateKind::Start => "a start state",
+                StateKind::Step => "a step",
+                StateKind::Parallel => "a parallel step",
+                StateKind::End => "an end state",
+                StateKind::Timer => "a timer",
+            },
+            Stmt::By(..) => "an actor (`by`)",
+            Stmt::Decide { .. } => "a decision",
+            Stmt::Goto(_) => "a transition (`goto`)",
+            Stmt::Outcome(..) => "an outcome",
         }
     }
 }

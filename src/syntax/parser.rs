@@ -377,7 +377,93 @@ impl Builder<'_> {
                 Stmt::MaxSize((amount.max(0) as u64).saturating_mul(factor), span)
             }
             Rule::count => Stmt::Count(self.range(first(pair)), span),
-            Rule::reserved_section => Stmt::Reserved(self.ident(first(pair)), span),
+            Rule::workflow => Stmt::Workflow(self.block(first(pair)), span),
+            Rule::wf_actor => {
+                let mut inner = children(pair);
+                let name = self.ident(inner.next().expect("grammar: an actor has a name"));
+                let kind = self.ident(inner.next().expect("grammar: an actor has a kind"));
+                let label = inner.next().map(|l| self.text(l));
+                Stmt::Actor {
+                    name,
+                    kind,
+                    label,
+                    span,
+                }
+            }
+            Rule::wf_document => {
+                let mut inner = children(pair);
+                let name = self.ident(inner.next().expect("grammar: a document has a name"));
+                let label = inner.next().map(|l| self.text(l));
+                Stmt::Document { name, label, span }
+            }
+            Rule::wf_state => {
+                let mut inner = children(pair).peekable();
+                let kind = match inner.next().expect("grammar: a state kind").as_str() {
+                    "start" => StateKind::Start,
+                    "step" => StateKind::Step,
+                    "parallel" => StateKind::Parallel,
+                    "end" => StateKind::End,
+                    _ => StateKind::Timer,
+                };
+                let name = self.ident(inner.next().expect("grammar: a state has a name"));
+                let label = inner
+                    .next_if(|p| p.as_rule() == Rule::text)
+                    .map(|p| self.text(p));
+                // `end erteilt "Erteilt" outcome granted`: the outcome inline.
+                let outcome = inner.next_if(|p| p.as_rule() == Rule::wf_outcome).map(|p| {
+                    let s = self.span(&p);
+                    Stmt::Outcome(self.ident(first(p)), s)
+                });
+                let mut body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+                if let Some(o) = outcome {
+                    body.insert(0, o);
+                }
+                Stmt::State(StateDecl {
+                    kind,
+                    name,
+                    label,
+                    body,
+                    span,
+                })
+            }
+            Rule::wf_by => Stmt::By(self.ident(first(pair)), span),
+            Rule::wf_decide => {
+                let mut inner = children(pair);
+                let name = self.ident(inner.next().expect("grammar: a decision has a name"));
+                let ty = self.type_ref(inner.next().expect("grammar: a decision has a type"));
+                let label = inner.next().map(|l| self.text(l));
+                Stmt::Decide {
+                    name,
+                    ty,
+                    label,
+                    span,
+                }
+            }
+            Rule::wf_goto => {
+                let mut inner = children(pair);
+                let target = self.ident(inner.next().expect("grammar: goto has a target"));
+                let mut goto = Goto {
+                    target,
+                    after: None,
+                    when: None,
+                    issue: Vec::new(),
+                    span,
+                };
+                for clause in inner {
+                    match clause.as_rule() {
+                        Rule::wf_after => {
+                            let mut parts = children(clause);
+                            let d = self.duration(parts.next().expect("grammar: a duration"));
+                            let from = parts.next().map(|f| self.ident(f));
+                            goto.after = Some((d, from));
+                        }
+                        Rule::wf_when => goto.when = Some(self.expr(first(clause))),
+                        _ => goto.issue = children(clause).map(|d| self.ident(d)).collect(),
+                    }
+                }
+                Stmt::Goto(goto)
+            }
+            Rule::wf_outcome => Stmt::Outcome(self.ident(first(pair)), span),
             Rule::example => self.example(pair, span),
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
@@ -736,7 +822,15 @@ fn line_comment_start(line: &str) -> Option<usize> {
 /// The keyword of a `kw_*` rule, e.g. `field` for `Rule::kw_field`.
 fn keyword(rule: Rule) -> Option<&'static str> {
     Some(match rule {
+        Rule::kw_actor => "actor",
         Rule::kw_after => "after",
+        Rule::kw_by => "by",
+        Rule::kw_decide => "decide",
+        Rule::kw_document => "document",
+        Rule::kw_goto => "goto",
+        Rule::kw_issue => "issue",
+        Rule::kw_outcome => "outcome",
+        Rule::kw_workflow => "workflow",
         Rule::kw_attachment => "attachment",
         Rule::kw_authority => "authority",
         Rule::kw_autocomplete => "autocomplete",
@@ -880,9 +974,19 @@ fn expected_word(expected: Rule) -> Option<&'static str> {
         | Rule::types
         | Rule::max_size
         | Rule::count
-        | Rule::reserved_section
         | Rule::example
-        | Rule::reserved_keyword => "a statement such as `field`, `group`, `required` or `when`",
+        | Rule::workflow
+        | Rule::wf_actor
+        | Rule::wf_document
+        | Rule::wf_state
+        | Rule::wf_by
+        | Rule::wf_decide
+        | Rule::wf_goto
+        | Rule::wf_outcome => "a statement such as `field`, `group`, `required` or `when`",
+        Rule::state_kind => "`start`, `step`, `parallel`, `end` or `timer`",
+        Rule::wf_after | Rule::wf_when | Rule::wf_issue => {
+            "`after 3 weeks`, `when …` or `issue DOCUMENT`"
+        }
         Rule::example_base => "`from \"another example\"`",
         Rule::example_today | Rule::given | Rule::expect | Rule::omit => {
             "an answer such as `name = \"Anna\"`, `today 2026-01-31` or `expect …`"

@@ -1,0 +1,634 @@
+//! Workflows: the states from the application's receipt to a final outcome.
+//!
+//! Checks, each with its own code: names resolve (states, actors, documents),
+//! exactly one start, ends have an outcome and no way out, steps have an actor
+//! and a way out, every state is reachable from the start and can reach an
+//! end, timers are counted from a state and end the case, guards are typed
+//! against the form's data and the decisions, and decisions whose outcomes no
+//! transition handles are reported.
+
+use super::Checker;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ir::{self, Ty};
+use crate::resolve::suggest;
+use crate::source::Span;
+use crate::syntax::ast::{self, BinaryOp, StateKind, Stmt, UnaryOp};
+use std::collections::{BTreeSet, HashMap};
+
+/// Kinds of actors.
+pub const ACTOR_KINDS: &[&str] = &["applicant", "authority", "system", "external"];
+/// Actors every workflow has.
+pub const BUILTIN_ACTORS: &[(&str, &str, &str, &str)] = &[
+    ("applicant", "applicant", "Antragsteller", "Applicant"),
+    ("system", "system", "System", "System"),
+];
+/// Outcomes of end states.
+pub const OUTCOMES: &[&str] = &["granted", "rejected", "withdrawn", "registered", "completed"];
+
+struct Lowering<'a, 'c, 'd> {
+    c: &'c mut Checker<'a, 'd>,
+    actors: Vec<ir::Actor>,
+    documents: Vec<ir::Document>,
+    /// Every state name → (kind, span, enclosing parallel).
+    names: HashMap<&'a str, (StateKind, Span, Option<&'a str>)>,
+    used_builtins: BTreeSet<&'static str>,
+}
+
+fn kind_word(kind: StateKind) -> &'static str {
+    match kind {
+        StateKind::Start => "start",
+        StateKind::Step => "step",
+        StateKind::Parallel => "parallel",
+        StateKind::End => "end",
+        StateKind::Timer => "timer",
+    }
+}
+
+/// Whether a guard can hold when `decision` has `value`; `None` when it
+/// depends on something else (form data), which counts as possible.
+fn possible(e: &ir::Expr, decision: &str, value: &str) -> Option<bool> {
+    use ir::ExprKind as K;
+    let atom = |e: &ir::Expr| -> Option<String> {
+        match &e.kind {
+            K::Ref { path } if path == decision => Some(value.to_string()),
+            K::Literal {
+                value: ir::Literal::Code(c),
+            } => Some(c.clone()),
+            K::Literal {
+                value: ir::Literal::Boolean(b),
+            } => Some(if *b { "yes" } else { "no" }.to_string()),
+            _ => None,
+        }
+    };
+    match &e.kind {
+        K::Ref { path } if path == decision => Some(value == "yes"),
+        K::Literal {
+            value: ir::Literal::Boolean(b),
+        } => Some(*b),
+        K::Unary {
+            operator: UnaryOp::Not,
+            operand,
+        } => possible(operand, decision, value).map(|b| !b),
+        K::Binary {
+            operator,
+            left,
+            right,
+        } => match operator {
+            BinaryOp::And => match (possible(left, decision, value), possible(right, decision, value)) {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                (Some(true), Some(true)) => Some(true),
+                _ => None,
+            },
+            BinaryOp::Or => match (possible(left, decision, value), possible(right, decision, value)) {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            },
+            BinaryOp::Eq | BinaryOp::Ne => {
+                let eq = atom(left)? == atom(right)?;
+                Some(if *operator == BinaryOp::Eq { eq } else { !eq })
+            }
+            BinaryOp::In | BinaryOp::NotIn => {
+                let v = atom(left)?;
+                let K::List { items } = &right.kind else { return None };
+                let found = items.iter().map(atom).collect::<Option<Vec<_>>>()?.contains(&v);
+                Some(if *operator == BinaryOp::In { found } else { !found })
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+impl<'a> Lowering<'a, '_, '_> {
+    fn misplaced(&mut self, stmt: &Stmt, place: &str, help: &str) {
+        self.c.diags.push(
+            Diagnostic::new(
+                Code::MisplacedStatement,
+                stmt.span(),
+                format!("{} has no meaning in {place}", stmt.describe()),
+            )
+            .label("not allowed here")
+            .help(help.to_string()),
+        );
+    }
+
+    fn actor(&mut self, name: &ast::Ident) -> Option<String> {
+        if self.actors.iter().any(|a| a.id == name.name) {
+            return Some(name.name.clone());
+        }
+        if let Some(b) = BUILTIN_ACTORS.iter().find(|b| b.0 == name.name) {
+            self.used_builtins.insert(b.0);
+            return Some(name.name.clone());
+        }
+        let candidates: Vec<String> = self
+            .actors
+            .iter()
+            .map(|a| a.id.clone())
+            .chain(BUILTIN_ACTORS.iter().map(|b| b.0.to_string()))
+            .collect();
+        let d = Diagnostic::new(Code::UnknownActor, name.span, format!("there is no actor `{}`", name.name))
+            .label("unknown actor");
+        self.c.diags.push(suggest(
+            d,
+            &name.name,
+            candidates.iter().map(String::as_str),
+            "declare it in the workflow, e.g. `actor bauaufsicht: authority \"Bauaufsichtsbehörde\"`; `applicant` and `system` always exist",
+        ));
+        None
+    }
+
+    fn documents(&mut self, names: &[ast::Ident]) -> Vec<String> {
+        let mut out = Vec::new();
+        for n in names {
+            if self.documents.iter().any(|d| d.id == n.name) {
+                out.push(n.name.clone());
+                continue;
+            }
+            let d = Diagnostic::new(Code::UnknownDocument, n.span, format!("there is no document `{}`", n.name))
+                .label("unknown document");
+            let known: Vec<String> = self.documents.iter().map(|d| d.id.clone()).collect();
+            self.c.diags.push(suggest(
+                d,
+                &n.name,
+                known.iter().map(String::as_str),
+                "declare it in the workflow, e.g. `document bescheid \"Bescheid\"`",
+            ));
+        }
+        out
+    }
+
+    fn target(&mut self, name: &ast::Ident) -> bool {
+        if self.names.contains_key(name.name.as_str()) {
+            return true;
+        }
+        let d = Diagnostic::new(Code::UnknownState, name.span, format!("the workflow has no state `{}`", name.name))
+            .label("unknown state");
+        let known: Vec<&str> = self.names.keys().copied().collect();
+        self.c.diags.push(suggest(d, &name.name, known, "name a `step`, `parallel` or `end` of this workflow"));
+        false
+    }
+
+    fn guard(&mut self, e: &ast::Expr) -> ir::Expr {
+        let scope = self.c.meta.case.unwrap_or(0);
+        let mut cx = self.c.cx(scope);
+        self.c.condition(e, &mut cx, "a guard")
+    }
+
+    fn decision(&mut self, name: &ast::Ident, label: Option<&ast::Text>, span: Span) -> Option<ir::Decision> {
+        let id = *self.c.tree.names.get(&(0, name.name.as_str()))?;
+        let ty = self.c.node_ty(id);
+        if !matches!(ty, Ty::Boolean | Ty::Code { .. } | Ty::Unknown) {
+            self.c.diags.push(
+                Diagnostic::new(Code::DecisionType, span, format!("`{}` is decided, so it must be yes/no or one code of a list", name.name))
+                    .label("a workflow branches on yes/no or a choice")
+                    .help("write `decide NAME: boolean \"…\"` or `decide NAME: choice(LIST) \"…\"`"),
+            );
+        }
+        Some(ir::Decision {
+            id: name.name.clone(),
+            label: label.map(|l| self.c.i18n(l)).unwrap_or_default(),
+            ty,
+        })
+    }
+
+    fn state(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>) -> ir::State {
+        let mut out = ir::State {
+            id: d.name.name.clone(),
+            kind: kind_word(d.kind).to_string(),
+            label: d.label.as_ref().map(|l| self.c.i18n(l)).unwrap_or_default(),
+            actor: None,
+            decisions: Vec::new(),
+            branches: Vec::new(),
+            outcome: None,
+            transitions: Vec::new(),
+            legal: Vec::new(),
+        };
+        let place = match (d.kind, parallel) {
+            (StateKind::Step, Some(_)) => "a step of a parallel state",
+            (k, _) => match k {
+                StateKind::Start => "a start state",
+                StateKind::Step => "a step",
+                StateKind::Parallel => "a parallel state",
+                StateKind::End => "an end state",
+                StateKind::Timer => "a timer",
+            },
+        };
+        for stmt in &d.body {
+            match stmt {
+                Stmt::By(actor, _) if d.kind == StateKind::Step => out.actor = self.actor(actor),
+                Stmt::Decide { name, label, span, .. } if d.kind == StateKind::Step => {
+                    if let Some(dec) = self.decision(name, label.as_ref(), *span) {
+                        out.decisions.push(dec);
+                    }
+                }
+                Stmt::Outcome(o, _) if d.kind == StateKind::End => {
+                    if OUTCOMES.contains(&o.name.as_str()) {
+                        out.outcome = Some(o.name.clone());
+                    } else {
+                        let diag = Diagnostic::new(Code::UnknownOutcome, o.span, format!("`{}` is not an outcome amt knows", o.name))
+                            .label("unknown outcome");
+                        self.c.diags.push(suggest(diag, &o.name, OUTCOMES.iter().copied(), format!("the outcomes are {}", OUTCOMES.join(", "))));
+                    }
+                }
+                Stmt::Legal { citation, url, .. } => out.legal.push(ir::LegalRef {
+                    citation: citation.value.clone(),
+                    url: url.as_ref().map(|u| u.value.clone()),
+                }),
+                Stmt::State(branch) if d.kind == StateKind::Parallel && branch.kind == StateKind::Step => {
+                    let b = self.state(branch, Some(&d.name.name));
+                    out.branches.push(b);
+                }
+                Stmt::Goto(g) if d.kind != StateKind::End => {
+                    if let Some((_, Some(from))) = &g.after {
+                        self.c.diags.push(
+                            Diagnostic::new(Code::MisplacedTimer, from.span, "only a `timer` counts from another state")
+                                .label("not in a timer")
+                                .help("a step's `after` counts from entering the step; for a deadline across several steps declare a `timer`"),
+                        );
+                    }
+                    // In a parallel state's step, `goto PARALLEL` ends the branch.
+                    let ends_branch = parallel == Some(g.target.name.as_str());
+                    if parallel.is_some() && !(ends_branch && g.after.is_some()) {
+                        self.c.diags.push(
+                            Diagnostic::new(Code::WorkflowShape, g.span, "a step of a parallel state ends when its actor is done, or by a timer")
+                                .label("not a way out of a parallel step")
+                                .help(format!("write `goto {} after 1 month` to end this branch when the time is up; the parallel state's own `goto` says where the case goes next", parallel.unwrap_or_default())),
+                        );
+                        continue;
+                    }
+                    if !ends_branch && !self.target(&g.target) {
+                        continue;
+                    }
+                    let when = g.when.as_ref().map(|e| self.guard(e));
+                    let issues = self.documents(&g.issue);
+                    out.transitions.push(ir::Transition {
+                        to: g.target.name.clone(),
+                        when,
+                        after: g.after.as_ref().map(|(d, _)| ir::Duration {
+                            amount: d.amount,
+                            unit: d.unit,
+                        }),
+                        issues,
+                    });
+                }
+                other => self.misplaced(
+                    other,
+                    place,
+                    match d.kind {
+                        StateKind::End => "an end state takes `outcome` and `legal`",
+                        StateKind::Start => "a start state takes `goto` and `legal`",
+                        StateKind::Parallel => "a parallel state holds `step`s and a `goto`",
+                        _ => "a step takes `by`, `decide`, `goto` and `legal`",
+                    },
+                ),
+            }
+        }
+        // The shape of each kind of state.
+        let shape = |c: &mut Checker, message: String, label: &str, help: &str| {
+            c.diags.push(
+                Diagnostic::new(Code::WorkflowShape, d.name.span, message)
+                    .label(label.to_string())
+                    .help(help.to_string()),
+            );
+        };
+        match d.kind {
+            StateKind::Step if out.actor.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::By(..))) => shape(
+                self.c,
+                format!("the step `{}` does not say who does it", d.name.name),
+                "no `by`",
+                "add `by ACTOR`, e.g. `by bauaufsicht`, or `by system` for an automatic step",
+            ),
+            _ => {}
+        }
+        match d.kind {
+            StateKind::End if out.outcome.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::Outcome(..))) => shape(
+                self.c,
+                format!("the end state `{}` has no outcome", d.name.name),
+                "no `outcome`",
+                "add `outcome granted` (or rejected, withdrawn, registered, completed)",
+            ),
+            StateKind::End => {
+                if let Some(g) = d.body.iter().find(|s| matches!(s, Stmt::Goto(_))) {
+                    self.c.diags.push(
+                        Diagnostic::new(Code::WorkflowShape, g.span(), format!("the end state `{}` has a way out", d.name.name))
+                            .label("a case that ended goes nowhere")
+                            .help("make it a `step`, or remove the `goto`"),
+                    );
+                }
+            }
+            StateKind::Parallel if out.branches.len() < 2 => shape(
+                self.c,
+                format!("the parallel state `{}` has {} step{}", d.name.name, out.branches.len(), if out.branches.len() == 1 { "" } else { "s" }),
+                "fewer than two steps",
+                "put the steps done at the same time inside it, e.g. the hearings of several bodies; one step alone is a plain `step`",
+            ),
+            _ => {}
+        }
+        let needs_way_out = matches!(d.kind, StateKind::Start | StateKind::Parallel)
+            || (d.kind == StateKind::Step && parallel.is_none());
+        if needs_way_out && !d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) {
+            shape(
+                self.c,
+                format!("the {} `{}` has no way out", kind_word(d.kind), d.name.name),
+                "no `goto`",
+                "add `goto STATE`; a case ends only in an `end` state",
+            );
+        }
+        out
+    }
+
+    fn timer(&mut self, d: &'a ast::StateDecl) -> Option<ir::Timer> {
+        let mut when = None;
+        let mut legal = Vec::new();
+        let mut goto = None;
+        for stmt in &d.body {
+            match stmt {
+                Stmt::When(e, _) => when = Some(self.guard(e)),
+                Stmt::Legal { citation, url, .. } => legal.push(ir::LegalRef {
+                    citation: citation.value.clone(),
+                    url: url.as_ref().map(|u| u.value.clone()),
+                }),
+                Stmt::Goto(g) if goto.is_none() => goto = Some(g),
+                other => self.misplaced(other, "a timer", "a timer holds one `goto END after DURATION from STATE`, and `when` and `legal`"),
+            }
+        }
+        let help = "write `goto END after 3 months from STATE`: the timer starts when the case enters STATE and ends the case in END";
+        let Some(g) = goto else {
+            self.c.diags.push(Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` says neither when nor where", d.name.name)).label("no `goto`").help(help));
+            return None;
+        };
+        let Some((duration, Some(from))) = &g.after else {
+            self.c.diags.push(Diagnostic::new(Code::MisplacedTimer, g.span, "a timer needs its duration and the state it counts from").label("no `after … from …`").help(help));
+            return None;
+        };
+        if !self.target(&g.target) || !self.target(from) {
+            return None;
+        }
+        let issues = self.documents(&g.issue);
+        if let Some(w) = &g.when {
+            when = Some(self.guard(w));
+        }
+        Some(ir::Timer {
+            id: d.name.name.clone(),
+            label: d.label.as_ref().map(|l| self.c.i18n(l)).unwrap_or_default(),
+            after: ir::Duration {
+                amount: duration.amount,
+                unit: duration.unit,
+            },
+            from: from.name.clone(),
+            when,
+            to: g.target.name.clone(),
+            issues,
+            legal,
+        })
+    }
+}
+
+/// Checks the procedure's workflow and lowers it to the model.
+pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
+    let (body, span) = c.meta.workflow?;
+    let mut l = Lowering {
+        c,
+        actors: Vec::new(),
+        documents: Vec::new(),
+        names: HashMap::new(),
+        used_builtins: BTreeSet::new(),
+    };
+    // Declarations first, so that order does not matter.
+    let mut states: Vec<&ast::StateDecl> = Vec::new();
+    let mut timers: Vec<&ast::StateDecl> = Vec::new();
+    for stmt in body {
+        match stmt {
+            Stmt::Actor { name, kind, label, .. } => {
+                if !ACTOR_KINDS.contains(&kind.name.as_str()) {
+                    let d = Diagnostic::new(Code::UnknownActor, kind.span, format!("`{}` is not a kind of actor", kind.name)).label("unknown kind");
+                    l.c.diags.push(suggest(d, &kind.name, ACTOR_KINDS.iter().copied(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
+                }
+                if l.actors.iter().any(|a| a.id == name.name) || BUILTIN_ACTORS.iter().any(|b| b.0 == name.name) {
+                    l.c.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the actor `{}` is declared twice", name.name)).label("second declaration").help("`applicant` and `system` exist already; give each actor its own name"));
+                    continue;
+                }
+                l.actors.push(ir::Actor {
+                    id: name.name.clone(),
+                    kind: kind.name.clone(),
+                    label: label.as_ref().map(|t| l.c.i18n(t)).unwrap_or_default(),
+                });
+            }
+            Stmt::Document { name, label, .. } => {
+                if l.documents.iter().any(|d| d.id == name.name) {
+                    l.c.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the document `{}` is declared twice", name.name)).label("second declaration").help("give each document its own name"));
+                    continue;
+                }
+                l.documents.push(ir::Document {
+                    id: name.name.clone(),
+                    label: label.as_ref().map(|t| l.c.i18n(t)).unwrap_or_default(),
+                });
+            }
+            Stmt::State(d) if d.kind == StateKind::Timer => timers.push(d),
+            Stmt::State(d) => states.push(d),
+            other => l.misplaced(other, "a workflow", "a workflow holds `actor`, `document`, `start`, `step`, `parallel`, `end` and `timer`"),
+        }
+    }
+    for d in states.iter().chain(&timers) {
+        l.register(d, None);
+        if d.kind == StateKind::Parallel {
+            for stmt in &d.body {
+                if let Stmt::State(b) = stmt {
+                    l.register(b, Some(&d.name.name));
+                }
+            }
+        }
+    }
+    let starts: Vec<&&ast::StateDecl> = states.iter().filter(|d| d.kind == StateKind::Start).collect();
+    match starts.as_slice() {
+        [] => l.c.diags.push(
+            Diagnostic::new(Code::WorkflowShape, span, "the workflow has no start")
+                .label("no `start` state")
+                .help("add `start eingang \"Antrag eingegangen\" { goto … }`: the state of a case when the application arrives"),
+        ),
+        [_, more @ ..] => {
+            for d in more {
+                l.c.diags.push(
+                    Diagnostic::new(Code::WorkflowShape, d.name.span, "the workflow has more than one start")
+                        .label("second start")
+                        .secondary(starts[0].name.span, "first start")
+                        .help("a case begins in one state; make the others `step`s"),
+                );
+            }
+        }
+    }
+    let lowered: Vec<ir::State> = states.iter().map(|d| l.state(d, None)).collect();
+    let lowered_timers: Vec<ir::Timer> = timers.iter().filter_map(|d| l.timer(d)).collect();
+    l.graph(&states, &lowered, &timers, &lowered_timers);
+    l.coverage(&states, &lowered);
+    let mut actors = std::mem::take(&mut l.actors);
+    for b in BUILTIN_ACTORS.iter().filter(|b| l.used_builtins.contains(b.0)) {
+        let mut label = ir::I18n::new();
+        for lang in &l.c.languages {
+            label.insert(lang.clone(), if lang == "de" { b.2 } else { b.3 }.to_string());
+        }
+        actors.push(ir::Actor {
+            id: b.0.to_string(),
+            kind: b.1.to_string(),
+            label,
+        });
+    }
+    Some(ir::Workflow {
+        actors,
+        documents: std::mem::take(&mut l.documents),
+        states: lowered,
+        timers: lowered_timers,
+    })
+}
+
+impl<'a> Lowering<'a, '_, '_> {
+    fn register(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>) {
+        if let Some((_, first, _)) = self.names.get(d.name.name.as_str()) {
+            let first = *first;
+            self.c.diags.push(
+                Diagnostic::new(Code::DuplicateName, d.name.span, format!("the workflow has two states named `{}`", d.name.name))
+                    .label("second declaration")
+                    .secondary(first, "first declaration")
+                    .help("give each state its own name"),
+            );
+            return;
+        }
+        self.names.insert(&d.name.name, (d.kind, d.name.span, parallel));
+    }
+
+    /// Reachability, traps and the shape of timers.
+    fn graph(&mut self, decls: &[&'a ast::StateDecl], states: &[ir::State], timer_decls: &[&'a ast::StateDecl], timers: &[ir::Timer]) {
+        let index: HashMap<&str, usize> = states.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        let mut edges: Vec<Vec<usize>> = states
+            .iter()
+            .map(|s| s.transitions.iter().filter_map(|t| index.get(t.to.as_str()).copied()).collect())
+            .collect();
+        let reach = |edges: &[Vec<usize>], from: usize| -> Vec<bool> {
+            let mut seen = vec![false; edges.len()];
+            let mut stack = vec![from];
+            while let Some(n) = stack.pop() {
+                if !std::mem::replace(&mut seen[n], true) {
+                    stack.extend(&edges[n]);
+                }
+            }
+            seen
+        };
+        // Timers: a state the case can be in after `from` may be cut short.
+        let plain = edges.clone();
+        for (t, d) in timers.iter().zip(timer_decls.iter().filter(|d| timers.iter().any(|t| t.id == d.name.name))) {
+            let (Some(&from), Some(&to)) = (index.get(t.from.as_str()), index.get(t.to.as_str())) else {
+                let where_ = self.names.get(t.from.as_str()).or_else(|| self.names.get(t.to.as_str())).map_or(d.name.span, |n| n.1);
+                self.c.diags.push(
+                    Diagnostic::new(Code::MisplacedTimer, where_, "a timer counts from a state of the workflow itself, not from a step inside a parallel state")
+                        .label("inside a parallel state")
+                        .help("count from the parallel state itself"),
+                );
+                continue;
+            };
+            if states[to].kind != "end" {
+                self.c.diags.push(
+                    Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` leads to `{}`, which is not an end state", t.id, t.to))
+                        .label("a timer ends the case")
+                        .help("a timer runs across several steps and ends the case when it expires (e.g. a permit that counts as granted); lead it to an `end` state"),
+                );
+                continue;
+            }
+            if states[from].kind == "end" {
+                self.c.diags.push(
+                    Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` starts when the case has already ended", t.id))
+                        .label("counts from an end state")
+                        .help("count from the step whose start begins the deadline"),
+                );
+                continue;
+            }
+            let span = reach(&plain, from);
+            for (x, inside) in span.iter().enumerate() {
+                if !inside || x == from {
+                    continue;
+                }
+                if let Some(p) = (0..states.len()).find(|&p| !span[p] && plain[p].contains(&x)) {
+                    let (p_span, x_span) = (decls[p].name.span, decls[x].name.span);
+                    self.c.diags.push(
+                        Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` runs over `{}`, which the case can also reach from `{}` without passing `{}`", t.id, states[x].id, states[p].id, t.from))
+                            .label("timer")
+                            .secondary(x_span, "entered from before the timer starts")
+                            .secondary(p_span, "from here")
+                            .help("a timer covers the states after the one it counts from; count from an earlier state, or route the case through it"),
+                    );
+                    break;
+                }
+                if states[x].kind != "end" {
+                    edges[x].push(to);
+                }
+            }
+            edges[from].push(to);
+        }
+        let Some(start) = states.iter().position(|s| s.kind == "start") else {
+            return;
+        };
+        let reachable = reach(&edges, start);
+        for (i, s) in states.iter().enumerate() {
+            if !reachable[i] {
+                self.c.diags.push(
+                    Diagnostic::new(Code::UnreachableState, decls[i].name.span, format!("no case can reach `{}`", s.id))
+                        .label("unreachable")
+                        .help("lead a `goto` here from a state the case passes through, or remove this state"),
+                );
+                continue;
+            }
+            if s.kind == "end" {
+                continue;
+            }
+            let from_here = reach(&edges, i);
+            if !states.iter().enumerate().any(|(j, e)| from_here[j] && e.kind == "end") {
+                self.c.diags.push(
+                    Diagnostic::new(Code::TrapState, decls[i].name.span, format!("a case in `{}` can never reach an end", s.id))
+                        .label("no way to an end")
+                        .help("every case must end with an outcome: add a `goto` towards an `end` state (a deadline with `after` counts too)"),
+                );
+            }
+        }
+    }
+
+    /// Decisions whose outcomes no transition of their step handles.
+    fn coverage(&mut self, decls: &[&'a ast::StateDecl], states: &[ir::State]) {
+        for (d, s) in decls.iter().zip(states) {
+            if s.kind != "step" {
+                continue;
+            }
+            let ways: Vec<&ir::Transition> = s.transitions.iter().filter(|t| t.after.is_none()).collect();
+            if ways.iter().any(|t| t.when.is_none()) {
+                continue;
+            }
+            for dec in &s.decisions {
+                let values: Vec<String> = match &dec.ty {
+                    Ty::Boolean => vec!["yes".into(), "no".into()],
+                    Ty::Code { codelist } => self.c.codes_of(codelist),
+                    _ => continue,
+                };
+                let uncovered: Vec<&String> = values
+                    .iter()
+                    .filter(|v| ways.iter().all(|t| t.when.as_ref().and_then(|w| possible(w, &dec.id, v)) == Some(false)))
+                    .collect();
+                if uncovered.is_empty() {
+                    continue;
+                }
+                let span = d
+                    .body
+                    .iter()
+                    .find_map(|st| match st {
+                        Stmt::Decide { name, span, .. } if name.name == dec.id => Some(*span),
+                        _ => None,
+                    })
+                    .unwrap_or(d.name.span);
+                let list: Vec<String> = uncovered.iter().map(|v| format!("`{v}`")).collect();
+                self.c.diags.push(
+                    Diagnostic::new(Code::UncoveredDecision, span, format!("when `{}` is {}, no transition of `{}` applies", dec.id, list.join(" or "), s.id))
+                        .label("outcome not handled")
+                        .help(format!("add a `goto … when {} = …` for it, or a `goto` without `when` as the default", dec.id)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,759 @@
+//! `workflow.bpmn`: the workflow as BPMN 2.0 XML that runs on Camunda 8
+//! (Zeebe), with a diagram laid out left to right.
+//!
+//! Mapping:
+//! - `start` → start event; `end` → end event named with its outcome;
+//! - a step of an authority, the applicant or an external body → user task
+//!   (`zeebe:userTask`, `zeebe:assignmentDefinition candidateGroups=ACTOR`);
+//!   a `system` step → service task (`zeebe:taskDefinition type=STEP`);
+//! - decisions are the task's result variables; transitions with guards leave
+//!   through an exclusive gateway with FEEL conditions (`=…`), the one without
+//!   a guard as its default flow;
+//! - a step's `after` → interrupting boundary timer (ISO 8601 duration);
+//! - documents issued → a service task `issue-document` on the way, with the
+//!   documents in its task headers;
+//! - `parallel` → parallel gateways around its steps; a step's timer ends its
+//!   branch (implied consent), merged before the join;
+//! - a `timer` → the states after its start wrapped in a subprocess with a
+//!   non-interrupting boundary timer that, when its guard holds, ends the
+//!   process in a terminate end event.
+
+use crate::expr::feel::{feel, iso_duration};
+use crate::ir::{self, Procedure, State, Workflow};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Kind {
+    Start,
+    End { terminate: bool },
+    UserTask { group: String },
+    ServiceTask { job: String, headers: Vec<(String, String)> },
+    Xor { default: Option<String> },
+    And,
+    Sub,
+    Boundary { attached: String, duration: String, interrupting: bool },
+}
+
+#[derive(Debug, Clone)]
+struct El {
+    id: String,
+    name: String,
+    kind: Kind,
+    /// The subprocess it is in ("" for the process).
+    parent: String,
+}
+
+#[derive(Debug, Clone)]
+struct Flow {
+    id: String,
+    source: String,
+    target: String,
+    name: Option<String>,
+    condition: Option<String>,
+}
+
+struct Builder<'p> {
+    w: &'p Workflow,
+    lang: &'p str,
+    els: Vec<El>,
+    flows: Vec<Flow>,
+    /// Ids in use, for unique ids.
+    ids: BTreeSet<String>,
+    /// The end event of each end state per container.
+    ends: HashMap<(String, String), String>,
+    /// States inside the timer's subprocess, and its id.
+    span: BTreeSet<String>,
+    sub: Option<String>,
+}
+
+fn xml(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            c if (c as u32) < 0x20 && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn label(text: &ir::I18n, lang: &str) -> String {
+    crate::validate::pick(text, lang, lang).unwrap_or_default().to_string()
+}
+
+impl<'p> Builder<'p> {
+    fn id(&mut self, base: &str) -> String {
+        let mut id = base.to_string();
+        let mut n = 2;
+        while !self.ids.insert(id.clone()) {
+            id = format!("{base}_{n}");
+            n += 1;
+        }
+        id
+    }
+
+    fn el(&mut self, base: &str, name: String, kind: Kind, parent: &str) -> String {
+        let id = self.id(base);
+        self.els.push(El {
+            id: id.clone(),
+            name,
+            kind,
+            parent: parent.to_string(),
+        });
+        id
+    }
+
+    fn flow(&mut self, source: &str, target: &str, name: Option<String>, condition: Option<String>) -> String {
+        let id = self.id(&format!("Flow_{source}_{target}"));
+        self.flows.push(Flow {
+            id: id.clone(),
+            source: source.to_string(),
+            target: target.to_string(),
+            name,
+            condition,
+        });
+        id
+    }
+
+    fn state(&self, id: &str) -> Option<&'p State> {
+        self.w.states.iter().find(|s| s.id == id)
+    }
+
+    fn container_of(&self, state: &str) -> String {
+        match &self.sub {
+            Some(sub) if self.span.contains(state) => sub.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn task_kind(&self, actor: Option<&str>, step: &str) -> Kind {
+        let kind = actor
+            .and_then(|a| self.w.actors.iter().find(|x| x.id == a))
+            .map_or("system", |a| a.kind.as_str());
+        if kind == "system" {
+            Kind::ServiceTask {
+                job: step.to_string(),
+                headers: Vec::new(),
+            }
+        } else {
+            Kind::UserTask {
+                group: actor.unwrap_or("system").to_string(),
+            }
+        }
+    }
+
+    /// A fixed text in the procedure's source language (German or English).
+    fn words(&self, de: &str, en: &str) -> String {
+        if self.lang == "de" { de } else { en }.to_string()
+    }
+
+    /// The name of the gateway after a step: its decision's question, or
+    /// the step's name as a question.
+    fn question(&self, state: &str) -> String {
+        let s = self.state(state);
+        s.and_then(|s| s.decisions.first())
+            .map(|d| label(&d.label, self.lang))
+            .or_else(|| s.map(|s| format!("{}?", label(&s.label, self.lang))))
+            .unwrap_or_default()
+    }
+
+    /// Joins that BPMN wants explicit: a task, subprocess or parallel fork
+    /// reached by several flows gets an exclusive merge in front of it.
+    fn merges(&mut self) {
+        let targets: Vec<(String, String)> = self
+            .els
+            .iter()
+            .filter(|e| match &e.kind {
+                Kind::UserTask { .. } | Kind::ServiceTask { .. } | Kind::Sub => true,
+                Kind::And => e.id.starts_with("Fork_"),
+                _ => false,
+            })
+            .map(|e| (e.id.clone(), e.parent.clone()))
+            .collect();
+        for (id, parent) in targets {
+            let incoming: Vec<usize> = (0..self.flows.len()).filter(|&i| self.flows[i].target == id).collect();
+            if incoming.len() < 2 {
+                continue;
+            }
+            let merge = self.el(&format!("Merge_{id}"), String::new(), Kind::Xor { default: None }, &parent);
+            for i in incoming {
+                self.flows[i].target = merge.clone();
+                let new_id = self.id(&format!("Flow_{}_{merge}", self.flows[i].source));
+                self.flows[i].id = new_id;
+            }
+            self.flow(&merge, &id, None, None);
+        }
+    }
+
+    /// Where a flow into `state` from `container` arrives.
+    fn entry(&mut self, state: &str, container: &str) -> String {
+        let Some(s) = self.state(state) else {
+            return String::new();
+        };
+        if s.kind == "end" {
+            let key = (container.to_string(), state.to_string());
+            if let Some(e) = self.ends.get(&key) {
+                return e.clone();
+            }
+            let name = label(&s.label, self.lang);
+            let id = self.el(&format!("End_{state}"), name, Kind::End { terminate: false }, container);
+            self.ends.insert(key, id.clone());
+            return id;
+        }
+        if let Some(sub) = &self.sub
+            && container.is_empty()
+            && self.span.contains(state)
+        {
+            return sub.clone();
+        }
+        match s.kind.as_str() {
+            "parallel" => format!("Fork_{state}"),
+            "start" => format!("Start_{state}"),
+            _ => format!("Task_{state}"),
+        }
+    }
+
+    /// A flow from `from` along a transition: through a document task, to its target.
+    fn along(&mut self, from: &str, t: &ir::Transition, container: &str, condition: Option<String>, name: Option<String>) -> String {
+        let target = self.entry(&t.to, container);
+        if t.issues.is_empty() {
+            return self.flow(from, &target, name, condition);
+        }
+        let labels: Vec<String> = t
+            .issues
+            .iter()
+            .map(|d| {
+                self.w
+                    .documents
+                    .iter()
+                    .find(|x| x.id == *d)
+                    .map_or_else(|| d.clone(), |x| label(&x.label, self.lang))
+            })
+            .collect();
+        let task = self.el(
+            &format!("Issue_{from}_{}", t.to),
+            labels.join(", "),
+            Kind::ServiceTask {
+                job: "issue-document".into(),
+                headers: vec![("documents".into(), t.issues.join(","))],
+            },
+            container,
+        );
+        let f = self.flow(from, &task, name, condition);
+        self.flow(&task, &target, None, None);
+        f
+    }
+
+    /// The way out of `from` by the state's plain (not timed) transitions.
+    fn exits(&mut self, state: &str, from: &str, transitions: &[&ir::Transition], container: &str) {
+        match transitions {
+            [] => {}
+            [t] if t.when.is_none() => {
+                self.along(from, t, container, None, None);
+            }
+            many => {
+                let question = self.question(state);
+                let gw = self.el(&format!("Gateway_{state}"), question, Kind::Xor { default: None }, container);
+                self.flow(from, &gw, None, None);
+                let mut default = None;
+                for t in many {
+                    let condition = t.when.as_ref().map(|w| format!("={}", feel(w)));
+                    let name = t.when.as_ref().map(|w| w.to_string());
+                    let f = self.along(&gw, t, container, condition.clone(), name);
+                    if condition.is_none() {
+                        default = Some(f);
+                    }
+                }
+                if let Some(el) = self.els.iter_mut().find(|e| e.id == gw) {
+                    el.kind = Kind::Xor { default };
+                }
+            }
+        }
+    }
+
+    fn build(&mut self) {
+        let lang = self.lang;
+        // The timer's span: states reachable from its start.
+        if let Some(t) = self.w.timers.first() {
+            let mut stack = vec![t.from.clone()];
+            while let Some(s) = stack.pop() {
+                if self.span.insert(s.clone())
+                    && let Some(st) = self.state(&s)
+                {
+                    stack.extend(st.transitions.iter().map(|x| x.to.clone()));
+                }
+            }
+            let sub = self.el(&format!("Sub_{}", t.id), label(&t.label, lang), Kind::Sub, "");
+            self.sub = Some(sub.clone());
+            let inner_start = self.el(&format!("Start_{}", t.id), label(&t.label, lang), Kind::Start, &sub);
+            let first = self.entry(&t.from, &sub);
+            self.flow(&inner_start, &first, None, None);
+            let done_name = self.words("Verfahren abgeschlossen", "Case closed");
+            let done = self.el(&format!("End_{}_done", t.id), done_name, Kind::End { terminate: false }, "");
+            self.flow(&sub, &done, None, None);
+            let timer = self.el(
+                &format!("Timer_{}", t.id),
+                label(&t.label, lang),
+                Kind::Boundary {
+                    attached: sub.clone(),
+                    duration: iso_duration(&t.after),
+                    interrupting: false,
+                },
+                "",
+            );
+            let end_label = self.state(&t.to).map(|s| label(&s.label, lang)).unwrap_or_default();
+            let end = self.el(&format!("End_{}", t.to), end_label, Kind::End { terminate: true }, "");
+            let transition = ir::Transition {
+                to: t.to.clone(),
+                when: None,
+                after: None,
+                issues: t.issues.clone(),
+            };
+            match &t.when {
+                Some(w) => {
+                    let gw = self.el(&format!("Gateway_{}", t.id), format!("{w}?"), Kind::Xor { default: None }, "");
+                    self.flow(&timer, &gw, None, None);
+                    let no_effect_name = self.words("Frist ohne Wirkung", "Deadline without effect");
+                    let no_effect = self.el(&format!("End_{}_no_effect", t.id), no_effect_name, Kind::End { terminate: false }, "");
+                    let default = self.flow(&gw, &no_effect, None, None);
+                    if let Some(el) = self.els.iter_mut().find(|e| e.id == gw) {
+                        el.kind = Kind::Xor { default: Some(default) };
+                    }
+                    let condition = Some(format!("={}", feel(w)));
+                    self.along_to(&gw, &transition, &end, condition, Some(w.to_string()));
+                }
+                None => self.along_to(&timer, &transition, &end, None, None),
+            }
+        }
+        for s in &self.w.states {
+            let container = self.container_of(&s.id);
+            match s.kind.as_str() {
+                "start" => {
+                    let id = self.el(&format!("Start_{}", s.id), label(&s.label, lang), Kind::Start, &container);
+                    let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
+                    self.exits(&s.id, &id, &plain, &container);
+                }
+                "step" => {
+                    let kind = self.task_kind(s.actor.as_deref(), &s.id);
+                    let task = self.el(&format!("Task_{}", s.id), label(&s.label, lang), kind, &container);
+                    for t in s.transitions.iter().filter(|t| t.after.is_some()) {
+                        let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
+                        let b = self.el(
+                            &format!("Timer_{}_{}", s.id, t.to),
+                            d.clone(),
+                            Kind::Boundary {
+                                attached: task.clone(),
+                                duration: d,
+                                interrupting: true,
+                            },
+                            &container,
+                        );
+                        self.along(&b, t, &container, None, None);
+                    }
+                    let plain: Vec<&ir::Transition> = s.transitions.iter().filter(|t| t.after.is_none()).collect();
+                    self.exits(&s.id, &task, &plain, &container);
+                }
+                "parallel" => {
+                    let fork = self.el(&format!("Fork_{}", s.id), label(&s.label, lang), Kind::And, &container);
+                    let join = self.el(&format!("Join_{}", s.id), String::new(), Kind::And, &container);
+                    for b in &s.branches {
+                        let kind = self.task_kind(b.actor.as_deref(), &b.id);
+                        let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &container);
+                        self.flow(&fork, &task, None, None);
+                        match b.transitions.iter().find(|t| t.after.is_some()) {
+                            Some(t) => {
+                                let merge = self.el(&format!("Merge_{}", b.id), String::new(), Kind::Xor { default: None }, &container);
+                                let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
+                                let timer = self.el(
+                                    &format!("Timer_{}", b.id),
+                                    d.clone(),
+                                    Kind::Boundary {
+                                        attached: task.clone(),
+                                        duration: d,
+                                        interrupting: true,
+                                    },
+                                    &container,
+                                );
+                                self.flow(&task, &merge, None, None);
+                                self.flow(&timer, &merge, None, None);
+                                self.flow(&merge, &join, None, None);
+                            }
+                            None => {
+                                self.flow(&task, &join, None, None);
+                            }
+                        }
+                    }
+                    let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
+                    self.exits(&s.id, &join, &plain, &container);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn along_to(&mut self, from: &str, t: &ir::Transition, end: &str, condition: Option<String>, name: Option<String>) {
+        if t.issues.is_empty() {
+            self.flow(from, end, name, condition);
+            return;
+        }
+        let labels: Vec<String> = t
+            .issues
+            .iter()
+            .map(|d| {
+                self.w
+                    .documents
+                    .iter()
+                    .find(|x| x.id == *d)
+                    .map_or_else(|| d.clone(), |x| label(&x.label, self.lang))
+            })
+            .collect();
+        let task = self.el(
+            &format!("Issue_{from}"),
+            labels.join(", "),
+            Kind::ServiceTask {
+                job: "issue-document".into(),
+                headers: vec![("documents".into(), t.issues.join(","))],
+            },
+            "",
+        );
+        self.flow(from, &task, name, condition);
+        self.flow(&task, end, None, None);
+    }
+}
+
+/// A shape's place: x, y, width, height.
+type Bounds = (i64, i64, i64, i64);
+
+fn size(kind: &Kind) -> (i64, i64) {
+    match kind {
+        Kind::Start | Kind::End { .. } | Kind::Boundary { .. } => (36, 36),
+        Kind::UserTask { .. } | Kind::ServiceTask { .. } => (100, 80),
+        Kind::Xor { .. } | Kind::And => (50, 50),
+        Kind::Sub => (0, 0),
+    }
+}
+
+const GAP_X: i64 = 60;
+const GAP_Y: i64 = 60;
+const PAD: i64 = 40;
+
+/// Lays out one container left to right: layers by longest path (loops
+/// broken at their back edge), rows keeping each node beside the node it is
+/// first reached from. Returns the bounds of every shape (subprocesses laid
+/// out first, as one block) relative to the container's origin.
+fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String, Bounds>) -> (i64, i64) {
+    let members: Vec<&El> = els
+        .iter()
+        .filter(|e| e.parent == container && !matches!(e.kind, Kind::Boundary { .. }))
+        .collect();
+    let mut sizes: HashMap<&str, (i64, i64)> = HashMap::new();
+    let mut inner: HashMap<&str, BTreeMap<String, Bounds>> = HashMap::new();
+    for e in &members {
+        if e.kind == Kind::Sub {
+            let mut sub = BTreeMap::new();
+            let (w, h) = layout(els, flows, &e.id, &mut sub);
+            sizes.insert(&e.id, (w + 2 * PAD, h + 2 * PAD));
+            inner.insert(&e.id, sub);
+        } else {
+            sizes.insert(&e.id, size(&e.kind));
+        }
+    }
+    // Edges between members; a boundary event's flows leave from its task.
+    let attached: HashMap<&str, &str> = els
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Kind::Boundary { attached, .. } => Some((e.id.as_str(), attached.as_str())),
+            _ => None,
+        })
+        .collect();
+    let index: HashMap<&str, usize> = members.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+    for f in flows {
+        let source = attached.get(f.source.as_str()).copied().unwrap_or(&f.source);
+        if let (Some(&a), Some(&b)) = (index.get(source), index.get(f.target.as_str()))
+            && !succ[a].contains(&b)
+        {
+            succ[a].push(b);
+        }
+    }
+    // Depth-first from the sources in order; back edges are the loops.
+    let mut state = vec![0u8; members.len()];
+    let mut order = Vec::new();
+    let mut back: BTreeSet<(usize, usize)> = BTreeSet::new();
+    fn dfs(n: usize, succ: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, back: &mut BTreeSet<(usize, usize)>) {
+        state[n] = 1;
+        order.push(n);
+        for &m in &succ[n] {
+            match state[m] {
+                0 => dfs(m, succ, state, order, back),
+                1 => {
+                    back.insert((n, m));
+                }
+                _ => {}
+            }
+        }
+        state[n] = 2;
+    }
+    let has_pred: BTreeSet<usize> = succ.iter().flatten().copied().collect();
+    for n in (0..members.len()).filter(|n| !has_pred.contains(n)).chain(0..members.len()) {
+        if state[n] == 0 {
+            dfs(n, &succ, &mut state, &mut order, &mut back);
+        }
+    }
+    let mut layer = vec![0usize; members.len()];
+    for _ in 0..members.len() {
+        let mut changed = false;
+        for a in 0..members.len() {
+            for &b in &succ[a] {
+                if !back.contains(&(a, b)) && layer[b] < layer[a] + 1 {
+                    layer[b] = layer[a] + 1;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Rows: beside the first predecessor if free, else the next free row.
+    let mut row = vec![usize::MAX; members.len()];
+    let mut taken: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for &n in &order {
+        let preferred = (0..members.len())
+            .find(|&p| row[p] != usize::MAX && succ[p].contains(&n) && !back.contains(&(p, n)))
+            .map_or(0, |p| row[p]);
+        let mut r = preferred;
+        while taken.contains(&(layer[n], r)) {
+            r += 1;
+        }
+        row[n] = r;
+        taken.insert((layer[n], r));
+    }
+    let layers = layer.iter().max().map_or(0, |m| m + 1);
+    let rows = row.iter().max().map_or(0, |m| m + 1);
+    let mut col_w = vec![0i64; layers];
+    let mut row_h = vec![0i64; rows];
+    for (i, e) in members.iter().enumerate() {
+        let (w, h) = sizes[e.id.as_str()];
+        col_w[layer[i]] = col_w[layer[i]].max(w);
+        row_h[row[i]] = row_h[row[i]].max(h);
+    }
+    let col_x: Vec<i64> = col_w.iter().scan(0, |x, w| { let here = *x; *x += w + GAP_X; Some(here) }).collect();
+    let row_y: Vec<i64> = row_h.iter().scan(0, |y, h| { let here = *y; *y += h + GAP_Y; Some(here) }).collect();
+    for (i, e) in members.iter().enumerate() {
+        let (w, h) = sizes[e.id.as_str()];
+        let x = col_x[layer[i]] + (col_w[layer[i]] - w) / 2;
+        let y = row_y[row[i]] + (row_h[row[i]] - h) / 2;
+        out.insert(e.id.clone(), (x, y, w, h));
+        if let Some(sub) = inner.remove(e.id.as_str()) {
+            for (id, (ix, iy, iw, ih)) in sub {
+                out.insert(id, (x + PAD + ix, y + PAD + iy, iw, ih));
+            }
+        }
+    }
+    // Boundary events sit on the lower edge of their task.
+    for e in els.iter().filter(|e| e.parent == container) {
+        if let Kind::Boundary { attached, .. } = &e.kind
+            && let Some(&(x, y, w, h)) = out.get(attached)
+        {
+            let k = els
+                .iter()
+                .filter(|o| matches!(&o.kind, Kind::Boundary { attached: a, .. } if a == attached))
+                .position(|o| o.id == e.id)
+                .unwrap_or(0) as i64;
+            out.insert(e.id.clone(), (x + w - 54 - 40 * k, y + h - 18, 36, 36));
+        }
+    }
+    let width = col_w.iter().sum::<i64>() + GAP_X * (layers.saturating_sub(1) as i64);
+    let height = row_h.iter().sum::<i64>() + GAP_Y * (rows.saturating_sub(1) as i64);
+    (width, height)
+}
+
+fn waypoints(f: &Flow, bounds: &BTreeMap<String, Bounds>, boundary: bool, gateway: bool, below: i64) -> Vec<(i64, i64)> {
+    let (Some(&(sx, sy, sw, sh)), Some(&(tx, ty, _tw, th))) = (bounds.get(&f.source), bounds.get(&f.target)) else {
+        return Vec::new();
+    };
+    let (t_mid_y, s_mid_y) = (ty + th / 2, sy + sh / 2);
+    if boundary {
+        // Down from the boundary event, then right into the target.
+        let (bx, by) = (sx + sw / 2, sy + sh);
+        if tx > bx {
+            return vec![(bx, by), (bx, t_mid_y.max(by + 20)), (tx, t_mid_y.max(by + 20))]
+                .into_iter()
+                .chain(if t_mid_y >= by + 20 { None } else { Some((tx, t_mid_y)) })
+                .collect();
+        }
+        return vec![(bx, by), (bx, below), (tx + 18, below), (tx + 18, ty + th)];
+    }
+    if tx > sx + sw {
+        let start = (sx + sw, s_mid_y);
+        if s_mid_y == t_mid_y {
+            return vec![start, (tx, t_mid_y)];
+        }
+        // A branch leaves a gateway from its lower (or upper) corner.
+        if gateway {
+            let scx = sx + sw / 2;
+            let from = if t_mid_y > s_mid_y { (scx, sy + sh) } else { (scx, sy) };
+            return vec![from, (scx, t_mid_y), (tx, t_mid_y)];
+        }
+        let mx = tx - GAP_X / 2;
+        return vec![start, (mx, s_mid_y), (mx, t_mid_y), (tx, t_mid_y)];
+    }
+    // A loop back: below everything, into the target from underneath.
+    let (scx, tcx) = (sx + sw / 2, tx + _tw / 2);
+    vec![(scx, sy + sh), (scx, below), (tcx, below), (tcx, ty + th)]
+}
+
+/// The BPMN of a procedure's workflow, or `None` when it has none.
+pub fn bpmn(p: &Procedure) -> Option<String> {
+    let w = p.workflow.as_ref()?;
+    let lang = p.languages.first().map_or("de", String::as_str);
+    let mut b = Builder {
+        w,
+        lang,
+        els: Vec::new(),
+        flows: Vec::new(),
+        ids: BTreeSet::new(),
+        ends: HashMap::new(),
+        span: BTreeSet::new(),
+        sub: None,
+    };
+    b.build();
+    b.merges();
+    let (els, flows) = (b.els, b.flows);
+    let mut bounds = BTreeMap::new();
+    let (_, height) = layout(&els, &flows, "", &mut bounds);
+    // Shift everything right and down from the origin, as modelers do.
+    let bounds: BTreeMap<String, Bounds> = bounds.into_iter().map(|(k, (x, y, w, h))| (k, (x + 150, y + 80, w, h))).collect();
+    let process_id = format!("Process_{}", p.id);
+    let mut x = String::new();
+    let _ = writeln!(x, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    let _ = writeln!(
+        x,
+        r#"<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="Definitions_{id}" targetNamespace="urn:amt:{id}:{version}" exporter="amt" exporterVersion="{amt}" modeler:executionPlatform="Camunda Cloud" modeler:executionPlatformVersion="8.6.0">"#,
+        id = xml(&p.id),
+        version = xml(&p.version),
+        amt = env!("CARGO_PKG_VERSION"),
+    );
+    let title = label(&p.title, lang);
+    let _ = writeln!(x, r#"  <bpmn:process id="{}" name="{}" isExecutable="true">"#, xml(&process_id), xml(&title));
+    write_container(&mut x, &els, &flows, "", 2, &p.id);
+    let _ = writeln!(x, "  </bpmn:process>");
+    let _ = writeln!(x, r#"  <bpmndi:BPMNDiagram id="Diagram_{}">"#, xml(&p.id));
+    let _ = writeln!(x, r#"    <bpmndi:BPMNPlane id="Plane_{}" bpmnElement="{}">"#, xml(&p.id), xml(&process_id));
+    for e in &els {
+        let Some(&(bx, by, bw, bh)) = bounds.get(&e.id) else { continue };
+        let extra = match e.kind {
+            Kind::Xor { .. } => r#" isMarkerVisible="true""#,
+            Kind::Sub => r#" isExpanded="true""#,
+            _ => "",
+        };
+        let _ = writeln!(x, r#"      <bpmndi:BPMNShape id="{0}_di" bpmnElement="{0}"{extra}>"#, xml(&e.id));
+        let _ = writeln!(x, r#"        <dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" />"#);
+        let _ = writeln!(x, "      </bpmndi:BPMNShape>");
+    }
+    let below = 80 + height + 40;
+    for (i, f) in flows.iter().enumerate() {
+        let source = els.iter().find(|e| e.id == f.source).map(|e| &e.kind);
+        let boundary = matches!(source, Some(Kind::Boundary { .. }));
+        let gateway = matches!(source, Some(Kind::Xor { .. } | Kind::And));
+        let points = waypoints(f, &bounds, boundary, gateway, below + 12 * (i as i64 % 5));
+        let _ = writeln!(x, r#"      <bpmndi:BPMNEdge id="{0}_di" bpmnElement="{0}">"#, xml(&f.id));
+        for (px, py) in points {
+            let _ = writeln!(x, r#"        <di:waypoint x="{px}" y="{py}" />"#);
+        }
+        let _ = writeln!(x, "      </bpmndi:BPMNEdge>");
+    }
+    let _ = writeln!(x, "    </bpmndi:BPMNPlane>");
+    let _ = writeln!(x, "  </bpmndi:BPMNDiagram>");
+    let _ = writeln!(x, "</bpmn:definitions>");
+    Some(x)
+}
+
+fn write_container(x: &mut String, els: &[El], flows: &[Flow], container: &str, depth: usize, procedure: &str) {
+    let pad = "  ".repeat(depth);
+    let ids: BTreeSet<&str> = els.iter().filter(|e| e.parent == container).map(|e| e.id.as_str()).collect();
+    for e in els.iter().filter(|e| e.parent == container) {
+        let incoming: Vec<&Flow> = flows.iter().filter(|f| f.target == e.id).collect();
+        let outgoing: Vec<&Flow> = flows.iter().filter(|f| f.source == e.id).collect();
+        let (tag, attrs) = match &e.kind {
+            Kind::Start => ("startEvent", String::new()),
+            Kind::End { .. } => ("endEvent", String::new()),
+            Kind::UserTask { .. } => ("userTask", String::new()),
+            Kind::ServiceTask { .. } => ("serviceTask", String::new()),
+            Kind::Xor { default } => (
+                "exclusiveGateway",
+                default.as_ref().map(|d| format!(r#" default="{}""#, xml(d))).unwrap_or_default(),
+            ),
+            Kind::And => ("parallelGateway", String::new()),
+            Kind::Sub => ("subProcess", String::new()),
+            Kind::Boundary { attached, interrupting, .. } => (
+                "boundaryEvent",
+                format!(r#" attachedToRef="{}" cancelActivity="{interrupting}""#, xml(attached)),
+            ),
+        };
+        let name = if e.name.is_empty() { String::new() } else { format!(r#" name="{}""#, xml(&e.name)) };
+        let _ = writeln!(x, r#"{pad}<bpmn:{tag} id="{}"{name}{attrs}>"#, xml(&e.id));
+        match &e.kind {
+            Kind::UserTask { group } => {
+                let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
+                let _ = writeln!(x, "{pad}    <zeebe:userTask />");
+                let _ = writeln!(x, r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#, xml(&format!("amt:{procedure}:{}", e.id.trim_start_matches("Task_"))));
+                let _ = writeln!(x, r#"{pad}    <zeebe:assignmentDefinition candidateGroups="{}" />"#, xml(group));
+                let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
+            }
+            Kind::ServiceTask { job, headers } => {
+                let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
+                let _ = writeln!(x, r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#, xml(job));
+                if !headers.is_empty() {
+                    let _ = writeln!(x, "{pad}    <zeebe:taskHeaders>");
+                    for (k, v) in headers {
+                        let _ = writeln!(x, r#"{pad}      <zeebe:header key="{}" value="{}" />"#, xml(k), xml(v));
+                    }
+                    let _ = writeln!(x, "{pad}    </zeebe:taskHeaders>");
+                }
+                let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
+            }
+            _ => {}
+        }
+        for f in &incoming {
+            let _ = writeln!(x, "{pad}  <bpmn:incoming>{}</bpmn:incoming>", xml(&f.id));
+        }
+        for f in &outgoing {
+            let _ = writeln!(x, "{pad}  <bpmn:outgoing>{}</bpmn:outgoing>", xml(&f.id));
+        }
+        match &e.kind {
+            Kind::Boundary { duration, .. } => {
+                let _ = writeln!(x, "{pad}  <bpmn:timerEventDefinition id=\"{}_def\">", xml(&e.id));
+                let _ = writeln!(x, r#"{pad}    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{}</bpmn:timeDuration>"#, xml(duration));
+                let _ = writeln!(x, "{pad}  </bpmn:timerEventDefinition>");
+            }
+            Kind::End { terminate: true } => {
+                let _ = writeln!(x, r#"{pad}  <bpmn:terminateEventDefinition id="{}_def" />"#, xml(&e.id));
+            }
+            Kind::Sub => write_container(x, els, flows, &e.id, depth + 1, procedure),
+            _ => {}
+        }
+        let _ = writeln!(x, "{pad}</bpmn:{tag}>");
+    }
+    for f in flows.iter().filter(|f| ids.contains(f.source.as_str()) || (container.is_empty() && !els.iter().any(|e| e.id == f.source))) {
+        let name = f.name.as_ref().map(|n| format!(r#" name="{}""#, xml(n))).unwrap_or_default();
+        match &f.condition {
+            Some(c) => {
+                let _ = writeln!(x, r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}">"#, xml(&f.id), xml(&f.source), xml(&f.target));
+                let _ = writeln!(x, r#"{pad}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{}</bpmn:conditionExpression>"#, xml(c));
+                let _ = writeln!(x, "{pad}</bpmn:sequenceFlow>");
+            }
+            None => {
+                let _ = writeln!(x, r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}" />"#, xml(&f.id), xml(&f.source), xml(&f.target));
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `workflow.json`: the workflow as a documented state machine, for portals
+//! that run their own (README, "The workflow (`workflow.json`)").
+
+use crate::expr::feel::{feel, iso_duration};
+use crate::ir::{self, Procedure};
+use serde_json::{Value as Json, json};
+
+/// The shape version of `workflow.json`.
+pub const WORKFLOW_VERSION: &str = "1";
+
+fn guard(e: &ir::Expr) -> Json {
+    json!({ "amt": e.to_string(), "feel": feel(e), "expr": e })
+}
+
+fn transitions(ts: &[ir::Transition]) -> Json {
+    Json::Array(
+        ts.iter()
+            .map(|t| {
+                let mut o = json!({ "to": t.to });
+                if let Some(w) = &t.when {
+                    o["when"] = guard(w);
+                }
+                if let Some(a) = &t.after {
+                    o["after"] = json!(iso_duration(a));
+                }
+                if !t.issues.is_empty() {
+                    o["issues"] = json!(t.issues);
+                }
+                o
+            })
+            .collect(),
+    )
+}
+
+fn state(s: &ir::State) -> Json {
+    let mut o = json!({ "id": s.id, "kind": s.kind, "label": s.label });
+    if let Some(a) = &s.actor {
+        o["actor"] = json!(a);
+    }
+    if !s.decisions.is_empty() {
+        o["decisions"] = json!(s.decisions);
+    }
+    if !s.branches.is_empty() {
+        o["branches"] = Json::Array(s.branches.iter().map(state).collect());
+    }
+    if let Some(out) = &s.outcome {
+        o["outcome"] = json!(out);
+    }
+    if !s.transitions.is_empty() {
+        o["transitions"] = transitions(&s.transitions);
+    }
+    if !s.legal.is_empty() {
+        o["legal"] = json!(s.legal);
+    }
+    o
+}
+
+/// The workflow of a procedure as JSON, or `None` when it has none.
+pub fn workflow_json(p: &Procedure) -> Option<Json> {
+    let w = p.workflow.as_ref()?;
+    let start = w.states.iter().find(|s| s.kind == "start").map(|s| s.id.clone());
+    let timers: Vec<Json> = w
+        .timers
+        .iter()
+        .map(|t| {
+            let mut o = json!({
+                "id": t.id, "label": t.label, "after": iso_duration(&t.after),
+                "from": t.from, "to": t.to,
+            });
+            if let Some(wh) = &t.when {
+                o["when"] = guard(wh);
+            }
+            if !t.issues.is_empty() {
+                o["issues"] = json!(t.issues);
+            }
+            if !t.legal.is_empty() {
+                o["legal"] = json!(t.legal);
+            }
+            o
+        })
+        .collect();
+    Some(json!({
+        "workflow_version": WORKFLOW_VERSION,
+        "procedure": p.id,
+        "version": p.version,
+        "start": start,
+        "actors": w.actors,
+        "documents": w.documents,
+        "states": w.states.iter().map(state).collect::<Vec<_>>(),
+        "timers": timers,
+    }))
+}
