@@ -522,39 +522,58 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
             break;
         }
     }
-    // Rows: beside the first predecessor if free, else the next free row.
+    // Columns in pixels: each node right of its furthest predecessor (loops
+    // broken), so a wide subprocess pushes only what follows it.
+    let mut by_layer: Vec<usize> = (0..members.len()).collect();
+    by_layer.sort_by_key(|&n| layer[n]);
+    let mut x = vec![0i64; members.len()];
+    for &n in &by_layer {
+        for p in 0..members.len() {
+            if succ[p].contains(&n) && !back.contains(&(p, n)) {
+                let w = sizes[members[p].id.as_str()].0;
+                x[n] = x[n].max(x[p] + w + GAP_X);
+            }
+        }
+    }
+    // Rows: beside the first predecessor if that place is free, else the
+    // next row where nothing overlaps horizontally.
     let mut row = vec![usize::MAX; members.len()];
-    let mut taken: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let mut placed: Vec<(usize, i64, i64)> = Vec::new();
     for &n in &order {
+        let w = sizes[members[n].id.as_str()].0;
         let preferred = (0..members.len())
             .find(|&p| row[p] != usize::MAX && succ[p].contains(&n) && !back.contains(&(p, n)))
             .map_or(0, |p| row[p]);
+        let (lo, hi) = (x[n], x[n] + w);
         let mut r = preferred;
-        while taken.contains(&(layer[n], r)) {
+        while placed.iter().any(|&(pr, a, b)| pr == r && lo < b + GAP_X / 2 && a < hi + GAP_X / 2) {
             r += 1;
         }
         row[n] = r;
-        taken.insert((layer[n], r));
+        placed.push((r, lo, hi));
     }
-    let layers = layer.iter().max().map_or(0, |m| m + 1);
     let rows = row.iter().max().map_or(0, |m| m + 1);
-    let mut col_w = vec![0i64; layers];
     let mut row_h = vec![0i64; rows];
     for (i, e) in members.iter().enumerate() {
-        let (w, h) = sizes[e.id.as_str()];
-        col_w[layer[i]] = col_w[layer[i]].max(w);
-        row_h[row[i]] = row_h[row[i]].max(h);
+        row_h[row[i]] = row_h[row[i]].max(sizes[e.id.as_str()].1);
     }
-    let col_x: Vec<i64> = col_w.iter().scan(0, |x, w| { let here = *x; *x += w + GAP_X; Some(here) }).collect();
-    let row_y: Vec<i64> = row_h.iter().scan(0, |y, h| { let here = *y; *y += h + GAP_Y; Some(here) }).collect();
+    let row_y: Vec<i64> = row_h
+        .iter()
+        .scan(0, |y, h| {
+            let here = *y;
+            *y += h + GAP_Y;
+            Some(here)
+        })
+        .collect();
+    let mut width = 0;
     for (i, e) in members.iter().enumerate() {
         let (w, h) = sizes[e.id.as_str()];
-        let x = col_x[layer[i]] + (col_w[layer[i]] - w) / 2;
-        let y = row_y[row[i]] + (row_h[row[i]] - h) / 2;
-        out.insert(e.id.clone(), (x, y, w, h));
+        let (nx, ny) = (x[i], row_y[row[i]] + (row_h[row[i]] - h) / 2);
+        width = width.max(nx + w);
+        out.insert(e.id.clone(), (nx, ny, w, h));
         if let Some(sub) = inner.remove(e.id.as_str()) {
             for (id, (ix, iy, iw, ih)) in sub {
-                out.insert(id, (x + PAD + ix, y + PAD + iy, iw, ih));
+                out.insert(id, (nx + PAD + ix, ny + PAD + iy, iw, ih));
             }
         }
     }
@@ -571,7 +590,6 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
             out.insert(e.id.clone(), (x + w - 54 - 40 * k, y + h - 18, 36, 36));
         }
     }
-    let width = col_w.iter().sum::<i64>() + GAP_X * (layers.saturating_sub(1) as i64);
     let height = row_h.iter().sum::<i64>() + GAP_Y * (rows.saturating_sub(1) as i64);
     (width, height)
 }
