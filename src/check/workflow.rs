@@ -32,6 +32,9 @@ struct Lowering<'a, 'c, 'd> {
     /// Every state name → (kind, span, enclosing parallel).
     names: HashMap<&'a str, (StateKind, Span, Option<&'a str>)>,
     used_builtins: BTreeSet<&'static str>,
+    /// A transition names an unknown state: the graph checks would only
+    /// repeat that error in other words.
+    broken: bool,
 }
 
 fn kind_word(kind: StateKind) -> &'static str {
@@ -164,8 +167,10 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         let d = Diagnostic::new(Code::UnknownState, name.span, format!("the workflow has no state `{}`", name.name))
             .label("unknown state");
-        let known: Vec<&str> = self.names.keys().copied().collect();
+        let mut known: Vec<&str> = self.names.keys().copied().collect();
+        known.sort_unstable();
         self.c.diags.push(suggest(d, &name.name, known, "name a `step`, `parallel` or `end` of this workflow"));
+        self.broken = true;
         false
     }
 
@@ -239,7 +244,9 @@ impl<'a> Lowering<'a, '_, '_> {
                     let b = self.state(branch, Some(&d.name.name));
                     out.branches.push(b);
                 }
-                Stmt::Goto(g) if d.kind != StateKind::End => {
+                // Reported below as a way out of an end state.
+                Stmt::Goto(_) if d.kind == StateKind::End => {}
+                Stmt::Goto(g) => {
                     if let Some((_, Some(from))) = &g.after {
                         self.c.diags.push(
                             Diagnostic::new(Code::MisplacedTimer, from.span, "only a `timer` counts from another state")
@@ -301,13 +308,15 @@ impl<'a> Lowering<'a, '_, '_> {
             ),
             _ => {}
         }
-        match d.kind {
-            StateKind::End if out.outcome.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::Outcome(..))) => shape(
+        if d.kind == StateKind::End && !d.body.iter().any(|s| matches!(s, Stmt::Outcome(..))) {
+            shape(
                 self.c,
                 format!("the end state `{}` has no outcome", d.name.name),
                 "no `outcome`",
                 "add `outcome granted` (or rejected, withdrawn, registered, completed)",
-            ),
+            );
+        }
+        match d.kind {
             StateKind::End => {
                 if let Some(g) = d.body.iter().find(|s| matches!(s, Stmt::Goto(_))) {
                     self.c.diags.push(
@@ -394,6 +403,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         documents: Vec::new(),
         names: HashMap::new(),
         used_builtins: BTreeSet::new(),
+        broken: false,
     };
     // Declarations first, so that order does not matter.
     let mut states: Vec<&ast::StateDecl> = Vec::new();
@@ -460,7 +470,9 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     }
     let lowered: Vec<ir::State> = states.iter().map(|d| l.state(d, None)).collect();
     let lowered_timers: Vec<ir::Timer> = timers.iter().filter_map(|d| l.timer(d)).collect();
-    l.graph(&states, &lowered, &timers, &lowered_timers);
+    if !l.broken {
+        l.graph(&states, &lowered, &timers, &lowered_timers);
+    }
     l.coverage(&states, &lowered);
     let mut actors = std::mem::take(&mut l.actors);
     for b in BUILTIN_ACTORS.iter().filter(|b| l.used_builtins.contains(b.0)) {
