@@ -141,6 +141,16 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
                     ));
                 }
             }
+            Expectation::Outcome { state } => match simulate(model.procedure, model, example, today) {
+                Ok(p) if p.last() == Some(state) => {}
+                Ok(p) => out.push(format!("expected the case to end in `{state}`, it ends in `{}` via {}", p.last().map_or("", String::as_str), p.join(" → "))),
+                Err(e) => out.push(format!("expected the case to end in `{state}`, but {e}")),
+            },
+            Expectation::Path { states } => match simulate(model.procedure, model, example, today) {
+                Ok(p) if p == *states => {}
+                Ok(p) => out.push(format!("path differs:\n  - expected {}\n  + actual   {}", states.join(" → "), p.join(" → "))),
+                Err(e) => out.push(format!("expected the path {}, but {e}", states.join(" → "))),
+            },
             Expectation::Value { path, value } => match report.computed.get(path) {
                 Some(actual) if same(actual, value) => {}
                 Some(actual) => out.push(format!("{path}: expected {value}, computed {actual}")),
@@ -152,6 +162,118 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
         }
     }
     out
+}
+
+/// Follows a case through the workflow with an example's answers,
+/// decisions and passing deadlines; returns the states it passes.
+///
+/// The rules, which the BPMN engine test (`.ci/workflows.mjs`) follows too:
+/// a step takes its decisions (the n-th value on its n-th visit, the last
+/// repeated; an unlisted yes/no decision is `no`), then the first transition
+/// whose guard holds, else the one without a guard; a step listed in
+/// `timeout` leaves by its deadline instead. A workflow timer listed in
+/// `timeout` fires at the first step inside its span that waits for a person;
+/// if its guard holds the case ends there.
+pub fn simulate(p: &Procedure, model: &Model, example: &Example, today: Date) -> Result<Vec<String>, String> {
+    let Some(w) = &p.workflow else {
+        return Err("the procedure has no workflow".into());
+    };
+    let mut data = example.data.clone();
+    if !data.is_object() {
+        data = serde_json::json!({});
+    }
+    let mut visits: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut fired: BTreeSet<String> = BTreeSet::new();
+    let mut path = Vec::new();
+    let Some(mut state) = w.states.iter().find(|s| s.kind == "start") else {
+        return Err("the workflow has no start".into());
+    };
+    let find = |id: &str| w.states.iter().find(|s| s.id == id);
+    let waits = |s: &crate::ir::State| {
+        let person = |a: &Option<String>| {
+            a.as_ref()
+                .and_then(|a| w.actors.iter().find(|x| x.id == *a))
+                .is_some_and(|a| a.kind != "system")
+        };
+        person(&s.actor) || s.branches.iter().any(|b| person(&b.actor))
+    };
+    // The states a timer's deadline runs over.
+    let span = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_string()];
+        while let Some(s) = stack.pop() {
+            if seen.insert(s.clone())
+                && let Some(st) = find(&s)
+            {
+                stack.extend(st.transitions.iter().map(|t| t.to.clone()));
+            }
+        }
+        seen
+    };
+    for _ in 0..1000 {
+        path.push(state.id.clone());
+        if state.kind == "end" {
+            return Ok(path);
+        }
+        // A workflow timer that expires while the case waits here.
+        if waits(state)
+            && let Some(t) = w
+                .timers
+                .iter()
+                .find(|t| example.timeouts.contains(&t.id) && !fired.contains(&t.id) && span(&t.from).contains(&state.id))
+        {
+            fired.insert(t.id.clone());
+            let holds = t.when.as_ref().is_none_or(|c| {
+                let mut ev = crate::validate::eval::Eval { model, data: &data, today, bound: Vec::new() };
+                ev.eval(c).truth() == Some(true)
+            });
+            if holds {
+                path.push(t.to.clone());
+                return Ok(path);
+            }
+        }
+        let mut decide = |s: &crate::ir::State, data: &mut Json| {
+            let n = visits.entry(s.id.clone()).or_default();
+            for d in &s.decisions {
+                let value = example.decisions.get(&d.id).and_then(|vs| vs.get(*n).or(vs.last())).cloned();
+                let value = match (value, &d.ty) {
+                    (Some(v), _) => Some(v),
+                    (None, crate::ir::Ty::Boolean) => Some(Json::Bool(false)),
+                    (None, _) => None,
+                };
+                if let (Some(v), Some(o)) = (value, data.as_object_mut()) {
+                    o.insert(d.id.clone(), v);
+                }
+            }
+            *n += 1;
+        };
+        let timed_out = example.timeouts.contains(&state.id);
+        let next = match state.kind.as_str() {
+            "step" if timed_out => state.transitions.iter().find(|t| t.after.is_some()).map(|t| t.to.clone()),
+            kind => {
+                if kind == "step" {
+                    decide(state, &mut data);
+                }
+                for b in &state.branches {
+                    if !example.timeouts.contains(&b.id) {
+                        decide(b, &mut data);
+                    }
+                }
+                let mut ev = crate::validate::eval::Eval { model, data: &data, today, bound: Vec::new() };
+                let plain: Vec<&crate::ir::Transition> = state.transitions.iter().filter(|t| t.after.is_none()).collect();
+                plain
+                    .iter()
+                    .find(|t| t.when.as_ref().is_some_and(|c| ev.eval(c).truth() == Some(true)))
+                    .or_else(|| plain.iter().find(|t| t.when.is_none()))
+                    .map(|t| t.to.clone())
+            }
+        };
+        let Some(next) = next else {
+            return Err(format!("in `{}` no transition applies (path so far: {})", state.id, path.join(", ")));
+        };
+        state = find(&next).ok_or_else(|| format!("no state `{next}`"))?;
+    }
+    Err(format!("the case does not end within 1000 steps (path: {} …)", path.iter().take(12).cloned().collect::<Vec<_>>().join(", ")))
 }
 
 /// Runs every example of the procedures; `today` is used where an example

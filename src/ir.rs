@@ -204,6 +204,13 @@ pub struct Example {
     pub data: serde_json::Value,
     /// What must come out.
     pub expect: Vec<Expectation>,
+    /// Decisions taken in the workflow, one value per visit of their step
+    /// (the last repeats).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub decisions: BTreeMap<String, Vec<serde_json::Value>>,
+    /// Steps and timers whose deadline passes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeouts: Vec<String>,
 }
 
 /// One expectation of an example. Paths are amt paths with item indexes,
@@ -232,6 +239,16 @@ pub enum Expectation {
     Hidden {
         /// Which part.
         path: String,
+    },
+    /// The case ends in this end state.
+    Outcome {
+        /// The end state.
+        state: String,
+    },
+    /// The case passes these states, in order (start and end included).
+    Path {
+        /// The states.
+        states: Vec<String>,
     },
     /// A computed value or fee has this value.
     Value {

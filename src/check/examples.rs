@@ -568,6 +568,8 @@ impl Checker<'_, '_> {
             let mut expect = Vec::new();
             for e in &ex.expects {
                 match e {
+                    // The workflow's expectations: see `example_workflow`.
+                    Expect::Outcome(..) | Expect::Path(..) => {}
                     Expect::Valid(_) => expect.push(Expectation::Valid),
                     Expect::Problem { warning, path, .. } => {
                         if self.resolve_example_path(p, path).is_some() {
@@ -646,6 +648,17 @@ impl Checker<'_, '_> {
                     }
                 }
             }
+            let (mut decisions, mut timeouts) = out
+                .iter()
+                .find(|e| ex.base.as_ref().is_some_and(|b| b.value == e.name))
+                .map(|b| (b.decisions.clone(), b.timeouts.clone()))
+                .unwrap_or_default();
+            self.example_workflow(p, ex, &mut decisions, &mut timeouts, &mut expect);
+            if let Some(t) = &ex.today
+                && crate::expr::date::Date::parse(&t.value).is_none()
+            {
+                self.example_error(Code::InvalidLiteral, t.span, format!("{} is not a day of the calendar", t.value), "no such day", "write a real date, e.g. 2026-02-28".into());
+            }
             let file = self.sources.get(ex.span.file);
             out.push(ir::Example {
                 name: ex.name.value.clone(),
@@ -653,9 +666,95 @@ impl Checker<'_, '_> {
                 today: ex.today.as_ref().map(|t| t.value.clone()).or(today),
                 data,
                 expect,
+                decisions,
+                timeouts,
             });
         }
         out
+    }
+}
+
+impl Checker<'_, '_> {
+    /// An example's workflow events and expectations.
+    fn example_workflow(
+        &mut self,
+        p: &ir::Procedure,
+        ex: &ast::Example,
+        decisions: &mut std::collections::BTreeMap<String, Vec<Json>>,
+        timeouts: &mut Vec<String>,
+        expect: &mut Vec<Expectation>,
+    ) {
+        let uses_workflow = !ex.decisions.is_empty()
+            || !ex.timeouts.is_empty()
+            || ex.expects.iter().any(|e| matches!(e, Expect::Outcome(..) | Expect::Path(..)));
+        let Some(w) = &p.workflow else {
+            if uses_workflow {
+                self.example_error(Code::ExampleExpectation, ex.name.span, "this example expects a workflow, but the procedure has none".into(), "no workflow", "add a `workflow { … }` to the procedure, or remove `decide`, `timeout`, `expect outcome` and `expect path`".into());
+            }
+            return;
+        };
+        let steps: Vec<&ir::State> = w.states.iter().chain(w.states.iter().flat_map(|s| &s.branches)).collect();
+        for (name, value) in &ex.decisions {
+            let Some(dec) = steps.iter().flat_map(|s| &s.decisions).find(|d| d.id == name.name) else {
+                let d = Diagnostic::new(Code::UnknownExamplePath, name.span, format!("the workflow has no decision `{}`", name.name)).label("unknown decision");
+                let known: Vec<&str> = steps.iter().flat_map(|s| &s.decisions).map(|d| d.id.as_str()).collect();
+                self.diags.push(suggest(d, &name.name, known, "decisions are declared in the workflow's steps with `decide`"));
+                continue;
+            };
+            let kind = match &dec.ty {
+                Ty::Code { codelist } => Scalar::Code(codelist),
+                _ => Scalar::Boolean,
+            };
+            let items: Vec<&ast::Expr> = match &value.kind {
+                ExprKind::List(items) => items.iter().collect(),
+                _ => vec![value],
+            };
+            let values: Option<Vec<Json>> = items.iter().map(|v| self.example_scalar(p, v, &kind, &format!("`{}`", name.name))).collect();
+            if let Some(v) = values {
+                decisions.insert(name.name.clone(), v);
+            }
+        }
+        for t in &ex.timeouts {
+            let has_deadline = steps.iter().any(|s| s.id == t.name && s.transitions.iter().any(|x| x.after.is_some()))
+                || w.timers.iter().any(|x| x.id == t.name);
+            if has_deadline {
+                if !timeouts.contains(&t.name) {
+                    timeouts.push(t.name.clone());
+                }
+            } else {
+                let d = Diagnostic::new(Code::ExampleExpectation, t.span, format!("`{}` has no deadline that could pass", t.name)).label("no deadline");
+                let known: Vec<&str> = steps.iter().filter(|s| s.transitions.iter().any(|x| x.after.is_some())).map(|s| s.id.as_str()).chain(w.timers.iter().map(|x| x.id.as_str())).collect();
+                self.diags.push(suggest(d, &t.name, known, "`timeout` names a step with `goto … after …` or a `timer`"));
+            }
+        }
+        for e in &ex.expects {
+            match e {
+                Expect::Outcome(name, _) => {
+                    if w.states.iter().any(|s| s.id == name.name && s.kind == "end") {
+                        expect.push(Expectation::Outcome { state: name.name.clone() });
+                    } else {
+                        let d = Diagnostic::new(Code::ExampleExpectation, name.span, format!("`{}` is not an end state of the workflow", name.name)).label("not an end state");
+                        let ends: Vec<&str> = w.states.iter().filter(|s| s.kind == "end").map(|s| s.id.as_str()).collect();
+                        self.diags.push(suggest(d, &name.name, ends.iter().copied(), format!("the end states are {}", ends.join(", "))));
+                    }
+                }
+                Expect::Path(names, _) => {
+                    let mut ok = true;
+                    for n in names {
+                        if !w.states.iter().any(|s| s.id == n.name) {
+                            ok = false;
+                            let d = Diagnostic::new(Code::UnknownExamplePath, n.span, format!("the workflow has no state `{}`", n.name)).label("unknown state");
+                            let known: Vec<&str> = w.states.iter().map(|s| s.id.as_str()).collect();
+                            self.diags.push(suggest(d, &n.name, known, "a path lists the workflow's states (a parallel state by its own name)"));
+                        }
+                    }
+                    if ok {
+                        expect.push(Expectation::Path { states: names.iter().map(|n| n.name.clone()).collect() });
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 

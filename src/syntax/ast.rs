@@ -373,6 +373,10 @@ pub struct Example {
     pub given: Vec<(DataPath, Expr)>,
     /// The expectations.
     pub expects: Vec<Expect>,
+    /// Decisions taken in the workflow: `decide vollstaendig = [no, yes]`.
+    pub decisions: Vec<(Ident, Expr)>,
+    /// Deadlines that pass: `timeout nachreichen`.
+    pub timeouts: Vec<Ident>,
     /// The whole example.
     pub span: Span,
 }
@@ -424,6 +428,10 @@ pub enum Expect {
         /// The whole expectation.
         span: Span,
     },
+    /// `expect outcome END`: the end state the case reaches.
+    Outcome(Ident, Span),
+    /// `expect path eingang, pruefung, erteilt`: the states the case passes.
+    Path(Vec<Ident>, Span),
     /// `expect PATH = VALUE` for a computed value or fee.
     Value {
         /// Which value.

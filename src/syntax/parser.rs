@@ -476,6 +476,8 @@ impl Builder<'_> {
             name,
             base: None,
             omit: Vec::new(),
+            decisions: Vec::new(),
+            timeouts: Vec::new(),
             today: None,
             given: Vec::new(),
             expects: Vec::new(),
@@ -485,6 +487,13 @@ impl Builder<'_> {
             let stmt_span = self.span(&stmt);
             match stmt.as_rule() {
                 Rule::example_base => example.base = Some(self.str(first(stmt))),
+                Rule::ex_decide => {
+                    let mut parts = children(stmt);
+                    let name = self.ident(parts.next().expect("grammar: a decision"));
+                    let value = self.expr(parts.next().expect("grammar: a value"));
+                    example.decisions.push((name, value));
+                }
+                Rule::ex_timeout => example.timeouts.push(self.ident(first(stmt))),
                 Rule::omit => {
                     let path = self.data_path(first(stmt));
                     example.omit.push(path);
@@ -512,6 +521,8 @@ impl Builder<'_> {
                                 span: stmt_span,
                             }
                         }
+                        Rule::expect_outcome => Expect::Outcome(self.ident(first(what)), stmt_span),
+                        Rule::expect_path => Expect::Path(children(what).map(|n| self.ident(n)).collect(), stmt_span),
                         Rule::expect_shown => {
                             let mut parts = children(what);
                             let kind = parts.next().expect("grammar: visible or hidden");
@@ -830,6 +841,8 @@ fn keyword(rule: Rule) -> Option<&'static str> {
         Rule::kw_goto => "goto",
         Rule::kw_issue => "issue",
         Rule::kw_outcome => "outcome",
+        Rule::kw_path => "path",
+        Rule::kw_timeout => "timeout",
         Rule::kw_workflow => "workflow",
         Rule::kw_attachment => "attachment",
         Rule::kw_authority => "authority",
@@ -988,6 +1001,8 @@ fn expected_word(expected: Rule) -> Option<&'static str> {
             "`after 3 weeks`, `when …` or `issue DOCUMENT`"
         }
         Rule::example_base => "`from \"another example\"`",
+        Rule::ex_decide | Rule::ex_timeout => "`decide NAME = value` or `timeout STEP`",
+        Rule::expect_outcome | Rule::expect_path => "`outcome END` or `path STATE, STATE, …`",
         Rule::example_today | Rule::given | Rule::expect | Rule::omit => {
             "an answer such as `name = \"Anna\"`, `today 2026-01-31` or `expect …`"
         }

@@ -371,7 +371,13 @@ impl<'a> Eval<'a> {
         let last = prefixes.len() == 1;
         let name = prefix.rsplit('.').next().unwrap_or(prefix);
         let Some(entry) = self.model.get(prefix) else {
-            return V::Unknown;
+            // Case data (a workflow's decisions), read by guards: not part
+            // of the form, so read as it stands.
+            return match current.and_then(|c| c.get(name)) {
+                Some(Json::Bool(b)) if last => V::Bool(*b),
+                Some(Json::String(s)) if last => V::Code(s.clone()),
+                _ => V::Unknown,
+            };
         };
         if let Some(value) = entry.value {
             return if last { self.eval(value) } else { V::Unknown };
