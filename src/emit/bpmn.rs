@@ -365,11 +365,16 @@ impl<'p> Builder<'p> {
                     let join = self.el(&format!("Join_{}", s.id), String::new(), Kind::And, &container);
                     for b in &s.branches {
                         let kind = self.task_kind(b.actor.as_deref(), &b.id);
-                        let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &container);
-                        self.flow(&fork, &task, None, None);
                         match b.transitions.iter().find(|t| t.after.is_some()) {
+                            // A branch that a deadline can end: its own subprocess,
+                            // whose two ends (done, deadline passed) both lead to
+                            // the join without a merge.
                             Some(t) => {
-                                let merge = self.el(&format!("Merge_{}", b.id), String::new(), Kind::Xor { default: None }, &container);
+                                let sub = self.el(&format!("Sub_{}", b.id), label(&b.label, lang), Kind::Sub, &container);
+                                let start = self.el(&format!("Start_{}_in", b.id), label(&b.label, lang), Kind::Start, &sub);
+                                let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &sub);
+                                let done_name = self.words("Erledigt", "Done");
+                                let done = self.el(&format!("End_{}_done", b.id), done_name, Kind::End { terminate: false }, &sub);
                                 let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
                                 let timer = self.el(
                                     &format!("Timer_{}", b.id),
@@ -379,13 +384,19 @@ impl<'p> Builder<'p> {
                                         duration: d,
                                         interrupting: true,
                                     },
-                                    &container,
+                                    &sub,
                                 );
-                                self.flow(&task, &merge, None, None);
-                                self.flow(&timer, &merge, None, None);
-                                self.flow(&merge, &join, None, None);
+                                let passed_name = self.words("Frist abgelaufen", "Deadline passed");
+                                let passed = self.el(&format!("End_{}_deadline", b.id), passed_name, Kind::End { terminate: false }, &sub);
+                                self.flow(&start, &task, None, None);
+                                self.flow(&task, &done, None, None);
+                                self.flow(&timer, &passed, None, None);
+                                self.flow(&fork, &sub, None, None);
+                                self.flow(&sub, &join, None, None);
                             }
                             None => {
+                                let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &container);
+                                self.flow(&fork, &task, None, None);
                                 self.flow(&task, &join, None, None);
                             }
                         }
