@@ -141,16 +141,30 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
                     ));
                 }
             }
-            Expectation::Outcome { state } => match simulate(model.procedure, model, example, today) {
-                Ok(p) if p.last() == Some(state) => {}
-                Ok(p) => out.push(format!("expected the case to end in `{state}`, it ends in `{}` via {}", p.last().map_or("", String::as_str), p.join(" → "))),
-                Err(e) => out.push(format!("expected the case to end in `{state}`, but {e}")),
-            },
-            Expectation::Path { states } => match simulate(model.procedure, model, example, today) {
-                Ok(p) if p == *states => {}
-                Ok(p) => out.push(format!("path differs:\n  - expected {}\n  + actual   {}", states.join(" → "), p.join(" → "))),
-                Err(e) => out.push(format!("expected the path {}, but {e}", states.join(" → "))),
-            },
+            Expectation::Outcome { state } => {
+                match simulate(model.procedure, model, example, today) {
+                    Ok(p) if p.last() == Some(state) => {}
+                    Ok(p) => out.push(format!(
+                        "expected the case to end in `{state}`, it ends in `{}` via {}",
+                        p.last().map_or("", String::as_str),
+                        p.join(" → ")
+                    )),
+                    Err(e) => out.push(format!("expected the case to end in `{state}`, but {e}")),
+                }
+            }
+            Expectation::Path { states } => {
+                match simulate(model.procedure, model, example, today) {
+                    Ok(p) if p == *states => {}
+                    Ok(p) => out.push(format!(
+                        "path differs:\n  - expected {}\n  + actual   {}",
+                        states.join(" → "),
+                        p.join(" → ")
+                    )),
+                    Err(e) => {
+                        out.push(format!("expected the path {}, but {e}", states.join(" → ")))
+                    }
+                }
+            }
             Expectation::Value { path, value } => match report.computed.get(path) {
                 Some(actual) if same(actual, value) => {}
                 Some(actual) => out.push(format!("{path}: expected {value}, computed {actual}")),
@@ -174,7 +188,12 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
 /// `timeout` leaves by its deadline instead. A workflow timer listed in
 /// `timeout` fires at the first step inside its span that waits for a person;
 /// if its guard holds the case ends there.
-pub fn simulate(p: &Procedure, model: &Model, example: &Example, today: Date) -> Result<Vec<String>, String> {
+pub fn simulate(
+    p: &Procedure,
+    model: &Model,
+    example: &Example,
+    today: Date,
+) -> Result<Vec<String>, String> {
     let Some(w) = &p.workflow else {
         return Err("the procedure has no workflow".into());
     };
@@ -217,14 +236,20 @@ pub fn simulate(p: &Procedure, model: &Model, example: &Example, today: Date) ->
         }
         // A workflow timer that expires while the case waits here.
         if waits(state)
-            && let Some(t) = w
-                .timers
-                .iter()
-                .find(|t| example.timeouts.contains(&t.id) && !fired.contains(&t.id) && span(&t.from).contains(&state.id))
+            && let Some(t) = w.timers.iter().find(|t| {
+                example.timeouts.contains(&t.id)
+                    && !fired.contains(&t.id)
+                    && span(&t.from).contains(&state.id)
+            })
         {
             fired.insert(t.id.clone());
             let holds = t.when.as_ref().is_none_or(|c| {
-                let mut ev = crate::validate::eval::Eval { model, data: &data, today, bound: Vec::new() };
+                let mut ev = crate::validate::eval::Eval {
+                    model,
+                    data: &data,
+                    today,
+                    bound: Vec::new(),
+                };
                 ev.eval(c).truth() == Some(true)
             });
             if holds {
@@ -235,7 +260,11 @@ pub fn simulate(p: &Procedure, model: &Model, example: &Example, today: Date) ->
         let mut decide = |s: &crate::ir::State, data: &mut Json| {
             let n = visits.entry(s.id.clone()).or_default();
             for d in &s.decisions {
-                let value = example.decisions.get(&d.id).and_then(|vs| vs.get(*n).or(vs.last())).cloned();
+                let value = example
+                    .decisions
+                    .get(&d.id)
+                    .and_then(|vs| vs.get(*n).or(vs.last()))
+                    .cloned();
                 let value = match (value, &d.ty) {
                     (Some(v), _) => Some(v),
                     (None, crate::ir::Ty::Boolean) => Some(Json::Bool(false)),
@@ -249,7 +278,11 @@ pub fn simulate(p: &Procedure, model: &Model, example: &Example, today: Date) ->
         };
         let timed_out = example.timeouts.contains(&state.id);
         let next = match state.kind.as_str() {
-            "step" if timed_out => state.transitions.iter().find(|t| t.after.is_some()).map(|t| t.to.clone()),
+            "step" if timed_out => state
+                .transitions
+                .iter()
+                .find(|t| t.after.is_some())
+                .map(|t| t.to.clone()),
             kind => {
                 if kind == "step" {
                     decide(state, &mut data);
@@ -259,21 +292,41 @@ pub fn simulate(p: &Procedure, model: &Model, example: &Example, today: Date) ->
                         decide(b, &mut data);
                     }
                 }
-                let mut ev = crate::validate::eval::Eval { model, data: &data, today, bound: Vec::new() };
-                let plain: Vec<&crate::ir::Transition> = state.transitions.iter().filter(|t| t.after.is_none()).collect();
+                let mut ev = crate::validate::eval::Eval {
+                    model,
+                    data: &data,
+                    today,
+                    bound: Vec::new(),
+                };
+                let plain: Vec<&crate::ir::Transition> = state
+                    .transitions
+                    .iter()
+                    .filter(|t| t.after.is_none())
+                    .collect();
                 plain
                     .iter()
-                    .find(|t| t.when.as_ref().is_some_and(|c| ev.eval(c).truth() == Some(true)))
+                    .find(|t| {
+                        t.when
+                            .as_ref()
+                            .is_some_and(|c| ev.eval(c).truth() == Some(true))
+                    })
                     .or_else(|| plain.iter().find(|t| t.when.is_none()))
                     .map(|t| t.to.clone())
             }
         };
         let Some(next) = next else {
-            return Err(format!("in `{}` no transition applies (path so far: {})", state.id, path.join(", ")));
+            return Err(format!(
+                "in `{}` no transition applies (path so far: {})",
+                state.id,
+                path.join(", ")
+            ));
         };
         state = find(&next).ok_or_else(|| format!("no state `{next}`"))?;
     }
-    Err(format!("the case does not end within 1000 steps (path: {} …)", path.iter().take(12).cloned().collect::<Vec<_>>().join(", ")))
+    Err(format!(
+        "the case does not end within 1000 steps (path: {} …)",
+        path.iter().take(12).cloned().collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// Runs every example of the procedures; `today` is used where an example

@@ -976,7 +976,9 @@ fn collect_decisions<'a>(
 ) {
     for stmt in body {
         match stmt {
-            Stmt::Decide { name, ty, label, .. } => out.push((name, ty, label.as_ref())),
+            Stmt::Decide {
+                name, ty, label, ..
+            } => out.push((name, ty, label.as_ref())),
             Stmt::State(state) => collect_decisions(&state.body, out),
             _ => {}
         }

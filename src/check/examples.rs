@@ -657,7 +657,13 @@ impl Checker<'_, '_> {
             if let Some(t) = &ex.today
                 && crate::expr::date::Date::parse(&t.value).is_none()
             {
-                self.example_error(Code::InvalidLiteral, t.span, format!("{} is not a day of the calendar", t.value), "no such day", "write a real date, e.g. 2026-02-28".into());
+                self.example_error(
+                    Code::InvalidLiteral,
+                    t.span,
+                    format!("{} is not a day of the calendar", t.value),
+                    "no such day",
+                    "write a real date, e.g. 2026-02-28".into(),
+                );
             }
             let file = self.sources.get(ex.span.file);
             out.push(ir::Example {
@@ -686,19 +692,44 @@ impl Checker<'_, '_> {
     ) {
         let uses_workflow = !ex.decisions.is_empty()
             || !ex.timeouts.is_empty()
-            || ex.expects.iter().any(|e| matches!(e, Expect::Outcome(..) | Expect::Path(..)));
+            || ex
+                .expects
+                .iter()
+                .any(|e| matches!(e, Expect::Outcome(..) | Expect::Path(..)));
         let Some(w) = &p.workflow else {
             if uses_workflow {
                 self.example_error(Code::ExampleExpectation, ex.name.span, "this example expects a workflow, but the procedure has none".into(), "no workflow", "add a `workflow { … }` to the procedure, or remove `decide`, `timeout`, `expect outcome` and `expect path`".into());
             }
             return;
         };
-        let steps: Vec<&ir::State> = w.states.iter().chain(w.states.iter().flat_map(|s| &s.branches)).collect();
+        let steps: Vec<&ir::State> = w
+            .states
+            .iter()
+            .chain(w.states.iter().flat_map(|s| &s.branches))
+            .collect();
         for (name, value) in &ex.decisions {
-            let Some(dec) = steps.iter().flat_map(|s| &s.decisions).find(|d| d.id == name.name) else {
-                let d = Diagnostic::new(Code::UnknownExamplePath, name.span, format!("the workflow has no decision `{}`", name.name)).label("unknown decision");
-                let known: Vec<&str> = steps.iter().flat_map(|s| &s.decisions).map(|d| d.id.as_str()).collect();
-                self.diags.push(suggest(d, &name.name, known, "decisions are declared in the workflow's steps with `decide`"));
+            let Some(dec) = steps
+                .iter()
+                .flat_map(|s| &s.decisions)
+                .find(|d| d.id == name.name)
+            else {
+                let d = Diagnostic::new(
+                    Code::UnknownExamplePath,
+                    name.span,
+                    format!("the workflow has no decision `{}`", name.name),
+                )
+                .label("unknown decision");
+                let known: Vec<&str> = steps
+                    .iter()
+                    .flat_map(|s| &s.decisions)
+                    .map(|d| d.id.as_str())
+                    .collect();
+                self.diags.push(suggest(
+                    d,
+                    &name.name,
+                    known,
+                    "decisions are declared in the workflow's steps with `decide`",
+                ));
                 continue;
             };
             let kind = match &dec.ty {
@@ -709,33 +740,73 @@ impl Checker<'_, '_> {
                 ExprKind::List(items) => items.iter().collect(),
                 _ => vec![value],
             };
-            let values: Option<Vec<Json>> = items.iter().map(|v| self.example_scalar(p, v, &kind, &format!("`{}`", name.name))).collect();
+            let values: Option<Vec<Json>> = items
+                .iter()
+                .map(|v| self.example_scalar(p, v, &kind, &format!("`{}`", name.name)))
+                .collect();
             if let Some(v) = values {
                 decisions.insert(name.name.clone(), v);
             }
         }
         for t in &ex.timeouts {
-            let has_deadline = steps.iter().any(|s| s.id == t.name && s.transitions.iter().any(|x| x.after.is_some()))
+            let has_deadline = steps
+                .iter()
+                .any(|s| s.id == t.name && s.transitions.iter().any(|x| x.after.is_some()))
                 || w.timers.iter().any(|x| x.id == t.name);
             if has_deadline {
                 if !timeouts.contains(&t.name) {
                     timeouts.push(t.name.clone());
                 }
             } else {
-                let d = Diagnostic::new(Code::ExampleExpectation, t.span, format!("`{}` has no deadline that could pass", t.name)).label("no deadline");
-                let known: Vec<&str> = steps.iter().filter(|s| s.transitions.iter().any(|x| x.after.is_some())).map(|s| s.id.as_str()).chain(w.timers.iter().map(|x| x.id.as_str())).collect();
-                self.diags.push(suggest(d, &t.name, known, "`timeout` names a step with `goto … after …` or a `timer`"));
+                let d = Diagnostic::new(
+                    Code::ExampleExpectation,
+                    t.span,
+                    format!("`{}` has no deadline that could pass", t.name),
+                )
+                .label("no deadline");
+                let known: Vec<&str> = steps
+                    .iter()
+                    .filter(|s| s.transitions.iter().any(|x| x.after.is_some()))
+                    .map(|s| s.id.as_str())
+                    .chain(w.timers.iter().map(|x| x.id.as_str()))
+                    .collect();
+                self.diags.push(suggest(
+                    d,
+                    &t.name,
+                    known,
+                    "`timeout` names a step with `goto … after …` or a `timer`",
+                ));
             }
         }
         for e in &ex.expects {
             match e {
                 Expect::Outcome(name, _) => {
-                    if w.states.iter().any(|s| s.id == name.name && s.kind == "end") {
-                        expect.push(Expectation::Outcome { state: name.name.clone() });
+                    if w.states
+                        .iter()
+                        .any(|s| s.id == name.name && s.kind == "end")
+                    {
+                        expect.push(Expectation::Outcome {
+                            state: name.name.clone(),
+                        });
                     } else {
-                        let d = Diagnostic::new(Code::ExampleExpectation, name.span, format!("`{}` is not an end state of the workflow", name.name)).label("not an end state");
-                        let ends: Vec<&str> = w.states.iter().filter(|s| s.kind == "end").map(|s| s.id.as_str()).collect();
-                        self.diags.push(suggest(d, &name.name, ends.iter().copied(), format!("the end states are {}", ends.join(", "))));
+                        let d = Diagnostic::new(
+                            Code::ExampleExpectation,
+                            name.span,
+                            format!("`{}` is not an end state of the workflow", name.name),
+                        )
+                        .label("not an end state");
+                        let ends: Vec<&str> = w
+                            .states
+                            .iter()
+                            .filter(|s| s.kind == "end")
+                            .map(|s| s.id.as_str())
+                            .collect();
+                        self.diags.push(suggest(
+                            d,
+                            &name.name,
+                            ends.iter().copied(),
+                            format!("the end states are {}", ends.join(", ")),
+                        ));
                     }
                 }
                 Expect::Path(names, _) => {
@@ -743,13 +814,20 @@ impl Checker<'_, '_> {
                     for n in names {
                         if !w.states.iter().any(|s| s.id == n.name) {
                             ok = false;
-                            let d = Diagnostic::new(Code::UnknownExamplePath, n.span, format!("the workflow has no state `{}`", n.name)).label("unknown state");
+                            let d = Diagnostic::new(
+                                Code::UnknownExamplePath,
+                                n.span,
+                                format!("the workflow has no state `{}`", n.name),
+                            )
+                            .label("unknown state");
                             let known: Vec<&str> = w.states.iter().map(|s| s.id.as_str()).collect();
                             self.diags.push(suggest(d, &n.name, known, "a path lists the workflow's states (a parallel state by its own name)"));
                         }
                     }
                     if ok {
-                        expect.push(Expectation::Path { states: names.iter().map(|n| n.name.clone()).collect() });
+                        expect.push(Expectation::Path {
+                            states: names.iter().map(|n| n.name.clone()).collect(),
+                        });
                     }
                 }
                 _ => {}

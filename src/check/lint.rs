@@ -583,7 +583,9 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
 fn workflow_texts<'a>(body: &'a [ast::Stmt], out: &mut Vec<&'a ast::Text>) {
     for stmt in body {
         match stmt {
-            ast::Stmt::Actor { label, .. } | ast::Stmt::Document { label, .. } => out.extend(label.iter()),
+            ast::Stmt::Actor { label, .. } | ast::Stmt::Document { label, .. } => {
+                out.extend(label.iter())
+            }
             ast::Stmt::State(d) => {
                 out.extend(d.label.iter());
                 workflow_texts(&d.body, out);

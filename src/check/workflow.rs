@@ -23,7 +23,13 @@ pub const BUILTIN_ACTORS: &[(&str, &str, &str, &str)] = &[
     ("system", "system", "System", "System"),
 ];
 /// Outcomes of end states.
-pub const OUTCOMES: &[&str] = &["granted", "rejected", "withdrawn", "registered", "completed"];
+pub const OUTCOMES: &[&str] = &[
+    "granted",
+    "rejected",
+    "withdrawn",
+    "registered",
+    "completed",
+];
 
 struct Lowering<'a, 'c, 'd> {
     c: &'c mut Checker<'a, 'd>,
@@ -77,12 +83,18 @@ fn possible(e: &ir::Expr, decision: &str, value: &str) -> Option<bool> {
             left,
             right,
         } => match operator {
-            BinaryOp::And => match (possible(left, decision, value), possible(right, decision, value)) {
+            BinaryOp::And => match (
+                possible(left, decision, value),
+                possible(right, decision, value),
+            ) {
                 (Some(false), _) | (_, Some(false)) => Some(false),
                 (Some(true), Some(true)) => Some(true),
                 _ => None,
             },
-            BinaryOp::Or => match (possible(left, decision, value), possible(right, decision, value)) {
+            BinaryOp::Or => match (
+                possible(left, decision, value),
+                possible(right, decision, value),
+            ) {
                 (Some(true), _) | (_, Some(true)) => Some(true),
                 (Some(false), Some(false)) => Some(false),
                 _ => None,
@@ -93,9 +105,19 @@ fn possible(e: &ir::Expr, decision: &str, value: &str) -> Option<bool> {
             }
             BinaryOp::In | BinaryOp::NotIn => {
                 let v = atom(left)?;
-                let K::List { items } = &right.kind else { return None };
-                let found = items.iter().map(atom).collect::<Option<Vec<_>>>()?.contains(&v);
-                Some(if *operator == BinaryOp::In { found } else { !found })
+                let K::List { items } = &right.kind else {
+                    return None;
+                };
+                let found = items
+                    .iter()
+                    .map(atom)
+                    .collect::<Option<Vec<_>>>()?
+                    .contains(&v);
+                Some(if *operator == BinaryOp::In {
+                    found
+                } else {
+                    !found
+                })
             }
             _ => None,
         },
@@ -130,8 +152,12 @@ impl<'a> Lowering<'a, '_, '_> {
             .map(|a| a.id.clone())
             .chain(BUILTIN_ACTORS.iter().map(|b| b.0.to_string()))
             .collect();
-        let d = Diagnostic::new(Code::UnknownActor, name.span, format!("there is no actor `{}`", name.name))
-            .label("unknown actor");
+        let d = Diagnostic::new(
+            Code::UnknownActor,
+            name.span,
+            format!("there is no actor `{}`", name.name),
+        )
+        .label("unknown actor");
         self.c.diags.push(suggest(
             d,
             &name.name,
@@ -148,8 +174,12 @@ impl<'a> Lowering<'a, '_, '_> {
                 out.push(n.name.clone());
                 continue;
             }
-            let d = Diagnostic::new(Code::UnknownDocument, n.span, format!("there is no document `{}`", n.name))
-                .label("unknown document");
+            let d = Diagnostic::new(
+                Code::UnknownDocument,
+                n.span,
+                format!("there is no document `{}`", n.name),
+            )
+            .label("unknown document");
             let known: Vec<String> = self.documents.iter().map(|d| d.id.clone()).collect();
             self.c.diags.push(suggest(
                 d,
@@ -165,11 +195,20 @@ impl<'a> Lowering<'a, '_, '_> {
         if self.names.contains_key(name.name.as_str()) {
             return true;
         }
-        let d = Diagnostic::new(Code::UnknownState, name.span, format!("the workflow has no state `{}`", name.name))
-            .label("unknown state");
+        let d = Diagnostic::new(
+            Code::UnknownState,
+            name.span,
+            format!("the workflow has no state `{}`", name.name),
+        )
+        .label("unknown state");
         let mut known: Vec<&str> = self.names.keys().copied().collect();
         known.sort_unstable();
-        self.c.diags.push(suggest(d, &name.name, known, "name a `step`, `parallel` or `end` of this workflow"));
+        self.c.diags.push(suggest(
+            d,
+            &name.name,
+            known,
+            "name a `step`, `parallel` or `end` of this workflow",
+        ));
         self.broken = true;
         false
     }
@@ -180,14 +219,26 @@ impl<'a> Lowering<'a, '_, '_> {
         self.c.condition(e, &mut cx, "a guard")
     }
 
-    fn decision(&mut self, name: &ast::Ident, label: Option<&ast::Text>, span: Span) -> Option<ir::Decision> {
+    fn decision(
+        &mut self,
+        name: &ast::Ident,
+        label: Option<&ast::Text>,
+        span: Span,
+    ) -> Option<ir::Decision> {
         let id = *self.c.tree.names.get(&(0, name.name.as_str()))?;
         let ty = self.c.node_ty(id);
         if !matches!(ty, Ty::Boolean | Ty::Code { .. } | Ty::Unknown) {
             self.c.diags.push(
-                Diagnostic::new(Code::DecisionType, span, format!("`{}` is decided, so it must be yes/no or one code of a list", name.name))
-                    .label("a workflow branches on yes/no or a choice")
-                    .help("write `decide NAME: boolean \"…\"` or `decide NAME: choice(LIST) \"…\"`"),
+                Diagnostic::new(
+                    Code::DecisionType,
+                    span,
+                    format!(
+                        "`{}` is decided, so it must be yes/no or one code of a list",
+                        name.name
+                    ),
+                )
+                .label("a workflow branches on yes/no or a choice")
+                .help("write `decide NAME: boolean \"…\"` or `decide NAME: choice(LIST) \"…\"`"),
             );
         }
         Some(ir::Decision {
@@ -222,7 +273,9 @@ impl<'a> Lowering<'a, '_, '_> {
         for stmt in &d.body {
             match stmt {
                 Stmt::By(actor, _) if d.kind == StateKind::Step => out.actor = self.actor(actor),
-                Stmt::Decide { name, label, span, .. } if d.kind == StateKind::Step => {
+                Stmt::Decide {
+                    name, label, span, ..
+                } if d.kind == StateKind::Step => {
                     if let Some(dec) = self.decision(name, label.as_ref(), *span) {
                         out.decisions.push(dec);
                     }
@@ -231,16 +284,27 @@ impl<'a> Lowering<'a, '_, '_> {
                     if OUTCOMES.contains(&o.name.as_str()) {
                         out.outcome = Some(o.name.clone());
                     } else {
-                        let diag = Diagnostic::new(Code::UnknownOutcome, o.span, format!("`{}` is not an outcome amt knows", o.name))
-                            .label("unknown outcome");
-                        self.c.diags.push(suggest(diag, &o.name, OUTCOMES.iter().copied(), format!("the outcomes are {}", OUTCOMES.join(", "))));
+                        let diag = Diagnostic::new(
+                            Code::UnknownOutcome,
+                            o.span,
+                            format!("`{}` is not an outcome amt knows", o.name),
+                        )
+                        .label("unknown outcome");
+                        self.c.diags.push(suggest(
+                            diag,
+                            &o.name,
+                            OUTCOMES.iter().copied(),
+                            format!("the outcomes are {}", OUTCOMES.join(", ")),
+                        ));
                     }
                 }
                 Stmt::Legal { citation, url, .. } => out.legal.push(ir::LegalRef {
                     citation: citation.value.clone(),
                     url: url.as_ref().map(|u| u.value.clone()),
                 }),
-                Stmt::State(branch) if d.kind == StateKind::Parallel && branch.kind == StateKind::Step => {
+                Stmt::State(branch)
+                    if d.kind == StateKind::Parallel && branch.kind == StateKind::Step =>
+                {
                     let b = self.state(branch, Some(&d.name.name));
                     out.branches.push(b);
                 }
@@ -300,12 +364,16 @@ impl<'a> Lowering<'a, '_, '_> {
             );
         };
         match d.kind {
-            StateKind::Step if out.actor.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::By(..))) => shape(
-                self.c,
-                format!("the step `{}` does not say who does it", d.name.name),
-                "no `by`",
-                "add `by ACTOR`, e.g. `by bauaufsicht`, or `by system` for an automatic step",
-            ),
+            StateKind::Step
+                if out.actor.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::By(..))) =>
+            {
+                shape(
+                    self.c,
+                    format!("the step `{}` does not say who does it", d.name.name),
+                    "no `by`",
+                    "add `by ACTOR`, e.g. `by bauaufsicht`, or `by system` for an automatic step",
+                )
+            }
             _ => {}
         }
         if d.kind == StateKind::End && !d.body.iter().any(|s| matches!(s, Stmt::Outcome(..))) {
@@ -320,15 +388,24 @@ impl<'a> Lowering<'a, '_, '_> {
             StateKind::End => {
                 if let Some(g) = d.body.iter().find(|s| matches!(s, Stmt::Goto(_))) {
                     self.c.diags.push(
-                        Diagnostic::new(Code::WorkflowShape, g.span(), format!("the end state `{}` has a way out", d.name.name))
-                            .label("a case that ended goes nowhere")
-                            .help("make it a `step`, or remove the `goto`"),
+                        Diagnostic::new(
+                            Code::WorkflowShape,
+                            g.span(),
+                            format!("the end state `{}` has a way out", d.name.name),
+                        )
+                        .label("a case that ended goes nowhere")
+                        .help("make it a `step`, or remove the `goto`"),
                     );
                 }
             }
             StateKind::Parallel if out.branches.len() < 2 => shape(
                 self.c,
-                format!("the parallel state `{}` has {} step{}", d.name.name, out.branches.len(), if out.branches.len() == 1 { "" } else { "s" }),
+                format!(
+                    "the parallel state `{}` has {} step{}",
+                    d.name.name,
+                    out.branches.len(),
+                    if out.branches.len() == 1 { "" } else { "s" }
+                ),
                 "fewer than two steps",
                 "put the steps done at the same time inside it, e.g. the hearings of several bodies; one step alone is a plain `step`",
             ),
@@ -364,11 +441,27 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         let help = "write `goto END after 3 months from STATE`: the timer starts when the case enters STATE and ends the case in END";
         let Some(g) = goto else {
-            self.c.diags.push(Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` says neither when nor where", d.name.name)).label("no `goto`").help(help));
+            self.c.diags.push(
+                Diagnostic::new(
+                    Code::MisplacedTimer,
+                    d.name.span,
+                    format!("the timer `{}` says neither when nor where", d.name.name),
+                )
+                .label("no `goto`")
+                .help(help),
+            );
             return None;
         };
         let Some((duration, Some(from))) = &g.after else {
-            self.c.diags.push(Diagnostic::new(Code::MisplacedTimer, g.span, "a timer needs its duration and the state it counts from").label("no `after … from …`").help(help));
+            self.c.diags.push(
+                Diagnostic::new(
+                    Code::MisplacedTimer,
+                    g.span,
+                    "a timer needs its duration and the state it counts from",
+                )
+                .label("no `after … from …`")
+                .help(help),
+            );
             return None;
         };
         if !self.target(&g.target) || !self.target(from) {
@@ -450,7 +543,10 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
             }
         }
     }
-    let starts: Vec<&&ast::StateDecl> = states.iter().filter(|d| d.kind == StateKind::Start).collect();
+    let starts: Vec<&&ast::StateDecl> = states
+        .iter()
+        .filter(|d| d.kind == StateKind::Start)
+        .collect();
     match starts.as_slice() {
         [] => l.c.diags.push(
             Diagnostic::new(Code::WorkflowShape, span, "the workflow has no start")
@@ -475,10 +571,16 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     }
     l.coverage(&states, &lowered);
     let mut actors = std::mem::take(&mut l.actors);
-    for b in BUILTIN_ACTORS.iter().filter(|b| l.used_builtins.contains(b.0)) {
+    for b in BUILTIN_ACTORS
+        .iter()
+        .filter(|b| l.used_builtins.contains(b.0))
+    {
         let mut label = ir::I18n::new();
         for lang in &l.c.languages {
-            label.insert(lang.clone(), if lang == "de" { b.2 } else { b.3 }.to_string());
+            label.insert(
+                lang.clone(),
+                if lang == "de" { b.2 } else { b.3 }.to_string(),
+            );
         }
         actors.push(ir::Actor {
             id: b.0.to_string(),
@@ -499,22 +601,42 @@ impl<'a> Lowering<'a, '_, '_> {
         if let Some((_, first, _)) = self.names.get(d.name.name.as_str()) {
             let first = *first;
             self.c.diags.push(
-                Diagnostic::new(Code::DuplicateName, d.name.span, format!("the workflow has two states named `{}`", d.name.name))
-                    .label("second declaration")
-                    .secondary(first, "first declaration")
-                    .help("give each state its own name"),
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    d.name.span,
+                    format!("the workflow has two states named `{}`", d.name.name),
+                )
+                .label("second declaration")
+                .secondary(first, "first declaration")
+                .help("give each state its own name"),
             );
             return;
         }
-        self.names.insert(&d.name.name, (d.kind, d.name.span, parallel));
+        self.names
+            .insert(&d.name.name, (d.kind, d.name.span, parallel));
     }
 
     /// Reachability, traps and the shape of timers.
-    fn graph(&mut self, decls: &[&'a ast::StateDecl], states: &[ir::State], timer_decls: &[&'a ast::StateDecl], timers: &[ir::Timer]) {
-        let index: HashMap<&str, usize> = states.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    fn graph(
+        &mut self,
+        decls: &[&'a ast::StateDecl],
+        states: &[ir::State],
+        timer_decls: &[&'a ast::StateDecl],
+        timers: &[ir::Timer],
+    ) {
+        let index: HashMap<&str, usize> = states
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
         let mut edges: Vec<Vec<usize>> = states
             .iter()
-            .map(|s| s.transitions.iter().filter_map(|t| index.get(t.to.as_str()).copied()).collect())
+            .map(|s| {
+                s.transitions
+                    .iter()
+                    .filter_map(|t| index.get(t.to.as_str()).copied())
+                    .collect()
+            })
             .collect();
         let reach = |edges: &[Vec<usize>], from: usize| -> Vec<bool> {
             let mut seen = vec![false; edges.len()];
@@ -528,9 +650,18 @@ impl<'a> Lowering<'a, '_, '_> {
         };
         // Timers: a state the case can be in after `from` may be cut short.
         let plain = edges.clone();
-        for (t, d) in timers.iter().zip(timer_decls.iter().filter(|d| timers.iter().any(|t| t.id == d.name.name))) {
-            let (Some(&from), Some(&to)) = (index.get(t.from.as_str()), index.get(t.to.as_str())) else {
-                let where_ = self.names.get(t.from.as_str()).or_else(|| self.names.get(t.to.as_str())).map_or(d.name.span, |n| n.1);
+        for (t, d) in timers.iter().zip(
+            timer_decls
+                .iter()
+                .filter(|d| timers.iter().any(|t| t.id == d.name.name)),
+        ) {
+            let (Some(&from), Some(&to)) = (index.get(t.from.as_str()), index.get(t.to.as_str()))
+            else {
+                let where_ = self
+                    .names
+                    .get(t.from.as_str())
+                    .or_else(|| self.names.get(t.to.as_str()))
+                    .map_or(d.name.span, |n| n.1);
                 self.c.diags.push(
                     Diagnostic::new(Code::MisplacedTimer, where_, "a timer counts from a state of the workflow itself, not from a step inside a parallel state")
                         .label("inside a parallel state")
@@ -548,9 +679,16 @@ impl<'a> Lowering<'a, '_, '_> {
             }
             if states[from].kind == "end" {
                 self.c.diags.push(
-                    Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` starts when the case has already ended", t.id))
-                        .label("counts from an end state")
-                        .help("count from the step whose start begins the deadline"),
+                    Diagnostic::new(
+                        Code::MisplacedTimer,
+                        d.name.span,
+                        format!(
+                            "the timer `{}` starts when the case has already ended",
+                            t.id
+                        ),
+                    )
+                    .label("counts from an end state")
+                    .help("count from the step whose start begins the deadline"),
                 );
                 continue;
             }
@@ -593,7 +731,11 @@ impl<'a> Lowering<'a, '_, '_> {
                 continue;
             }
             let from_here = reach(&edges, i);
-            if !states.iter().enumerate().any(|(j, e)| from_here[j] && e.kind == "end") {
+            if !states
+                .iter()
+                .enumerate()
+                .any(|(j, e)| from_here[j] && e.kind == "end")
+            {
                 self.c.diags.push(
                     Diagnostic::new(Code::TrapState, decls[i].name.span, format!("a case in `{}` can never reach an end", s.id))
                         .label("no way to an end")
@@ -609,7 +751,8 @@ impl<'a> Lowering<'a, '_, '_> {
             if s.kind != "step" {
                 continue;
             }
-            let ways: Vec<&ir::Transition> = s.transitions.iter().filter(|t| t.after.is_none()).collect();
+            let ways: Vec<&ir::Transition> =
+                s.transitions.iter().filter(|t| t.after.is_none()).collect();
             if ways.iter().any(|t| t.when.is_none()) {
                 continue;
             }
@@ -621,7 +764,11 @@ impl<'a> Lowering<'a, '_, '_> {
                 };
                 let uncovered: Vec<&String> = values
                     .iter()
-                    .filter(|v| ways.iter().all(|t| t.when.as_ref().and_then(|w| possible(w, &dec.id, v)) == Some(false)))
+                    .filter(|v| {
+                        ways.iter().all(|t| {
+                            t.when.as_ref().and_then(|w| possible(w, &dec.id, v)) == Some(false)
+                        })
+                    })
                     .collect();
                 if uncovered.is_empty() {
                     continue;

@@ -26,13 +26,26 @@ use std::fmt::Write;
 #[derive(Debug, Clone, PartialEq)]
 enum Kind {
     Start,
-    End { terminate: bool },
-    UserTask { group: String },
-    ServiceTask { job: String, headers: Vec<(String, String)> },
-    Xor { default: Option<String> },
+    End {
+        terminate: bool,
+    },
+    UserTask {
+        group: String,
+    },
+    ServiceTask {
+        job: String,
+        headers: Vec<(String, String)>,
+    },
+    Xor {
+        default: Option<String>,
+    },
     And,
     Sub,
-    Boundary { attached: String, duration: String, interrupting: bool },
+    Boundary {
+        attached: String,
+        duration: String,
+        interrupting: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -85,7 +98,9 @@ fn xml(s: &str) -> String {
 }
 
 fn label(text: &ir::I18n, lang: &str) -> String {
-    crate::validate::pick(text, lang, lang).unwrap_or_default().to_string()
+    crate::validate::pick(text, lang, lang)
+        .unwrap_or_default()
+        .to_string()
 }
 
 impl<'p> Builder<'p> {
@@ -110,7 +125,13 @@ impl<'p> Builder<'p> {
         id
     }
 
-    fn flow(&mut self, source: &str, target: &str, name: Option<String>, condition: Option<String>) -> String {
+    fn flow(
+        &mut self,
+        source: &str,
+        target: &str,
+        name: Option<String>,
+        condition: Option<String>,
+    ) -> String {
         let id = self.id(&format!("Flow_{source}_{target}"));
         self.flows.push(Flow {
             id: id.clone(),
@@ -178,11 +199,18 @@ impl<'p> Builder<'p> {
             .map(|e| (e.id.clone(), e.parent.clone()))
             .collect();
         for (id, parent) in targets {
-            let incoming: Vec<usize> = (0..self.flows.len()).filter(|&i| self.flows[i].target == id).collect();
+            let incoming: Vec<usize> = (0..self.flows.len())
+                .filter(|&i| self.flows[i].target == id)
+                .collect();
             if incoming.len() < 2 {
                 continue;
             }
-            let merge = self.el(&format!("Merge_{id}"), String::new(), Kind::Xor { default: None }, &parent);
+            let merge = self.el(
+                &format!("Merge_{id}"),
+                String::new(),
+                Kind::Xor { default: None },
+                &parent,
+            );
             for i in incoming {
                 self.flows[i].target = merge.clone();
                 let new_id = self.id(&format!("Flow_{}_{merge}", self.flows[i].source));
@@ -203,7 +231,12 @@ impl<'p> Builder<'p> {
                 return e.clone();
             }
             let name = label(&s.label, self.lang);
-            let id = self.el(&format!("End_{state}"), name, Kind::End { terminate: false }, container);
+            let id = self.el(
+                &format!("End_{state}"),
+                name,
+                Kind::End { terminate: false },
+                container,
+            );
             self.ends.insert(key, id.clone());
             return id;
         }
@@ -221,7 +254,14 @@ impl<'p> Builder<'p> {
     }
 
     /// A flow from `from` along a transition: through a document task, to its target.
-    fn along(&mut self, from: &str, t: &ir::Transition, container: &str, condition: Option<String>, name: Option<String>) -> String {
+    fn along(
+        &mut self,
+        from: &str,
+        t: &ir::Transition,
+        container: &str,
+        condition: Option<String>,
+        name: Option<String>,
+    ) -> String {
         let target = self.entry(&t.to, container);
         if t.issues.is_empty() {
             return self.flow(from, &target, name, condition);
@@ -260,7 +300,12 @@ impl<'p> Builder<'p> {
             }
             many => {
                 let question = self.question(state);
-                let gw = self.el(&format!("Gateway_{state}"), question, Kind::Xor { default: None }, container);
+                let gw = self.el(
+                    &format!("Gateway_{state}"),
+                    question,
+                    Kind::Xor { default: None },
+                    container,
+                );
                 self.flow(from, &gw, None, None);
                 let mut default = None;
                 for t in many {
@@ -290,13 +335,28 @@ impl<'p> Builder<'p> {
                     stack.extend(st.transitions.iter().map(|x| x.to.clone()));
                 }
             }
-            let sub = self.el(&format!("Sub_{}", t.id), label(&t.label, lang), Kind::Sub, "");
+            let sub = self.el(
+                &format!("Sub_{}", t.id),
+                label(&t.label, lang),
+                Kind::Sub,
+                "",
+            );
             self.sub = Some(sub.clone());
-            let inner_start = self.el(&format!("Start_{}", t.id), label(&t.label, lang), Kind::Start, &sub);
+            let inner_start = self.el(
+                &format!("Start_{}", t.id),
+                label(&t.label, lang),
+                Kind::Start,
+                &sub,
+            );
             let first = self.entry(&t.from, &sub);
             self.flow(&inner_start, &first, None, None);
             let done_name = self.words("Verfahren abgeschlossen", "Case closed");
-            let done = self.el(&format!("End_{}_done", t.id), done_name, Kind::End { terminate: false }, "");
+            let done = self.el(
+                &format!("End_{}_done", t.id),
+                done_name,
+                Kind::End { terminate: false },
+                "",
+            );
             self.flow(&sub, &done, None, None);
             let timer = self.el(
                 &format!("Timer_{}", t.id),
@@ -308,8 +368,16 @@ impl<'p> Builder<'p> {
                 },
                 "",
             );
-            let end_label = self.state(&t.to).map(|s| label(&s.label, lang)).unwrap_or_default();
-            let end = self.el(&format!("End_{}", t.to), end_label, Kind::End { terminate: true }, "");
+            let end_label = self
+                .state(&t.to)
+                .map(|s| label(&s.label, lang))
+                .unwrap_or_default();
+            let end = self.el(
+                &format!("End_{}", t.to),
+                end_label,
+                Kind::End { terminate: true },
+                "",
+            );
             let transition = ir::Transition {
                 to: t.to.clone(),
                 when: None,
@@ -318,13 +386,26 @@ impl<'p> Builder<'p> {
             };
             match &t.when {
                 Some(w) => {
-                    let gw = self.el(&format!("Gateway_{}", t.id), format!("{w}?"), Kind::Xor { default: None }, "");
+                    let gw = self.el(
+                        &format!("Gateway_{}", t.id),
+                        format!("{w}?"),
+                        Kind::Xor { default: None },
+                        "",
+                    );
                     self.flow(&timer, &gw, None, None);
-                    let no_effect_name = self.words("Frist ohne Wirkung", "Deadline without effect");
-                    let no_effect = self.el(&format!("End_{}_no_effect", t.id), no_effect_name, Kind::End { terminate: false }, "");
+                    let no_effect_name =
+                        self.words("Frist ohne Wirkung", "Deadline without effect");
+                    let no_effect = self.el(
+                        &format!("End_{}_no_effect", t.id),
+                        no_effect_name,
+                        Kind::End { terminate: false },
+                        "",
+                    );
                     let default = self.flow(&gw, &no_effect, None, None);
                     if let Some(el) = self.els.iter_mut().find(|e| e.id == gw) {
-                        el.kind = Kind::Xor { default: Some(default) };
+                        el.kind = Kind::Xor {
+                            default: Some(default),
+                        };
                     }
                     let condition = Some(format!("={}", feel(w)));
                     self.along_to(&gw, &transition, &end, condition, Some(w.to_string()));
@@ -336,13 +417,23 @@ impl<'p> Builder<'p> {
             let container = self.container_of(&s.id);
             match s.kind.as_str() {
                 "start" => {
-                    let id = self.el(&format!("Start_{}", s.id), label(&s.label, lang), Kind::Start, &container);
+                    let id = self.el(
+                        &format!("Start_{}", s.id),
+                        label(&s.label, lang),
+                        Kind::Start,
+                        &container,
+                    );
                     let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
                     self.exits(&s.id, &id, &plain, &container);
                 }
                 "step" => {
                     let kind = self.task_kind(s.actor.as_deref(), &s.id);
-                    let task = self.el(&format!("Task_{}", s.id), label(&s.label, lang), kind, &container);
+                    let task = self.el(
+                        &format!("Task_{}", s.id),
+                        label(&s.label, lang),
+                        kind,
+                        &container,
+                    );
                     for t in s.transitions.iter().filter(|t| t.after.is_some()) {
                         let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
                         let b = self.el(
@@ -357,12 +448,23 @@ impl<'p> Builder<'p> {
                         );
                         self.along(&b, t, &container, None, None);
                     }
-                    let plain: Vec<&ir::Transition> = s.transitions.iter().filter(|t| t.after.is_none()).collect();
+                    let plain: Vec<&ir::Transition> =
+                        s.transitions.iter().filter(|t| t.after.is_none()).collect();
                     self.exits(&s.id, &task, &plain, &container);
                 }
                 "parallel" => {
-                    let fork = self.el(&format!("Fork_{}", s.id), label(&s.label, lang), Kind::And, &container);
-                    let join = self.el(&format!("Join_{}", s.id), String::new(), Kind::And, &container);
+                    let fork = self.el(
+                        &format!("Fork_{}", s.id),
+                        label(&s.label, lang),
+                        Kind::And,
+                        &container,
+                    );
+                    let join = self.el(
+                        &format!("Join_{}", s.id),
+                        String::new(),
+                        Kind::And,
+                        &container,
+                    );
                     for b in &s.branches {
                         let kind = self.task_kind(b.actor.as_deref(), &b.id);
                         match b.transitions.iter().find(|t| t.after.is_some()) {
@@ -370,11 +472,31 @@ impl<'p> Builder<'p> {
                             // whose two ends (done, deadline passed) both lead to
                             // the join without a merge.
                             Some(t) => {
-                                let sub = self.el(&format!("Sub_{}", b.id), label(&b.label, lang), Kind::Sub, &container);
-                                let start = self.el(&format!("Start_{}_in", b.id), label(&b.label, lang), Kind::Start, &sub);
-                                let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &sub);
+                                let sub = self.el(
+                                    &format!("Sub_{}", b.id),
+                                    label(&b.label, lang),
+                                    Kind::Sub,
+                                    &container,
+                                );
+                                let start = self.el(
+                                    &format!("Start_{}_in", b.id),
+                                    label(&b.label, lang),
+                                    Kind::Start,
+                                    &sub,
+                                );
+                                let task = self.el(
+                                    &format!("Task_{}", b.id),
+                                    label(&b.label, lang),
+                                    kind,
+                                    &sub,
+                                );
                                 let done_name = self.words("Erledigt", "Done");
-                                let done = self.el(&format!("End_{}_done", b.id), done_name, Kind::End { terminate: false }, &sub);
+                                let done = self.el(
+                                    &format!("End_{}_done", b.id),
+                                    done_name,
+                                    Kind::End { terminate: false },
+                                    &sub,
+                                );
                                 let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
                                 let timer = self.el(
                                     &format!("Timer_{}", b.id),
@@ -387,7 +509,12 @@ impl<'p> Builder<'p> {
                                     &sub,
                                 );
                                 let passed_name = self.words("Frist abgelaufen", "Deadline passed");
-                                let passed = self.el(&format!("End_{}_deadline", b.id), passed_name, Kind::End { terminate: false }, &sub);
+                                let passed = self.el(
+                                    &format!("End_{}_deadline", b.id),
+                                    passed_name,
+                                    Kind::End { terminate: false },
+                                    &sub,
+                                );
                                 self.flow(&start, &task, None, None);
                                 self.flow(&task, &done, None, None);
                                 self.flow(&timer, &passed, None, None);
@@ -395,7 +522,12 @@ impl<'p> Builder<'p> {
                                 self.flow(&sub, &join, None, None);
                             }
                             None => {
-                                let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &container);
+                                let task = self.el(
+                                    &format!("Task_{}", b.id),
+                                    label(&b.label, lang),
+                                    kind,
+                                    &container,
+                                );
                                 self.flow(&fork, &task, None, None);
                                 self.flow(&task, &join, None, None);
                             }
@@ -409,7 +541,14 @@ impl<'p> Builder<'p> {
         }
     }
 
-    fn along_to(&mut self, from: &str, t: &ir::Transition, end: &str, condition: Option<String>, name: Option<String>) {
+    fn along_to(
+        &mut self,
+        from: &str,
+        t: &ir::Transition,
+        end: &str,
+        condition: Option<String>,
+        name: Option<String>,
+    ) {
         if t.issues.is_empty() {
             self.flow(from, end, name, condition);
             return;
@@ -459,7 +598,12 @@ const PAD: i64 = 40;
 /// broken at their back edge), rows keeping each node beside the node it is
 /// first reached from. Returns the bounds of every shape (subprocesses laid
 /// out first, as one block) relative to the container's origin.
-fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String, Bounds>) -> (i64, i64) {
+fn layout(
+    els: &[El],
+    flows: &[Flow],
+    container: &str,
+    out: &mut BTreeMap<String, Bounds>,
+) -> (i64, i64) {
     let members: Vec<&El> = els
         .iter()
         .filter(|e| e.parent == container && !matches!(e.kind, Kind::Boundary { .. }))
@@ -484,10 +628,17 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
             _ => None,
         })
         .collect();
-    let index: HashMap<&str, usize> = members.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
     for f in flows {
-        let source = attached.get(f.source.as_str()).copied().unwrap_or(&f.source);
+        let source = attached
+            .get(f.source.as_str())
+            .copied()
+            .unwrap_or(&f.source);
         if let (Some(&a), Some(&b)) = (index.get(source), index.get(f.target.as_str()))
             && !succ[a].contains(&b)
         {
@@ -498,7 +649,13 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
     let mut state = vec![0u8; members.len()];
     let mut order = Vec::new();
     let mut back: BTreeSet<(usize, usize)> = BTreeSet::new();
-    fn dfs(n: usize, succ: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, back: &mut BTreeSet<(usize, usize)>) {
+    fn dfs(
+        n: usize,
+        succ: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        back: &mut BTreeSet<(usize, usize)>,
+    ) {
         state[n] = 1;
         order.push(n);
         for &m in &succ[n] {
@@ -513,7 +670,10 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
         state[n] = 2;
     }
     let has_pred: BTreeSet<usize> = succ.iter().flatten().copied().collect();
-    for n in (0..members.len()).filter(|n| !has_pred.contains(n)).chain(0..members.len()) {
+    for n in (0..members.len())
+        .filter(|n| !has_pred.contains(n))
+        .chain(0..members.len())
+    {
         if state[n] == 0 {
             dfs(n, &succ, &mut state, &mut order, &mut back);
         }
@@ -557,7 +717,10 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
             .map_or(0, |p| row[p]);
         let (lo, hi) = (x[n], x[n] + w);
         let mut r = preferred;
-        while placed.iter().any(|&(pr, a, b)| pr == r && lo < b + GAP_X / 2 && a < hi + GAP_X / 2) {
+        while placed
+            .iter()
+            .any(|&(pr, a, b)| pr == r && lo < b + GAP_X / 2 && a < hi + GAP_X / 2)
+        {
             r += 1;
         }
         row[n] = r;
@@ -605,8 +768,16 @@ fn layout(els: &[El], flows: &[Flow], container: &str, out: &mut BTreeMap<String
     (width, height)
 }
 
-fn waypoints(f: &Flow, bounds: &BTreeMap<String, Bounds>, boundary: bool, gateway: bool, below: i64) -> Vec<(i64, i64)> {
-    let (Some(&(sx, sy, sw, sh)), Some(&(tx, ty, _tw, th))) = (bounds.get(&f.source), bounds.get(&f.target)) else {
+fn waypoints(
+    f: &Flow,
+    bounds: &BTreeMap<String, Bounds>,
+    boundary: bool,
+    gateway: bool,
+    below: i64,
+) -> Vec<(i64, i64)> {
+    let (Some(&(sx, sy, sw, sh)), Some(&(tx, ty, _tw, th))) =
+        (bounds.get(&f.source), bounds.get(&f.target))
+    else {
         return Vec::new();
     };
     let (t_mid_y, s_mid_y) = (ty + th / 2, sy + sh / 2);
@@ -614,10 +785,18 @@ fn waypoints(f: &Flow, bounds: &BTreeMap<String, Bounds>, boundary: bool, gatewa
         // Down from the boundary event, then right into the target.
         let (bx, by) = (sx + sw / 2, sy + sh);
         if tx > bx {
-            return vec![(bx, by), (bx, t_mid_y.max(by + 20)), (tx, t_mid_y.max(by + 20))]
-                .into_iter()
-                .chain(if t_mid_y >= by + 20 { None } else { Some((tx, t_mid_y)) })
-                .collect();
+            return vec![
+                (bx, by),
+                (bx, t_mid_y.max(by + 20)),
+                (tx, t_mid_y.max(by + 20)),
+            ]
+            .into_iter()
+            .chain(if t_mid_y >= by + 20 {
+                None
+            } else {
+                Some((tx, t_mid_y))
+            })
+            .collect();
         }
         return vec![(bx, by), (bx, below), (tx + 18, below), (tx + 18, ty + th)];
     }
@@ -629,7 +808,11 @@ fn waypoints(f: &Flow, bounds: &BTreeMap<String, Bounds>, boundary: bool, gatewa
         // A branch leaves a gateway from its lower (or upper) corner.
         if gateway {
             let scx = sx + sw / 2;
-            let from = if t_mid_y > s_mid_y { (scx, sy + sh) } else { (scx, sy) };
+            let from = if t_mid_y > s_mid_y {
+                (scx, sy + sh)
+            } else {
+                (scx, sy)
+            };
             return vec![from, (scx, t_mid_y), (tx, t_mid_y)];
         }
         let mx = tx - GAP_X / 2;
@@ -660,7 +843,10 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
     let mut bounds = BTreeMap::new();
     let (_, height) = layout(&els, &flows, "", &mut bounds);
     // Shift everything right and down from the origin, as modelers do.
-    let bounds: BTreeMap<String, Bounds> = bounds.into_iter().map(|(k, (x, y, w, h))| (k, (x + 150, y + 80, w, h))).collect();
+    let bounds: BTreeMap<String, Bounds> = bounds
+        .into_iter()
+        .map(|(k, (x, y, w, h))| (k, (x + 150, y + 80, w, h)))
+        .collect();
     let process_id = format!("Process_{}", p.id);
     let mut x = String::new();
     let _ = writeln!(x, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -672,20 +858,39 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
         amt = env!("CARGO_PKG_VERSION"),
     );
     let title = label(&p.title, lang);
-    let _ = writeln!(x, r#"  <bpmn:process id="{}" name="{}" isExecutable="true">"#, xml(&process_id), xml(&title));
+    let _ = writeln!(
+        x,
+        r#"  <bpmn:process id="{}" name="{}" isExecutable="true">"#,
+        xml(&process_id),
+        xml(&title)
+    );
     write_container(&mut x, &els, &flows, "", 2, &p.id);
     let _ = writeln!(x, "  </bpmn:process>");
     let _ = writeln!(x, r#"  <bpmndi:BPMNDiagram id="Diagram_{}">"#, xml(&p.id));
-    let _ = writeln!(x, r#"    <bpmndi:BPMNPlane id="Plane_{}" bpmnElement="{}">"#, xml(&p.id), xml(&process_id));
+    let _ = writeln!(
+        x,
+        r#"    <bpmndi:BPMNPlane id="Plane_{}" bpmnElement="{}">"#,
+        xml(&p.id),
+        xml(&process_id)
+    );
     for e in &els {
-        let Some(&(bx, by, bw, bh)) = bounds.get(&e.id) else { continue };
+        let Some(&(bx, by, bw, bh)) = bounds.get(&e.id) else {
+            continue;
+        };
         let extra = match e.kind {
             Kind::Xor { .. } => r#" isMarkerVisible="true""#,
             Kind::Sub => r#" isExpanded="true""#,
             _ => "",
         };
-        let _ = writeln!(x, r#"      <bpmndi:BPMNShape id="{0}_di" bpmnElement="{0}"{extra}>"#, xml(&e.id));
-        let _ = writeln!(x, r#"        <dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" />"#);
+        let _ = writeln!(
+            x,
+            r#"      <bpmndi:BPMNShape id="{0}_di" bpmnElement="{0}"{extra}>"#,
+            xml(&e.id)
+        );
+        let _ = writeln!(
+            x,
+            r#"        <dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" />"#
+        );
         let _ = writeln!(x, "      </bpmndi:BPMNShape>");
     }
     let below = 80 + height + 40;
@@ -694,7 +899,11 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
         let boundary = matches!(source, Some(Kind::Boundary { .. }));
         let gateway = matches!(source, Some(Kind::Xor { .. } | Kind::And));
         let points = waypoints(f, &bounds, boundary, gateway, below + 12 * (i as i64 % 5));
-        let _ = writeln!(x, r#"      <bpmndi:BPMNEdge id="{0}_di" bpmnElement="{0}">"#, xml(&f.id));
+        let _ = writeln!(
+            x,
+            r#"      <bpmndi:BPMNEdge id="{0}_di" bpmnElement="{0}">"#,
+            xml(&f.id)
+        );
         for (px, py) in points {
             let _ = writeln!(x, r#"        <di:waypoint x="{px}" y="{py}" />"#);
         }
@@ -706,9 +915,20 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
     Some(x)
 }
 
-fn write_container(x: &mut String, els: &[El], flows: &[Flow], container: &str, depth: usize, procedure: &str) {
+fn write_container(
+    x: &mut String,
+    els: &[El],
+    flows: &[Flow],
+    container: &str,
+    depth: usize,
+    procedure: &str,
+) {
     let pad = "  ".repeat(depth);
-    let ids: BTreeSet<&str> = els.iter().filter(|e| e.parent == container).map(|e| e.id.as_str()).collect();
+    let ids: BTreeSet<&str> = els
+        .iter()
+        .filter(|e| e.parent == container)
+        .map(|e| e.id.as_str())
+        .collect();
     for e in els.iter().filter(|e| e.parent == container) {
         let incoming: Vec<&Flow> = flows.iter().filter(|f| f.target == e.id).collect();
         let outgoing: Vec<&Flow> = flows.iter().filter(|f| f.source == e.id).collect();
@@ -719,32 +939,66 @@ fn write_container(x: &mut String, els: &[El], flows: &[Flow], container: &str, 
             Kind::ServiceTask { .. } => ("serviceTask", String::new()),
             Kind::Xor { default } => (
                 "exclusiveGateway",
-                default.as_ref().map(|d| format!(r#" default="{}""#, xml(d))).unwrap_or_default(),
+                default
+                    .as_ref()
+                    .map(|d| format!(r#" default="{}""#, xml(d)))
+                    .unwrap_or_default(),
             ),
             Kind::And => ("parallelGateway", String::new()),
             Kind::Sub => ("subProcess", String::new()),
-            Kind::Boundary { attached, interrupting, .. } => (
+            Kind::Boundary {
+                attached,
+                interrupting,
+                ..
+            } => (
                 "boundaryEvent",
-                format!(r#" attachedToRef="{}" cancelActivity="{interrupting}""#, xml(attached)),
+                format!(
+                    r#" attachedToRef="{}" cancelActivity="{interrupting}""#,
+                    xml(attached)
+                ),
             ),
         };
-        let name = if e.name.is_empty() { String::new() } else { format!(r#" name="{}""#, xml(&e.name)) };
+        let name = if e.name.is_empty() {
+            String::new()
+        } else {
+            format!(r#" name="{}""#, xml(&e.name))
+        };
         let _ = writeln!(x, r#"{pad}<bpmn:{tag} id="{}"{name}{attrs}>"#, xml(&e.id));
         match &e.kind {
             Kind::UserTask { group } => {
                 let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
                 let _ = writeln!(x, "{pad}    <zeebe:userTask />");
-                let _ = writeln!(x, r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#, xml(&format!("amt:{procedure}:{}", e.id.trim_start_matches("Task_"))));
-                let _ = writeln!(x, r#"{pad}    <zeebe:assignmentDefinition candidateGroups="{}" />"#, xml(group));
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#,
+                    xml(&format!(
+                        "amt:{procedure}:{}",
+                        e.id.trim_start_matches("Task_")
+                    ))
+                );
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <zeebe:assignmentDefinition candidateGroups="{}" />"#,
+                    xml(group)
+                );
                 let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
             }
             Kind::ServiceTask { job, headers } => {
                 let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
-                let _ = writeln!(x, r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#, xml(job));
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#,
+                    xml(job)
+                );
                 if !headers.is_empty() {
                     let _ = writeln!(x, "{pad}    <zeebe:taskHeaders>");
                     for (k, v) in headers {
-                        let _ = writeln!(x, r#"{pad}      <zeebe:header key="{}" value="{}" />"#, xml(k), xml(v));
+                        let _ = writeln!(
+                            x,
+                            r#"{pad}      <zeebe:header key="{}" value="{}" />"#,
+                            xml(k),
+                            xml(v)
+                        );
                     }
                     let _ = writeln!(x, "{pad}    </zeebe:taskHeaders>");
                 }
@@ -760,28 +1014,63 @@ fn write_container(x: &mut String, els: &[El], flows: &[Flow], container: &str, 
         }
         match &e.kind {
             Kind::Boundary { duration, .. } => {
-                let _ = writeln!(x, "{pad}  <bpmn:timerEventDefinition id=\"{}_def\">", xml(&e.id));
-                let _ = writeln!(x, r#"{pad}    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{}</bpmn:timeDuration>"#, xml(duration));
+                let _ = writeln!(
+                    x,
+                    "{pad}  <bpmn:timerEventDefinition id=\"{}_def\">",
+                    xml(&e.id)
+                );
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{}</bpmn:timeDuration>"#,
+                    xml(duration)
+                );
                 let _ = writeln!(x, "{pad}  </bpmn:timerEventDefinition>");
             }
             Kind::End { terminate: true } => {
-                let _ = writeln!(x, r#"{pad}  <bpmn:terminateEventDefinition id="{}_def" />"#, xml(&e.id));
+                let _ = writeln!(
+                    x,
+                    r#"{pad}  <bpmn:terminateEventDefinition id="{}_def" />"#,
+                    xml(&e.id)
+                );
             }
             Kind::Sub => write_container(x, els, flows, &e.id, depth + 1, procedure),
             _ => {}
         }
         let _ = writeln!(x, "{pad}</bpmn:{tag}>");
     }
-    for f in flows.iter().filter(|f| ids.contains(f.source.as_str()) || (container.is_empty() && !els.iter().any(|e| e.id == f.source))) {
-        let name = f.name.as_ref().map(|n| format!(r#" name="{}""#, xml(n))).unwrap_or_default();
+    for f in flows.iter().filter(|f| {
+        ids.contains(f.source.as_str())
+            || (container.is_empty() && !els.iter().any(|e| e.id == f.source))
+    }) {
+        let name = f
+            .name
+            .as_ref()
+            .map(|n| format!(r#" name="{}""#, xml(n)))
+            .unwrap_or_default();
         match &f.condition {
             Some(c) => {
-                let _ = writeln!(x, r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}">"#, xml(&f.id), xml(&f.source), xml(&f.target));
-                let _ = writeln!(x, r#"{pad}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{}</bpmn:conditionExpression>"#, xml(c));
+                let _ = writeln!(
+                    x,
+                    r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}">"#,
+                    xml(&f.id),
+                    xml(&f.source),
+                    xml(&f.target)
+                );
+                let _ = writeln!(
+                    x,
+                    r#"{pad}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{}</bpmn:conditionExpression>"#,
+                    xml(c)
+                );
                 let _ = writeln!(x, "{pad}</bpmn:sequenceFlow>");
             }
             None => {
-                let _ = writeln!(x, r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}" />"#, xml(&f.id), xml(&f.source), xml(&f.target));
+                let _ = writeln!(
+                    x,
+                    r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}" />"#,
+                    xml(&f.id),
+                    xml(&f.source),
+                    xml(&f.target)
+                );
             }
         }
     }

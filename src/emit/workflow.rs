@@ -58,7 +58,11 @@ fn state(s: &ir::State) -> Json {
 /// The workflow of a procedure as JSON, or `None` when it has none.
 pub fn workflow_json(p: &Procedure) -> Option<Json> {
     let w = p.workflow.as_ref()?;
-    let start = w.states.iter().find(|s| s.kind == "start").map(|s| s.id.clone());
+    let start = w
+        .states
+        .iter()
+        .find(|s| s.kind == "start")
+        .map(|s| s.id.clone());
     let timers: Vec<Json> = w
         .timers
         .iter()

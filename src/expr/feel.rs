@@ -36,7 +36,7 @@ fn string(s: &str) -> String {
 }
 
 /// The path of a reference seen from inside a quantifier over `over`.
-fn relative<'e>(path: &'e str, over: &[(&str, &str)]) -> String {
+fn relative(path: &str, over: &[(&str, &str)]) -> String {
     for (rep, var) in over.iter().rev() {
         if let Some(rest) = path.strip_prefix(rep).and_then(|r| r.strip_prefix('.')) {
             return format!("{var}.{rest}");
@@ -64,7 +64,11 @@ impl<'o> Feel<'o> {
                 Literal::Decimal(d) => d.clone(),
                 Literal::Money(c) => {
                     let sign = if *c < 0 { "-" } else { "" };
-                    format!("{sign}{}.{:02}", c.unsigned_abs() / 100, c.unsigned_abs() % 100)
+                    format!(
+                        "{sign}{}.{:02}",
+                        c.unsigned_abs() / 100,
+                        c.unsigned_abs() % 100
+                    )
                 }
                 Literal::Text(t) | Literal::Code(t) => string(t),
                 Literal::Date(d) => format!("date({})", string(d)),
@@ -74,7 +78,11 @@ impl<'o> Feel<'o> {
             ExprKind::Ref { path } => {
                 let p = relative(path, &self.over);
                 // An unanswered yes/no question counts as `no`.
-                if e.ty == Ty::Boolean { format!("({p} = true)") } else { p }
+                if e.ty == Ty::Boolean {
+                    format!("({p} = true)")
+                } else {
+                    p
+                }
             }
             ExprKind::Unary { operator, operand } => match operator {
                 UnaryOp::Not => format!("not({})", self.expr(operand)),
@@ -89,7 +97,11 @@ impl<'o> Feel<'o> {
                 match operator {
                     BinaryOp::In | BinaryOp::NotIn => {
                         let contains = format!("list contains({r}, {l})");
-                        if *operator == BinaryOp::In { contains } else { format!("not({contains})") }
+                        if *operator == BinaryOp::In {
+                            contains
+                        } else {
+                            format!("not({contains})")
+                        }
                     }
                     op => {
                         let symbol = match op {
@@ -119,10 +131,15 @@ impl<'o> Feel<'o> {
                 over,
                 args,
             } => {
-                let arg = |s: &mut Self, i: usize| args.get(i).map(|a| s.expr(a)).unwrap_or_default();
+                let arg =
+                    |s: &mut Self, i: usize| args.get(i).map(|a| s.expr(a)).unwrap_or_default();
                 match function.as_str() {
                     "age" => {
-                        let at = if args.len() > 1 { arg(self, 1) } else { "today()".into() };
+                        let at = if args.len() > 1 {
+                            arg(self, 1)
+                        } else {
+                            "today()".into()
+                        };
                         format!("years and months duration({}, {at}).years", arg(self, 0))
                     }
                     "len" => format!("string length({})", arg(self, 0)),
@@ -133,7 +150,9 @@ impl<'o> Feel<'o> {
                         _ => "null".into(),
                     },
                     "filled" => match args.first().map(|a| &a.kind) {
-                        Some(ExprKind::Ref { path }) => format!("({} != null)", relative(path, &self.over)),
+                        Some(ExprKind::Ref { path }) => {
+                            format!("({} != null)", relative(path, &self.over))
+                        }
                         _ => "false".into(),
                     },
                     "sum" => format!("sum({})", arg(self, 0)),

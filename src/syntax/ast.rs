@@ -453,7 +453,9 @@ impl Stmt {
             Stmt::Example(e) => e.span,
             Stmt::State(d) => d.span,
             Stmt::Goto(g) => g.span,
-            Stmt::Actor { span, .. } | Stmt::Document { span, .. } | Stmt::Decide { span, .. } => *span,
+            Stmt::Actor { span, .. } | Stmt::Document { span, .. } | Stmt::Decide { span, .. } => {
+                *span
+            }
             Stmt::Workflow(_, s) | Stmt::By(_, s) | Stmt::Outcome(_, s) => *s,
             Stmt::Note(n) => n.span,
             Stmt::Rule { span, .. }

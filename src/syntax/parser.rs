@@ -522,7 +522,9 @@ impl Builder<'_> {
                             }
                         }
                         Rule::expect_outcome => Expect::Outcome(self.ident(first(what)), stmt_span),
-                        Rule::expect_path => Expect::Path(children(what).map(|n| self.ident(n)).collect(), stmt_span),
+                        Rule::expect_path => {
+                            Expect::Path(children(what).map(|n| self.ident(n)).collect(), stmt_span)
+                        }
                         Rule::expect_shown => {
                             let mut parts = children(what);
                             let kind = parts.next().expect("grammar: visible or hidden");

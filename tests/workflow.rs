@@ -1,0 +1,142 @@
+//! Workflows: the BPMN diagram is laid out readably (no shapes overlap,
+//! flows go left to right except loops), and the outputs of a small
+//! workflow are pinned as reviewed snapshots.
+
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+
+type Rect = (i64, i64, i64, i64);
+
+fn procedures(dir: &str) -> Vec<amt::ir::Procedure> {
+    let (_, compiled) = amt::check_project(std::path::Path::new(dir)).expect("the project reads");
+    assert!(
+        !compiled.failed(false),
+        "{dir} checks clean: {:?}",
+        compiled.diagnostics
+    );
+    compiled.procedures
+}
+
+fn shapes(xml: &str) -> HashMap<String, Rect> {
+    let re = Regex::new(r#"bpmnElement="([^"]+)"[^>]*>\s*<dc:Bounds x="(-?\d+)" y="(-?\d+)" width="(\d+)" height="(\d+)""#).unwrap();
+    re.captures_iter(xml)
+        .map(|c| {
+            (
+                c[1].to_string(),
+                (
+                    c[2].parse().unwrap(),
+                    c[3].parse().unwrap(),
+                    c[4].parse().unwrap(),
+                    c[5].parse().unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+fn contains(outer: Rect, inner: Rect) -> bool {
+    outer.0 <= inner.0
+        && outer.1 <= inner.1
+        && inner.0 + inner.2 <= outer.0 + outer.2
+        && inner.1 + inner.3 <= outer.1 + outer.3
+}
+
+fn overlap(a: Rect, b: Rect) -> bool {
+    a.0 < b.0 + b.2 && b.0 < a.0 + a.2 && a.1 < b.1 + b.3 && b.1 < a.1 + a.3
+}
+
+#[test]
+fn diagrams_have_no_overlapping_shapes_and_flow_left_to_right() {
+    let mut checked = 0;
+    let boundary_re =
+        Regex::new(r#"<bpmn:boundaryEvent id="([^"]+)"[^>]*attachedToRef="([^"]+)""#).unwrap();
+    let flow_re = Regex::new(r#"<bpmn:sequenceFlow id="[^"]+"(?: name="[^"]*")? sourceRef="([^"]+)" targetRef="([^"]+)""#).unwrap();
+    for p in procedures("forms")
+        .iter()
+        .chain(&procedures("tests/workflows"))
+    {
+        let Some(xml) = amt::emit::bpmn::bpmn(p) else {
+            continue;
+        };
+        checked += 1;
+        let shapes = shapes(&xml);
+        let attached: HashMap<String, String> = boundary_re
+            .captures_iter(&xml)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect();
+        let ids: Vec<&String> = shapes.keys().collect();
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                let (ra, rb) = (shapes[*a], shapes[*b]);
+                let allowed = contains(ra, rb)
+                    || contains(rb, ra)
+                    || attached
+                        .get(*a)
+                        .is_some_and(|t| t == *b || contains(shapes[t], rb))
+                    || attached
+                        .get(*b)
+                        .is_some_and(|t| t == *a || contains(shapes[t], ra));
+                assert!(
+                    allowed || !overlap(ra, rb),
+                    "{}: `{a}` {ra:?} overlaps `{b}` {rb:?}",
+                    p.id
+                );
+            }
+        }
+        // Every flow not on a loop leads to the right.
+        let flows: Vec<(String, String)> = flow_re
+            .captures_iter(&xml)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .collect();
+        assert!(!flows.is_empty());
+        let reach = |from: &str| {
+            let mut seen = HashSet::new();
+            let mut stack = vec![from.to_string()];
+            while let Some(n) = stack.pop() {
+                if seen.insert(n.clone()) {
+                    let from_task = attached
+                        .iter()
+                        .filter(|(_, t)| **t == n)
+                        .map(|(b, _)| b.clone());
+                    stack.extend(
+                        flows
+                            .iter()
+                            .filter(|(s, _)| *s == n)
+                            .map(|(_, t)| t.clone())
+                            .chain(from_task),
+                    );
+                }
+            }
+            seen
+        };
+        for (s, t) in &flows {
+            if reach(t).contains(s) {
+                continue; // a loop back
+            }
+            let (rs, rt) = (shapes[s], shapes[t]);
+            assert!(
+                rt.0 + rt.2 / 2 > rs.0 + rs.2 / 2,
+                "{}: the flow `{s}` → `{t}` goes left ({rs:?} → {rt:?})",
+                p.id
+            );
+        }
+    }
+    assert_eq!(
+        checked, 5,
+        "every procedure of forms/ and the fixture has a workflow"
+    );
+}
+
+#[test]
+fn the_outputs_of_a_workflow_are_as_reviewed() {
+    let p = &procedures("tests/workflows")[0];
+    let json = amt::emit::workflow::workflow_json(p).expect("a workflow");
+    insta::assert_snapshot!(
+        "hearing.workflow.json",
+        serde_json::to_string_pretty(&json).unwrap()
+    );
+    insta::assert_snapshot!(
+        "hearing.workflow.bpmn",
+        amt::emit::bpmn::bpmn(p).expect("a workflow")
+    );
+}
