@@ -77,7 +77,8 @@ fn const_value(e: &ast::Expr, today: Date) -> Option<f64> {
                 return None;
             };
             let sign = if *op == BinaryOp::Add { 1 } else { -1 };
-            let n = d.amount as i64 * sign;
+            // Beyond 10,000 years there is no calendar to compare on.
+            let n = i64::try_from(d.amount).ok().filter(|n| *n <= 3_660_000)? * sign;
             let moved = match d.unit {
                 DurationUnit::Days => date.add_days(n),
                 DurationUnit::Weeks => date.add_days(7 * n),

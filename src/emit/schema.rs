@@ -348,6 +348,9 @@ impl<'p> Emitter<'p> {
                 .ok_or("it refers to answers outside the repeat item it belongs to")?
         };
         if rest.is_empty() {
+            if list_ok {
+                return Err("it goes through the repeat it stands in".into());
+            }
             return Ok(Vec::new());
         }
         let segs: Vec<&str> = rest.split('.').collect();
@@ -744,7 +747,7 @@ impl<'p> Emitter<'p> {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
-            match (applies.as_ref().map_err(|(e, w)| (*e, w.clone())), refused) {
+            match (applies.as_ref().map_err(|(e, w)| (*e, w.clone())), refused.clone()) {
                 (Ok(t), Ok(f)) => {
                     if demanded(n) {
                         let then = absent_or(container, at(&[&n.id], json!(true)));
@@ -767,6 +770,21 @@ impl<'p> Emitter<'p> {
         if n.repeat.is_some() && matches!(n.kind, NodeKind::Group { .. }) {
             return; // its rules hold in each item: see `item_rules`
         }
+        // Where its rules are checked: a field where it applies (its
+        // container given), or where it is given and does not not apply; a
+        // group where it is given and does not not apply.
+        let is_group = matches!(n.kind, NodeKind::Group { .. });
+        let asked = match (&applies, &refused) {
+            (Ok(t), Ok(f)) => Ok(if is_group {
+                all_of(vec![at(&segs, json!(true)), not(f.clone())])
+            } else {
+                all_of(vec![
+                    at(container, json!(true)),
+                    any_of(vec![t.clone(), all_of(vec![not(f.clone()), at(&segs, json!(true))])]),
+                ])
+            }),
+            (Err((_, why)), _) | (_, Err((_, why))) => Err(why.clone()),
+        };
         for (i, r) in n.rules.iter().enumerate() {
             let warning = r.severity == "warning";
             let translated = if warning {
@@ -774,16 +792,15 @@ impl<'p> Emitter<'p> {
             } else if n.repeat.is_some() {
                 Err("it is a rule on each value of a repeated field".into())
             } else {
-                match (&applies, self.truth(&r.condition, ctx.scope, false)) {
-                    (Ok(t), Ok(f)) => {
-                        let asked = all_of(vec![t.clone(), at(container, json!(true))]);
-                        Ok(if asked == Json::Bool(true) {
+                match (&asked, self.truth(&r.condition, ctx.scope, false)) {
+                    (Ok(asked), Ok(f)) => {
+                        Ok(if *asked == Json::Bool(true) {
                             not(f)
                         } else {
                             json!({ "if": asked, "then": not(f) })
                         })
                     }
-                    (Err((_, why)), _) => Err(format!(
+                    (Err(why), _) => Err(format!(
                         "the condition of its field cannot be expressed: {why}"
                     )),
                     (_, Err(why)) => Err(why),

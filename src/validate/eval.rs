@@ -305,7 +305,22 @@ impl<'a> Eval<'a> {
                 _ => V::Unknown,
             },
             "count" | "any" | "all" => {
-                let target = self.eval(&args[0]);
+                // The repeat as a whole, even from inside one of its items.
+                let target = match &args[0].kind {
+                    ExprKind::Ref { path } => {
+                        let saved = self.bound.clone();
+                        self.bound.retain(|(p, _)| {
+                            *p != path.as_str()
+                                && !p
+                                    .strip_prefix(path.as_str())
+                                    .is_some_and(|r| r.starts_with('.'))
+                        });
+                        let v = self.eval(&args[0]);
+                        self.bound = saved;
+                        v
+                    }
+                    _ => self.eval(&args[0]),
+                };
                 let n = match &target {
                     V::List(l) => l.len(),
                     V::Set(s) => s.len(),
@@ -410,16 +425,18 @@ impl<'a> Eval<'a> {
             if raw && child.is_none() {
                 return V::Unknown;
             }
-            let values = items
-                .iter()
-                .map(|item| {
-                    if last {
-                        self.single(node, Some(item), raw)
-                    } else {
-                        self.walk(Some(item), &prefixes[1..], raw)
-                    }
-                })
-                .collect();
+            // Each item in turn, bound, so that values computed inside an
+            // item (and references to its siblings) read that item.
+            let mut values = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                self.bound.push((prefix, i));
+                values.push(if last {
+                    self.single(node, Some(item), raw)
+                } else {
+                    self.walk(Some(item), &prefixes[1..], raw)
+                });
+                self.bound.pop();
+            }
             return V::List(values);
         }
         if last {
@@ -459,7 +476,10 @@ pub fn literal(l: &Literal) -> V {
         Literal::Text(t) => V::Text(t.clone()),
         Literal::Date(d) => Date::parse(d).map_or(V::Unknown, V::Date),
         Literal::Duration(d) => {
-            let n = d.amount as i64;
+            // Beyond 10,000 years a duration means nothing on a calendar.
+            let Some(n) = i64::try_from(d.amount).ok().filter(|n| *n <= 3_660_000) else {
+                return V::Unknown;
+            };
             match d.unit {
                 DurationUnit::Days => V::Dur { months: 0, days: n },
                 DurationUnit::Weeks => V::Dur {
@@ -502,7 +522,8 @@ pub fn compare(l: &V, r: &V) -> Option<Ordering> {
             },
         ) => {
             // Months as 30 days: durations are compared rarely, and only roughly.
-            Some((m1 * 30 + d1).cmp(&(m2 * 30 + d2)))
+            let rough = |m: &i64, d: &i64| i128::from(*m) * 30 + i128::from(*d);
+            Some(rough(m1, d1).cmp(&rough(m2, d2)))
         }
         _ => number(l)?.partial_cmp(&number(r)?),
     }
@@ -558,6 +579,9 @@ fn round_cents(c: f64) -> V {
 }
 
 fn add_dur(d: Date, months: i64, days: i64) -> Option<Date> {
+    if months.abs() > 120_000 || days.abs() > 3_660_000 {
+        return None;
+    }
     let moved = d.add_months(months).add_days(days);
     (1..=9999).contains(&moved.year).then_some(moved)
 }
@@ -606,9 +630,12 @@ pub fn arithmetic(op: BinaryOp, l: V, r: V) -> V {
             },
         ) => {
             let s = if op == Sub { -1 } else { 1 };
-            V::Dur {
-                months: m1 + s * m2,
-                days: d1 + s * d2,
+            match (
+                m2.checked_mul(s).and_then(|m| m1.checked_add(m)),
+                d2.checked_mul(s).and_then(|d| d1.checked_add(d)),
+            ) {
+                (Some(months), Some(days)) => V::Dur { months, days },
+                _ => V::Unknown,
             }
         }
         _ => match (number(&l), number(&r)) {

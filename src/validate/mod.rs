@@ -543,7 +543,8 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 );
             }
             if n.repeat.is_none() {
-                if visible {
+                // A group's rules are about what it holds: checked when it is given.
+                if visible && !matches!(n.kind, NodeKind::Group { .. }) {
                     self.rules(n, &ptr, &path);
                 }
                 if let NodeKind::Group { items, .. } = &n.kind {
@@ -579,10 +580,9 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 }
             }
             None => {
+                // Given: checked, whether it applies or is undetermined.
                 self.single(n, value, &ptr, &path);
-                if visible {
-                    self.rules(n, &ptr, &path);
-                }
+                self.rules(n, &ptr, &path);
             }
         }
     }
