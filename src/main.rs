@@ -89,7 +89,7 @@ struct ValidateArgs {
     /// The language of labels and messages (default: the procedure's source language).
     #[arg(long)]
     lang: Option<String>,
-    /// The date `today` stands for, `YYYY-MM-DD` (default: the current date, UTC).
+    /// The date `today` stands for, `YYYY-MM-DD` (default: the current date in Germany).
     #[arg(long)]
     today: Option<String>,
     /// `human` (one line per problem) or `json` (the whole report).
@@ -278,12 +278,12 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Today's date in UTC.
-fn today_utc() -> amt::expr::date::Date {
+/// Today's date in Germany, where the procedures' deadlines run.
+fn today_germany() -> amt::expr::date::Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    amt::expr::date::Date::from_days((secs / 86_400) as i64)
+    amt::expr::date::Date::in_germany(i64::try_from(secs).unwrap_or(0))
 }
 
 /// Loads the procedure to validate against: from a built model, or by
@@ -359,7 +359,7 @@ fn validate(args: &ValidateArgs) -> Result<u8, u8> {
             eprintln!("amt: --today must be a date like 2026-01-31, not `{t}`");
             USAGE_OR_IO
         })?,
-        None => today_utc(),
+        None => today_germany(),
     };
     let text = if args.submission.as_os_str() == "-" {
         let mut s = String::new();
@@ -447,7 +447,7 @@ fn test(args: &TestArgs) -> Result<u8, u8> {
         eprintln!("amt: the project has errors; no example was run");
         return Err(INPUT_ERRORS);
     }
-    let mut outcomes = amt::examples::run(&compiled.procedures, today_utc());
+    let mut outcomes = amt::examples::run(&compiled.procedures, today_germany());
     if let Some(f) = &args.filter {
         outcomes.retain(|o| o.procedure.contains(f.as_str()) || o.name.contains(f.as_str()));
     }

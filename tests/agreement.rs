@@ -369,7 +369,14 @@ fn mutate(g: &mut Gen, model: &Model, data: &mut Json) {
         } else {
             g.rng.pick(&ps).clone()
         };
-        match g.rng.below(12) {
+        match g.rng.below(15) {
+            12 => insert(
+                data,
+                &target,
+                serde_json::from_str("100000000000000000000").unwrap(),
+            ),
+            13 => insert(data, &target, json!(18_446_744_073_709_551_615u64)),
+            14 => insert(data, &target, json!("A\rB\u{2028}")),
             0 => remove(data, &target),
             1 => insert(data, &target, json!("")),
             2 => insert(data, &target, json!(12345)),

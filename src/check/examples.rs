@@ -88,7 +88,9 @@ fn media_type(filename: &str) -> &'static str {
 }
 
 /// Sets `value` at `pointer`, creating objects and list items on the way.
-fn insert(data: &mut Json, pointer: &str, value: Json) {
+/// Items are given in order: an index past the end of its list is refused
+/// (`Err` with the index that would come next).
+fn insert(data: &mut Json, pointer: &str, value: Json) -> Result<(), usize> {
     let segs: Vec<&str> = pointer.split('/').skip(1).collect();
     let mut cur = data;
     for (i, seg) in segs.iter().enumerate() {
@@ -100,24 +102,28 @@ fn insert(data: &mut Json, pointer: &str, value: Json) {
                 let slot = o.entry(seg.to_string()).or_insert(fresh);
                 if last {
                     *slot = value;
-                    return;
+                    return Ok(());
                 }
                 slot
             }
             Json::Array(a) => {
-                let index: usize = seg.parse().unwrap_or(0);
-                while a.len() <= index {
+                let index: usize = seg.parse().unwrap_or(usize::MAX);
+                if index > a.len() {
+                    return Err(a.len());
+                }
+                if index == a.len() {
                     a.push(if next_is_index { json!([]) } else { json!({}) });
                 }
                 if last {
                     a[index] = value;
-                    return;
+                    return Ok(());
                 }
                 &mut a[index]
             }
-            _ => return,
+            _ => return Ok(()),
         };
     }
+    Ok(())
 }
 
 /// Removes the member or item at `pointer`.
@@ -533,6 +539,23 @@ impl Checker<'_, '_> {
             }
             for path in &ex.omit {
                 if let Some(r) = self.resolve_example_path(p, path) {
+                    // Leaving out an item in the middle would renumber the ones after it.
+                    let (list, index) = r.pointer.rsplit_once('/').unwrap_or(("", ""));
+                    let is_item = index.parse::<usize>().is_ok();
+                    let len = data
+                        .pointer(list)
+                        .and_then(Json::as_array)
+                        .map_or(0, Vec::len);
+                    if is_item && index.parse::<usize>().is_ok_and(|i| i + 1 < len) {
+                        self.example_error(
+                            Code::ExampleIndex,
+                            path.span,
+                            format!("`{path}` is not the last item, and leaving it out would renumber the items after it"),
+                            "not the last item",
+                            "leave out the last item, or give the answers of the items you keep".into(),
+                        );
+                        continue;
+                    }
                     remove(&mut data, &r.pointer);
                 }
             }
@@ -561,8 +584,16 @@ impl Checker<'_, '_> {
                     );
                     continue;
                 }
-                if let Some(v) = self.example_answer(p, node, value, r.whole_list) {
-                    insert(&mut data, &r.pointer, v);
+                if let Some(v) = self.example_answer(p, node, value, r.whole_list)
+                    && let Err(next) = insert(&mut data, &r.pointer, v)
+                {
+                    self.example_error(
+                        Code::ExampleIndex,
+                        path.span,
+                        format!("`{path}` skips an item: the next item of its list is number {next}"),
+                        "items come in order",
+                        format!("give the items in order, from `[0]` on; the next one here is `[{next}]`"),
+                    );
                 }
             }
             let mut expect = Vec::new();
@@ -647,6 +678,25 @@ impl Checker<'_, '_> {
                         }
                     }
                 }
+            }
+            // `expect valid` with `expect error` can never pass.
+            if let (Some(Expect::Valid(valid)), Some(error)) = (
+                ex.expects.iter().find(|e| matches!(e, Expect::Valid(_))),
+                ex.expects.iter().find_map(|e| match e {
+                    Expect::Problem {
+                        warning: false,
+                        span,
+                        ..
+                    } => Some(*span),
+                    _ => None,
+                }),
+            ) {
+                self.diags.push(
+                    Diagnostic::new(Code::ExampleExpectation, *valid, "an example cannot be valid and have an error")
+                        .label("expects no error")
+                        .secondary(error, "expects an error")
+                        .help("keep `expect valid` for an example without errors, or the `expect error on …` lines for one with errors"),
+                );
             }
             let (mut decisions, mut timeouts) = out
                 .iter()

@@ -747,7 +747,10 @@ impl<'p> Emitter<'p> {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
-            match (applies.as_ref().map_err(|(e, w)| (*e, w.clone())), refused.clone()) {
+            match (
+                applies.as_ref().map_err(|(e, w)| (*e, w.clone())),
+                refused.clone(),
+            ) {
                 (Ok(t), Ok(f)) => {
                     if demanded(n) {
                         let then = absent_or(container, at(&[&n.id], json!(true)));
@@ -780,7 +783,10 @@ impl<'p> Emitter<'p> {
             } else {
                 all_of(vec![
                     at(container, json!(true)),
-                    any_of(vec![t.clone(), all_of(vec![not(f.clone()), at(&segs, json!(true))])]),
+                    any_of(vec![
+                        t.clone(),
+                        all_of(vec![not(f.clone()), at(&segs, json!(true))]),
+                    ]),
                 ])
             }),
             (Err((_, why)), _) | (_, Err((_, why))) => Err(why.clone()),
@@ -793,13 +799,11 @@ impl<'p> Emitter<'p> {
                 Err("it is a rule on each value of a repeated field".into())
             } else {
                 match (&asked, self.truth(&r.condition, ctx.scope, false)) {
-                    (Ok(asked), Ok(f)) => {
-                        Ok(if *asked == Json::Bool(true) {
-                            not(f)
-                        } else {
-                            json!({ "if": asked, "then": not(f) })
-                        })
-                    }
+                    (Ok(asked), Ok(f)) => Ok(if *asked == Json::Bool(true) {
+                        not(f)
+                    } else {
+                        json!({ "if": asked, "then": not(f) })
+                    }),
                     (Err(why), _) => Err(format!(
                         "the condition of its field cannot be expressed: {why}"
                     )),
@@ -947,8 +951,17 @@ impl<'p> Emitter<'p> {
                 s
             }
             FieldType::Integer { bounds } => {
-                let mut s = json!({ "type": "integer" });
+                // Within what every JSON reader keeps exactly (2^53 − 1).
+                let safe = crate::validate::eval::SAFE_INTEGER;
+                let mut s = json!({ "type": "integer", "minimum": -safe, "maximum": safe });
                 self.bounds(n, bounds, &mut s);
+                // An author's bound beyond that range gives way to it.
+                if s["minimum"].as_f64().is_some_and(|v| v < -safe as f64) {
+                    s["minimum"] = json!(-safe);
+                }
+                if s["maximum"].as_f64().is_some_and(|v| v > safe as f64) {
+                    s["maximum"] = json!(safe);
+                }
                 s
             }
             FieldType::Decimal { scale, bounds } => {
@@ -1040,7 +1053,7 @@ impl<'p> Emitter<'p> {
                         "id": { "type": "string", "minLength": 1, "description": "The file's reference in the transport, e.g. a UUID." },
                         "filename": { "type": "string", "minLength": 1 },
                         "media_type": { "type": "string", "minLength": 1 },
-                        "size": { "type": "integer", "minimum": 0, "description": "In bytes." }
+                        "size": { "type": "integer", "minimum": 0, "maximum": crate::validate::eval::SAFE_INTEGER, "description": "In bytes." }
                     },
                     "required": ["id", "filename", "media_type", "size"],
                     "additionalProperties": false

@@ -100,6 +100,34 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date in Germany (CET, CEST from the last Sunday of March to the
+    /// last Sunday of October, switching at 01:00 UTC) at a Unix time.
+    pub fn in_germany(unix_seconds: i64) -> Date {
+        let utc_day = unix_seconds.div_euclid(86_400);
+        let year = Date::from_days(utc_day).year;
+        let last_sunday = |month: u32| {
+            let last = Date {
+                year,
+                month,
+                day: 31,
+            }
+            .to_days();
+            // 1970-01-01 was a Thursday: weekday 0 = Monday.
+            let weekday = (last + 3).rem_euclid(7);
+            last - (weekday + 1) % 7
+        };
+        let summer_from = last_sunday(3) * 86_400 + 3_600;
+        let summer_until = last_sunday(10) * 86_400 + 3_600;
+        let offset = if (summer_from..summer_until).contains(&unix_seconds) {
+            7_200
+        } else {
+            3_600
+        };
+        Date::from_days((unix_seconds + offset).div_euclid(86_400))
+    }
+}
+
 impl std::fmt::Display for Date {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -139,6 +167,38 @@ mod tests {
         assert_eq!(d.add_months(1).to_string(), "2024-02-29");
         assert_eq!(d.add_months(-2).to_string(), "2023-11-30");
         assert_eq!(d.add_months(12 * 18).to_string(), "2042-01-31");
+    }
+
+    #[test]
+    fn the_day_in_germany_follows_cet_and_cest() {
+        let at = |d: &str, secs: i64| Date::parse(d).unwrap().to_days() * 86_400 + secs;
+        // Winter: 23:30 UTC is already the next day in Berlin.
+        assert_eq!(
+            Date::in_germany(at("2026-01-15", 23 * 3600 + 1800)).to_string(),
+            "2026-01-16"
+        );
+        assert_eq!(
+            Date::in_germany(at("2026-01-15", 22 * 3600 + 1800)).to_string(),
+            "2026-01-15"
+        );
+        // Summer: 22:30 UTC is 00:30 the next day.
+        assert_eq!(
+            Date::in_germany(at("2026-07-15", 22 * 3600 + 1800)).to_string(),
+            "2026-07-16"
+        );
+        // 2026 switches on 29 March and 25 October.
+        assert_eq!(
+            Date::in_germany(at("2026-03-28", 22 * 3600 + 1800)).to_string(),
+            "2026-03-28"
+        );
+        assert_eq!(
+            Date::in_germany(at("2026-03-29", 22 * 3600 + 1800)).to_string(),
+            "2026-03-30"
+        );
+        assert_eq!(
+            Date::in_germany(at("2026-10-25", 22 * 3600 + 1800)).to_string(),
+            "2026-10-25"
+        );
     }
 
     #[test]

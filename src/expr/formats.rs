@@ -28,6 +28,37 @@ pub fn pattern_of(format: &str) -> Option<&'static str> {
     })
 }
 
+/// A portable pattern as Rust's `regex` must read it to mean what it means
+/// in JavaScript: `.` matches no line terminator there (`\n`, `\r`, U+2028,
+/// U+2029), but everything except `\n` in Rust.
+pub fn for_rust(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len());
+    let (mut escaped, mut in_class) = (false, false);
+    for c in pattern.chars() {
+        match c {
+            _ if escaped => {
+                escaped = false;
+                out.push(c);
+            }
+            '\\' => {
+                escaped = true;
+                out.push(c);
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '.' if !in_class => out.push_str("[^\\n\\r\\u{2028}\\u{2029}]"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// A pattern anchored to match the whole value, as JSON Schema needs.
 pub fn anchored(pattern: &str) -> String {
     format!("^(?:{pattern})$")
@@ -88,6 +119,16 @@ mod tests {
             super::super::pattern::check(&s, &mut diags);
             assert!(diags.is_empty(), "{p}: {diags:?}");
         }
+    }
+
+    #[test]
+    fn a_dot_matches_no_line_terminator_as_in_javascript() {
+        let re = regex::Regex::new(&anchored(&for_rust("A.B"))).unwrap();
+        assert!(re.is_match("AxB"));
+        for t in ["A\rB", "A\nB", "A\u{2028}B", "A\u{2029}B"] {
+            assert!(!re.is_match(t), "{t:?}");
+        }
+        assert_eq!(for_rust("[.]\\.x."), "[.]\\.x[^\\n\\r\\u{2028}\\u{2029}]");
     }
 
     #[test]

@@ -23,12 +23,14 @@ struct Finding {
     help: String,
 }
 
-struct Portability {
+struct Portability<'r> {
     findings: Vec<Finding>,
     class_depth: usize,
+    /// The pattern's text, for spans the AST does not describe in detail.
+    raw: &'r str,
 }
 
-impl Portability {
+impl Portability<'_> {
     fn flag(&mut self, span: rx::Span, message: impl Into<String>, help: impl Into<String>) {
         self.findings.push(Finding {
             span,
@@ -56,6 +58,16 @@ impl Portability {
                 "write the character itself, or `\\uXXXX` for a character in the Basic Multilingual Plane",
             ),
             Octal => self.flag(lit.span, "octal escapes differ between engines", "write the character itself"),
+            Special(rx::SpecialLiteralKind::Bell | rx::SpecialLiteralKind::Space) => self.flag(
+                lit.span,
+                "this escape exists only in Rust",
+                "write the character itself",
+            ),
+            Verbatim if !in_class && (lit.c == ']' || lit.c == '}') => self.flag(
+                lit.span,
+                format!("a bare `{}` is a syntax error in JavaScript's Unicode mode", lit.c),
+                format!("escape it: `\\{}`", lit.c),
+            ),
             Verbatim if in_class && V_CLASS_RESERVED.contains(lit.c) => self.flag(
                 lit.span,
                 format!("a bare `{}` inside `[…]` is a syntax error in browsers (the `v` flag of the `pattern` attribute)", lit.c),
@@ -66,7 +78,7 @@ impl Portability {
     }
 }
 
-impl Visitor for &mut Portability {
+impl Visitor for &mut Portability<'_> {
     type Output = ();
     type Err = ();
 
@@ -117,7 +129,8 @@ impl Visitor for &mut Portability {
             }
             Ast::ClassUnicode(c) => {
                 let portable = match &c.kind {
-                    rx::ClassUnicodeKind::OneLetter(l) => "LMNPSZC".contains(*l),
+                    // `\pL` is Rust's short form; JavaScript needs `\p{L}`.
+                    rx::ClassUnicodeKind::OneLetter(_) => false,
                     rx::ClassUnicodeKind::Named(n) => is_general_category(n),
                     rx::ClassUnicodeKind::NamedValue { .. } => false,
                 };
@@ -130,7 +143,24 @@ impl Visitor for &mut Portability {
                 }
             }
             Ast::Literal(lit) => self.literal(lit, false),
-            Ast::Repetition(r) if !r.greedy => {}
+            Ast::Repetition(r) => {
+                if matches!(*r.ast, Ast::Repetition(_)) {
+                    self.flag(
+                        r.span,
+                        "JavaScript does not repeat a repetition (`x{1}{2}`, `a+*`)",
+                        "put the inner part in a group: `(x{1}){2}`",
+                    );
+                }
+                if let rx::RepetitionKind::Range(_) = r.op.kind
+                    && self.raw.get(r.op.span.start.offset..r.op.span.end.offset).is_some_and(|t| t.contains(char::is_whitespace))
+                {
+                    self.flag(
+                        r.op.span,
+                        "spaces inside `{…}` are an error in JavaScript's Unicode mode",
+                        "write the counts without spaces, e.g. `{1,2}`",
+                    );
+                }
+            }
             _ => {}
         }
         Ok(())
@@ -296,6 +326,7 @@ pub fn check(pattern: &Str, diags: &mut Vec<Diagnostic>) {
     let mut visitor = Portability {
         findings: Vec::new(),
         class_depth: 0,
+        raw,
     };
     let _ = rx::visit(&ast, &mut visitor);
     for f in visitor.findings {

@@ -1125,6 +1125,20 @@ fn syntax_error(
         InputLocation::Span((s, _)) => s,
     };
     let (found, len) = found_at(text, pos);
+    // A text whose backslash starts no escape amt knows: say so.
+    if text[pos..].starts_with('"')
+        && let Some(bad) = bad_escape(&text[pos..])
+    {
+        let at = pos + bad;
+        let shown: String = text[at..].chars().take(2).collect();
+        return Diagnostic::new(
+            Code::SyntaxError,
+            Span::new(file, offset + at..offset + at + shown.len()),
+            format!("`{shown}` is not an escape amt knows in a text"),
+        )
+        .label("unknown escape")
+        .help("in quotes, a backslash starts `\\\"` (quote), `\\\\` (backslash), `\\n` or `\\t`; for a pattern's `\\p{L}` write `\\\\p{L}`");
+    }
     let span = Span::new(file, offset + pos..offset + pos + len);
     let (message, label) = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
@@ -1167,4 +1181,21 @@ fn syntax_error(
         d = d.help("a block was closed before it was complete; check the line above");
     }
     d
+}
+
+/// The offset of the first backslash in a quoted text (starting at its `"`)
+/// that starts no escape amt knows.
+fn bad_escape(quoted: &str) -> Option<usize> {
+    let mut chars = quoted.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\n' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                _ => return Some(i),
+            },
+            _ => {}
+        }
+    }
+    None
 }

@@ -113,12 +113,22 @@ pub fn cents(n: &serde_json::Number) -> Option<i64> {
     (decimals <= 2 && !text.contains(['e', 'E']) && c.abs() < 9.0e15).then_some(c as i64)
 }
 
-/// A JSON number that is a whole number (JSON Schema's `integer`).
+/// The largest whole number every JSON reader keeps exactly (2^53 − 1,
+/// JavaScript's `Number.MAX_SAFE_INTEGER`); schemas bound integers by it.
+pub const SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+/// Whether a JSON number is a whole number (JSON Schema's `integer`), of any size.
+pub fn integral(n: &serde_json::Number) -> bool {
+    n.is_i64() || n.is_u64() || n.as_f64().is_some_and(|f| f.fract() == 0.0)
+}
+
+/// A whole JSON number within ±[`SAFE_INTEGER`].
 pub fn whole(n: &serde_json::Number) -> Option<i64> {
-    n.as_i64().or_else(|| {
+    let i = n.as_i64().or_else(|| {
         let f = n.as_f64()?;
-        (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
-    })
+        (f.fract() == 0.0 && f.abs() <= SAFE_INTEGER as f64).then_some(f as i64)
+    })?;
+    (i.abs() <= SAFE_INTEGER).then_some(i)
 }
 
 /// Converts one answered value of a field to a value.

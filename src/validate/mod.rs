@@ -222,7 +222,7 @@ impl<'p> Model<'p> {
         let mut patterns = HashMap::new();
         let mut add = |p: &str| {
             if !patterns.contains_key(p)
-                && let Ok(re) = Regex::new(&formats::anchored(p))
+                && let Ok(re) = Regex::new(&formats::anchored(&formats::for_rust(p)))
             {
                 patterns.insert(p.to_string(), re);
             }
@@ -361,6 +361,11 @@ struct Walker<'m, 'p> {
     report: Report,
 }
 
+/// A member name as a JSON pointer segment (RFC 6901).
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_string()
@@ -443,7 +448,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             if !known.iter().any(|n| is_data(n) && n.id == *key) {
                 self.problem(
                     None,
-                    &format!("{ptr}/{key}"),
+                    &format!("{ptr}/{}", escape(key)),
                     &join(path, key),
                     "unknown",
                     None,
@@ -718,6 +723,22 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     String::new(),
                     true,
                 ),
+                ("size", Some(Json::Number(s)))
+                    if eval::integral(s) && eval::whole(s).is_none() =>
+                {
+                    let (check, detail) = if s.as_f64().is_some_and(|f| f < 0.0) {
+                        ("minimum", "0".to_string())
+                    } else {
+                        (
+                            "file_size",
+                            format!(
+                                "{} MB",
+                                max_bytes.unwrap_or(eval::SAFE_INTEGER as u64) as f64 / 1_048_576.0
+                            ),
+                        )
+                    };
+                    self.problem(Some(n), &fptr, &fpath, check, None, detail, true);
+                }
                 ("size", Some(Json::Number(s))) => match eval::whole(s) {
                     Some(size) if size >= 0 => {
                         if let Some(max) = max_bytes
@@ -760,7 +781,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             if !["id", "filename", "media_type", "size"].contains(&key.as_str()) {
                 self.problem(
                     None,
-                    &format!("{ptr}/{key}"),
+                    &format!("{ptr}/{}", escape(key)),
                     &format!("{path}.{key}"),
                     "unknown",
                     None,
@@ -786,7 +807,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             FieldType::Choice { multiple: true, .. } => "list",
         };
         let shape_ok = match (ty, value) {
-            (FieldType::Integer { .. }, Json::Number(x)) => eval::whole(x).is_some(),
+            (FieldType::Integer { .. }, Json::Number(x)) => eval::integral(x),
             (FieldType::Decimal { .. } | FieldType::Money { .. }, Json::Number(_)) => true,
             (FieldType::Boolean | FieldType::Consent, Json::Bool(_)) => true,
             (FieldType::Choice { multiple: true, .. }, Json::Array(_)) => true,
@@ -952,7 +973,22 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             }
             FieldType::Integer { .. } | FieldType::Boolean => {}
         }
+        let before = self.report.problems.len();
         self.bounds(n, ty, value, ptr, path);
+        if let (FieldType::Integer { .. }, Json::Number(x)) = (ty, value)
+            && eval::whole(x).is_none()
+            && self.report.problems.len() == before
+        {
+            // Beyond what every JSON reader keeps exactly (and no bound of
+            // the author's said so already).
+            let negative = x.as_f64().is_some_and(|f| f < 0.0);
+            let (check, bound) = if negative {
+                ("minimum", -eval::SAFE_INTEGER)
+            } else {
+                ("maximum", eval::SAFE_INTEGER)
+            };
+            self.problem(Some(n), ptr, path, check, None, bound.to_string(), true);
+        }
     }
 
     fn bounds(&mut self, n: &'p Node, ty: &'p FieldType, value: &Json, ptr: &str, path: &str) {
