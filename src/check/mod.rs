@@ -333,6 +333,7 @@ impl<'a, 'd> Checker<'a, 'd> {
         lint::procedure(self, decl);
         let mut procedure = lower::procedure(self, decl);
         procedure.workflow = workflow::check(self);
+        workflow::form_reads_no_decision(self, &procedure);
         procedure.examples = examples::lower(self, &procedure);
         procedure
     }

@@ -791,3 +791,78 @@ impl<'a> Lowering<'a, '_, '_> {
         }
     }
 }
+
+/// The form's expressions may not read the workflow's decisions: they do not
+/// exist while the form is filled in.
+pub fn form_reads_no_decision(c: &mut Checker, p: &ir::Procedure) {
+    let Some(w) = &p.workflow else { return };
+    let decisions: BTreeSet<&str> = w
+        .states
+        .iter()
+        .chain(w.states.iter().flat_map(|s| &s.branches))
+        .flat_map(|s| &s.decisions)
+        .map(|d| d.id.as_str())
+        .collect();
+    if decisions.is_empty() {
+        return;
+    }
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut visit = |owner: &str, e: &ir::Expr| {
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            match &e.kind {
+                ir::ExprKind::Ref { path } if decisions.contains(path.as_str()) => {
+                    found.push((owner.to_string(), path.clone()));
+                }
+                ir::ExprKind::Unary { operand, .. } => stack.push(operand),
+                ir::ExprKind::Binary { left, right, .. } => stack.extend([&**left, &**right]),
+                ir::ExprKind::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => stack.extend([&**condition, &**then, &**otherwise]),
+                ir::ExprKind::List { items: args } | ir::ExprKind::Call { args, .. } => {
+                    stack.extend(args.iter())
+                }
+                _ => {}
+            }
+        }
+    };
+    for page in &p.pages {
+        if let Some(w) = &page.when {
+            visit(&page.id, w);
+        }
+    }
+    let mut nodes: Vec<&ir::Node> = p
+        .pages
+        .iter()
+        .flat_map(|pg| &pg.items)
+        .chain(&p.attachments)
+        .chain(&p.computed)
+        .collect();
+    while let Some(n) = nodes.pop() {
+        crate::validate::node_exprs_shallow(n, &mut |e| visit(&n.path, e));
+        if let ir::NodeKind::Group { items, .. } = &n.kind {
+            nodes.extend(items);
+        }
+    }
+    for f in &p.fees {
+        visit(&f.id, &f.value);
+    }
+    found.sort();
+    found.dedup();
+    for (owner, decision) in found {
+        let span = (0..c.tree.nodes.len())
+            .find(|&id| {
+                c.tree.path(id) == owner
+                    || (c.tree.nodes[id].name == owner && c.tree.nodes[id].parent == Some(0))
+            })
+            .map(|id| c.tree.nodes[id].name_span);
+        let Some(span) = span else { continue };
+        c.diags.push(
+            Diagnostic::new(Code::FormReadsDecision, span, format!("`{owner}` reads `{decision}`, a decision of the workflow"))
+                .label("reads a workflow decision")
+                .help("decisions are taken after the application is submitted; the form can only read the applicant's answers"),
+        );
+    }
+}

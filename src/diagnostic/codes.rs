@@ -186,6 +186,8 @@ codes! {
     MisplacedTimer = "E0708", Error, "timer does not fit the workflow";
     /// A decision of a type a workflow cannot branch on.
     DecisionType = "E0709", Error, "decision of the wrong type";
+    /// The form reads a workflow decision, which does not exist when the form is filled in.
+    FormReadsDecision = "E0710", Error, "form reads a workflow decision";
     /// A decision's outcome that no transition handles.
     UncoveredDecision = "W0701", Warning, "decision outcome not handled";
 }

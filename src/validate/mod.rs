@@ -132,16 +132,14 @@ fn visit_expr<'p>(e: &'p Expr, f: &mut impl FnMut(&'p Expr)) {
     }
 }
 
-/// Every expression of a node and its descendants.
-pub fn node_exprs<'p>(node: &'p Node, f: &mut impl FnMut(&'p Expr)) {
-    if let Some(w) = &node.when {
-        visit_expr(w, f);
-    }
+/// The expressions of one node itself (not of its children).
+pub fn node_exprs_shallow<'p>(node: &'p Node, f: &mut impl FnMut(&'p Expr)) {
+    f_opt(&node.when, f);
     for r in &node.rules {
-        visit_expr(&r.condition, f);
+        f(&r.condition);
     }
     match &node.kind {
-        NodeKind::Computed { value, .. } => visit_expr(value, f),
+        NodeKind::Computed { value, .. } => f(value),
         NodeKind::Field {
             ty:
                 FieldType::Integer { bounds }
@@ -151,16 +149,16 @@ pub fn node_exprs<'p>(node: &'p Node, f: &mut impl FnMut(&'p Expr)) {
                 | FieldType::Time { bounds }
                 | FieldType::Datetime { bounds },
         } => {
-            for b in [&bounds.min, &bounds.max].into_iter().flatten() {
-                visit_expr(b, f);
-            }
-        }
-        NodeKind::Group { items, .. } => {
-            for i in items {
-                node_exprs(i, f);
-            }
+            f_opt(&bounds.min, f);
+            f_opt(&bounds.max, f);
         }
         _ => {}
+    }
+}
+
+fn f_opt<'p>(e: &'p Option<Expr>, f: &mut impl FnMut(&'p Expr)) {
+    if let Some(e) = e {
+        f(e);
     }
 }
 
