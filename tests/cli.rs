@@ -600,3 +600,61 @@ fn the_project_sets_the_schema_base_and_the_command_line_overrides_it() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("unknown field `schema_bsae`"));
 }
+
+#[test]
+fn test_follows_the_workflow_and_shows_the_path_that_differs() {
+    let dir = Temp::new("workflow-examples");
+    let source = r#"
+procedure antrag "Antrag" {
+  version 1.0.0
+  page p "Angaben" {
+    field name: text "Name" { required }
+  }
+  workflow {
+    actor amt: authority "Amt"
+    start eingang "Eingang" { goto pruefung }
+    step pruefung "Prüfung" {
+      by amt
+      decide ok: boolean "In Ordnung?"
+      goto erteilt when ok
+      goto abgelehnt when not ok
+      goto verfallen after 2 weeks
+    }
+    end erteilt "Erteilt" outcome granted
+    end abgelehnt "Abgelehnt" outcome rejected
+    end verfallen "Verfallen" outcome withdrawn
+  }
+  example "in Ordnung" {
+    name = "Anna"
+    decide ok = yes
+    expect path eingang, pruefung, erteilt
+  }
+  example "liegen geblieben" from "in Ordnung" {
+    timeout pruefung
+    expect outcome verfallen
+  }
+}
+"#;
+    dir.write("antrag.amt", source);
+    let o = amt(&["test", dir.s()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{stdout}");
+    dir.write(
+        "antrag.amt",
+        source.replace(
+            "expect path eingang, pruefung, erteilt",
+            "expect path eingang, pruefung, abgelehnt",
+        ),
+    );
+    let o = amt(&["test", dir.s()]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}");
+    for line in [
+        "path differs:",
+        "  - expected eingang → pruefung → abgelehnt",
+        "  + actual   eingang → pruefung → erteilt",
+        "test result: FAILED. 1 passed, 1 failed",
+    ] {
+        assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
+    }
+}
