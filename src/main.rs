@@ -65,6 +65,10 @@ struct BuildArgs {
     /// (overrides `schema_base` in the project's amt.json).
     #[arg(long)]
     schema_base: Option<String>,
+    /// A folder with templates (procedure.html, macros.html, index.html) and
+    /// amt.css that replace the shipped ones.
+    #[arg(long)]
+    templates: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -206,6 +210,16 @@ fn main() -> ExitCode {
             if let Some(base) = &args.schema_base {
                 settings.schema_base = base.clone();
             }
+            if let Some(dir) = &args.templates {
+                if !dir.is_dir() {
+                    eprintln!(
+                        "amt: the templates folder `{}` does not exist",
+                        dir.display()
+                    );
+                    return ExitCode::from(USAGE_OR_IO);
+                }
+                settings.templates = Some(dir.clone());
+            }
             let base = &settings.schema_base;
             if !(base.starts_with("https://")
                 || base.starts_with("http://")
@@ -228,7 +242,16 @@ fn main() -> ExitCode {
                     INPUT_ERRORS
                 }
                 Ok((_, compiled)) => {
-                    let files = amt::emit::build(&compiled.procedures, &settings);
+                    let files = match amt::emit::build(&compiled.procedures, &settings) {
+                        Ok(files) => files,
+                        Err(e) => {
+                            eprintln!(
+                                "amt: {e}; nothing was written, `{}` is unchanged",
+                                args.out.display()
+                            );
+                            return ExitCode::from(INPUT_ERRORS);
+                        }
+                    };
                     match amt::output::write_atomically(&args.out, &files) {
                         Ok(()) => {
                             if matches!(args.check.message_format, MessageFormat::Human) {

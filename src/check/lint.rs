@@ -300,6 +300,26 @@ fn check_link(c: &mut Checker, url: &ast::Str) {
                 .note("other kinds of links (javascript:, data:, file:) can run code or leak data in the citizen's browser")
                 .help("link to the law's page, e.g. `<https://www.gesetze-im-internet.de/bmg/__17.html>`"),
         );
+    } else if let Some(bad) = url
+        .value
+        .chars()
+        .find(|c| "\"<>\\^`{|}".contains(*c) || c.is_control())
+    {
+        // RFC 3986 allows these only percent-encoded; browsers and checkers differ otherwise.
+        let encoded: String = bad
+            .to_string()
+            .bytes()
+            .map(|b| format!("%{b:02X}"))
+            .collect();
+        c.diags.push(
+            Diagnostic::new(
+                Code::UnsafeLink,
+                url.span,
+                format!("a link may not contain `{bad}`"),
+            )
+            .label("not a valid address")
+            .help(format!("write it percent-encoded, as `{encoded}`")),
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 //! (see [`crate::output`]).
 
 pub mod bpmn;
+pub mod html;
 mod manifest;
 pub mod schema;
 pub mod workflow;
@@ -32,23 +33,47 @@ pub fn json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 pub struct Settings {
     /// The base URI of schema ids ([`schema::DEFAULT_BASE`] by default).
     pub schema_base: String,
+    /// A folder whose templates (and `amt.css`) replace the shipped ones.
+    pub templates: Option<std::path::PathBuf>,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             schema_base: schema::DEFAULT_BASE.to_string(),
+            templates: None,
         }
     }
 }
 
-/// Every file of a build, in a stable order: per procedure its files, then
-/// the manifest.
-pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Vec<OutputFile> {
+/// Every file of a build, in a stable order: the shared assets, per
+/// procedure its files, the list of procedures, then the manifest. Fails only
+/// on a broken template of the municipality's own (`--templates`).
+pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<OutputFile>, String> {
     let mut files = Vec::new();
     let mut sorted: Vec<&ir::Procedure> = procedures.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let env = html::environment(settings.templates.clone());
+    let stylesheet = match settings.templates.as_ref().map(|d| d.join("amt.css")) {
+        Some(own) if own.is_file() => {
+            std::fs::read(&own).map_err(|e| format!("cannot read {}: {e}", own.display()))?
+        }
+        _ => html::STYLESHEET.as_bytes().to_vec(),
+    };
+    files.push(OutputFile {
+        path: "assets/amt.css".into(),
+        bytes: stylesheet,
+    });
+    let template_error = |e: minijinja::Error| format!("the HTML template failed: {e:#}");
     for p in &sorted {
+        for lang in &p.languages {
+            files.push(OutputFile {
+                path: format!("{}/{}", p.id, html::page_file(p, lang)),
+                bytes: html::procedure_page(&env, p, lang)
+                    .map_err(template_error)?
+                    .into_bytes(),
+            });
+        }
         files.push(OutputFile {
             path: format!("{}/procedure.json", p.id),
             bytes: json(p),
@@ -70,6 +95,12 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Vec<OutputFil
             });
         }
     }
+    files.push(OutputFile {
+        path: "index.html".into(),
+        bytes: html::index_page(&env, &sorted)
+            .map_err(template_error)?
+            .into_bytes(),
+    });
     files.push(manifest(&sorted, &files));
-    files
+    Ok(files)
 }

@@ -1,0 +1,1025 @@
+//! `index.html` per procedure and language, the list of procedures, and the
+//! shared assets: forms that work without JavaScript.
+//!
+//! The templates live in `templates/` (embedded at build time) and a
+//! municipality can override any of them, and the stylesheet, from a folder
+//! of its own (`amt build --templates DIR`). This module builds the view
+//! model the templates read; every value is escaped by minijinja, whose
+//! `.html` templates auto-escape.
+//!
+//! Without JavaScript every page of the form is a section of one page; a
+//! conditional part carries a sentence saying when it applies, and native
+//! constraints (`required`, `pattern`, `maxlength`, `min`/`max`) appear only
+//! where they hold whatever the other answers are.
+
+use crate::ir::{self, Expr, ExprKind, FieldType, I18n, Literal, Node, NodeKind, Procedure};
+use crate::syntax::ast::{BinaryOp, UnaryOp};
+use crate::validate::pick;
+use minijinja::Environment;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// The default templates and stylesheet, as shipped.
+const DEFAULTS: &[(&str, &str)] = &[
+    (
+        "procedure.html",
+        include_str!("../../templates/procedure.html"),
+    ),
+    ("macros.html", include_str!("../../templates/macros.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+];
+/// The stylesheet, as shipped.
+pub const STYLESHEET: &str = include_str!("../../assets/amt.css");
+
+/// Choice lists with more values than this are a select, not radio buttons.
+const RADIO_LIMIT: usize = 7;
+/// Slots rendered for a repeat without JavaScript, at most.
+const SLOTS: u64 = 3;
+
+/// Fixed texts of the form's frame, per language (German, else English).
+#[derive(Serialize, Clone)]
+struct Texts {
+    skip: &'static str,
+    skip_index: &'static str,
+    languages: &'static str,
+    about: &'static str,
+    legal: &'static str,
+    fees: &'static str,
+    submit: &'static str,
+    optional: &'static str,
+    choose: &'static str,
+    computed_later: &'static str,
+    generated: &'static str,
+    index_title: &'static str,
+    yes: &'static str,
+    no: &'static str,
+}
+
+fn texts(lang: &str) -> Texts {
+    if lang == "de" || lang.starts_with("de-") {
+        Texts {
+            skip: "Zum Formular springen",
+            skip_index: "Zur Liste springen",
+            languages: "Sprache",
+            about: "Über dieses Verfahren",
+            legal: "Rechtsgrundlage",
+            fees: "Gebühren",
+            submit: "Antrag absenden",
+            optional: "optional",
+            choose: "Bitte wählen",
+            computed_later: "wird aus Ihren Angaben berechnet",
+            generated: "Dieses Formular wurde mit amt erstellt.",
+            index_title: "Verfahren",
+            yes: "ja",
+            no: "nein",
+        }
+    } else {
+        Texts {
+            skip: "Skip to the form",
+            skip_index: "Skip to the list",
+            languages: "Language",
+            about: "About this procedure",
+            legal: "Legal basis",
+            fees: "Fees",
+            submit: "Submit application",
+            optional: "optional",
+            choose: "Please choose",
+            computed_later: "is computed from your answers",
+            generated: "This form was made with amt.",
+            index_title: "Procedures",
+            yes: "yes",
+            no: "no",
+        }
+    }
+}
+
+fn de(lang: &str) -> bool {
+    lang == "de" || lang.starts_with("de-")
+}
+
+/// The name of a language in itself.
+fn language_name(lang: &str) -> String {
+    match lang {
+        "de" => "Deutsch".into(),
+        "en" => "English".into(),
+        "fr" => "Français".into(),
+        "tr" => "Türkçe".into(),
+        "ar" => "العربية".into(),
+        "uk" => "Українська".into(),
+        "ru" => "Русский".into(),
+        "pl" => "Polski".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The file of a procedure's form in a language.
+pub fn page_file(p: &Procedure, lang: &str) -> String {
+    if p.languages.first().is_none_or(|l| l == lang) {
+        "index.html".into()
+    } else {
+        format!("index.{lang}.html")
+    }
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    lang: String,
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Opt {
+    value: String,
+    label: String,
+    id: String,
+    required: bool,
+}
+
+#[derive(Serialize)]
+struct Slot {
+    id: String,
+    legend: String,
+    optional: bool,
+    items: Vec<Item>,
+}
+
+#[derive(Serialize, Default)]
+struct Item {
+    kind: &'static str,
+    id: String,
+    name: String,
+    label: String,
+    text: String,
+    hint: Option<String>,
+    when: Option<String>,
+    prefill: Option<String>,
+    optional: bool,
+    legal: Vec<ir::LegalRef>,
+    attrs: Vec<(&'static str, Option<String>)>,
+    describedby: Vec<String>,
+    options: Vec<Opt>,
+    input: &'static str,
+    multiple: bool,
+    unit: Option<String>,
+    items: Vec<Item>,
+    slots: Vec<Slot>,
+}
+
+#[derive(Serialize)]
+struct Step {
+    id: String,
+    number: String,
+    title: String,
+    when: Option<String>,
+    items: Vec<Item>,
+}
+
+#[derive(Serialize)]
+struct FeeView {
+    label: String,
+    text: String,
+    legal: Vec<ir::LegalRef>,
+}
+
+/// How a node sits in the form.
+#[derive(Clone)]
+struct Place {
+    /// The submitted name's prefix, e.g. `person[0]`.
+    name: String,
+    /// The element id's prefix.
+    id: String,
+    /// Everything above applies and is given whatever the answers are.
+    certain: bool,
+}
+
+struct View<'p> {
+    p: &'p Procedure,
+    lang: &'p str,
+    source: &'p str,
+    labels: HashMap<&'p str, &'p Node>,
+    t: Texts,
+}
+
+fn index<'p>(nodes: &'p [Node], out: &mut HashMap<&'p str, &'p Node>) {
+    for n in nodes {
+        out.insert(&n.path, n);
+        if let NodeKind::Group { items, .. } = &n.kind {
+            index(items, out);
+        }
+    }
+}
+
+fn op_words(op: BinaryOp, de: bool) -> &'static str {
+    use BinaryOp::*;
+    match (op, de) {
+        (Lt, true) => "kleiner als",
+        (Le, true) => "höchstens",
+        (Gt, true) => "größer als",
+        (Ge, true) => "mindestens",
+        (Eq, true) => "gleich",
+        (Ne, true) => "nicht gleich",
+        (Lt, false) => "less than",
+        (Le, false) => "at most",
+        (Gt, false) => "greater than",
+        (Ge, false) => "at least",
+        (Eq, false) => "equal to",
+        (Ne, false) => "not equal to",
+        (_, true) => "verknüpft mit",
+        (_, false) => "combined with",
+    }
+}
+
+impl<'p> View<'p> {
+    fn text(&self, t: &'p I18n) -> String {
+        pick(t, self.lang, self.source)
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    fn label_of(&self, path: &str) -> String {
+        self.labels
+            .get(path)
+            .and_then(|n| n.label.as_ref())
+            .map(|l| self.quote(&self.text(l)))
+            .unwrap_or_else(|| self.quote(path))
+    }
+
+    fn quote(&self, s: &str) -> String {
+        if de(self.lang) {
+            format!("„{s}“")
+        } else {
+            format!("“{s}”")
+        }
+    }
+
+    /// A code's label in the list of the field at `path`.
+    fn code_label(&self, path: Option<&str>, code: &str) -> String {
+        let list = path
+            .and_then(|p| self.labels.get(p))
+            .and_then(|n| match &n.kind {
+                NodeKind::Field {
+                    ty: FieldType::Choice { codelist, .. },
+                } => self.p.codelists.get(codelist),
+                _ => None,
+            });
+        list.and_then(|l| l.values.iter().find(|v| v.code == code))
+            .map(|v| self.text(&v.label))
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    fn value_words(&self, e: &'p Expr, field: Option<&str>) -> String {
+        match &e.kind {
+            ExprKind::Literal { value } => match value {
+                Literal::Code(c) => self.code_label(field, c),
+                Literal::Boolean(b) => if *b { self.t.yes } else { self.t.no }.to_string(),
+                Literal::Date(d) => crate::expr::date::Date::parse(d)
+                    .map(|d| {
+                        if de(self.lang) {
+                            format!("{:02}.{:02}.{}", d.day, d.month, d.year)
+                        } else {
+                            d.to_string()
+                        }
+                    })
+                    .unwrap_or_else(|| d.clone()),
+                other => other.to_string(),
+            },
+            ExprKind::List { items } => {
+                let or = if de(self.lang) { " oder " } else { " or " };
+                items
+                    .iter()
+                    .map(|i| self.value_words(i, field))
+                    .collect::<Vec<_>>()
+                    .join(or)
+            }
+            ExprKind::Ref { path } => self.label_of(path),
+            ExprKind::Today => if de(self.lang) { "heute" } else { "today" }.into(),
+            _ => e.to_string(),
+        }
+    }
+
+    /// A condition in words, e.g. `„Die neue Wohnung ist“: Hauptwohnung oder Nebenwohnung`.
+    fn words(&self, e: &'p Expr) -> String {
+        let d = de(self.lang);
+        match &e.kind {
+            ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.yes),
+            ExprKind::Unary {
+                operator: UnaryOp::Not,
+                operand,
+            } => match &operand.kind {
+                ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.no),
+                ExprKind::Call { function, args, .. } if function == "filled" => {
+                    match args.first().map(|a| &a.kind) {
+                        Some(ExprKind::Ref { path }) => format!(
+                            "{} {}",
+                            self.label_of(path),
+                            if d {
+                                "ist nicht ausgefüllt"
+                            } else {
+                                "is not filled in"
+                            }
+                        ),
+                        _ => e.to_string(),
+                    }
+                }
+                _ => format!(
+                    "{} ({})",
+                    if d { "nicht" } else { "not" },
+                    self.words(operand)
+                ),
+            },
+            ExprKind::Binary {
+                operator,
+                left,
+                right,
+            } => match operator {
+                BinaryOp::And | BinaryOp::Or => {
+                    let join = match (operator, d) {
+                        (BinaryOp::And, true) => " und ",
+                        (BinaryOp::And, false) => " and ",
+                        (_, true) => " oder ",
+                        (_, false) => " or ",
+                    };
+                    let part = |x: &'p Expr| match &x.kind {
+                        ExprKind::Binary { operator: o, .. }
+                            if matches!(o, BinaryOp::And | BinaryOp::Or) && o != operator =>
+                        {
+                            format!("({})", self.words(x))
+                        }
+                        _ => self.words(x),
+                    };
+                    format!("{}{join}{}", part(left), part(right))
+                }
+                BinaryOp::Eq | BinaryOp::In | BinaryOp::Ne | BinaryOp::NotIn => {
+                    let field = match &left.kind {
+                        ExprKind::Ref { path } => Some(path.as_str()),
+                        _ => None,
+                    };
+                    let negated = matches!(operator, BinaryOp::Ne | BinaryOp::NotIn);
+                    let not = if negated {
+                        if d { "nicht " } else { "not " }
+                    } else {
+                        ""
+                    };
+                    match (&left.kind, &right.kind) {
+                        (
+                            ExprKind::Literal {
+                                value: Literal::Code(c),
+                            },
+                            ExprKind::Ref { path },
+                        ) => {
+                            format!(
+                                "{}: {not}{}",
+                                self.label_of(path),
+                                self.code_label(Some(path), c)
+                            )
+                        }
+                        (ExprKind::Ref { path }, _) => format!(
+                            "{}: {not}{}",
+                            self.label_of(path),
+                            self.value_words(right, field)
+                        ),
+                        _ => format!(
+                            "{} {} {}",
+                            self.value_words(left, None),
+                            op_words(*operator, d),
+                            self.value_words(right, None)
+                        ),
+                    }
+                }
+                op @ (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) => {
+                    let subject = match &left.kind {
+                        ExprKind::Call { function, args, .. } if function == "age" => {
+                            let born = args
+                                .first()
+                                .map(|a| self.value_words(a, None))
+                                .unwrap_or_default();
+                            match (args.get(1), d) {
+                                (Some(at), true) => format!(
+                                    "das Alter nach {born} am {}",
+                                    self.value_words(at, None)
+                                ),
+                                (Some(at), false) => {
+                                    format!("the age by {born} on {}", self.value_words(at, None))
+                                }
+                                (None, true) => format!("das Alter nach {born}"),
+                                (None, false) => format!("the age by {born}"),
+                            }
+                        }
+                        ExprKind::Call { function, args, .. } if function == "count" => {
+                            let what = args
+                                .first()
+                                .map(|a| self.value_words(a, None))
+                                .unwrap_or_default();
+                            if d {
+                                format!("die Anzahl von {what}")
+                            } else {
+                                format!("the number of {what}")
+                            }
+                        }
+                        _ => self.value_words(left, None),
+                    };
+                    let verb = if d { "ist" } else { "is" };
+                    format!(
+                        "{subject} {verb} {} {}",
+                        op_words(*op, d),
+                        self.value_words(right, None)
+                    )
+                }
+                _ => e.to_string(),
+            },
+            ExprKind::Call { function, args, .. } if function == "filled" => {
+                match args.first().map(|a| &a.kind) {
+                    Some(ExprKind::Ref { path }) => format!(
+                        "{} {}",
+                        self.label_of(path),
+                        if d { "ist ausgefüllt" } else { "is filled in" }
+                    ),
+                    _ => e.to_string(),
+                }
+            }
+            _ => e.to_string(),
+        }
+    }
+
+    fn when_sentence(&self, e: &'p Expr) -> String {
+        if de(self.lang) {
+            format!("Nur auszufüllen, wenn gilt: {}.", self.words(e))
+        } else {
+            format!("Only to be filled in if: {}.", self.words(e))
+        }
+    }
+
+    fn prefill_text(&self, n: &Node) -> Option<String> {
+        let pf = n.prefill.as_ref()?;
+        Some(match (de(self.lang), pf.locked) {
+            (true, true) => {
+                "Wird aus Ihrem Identitätsnachweis übernommen und kann nicht geändert werden."
+                    .into()
+            }
+            (true, false) => {
+                "Wird aus Ihrem Identitätsnachweis übernommen; Sie können die Angabe ändern.".into()
+            }
+            (false, true) => "Taken from your proof of identity; it cannot be changed.".into(),
+            (false, false) => "Taken from your proof of identity; you can change it.".into(),
+        })
+    }
+
+    fn node(&self, n: &'p Node, at: &Place) -> Option<Item> {
+        let id = format!("{}{}", at.id, n.id);
+        let name = if at.name.is_empty() {
+            n.id.clone()
+        } else {
+            format!("{}.{}", at.name, n.id)
+        };
+        let conditional = n.when.is_some();
+        let certain = at.certain && !conditional;
+        let mut it = Item {
+            id: id.clone(),
+            name: name.clone(),
+            label: n.label.as_ref().map(|l| self.text(l)).unwrap_or_default(),
+            hint: n.hint.as_ref().map(|h| self.text(h)),
+            when: n.when.as_ref().map(|w| self.when_sentence(w)),
+            prefill: self.prefill_text(n),
+            optional: !n.required && n.repeat.is_none_or(|r| r.min == 0),
+            legal: n.legal.clone(),
+            ..Item::default()
+        };
+        for (present, suffix) in [
+            (it.when.is_some(), "when"),
+            (it.hint.is_some(), "hint"),
+            (it.prefill.is_some(), "prefill"),
+        ] {
+            if present {
+                it.describedby.push(format!("{id}-{suffix}"));
+            }
+        }
+        match &n.kind {
+            NodeKind::Note { text } => {
+                it.kind = "note";
+                it.text = self.text(text);
+            }
+            NodeKind::Computed { .. } => it.kind = "computed",
+            NodeKind::Group { items, .. } => {
+                let fill = |place: &Place| {
+                    items
+                        .iter()
+                        .filter_map(|c| self.node(c, place))
+                        .collect::<Vec<_>>()
+                };
+                match n.repeat {
+                    Some(card) => {
+                        // Without JavaScript: the required items and a few more.
+                        it.kind = "repeat";
+                        let count = card
+                            .min
+                            .max(1)
+                            .max(card.min.saturating_add(1).min(SLOTS))
+                            .min(card.max.unwrap_or(SLOTS).max(1));
+                        for i in 0..count {
+                            let required = certain && i < card.min;
+                            let place = Place {
+                                name: format!("{name}[{i}]"),
+                                id: format!("{id}-{i}-"),
+                                certain: required,
+                            };
+                            it.slots.push(Slot {
+                                id: format!("{id}-{i}"),
+                                legend: format!("{} {}", it.label, i + 1),
+                                optional: !required,
+                                items: fill(&place),
+                            });
+                        }
+                    }
+                    None => {
+                        it.kind = "group";
+                        let place = Place {
+                            name,
+                            id: format!("{id}-"),
+                            certain: certain && n.required,
+                        };
+                        it.items = fill(&place);
+                    }
+                }
+            }
+            NodeKind::Attachment {
+                media_types, count, ..
+            } => {
+                it.kind = "input";
+                it.attrs.push(("type", Some("file".into())));
+                let accept: Vec<String> = media_types.clone();
+                it.attrs.push(("accept", Some(accept.join(","))));
+                if count.max != Some(1) {
+                    it.attrs.push(("multiple", None));
+                }
+                if certain && n.required {
+                    it.attrs.push(("required", None));
+                }
+            }
+            NodeKind::Field { ty } => {
+                if let Some(card) = n.repeat {
+                    // A repeated value: a few inputs, the first ones required.
+                    it.kind = "repeat";
+                    let count = card
+                        .min
+                        .max(1)
+                        .max(card.min.saturating_add(1).min(SLOTS))
+                        .min(card.max.unwrap_or(SLOTS).max(1));
+                    for i in 0..count {
+                        let required = certain && i < card.min;
+                        let mut one = self.field(
+                            n,
+                            ty,
+                            &format!("{id}-{i}"),
+                            &format!("{name}[{i}]"),
+                            required,
+                        );
+                        one.label = format!("{} {}", it.label, i + 1);
+                        one.optional = !required;
+                        it.slots.push(Slot {
+                            id: format!("{id}-{i}-slot"),
+                            legend: format!("{} {}", it.label, i + 1),
+                            optional: !required,
+                            items: vec![one],
+                        });
+                    }
+                } else {
+                    let field = self.field(n, ty, &id, &name, certain && n.required);
+                    it.kind = field.kind;
+                    it.attrs = field.attrs;
+                    it.options = field.options;
+                    it.input = field.input;
+                    it.multiple = field.multiple;
+                    it.unit = field.unit;
+                }
+            }
+        }
+        Some(it)
+    }
+
+    /// One input of a field.
+    fn field(&self, n: &'p Node, ty: &'p FieldType, id: &str, name: &str, required: bool) -> Item {
+        let mut it = Item {
+            id: id.to_string(),
+            name: name.to_string(),
+            label: n.label.as_ref().map(|l| self.text(l)).unwrap_or_default(),
+            kind: "input",
+            ..Item::default()
+        };
+        let mut attr = |k: &'static str, v: Option<String>| it.attrs.push((k, v));
+        let constant = |b: &Option<Expr>| match b.as_ref().map(|e| &e.kind) {
+            Some(ExprKind::Literal { value }) => match value {
+                Literal::Integer(i) => Some(i.to_string()),
+                Literal::Decimal(d) | Literal::Date(d) => Some(d.clone()),
+                Literal::Money(c) => Some(format!("{}.{:02}", c / 100, (c % 100).abs())),
+                _ => None,
+            },
+            _ => None,
+        };
+        match ty {
+            FieldType::Text {
+                multiline,
+                min_length,
+                max_length,
+                pattern,
+                format,
+                ..
+            } => {
+                let input_type = match format.as_deref() {
+                    Some("phone") => "tel",
+                    _ => "text",
+                };
+                if !*multiline {
+                    attr("type", Some(input_type.into()));
+                }
+                if format.as_deref() == Some("email") {
+                    attr("inputmode", Some("email".into()));
+                }
+                if format.as_deref() == Some("postcode") {
+                    attr("inputmode", Some("numeric".into()));
+                }
+                if let Some(min) = min_length {
+                    attr("minlength", Some(min.to_string()));
+                }
+                if let Some(max) = max_length {
+                    attr("maxlength", Some(max.to_string()));
+                }
+                // One pattern attribute: the author's, else the format's.
+                let p = pattern.clone().or_else(|| {
+                    format
+                        .as_deref()
+                        .and_then(crate::expr::formats::pattern_of)
+                        .map(str::to_string)
+                });
+                if let (Some(p), false) = (p, *multiline) {
+                    attr("pattern", Some(p));
+                }
+                if *multiline {
+                    it.kind = "textarea";
+                }
+            }
+            FieldType::Integer { bounds } => {
+                attr("type", Some("number".into()));
+                attr("step", Some("1".into()));
+                if let Some(v) = constant(&bounds.min) {
+                    attr("min", Some(v));
+                }
+                if let Some(v) = constant(&bounds.max) {
+                    attr("max", Some(v));
+                }
+            }
+            FieldType::Decimal { .. } | FieldType::Money { .. } => {
+                attr("type", Some("text".into()));
+                attr("inputmode", Some("decimal".into()));
+                if matches!(ty, FieldType::Money { .. }) {
+                    it.unit = Some("EUR".into());
+                }
+            }
+            FieldType::Date { bounds }
+            | FieldType::Time { bounds }
+            | FieldType::Datetime { bounds } => {
+                let t = match ty {
+                    FieldType::Date { .. } => "date",
+                    FieldType::Time { .. } => "time",
+                    _ => "datetime-local",
+                };
+                attr("type", Some(t.into()));
+                if let Some(v) = constant(&bounds.min) {
+                    attr("min", Some(v));
+                }
+                if let Some(v) = constant(&bounds.max) {
+                    attr("max", Some(v));
+                }
+            }
+            FieldType::Boolean | FieldType::Consent => {
+                it.kind = "checkbox";
+                if matches!(ty, FieldType::Consent) && required {
+                    attr("required", None);
+                }
+            }
+            FieldType::Choice { codelist, multiple } => {
+                let values = self
+                    .p
+                    .codelists
+                    .get(codelist)
+                    .map(|l| l.values.as_slice())
+                    .unwrap_or_default();
+                it.options = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| Opt {
+                        value: v.code.clone(),
+                        label: self.text(&v.label),
+                        id: format!("{id}-{i}"),
+                        required: required && !*multiple && i == 0,
+                    })
+                    .collect();
+                it.multiple = *multiple;
+                if values.len() <= RADIO_LIMIT {
+                    it.kind = "choices";
+                    it.input = if *multiple { "checkbox" } else { "radio" };
+                    return it;
+                }
+                it.kind = "select";
+                if *multiple {
+                    attr("multiple", None);
+                }
+            }
+        }
+        if let Some(a) = &n.autocomplete {
+            it.attrs.push(("autocomplete", Some(a.clone())));
+        }
+        if let Some(pf) = &n.prefill {
+            it.attrs.push(("data-prefill", Some(pf.attribute.clone())));
+            if pf.locked {
+                it.attrs.push(("data-locked", None));
+            }
+        }
+        if required && !matches!(ty, FieldType::Boolean | FieldType::Consent) {
+            it.attrs.push(("required", None));
+        }
+        it
+    }
+
+    fn identity(&self) -> (Option<String>, Option<String>) {
+        let Some(idn) = &self.p.identity else {
+            return (None, None);
+        };
+        let d = de(self.lang);
+        let means: Vec<&str> = idn
+            .means
+            .iter()
+            .map(|m| match (m.as_str(), d) {
+                ("eid", true) => "dem Online-Ausweis (eID)",
+                ("eid", false) => "the online ID card (eID)",
+                ("eudi_wallet", true) => "der EUDI-Wallet",
+                ("eudi_wallet", false) => "the EU Digital Identity Wallet",
+                ("elster", true) => "einem ELSTER-Zertifikat",
+                ("elster", false) => "an ELSTER certificate",
+                (_, true) => "Ihrem Nutzerkonto",
+                (_, false) => "your user account",
+            })
+            .collect();
+        let level = match (idn.level.as_str(), d) {
+            ("hoch", false) => "high",
+            ("substanziell", false) => "substantial",
+            ("niedrig", false) => "low",
+            (l, _) => l,
+        };
+        let or = if d { " oder " } else { " or " };
+        let identity = if d {
+            format!(
+                "Sie weisen sich mit {} aus (Vertrauensniveau {level}).",
+                means.join(or)
+            )
+        } else {
+            format!(
+                "You identify yourself with {} (level of assurance {level}).",
+                means.join(or)
+            )
+        };
+        let mut prefilled = Vec::new();
+        let mut stack: Vec<&Node> = self.p.pages.iter().flat_map(|pg| &pg.items).collect();
+        while let Some(n) = stack.pop() {
+            if n.prefill.is_some()
+                && let Some(l) = &n.label
+            {
+                prefilled.push(self.text(l));
+            }
+            if let NodeKind::Group { items, .. } = &n.kind {
+                stack.extend(items.iter().rev());
+            }
+        }
+        prefilled.sort();
+        prefilled.dedup();
+        let prefilled = (!prefilled.is_empty()).then(|| {
+            if d {
+                format!(
+                    "Aus Ihrem Identitätsnachweis übernommen: {}.",
+                    prefilled.join(", ")
+                )
+            } else {
+                format!(
+                    "Taken from your proof of identity: {}.",
+                    prefilled.join(", ")
+                )
+            }
+        });
+        (Some(identity), prefilled)
+    }
+}
+
+#[derive(Serialize)]
+struct PageContext {
+    lang: String,
+    title: String,
+    description: Option<String>,
+    languages: Vec<LangLink>,
+    t: Texts,
+    assets: &'static str,
+    action: &'static str,
+    identity: Option<String>,
+    prefilled: Option<String>,
+    legal: Vec<ir::LegalRef>,
+    steps: Vec<Step>,
+    fees: Vec<FeeView>,
+}
+
+/// Templates: the shipped ones, each overridable from `dir`.
+pub fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    env.set_loader(move |name| {
+        if let Some(dir) = &dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read template {}: {e}", path.display()),
+                    )
+                });
+            }
+        }
+        Ok(DEFAULTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s.to_string()))
+    });
+    env
+}
+
+/// The form of a procedure in one language.
+pub fn procedure_page(
+    env: &Environment,
+    p: &Procedure,
+    lang: &str,
+) -> Result<String, minijinja::Error> {
+    let source = p.languages.first().map_or("de", String::as_str);
+    let mut labels = HashMap::new();
+    for page in &p.pages {
+        index(&page.items, &mut labels);
+    }
+    index(&p.attachments, &mut labels);
+    index(&p.computed, &mut labels);
+    let v = View {
+        p,
+        lang,
+        source,
+        labels,
+        t: texts(lang),
+    };
+    let root = Place {
+        name: String::new(),
+        id: "f-".into(),
+        certain: true,
+    };
+    let total = p.pages.len() + usize::from(!p.attachments.is_empty());
+    let d = de(lang);
+    let mut steps: Vec<Step> = p
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let place = Place {
+                certain: page.when.is_none(),
+                ..root.clone()
+            };
+            Step {
+                id: format!("page-{}", page.id),
+                number: if d {
+                    format!("Schritt {} von {total}:", i + 1)
+                } else {
+                    format!("Step {} of {total}:", i + 1)
+                },
+                title: v.text(&page.label),
+                when: page.when.as_ref().map(|w| v.when_sentence(w)),
+                items: page
+                    .items
+                    .iter()
+                    .filter_map(|n| v.node(n, &place))
+                    .collect(),
+            }
+        })
+        .collect();
+    if !p.attachments.is_empty() {
+        steps.push(Step {
+            id: "page-attachments".into(),
+            number: if d {
+                format!("Schritt {total} von {total}:")
+            } else {
+                format!("Step {total} of {total}:")
+            },
+            title: if d {
+                "Nachweise".into()
+            } else {
+                "Documents".into()
+            },
+            when: None,
+            items: p
+                .attachments
+                .iter()
+                .filter_map(|n| v.node(n, &root))
+                .collect(),
+        });
+    }
+    let (identity, prefilled) = v.identity();
+    let ctx = PageContext {
+        lang: lang.to_string(),
+        title: v.text(&p.title),
+        description: p.description.as_ref().map(|d| v.text(d)),
+        languages: p
+            .languages
+            .iter()
+            .map(|l| LangLink {
+                lang: l.clone(),
+                label: language_name(l),
+                href: page_file(p, l),
+                current: l == lang,
+            })
+            .collect(),
+        t: v.t.clone(),
+        assets: "../assets/",
+        action: "",
+        identity,
+        prefilled,
+        legal: p.legal.clone(),
+        steps,
+        fees: p
+            .fees
+            .iter()
+            .map(|f| FeeView {
+                label: v.text(&f.label),
+                text: v.t.computed_later.to_string(),
+                legal: f.legal.clone(),
+            })
+            .collect(),
+    };
+    env.get_template("procedure.html")?
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
+
+#[derive(Serialize)]
+struct IndexEntry {
+    href: String,
+    title: String,
+    description: Option<String>,
+    others: Vec<IndexOther>,
+}
+
+#[derive(Serialize)]
+struct IndexOther {
+    href: String,
+    lang: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct IndexContext {
+    lang: &'static str,
+    t: Texts,
+    procedures: Vec<IndexEntry>,
+}
+
+/// The list of every procedure (German, with links to the other languages).
+pub fn index_page(
+    env: &Environment,
+    procedures: &[&Procedure],
+) -> Result<String, minijinja::Error> {
+    let entries = procedures
+        .iter()
+        .map(|p| {
+            let source = p.languages.first().map_or("de", String::as_str);
+            IndexEntry {
+                href: format!("{}/index.html", p.id),
+                title: pick(&p.title, source, source)
+                    .unwrap_or_default()
+                    .to_string(),
+                description: p
+                    .description
+                    .as_ref()
+                    .and_then(|d| pick(d, source, source))
+                    .map(str::to_string),
+                others: p
+                    .languages
+                    .iter()
+                    .skip(1)
+                    .map(|l| IndexOther {
+                        href: format!("{}/{}", p.id, page_file(p, l)),
+                        lang: l.clone(),
+                        title: pick(&p.title, l, source).unwrap_or_default().to_string(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let ctx = IndexContext {
+        lang: "de",
+        t: texts("de"),
+        procedures: entries,
+    };
+    env.get_template("index.html")?
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}

@@ -1,0 +1,149 @@
+//! The HTML forms: author strings are inert in every context, a
+//! municipality's own templates and stylesheet replace the shipped ones, and
+//! native constraints appear only where they always hold.
+
+use std::path::Path;
+
+fn build_one(source: &str) -> (amt::ir::Procedure, String) {
+    let dir =
+        std::env::temp_dir().join(format!("amt-html-{}-{}", std::process::id(), source.len()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("p.amt"), source).unwrap();
+    let (_, compiled) = amt::check_project(&dir).unwrap();
+    assert!(!compiled.failed(false), "{:?}", compiled.diagnostics);
+    let p = compiled.procedures.into_iter().next().unwrap();
+    let env = amt::emit::html::environment(None);
+    let html = amt::emit::html::procedure_page(&env, &p, "de").unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    (p, html)
+}
+
+const HOSTILE: &str = include_str!("hostile/boese.amt");
+
+#[test]
+fn author_strings_are_inert_in_every_context() {
+    let (_, html) = build_one(HOSTILE);
+    // No author markup survives as markup.
+    for raw in [
+        "<script>alert",
+        "<img src=x",
+        "<svg onload",
+        "<b>",
+        "<i>Gesetz",
+        "<a href=javascript",
+        "onmouseover='",
+        "\"><img",
+    ] {
+        assert!(
+            !html.contains(raw),
+            "`{raw}` reached the page unescaped:\n{html}"
+        );
+    }
+    // The texts are shown literally, escaped.
+    for shown in [
+        "&lt;script&gt;alert(4)",
+        "&lt;img src=x onerror=alert(7)&gt;",
+        "{{ 7 * 7 }} {% raw %}",
+        "&lt;svg onload=alert(5)&gt;",
+    ] {
+        assert!(
+            html.contains(shown),
+            "`{shown}` is not shown literally:\n{html}"
+        );
+    }
+    // The only scripts and styles are the shipped files; no inline handlers.
+    assert!(
+        !html.contains("<script"),
+        "no script element without JavaScript enhancement"
+    );
+    assert!(!html.contains("style="));
+    let handler = Regex::new(r#"<[a-zA-Z][^<>]*\son[a-z]+\s*="#).unwrap();
+    assert!(
+        !handler.is_match(&html),
+        "an inline event handler: {:?}",
+        handler.find(&html)
+    );
+}
+
+use regex::Regex;
+
+#[test]
+fn native_constraints_only_where_they_always_hold() {
+    let (_, html) = build_one(
+        r#"
+procedure p "P" {
+  version 1.0.0
+  page p "Seite" {
+    field immer: text(max 10) "Immer" { required }
+    field frei: text "Frei"
+    field manchmal: text "Manchmal" {
+      when filled(frei)
+      required
+    }
+    field zahl: integer(min 1, max 5) "Zahl"
+    field datum: date(max today) "Datum"
+  }
+}
+"#,
+    );
+    let input = |name: &str| {
+        let re = Regex::new(&format!(r#"<input id="f-{name}"[^>]*>"#)).unwrap();
+        re.find(&html)
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_else(|| panic!("no input {name} in\n{html}"))
+    };
+    assert!(input("immer").contains(" required"));
+    assert!(input("immer").contains(r#"maxlength="10""#));
+    assert!(!input("frei").contains(" required"));
+    assert!(
+        !input("manchmal").contains(" required"),
+        "required only when `frei` is filled"
+    );
+    assert!(html.contains("Nur auszufüllen, wenn gilt: „Frei“ ist ausgefüllt."));
+    assert!(input("zahl").contains(r#"min="1""#) && input("zahl").contains(r#"max="5""#));
+    assert!(
+        !input("datum").contains("max="),
+        "`today` changes; a static page cannot say it"
+    );
+}
+
+#[test]
+fn a_municipality_replaces_templates_and_stylesheet() {
+    let root = std::env::temp_dir().join(format!("amt-templates-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(root.join("own")).unwrap();
+    std::fs::write(
+        root.join("own/amt.css"),
+        ":root { --amt-primary: #004b87; }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("own/index.html"),
+        "<!DOCTYPE html><html lang=\"de\"><title>Stadt Musterstadt</title>{% for p in procedures %}{{ p.title }}{% endfor %}</html>",
+    )
+    .unwrap();
+    let (_, compiled) = amt::check_project(Path::new("forms")).unwrap();
+    let settings = amt::emit::Settings {
+        templates: Some(root.join("own")),
+        ..amt::emit::Settings::default()
+    };
+    let files = amt::emit::build(&compiled.procedures, &settings).unwrap();
+    let file = |path: &str| {
+        String::from_utf8(files.iter().find(|f| f.path == path).unwrap().bytes.clone()).unwrap()
+    };
+    assert_eq!(
+        file("assets/amt.css"),
+        ":root { --amt-primary: #004b87; }\n"
+    );
+    let index = file("index.html");
+    assert!(index.starts_with("<!DOCTYPE html><html lang=\"de\"><title>Stadt Musterstadt</title>"));
+    assert!(index.contains("Anmeldung einer Wohnung"), "{index}");
+    // The templates not replaced are the shipped ones.
+    assert!(file("wohnsitzanmeldung/index.html").contains("class=\"amt-form\""));
+    // A broken template of one's own is an error, not a half-written output.
+    std::fs::write(root.join("own/index.html"), "{% for p in %}").unwrap();
+    let err = amt::emit::build(&compiled.procedures, &settings).unwrap_err();
+    assert!(err.contains("template"), "{err}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
