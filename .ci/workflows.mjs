@@ -139,7 +139,7 @@ async function runCase(source, workflow, example) {
   // The trail in amt's names: start, top-level steps, parallel states, ends.
   const names = [];
   for (const el of trail) {
-    const m = /^(Start|Task|Fork|End)_(.+)$/.exec(el);
+    const m = /^(Start|Task|Fork|End)_(.+?)(__[0-9]+)?$/.exec(el);
     if (!m) continue;
     const s = states.get(m[2]);
     if (!s) continue;

@@ -340,6 +340,11 @@ impl Checker<'_, '_> {
             (Scalar::Code(list), ExprKind::Str(s)) => {
                 Some(json!(s)).filter(|_| self.example_code(p, list, s, e.span))
             }
+            // A code that is a number, e.g. `stufe = 1`.
+            (Scalar::Code(list), ExprKind::Integer(i)) => {
+                let code = i.to_string();
+                Some(json!(code)).filter(|_| self.example_code(p, list, &code, e.span))
+            }
             (Scalar::Code(list), ExprKind::Path(path)) if path.segments.len() == 1 => {
                 let code = &path.segments[0].name;
                 Some(json!(code)).filter(|_| self.example_code(p, list, code, e.span))

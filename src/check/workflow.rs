@@ -192,7 +192,31 @@ impl<'a> Lowering<'a, '_, '_> {
     }
 
     fn target(&mut self, name: &ast::Ident) -> bool {
-        if self.names.contains_key(name.name.as_str()) {
+        if let Some(&(kind, _, parallel)) = self.names.get(name.name.as_str()) {
+            let why = match (kind, parallel) {
+                (_, Some(p)) => Some(format!(
+                    "`{}` is a step inside the parallel state `{p}`; a case enters it through `{p}`",
+                    name.name
+                )),
+                (StateKind::Start, _) => Some(format!(
+                    "`{}` is the start: a case begins there and cannot return to it",
+                    name.name
+                )),
+                (StateKind::Timer, _) => Some(format!(
+                    "`{}` is a timer, not a state a case can be in",
+                    name.name
+                )),
+                _ => None,
+            };
+            if let Some(why) = why {
+                self.c.diags.push(
+                    Diagnostic::new(Code::UnknownState, name.span, why)
+                        .label("not a state to go to")
+                        .help("a `goto` leads to a `step`, a `parallel` state or an `end`"),
+                );
+                self.broken = true;
+                return false;
+            }
             return true;
         }
         let d = Diagnostic::new(
@@ -216,7 +240,47 @@ impl<'a> Lowering<'a, '_, '_> {
     fn guard(&mut self, e: &ast::Expr) -> ir::Expr {
         let scope = self.c.meta.case.unwrap_or(0);
         let mut cx = self.c.cx(scope);
-        self.c.condition(e, &mut cx, "a guard")
+        let guard = self.c.condition(e, &mut cx, "a guard");
+        // Camunda reads guards in FEEL, which reserves some words.
+        let mut stack = vec![&guard];
+        let mut reserved = BTreeSet::new();
+        while let Some(x) = stack.pop() {
+            match &x.kind {
+                ir::ExprKind::Ref { path } => {
+                    reserved.extend(
+                        path.split('.')
+                            .filter(|s| crate::expr::feel::FEEL_KEYWORDS.contains(s))
+                            .map(str::to_string),
+                    );
+                }
+                ir::ExprKind::Unary { operand, .. } => stack.push(operand),
+                ir::ExprKind::Binary { left, right, .. } => stack.extend([&**left, &**right]),
+                ir::ExprKind::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => stack.extend([&**condition, &**then, &**otherwise]),
+                ir::ExprKind::List { items: args } | ir::ExprKind::Call { args, .. } => {
+                    stack.extend(args.iter())
+                }
+                _ => {}
+            }
+        }
+        for word in reserved {
+            self.c.diags.push(
+                Diagnostic::new(
+                    Code::FeelName,
+                    e.span,
+                    format!("this guard reads `{word}`, a word FEEL reserves"),
+                )
+                .label("cannot be read in Camunda")
+                .help(format!(
+                    "rename the field or decision `{word}`; FEEL reserves {}",
+                    crate::expr::feel::FEEL_KEYWORDS.join(", ")
+                )),
+            );
+        }
+        guard
     }
 
     fn decision(
@@ -227,7 +291,9 @@ impl<'a> Lowering<'a, '_, '_> {
     ) -> Option<ir::Decision> {
         let id = *self.c.tree.names.get(&(0, name.name.as_str()))?;
         let ty = self.c.node_ty(id);
-        if !matches!(ty, Ty::Boolean | Ty::Code { .. } | Ty::Unknown) {
+        if !matches!(ty, Ty::Boolean | Ty::Code { .. } | Ty::Unknown)
+            || self.c.tree.nodes[id].repeat.is_some()
+        {
             self.c.diags.push(
                 Diagnostic::new(
                     Code::DecisionType,
@@ -272,13 +338,30 @@ impl<'a> Lowering<'a, '_, '_> {
         };
         for stmt in &d.body {
             match stmt {
-                Stmt::By(actor, _) if d.kind == StateKind::Step => out.actor = self.actor(actor),
+                Stmt::By(actor, span) if d.kind == StateKind::Step => {
+                    if out.actor.is_some() {
+                        self.c.diags.push(Diagnostic::new(Code::RepeatedSetting, *span, "the step says twice who does it").label("second `by`").help("a step has one actor; for work of several bodies at once use a `parallel` state"));
+                    }
+                    out.actor = self.actor(actor);
+                }
                 Stmt::Decide {
                     name, label, span, ..
                 } if d.kind == StateKind::Step => {
                     if let Some(dec) = self.decision(name, label.as_ref(), *span) {
                         out.decisions.push(dec);
                     }
+                }
+                Stmt::Outcome(o, span) if d.kind == StateKind::End && out.outcome.is_some() => {
+                    let _ = o;
+                    self.c.diags.push(
+                        Diagnostic::new(
+                            Code::RepeatedSetting,
+                            *span,
+                            "the end state has two outcomes",
+                        )
+                        .label("second `outcome`")
+                        .help("keep one outcome; two different results are two end states"),
+                    );
                 }
                 Stmt::Outcome(o, _) if d.kind == StateKind::End => {
                     if OUTCOMES.contains(&o.name.as_str()) {
@@ -311,6 +394,60 @@ impl<'a> Lowering<'a, '_, '_> {
                 // Reported below as a way out of an end state.
                 Stmt::Goto(_) if d.kind == StateKind::End => {}
                 Stmt::Goto(g) => {
+                    let shape_error = |c: &mut Checker, span: Span, message: String, help: &str| {
+                        c.diags.push(
+                            Diagnostic::new(Code::WorkflowShape, span, message)
+                                .label("not possible here")
+                                .help(help.to_string()),
+                        );
+                    };
+                    if g.after.is_some() && matches!(d.kind, StateKind::Start | StateKind::Parallel)
+                    {
+                        shape_error(
+                            self.c,
+                            g.span,
+                            format!("a {} has no deadline of its own", kind_word(d.kind)),
+                            "put the deadline on a step; a deadline across several states is a `timer`",
+                        );
+                        continue;
+                    }
+                    if g.after.is_some() && out.transitions.iter().any(|t| t.after.is_some()) {
+                        shape_error(
+                            self.c,
+                            g.span,
+                            "a step has one deadline".into(),
+                            "keep the deadline that applies; a later one would never fire",
+                        );
+                        continue;
+                    }
+                    if g.after.is_some() && g.when.is_some() {
+                        shape_error(
+                            self.c,
+                            g.span,
+                            "a deadline passes whatever the answers are".into(),
+                            "remove the `when` from the deadline; decide in the step it leads to",
+                        );
+                        continue;
+                    }
+                    if g.after.is_some() && parallel.is_some() && !g.issue.is_empty() {
+                        shape_error(
+                            self.c,
+                            g.span,
+                            "ending a hearing by its deadline issues no document".into(),
+                            "issue documents on the parallel state's own `goto`",
+                        );
+                        continue;
+                    }
+                    if g.after.is_none()
+                        && g.when.is_none()
+                        && out
+                            .transitions
+                            .iter()
+                            .any(|t| t.after.is_none() && t.when.is_none())
+                    {
+                        shape_error(self.c, g.span, "this transition is never taken: the one above without `when` always is".into(), "give the earlier transition a `when`, or remove this one");
+                        continue;
+                    }
                     if let Some((_, Some(from))) = &g.after {
                         self.c.diags.push(
                             Diagnostic::new(Code::MisplacedTimer, from.span, "only a `timer` counts from another state")
@@ -413,6 +550,22 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         let needs_way_out = matches!(d.kind, StateKind::Start | StateKind::Parallel)
             || (d.kind == StateKind::Step && parallel.is_none());
+        let plain_way_out = d
+            .body
+            .iter()
+            .any(|s| matches!(s, Stmt::Goto(g) if g.after.is_none()));
+        if needs_way_out && d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) && !plain_way_out {
+            shape(
+                self.c,
+                format!(
+                    "the {} `{}` has only a deadline as its way out",
+                    kind_word(d.kind),
+                    d.name.name
+                ),
+                "no way out when the work is done",
+                "add a `goto` for when the actor is done; the deadline is for when they are not",
+            );
+        }
         if needs_way_out && !d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) {
             shape(
                 self.c,
@@ -464,7 +617,38 @@ impl<'a> Lowering<'a, '_, '_> {
             );
             return None;
         };
-        if !self.target(&g.target) || !self.target(from) {
+        if !self.target(&g.target) {
+            return None;
+        }
+        let from_problem = match self.names.get(from.name.as_str()) {
+            None => {
+                self.target(from);
+                return None;
+            }
+            Some((_, _, Some(p))) => Some(format!(
+                "`{}` is a step inside the parallel state `{p}`; count from `{p}`",
+                from.name
+            )),
+            Some((StateKind::Start, _, _)) => Some(format!(
+                "`{}` is the start; count from the state the case enters after it",
+                from.name
+            )),
+            Some((StateKind::Timer, _, _)) => Some(format!(
+                "`{}` is a timer; a timer counts from a state",
+                from.name
+            )),
+            Some((StateKind::End, _, _)) => Some(format!(
+                "`{}` is an end state; the case is over there",
+                from.name
+            )),
+            _ => None,
+        };
+        if let Some(why) = from_problem {
+            self.c.diags.push(
+                Diagnostic::new(Code::MisplacedTimer, from.span, why)
+                    .label("cannot start the timer")
+                    .help("count from the step or parallel state whose start begins the deadline"),
+            );
             return None;
         }
         let issues = self.documents(&g.issue);
@@ -565,11 +749,22 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         }
     }
     let lowered: Vec<ir::State> = states.iter().map(|d| l.state(d, None)).collect();
+    for extra in timers.iter().skip(1) {
+        l.c.diags.push(
+            Diagnostic::new(Code::MisplacedTimer, extra.name.span, "a workflow has one timer in this version of amt")
+                .label("second timer")
+                .secondary(timers[0].name.span, "the first timer")
+                .help("keep the timer that ends the case (e.g. a Genehmigungsfiktion); deadlines of single steps are written with `goto … after …`"),
+        );
+    }
+    let timers: Vec<&ast::StateDecl> = timers.into_iter().take(1).collect();
     let lowered_timers: Vec<ir::Timer> = timers.iter().filter_map(|d| l.timer(d)).collect();
     if !l.broken {
         l.graph(&states, &lowered, &timers, &lowered_timers);
     }
-    l.coverage(&states, &lowered);
+    if !l.broken {
+        l.coverage(&states, &lowered);
+    }
     let mut actors = std::mem::take(&mut l.actors);
     for b in BUILTIN_ACTORS
         .iter()
@@ -650,6 +845,9 @@ impl<'a> Lowering<'a, '_, '_> {
         };
         // Timers: a state the case can be in after `from` may be cut short.
         let plain = edges.clone();
+        // Edges a timer surely adds (one without `when`): only these save a
+        // state from being a trap.
+        let mut sure = edges.clone();
         for (t, d) in timers.iter().zip(
             timer_decls
                 .iter()
@@ -694,7 +892,9 @@ impl<'a> Lowering<'a, '_, '_> {
             }
             let span = reach(&plain, from);
             for (x, inside) in span.iter().enumerate() {
-                if !inside || x == from {
+                // An end has nothing for the timer to run over: it may be
+                // reached from before the timer too.
+                if !inside || x == from || states[x].kind == "end" {
                     continue;
                 }
                 if let Some(p) = (0..states.len()).find(|&p| !span[p] && plain[p].contains(&x)) {
@@ -710,9 +910,15 @@ impl<'a> Lowering<'a, '_, '_> {
                 }
                 if states[x].kind != "end" {
                     edges[x].push(to);
+                    if t.when.is_none() {
+                        sure[x].push(to);
+                    }
                 }
             }
             edges[from].push(to);
+            if t.when.is_none() {
+                sure[from].push(to);
+            }
         }
         let Some(start) = states.iter().position(|s| s.kind == "start") else {
             return;
@@ -730,7 +936,7 @@ impl<'a> Lowering<'a, '_, '_> {
             if s.kind == "end" {
                 continue;
             }
-            let from_here = reach(&edges, i);
+            let from_here = reach(&sure, i);
             if !states
                 .iter()
                 .enumerate()

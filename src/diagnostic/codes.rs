@@ -188,6 +188,8 @@ codes! {
     DecisionType = "E0709", Error, "decision of the wrong type";
     /// The form reads a workflow decision, which does not exist when the form is filled in.
     FormReadsDecision = "E0710", Error, "form reads a workflow decision";
+    /// A guard reads a name that FEEL, Camunda's expression language, reserves.
+    FeelName = "E0711", Error, "name FEEL cannot read";
     /// A decision's outcome that no transition handles.
     UncoveredDecision = "W0701", Warning, "decision outcome not handled";
 }

@@ -18,7 +18,7 @@
 //!   non-interrupting boundary timer that, when its guard holds, ends the
 //!   process in a terminate end event.
 
-use crate::expr::feel::{feel, iso_duration};
+use crate::expr::feel::{computed_values, condition, iso_duration};
 use crate::ir::{self, Procedure, State, Workflow};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -68,6 +68,8 @@ struct Flow {
 
 struct Builder<'p> {
     w: &'p Workflow,
+    /// Computed values and fees, written out where guards read them.
+    computed: HashMap<String, &'p ir::Expr>,
     lang: &'p str,
     els: Vec<El>,
     flows: Vec<Flow>,
@@ -108,7 +110,7 @@ impl<'p> Builder<'p> {
         let mut id = base.to_string();
         let mut n = 2;
         while !self.ids.insert(id.clone()) {
-            id = format!("{base}_{n}");
+            id = format!("{base}__{n}");
             n += 1;
         }
         id
@@ -116,6 +118,10 @@ impl<'p> Builder<'p> {
 
     fn el(&mut self, base: &str, name: String, kind: Kind, parent: &str) -> String {
         let id = self.id(base);
+        // Event definitions get ids of their own: keep them unique too.
+        if matches!(kind, Kind::Boundary { .. } | Kind::End { terminate: true }) {
+            self.ids.insert(format!("{id}__def"));
+        }
         self.els.push(El {
             id: id.clone(),
             name,
@@ -192,7 +198,9 @@ impl<'p> Builder<'p> {
             .els
             .iter()
             .filter(|e| match &e.kind {
-                Kind::UserTask { .. } | Kind::ServiceTask { .. } | Kind::Sub => true,
+                Kind::UserTask { .. } | Kind::ServiceTask { .. } | Kind::Sub | Kind::End { .. } => {
+                    true
+                }
                 Kind::And => e.id.starts_with("Fork_"),
                 _ => false,
             })
@@ -214,7 +222,15 @@ impl<'p> Builder<'p> {
             for i in incoming {
                 self.flows[i].target = merge.clone();
                 let new_id = self.id(&format!("Flow_{}_{merge}", self.flows[i].source));
-                self.flows[i].id = new_id;
+                let old = std::mem::replace(&mut self.flows[i].id, new_id.clone());
+                // A gateway whose default this flow was keeps it.
+                for e in &mut self.els {
+                    if let Kind::Xor { default: Some(d) } = &mut e.kind
+                        && *d == old
+                    {
+                        *d = new_id.clone();
+                    }
+                }
             }
             self.flow(&merge, &id, None, None);
         }
@@ -309,7 +325,7 @@ impl<'p> Builder<'p> {
                 self.flow(from, &gw, None, None);
                 let mut default = None;
                 for t in many {
-                    let condition = t.when.as_ref().map(|w| format!("={}", feel(w)));
+                    let condition = t.when.as_ref().map(|w| condition(w, &self.computed));
                     let name = t.when.as_ref().map(|w| w.to_string());
                     let f = self.along(&gw, t, container, condition.clone(), name);
                     if condition.is_none() {
@@ -407,7 +423,7 @@ impl<'p> Builder<'p> {
                             default: Some(default),
                         };
                     }
-                    let condition = Some(format!("={}", feel(w)));
+                    let condition = Some(condition(w, &self.computed));
                     self.along_to(&gw, &transition, &end, condition, Some(w.to_string()));
                 }
                 None => self.along_to(&timer, &transition, &end, None, None),
@@ -819,7 +835,8 @@ fn waypoints(
         return vec![start, (mx, s_mid_y), (mx, t_mid_y), (tx, t_mid_y)];
     }
     // A loop back: below everything, into the target from underneath.
-    let (scx, tcx) = (sx + sw / 2, tx + _tw / 2);
+    // From the left part of the source, clear of boundary events on the right.
+    let (scx, tcx) = (sx + sw / 4, tx + _tw / 4);
     vec![(scx, sy + sh), (scx, below), (tcx, below), (tcx, ty + th)]
 }
 
@@ -829,6 +846,7 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
     let lang = p.languages.first().map_or("de", String::as_str);
     let mut b = Builder {
         w,
+        computed: computed_values(p),
         lang,
         els: Vec::new(),
         flows: Vec::new(),
@@ -894,11 +912,28 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
         let _ = writeln!(x, "      </bpmndi:BPMNShape>");
     }
     let below = 80 + height + 40;
-    for (i, f) in flows.iter().enumerate() {
-        let source = els.iter().find(|e| e.id == f.source).map(|e| &e.kind);
-        let boundary = matches!(source, Some(Kind::Boundary { .. }));
-        let gateway = matches!(source, Some(Kind::Xor { .. } | Kind::And));
-        let points = waypoints(f, &bounds, boundary, gateway, below + 12 * (i as i64 % 5));
+    // Loops run back underneath, each in a lane of its own: below the
+    // diagram, or inside the subprocess they belong to.
+    let mut lanes: HashMap<String, i64> = HashMap::new();
+    for f in &flows {
+        let source = els.iter().find(|e| e.id == f.source);
+        let kind = source.map(|e| &e.kind);
+        let boundary = matches!(kind, Some(Kind::Boundary { .. }));
+        let gateway = matches!(kind, Some(Kind::Xor { .. } | Kind::And));
+        let parent = source.map_or("", |e| e.parent.as_str());
+        let is_loop = matches!((bounds.get(&f.source), bounds.get(&f.target)), (Some(a), Some(b)) if b.0 <= a.0 + a.2);
+        let lane = if is_loop {
+            let k = lanes.entry(parent.to_string()).or_insert(0);
+            *k += 1;
+            *k
+        } else {
+            0
+        };
+        let floor = match bounds.get(parent) {
+            Some(&(_, y, _, h)) => y + h - 8 - 10 * ((lane - 1).max(0) % 3),
+            None => below + 14 * (lane - 1).max(0),
+        };
+        let points = waypoints(f, &bounds, boundary, gateway, floor);
         let _ = writeln!(
             x,
             r#"      <bpmndi:BPMNEdge id="{0}_di" bpmnElement="{0}">"#,
@@ -1016,7 +1051,7 @@ fn write_container(
             Kind::Boundary { duration, .. } => {
                 let _ = writeln!(
                     x,
-                    "{pad}  <bpmn:timerEventDefinition id=\"{}_def\">",
+                    "{pad}  <bpmn:timerEventDefinition id=\"{}__def\">",
                     xml(&e.id)
                 );
                 let _ = writeln!(
@@ -1029,7 +1064,7 @@ fn write_container(
             Kind::End { terminate: true } => {
                 let _ = writeln!(
                     x,
-                    r#"{pad}  <bpmn:terminateEventDefinition id="{}_def" />"#,
+                    r#"{pad}  <bpmn:terminateEventDefinition id="{}__def" />"#,
                     xml(&e.id)
                 );
             }

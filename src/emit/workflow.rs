@@ -1,24 +1,26 @@
 //! `workflow.json`: the workflow as a documented state machine, for portals
 //! that run their own (README, "The workflow (`workflow.json`)").
 
-use crate::expr::feel::{feel, iso_duration};
+use crate::expr::feel::{computed_values, feel, iso_duration};
 use crate::ir::{self, Procedure};
 use serde_json::{Value as Json, json};
 
 /// The shape version of `workflow.json`.
 pub const WORKFLOW_VERSION: &str = "1";
 
-fn guard(e: &ir::Expr) -> Json {
-    json!({ "amt": e.to_string(), "feel": feel(e), "expr": e })
+type Computed<'p> = std::collections::HashMap<String, &'p ir::Expr>;
+
+fn guard(e: &ir::Expr, c: &Computed) -> Json {
+    json!({ "amt": e.to_string(), "feel": feel(e, c), "expr": e })
 }
 
-fn transitions(ts: &[ir::Transition]) -> Json {
+fn transitions(ts: &[ir::Transition], c: &Computed) -> Json {
     Json::Array(
         ts.iter()
             .map(|t| {
                 let mut o = json!({ "to": t.to });
                 if let Some(w) = &t.when {
-                    o["when"] = guard(w);
+                    o["when"] = guard(w, c);
                 }
                 if let Some(a) = &t.after {
                     o["after"] = json!(iso_duration(a));
@@ -32,7 +34,7 @@ fn transitions(ts: &[ir::Transition]) -> Json {
     )
 }
 
-fn state(s: &ir::State) -> Json {
+fn state(s: &ir::State, c: &Computed) -> Json {
     let mut o = json!({ "id": s.id, "kind": s.kind, "label": s.label });
     if let Some(a) = &s.actor {
         o["actor"] = json!(a);
@@ -41,13 +43,13 @@ fn state(s: &ir::State) -> Json {
         o["decisions"] = json!(s.decisions);
     }
     if !s.branches.is_empty() {
-        o["branches"] = Json::Array(s.branches.iter().map(state).collect());
+        o["branches"] = Json::Array(s.branches.iter().map(|b| state(b, c)).collect());
     }
     if let Some(out) = &s.outcome {
         o["outcome"] = json!(out);
     }
     if !s.transitions.is_empty() {
-        o["transitions"] = transitions(&s.transitions);
+        o["transitions"] = transitions(&s.transitions, c);
     }
     if !s.legal.is_empty() {
         o["legal"] = json!(s.legal);
@@ -58,6 +60,7 @@ fn state(s: &ir::State) -> Json {
 /// The workflow of a procedure as JSON, or `None` when it has none.
 pub fn workflow_json(p: &Procedure) -> Option<Json> {
     let w = p.workflow.as_ref()?;
+    let c = computed_values(p);
     let start = w
         .states
         .iter()
@@ -72,7 +75,7 @@ pub fn workflow_json(p: &Procedure) -> Option<Json> {
                 "from": t.from, "to": t.to,
             });
             if let Some(wh) = &t.when {
-                o["when"] = guard(wh);
+                o["when"] = guard(wh, &c);
             }
             if !t.issues.is_empty() {
                 o["issues"] = json!(t.issues);
@@ -90,7 +93,7 @@ pub fn workflow_json(p: &Procedure) -> Option<Json> {
         "start": start,
         "actors": w.actors,
         "documents": w.documents,
-        "states": w.states.iter().map(state).collect::<Vec<_>>(),
+        "states": w.states.iter().map(|s| state(s, &c)).collect::<Vec<_>>(),
         "timers": timers,
     }))
 }

@@ -2,13 +2,45 @@
 //! Expression Language), the expression language of Camunda 8: workflow
 //! guards become `=…` conditions in BPMN.
 //!
-//! amt's three-valued logic maps onto FEEL's `null`: a comparison with a
-//! missing value is `null`, `and`/`or` are ternary. Where amt gives an
-//! unanswered value a meaning (a yes/no question counts as `no`), the FEEL
-//! says so explicitly (`x = true`).
+//! amt's three-valued logic maps onto FEEL's `null`: every comparison with a
+//! missing value is written to give `null` (FEEL's own `!=` would say `true`),
+//! `and`/`or`/`not` are ternary in both, and a gateway's condition is
+//! `(…) = true`, so `null` is not taken (instead of an incident in Zeebe).
+//! Where amt gives an unanswered value a meaning (a yes/no question counts as
+//! `no`, a multiple choice as no choice, a repeat as none), the FEEL says so.
+//! Dates, times and date-times arrive as ISO strings and are read with
+//! `date(…)`, `time(…)` and `date and time(…)`; computed values and fees are
+//! not process variables and are written out where a guard reads them.
 
-use crate::ir::{Expr, ExprKind, Literal, Ty};
+use crate::ir::{Expr, ExprKind, Literal, Node, NodeKind, Procedure, Ty};
 use crate::syntax::ast::{BinaryOp, DurationUnit, UnaryOp};
+use std::collections::HashMap;
+
+/// A duration as FEEL reads it: weeks as days (`P14D`), since FEEL's
+/// durations know no weeks.
+fn feel_duration(d: &crate::ir::Duration) -> String {
+    match d.unit {
+        DurationUnit::Weeks => format!("P{}D", d.amount.saturating_mul(7)),
+        _ => iso_duration(d),
+    }
+}
+
+/// Names FEEL reserves: an answer or decision of such a name cannot be read
+/// in a guard.
+pub const FEEL_KEYWORDS: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "for",
+    "some",
+    "every",
+    "between",
+    "instance",
+    "of",
+    "function",
+    "return",
+    "satisfies",
+];
 
 /// An ISO 8601 duration, e.g. `P3W`, `P1M`.
 pub fn iso_duration(d: &crate::ir::Duration) -> String {
@@ -51,9 +83,19 @@ fn relative(path: &str, over: &[(&str, &str)]) -> String {
 struct Feel<'o> {
     /// Quantifiers in scope: (repeat path, item variable).
     over: Vec<(&'o str, &'o str)>,
+    /// How computed values and fees are computed, by path.
+    computed: &'o HashMap<String, &'o Expr>,
 }
 
-const ITEM_VARS: [&str; 4] = ["item", "item2", "item3", "item4"];
+const ITEM_VARS: [&str; 4] = ["amt_item", "amt_item2", "amt_item3", "amt_item4"];
+
+/// Whether an expression can be `null` (it reads an answer that may be missing).
+fn nullable(e: &Expr) -> bool {
+    !matches!(
+        e.kind,
+        ExprKind::Literal { .. } | ExprKind::Today | ExprKind::List { .. }
+    ) && !matches!(e.ty, Ty::Boolean | Ty::CodeSet { .. })
+}
 
 impl<'o> Feel<'o> {
     fn expr(&mut self, e: &'o Expr) -> String {
@@ -72,16 +114,23 @@ impl<'o> Feel<'o> {
                 }
                 Literal::Text(t) | Literal::Code(t) => string(t),
                 Literal::Date(d) => format!("date({})", string(d)),
-                Literal::Duration(d) => format!("duration({})", string(&iso_duration(d))),
+                Literal::Duration(d) => format!("duration({})", string(&feel_duration(d))),
             },
             ExprKind::Today => "today()".into(),
             ExprKind::Ref { path } => {
+                if let Some(value) = self.computed.get(path.as_str()) {
+                    return format!("({})", self.expr(value));
+                }
                 let p = relative(path, &self.over);
-                // An unanswered yes/no question counts as `no`.
-                if e.ty == Ty::Boolean {
-                    format!("({p} = true)")
-                } else {
-                    p
+                match &e.ty {
+                    // An unanswered yes/no question counts as `no`.
+                    Ty::Boolean => format!("({p} = true)"),
+                    // An unanswered multiple choice is no choice.
+                    Ty::CodeSet { .. } => format!("(if {p} = null then [] else {p})"),
+                    Ty::Date => format!("(if {p} = null then null else date({p}))"),
+                    Ty::Time => format!("(if {p} = null then null else time({p}))"),
+                    Ty::Datetime => format!("(if {p} = null then null else date and time({p}))"),
+                    _ => p,
                 }
             }
             ExprKind::Unary { operator, operand } => match operator {
@@ -94,7 +143,7 @@ impl<'o> Feel<'o> {
                 right,
             } => {
                 let (l, r) = (self.expr(left), self.expr(right));
-                match operator {
+                let compared = match operator {
                     BinaryOp::In | BinaryOp::NotIn => {
                         let contains = format!("list contains({r}, {l})");
                         if *operator == BinaryOp::In {
@@ -110,6 +159,29 @@ impl<'o> Feel<'o> {
                         };
                         format!("({l} {symbol} {r})")
                     }
+                };
+                // A comparison with a missing value is unknown, as in amt
+                // (FEEL's own `!=` would say true).
+                let comparison = matches!(
+                    operator,
+                    BinaryOp::Eq
+                        | BinaryOp::Ne
+                        | BinaryOp::Lt
+                        | BinaryOp::Le
+                        | BinaryOp::Gt
+                        | BinaryOp::Ge
+                        | BinaryOp::In
+                        | BinaryOp::NotIn
+                );
+                let missing: Vec<String> = [(&**left, &l), (&**right, &r)]
+                    .into_iter()
+                    .filter(|(x, _)| comparison && nullable(x))
+                    .map(|(_, s)| format!("{s} = null"))
+                    .collect();
+                if missing.is_empty() {
+                    compared
+                } else {
+                    format!("(if {} then null else {compared})", missing.join(" or "))
                 }
             }
             ExprKind::If {
@@ -140,7 +212,10 @@ impl<'o> Feel<'o> {
                         } else {
                             "today()".into()
                         };
-                        format!("years and months duration({}, {at}).years", arg(self, 0))
+                        let born = arg(self, 0);
+                        format!(
+                            "(if {born} = null or {at} = null then null else years and months duration({born}, {at}).years)"
+                        )
                     }
                     "len" => format!("string length({})", arg(self, 0)),
                     "matches" => match args.get(1).map(|a| &a.kind) {
@@ -155,7 +230,22 @@ impl<'o> Feel<'o> {
                         }
                         _ => "false".into(),
                     },
-                    "sum" => format!("sum({})", arg(self, 0)),
+                    "sum" => {
+                        let list = match args.first().map(|a| &a.kind) {
+                            Some(ExprKind::Ref { path }) => {
+                                let p = relative(path, &self.over);
+                                match p.rsplit_once('.') {
+                                    Some((rep, field)) => {
+                                        format!("(if {rep} = null then [] else {rep}.{field})")
+                                    }
+                                    None => format!("(if {p} = null then [] else {p})"),
+                                }
+                            }
+                            _ => arg(self, 0),
+                        };
+                        // The sum of nothing is 0 in amt, null in FEEL.
+                        format!("(if count({list}) = 0 then 0 else sum({list}))")
+                    }
                     "count" | "any" | "all" => {
                         let target = match args.first().map(|a| &a.kind) {
                             Some(ExprKind::Ref { path }) => relative(path, &self.over),
@@ -172,7 +262,9 @@ impl<'o> Feel<'o> {
                         match function.as_str() {
                             "any" => format!("(some {var} in {list} satisfies {c})"),
                             "all" => format!("(every {var} in {list} satisfies {c})"),
-                            _ => format!("sum(for {var} in {list} return if {c} then 1 else 0)"),
+                            _ => format!(
+                                "(if count({list}) = 0 then 0 else sum(for {var} in {list} return if {c} then 1 else 0))"
+                            ),
                         }
                     }
                     _ => "null".into(),
@@ -183,6 +275,42 @@ impl<'o> Feel<'o> {
 }
 
 /// The expression in FEEL, without the leading `=` of Camunda conditions.
-pub fn feel(e: &Expr) -> String {
-    Feel { over: Vec::new() }.expr(e)
+/// `computed` holds how the procedure's computed values and fees are
+/// computed, by path (they are written out where read).
+pub fn feel(e: &Expr, computed: &HashMap<String, &Expr>) -> String {
+    Feel {
+        over: Vec::new(),
+        computed,
+    }
+    .expr(e)
+}
+
+/// A gateway's condition: taken only when it holds (`null` is not taken).
+pub fn condition(e: &Expr, computed: &HashMap<String, &Expr>) -> String {
+    format!("=({}) = true", feel(e, computed))
+}
+
+/// How each computed value and fee of a procedure is computed, by path.
+pub fn computed_values(p: &Procedure) -> HashMap<String, &Expr> {
+    let mut out = HashMap::new();
+    let mut stack: Vec<&Node> = p
+        .pages
+        .iter()
+        .flat_map(|pg| &pg.items)
+        .chain(&p.attachments)
+        .chain(&p.computed)
+        .collect();
+    while let Some(n) = stack.pop() {
+        match &n.kind {
+            NodeKind::Computed { value, .. } => {
+                out.insert(n.path.clone(), value);
+            }
+            NodeKind::Group { items, .. } => stack.extend(items),
+            _ => {}
+        }
+    }
+    for f in &p.fees {
+        out.insert(f.id.clone(), &f.value);
+    }
+    out
 }

@@ -450,6 +450,19 @@ impl Builder<'_> {
                     span,
                 };
                 for clause in inner {
+                    let taken = match clause.as_rule() {
+                        Rule::wf_after => goto.after.is_some(),
+                        Rule::wf_when => goto.when.is_some(),
+                        _ => !goto.issue.is_empty(),
+                    };
+                    if taken {
+                        let clause_span = self.span(&clause);
+                        self.diagnostics.push(
+                            Diagnostic::new(Code::RepeatedSetting, clause_span, "this transition says this twice")
+                                .label("given again")
+                                .help("give `after`, `when` and `issue` once each; combine conditions with `and`, documents with `,`"),
+                        );
+                    }
                     match clause.as_rule() {
                         Rule::wf_after => {
                             let mut parts = children(clause);

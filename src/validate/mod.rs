@@ -257,6 +257,19 @@ impl<'p> Model<'p> {
             exprs.extend(&page.when);
         }
         exprs.extend(procedure.fees.iter().map(|f| &f.value));
+        // The workflow's guards read answers too (`amt test` follows them).
+        if let Some(w) = &procedure.workflow {
+            let states = w
+                .states
+                .iter()
+                .chain(w.states.iter().flat_map(|s| &s.branches));
+            exprs.extend(
+                states
+                    .flat_map(|s| &s.transitions)
+                    .filter_map(|t| t.when.as_ref()),
+            );
+            exprs.extend(w.timers.iter().filter_map(|t| t.when.as_ref()));
+        }
         for e in exprs {
             visit_expr(e, &mut |e| {
                 if let ExprKind::Call { function, args, .. } = &e.kind
