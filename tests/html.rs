@@ -52,10 +52,27 @@ fn author_strings_are_inert_in_every_context() {
             "`{shown}` is not shown literally:\n{html}"
         );
     }
-    // The only scripts and styles are the shipped files; no inline handlers.
+    // The only scripts are the shipped file and the JSON island, which holds
+    // the author's strings escaped (`</script>` cannot end it early).
+    let scripts: Vec<&str> = html
+        .match_indices("<script")
+        .map(|(i, _)| &html[i..(i + 60).min(html.len())])
+        .collect();
+    assert_eq!(scripts.len(), 2, "{scripts:?}");
     assert!(
-        !html.contains("<script"),
-        "no script element without JavaScript enhancement"
+        scripts[0].starts_with("<script src=\"..&#x2f;assets&#x2f;amt.js\" defer>"),
+        "{scripts:?}"
+    );
+    assert!(
+        scripts[1].starts_with("<script type=\"application/json\" id=\"amt-model\">"),
+        "{scripts:?}"
+    );
+    let island = &html[html.find("id=\"amt-model\">").unwrap() + 16..];
+    let island = &island[..island.find("</script>").unwrap()];
+    assert!(!island.contains('<'), "the island holds no `<`: {island}");
+    assert!(
+        island.contains("\\u003c/script\\u003e"),
+        "the island holds the text escaped"
     );
     assert!(!html.contains("style="));
     let handler = Regex::new(r#"<[a-zA-Z][^<>]*\son[a-z]+\s*="#).unwrap();

@@ -29,6 +29,8 @@ const DEFAULTS: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../templates/macros.html")),
     ("index.html", include_str!("../../templates/index.html")),
 ];
+/// The script that enhances the forms, as shipped.
+pub const SCRIPT: &str = include_str!("../../assets/amt.js");
 /// The stylesheet, as shipped.
 pub const STYLESHEET: &str = include_str!("../../assets/amt.css");
 
@@ -179,6 +181,7 @@ struct Step {
 
 #[derive(Serialize)]
 struct FeeView {
+    id: String,
     label: String,
     text: String,
     legal: Vec<ir::LegalRef>,
@@ -693,6 +696,23 @@ impl<'p> View<'p> {
                     attr("max", Some(v));
                 }
             }
+            // A required yes/no question is answered yes or no; an optional
+            // one is a box to tick (unticked counts as no).
+            FieldType::Boolean if n.required => {
+                it.kind = "choices";
+                it.input = "radio";
+                it.options = [("true", self.t.yes), ("false", self.t.no)]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (value, label))| Opt {
+                        value: value.into(),
+                        label: label.into(),
+                        id: format!("{id}-{i}"),
+                        required: required && i == 0,
+                    })
+                    .collect();
+                return it;
+            }
             FieldType::Boolean | FieldType::Consent => {
                 it.kind = "checkbox";
                 if matches!(ty, FieldType::Consent) && required {
@@ -825,6 +845,9 @@ struct PageContext {
     legal: Vec<ir::LegalRef>,
     steps: Vec<Step>,
     fees: Vec<FeeView>,
+    /// What the script needs: the form's nodes with their conditions, rules
+    /// and computed values as data, and the messages in this language.
+    model: serde_json::Value,
 }
 
 /// Templates: the shipped ones, each overridable from `dir`.
@@ -926,6 +949,7 @@ pub fn procedure_page(
         });
     }
     let (identity, prefilled) = v.identity();
+    let model = script_model(p, lang);
     let ctx = PageContext {
         lang: lang.to_string(),
         title: v.text(&p.title),
@@ -951,14 +975,80 @@ pub fn procedure_page(
             .fees
             .iter()
             .map(|f| FeeView {
+                id: f.id.clone(),
                 label: v.text(&f.label),
                 text: v.t.computed_later.to_string(),
                 legal: f.legal.clone(),
             })
             .collect(),
+        model,
     };
     env.get_template("procedure.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
+
+/// The model the script interprets: pages with their nodes (conditions,
+/// rules, computed values as the checked model writes them), fees, and the
+/// fixed texts and built-in messages in the page's language.
+fn script_model(p: &Procedure, lang: &str) -> serde_json::Value {
+    use crate::validate::messages::builtin;
+    let d = de(lang);
+    let t = |de_text: &str, en_text: &str| {
+        if d {
+            de_text.to_string()
+        } else {
+            en_text.to_string()
+        }
+    };
+    let messages: serde_json::Map<String, serde_json::Value> = [
+        "required",
+        "type",
+        "min_length",
+        "max_length",
+        "pattern",
+        "minimum",
+        "maximum",
+        "code",
+        "min_items",
+        "max_items",
+        "consent",
+        "media_type",
+        "file_size",
+        "rule",
+        "checksum",
+        "scale",
+    ]
+    .into_iter()
+    .map(|k| {
+        (
+            k.to_string(),
+            serde_json::Value::String(builtin(k, lang, "{}")),
+        )
+    })
+    .collect();
+    serde_json::json!({
+        "lang": lang,
+        "source": p.languages.first().cloned().unwrap_or_else(|| "de".into()),
+        "pages": p.pages,
+        "attachments": p.attachments,
+        "computed": p.computed,
+        "fees": p.fees,
+        "messages": messages,
+        "texts": {
+            "next": t("Weiter", "Continue"),
+            "back": t("Zurück", "Back"),
+            "review": t("Angaben prüfen", "Check your answers"),
+            "review_lead": t("Bitte prüfen Sie Ihre Angaben, bevor Sie den Antrag absenden.", "Please check your answers before you submit the application."),
+            "change": t("Ändern", "Change"),
+            "problem": t("Es gibt ein Problem", "There is a problem"),
+            "add": t("Weitere Angabe hinzufügen", "Add another"),
+            "remove": t("Entfernen", "Remove"),
+            "yes": t("ja", "yes"),
+            "no": t("nein", "no"),
+            "none": t("keine Angabe", "not given"),
+            "step": t("Schritt {n} von {m}:", "Step {n} of {m}:"),
+        },
+    })
 }
 
 #[derive(Serialize)]

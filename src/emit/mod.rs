@@ -64,6 +64,10 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<Ou
         path: "assets/amt.css".into(),
         bytes: stylesheet,
     });
+    files.push(OutputFile {
+        path: "assets/amt.js".into(),
+        bytes: html::SCRIPT.as_bytes().to_vec(),
+    });
     let template_error = |e: minijinja::Error| format!("the HTML template failed: {e:#}");
     for p in &sorted {
         for lang in &p.languages {

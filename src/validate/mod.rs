@@ -13,7 +13,7 @@
 //! ("Submissions and the validator").
 
 pub mod eval;
-mod messages;
+pub mod messages;
 
 use crate::emit::schema::Coverage;
 use crate::expr::date::Date;
@@ -102,7 +102,6 @@ pub struct Report {
     pub computed: BTreeMap<String, Json>,
     /// Whether each part of the form applies, by amt path (repeat items
     /// that exist only).
-    #[serde(skip)]
     pub visible: BTreeMap<String, bool>,
 }
 

@@ -1,0 +1,169 @@
+// The forms with their script, in Chromium:
+// 1. the script's semantics agree with amt's validator: for every example of
+//    every procedure, the parts that apply, the computed values and the
+//    failing rules are the same (`amt validate --format json`);
+// 2. axe-core finds no violation in any state: each step, the error summary
+//    after a failed "continue", and the review page;
+// 3. filling a procedure through the browser produces JSON that amt's
+//    validator and the procedure's JSON Schema (ajv) accept.
+// Pages are served with `Content-Security-Policy: default-src 'self'`; any
+// CSP violation or script error fails the run. Usage: node .ci/forms.mjs OUTPUT_DIR AMT_BINARY
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { createServer } from 'node:http';
+import { readFileSync, readdirSync, statSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, extname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const Ajv2020 = require('ajv/dist/2020');
+const addFormats = require('ajv-formats');
+const root = resolve(process.argv[2] || 'output');
+const amtBin = resolve(process.argv[3] || 'target/release/amt');
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
+const posts = [];
+const server = createServer((req, res) => {
+  if (req.method === 'POST') {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => { posts.push(Buffer.concat(chunks).toString('utf8')); res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('ok'); });
+    return;
+  }
+  const path = join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
+  try {
+    const body = readFileSync(statSync(path).isDirectory() ? join(path, 'index.html') : path);
+    res.writeHead(200, { 'Content-Type': types[extname(path)] || 'application/octet-stream', 'Content-Security-Policy': "default-src 'self'" });
+    res.end(body);
+  } catch { res.writeHead(404); res.end(); }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}/`;
+const work = mkdtempSync(join(tmpdir(), 'amt-forms-'));
+const context = await chromium.launchPersistentContext(join(work, 'profile'), {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failures = 0;
+const fail = (msg) => { failures++; console.error(msg); };
+const stats = { compared: 0, states: 0, filled: 0 };
+const page = context.pages()[0] ?? (await context.newPage());
+page.on('pageerror', (e) => fail(`script error: ${e.message}`));
+page.on('console', (m) => { if (/Content Security Policy|CSP/.test(m.text())) fail(`CSP: ${m.text()}`); });
+const axe = async (what) => {
+  stats.states++;
+  const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  for (const v of r.violations) fail(`${what}: [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+};
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+for (const id of readdirSync(root).sort()) {
+  const modelFile = join(root, id, 'procedure.json');
+  if (!existsSync(modelFile)) continue;
+  const model = JSON.parse(readFileSync(modelFile, 'utf8'));
+  await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+
+  // 1. The script and amt's validator agree on every example.
+  for (const ex of model.examples || []) {
+    const file = join(work, 'data.json');
+    writeFileSync(file, JSON.stringify(ex.data));
+    const args = ['validate', modelFile, file, '--format', 'json'];
+    if (ex.today) args.push('--today', ex.today);
+    let out;
+    try { out = execFileSync(amtBin, args, { encoding: 'utf8' }); } catch (e) { out = e.stdout; }
+    const rust = JSON.parse(out);
+    const rustRules = rust.problems.filter((p) => p.check === 'rule').map((p) => `${p.path}#${p.rule}#${p.severity}`).sort();
+    const js = await page.evaluate(([d, t]) => window.amt.verdict(d, t), [ex.data, ex.today]);
+    stats.compared++;
+    const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    if (!same(sorted(js.visible), sorted(rust.visible))) {
+      const keys = new Set([...Object.keys(js.visible), ...Object.keys(rust.visible)]);
+      const diff = [...keys].filter((k) => js.visible[k] !== rust.visible[k]).map((k) => `${k}: js ${js.visible[k]}, amt ${rust.visible[k]}`);
+      fail(`${id} › ${ex.name}: visibility differs: ${diff.slice(0, 6).join('; ')}`);
+    }
+    const numbersMatch = Object.keys({ ...js.computed, ...rust.computed }).every((k) => {
+      const [a, b] = [js.computed[k], rust.computed[k]];
+      return typeof a === 'number' && typeof b === 'number' ? Math.abs(a - b) < 1e-9 : same(a, b);
+    });
+    if (!numbersMatch) fail(`${id} › ${ex.name}: computed values differ: js ${JSON.stringify(js.computed)}, amt ${JSON.stringify(rust.computed)}`);
+    if (!same(js.rules, rustRules)) fail(`${id} › ${ex.name}: failing rules differ: js ${js.rules}, amt ${rustRules}`);
+  }
+
+  // 2. Every step, and the error summary of the first, without violations.
+  await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+  for (const step of await page.evaluate(() => window.amt.steps())) {
+    await page.evaluate((s) => window.amt.show(s), step);
+    await axe(`${id} step ${step}`);
+  }
+  await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+  await page.click('.amt-step:not([hidden]) .amt-nav .amt-button:not(.amt-secondary)');
+  if (await page.locator('.amt-error-summary').count()) await axe(`${id} error summary`);
+
+  // 3. Fill the first valid example through the form and submit it.
+  const ex = (model.examples || []).find((e) => e.expect.some((x) => x.expect === 'valid') && !e.expect.some((x) => x.expect === 'error'));
+  if (!ex) continue;
+  await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+  const files = await page.evaluate((data) => {
+    const files = [];
+    const set = (name, v) => {
+      const els = Array.from(document.getElementsByName(name));
+      if (!els.length) throw new Error(`no input named ${name}`);
+      const el = els[0];
+      if (el.type === 'file') { files.push([name, v]); return; }
+      if (el.type === 'radio') { const r = els.find((e) => e.value === (typeof v === 'boolean' ? String(v) : v)); if (!r) throw new Error(`no choice ${v} for ${name}`); r.checked = true; return; }
+      if (el.type === 'checkbox' && Array.isArray(v)) { for (const e of els) e.checked = v.includes(e.value); return; }
+      if (el.type === 'checkbox') { el.checked = v === true; return; }
+      if (el.tagName === 'SELECT' && el.multiple) { for (const o of el.options) o.selected = v.includes(o.value); return; }
+      el.value = String(v);
+    };
+    const walk = (v, name) => {
+      if (Array.isArray(v) && v.length && typeof v[0] === 'object' && !('filename' in v[0])) { v.forEach((x, i) => walk(x, `${name}[${i}]`)); return; }
+      if (Array.isArray(v) && v.length && typeof v[0] === 'object') { set(name, v); return; }
+      if (v && typeof v === 'object' && !Array.isArray(v)) { for (const [k, x] of Object.entries(v)) walk(x, name ? `${name}.${k}` : k); return; }
+      const els = document.getElementsByName(name);
+      if (Array.isArray(v) && !els.length) { v.forEach((x, i) => set(`${name}[${i}]`, x)); return; }
+      set(name, v);
+    };
+    walk(data, '');
+    for (const el of document.querySelectorAll('.amt-item[hidden]')) if (Array.from(el.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value))) el.hidden = false;
+    document.querySelector('form').dispatchEvent(new Event('change'));
+    return files;
+  }, ex.data);
+  for (const [name, list] of files) {
+    await page.setInputFiles(`[name="${name}"]`, list.map((f) => ({ name: f.filename, mimeType: f.media_type, buffer: Buffer.from('%PDF-1.4\n%%EOF\n') })));
+  }
+  for (let i = 0; i < 20 && !(await page.locator('#page-review:not([hidden])').count()); i++) {
+    await page.click('.amt-step:not([hidden]) .amt-nav .amt-button:not(.amt-secondary)');
+    const summary = page.locator('.amt-step:not([hidden]) .amt-error-summary');
+    if (await summary.count()) { fail(`${id} › ${ex.name}: the form refuses the example: ${(await summary.innerText()).replace(/\s+/g, ' ')}`); break; }
+  }
+  if (!(await page.locator('#page-review:not([hidden])').count())) continue;
+  await axe(`${id} review page`);
+  posts.length = 0;
+  await Promise.all([page.waitForLoadState('load'), page.click('.amt-actions button[type="submit"]')]);
+  await page.waitForTimeout(200);
+  const body = posts[0] || '';
+  const m = /name="amt_submission"\r\n\r\n([^\r]*)\r\n/.exec(body);
+  if (!m) { fail(`${id}: no amt_submission in the POST`); continue; }
+  const submitted = JSON.parse(m[1]);
+  stats.filled++;
+  const file = join(work, 'submitted.json');
+  writeFileSync(file, JSON.stringify(submitted, null, 2));
+  try {
+    execFileSync(amtBin, ['validate', modelFile, file], { encoding: 'utf8' });
+  } catch (e) {
+    fail(`${id}: amt's validator rejects what the browser submitted:\n${e.stdout}\n${JSON.stringify(submitted)}`);
+  }
+  const ajv = new Ajv2020({ strict: true, allErrors: true });
+  addFormats(ajv);
+  ajv.addKeyword('x-amt-checks');
+  const validate = ajv.compile(JSON.parse(readFileSync(join(root, id, 'schema.json'), 'utf8')));
+  if (!validate(submitted)) fail(`${id}: the schema rejects what the browser submitted: ${JSON.stringify(validate.errors.slice(0, 3))}`);
+}
+await context.close();
+server.close();
+rmSync(work, { recursive: true, force: true });
+console.log(`forms: ${stats.compared} examples compared with amt's validator, ${stats.states} states checked with axe, ${stats.filled} procedures filled and submitted, ${failures} failures`);
+process.exit(failures === 0 && stats.filled > 0 ? 0 : 1);
