@@ -97,9 +97,21 @@ for (const id of readdirSync(root).sort()) {
     await page.evaluate((s) => window.amt.show(s), step);
     await axe(`${id} step ${step}`);
   }
+  // Every conditional part shown at once.
+  await page.evaluate(() => {
+    for (const s of document.querySelectorAll('.amt-step')) s.hidden = false;
+    for (const e of document.querySelectorAll('.amt-step [hidden]')) e.hidden = false;
+  });
+  await axe(`${id} with every conditional part shown`);
+  // At 400 % zoom (1280 px seen as 320 px) the form reflows: no sideways scrolling.
+  await page.setViewportSize({ width: 320, height: 640 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  if (overflow > 0) fail(`${id}: at 320 px the page scrolls sideways by ${overflow} px`);
+  await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
   await page.click('.amt-step:not([hidden]) .amt-nav .amt-button:not(.amt-secondary)');
   if (await page.locator('.amt-error-summary').count()) await axe(`${id} error summary`);
+  else fail(`${id}: continuing from an empty first step shows no error summary`);
 
   // 3. Fill the first valid example through the form and submit it.
   const ex = (model.examples || []).find((e) => e.expect.some((x) => x.expect === 'valid') && !e.expect.some((x) => x.expect === 'error'));

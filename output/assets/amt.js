@@ -679,6 +679,22 @@
     });
     add.hidden = !items.some((it) => it.hidden);
     rep.append(add);
+    // Optional items can be removed again: cleared and folded away.
+    for (const it of items) {
+      if (!it.querySelector('legend .amt-optional')) continue;
+      const remove = document.createElement('button');
+      remove.type = 'button';
+      remove.className = 'amt-button amt-secondary';
+      remove.textContent = `${T.remove}: ${it.querySelector('legend').firstChild.textContent.trim()}`;
+      remove.addEventListener('click', () => {
+        clear(it);
+        it.hidden = true;
+        add.hidden = false;
+        update();
+        add.focus();
+      });
+      it.append(remove);
+    }
   }
 
   // The script checks each step; the browser's own check would stop at
