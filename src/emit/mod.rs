@@ -68,36 +68,36 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<Ou
         path: "assets/amt.js".into(),
         bytes: html::SCRIPT.as_bytes().to_vec(),
     });
-    let template_error = |e: minijinja::Error| format!("the HTML template failed: {e:#}");
-    for p in &sorted {
-        for lang in &p.languages {
-            files.push(OutputFile {
-                path: format!("{}/{}", p.id, html::page_file(p, lang)),
-                bytes: html::procedure_page(&env, p, lang)
-                    .map_err(template_error)?
-                    .into_bytes(),
-            });
-        }
-        files.push(OutputFile {
-            path: format!("{}/procedure.json", p.id),
-            bytes: json(p),
-        });
-        files.push(OutputFile {
-            path: format!("{}/schema.json", p.id),
-            bytes: json(&schema::schema(p, &settings.schema_base)),
-        });
-        if let Some(xml) = bpmn::bpmn(p) {
-            files.push(OutputFile {
-                path: format!("{}/workflow.bpmn", p.id),
-                bytes: xml.into_bytes(),
-            });
-        }
-        if let Some(w) = workflow::workflow_json(p) {
-            files.push(OutputFile {
-                path: format!("{}/workflow.json", p.id),
-                bytes: json(&w),
-            });
-        }
+    // Procedures are independent: emit them on every core, then put the
+    // files together in the sorted order, so the output stays the same.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(sorted.len().max(1));
+    let chunk = sorted.len().div_ceil(workers).max(1);
+    let per_chunk: Vec<Result<Vec<OutputFile>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = sorted
+            .chunks(chunk)
+            .map(|procs| {
+                let env = &env;
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    for p in procs {
+                        out.extend(procedure_files(env, p, settings)?);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err("an emitter failed".to_string()))
+            })
+            .collect()
+    });
+    for files_of_chunk in per_chunk {
+        files.extend(files_of_chunk?);
     }
     files.push(OutputFile {
         path: "index.html".into(),
@@ -106,5 +106,47 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<Ou
             .into_bytes(),
     });
     files.push(manifest(&sorted, &files));
+    Ok(files)
+}
+
+fn template_error(e: minijinja::Error) -> String {
+    format!("the HTML template failed: {e:#}")
+}
+
+/// The files of one procedure: its forms, model, schema and workflow.
+fn procedure_files(
+    env: &minijinja::Environment<'static>,
+    p: &ir::Procedure,
+    settings: &Settings,
+) -> Result<Vec<OutputFile>, String> {
+    let mut files = Vec::new();
+    for lang in &p.languages {
+        files.push(OutputFile {
+            path: format!("{}/{}", p.id, html::page_file(p, lang)),
+            bytes: html::procedure_page(env, p, lang)
+                .map_err(template_error)?
+                .into_bytes(),
+        });
+    }
+    files.push(OutputFile {
+        path: format!("{}/procedure.json", p.id),
+        bytes: json(p),
+    });
+    files.push(OutputFile {
+        path: format!("{}/schema.json", p.id),
+        bytes: json(&schema::schema(p, &settings.schema_base)),
+    });
+    if let Some(xml) = bpmn::bpmn(p) {
+        files.push(OutputFile {
+            path: format!("{}/workflow.bpmn", p.id),
+            bytes: xml.into_bytes(),
+        });
+    }
+    if let Some(w) = workflow::workflow_json(p) {
+        files.push(OutputFile {
+            path: format!("{}/workflow.json", p.id),
+            bytes: json(&w),
+        });
+    }
     Ok(files)
 }
