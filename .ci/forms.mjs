@@ -48,7 +48,7 @@ const context = await chromium.launchPersistentContext(join(work, 'profile'), {
 });
 let failures = 0;
 const fail = (msg) => { failures++; console.error(msg); };
-const stats = { compared: 0, states: 0, filled: 0 };
+const stats = { compared: 0, states: 0, filled: 0, refused: 0 };
 const page = context.pages()[0] ?? (await context.newPage());
 page.on('pageerror', (e) => fail(`script error: ${e.message}`));
 page.on('console', (m) => { if (/Content Security Policy|CSP/.test(m.text())) fail(`CSP: ${m.text()}`); });
@@ -57,6 +57,33 @@ const axe = async (what) => {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   for (const v of r.violations) fail(`${what}: [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
 };
+// Sets the form's inputs from a submission (files are returned, to be set by Playwright).
+const fill = (data) => page.evaluate((data) => {
+  const files = [];
+  const set = (name, v) => {
+    const els = Array.from(document.getElementsByName(name));
+    if (!els.length) throw new Error(`no input named ${name}`);
+    const el = els[0];
+    if (el.type === 'file') { files.push([name, v]); return; }
+    if (el.type === 'radio') { const r = els.find((e) => e.value === (typeof v === 'boolean' ? String(v) : v)); if (!r) throw new Error(`no choice ${v} for ${name}`); r.checked = true; return; }
+    if (el.type === 'checkbox' && Array.isArray(v)) { for (const e of els) e.checked = v.includes(e.value); return; }
+    if (el.type === 'checkbox') { el.checked = v === true; return; }
+    if (el.tagName === 'SELECT' && el.multiple) { for (const o of el.options) o.selected = v.includes(o.value); return; }
+    el.value = String(v);
+  };
+  const walk = (v, name) => {
+    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && !('filename' in v[0])) { v.forEach((x, i) => walk(x, `${name}[${i}]`)); return; }
+    if (Array.isArray(v) && v.length && typeof v[0] === 'object') { set(name, v); return; }
+    if (v && typeof v === 'object' && !Array.isArray(v)) { for (const [k, x] of Object.entries(v)) walk(x, name ? `${name}.${k}` : k); return; }
+    const els = document.getElementsByName(name);
+    if (Array.isArray(v) && !els.length) { v.forEach((x, i) => set(`${name}[${i}]`, x)); return; }
+    set(name, v);
+  };
+  walk(data, '');
+  for (const el of document.querySelectorAll('.amt-item[hidden]')) if (Array.from(el.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value))) el.hidden = false;
+  document.querySelector('form').dispatchEvent(new Event('change'));
+  return files;
+}, data);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 for (const id of readdirSync(root).sort()) {
@@ -113,45 +140,33 @@ for (const id of readdirSync(root).sort()) {
   if (await page.locator('.amt-error-summary').count()) await axe(`${id} error summary`);
   else fail(`${id}: continuing from an empty first step shows no error summary`);
 
+  // The form refuses what amt refuses: an example that expects an error,
+  // filled in, leaves the script with at least one error to show.
+  const bad = (model.examples || []).find((e) => e.expect.some((x) => x.expect === 'error') && !Object.values(e.data).some((v) => Array.isArray(v) && v.length && typeof v[0] === 'object' && 'filename' in v[0]));
+  if (bad) {
+    await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+    await fill(bad.data);
+    const errors = await page.evaluate(() => window.amt.check(null));
+    const names = new Set(errors.map((e) => e.name));
+    const missed = bad.expect.filter((x) => x.expect === 'error' && !names.has(x.path)).map((x) => x.path);
+    if (missed.length) fail(`${id} › ${bad.name}: the form shows no error at ${missed.join(', ')} (it shows ${JSON.stringify(errors)})`);
+    else stats.refused++;
+  }
+
   // 3. Fill the first valid example through the form and submit it.
   const ex = (model.examples || []).find((e) => e.expect.some((x) => x.expect === 'valid') && !e.expect.some((x) => x.expect === 'error'));
   if (!ex) continue;
   await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
-  const files = await page.evaluate((data) => {
-    const files = [];
-    const set = (name, v) => {
-      const els = Array.from(document.getElementsByName(name));
-      if (!els.length) throw new Error(`no input named ${name}`);
-      const el = els[0];
-      if (el.type === 'file') { files.push([name, v]); return; }
-      if (el.type === 'radio') { const r = els.find((e) => e.value === (typeof v === 'boolean' ? String(v) : v)); if (!r) throw new Error(`no choice ${v} for ${name}`); r.checked = true; return; }
-      if (el.type === 'checkbox' && Array.isArray(v)) { for (const e of els) e.checked = v.includes(e.value); return; }
-      if (el.type === 'checkbox') { el.checked = v === true; return; }
-      if (el.tagName === 'SELECT' && el.multiple) { for (const o of el.options) o.selected = v.includes(o.value); return; }
-      el.value = String(v);
-    };
-    const walk = (v, name) => {
-      if (Array.isArray(v) && v.length && typeof v[0] === 'object' && !('filename' in v[0])) { v.forEach((x, i) => walk(x, `${name}[${i}]`)); return; }
-      if (Array.isArray(v) && v.length && typeof v[0] === 'object') { set(name, v); return; }
-      if (v && typeof v === 'object' && !Array.isArray(v)) { for (const [k, x] of Object.entries(v)) walk(x, name ? `${name}.${k}` : k); return; }
-      const els = document.getElementsByName(name);
-      if (Array.isArray(v) && !els.length) { v.forEach((x, i) => set(`${name}[${i}]`, x)); return; }
-      set(name, v);
-    };
-    walk(data, '');
-    for (const el of document.querySelectorAll('.amt-item[hidden]')) if (Array.from(el.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value))) el.hidden = false;
-    document.querySelector('form').dispatchEvent(new Event('change'));
-    return files;
-  }, ex.data);
+  const files = await fill(ex.data);
   for (const [name, list] of files) {
     await page.setInputFiles(`[name="${name}"]`, list.map((f) => ({ name: f.filename, mimeType: f.media_type, buffer: Buffer.from('%PDF-1.4\n%%EOF\n') })));
   }
-  for (let i = 0; i < 20 && !(await page.locator('#page-review:not([hidden])').count()); i++) {
+  for (let i = 0; i < 20 && !(await page.locator('#page--review:not([hidden])').count()); i++) {
     await page.click('.amt-step:not([hidden]) .amt-nav .amt-button:not(.amt-secondary)');
     const summary = page.locator('.amt-step:not([hidden]) .amt-error-summary');
     if (await summary.count()) { fail(`${id} › ${ex.name}: the form refuses the example: ${(await summary.innerText()).replace(/\s+/g, ' ')}`); break; }
   }
-  if (!(await page.locator('#page-review:not([hidden])').count())) continue;
+  if (!(await page.locator('#page--review:not([hidden])').count())) continue;
   await axe(`${id} review page`);
   posts.length = 0;
   await Promise.all([page.waitForLoadState('load'), page.click('.amt-actions button[type="submit"]')]);
@@ -177,5 +192,5 @@ for (const id of readdirSync(root).sort()) {
 await context.close();
 server.close();
 rmSync(work, { recursive: true, force: true });
-console.log(`forms: ${stats.compared} examples compared with amt's validator, ${stats.states} states checked with axe, ${stats.filled} procedures filled and submitted, ${failures} failures`);
+console.log(`forms: ${stats.compared} examples compared with amt's validator, ${stats.states} states checked with axe, ${stats.filled} procedures filled and submitted, ${stats.refused} invalid examples refused, ${failures} failures`);
 process.exit(failures === 0 && stats.filled > 0 ? 0 : 1);

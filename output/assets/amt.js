@@ -69,8 +69,8 @@
     return r ? +r[1] * 60 + +r[2] : null;
   };
   // Today in Germany (the page runs where the applicant is; close enough).
-  const now = new Date();
-  const realToday = daysFromCivil(now.getFullYear(), now.getMonth() + 1, now.getDate());
+  // Today in Germany, where the procedures' deadlines run.
+  const realToday = parseDate(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin' }).format(new Date()));
   let todayOverride = null;
   const todayDays = () => (todayOverride === null ? realToday : todayOverride);
 
@@ -264,7 +264,11 @@
           if (v.s === undefined) return U;
           try { return { b: new RegExp(`^(?:${a[1].value.value})$`, 'u').test(v.s) }; } catch { return U; }
         }
-        case 'filled': return a[0].op === 'ref' ? { b: !isU(this.lookup(a[0].path, true)) } : U;
+        case 'filled': {
+          if (a[0].op !== 'ref') return U;
+          const v = this.lookup(a[0].path, true);
+          return { b: !isU(v) && v.files !== 0 };
+        }
         case 'sum': {
           const v = this.eval(a[0]);
           if (!v.list) return U;
@@ -348,13 +352,17 @@
   }
 
   // ------------------------------------------------------------ reading the form
+  const fieldWrap = (id) => document.getElementById(`${id}--field`) || document.getElementById(id);
   const byName = (name) => Array.from(form.elements).filter((el) => el.name === name);
-  const slotCount = (id) => document.querySelectorAll(`#${CSS.escape(id)} > .amt-item`).length;
-  const parseNumber = (s, integer) => {
-    const t = s.trim().replace(/\s/g, '').replace(',', '.');
-    if (!/^-?\d+(\.\d+)?$/.test(t)) return s;
+  const slotsOf = (id) => Array.from(document.querySelectorAll(`#${CSS.escape(id)} > .amt-item`));
+  // Numbers as people write them: `1.500,25` in German, `1,500.25` in English.
+  const parseNumber = (raw, integer) => {
+    let t = raw.trim().replace(/[\s\u00a0]/g, '');
+    if (M.lang === 'de' || M.lang.startsWith('de-')) t = t.replace(/\.(?=\d{3}(\D|$))/g, '').replace(',', '.');
+    else t = t.replace(/,(?=\d{3}(\D|$))/g, '');
+    if (!/^-?\d+(\.\d+)?$/.test(t)) return raw;
     const n = Number(t);
-    return integer && !Number.isInteger(n) ? s : n;
+    return integer && !Number.isInteger(n) ? raw : n;
   };
   const readField = (n, name) => {
     const els = byName(name);
@@ -364,10 +372,10 @@
     if (el.type === 'radio') {
       const c = els.find((e) => e.checked);
       if (!c) return undefined;
-      return ty.base === 'boolean' ? c.value === 'true' : c.value;
+      return ty && ty.base === 'boolean' ? c.value === 'true' : c.value;
     }
     if (el.type === 'checkbox') {
-      if (ty.base === 'choice') {
+      if (ty && ty.base === 'choice') {
         const v = els.filter((e) => e.checked).map((e) => e.value);
         return v.length ? v : undefined;
       }
@@ -387,41 +395,46 @@
     if (ty.base === 'decimal' || ty.base === 'money') return parseNumber(v, false);
     return v;
   };
-  const readNode = (n, name, id) => {
-    if (n.kind === 'note' || n.kind === 'computed') return undefined;
-    if (n.repeat) {
-      const out = [];
-      const count = slotCount(id);
-      for (let i = 0; i < count; i++) {
-        const v = n.kind === 'group' ? readGroup(n.items, `${name}[${i}]`, `${id}-${i}-`) : readField(n, `${name}[${i}]`);
-        if (v !== undefined) out.push(v);
+  // Reads the answers into the submission's shape. Parts whose condition
+  // does not hold (in `states`, by element id) are left out; the items of a
+  // repeat are numbered as they come, empty ones skipped (`slots` records
+  // each rendered item's number in the data).
+  const read = (states, slots) => {
+    const node = (n, name, id) => {
+      if (n.kind === 'note' || n.kind === 'computed') return undefined;
+      if (states && states.get(id) !== true) return undefined;
+      if (n.repeat) {
+        const out = [];
+        slotsOf(id).forEach((slot, i) => {
+          const v = n.kind === 'group' ? group(n.items, `${name}[${i}]`, `${id}-${i}-`) : readField(n, `${name}[${i}]`);
+          slots.set(slot.id, v === undefined ? null : out.length);
+          if (v !== undefined) out.push(v);
+        });
+        return out.length ? out : undefined;
       }
-      return out.length ? out : undefined;
-    }
-    if (n.kind === 'group') return readGroup(n.items, name, `${id}-`);
-    return readField(n, name);
-  };
-  const readGroup = (items, prefix, idPrefix) => {
-    const o = {};
-    for (const n of items) {
-      const name = prefix ? `${prefix}.${n.id}` : n.id;
-      const v = readNode(n, name, `${idPrefix}${n.id}`);
-      if (v !== undefined) o[n.id] = v;
-    }
-    return Object.keys(o).length ? o : undefined;
-  };
-  const readAll = () => {
+      if (n.kind === 'group') return group(n.items, name, `${id}-`);
+      return readField(n, name);
+    };
+    const group = (items, prefix, idPrefix) => {
+      const o = {};
+      items.forEach((n, i) => {
+        const name = prefix ? `${prefix}.${n.id}` : n.id;
+        const v = node(n, name, `${idPrefix}${n.id || `note${i}`}`);
+        if (v !== undefined) o[n.id] = v;
+      });
+      return Object.keys(o).length ? o : undefined;
+    };
     const data = {};
-    for (const p of M.pages) Object.assign(data, readGroup(p.items, '', 'f-') || {});
-    Object.assign(data, readGroup(M.attachments || [], '', 'f-') || {});
+    M.pages.forEach((p, i) => { if (!states || states.get(`page:${i}`) === true) Object.assign(data, group(p.items, '', 'f-') || {}); });
+    Object.assign(data, group(M.attachments || [], '', 'f-') || {});
     return data;
   };
 
-  // ------------------------------------------------------------ visibility
-  // Walks the rendered form: every node with its element id, name and the
-  // repeat items it is bound to; calls `visit(n, id, name, bound, state)`.
-  const walkForm = (visit) => {
-    const data = readAll();
+  // ------------------------------------------------------------ what applies
+  // Walks the rendered form with the data: every node with its element id,
+  // name, the repeat items it is bound to, whether it applies (true, false,
+  // or null when undetermined) and its step.
+  const walk = (data, slots, visit) => {
     const ev = new Eval(data);
     const applies = (when, bound) => {
       if (!when) return true;
@@ -430,38 +443,58 @@
       return v.b === true ? true : v.b === false ? false : null;
     };
     const and3 = (a, b) => (a === false || b === false ? false : a === true && b === true ? true : null);
-    const go = (items, prefix, idPrefix, bound, parent, step) => {
-      for (const n of items) {
+    const go = (items, prefix, idPrefix, bound, parent, step, container) => {
+      items.forEach((n, index) => {
         const name = prefix ? `${prefix}.${n.id}` : n.id;
-        const id = `${idPrefix}${n.id}`;
+        const id = `${idPrefix}${n.id || `note${index}`}`;
         const state = and3(parent, applies(n.when, bound));
-        visit(n, id, name, bound, state, step, ev);
-        if (n.kind === 'group') {
-          if (n.repeat) {
-            const count = slotCount(id);
-            for (let i = 0; i < count; i++) go(n.items, `${name}[${i}]`, `${id}-${i}-`, [...bound, [n.path, i]], state === false ? false : true, step);
-          } else {
-            go(n.items, name, `${id}-`, bound, state, step);
-          }
+        visit({ n, id, name, bound, state, step, ev, container });
+        if (n.kind !== 'group') return;
+        if (n.repeat) {
+          slotsOf(id).forEach((slot, i) => {
+            const at = slots.get(slot.id);
+            const b = [...bound, [n.path, at === null || at === undefined ? 1e9 : at]];
+            go(n.items, `${name}[${i}]`, `${id}-${i}-`, b, state === true ? true : false, step, at !== null && at !== undefined);
+          });
+        } else {
+          go(n.items, name, `${id}-`, bound, state, step, container && groupGiven(data, bound, n));
         }
-      }
+      });
     };
-    M.pages.forEach((p, i) => go(p.items, '', 'f-', [], applies(p.when, []), i));
-    go(M.attachments || [], '', 'f-', [], true, M.pages.length);
-    return { data, ev };
+    M.pages.forEach((p, i) => go(p.items, '', 'f-', [], applies(p.when, []), i, true));
+    go(M.attachments || [], '', 'f-', [], true, M.pages.length, true);
+    return ev;
   };
-  const wrapperOf = (n, id) => document.getElementById(n.kind === 'field' && !n.repeat && !document.getElementById(id)?.matches('fieldset') ? `${id}-field` : id) || document.getElementById(`${id}-field`) || document.getElementById(id);
-  const clear = (el) => {
-    for (const input of el.querySelectorAll('input, select, textarea')) {
-      if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
-      else if (input.tagName === 'SELECT') input.selectedIndex = input.multiple ? -1 : 0;
-      else input.value = '';
+  // Whether a group's data is there (its container given).
+  const groupGiven = (data, bound, n) => {
+    const ev = new Eval(data, bound);
+    return !isU(ev.lookup(n.path, true));
+  };
+  // The answers and what applies, settled: parts that do not apply are left
+  // out, which can change what applies elsewhere, until nothing changes.
+  const settle = () => {
+    let states = null;
+    let data = null;
+    const slots = new Map();
+    for (let round = 0; round < 10; round++) {
+      const next = read(states, slots);
+      const same = data !== null && JSON.stringify(next) === JSON.stringify(data);
+      data = next;
+      states = new Map();
+      const ev = walk(data, slots, ({ id, state }) => states.set(id, state));
+      M.pages.forEach((p, i) => {
+        ev.bound = [];
+        states.set(`page:${i}`, p.when ? ev.eval(p.when).b === true : true);
+      });
+      if (same) break;
     }
+    return { data, states, slots };
   };
+
   const format = (v) => {
     if (isU(v)) return '—';
     if (v.m !== undefined) return new Intl.NumberFormat(M.lang, { style: 'currency', currency: 'EUR' }).format(v.m / 100);
-    if (v.i !== undefined) return String(v.i);
+    if (v.i !== undefined) return new Intl.NumberFormat(M.lang).format(v.i);
     if (v.d !== undefined) return new Intl.NumberFormat(M.lang).format(v.d);
     if (v.b !== undefined) return v.b ? T.yes : T.no;
     if (v.date !== undefined) { const [y, m, d] = civilFromDays(v.date); return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(M.lang, { timeZone: 'UTC' }); }
@@ -469,67 +502,126 @@
     if (v.code !== undefined) return v.code;
     return '—';
   };
+  const steps = Array.from(form.querySelectorAll('.amt-step'));
   const update = () => {
-    walkForm((n, id, name, bound, state, step, ev) => {
-      const el = wrapperOf(n, id);
+    const { data, states, slots } = settle();
+    const ev = walk(data, slots, ({ n, id, bound, state, ev: e }) => {
       if (n.kind === 'computed') {
-        const out = document.getElementById(`${id}-value`);
-        if (out) { ev.bound = bound; out.textContent = state === false ? '—' : format(ev.eval(n.value)); }
-        return;
+        const out = document.getElementById(`${id}--value`);
+        e.bound = bound;
+        if (out) out.textContent = state === true ? format(e.eval(n.value)) : '—';
       }
-      if (!el || !n.when) return;
-      const hide = state !== true;
-      if (hide && !el.hidden) clear(el);
-      el.hidden = hide;
+      if (!n.when) return;
+      const el = n.kind === 'field' && !n.repeat ? fieldWrap(id) : document.getElementById(id);
+      if (el) el.hidden = state !== true;
     });
-    // Pages whose condition does not hold are skipped.
-    const ev = new Eval(readAll());
-    steps.forEach((s, i) => {
-      const p = M.pages[i];
-      s.dataset.skip = p && p.when && ev.eval(p.when).b !== true ? 'true' : 'false';
-    });
+    steps.forEach((s, i) => { s.dataset.skip = states.get(`page:${i}`) === false ? 'true' : 'false'; });
+    ev.bound = [];
     for (const f of M.fees || []) {
       const out = document.querySelector(`[data-fee="${CSS.escape(f.id)}"]`);
       if (out) out.textContent = format(ev.eval(f.value));
     }
+    // Progress: the steps that apply, counted.
+    const shown = steps.filter((s) => s.dataset.skip !== 'true');
+    shown.forEach((s, i) => {
+      const number = s.querySelector('.amt-step-number');
+      if (number) number.textContent = T.step.replace('{n}', i + 1).replace('{m}', shown.length);
+    });
+    return { data, states, slots };
   };
 
-  // ------------------------------------------------------------ checking a step
-  const message = (key, detail) => (M.messages[key] || '').replace('{}', detail ?? '');
-  const problems = (stepIndex) => {
-    const out = [];
-    const { ev } = walkForm((n, id, name, bound, state, step, ev2) => {
-      if (step !== stepIndex || state !== true || n.kind === 'note' || n.kind === 'computed') return;
-      const value = readNode(n, name, id);
-      const target = document.getElementById(id) || document.querySelector(`#${CSS.escape(id)} input, #${CSS.escape(id)} select, #${CSS.escape(id)} textarea`);
-      const where = target && target.matches('fieldset') ? target.querySelector('input, select, textarea') || target : target;
+  // ------------------------------------------------------------ checking
+  const message = (key, detail) => (M.messages[key] || '').replace('{}', detail ?? '').replace(' ()', '');
+  const ibanOk = (s) => {
+    if (!/^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$/.test(s)) return true;
+    let rem = 0;
+    for (const c of s.slice(4) + s.slice(0, 4)) {
+      const v = parseInt(c, 36);
+      rem = v >= 10 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
+    }
+    return rem === 1;
+  };
+  // The problems of a step (or of every step): the validator's checks on
+  // what the form shows.
+  const check = (settled, stepIndex) => {
+    const { data, slots } = settled;
+    const errors = [];
+    const warnings = [];
+    walk(data, slots, ({ n, id, name, bound, state, step, ev, container }) => {
+      if ((stepIndex !== null && step !== stepIndex) || state !== true || n.kind === 'note' || n.kind === 'computed') return;
+      const where = (() => {
+        const el = document.getElementById(id);
+        if (!el) return null;
+        return el.matches('fieldset, div') ? el.querySelector('input, select, textarea') || el : el;
+      })();
+      const add = (list, text) => list.push({ n, id, name, el: where, box: document.getElementById(id), text });
+      const ty = n.type || {};
+      const values = [];
+      if (n.repeat && n.kind === 'field') slotsOf(id).forEach((_, i) => values.push([`${name}[${i}]`, readField(n, `${name}[${i}]`)]));
+      const value = n.repeat ? (n.kind === 'field' ? values.filter(([, v]) => v !== undefined).map(([, v]) => v) : undefined) : n.kind === 'group' ? undefined : readField(n, name);
       const demanded = n.required || (n.repeat && n.repeat.min > 0);
-      const insideOptional = bound.length > 0 && document.getElementById(id)?.closest('.amt-item')?.querySelector('legend .amt-optional');
-      if (value === undefined && demanded && !insideOptional) {
-        out.push({ node: n, id, el: where, text: message('required') });
-        return;
+      if (container && demanded) {
+        const given = n.repeat ? (n.kind === 'group' ? slotsOf(id).some((s) => slots.get(s.id) !== null && slots.get(s.id) !== undefined) : value.length > 0)
+          : n.kind === 'group' ? groupGiven(data, bound, n) : value !== undefined;
+        if (!given) { add(errors, message('required')); return; }
       }
-      if (value !== undefined && where && where.validity && !where.validity.valid) {
-        const key = where.validity.valueMissing ? 'required' : where.validity.patternMismatch ? 'pattern' : where.validity.tooLong ? 'max_length' : where.validity.tooShort ? 'min_length' : where.validity.rangeUnderflow ? 'minimum' : where.validity.rangeOverflow ? 'maximum' : 'type';
-        const detail = where.getAttribute({ max_length: 'maxlength', min_length: 'minlength', minimum: 'min', maximum: 'max' }[key]) ?? '';
-        out.push({ node: n, id, el: where, text: message(key, detail) });
-        return;
+      if (n.kind === 'attachment' && value !== undefined) {
+        if (n.count && value.length < n.count.min) add(errors, message('min_items', n.count.min));
+        if (n.count && n.count.max && value.length > n.count.max) add(errors, message('max_items', n.count.max));
+        for (const f of value) {
+          if (!n.media_types.includes(f.media_type)) add(errors, message('media_type', n.media_types.join(', ')));
+          if (n.max_bytes && f.size > n.max_bytes) add(errors, message('file_size', `${n.max_bytes / 1048576} MB`));
+        }
       }
-      if (value === undefined && n.kind !== 'field' && n.kind !== 'attachment') return;
-      for (const r of n.rules || []) {
-        if (r.severity !== 'error') continue;
-        ev2.bound = bound;
-        if (ev2.eval(r.condition).b === false) out.push({ node: n, id, el: where, text: text(r.message) || message('rule') });
+      if (n.kind === 'field') {
+        const each = n.repeat ? values : [[name, value]];
+        for (const [nm, v] of each) {
+          if (v === undefined) continue;
+          const input = byName(nm)[0];
+          if (input && input.validity && !input.validity.valid) {
+            const key = input.validity.patternMismatch ? 'pattern' : input.validity.tooLong ? 'max_length' : input.validity.tooShort ? 'min_length' : input.validity.rangeUnderflow ? 'minimum' : input.validity.rangeOverflow ? 'maximum' : 'type';
+            const attr = { max_length: 'maxlength', min_length: 'minlength', minimum: 'min', maximum: 'max' }[key];
+            add(errors, message(key, attr ? input.getAttribute(attr) : ''));
+            continue;
+          }
+          const fv = fieldValue(ty, v);
+          if (isU(fv) && ty.base !== 'choice') { add(errors, message('type', '')); continue; }
+          if (ty.base === 'money' && cents(v) === null) add(errors, message('scale', '2'));
+          if (ty.base === 'decimal' && ty.scale !== undefined && ((String(v).split('.')[1] || '').length > ty.scale)) add(errors, message('scale', ty.scale));
+          if (ty.format === 'iban' && typeof v === 'string' && !ibanOk(v)) add(errors, message('checksum'));
+          for (const [kind, bound_] of [['minimum', ty.min], ['maximum', ty.max]]) {
+            if (!bound_) continue;
+            ev.bound = bound;
+            const b = ev.eval(bound_);
+            const c = compare(fv.m !== undefined ? { d: fv.m / 100 } : fv, b.m !== undefined ? { d: b.m / 100 } : b);
+            if (c !== null && (kind === 'minimum' ? c < 0 : c > 0)) add(errors, message(kind, format(b)));
+          }
+        }
+      }
+      // Rules: a field's wherever it is asked, a group's when it is given,
+      // a repeat's in each item.
+      const rules = (b) => {
+        for (const r of n.rules || []) {
+          ev.bound = b;
+          if (ev.eval(r.condition).b === false) add(r.severity === 'error' ? errors : warnings, text(r.message) || message('rule'));
+        }
+      };
+      if (n.repeat) {
+        slotsOf(id).forEach((slot) => { const at = slots.get(slot.id); if (at !== null && at !== undefined) rules([...bound, [n.path, at]]); });
+        if (n.kind === 'field') values.forEach(([, v], i) => { if (v !== undefined) rules([...bound, [n.path, values.slice(0, i).filter(([, x]) => x !== undefined).length]]); });
+      } else if (n.kind === 'group') {
+        if (groupGiven(data, bound, n)) rules(bound);
+      } else if (container) {
+        rules(bound);
       }
     });
-    void ev;
-    return out;
+    return { errors, warnings };
   };
   const clearErrors = (section) => {
     section.querySelectorAll('.amt-error-summary, .amt-error').forEach((e) => e.remove());
-    section.querySelectorAll('[aria-invalid]').forEach((e) => {
-      e.removeAttribute('aria-invalid');
-      const ids = (e.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && !x.endsWith('-error'));
+    section.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+    section.querySelectorAll('[aria-describedby]').forEach((e) => {
+      const ids = e.getAttribute('aria-describedby').split(' ').filter((x) => x && !x.endsWith('--error'));
       if (ids.length) e.setAttribute('aria-describedby', ids.join(' ')); else e.removeAttribute('aria-describedby');
     });
   };
@@ -544,26 +636,48 @@
     h.textContent = T.problem;
     summary.append(h);
     const ul = document.createElement('ul');
+    const seen = new Set();
     for (const p of list) {
+      const key = `${p.id}|${p.text}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
       const li = document.createElement('li');
       const a = document.createElement('a');
-      const label = text(p.node.label);
+      const label = text(p.n.label);
       a.textContent = label ? `${label}: ${p.text}` : p.text;
-      if (p.el && p.el.id) a.href = `#${p.el.id}`;
+      const target = p.el && p.el.id ? p.el : null;
+      if (target) a.href = `#${target.id}`;
+      a.addEventListener('click', (e) => {
+        if (!target) return;
+        e.preventDefault();
+        (p.box || target).scrollIntoView({ block: 'center' });
+        target.focus();
+      });
       li.append(a);
       ul.append(li);
-      if (p.el && p.el.id) {
-        const err = document.createElement('p');
+      // The message beside the field (after a group's or choice's legend).
+      const box = p.box && p.box.matches('fieldset') ? p.box : target ? target.closest('.amt-field') || target.parentElement : null;
+      if (!box) continue;
+      const errId = `${p.id}--error`;
+      let err = document.getElementById(errId);
+      if (!err) {
+        err = document.createElement('p');
         err.className = 'amt-error';
-        err.id = `${p.el.id}-error`;
-        err.textContent = p.text;
-        const wrap = p.el.closest('.amt-field') || p.el.parentElement;
-        if (!wrap.querySelector(`#${CSS.escape(err.id)}`)) {
-          const anchor = wrap.querySelector('.amt-choice, .amt-unit-wrap, input, select, textarea');
-          if (anchor) anchor.parentNode.insertBefore(err, anchor); else wrap.append(err);
+        err.id = errId;
+        const legend = box.matches('fieldset') ? box.querySelector(':scope > legend') : null;
+        if (legend) legend.after(err);
+        else {
+          const anchor = box.querySelector('.amt-choice, .amt-unit-wrap, input, select, textarea');
+          if (anchor) anchor.parentNode.insertBefore(err, anchor); else box.append(err);
         }
-        p.el.setAttribute('aria-invalid', 'true');
-        p.el.setAttribute('aria-describedby', [p.el.getAttribute('aria-describedby'), err.id].filter(Boolean).join(' '));
+      }
+      err.textContent = err.textContent ? `${err.textContent} ${p.text}` : p.text;
+      const described = box.matches('fieldset') ? [box, ...box.querySelectorAll(':scope > .amt-choice input')] : [target];
+      for (const el of described) {
+        if (!el) continue;
+        if (el.matches('input, select, textarea')) el.setAttribute('aria-invalid', 'true');
+        const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+        if (!ids.includes(errId)) el.setAttribute('aria-describedby', [...ids, errId].join(' '));
       }
     }
     summary.append(ul);
@@ -573,63 +687,125 @@
   };
 
   // ------------------------------------------------------------ steps and review
-  const steps = Array.from(form.querySelectorAll('.amt-step'));
   const review = document.createElement('section');
   review.className = 'amt-step amt-review';
-  review.id = 'page-review';
-  review.setAttribute('aria-labelledby', 'page-review-title');
-  review.innerHTML = '<h2 id="page-review-title" tabindex="-1"></h2><p></p><dl class="amt-summary"></dl>';
-  review.querySelector('h2').textContent = T.review;
-  review.querySelector('p').textContent = T.review_lead;
+  review.id = 'page--review';
+  review.setAttribute('aria-labelledby', 'page--review-title');
+  const reviewTitle = document.createElement('h2');
+  reviewTitle.id = 'page--review-title';
+  reviewTitle.textContent = T.review;
+  const reviewLead = document.createElement('p');
+  reviewLead.textContent = T.review_lead;
+  const reviewBody = document.createElement('div');
+  review.append(reviewTitle, reviewLead, reviewBody);
   const actions = form.querySelector('.amt-actions');
-  form.insertBefore(review, actions);
+  const feesSection = form.querySelector('.amt-fees-section');
+  form.insertBefore(review, feesSection || actions);
   const hidden = document.createElement('input');
   hidden.type = 'hidden';
   hidden.name = 'amt_submission';
   form.append(hidden);
-  let current = 0;
   const visibleSteps = () => steps.filter((s) => s.dataset.skip !== 'true');
+  let initial = true;
   const show = (section) => {
     for (const s of [...steps, review]) s.hidden = s !== section;
     actions.hidden = section !== review;
+    if (feesSection) feesSection.hidden = section !== review;
+    // On the first page nothing moves: the applicant starts at the top.
+    if (initial) { initial = false; return; }
     const h = section.querySelector('h2');
     h.tabIndex = -1;
     h.focus();
   };
+  const contextOf = (el) => {
+    const parts = [];
+    for (let f = el.closest('fieldset'); f; f = f.parentElement && f.parentElement.closest('fieldset')) {
+      if (f.classList.contains('amt-choices')) continue;
+      const legend = f.querySelector(':scope > legend');
+      if (legend) parts.unshift(legend.firstChild.textContent.trim());
+    }
+    return parts.join(' › ');
+  };
+  const shownValue = (n, nm, v) => {
+    const els = byName(nm);
+    const el = els[0];
+    if (n.kind === 'attachment') return v.map((f) => f.filename).join(', ');
+    if (el && (el.type === 'radio' || el.type === 'checkbox') && n.type.base === 'choice') {
+      const chosen = Array.isArray(v) ? v : [v];
+      return chosen.map((c) => { const e = els.find((x) => x.value === c); return e ? document.querySelector(`label[for="${CSS.escape(e.id)}"]`).textContent : c; }).join(', ');
+    }
+    if (el && el.tagName === 'SELECT') return Array.from(el.selectedOptions).map((o) => o.textContent).join(', ');
+    return format(fieldValue(n.type, v));
+  };
   const buildReview = () => {
-    const dl = review.querySelector('dl');
-    dl.replaceChildren();
-    walkForm((n, id, name, bound, state) => {
-      if (state !== true || n.kind === 'note' || n.kind === 'computed' || n.kind === 'group') return;
-      const slots = n.repeat ? slotCount(id) : 1;
-      for (let i = 0; i < slots; i++) {
-        const nm = n.repeat ? `${name}[${i}]` : name;
-        const value = n.repeat ? readField(n, nm) : readNode(n, nm, id);
-        if (value === undefined) continue;
+    const { data, slots } = update();
+    const { warnings } = check({ data, slots }, null);
+    reviewBody.replaceChildren();
+    if (warnings.length) {
+      const box = document.createElement('div');
+      box.className = 'amt-warnings';
+      const h = document.createElement('h3');
+      h.textContent = T.notes;
+      const ul = document.createElement('ul');
+      for (const w of warnings) { const li = document.createElement('li'); li.textContent = `${text(w.n.label)}: ${w.text}`; ul.append(li); }
+      box.append(h, ul);
+      reviewBody.append(box);
+    }
+    const lists = new Map();
+    walk(data, slots, ({ n, id, name, state, step }) => {
+      if (state !== true || !['field', 'attachment'].includes(n.kind)) return;
+      const section = steps[step] || steps[steps.length - 1];
+      if (!lists.has(section)) lists.set(section, []);
+      const entries = n.repeat ? slotsOf(id).map((_, i) => `${name}[${i}]`) : [name];
+      for (const nm of entries) {
+        let v = readField(n, nm);
+        if (v === undefined && n.type && n.type.base === 'boolean' && !n.repeat) v = false;
+        if (v === undefined) continue;
+        const input = byName(nm)[0] || document.getElementById(id);
+        lists.get(section).push({ label: text(n.label), context: input ? contextOf(input) : '', value: shownValue(n, nm, v), input });
+      }
+    });
+    for (const section of visibleSteps()) {
+      const entries = lists.get(section);
+      if (!entries || !entries.length) continue;
+      const h = document.createElement('h3');
+      h.textContent = section.querySelector('h2').lastChild.textContent.trim();
+      const dl = document.createElement('dl');
+      dl.className = 'amt-summary';
+      for (const e of entries) {
         const dt = document.createElement('dt');
-        dt.textContent = text(n.label) + (n.repeat ? ` ${i + 1}` : '');
+        dt.textContent = e.context ? `${e.context} › ${e.label}` : e.label;
         const dd = document.createElement('dd');
-        const input = byName(nm)[0];
-        let shown = Array.isArray(value) ? value.map((x) => (typeof x === 'object' ? x.filename : x)).join(', ') : String(value);
-        if (input && input.type === 'radio') shown = input.closest('fieldset')?.querySelector(`input[value="${CSS.escape(String(value === true ? 'true' : value === false ? 'false' : value))}"] + label`)?.textContent || shown;
-        if (input && input.tagName === 'SELECT' && !input.multiple) shown = input.selectedOptions[0]?.textContent || shown;
-        if (value === true) shown = T.yes;
-        dd.textContent = shown;
+        dd.textContent = e.value;
         const change = document.createElement('a');
-        const step = steps.find((s) => s.contains(input || document.getElementById(id)));
-        change.href = `#${(input || document.getElementById(id) || {}).id || ''}`;
+        change.href = `#${e.input ? e.input.id : ''}`;
         change.className = 'amt-change';
         change.textContent = T.change;
-        change.addEventListener('click', (e) => {
-          e.preventDefault();
-          if (step) { current = visibleSteps().indexOf(step); show(step); }
+        const hiddenText = document.createElement('span');
+        hiddenText.className = 'amt-visually-hidden';
+        hiddenText.textContent = `: ${dt.textContent}`;
+        change.append(hiddenText);
+        change.addEventListener('click', (ev) => {
+          ev.preventDefault();
+          show(section);
+          if (e.input) { e.input.scrollIntoView({ block: 'center' }); e.input.focus(); }
         });
         dd.append(' ', change);
         dl.append(dt, dd);
       }
-    });
+      reviewBody.append(h, dl);
+    }
   };
-  const nav = (section, i) => {
+  const next = (section) => {
+    const settled = update();
+    const index = steps.indexOf(section);
+    if (!showErrors(section, check(settled, index).errors)) return false;
+    const v = visibleSteps();
+    const at = v.indexOf(section);
+    if (at + 1 < v.length) show(v[at + 1]); else { buildReview(); show(review); }
+    return true;
+  };
+  steps.forEach((section, i) => {
     const bar = document.createElement('div');
     bar.className = 'amt-nav';
     if (i > 0) {
@@ -637,76 +813,98 @@
       back.type = 'button';
       back.className = 'amt-button amt-secondary';
       back.textContent = T.back;
-      back.addEventListener('click', () => { update(); const v = visibleSteps(); current = Math.max(0, v.indexOf(section) - 1); show(v[current]); });
+      back.addEventListener('click', () => { update(); const v = visibleSteps(); show(v[Math.max(0, v.indexOf(section) - 1)]); });
       bar.append(back);
     }
-    const next = document.createElement('button');
-    next.type = 'button';
-    next.className = 'amt-button';
-    next.textContent = T.next;
-    next.addEventListener('click', () => {
-      update();
-      const index = steps.indexOf(section);
-      if (!showErrors(section, problems(index))) return;
-      const v = visibleSteps();
-      const at = v.indexOf(section);
-      if (at + 1 < v.length) { current = at + 1; show(v[current]); } else { buildReview(); show(review); }
-    });
-    bar.append(next);
+    const forward = document.createElement('button');
+    forward.type = 'button';
+    forward.className = 'amt-button';
+    forward.textContent = T.next;
+    forward.addEventListener('click', () => next(section));
+    bar.append(forward);
     section.append(bar);
-  };
-  steps.forEach(nav);
-  const back = document.createElement('button');
-  back.type = 'button';
-  back.className = 'amt-button amt-secondary';
-  back.textContent = T.back;
-  back.addEventListener('click', () => { const v = visibleSteps(); show(v[v.length - 1]); });
-  actions.prepend(back);
+  });
+  const backFromReview = document.createElement('button');
+  backFromReview.type = 'button';
+  backFromReview.className = 'amt-button amt-secondary';
+  backFromReview.textContent = T.back;
+  backFromReview.addEventListener('click', () => { const v = visibleSteps(); show(v[v.length - 1]); });
+  actions.prepend(backFromReview);
 
-  // Repeats: empty optional items stay folded until asked for.
+  // ------------------------------------------------------------ repeats
+  // Items beyond those rendered are copies of the last one, renumbered.
+  const renumber = (el, from, to, repeatId, name) => {
+    const idFrom = `${repeatId}-${from}`;
+    const idTo = `${repeatId}-${to}`;
+    const nameFrom = `${name}[${from}]`;
+    const nameTo = `${name}[${to}]`;
+    const fix = (v) => v.split(idFrom).join(idTo).split(nameFrom).join(nameTo);
+    for (const e of [el, ...el.querySelectorAll('*')]) {
+      for (const a of ['id', 'name', 'for', 'aria-describedby', 'href']) if (e.hasAttribute(a)) e.setAttribute(a, fix(e.getAttribute(a)));
+    }
+    el.dataset.index = String(to);
+  };
   for (const rep of form.querySelectorAll('.amt-repeat')) {
-    const items = Array.from(rep.querySelectorAll(':scope > .amt-item'));
+    const min = Number(rep.dataset.min || 0);
+    const max = rep.dataset.max ? Number(rep.dataset.max) : Infinity;
+    const node = [...nodes.values()].find((n) => n.repeat && rep.id.endsWith(n.id) && byName(`${rep.querySelector('[name]')?.name.split('[')[0]}`)) || null;
+    const baseName = (rep.querySelector('[name]')?.name || '').replace(/\[\d+\].*$/, '');
+    void node;
+    const items = () => Array.from(rep.querySelectorAll(':scope > .amt-item'));
     const filled = (it) => Array.from(it.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value !== ''));
-    items.forEach((it, i) => { if (i > 0 && it.querySelector('legend .amt-optional') && !filled(it)) it.hidden = true; });
+    items().forEach((it) => { if (Number(it.dataset.index) >= Math.max(min, 1) && !filled(it)) it.hidden = true; });
     const add = document.createElement('button');
     add.type = 'button';
     add.className = 'amt-button amt-secondary';
     add.textContent = T.add;
-    add.addEventListener('click', () => {
-      const next = items.find((it) => it.hidden);
-      if (next) { next.hidden = false; next.querySelector('input, select, textarea')?.focus(); }
-      add.hidden = !items.some((it) => it.hidden);
-    });
-    add.hidden = !items.some((it) => it.hidden);
-    rep.append(add);
-    // Optional items can be removed again: cleared and folded away.
-    for (const it of items) {
-      if (!it.querySelector('legend .amt-optional')) continue;
+    const refresh = () => { add.hidden = items().filter((it) => !it.hidden).length >= max; };
+    const removable = (it) => {
+      if (Number(it.dataset.index) < Math.max(min, 1) || it.querySelector(':scope > .amt-remove')) return;
       const remove = document.createElement('button');
       remove.type = 'button';
-      remove.className = 'amt-button amt-secondary';
+      remove.className = 'amt-button amt-secondary amt-remove';
       remove.textContent = `${T.remove}: ${it.querySelector('legend').firstChild.textContent.trim()}`;
       remove.addEventListener('click', () => {
-        clear(it);
+        for (const input of it.querySelectorAll('input, select, textarea')) {
+          if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
+          else if (input.tagName === 'SELECT') input.selectedIndex = input.multiple ? -1 : 0;
+          else input.value = '';
+        }
         it.hidden = true;
-        add.hidden = false;
+        refresh();
         update();
         add.focus();
       });
       it.append(remove);
-    }
+    };
+    add.addEventListener('click', () => {
+      let item = items().find((it) => it.hidden);
+      if (!item) {
+        const all = items();
+        const last = all[all.length - 1];
+        item = last.cloneNode(true);
+        renumber(item, Number(last.dataset.index), all.length, rep.id, baseName);
+        item.querySelectorAll('.amt-error, .amt-remove').forEach((e) => e.remove());
+        const legend = item.querySelector(':scope > legend');
+        if (legend) legend.firstChild.textContent = legend.firstChild.textContent.replace(/\d+\s*$/, `${all.length + 1} `);
+        for (const input of item.querySelectorAll('input, select, textarea')) {
+          if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
+          else if (input.tagName === 'SELECT') input.selectedIndex = input.multiple ? -1 : 0;
+          else input.value = '';
+        }
+        last.after(item);
+        removable(item);
+      }
+      item.hidden = false;
+      refresh();
+      update();
+      item.querySelector('input, select, textarea')?.focus();
+    });
+    items().forEach(removable);
+    refresh();
+    rep.append(add);
   }
 
-  // The script checks each step; the browser's own check would stop at
-  // inputs of steps that are folded away.
-  form.noValidate = true;
-  form.addEventListener('input', update);
-  form.addEventListener('change', update);
-  form.addEventListener('submit', () => {
-    hidden.value = JSON.stringify(readAll());
-  });
-  update();
-  show(visibleSteps()[0]);
   // The verdict on a submission with the same walk as amt's validator:
   // which parts apply, the computed values and fees, and the rules that
   // fail (`path`, rule index, severity). Used to test this script against
@@ -783,6 +981,51 @@
     return { visible, computed: Object.fromEntries(Object.entries(computed).map(([k, v]) => [k, json(v)])), rules: rules.sort() };
   };
 
-  // For tests and for portals that build on the form.
-  window.amt = { verdict, data: readAll, check: (i) => problems(i), steps: () => visibleSteps().map((s) => s.id), review: () => { buildReview(); show(review); }, show: (id) => show(document.getElementById(id)) };
+  // ------------------------------------------------------------ start
+  // The script checks each step; the browser's own check would stop at
+  // inputs of steps that are folded away.
+  // If anything goes wrong here, the page stays the complete form it is
+  // without the script: every step shown, the browser's own checks on.
+  try {
+    form.noValidate = true;
+    form.addEventListener('input', () => update());
+    form.addEventListener('change', () => update());
+    form.addEventListener('submit', (e) => {
+      // Enter in a field, or the submit button before the review: go on
+      // step by step instead of sending unchecked answers.
+      if (review.hidden) {
+        e.preventDefault();
+        const current = steps.find((s) => !s.hidden);
+        if (current) next(current);
+        return;
+      }
+      const settled = update();
+      for (const section of visibleSteps()) {
+        const { errors } = check(settled, steps.indexOf(section));
+        if (errors.length) {
+          e.preventDefault();
+          show(section);
+          showErrors(section, errors);
+          return;
+        }
+      }
+      hidden.value = JSON.stringify(settled.data);
+    });
+    update();
+    show(visibleSteps()[0]);
+    // For tests and for portals that build on the form.
+    window.amt = {
+      verdict,
+      data: () => settle().data,
+      check: (i) => check(settle(), i).errors.map((p) => ({ name: p.name, text: p.text })),
+      steps: () => visibleSteps().map((s) => s.id),
+      review: () => { buildReview(); show(review); },
+      show: (id) => show(document.getElementById(id)),
+    };
+  } catch (err) {
+    for (const s of steps) s.hidden = false;
+    review.hidden = true;
+    form.noValidate = false;
+    console.error('amt: the form works without its script', err);
+  }
 })();

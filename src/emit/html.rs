@@ -56,6 +56,8 @@ struct Texts {
     index_title: &'static str,
     yes: &'static str,
     no: &'static str,
+    /// `de` on pages in another language: citations of German law are German.
+    legal_lang: &'static str,
 }
 
 fn texts(lang: &str) -> Texts {
@@ -75,6 +77,7 @@ fn texts(lang: &str) -> Texts {
             index_title: "Verfahren",
             yes: "ja",
             no: "nein",
+            legal_lang: "",
         }
     } else {
         Texts {
@@ -92,6 +95,7 @@ fn texts(lang: &str) -> Texts {
             index_title: "Procedures",
             yes: "yes",
             no: "no",
+            legal_lang: "de",
         }
     }
 }
@@ -143,6 +147,7 @@ struct Opt {
 #[derive(Serialize)]
 struct Slot {
     id: String,
+    index: u64,
     legend: String,
     optional: bool,
     items: Vec<Item>,
@@ -168,6 +173,9 @@ struct Item {
     unit: Option<String>,
     items: Vec<Item>,
     slots: Vec<Slot>,
+    /// For repeats: the fewest and most items.
+    min: u64,
+    max: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -196,6 +204,9 @@ struct Place {
     id: String,
     /// Everything above applies and is given whatever the answers are.
     certain: bool,
+    /// Not inside a second or later repeat item: about the applicant, so
+    /// autocomplete and prefill apply.
+    first: bool,
 }
 
 struct View<'p> {
@@ -455,6 +466,14 @@ impl<'p> View<'p> {
         }
     }
 
+    fn applies_sentence(&self, e: &'p Expr) -> String {
+        if de(self.lang) {
+            format!("Gilt, wenn: {}.", self.words(e))
+        } else {
+            format!("Applies if: {}.", self.words(e))
+        }
+    }
+
     fn prefill_text(&self, n: &Node) -> Option<String> {
         let pf = n.prefill.as_ref()?;
         Some(match (de(self.lang), pf.locked) {
@@ -470,8 +489,14 @@ impl<'p> View<'p> {
         })
     }
 
-    fn node(&self, n: &'p Node, at: &Place) -> Option<Item> {
-        let id = format!("{}{}", at.id, n.id);
+    /// One node; `index` is its place among its siblings (notes without a
+    /// name are known by it).
+    fn node(&self, n: &'p Node, at: &Place, index: usize) -> Option<Item> {
+        let id = if n.id.is_empty() {
+            format!("{}note{index}", at.id)
+        } else {
+            format!("{}{}", at.id, n.id)
+        };
         let name = if at.name.is_empty() {
             n.id.clone()
         } else {
@@ -484,8 +509,14 @@ impl<'p> View<'p> {
             name: name.clone(),
             label: n.label.as_ref().map(|l| self.text(l)).unwrap_or_default(),
             hint: n.hint.as_ref().map(|h| self.text(h)),
-            when: n.when.as_ref().map(|w| self.when_sentence(w)),
-            prefill: self.prefill_text(n),
+            when: n.when.as_ref().map(|w| {
+                if matches!(n.kind, NodeKind::Note { .. }) {
+                    self.applies_sentence(w)
+                } else {
+                    self.when_sentence(w)
+                }
+            }),
+            prefill: at.first.then(|| self.prefill_text(n)).flatten(),
             optional: !n.required && n.repeat.is_none_or(|r| r.min == 0),
             legal: n.legal.clone(),
             ..Item::default()
@@ -496,7 +527,7 @@ impl<'p> View<'p> {
             (it.prefill.is_some(), "prefill"),
         ] {
             if present {
-                it.describedby.push(format!("{id}-{suffix}"));
+                it.describedby.push(format!("{id}--{suffix}"));
             }
         }
         match &n.kind {
@@ -509,13 +540,16 @@ impl<'p> View<'p> {
                 let fill = |place: &Place| {
                     items
                         .iter()
-                        .filter_map(|c| self.node(c, place))
+                        .enumerate()
+                        .filter_map(|(i, c)| self.node(c, place, i))
                         .collect::<Vec<_>>()
                 };
                 match n.repeat {
                     Some(card) => {
                         // Without JavaScript: the required items and a few more.
                         it.kind = "repeat";
+                        it.min = card.min;
+                        it.max = card.max;
                         let count = card
                             .min
                             .max(1)
@@ -527,9 +561,11 @@ impl<'p> View<'p> {
                                 name: format!("{name}[{i}]"),
                                 id: format!("{id}-{i}-"),
                                 certain: required,
+                                first: at.first && i == 0,
                             };
                             it.slots.push(Slot {
                                 id: format!("{id}-{i}"),
+                                index: i,
                                 legend: format!("{} {}", it.label, i + 1),
                                 optional: !required,
                                 items: fill(&place),
@@ -542,6 +578,7 @@ impl<'p> View<'p> {
                             name,
                             id: format!("{id}-"),
                             certain: certain && n.required,
+                            first: at.first,
                         };
                         it.items = fill(&place);
                     }
@@ -565,6 +602,8 @@ impl<'p> View<'p> {
                 if let Some(card) = n.repeat {
                     // A repeated value: a few inputs, the first ones required.
                     it.kind = "repeat";
+                    it.min = card.min;
+                    it.max = card.max;
                     let count = card
                         .min
                         .max(1)
@@ -578,18 +617,20 @@ impl<'p> View<'p> {
                             &format!("{id}-{i}"),
                             &format!("{name}[{i}]"),
                             required,
+                            at.first && i == 0,
                         );
                         one.label = format!("{} {}", it.label, i + 1);
                         one.optional = !required;
                         it.slots.push(Slot {
                             id: format!("{id}-{i}-slot"),
+                            index: i,
                             legend: format!("{} {}", it.label, i + 1),
                             optional: !required,
                             items: vec![one],
                         });
                     }
                 } else {
-                    let field = self.field(n, ty, &id, &name, certain && n.required);
+                    let field = self.field(n, ty, &id, &name, certain && n.required, at.first);
                     it.kind = field.kind;
                     it.attrs = field.attrs;
                     it.options = field.options;
@@ -603,7 +644,15 @@ impl<'p> View<'p> {
     }
 
     /// One input of a field.
-    fn field(&self, n: &'p Node, ty: &'p FieldType, id: &str, name: &str, required: bool) -> Item {
+    fn field(
+        &self,
+        n: &'p Node,
+        ty: &'p FieldType,
+        id: &str,
+        name: &str,
+        required: bool,
+        first: bool,
+    ) -> Item {
         let mut it = Item {
             id: id.to_string(),
             name: name.to_string(),
@@ -748,13 +797,15 @@ impl<'p> View<'p> {
                 }
             }
         }
-        if let Some(a) = &n.autocomplete {
+        // Autocomplete and prefill are about the applicant: not for a second person.
+        if let (Some(a), true) = (&n.autocomplete, first) {
             it.attrs.push(("autocomplete", Some(a.clone())));
         }
-        if let Some(pf) = &n.prefill {
+        if let (Some(pf), true) = (&n.prefill, first) {
             it.attrs.push(("data-prefill", Some(pf.attribute.clone())));
             if pf.locked {
                 it.attrs.push(("data-locked", None));
+                it.attrs.push(("readonly", None));
             }
         }
         if required && !matches!(ty, FieldType::Boolean | FieldType::Consent) {
@@ -898,6 +949,7 @@ pub fn procedure_page(
         name: String::new(),
         id: "f-".into(),
         certain: true,
+        first: true,
     };
     let total = p.pages.len() + usize::from(!p.attachments.is_empty());
     let d = de(lang);
@@ -911,7 +963,7 @@ pub fn procedure_page(
                 ..root.clone()
             };
             Step {
-                id: format!("page-{}", page.id),
+                id: format!("page--{}", page.id),
                 number: if d {
                     format!("Schritt {} von {total}:", i + 1)
                 } else {
@@ -922,14 +974,15 @@ pub fn procedure_page(
                 items: page
                     .items
                     .iter()
-                    .filter_map(|n| v.node(n, &place))
+                    .enumerate()
+                    .filter_map(|(i, n)| v.node(n, &place, i))
                     .collect(),
             }
         })
         .collect();
     if !p.attachments.is_empty() {
         steps.push(Step {
-            id: "page-attachments".into(),
+            id: "page--attachments".into(),
             number: if d {
                 format!("Schritt {total} von {total}:")
             } else {
@@ -944,7 +997,8 @@ pub fn procedure_page(
             items: p
                 .attachments
                 .iter()
-                .filter_map(|n| v.node(n, &root))
+                .enumerate()
+                .filter_map(|(i, n)| v.node(n, &root, i))
                 .collect(),
         });
     }
@@ -1047,6 +1101,7 @@ fn script_model(p: &Procedure, lang: &str) -> serde_json::Value {
             "no": t("nein", "no"),
             "none": t("keine Angabe", "not given"),
             "step": t("Schritt {n} von {m}:", "Step {n} of {m}:"),
+            "notes": t("Hinweise", "Notes"),
         },
     })
 }
