@@ -16,6 +16,7 @@
 
 mod check;
 pub mod diagnostic;
+pub mod corpus;
 pub mod emit;
 pub mod examples;
 pub mod expr;
