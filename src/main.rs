@@ -242,9 +242,23 @@ fn main() -> ExitCode {
                     INPUT_ERRORS
                 }
                 Ok((_, compiled)) => {
-                    let files = match amt::emit::build(&compiled.procedures, &settings) {
-                        Ok(files) => files,
+                    // Files are written as they are made, into a folder
+                    // that replaces the target only when all are written.
+                    let staging = match amt::output::Staging::begin(&args.out) {
+                        Ok(s) => s,
                         Err(e) => {
+                            eprintln!("amt: {e}");
+                            return ExitCode::from(USAGE_OR_IO);
+                        }
+                    };
+                    let written =
+                        amt::emit::build_into(&compiled.procedures, &settings, &|file| {
+                            staging.write(&file).map_err(|e| e.to_string())
+                        });
+                    let records = match written {
+                        Ok(records) => records,
+                        Err(e) => {
+                            drop(staging);
                             eprintln!(
                                 "amt: {e}; nothing was written, `{}` is unchanged",
                                 args.out.display()
@@ -252,7 +266,7 @@ fn main() -> ExitCode {
                             return ExitCode::from(INPUT_ERRORS);
                         }
                     };
-                    match amt::output::write_atomically(&args.out, &files) {
+                    match staging.commit() {
                         Ok(()) => {
                             if matches!(args.check.message_format, MessageFormat::Human) {
                                 eprintln!(
@@ -264,7 +278,7 @@ fn main() -> ExitCode {
                                         "s"
                                     },
                                     args.out.display(),
-                                    files.len()
+                                    records.len()
                                 );
                             }
                             OK

@@ -85,6 +85,81 @@ pub fn is_safe_relative(path: &str) -> bool {
         && p.components().all(|c| matches!(c, Component::Normal(_)))
 }
 
+/// A build being written: files go into a fresh folder beside the target
+/// (`.NAME.amt-new-PID`); [`Staging::commit`] swaps it in with two renames.
+/// Dropped without a commit, the folder is removed and the target is left as
+/// it was. A portal serving the target never sees a half-written file: every
+/// file is complete before the folder it is in becomes the target.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts a build of `out` (which [`check_target`] has accepted).
+    pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "output".to_string());
+        fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        let pid = std::process::id();
+        let dir = parent.join(format!(".{name}.amt-new-{pid}"));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            retired: parent.join(format!(".{name}.amt-old-{pid}")),
+            dir,
+            committed: false,
+        })
+    }
+
+    /// Writes one file of the build; may be called from several threads.
+    pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
+        if !is_safe_relative(&file.path) {
+            return Err(OutputError::UnsafePath(file.path.clone()));
+        }
+        let path = self.dir.join(&file.path);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+        }
+        let mut f = fs::File::create_new(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
+        f.write_all(&file.bytes)
+            .map_err(|e| OutputError::Io(path.clone(), e))
+    }
+
+    /// Replaces the target with what was written.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let out = self.out.clone();
+        if out.exists() {
+            fs::rename(&out, &self.retired).map_err(|e| OutputError::Io(out.clone(), e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &out) {
+            // Put the previous output back.
+            let _ = fs::rename(&self.retired, &out);
+            return Err(OutputError::Io(out, e));
+        }
+        self.committed = true;
+        let _ = fs::remove_dir_all(&self.retired);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `files` as the new content of `out`, replacing what was there.
 pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
     for f in files {
@@ -92,44 +167,11 @@ pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), OutputEr
             return Err(OutputError::UnsafePath(f.path.clone()));
         }
     }
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "output".to_string());
-    fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
-    let pid = std::process::id();
-    let staging = parent.join(format!(".{name}.amt-new-{pid}"));
-    let retired = parent.join(format!(".{name}.amt-old-{pid}"));
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| {
-        for f in files {
-            let path = staging.join(&f.path);
-            if let Some(dir) = path.parent() {
-                fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
-            }
-            let mut file = fs::File::create(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
-            file.write_all(&f.bytes)
-                .map_err(|e| OutputError::Io(path.clone(), e))?;
-        }
-        if out.exists() {
-            fs::rename(out, &retired).map_err(|e| OutputError::Io(out.to_path_buf(), e))?;
-        }
-        if let Err(e) = fs::rename(&staging, out) {
-            // Put the previous output back.
-            let _ = fs::rename(&retired, out);
-            return Err(OutputError::Io(out.to_path_buf(), e));
-        }
-        let _ = fs::remove_dir_all(&retired);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    let staging = Staging::begin(out)?;
+    for f in files {
+        staging.write(f)?;
     }
-    result
+    staging.commit()
 }
 
 #[cfg(test)]

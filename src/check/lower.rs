@@ -4,8 +4,8 @@ use super::Checker;
 use super::catalog;
 use super::tree::{Base, Kind, ListRef, NodeId};
 use crate::ir::{self, Cardinality};
+use std::collections::HashMap;
 use crate::syntax::ast::{self, Item};
-use std::collections::BTreeMap;
 
 fn legal(refs: &[(&ast::Str, Option<&ast::Str>)]) -> Vec<ir::LegalRef> {
     refs.iter()
@@ -164,9 +164,29 @@ impl Checker<'_, '_> {
         }
     }
 
+    /// A code list of the model. The built-in ones (countries,
+    /// nationalities) are made once per set of languages and shared by every
+    /// procedure: a project of thousands of procedures holds them once.
+    fn shared_codelist(&self, list: ListRef) -> std::sync::Arc<ir::Codelist> {
+        type Cache = HashMap<(bool, Vec<String>), std::sync::Arc<ir::Codelist>>;
+        static BUILT_IN: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+            std::sync::LazyLock::new(Default::default);
+        let nationality = match list {
+            ListRef::Country => false,
+            ListRef::Nationality => true,
+            ListRef::Decl(_) => return std::sync::Arc::new(self.codelist(list)),
+        };
+        let key = (nationality, self.languages.clone());
+        let mut cache = BUILT_IN.lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(key)
+            .or_insert_with(|| std::sync::Arc::new(self.codelist(list)))
+            .clone()
+    }
+
     fn codelist(&self, list: ListRef) -> ir::Codelist {
         let lang_of = |de: &str, en: &str| {
-            let mut m = BTreeMap::new();
+            let mut m = ir::I18n::new();
             for l in &self.languages {
                 match l.as_str() {
                     "de" => m.insert(l.clone(), de.to_string()),
@@ -310,7 +330,10 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         }),
     });
     let lists: Vec<(String, ListRef)> = c.lists.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    let codelists = lists.into_iter().map(|(k, l)| (k, c.codelist(l))).collect();
+    let codelists = lists
+        .into_iter()
+        .map(|(k, l)| (k, c.shared_codelist(l)))
+        .collect();
     ir::Procedure {
         model_version: ir::MODEL_VERSION.to_string(),
         id: decl.name.name.clone(),

@@ -348,12 +348,11 @@ impl<'a, 'd> Checker<'a, 'd> {
     /// A text in every declared language (missing ones are left out; the
     /// lint reports them).
     fn i18n(&self, text: &ast::Text) -> ir::I18n {
-        let mut out = BTreeMap::new();
+        let mut out = ir::I18n::new();
         out.insert(self.languages[0].clone(), text.source.value.clone());
         for (lang, t) in &text.translations {
-            if self.languages.contains(&lang.name) {
-                out.entry(lang.name.clone())
-                    .or_insert_with(|| t.value.clone());
+            if self.languages.contains(&lang.name) && !out.contains_key(&lang.name) {
+                out.insert(lang.name.clone(), t.value.clone());
             }
         }
         out

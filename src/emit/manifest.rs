@@ -3,6 +3,7 @@
 
 use super::OutputFile;
 use crate::ir;
+use std::collections::HashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -19,41 +20,52 @@ struct Entry<'a> {
     version: &'a str,
     title: &'a ir::I18n,
     source: &'a str,
-    files: Vec<FileEntry<'a>>,
+    files: Vec<&'a FileRecord>,
 }
 
-#[derive(Serialize)]
-struct FileEntry<'a> {
-    path: &'a str,
-    bytes: usize,
-    sha256: String,
+/// What the manifest says of one written file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileRecord {
+    /// The path in the output folder.
+    pub path: String,
+    /// The size in bytes.
+    pub bytes: usize,
+    /// The SHA-256 of the content, in hex.
+    pub sha256: String,
+}
+
+impl FileRecord {
+    /// The record of a file, hashing its bytes.
+    pub fn of(file: &OutputFile) -> FileRecord {
+        FileRecord {
+            path: file.path.clone(),
+            bytes: file.bytes.len(),
+            sha256: hex(&Sha256::digest(&file.bytes)),
+        }
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The manifest of the given procedures and their files.
-pub fn manifest(procedures: &[&ir::Procedure], files: &[OutputFile]) -> OutputFile {
+/// The manifest of the given procedures and their files (each procedure's
+/// files are those under its folder, in the order they were written).
+pub fn manifest(procedures: &[&ir::Procedure], files: &[FileRecord]) -> OutputFile {
+    let mut by_procedure: HashMap<&str, Vec<&FileRecord>> = HashMap::new();
+    for f in files {
+        if let Some((folder, _)) = f.path.split_once('/') {
+            by_procedure.entry(folder).or_default().push(f);
+        }
+    }
     let entries = procedures
         .iter()
-        .map(|p| {
-            let prefix = format!("{}/", p.id);
-            Entry {
-                id: &p.id,
-                version: &p.version,
-                title: &p.title,
-                source: &p.source,
-                files: files
-                    .iter()
-                    .filter(|f| f.path.starts_with(&prefix))
-                    .map(|f| FileEntry {
-                        path: &f.path,
-                        bytes: f.bytes.len(),
-                        sha256: hex(&Sha256::digest(&f.bytes)),
-                    })
-                    .collect(),
-            }
+        .map(|p| Entry {
+            id: &p.id,
+            version: &p.version,
+            title: &p.title,
+            source: &p.source,
+            files: by_procedure.remove(p.id.as_str()).unwrap_or_default(),
         })
         .collect();
     let manifest = Manifest {

@@ -8,7 +8,7 @@ mod manifest;
 pub mod schema;
 pub mod workflow;
 
-pub use manifest::manifest;
+pub use manifest::{FileRecord, manifest};
 
 use crate::ir;
 
@@ -46,11 +46,45 @@ impl Default for Settings {
     }
 }
 
+/// Where a build's files go, one at a time, from every core.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), String> + Sync + 'a;
+
 /// Every file of a build, in a stable order: the shared assets, per
 /// procedure its files, the list of procedures, then the manifest. Fails only
 /// on a broken template of the municipality's own (`--templates`).
 pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<OutputFile>, String> {
-    let mut files = Vec::new();
+    let collected = std::sync::Mutex::new(Vec::new());
+    let records = build_into(procedures, settings, &|file| {
+        collected
+            .lock()
+            .map_err(|_| "an emitter failed".to_string())?
+            .push(file);
+        Ok(())
+    })?;
+    let mut files = collected.into_inner().map_err(|_| "an emitter failed".to_string())?;
+    let order: std::collections::HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.path.as_str(), i))
+        .collect();
+    files.sort_by_key(|f| order.get(f.path.as_str()).copied().unwrap_or(usize::MAX));
+    Ok(files)
+}
+
+/// Emits every file of a build into `sink` as soon as it is made, so that a
+/// build of thousands of procedures never holds them all in memory; returns
+/// what the manifest says of each, in the stable order of [`build`].
+/// Procedures are emitted on every core; `sink` is called from each.
+pub fn build_into(
+    procedures: &[ir::Procedure],
+    settings: &Settings,
+    sink: &Sink,
+) -> Result<Vec<FileRecord>, String> {
+    let mut records = Vec::new();
+    let mut emit = |file: OutputFile| -> Result<(), String> {
+        records.push(FileRecord::of(&file));
+        sink(file)
+    };
     let mut sorted: Vec<&ir::Procedure> = procedures.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let env = html::environment(settings.templates.clone());
@@ -60,53 +94,71 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<Ou
         }
         _ => html::STYLESHEET.as_bytes().to_vec(),
     };
-    files.push(OutputFile {
+    emit(OutputFile {
         path: "assets/amt.css".into(),
         bytes: stylesheet,
-    });
-    files.push(OutputFile {
+    })?;
+    emit(OutputFile {
         path: "assets/amt.js".into(),
         bytes: html::SCRIPT.as_bytes().to_vec(),
-    });
-    // Procedures are independent: emit them on every core, then put the
-    // files together in the sorted order, so the output stays the same.
+    })?;
+    // Procedures are independent: emit them on every core; each worker keeps
+    // only the records of its files, so the manifest comes out in the sorted
+    // order whatever the timing.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(sorted.len().max(1));
-    let chunk = sorted.len().div_ceil(workers).max(1);
-    let per_chunk: Vec<Result<Vec<OutputFile>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = sorted
-            .chunks(chunk)
-            .map(|procs| {
-                let env = &env;
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    for p in procs {
-                        out.extend(procedure_files(env, p, settings)?);
-                    }
-                    Ok(out)
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let per_worker: Vec<Result<Vec<(usize, Vec<FileRecord>)>, String>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (env, sorted, next) = (&env, &sorted, &next);
+                    scope.spawn(move || {
+                        let mut done = Vec::new();
+                        loop {
+                            // Procedures differ in size by 15×: hand them out
+                            // one at a time rather than in fixed chunks.
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(p) = sorted.get(i) else { break };
+                            let mut records = Vec::new();
+                            for file in procedure_files(env, p, settings)? {
+                                records.push(FileRecord::of(&file));
+                                sink(file)?;
+                            }
+                            done.push((i, records));
+                        }
+                        Ok(done)
+                    })
                 })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err("an emitter failed".to_string()))
-            })
-            .collect()
-    });
-    for files_of_chunk in per_chunk {
-        files.extend(files_of_chunk?);
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err("an emitter failed".to_string()))
+                })
+                .collect()
+        });
+    let mut by_index = Vec::new();
+    for done in per_worker {
+        by_index.extend(done?);
     }
-    files.push(OutputFile {
+    by_index.sort_by_key(|(i, _)| *i);
+    drop(emit);
+    records.extend(by_index.into_iter().flat_map(|(_, r)| r));
+    let index = OutputFile {
         path: "index.html".into(),
         bytes: html::index_page(&env, &sorted)
             .map_err(template_error)?
             .into_bytes(),
-    });
-    files.push(manifest(&sorted, &files));
-    Ok(files)
+    };
+    records.push(FileRecord::of(&index));
+    sink(index)?;
+    let manifest = manifest(&sorted, &records);
+    records.push(FileRecord::of(&manifest));
+    sink(manifest)?;
+    Ok(records)
 }
 
 fn template_error(e: minijinja::Error) -> String {

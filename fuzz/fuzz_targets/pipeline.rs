@@ -1,0 +1,44 @@
+//! The whole pipeline on arbitrary text: parse, resolve, check, every
+//! emitter, the examples and the validator. Nothing may panic, whatever the
+//! input. The input is cut into files at lines `==> NAME`, so imports
+//! between files are fuzzed too.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut sources = amt::source::SourceMap::new();
+    let mut name = String::from("main.amt");
+    let mut body = String::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(next) = line.strip_prefix("==> ") {
+            sources.add(std::mem::replace(&mut name, next.trim().to_string()), std::mem::take(&mut body));
+        } else {
+            body.push_str(line);
+        }
+    }
+    sources.add(name, body);
+    let compiled = amt::compile(&sources);
+    if compiled.failed(false) {
+        return;
+    }
+    let files = amt::emit::build(&compiled.procedures, &amt::emit::Settings::default())
+        .expect("the built-in templates render every checked procedure");
+    for file in &files {
+        if file.path.ends_with(".json") {
+            serde_json::from_slice::<serde_json::Value>(&file.bytes).expect("every JSON output parses");
+        }
+    }
+    let today = amt::expr::date::Date { year: 2026, month: 3, day: 1 };
+    let _ = amt::examples::run(&compiled.procedures, today);
+    for procedure in &compiled.procedures {
+        let model = amt::validate::Model::new(procedure);
+        for example in &procedure.examples {
+            let options = amt::validate::Options { today, lang: None };
+            let _ = model.validate(&example.data, &options);
+        }
+    }
+});
