@@ -1,25 +1,39 @@
 //! Writes a generated project of N procedures (see `amt::corpus`):
 //!
-//!     cargo run --release --example corpus -- N DIR [SEED]
+//!     cargo run --release --example corpus -- N DIR [--seed S] [--fields F]
 //!
-//! DIR must not exist yet or be empty, so that nothing is overwritten.
+//! `--fields` gives every procedure about F fields instead of sizes drawn
+//! like real forms'. DIR must not exist yet or be empty.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some(n), Some(dir)) = (args.first().and_then(|n| n.parse().ok()), args.get(1)) else {
-        eprintln!("usage: corpus N DIR [SEED]");
-        return ExitCode::from(2);
+    let usage = || {
+        eprintln!("usage: corpus N DIR [--seed S] [--fields F]");
+        ExitCode::from(2)
     };
-    let seed = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let (Some(n), Some(dir)) = (args.first().and_then(|n| n.parse().ok()), args.get(1)) else {
+        return usage();
+    };
+    let mut seed = 1;
+    let mut fields = None;
+    let mut rest = args[2..].iter();
+    while let Some(flag) = rest.next() {
+        let value = rest.next().and_then(|v| v.parse().ok());
+        match (flag.as_str(), value) {
+            ("--seed", Some(v)) => seed = v,
+            ("--fields", Some(v)) => fields = Some(v as usize),
+            _ => return usage(),
+        }
+    }
     let dir = PathBuf::from(dir);
     if dir.read_dir().is_ok_and(|mut d| d.next().is_some()) {
         eprintln!("error: {} is not empty", dir.display());
         return ExitCode::from(2);
     }
-    for file in amt::corpus::generate(n, seed) {
+    for file in amt::corpus::generate_sized(n, seed, fields) {
         let path = dir.join(&file.path);
         let written = path
             .parent()

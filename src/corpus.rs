@@ -323,7 +323,11 @@ impl Gen<'_> {
             if ty == "boolean" {
                 scope.booleans.push(name);
             } else if let Some(l) = ty.strip_prefix("choice(") {
-                let l: usize = l.trim_start_matches("liste_").trim_end_matches(')').parse().unwrap_or(0);
+                let l: usize = l
+                    .trim_start_matches("liste_")
+                    .trim_end_matches(')')
+                    .parse()
+                    .unwrap_or(0);
                 let len = lists.iter().find(|(i, _)| *i == l).map_or(3, |(_, n)| *n);
                 scope.choices.push((name, len));
             } else if ty.starts_with("integer") {
@@ -354,7 +358,10 @@ impl Gen<'_> {
             let decl = std::mem::replace(&mut self.out, outer);
             self.decls.push_str(&decl);
             let max = self.rng.range(3, 20);
-            let _ = write!(self.out, "    group {name}: {name}_posten[0..{max}] \"{de}\" @en \"{en}\"");
+            let _ = write!(
+                self.out,
+                "    group {name}: {name}_posten[0..{max}] \"{de}\" @en \"{en}\""
+            );
             match condition {
                 Some(c) => {
                     let _ = writeln!(self.out, " {{\n      when {c}\n    }}");
@@ -374,9 +381,10 @@ impl Gen<'_> {
     }
 }
 
-fn procedure(i: usize, seed: u64) -> String {
+fn procedure(i: usize, seed: u64, fields: Option<usize>) -> String {
     let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let target = size(&mut rng);
+    let drawn = size(&mut rng);
+    let target = fields.unwrap_or(drawn).max(16);
     let g = i % GROUP_FILES;
     // Each procedure uses four of the shared lists, always one long one.
     let mut lists: Vec<(usize, usize)> = Vec::new();
@@ -465,7 +473,9 @@ fn procedure(i: usize, seed: u64) -> String {
                 w.out,
                 "  computed umfang \"Umfang\" @en \"Extent\" = if filled({n}) then {n} else 0\n"
             );
-            format!("if {b} then 25.00 EUR else 10.00 EUR + (if umfang > 5 then 5.00 EUR else 0.00 EUR)")
+            format!(
+                "if {b} then 25.00 EUR else 10.00 EUR + (if umfang > 5 then 5.00 EUR else 0.00 EUR)"
+            )
         }
         (Some(n), None) => format!("if filled({n}) and {n} > 5 then 15.00 EUR else 10.00 EUR"),
         (None, Some(b)) => format!("if {b} then 25.00 EUR else 10.00 EUR"),
@@ -504,7 +514,11 @@ fn procedure(i: usize, seed: u64) -> String {
         let imported: Vec<String> = w.used.iter().map(|l| list_name(*l)).collect();
         let _ = writeln!(out, "import common/listen.{{{}}}", imported.join(", "));
     }
-    let bank = if with_bank { format!(", bank_{g}") } else { String::new() };
+    let bank = if with_bank {
+        format!(", bank_{g}")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
         "import common/gruppen_{g}.{{anschrift_{g}, person_{g}, kontakt_{g}{bank}}}\n"
@@ -606,6 +620,12 @@ fn list_sizes(seed: u64) -> Vec<usize> {
 /// Generates a project of `n` procedures. Deterministic in `(n, seed)`; the
 /// `i`-th procedure does not depend on `n`.
 pub fn generate(n: usize, seed: u64) -> Vec<File> {
+    generate_sized(n, seed, None)
+}
+
+/// Like [`generate`], with about `fields` fields in every procedure instead
+/// of sizes drawn like real forms' (at least 16: the applicant's groups).
+pub fn generate_sized(n: usize, seed: u64, fields: Option<usize>) -> Vec<File> {
     let mut files = Vec::with_capacity(n + GROUP_FILES + 1);
     files.push(File {
         path: "common/listen.amt".into(),
@@ -620,7 +640,7 @@ pub fn generate(n: usize, seed: u64) -> Vec<File> {
     for i in 0..n {
         files.push(File {
             path: format!("verfahren/{:03}/v{i:05}.amt", i / 100),
-            text: procedure(i, seed),
+            text: procedure(i, seed, fields),
         });
     }
     files

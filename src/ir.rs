@@ -170,6 +170,66 @@ pub struct Procedure {
     pub workflow: Option<Workflow>,
 }
 
+/// The deepest nesting of a model amt reads back (`procedure.json`): far
+/// beyond what the parser lets an expression reach, far below what exhausts
+/// the reader's stack.
+pub const MAX_MODEL_DEPTH: usize = 20_000;
+
+impl Procedure {
+    /// Reads a model written by amt (`procedure.json`). Expressions nest as
+    /// deep as their source allows, deeper than serde_json's default limit
+    /// of 128, so the model is read on a thread with a large stack after a
+    /// scan has bounded its depth.
+    pub fn from_json(text: &str) -> Result<Procedure, String> {
+        let depth = json_depth(text);
+        if depth > MAX_MODEL_DEPTH {
+            return Err(format!(
+                "nested {depth} levels deep; amt writes at most {MAX_MODEL_DEPTH}"
+            ));
+        }
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(512 * 1024 * 1024)
+                .spawn_scoped(scope, || {
+                    let mut de = serde_json::Deserializer::from_str(text);
+                    de.disable_recursion_limit();
+                    let p = Procedure::deserialize(&mut de).map_err(|e| e.to_string())?;
+                    de.end().map_err(|e| e.to_string())?;
+                    Ok(p)
+                })
+                .map_err(|e| format!("cannot start a thread to read the model: {e}"))?
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e))
+        })
+    }
+}
+
+/// The deepest nesting of arrays and objects in JSON text (strings skipped).
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// A workflow: states from the application's receipt to a final outcome.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Workflow {

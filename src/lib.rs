@@ -15,13 +15,14 @@
 #![deny(missing_docs)]
 
 mod check;
-pub mod diagnostic;
 pub mod corpus;
+pub mod diagnostic;
 pub mod emit;
 pub mod examples;
 pub mod expr;
 pub mod ir;
 pub mod output;
+mod par;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
@@ -264,13 +265,17 @@ fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
 /// Parses, resolves and checks every file of `sources`.
 pub fn compile(sources: &SourceMap) -> Compiled {
     let mut diags = Vec::new();
-    let mut files = Vec::with_capacity(sources.len());
-    for (id, file) in sources.iter() {
-        if !file.parse {
-            files.push(syntax::ast::File::default());
-            continue;
+    // Files are parsed on every core; their diagnostics keep file order.
+    let entries: Vec<(source::FileId, &source::SourceFile)> = sources.iter().collect();
+    let parsed = par::map(&entries, |(id, file)| {
+        if file.parse {
+            syntax::parse_file(*id, &file.text)
+        } else {
+            (syntax::ast::File::default(), Vec::new())
         }
-        let (ast, d) = syntax::parse_file(id, &file.text);
+    });
+    let mut files = Vec::with_capacity(parsed.len());
+    for (ast, d) in parsed {
         diags.extend(d);
         files.push(ast);
     }

@@ -251,10 +251,9 @@ fn main() -> ExitCode {
                             return ExitCode::from(USAGE_OR_IO);
                         }
                     };
-                    let written =
-                        amt::emit::build_into(&compiled.procedures, &settings, &|file| {
-                            staging.write(&file).map_err(|e| e.to_string())
-                        });
+                    let written = amt::emit::build_into(&compiled.procedures, &settings, &|file| {
+                        staging.write(&file).map_err(|e| e.to_string())
+                    });
                     let records = match written {
                         Ok(records) => records,
                         Err(e) => {
@@ -332,7 +331,7 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt::ir::Procedure, u8> {
             eprintln!("amt: cannot read `{}`: {e}", path.display());
             USAGE_OR_IO
         })?;
-        return serde_json::from_str(&text).map_err(|e| {
+        return amt::ir::Procedure::from_json(&text).map_err(|e| {
             eprintln!(
                 "amt: `{}` is not a procedure model (procedure.json): {e}",
                 path.display()

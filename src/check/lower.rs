@@ -4,8 +4,8 @@ use super::Checker;
 use super::catalog;
 use super::tree::{Base, Kind, ListRef, NodeId};
 use crate::ir::{self, Cardinality};
-use std::collections::HashMap;
 use crate::syntax::ast::{self, Item};
+use std::collections::HashMap;
 
 fn legal(refs: &[(&ast::Str, Option<&ast::Str>)]) -> Vec<ir::LegalRef> {
     refs.iter()

@@ -68,55 +68,82 @@ pub fn check_program(
     program: &Program,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ir::Procedure> {
-    let mut procedures = Vec::new();
+    // Declarations are checked independently, on every core; their
+    // diagnostics and procedures are put together in source order.
+    let mut work = Vec::new();
     let mut ids: HashMap<&str, Span> = HashMap::new();
     for (index, module) in program.modules.iter().enumerate() {
         let file = crate::source::FileId(index as u32);
         for (item_index, item) in module.ast.items.iter().enumerate() {
-            match item {
-                Item::Procedure(decl) => {
-                    if let Some(first) = ids.get(decl.name.name.as_str()) {
-                        diags.push(
-                            Diagnostic::new(Code::DuplicateName, decl.name.span, format!("there are two procedures named `{}`", decl.name.name))
-                                .label("second procedure")
-                                .secondary(*first, "first procedure")
-                                .help("a procedure's name is its id and the name of its output folder; rename one"),
-                        );
-                    } else {
-                        ids.insert(&decl.name.name, decl.name.span);
-                    }
-                    let mut builder = build::Builder::new(program, diags);
-                    builder.procedure(decl, file);
-                    let (tree, meta) = (builder.tree, builder.meta);
-                    let mut checker = Checker::new(program, sources, tree, meta, diags);
-                    procedures.push(checker.run_procedure(decl));
-                }
-                Item::Group(decl) => {
-                    let mut builder = build::Builder::new(program, diags);
-                    builder.standalone_group(
-                        decl,
-                        DeclRef {
-                            file,
-                            item: item_index,
-                        },
-                    );
-                    let (tree, meta) = (builder.tree, builder.meta);
-                    let mut checker = Checker::new(program, sources, tree, meta, diags);
-                    checker.run_group();
-                }
-                Item::Codelist(list) => lint::codelist(list, diags),
-                Item::Type(_) | Item::Import(_) => {}
-                Item::Stray(stmt) => {
+            if let Item::Procedure(decl) = item {
+                if let Some(first) = ids.get(decl.name.name.as_str()) {
                     diags.push(
-                        Diagnostic::new(Code::MisplacedStatement, stmt.span(), format!("{} cannot stand at the top of a file", stmt.describe()))
-                            .label("outside any declaration")
-                            .help("the top level holds `import`, `codelist`, `type`, `group` and `procedure`; put this inside one of them"),
+                        Diagnostic::new(Code::DuplicateName, decl.name.span, format!("there are two procedures named `{}`", decl.name.name))
+                            .label("second procedure")
+                            .secondary(*first, "first procedure")
+                            .help("a procedure's name is its id and the name of its output folder; rename one"),
                     );
+                } else {
+                    ids.insert(&decl.name.name, decl.name.span);
                 }
             }
+            work.push((file, item_index, item));
         }
     }
+    let checked = crate::par::map(&work, |&(file, item_index, item)| {
+        let mut diags = Vec::new();
+        let procedure = check_item(sources, program, file, item_index, item, &mut diags);
+        (procedure, diags)
+    });
+    let mut procedures = Vec::new();
+    for (procedure, d) in checked {
+        diags.extend(d);
+        procedures.extend(procedure);
+    }
     procedures
+}
+
+/// Checks one top-level declaration; a procedure comes back checked.
+fn check_item(
+    sources: &SourceMap,
+    program: &Program,
+    file: crate::source::FileId,
+    item_index: usize,
+    item: &Item,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Procedure> {
+    match item {
+        Item::Procedure(decl) => {
+            let mut builder = build::Builder::new(program, diags);
+            builder.procedure(decl, file);
+            let (tree, meta) = (builder.tree, builder.meta);
+            let mut checker = Checker::new(program, sources, tree, meta, diags);
+            return Some(checker.run_procedure(decl));
+        }
+        Item::Group(decl) => {
+            let mut builder = build::Builder::new(program, diags);
+            builder.standalone_group(
+                decl,
+                DeclRef {
+                    file,
+                    item: item_index,
+                },
+            );
+            let (tree, meta) = (builder.tree, builder.meta);
+            let mut checker = Checker::new(program, sources, tree, meta, diags);
+            checker.run_group();
+        }
+        Item::Codelist(list) => lint::codelist(list, diags),
+        Item::Type(_) | Item::Import(_) => {}
+        Item::Stray(stmt) => {
+            diags.push(
+                Diagnostic::new(Code::MisplacedStatement, stmt.span(), format!("{} cannot stand at the top of a file", stmt.describe()))
+                    .label("outside any declaration")
+                    .help("the top level holds `import`, `codelist`, `type`, `group` and `procedure`; put this inside one of them"),
+            );
+        }
+    }
+    None
 }
 
 impl<'a, 'd> Checker<'a, 'd> {

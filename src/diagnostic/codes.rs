@@ -64,6 +64,8 @@ codes! {
     NestingTooDeep = "E0005", Error, "nesting too deep";
     /// The project has no `.amt` file.
     EmptyProject = "E0006", Error, "no source files";
+    /// One expression has more parts than amt reads.
+    ExpressionTooLarge = "E0007", Error, "expression too large";
     /// A statement in a block where it has no meaning.
     MisplacedStatement = "E0008", Error, "statement out of place";
     /// A setting given twice in one block.

@@ -3,9 +3,9 @@
 
 use super::OutputFile;
 use crate::ir;
-use std::collections::HashMap;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 
 #[derive(Serialize)]
 struct Manifest<'a> {

@@ -61,7 +61,9 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<Ou
             .push(file);
         Ok(())
     })?;
-    let mut files = collected.into_inner().map_err(|_| "an emitter failed".to_string())?;
+    let mut files = collected
+        .into_inner()
+        .map_err(|_| "an emitter failed".to_string())?;
     let order: std::collections::HashMap<&str, usize> = records
         .iter()
         .enumerate()
@@ -81,10 +83,6 @@ pub fn build_into(
     sink: &Sink,
 ) -> Result<Vec<FileRecord>, String> {
     let mut records = Vec::new();
-    let mut emit = |file: OutputFile| -> Result<(), String> {
-        records.push(FileRecord::of(&file));
-        sink(file)
-    };
     let mut sorted: Vec<&ir::Procedure> = procedures.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let env = html::environment(settings.templates.clone());
@@ -94,71 +92,50 @@ pub fn build_into(
         }
         _ => html::STYLESHEET.as_bytes().to_vec(),
     };
-    emit(OutputFile {
-        path: "assets/amt.css".into(),
-        bytes: stylesheet,
-    })?;
-    emit(OutputFile {
-        path: "assets/amt.js".into(),
-        bytes: html::SCRIPT.as_bytes().to_vec(),
-    })?;
-    // Procedures are independent: emit them on every core; each worker keeps
-    // only the records of its files, so the manifest comes out in the sorted
-    // order whatever the timing.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(sorted.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let per_worker: Vec<Result<Vec<(usize, Vec<FileRecord>)>, String>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|_| {
-                    let (env, sorted, next) = (&env, &sorted, &next);
-                    scope.spawn(move || {
-                        let mut done = Vec::new();
-                        loop {
-                            // Procedures differ in size by 15×: hand them out
-                            // one at a time rather than in fixed chunks.
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(p) = sorted.get(i) else { break };
-                            let mut records = Vec::new();
-                            for file in procedure_files(env, p, settings)? {
-                                records.push(FileRecord::of(&file));
-                                sink(file)?;
-                            }
-                            done.push((i, records));
-                        }
-                        Ok(done)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("an emitter failed".to_string()))
-                })
-                .collect()
-        });
-    let mut by_index = Vec::new();
-    for done in per_worker {
-        by_index.extend(done?);
+    emit_to(
+        sink,
+        &mut records,
+        OutputFile {
+            path: "assets/amt.css".into(),
+            bytes: stylesheet,
+        },
+    )?;
+    emit_to(
+        sink,
+        &mut records,
+        OutputFile {
+            path: "assets/amt.js".into(),
+            bytes: html::SCRIPT.as_bytes().to_vec(),
+        },
+    )?;
+    // Procedures are independent: emit them on every core, keeping only the
+    // records of their files, which come back in the sorted order.
+    let per_procedure = crate::par::map(&sorted, |p| -> Result<Vec<FileRecord>, String> {
+        let mut records = Vec::new();
+        for file in procedure_files(&env, p, settings)? {
+            emit_to(sink, &mut records, file)?;
+        }
+        Ok(records)
+    });
+    for done in per_procedure {
+        records.extend(done?);
     }
-    by_index.sort_by_key(|(i, _)| *i);
-    drop(emit);
-    records.extend(by_index.into_iter().flat_map(|(_, r)| r));
     let index = OutputFile {
         path: "index.html".into(),
         bytes: html::index_page(&env, &sorted)
             .map_err(template_error)?
             .into_bytes(),
     };
-    records.push(FileRecord::of(&index));
-    sink(index)?;
+    emit_to(sink, &mut records, index)?;
     let manifest = manifest(&sorted, &records);
-    records.push(FileRecord::of(&manifest));
-    sink(manifest)?;
+    emit_to(sink, &mut records, manifest)?;
     Ok(records)
+}
+
+/// Records a file for the manifest and hands it to the sink.
+fn emit_to(sink: &Sink, records: &mut Vec<FileRecord>, file: OutputFile) -> Result<(), String> {
+    records.push(FileRecord::of(&file));
+    sink(file)
 }
 
 fn template_error(e: minijinja::Error) -> String {

@@ -12,7 +12,6 @@ pub use suggest::{did_you_mean, suggest};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{self, Item};
-use std::cell::Cell;
 use std::collections::HashMap;
 
 /// A top-level declaration: the file and its index in that file's items.
@@ -52,7 +51,7 @@ impl DeclKind {
 struct Imported {
     name: ast::Ident,
     target: Option<(DeclRef, DeclKind)>,
-    used: Cell<bool>,
+    used: std::sync::atomic::AtomicBool,
 }
 
 /// One file's scope.
@@ -215,7 +214,7 @@ impl Program {
                     imports.push(Imported {
                         name: name.clone(),
                         target: resolved,
-                        used: Cell::new(false),
+                        used: std::sync::atomic::AtomicBool::new(false),
                     });
                 }
             }
@@ -246,7 +245,7 @@ impl Program {
             .iter()
             .find(|i| i.name.name == name)
             .and_then(|i| {
-                i.used.set(true);
+                i.used.store(true, std::sync::atomic::Ordering::Relaxed);
                 i.target
             })
     }
@@ -282,7 +281,9 @@ impl Program {
     pub fn report_unused_imports(&self, diags: &mut Vec<Diagnostic>) {
         for module in &self.modules {
             for import in &module.imports {
-                if import.target.is_some() && !import.used.get() {
+                if import.target.is_some()
+                    && !import.used.load(std::sync::atomic::Ordering::Relaxed)
+                {
                     diags.push(
                         Diagnostic::new(
                             Code::UnusedImport,

@@ -51,8 +51,10 @@ pub fn parse_item(
                 file,
                 offset,
                 diagnostics,
+                rejected: false,
             };
-            Some(b.item(pair))
+            let item = b.item(pair);
+            (!b.rejected).then_some(item)
         }
         Err(error) => {
             diagnostics.push(syntax_error(file, text, offset, error));
@@ -61,10 +63,16 @@ pub fn parse_item(
     }
 }
 
+/// The most tokens one expression may have (a long fee table has a few
+/// hundred).
+pub const MAX_EXPR_TOKENS: usize = 5_000;
+
 struct Builder<'d> {
     file: FileId,
     offset: usize,
     diagnostics: &'d mut Vec<Diagnostic>,
+    /// Set when a part of the declaration was refused; it is then dropped.
+    rejected: bool,
 }
 
 impl Builder<'_> {
@@ -667,6 +675,33 @@ impl Builder<'_> {
     }
 
     fn expr_pairs(&mut self, pairs: Pairs<Rule>) -> Expr {
+        // Every later stage walks expressions recursively: a bound on their
+        // size bounds the stack they need. Counted over the tokens of the
+        // whole expression (nested ones included), without recursion.
+        let tokens = pairs.clone().flatten().count();
+        if tokens > MAX_EXPR_TOKENS {
+            let (start, end) = pairs
+                .clone()
+                .next()
+                .map_or((0, 0), |p| (p.as_span().start(), p.as_span().end()));
+            let span = Span::new(self.file, start + self.offset..end + self.offset);
+            if !self.rejected {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::ExpressionTooLarge,
+                        span,
+                        format!("this expression has {tokens} parts; amt reads at most {MAX_EXPR_TOKENS}"),
+                    )
+                    .label("the expression starts here")
+                    .help("split it into named `computed` values and combine those"),
+                );
+            }
+            self.rejected = true;
+            return Expr {
+                kind: ExprKind::Bool(false),
+                span,
+            };
+        }
         // The Pratt parser wants `Fn` closures; collect diagnostics through a
         // RefCell-free detour: build with a nested builder per closure call.
         let file = self.file;
@@ -679,6 +714,7 @@ impl Builder<'_> {
                     file,
                     offset,
                     diagnostics: &mut diags,
+                    rejected: false,
                 };
                 b.primary(p)
             })

@@ -1,0 +1,47 @@
+//! Work on every core, results in input order: the stages whose items are
+//! independent (files to parse, procedures to check or emit) use [`map`].
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The stack of each worker: reserved address space, not memory in use.
+const STACK: usize = 64 * 1024 * 1024;
+
+/// `f` applied to every item, on as many threads as there are cores (at
+/// most one per item), handing items out one at a time, since they differ
+/// in size. The results come back in the order of `items`.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                // As much stack as the main thread: expressions and groups
+                // are walked recursively (their size is bounded by the parser).
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(scope, || {
+                        let mut out = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(item) = items.get(i) else { break };
+                            out.push((i, f(item)));
+                        }
+                        out
+                    })
+                    .expect("a thread can be started")
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A panic in `f` is a bug; let it surface as one.
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    done.sort_unstable_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}

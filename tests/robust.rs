@@ -1,0 +1,291 @@
+//! Robustness at scale: generated projects check clean and build the same
+//! bytes from anywhere; a build that dies half-way leaves the previous output
+//! complete; author strings reach every output escaped for it.
+
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const AMT: &str = env!("CARGO_BIN_EXE_amt");
+
+/// A fresh folder under the target directory, removed at the end.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn new(name: &str) -> Temp {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("robust-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Temp(dir)
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn write_corpus(dir: &Path, n: usize) {
+    for file in amt::corpus::generate(n, 7) {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, file.text).unwrap();
+    }
+}
+
+/// Every file under `dir`, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn build(src: &Path, out: &Path, cwd: &Path) -> std::process::Output {
+    Command::new(AMT)
+        .args([
+            "build",
+            src.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn generated_projects_check_clean_and_build_the_same_bytes_from_anywhere() {
+    let t = Temp::new("anywhere");
+    let (a, b) = (t.0.join("one/src"), t.0.join("other/place/src"));
+    write_corpus(&a, 40);
+    write_corpus(&b, 40);
+    let check = Command::new(AMT)
+        .args(["check", a.to_str().unwrap(), "--deny-warnings"])
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    // Different folders, different working directories, same bytes.
+    let out_a = t.0.join("one/out");
+    let out_b = t.0.join("other/out");
+    assert!(build(&a, &out_a, &t.0).status.success());
+    assert!(build(&b, &out_b, &b).status.success());
+    let (fa, fb) = (files(&out_a), files(&out_b));
+    assert_eq!(fa.len(), fb.len());
+    assert!(fa.len() > 40 * 6, "{} files", fa.len());
+    for (path, bytes) in &fa {
+        assert!(fb.get(path) == Some(bytes), "{path} differs");
+    }
+}
+
+/// The output folder is complete: exactly the files its manifest lists, each
+/// with the listed hash.
+fn assert_complete(out: &Path) {
+    let all = files(out);
+    let manifest: serde_json::Value = serde_json::from_slice(&all["manifest.json"]).unwrap();
+    let mut listed = 0;
+    for p in manifest["procedures"].as_array().unwrap() {
+        for f in p["files"].as_array().unwrap() {
+            let path = f["path"].as_str().unwrap();
+            let bytes = all.get(path).unwrap_or_else(|| panic!("{path} is missing"));
+            let hash: String = Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(hash, f["sha256"].as_str().unwrap(), "{path}");
+            listed += 1;
+        }
+    }
+    // Procedure files plus assets, the list of procedures and the manifest.
+    assert_eq!(all.len(), listed + 4, "files not in the manifest");
+}
+
+#[test]
+fn a_build_killed_half_way_leaves_the_previous_output_complete_and_unchanged() {
+    let t = Temp::new("killed");
+    let src = t.0.join("src");
+    let out = t.0.join("out");
+    write_corpus(&src, 120);
+    assert!(build(&src, &out, &t.0).status.success());
+    let before = files(&out);
+    assert_complete(&out);
+    // Change every procedure's version, so that a finished build would differ.
+    for (path, _) in files(&src) {
+        if path.starts_with("verfahren") {
+            let p = src.join(&path);
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, text.replacen("version 1.0.", "version 2.0.", 1)).unwrap();
+        }
+    }
+    // Kill the build as soon as it has begun writing its files.
+    let mut child = Command::new(AMT)
+        .args([
+            "build",
+            src.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let staging = t.0.join(format!(".out.amt-new-{}", child.id()));
+    let started = std::time::Instant::now();
+    while !staging.join("assets").exists() && started.elapsed().as_secs() < 60 {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    let finished = child.try_wait().unwrap().is_some();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(!finished, "the build ended before it could be interrupted");
+    assert_complete(&out);
+    assert!(files(&out) == before, "the output changed");
+    // The next build cleans up after itself and succeeds.
+    let _ = std::fs::remove_dir_all(&staging);
+    assert!(build(&src, &out, &t.0).status.success());
+    assert_complete(&out);
+    assert!(files(&out) != before);
+}
+
+#[test]
+fn a_build_that_fails_while_writing_leaves_the_output_unchanged() {
+    let t = Temp::new("failing");
+    let out = t.0.join("out");
+    let first = [amt::emit::OutputFile {
+        path: "a/one.txt".into(),
+        bytes: b"first".to_vec(),
+    }];
+    amt::output::write_atomically(&out, &first).unwrap();
+    let staging = amt::output::Staging::begin(&out).unwrap();
+    staging
+        .write(&amt::emit::OutputFile {
+            path: "a/one.txt".into(),
+            bytes: b"second".to_vec(),
+        })
+        .unwrap();
+    // A file that would leave the folder is refused, and the build abandoned.
+    assert!(
+        staging
+            .write(&amt::emit::OutputFile {
+                path: "../escape.txt".into(),
+                bytes: Vec::new(),
+            })
+            .is_err()
+    );
+    drop(staging);
+    assert_eq!(std::fs::read(out.join("a/one.txt")).unwrap(), b"first");
+    assert!(!t.0.join("escape.txt").exists());
+    let left: Vec<_> = std::fs::read_dir(&t.0).unwrap().collect();
+    assert_eq!(left.len(), 1, "the staging folder is removed");
+}
+
+/// Collects every string in a JSON value.
+fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| {
+            out.push(k.clone());
+            strings(x, out)
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn hostile_strings_reach_every_output_escaped_for_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
+    let (_, compiled) = amt::check_project(&root).unwrap();
+    assert!(!compiled.failed(true), "{:?}", compiled.diagnostics);
+    let built = amt::emit::build(&compiled.procedures, &amt::emit::Settings::default()).unwrap();
+    // Texts of boese.amt as the author wrote them (after the language's own
+    // escapes), from every kind of slot: list, title, note, label, hint,
+    // computed value, fee, attachment, actor, document, state, decision.
+    let texts = [
+        "Wahl <script>alert(1)</script>",
+        "Titel </title><script>alert(4)</script>",
+        "{{ 7 * 7 }} {% raw %} ' \" & <b>",
+        "Hinweis </p><script>alert(6)</script>",
+        "Name \"><img src=x onerror=alert(7)>",
+        "Länge ]]> <![CDATA[ <script>alert(10)</script>",
+        "Gebühr & <b>Kosten</b>",
+        "Beleg \"/><script>alert(12)</script>",
+        "--> <!-- ]]> &amp; &#x3c;",
+        "Amt \"/><bpmn:task id=\"x\"/> <script>alert(13)</script>",
+        "Bescheid ]]> & <x>",
+        "Eingang <![CDATA[x]]>",
+        "Ok? </zeebe:userTask>",
+        "Fertig & <erledigt>",
+    ];
+    let by_path: BTreeMap<&str, &[u8]> = built
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    // JSON: each text arrives intact, as data.
+    let mut in_json = Vec::new();
+    for (path, bytes) in &by_path {
+        if path.ends_with(".json") {
+            let v: serde_json::Value =
+                serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path} is not JSON: {e}"));
+            strings(&v, &mut in_json);
+        }
+    }
+    for t in texts {
+        assert!(
+            in_json.iter().any(|s| s == t),
+            "{t:?} is not in the JSON outputs"
+        );
+    }
+    // XML: no author string opens an element, a comment or a CDATA section;
+    // each appears escaped.
+    let bpmn = std::str::from_utf8(by_path["boese/workflow.bpmn"]).unwrap();
+    for bad in [
+        "<script",
+        "<bpmn:task id=\"x\"",
+        "</bpmn:process><",
+        "<![CDATA[",
+        "<erledigt>",
+        "<x>",
+    ] {
+        assert!(!bpmn.contains(bad), "raw {bad:?} in the BPMN");
+    }
+    assert!(bpmn.contains("Fertig &amp; &lt;erledigt&gt;"), "{bpmn}");
+    assert!(bpmn.contains("Eingang &lt;![CDATA[x]]&gt;"));
+    // HTML: no author markup survives as markup (the browser test in
+    // .ci/html.mjs shows it inert as well).
+    for lang_page in ["boese/index.html"] {
+        let html = std::str::from_utf8(by_path[lang_page]).unwrap();
+        for bad in [
+            "<script>alert",
+            "<img src=x",
+            "<svg onload",
+            "<b>Kosten",
+            "<a href=javascript",
+        ] {
+            assert!(!html.contains(bad), "raw {bad:?} in {lang_page}");
+        }
+    }
+}
