@@ -168,6 +168,10 @@ struct Item {
     attrs: Vec<(&'static str, Option<String>)>,
     describedby: Vec<String>,
     options: Vec<Opt>,
+    /// A select's options, rendered once per list and page by the macro
+    /// `select_options` (a country list is long and asked several times).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    options_html: Option<minijinja::Value>,
     input: &'static str,
     multiple: bool,
     unit: Option<String>,
@@ -1002,6 +1006,7 @@ pub fn procedure_page(
                 .collect(),
         });
     }
+    render_select_options(env, &mut steps)?;
     let (identity, prefilled) = v.identity();
     let model = script_model(p, lang);
     let ctx = PageContext {
@@ -1039,6 +1044,46 @@ pub fn procedure_page(
     };
     env.get_template("procedure.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
+
+/// Renders the options of every select with the macro `select_options`,
+/// once for each distinct list of the page.
+fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), minijinja::Error> {
+    fn walk(items: &mut [Item], f: &mut dyn FnMut(&mut Item) -> Result<(), minijinja::Error>) -> Result<(), minijinja::Error> {
+        for it in items {
+            if it.kind == "select" {
+                f(it)?;
+            }
+            walk(&mut it.items, f)?;
+            for slot in &mut it.slots {
+                walk(&mut slot.items, f)?;
+            }
+        }
+        Ok(())
+    }
+    let mut macros = env.get_template("macros.html")?.render_captured(())?;
+    let mut rendered: HashMap<Vec<(String, String)>, minijinja::Value> = HashMap::new();
+    for step in steps {
+        walk(&mut step.items, &mut |it| {
+            let key: Vec<(String, String)> =
+                it.options.iter().map(|o| (o.value.clone(), o.label.clone())).collect();
+            let html = match rendered.get(&key) {
+                Some(html) => html.clone(),
+                None => {
+                    let options = minijinja::Value::from(minijinja::value::Serde(&it.options));
+                    let html = minijinja::Value::from_safe_string(
+                        macros.with_state_mut(|state| state.call_macro("select_options", &[options]))?,
+                    );
+                    rendered.insert(key, html.clone());
+                    html
+                }
+            };
+            it.options_html = Some(html);
+            it.options = Vec::new();
+            Ok(())
+        })?;
+    }
+    Ok(())
 }
 
 /// The model the script interprets: pages with their nodes (conditions,
