@@ -27,6 +27,9 @@ pub mod resolve;
 pub mod source;
 pub mod syntax;
 pub mod validate;
+mod workspace;
+
+pub use workspace::Workspace;
 
 use diagnostic::{Code, Diagnostic, Severity};
 use source::{SourceMap, Span};
@@ -277,7 +280,7 @@ pub fn compile(sources: &SourceMap) -> Compiled {
     let mut files = Vec::with_capacity(parsed.len());
     for (ast, d) in parsed {
         diags.extend(d);
-        files.push(ast);
+        files.push(std::sync::Arc::new(ast));
     }
     let program = resolve::Program::new(sources, files, &mut diags);
     let procedures = check::check_program(sources, &program, &mut diags);

@@ -147,6 +147,12 @@ impl SourceMap {
         id
     }
 
+    /// Gives a file new text (an editor's change), keeping its id.
+    pub fn replace(&mut self, id: FileId, text: impl Into<String>) {
+        let file = &mut self.files[id.0 as usize];
+        *file = SourceFile::new(std::mem::take(&mut file.name), text.into());
+    }
+
     /// The file with this id.
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]

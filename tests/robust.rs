@@ -289,3 +289,69 @@ fn hostile_strings_reach_every_output_escaped_for_it() {
         }
     }
 }
+
+/// A workspace changed file by file agrees with checking the changed project
+/// from scratch: the same diagnostics, the same procedures.
+#[test]
+fn a_workspace_checks_again_what_a_change_affects_and_agrees_with_a_fresh_check() {
+    let t = Temp::new("workspace");
+    let src = t.0.join("src");
+    write_corpus(&src, 12);
+    let mut ws = amt::Workspace::open(&src).unwrap();
+    let agree = |ws: &amt::Workspace, what: &str| {
+        let (_, fresh) = amt::check_project(&src).unwrap();
+        assert_eq!(
+            format!("{:?}", ws.diagnostics()),
+            format!("{:?}", fresh.diagnostics),
+            "diagnostics after {what}"
+        );
+        let mine: Vec<String> = ws
+            .procedures()
+            .map(|p| serde_json::to_string(p).unwrap())
+            .collect();
+        let theirs: Vec<String> = fresh
+            .procedures
+            .iter()
+            .map(|p| serde_json::to_string(p).unwrap())
+            .collect();
+        assert!(mine == theirs, "procedures after {what}");
+    };
+    agree(&ws, "opening");
+    let edit = |ws: &mut amt::Workspace, name: &str, text: String| {
+        std::fs::write(src.join(name), &text).unwrap();
+        ws.set_file(name, text)
+    };
+    let one = "verfahren/000/v00003.amt";
+    let original = std::fs::read_to_string(src.join(one)).unwrap();
+    // An error in one procedure: only that file is checked again.
+    let broken = original.replacen("version 1.0.3", "version eins", 1);
+    assert_eq!(edit(&mut ws, one, broken), Vec::<String>::new());
+    agree(&ws, "breaking a procedure");
+    assert!(!ws.diagnostics().is_empty());
+    assert_eq!(
+        edit(&mut ws, one, original.clone()),
+        vec!["v00003".to_string()]
+    );
+    agree(&ws, "repairing it");
+    // A shared file: every procedure that imports from it is checked again.
+    let shared = "common/gruppen_1.amt";
+    let groups = std::fs::read_to_string(src.join(shared)).unwrap();
+    let again = edit(&mut ws, shared, groups.replace("bank_1", "konto_1"));
+    assert_eq!(again.len(), 3, "{again:?}");
+    agree(&ws, "renaming a shared group");
+    edit(&mut ws, shared, groups);
+    agree(&ws, "renaming it back");
+    // A new file that an import was waiting for.
+    edit(&mut ws, "common/listen.amt", String::new());
+    agree(&ws, "emptying the lists");
+    std::fs::remove_file(src.join("common/listen.amt")).unwrap();
+    let mut fresh_ws = amt::Workspace::open(&src).unwrap();
+    let lists = amt::corpus::generate(0, 7)
+        .into_iter()
+        .find(|f| f.path == "common/listen.amt")
+        .unwrap()
+        .text;
+    edit(&mut fresh_ws, "common/listen.amt", lists);
+    agree(&fresh_ws, "adding the lists back as a new file");
+    assert!(fresh_ws.diagnostics().is_empty());
+}

@@ -68,28 +68,23 @@ pub fn check_program(
     program: &Program,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<ir::Procedure> {
+    diags.extend(duplicate_procedures(program));
     // Declarations are checked independently, on every core; their
     // diagnostics and procedures are put together in source order.
-    let mut work = Vec::new();
-    let mut ids: HashMap<&str, Span> = HashMap::new();
-    for (index, module) in program.modules.iter().enumerate() {
-        let file = crate::source::FileId(index as u32);
-        for (item_index, item) in module.ast.items.iter().enumerate() {
-            if let Item::Procedure(decl) = item {
-                if let Some(first) = ids.get(decl.name.name.as_str()) {
-                    diags.push(
-                        Diagnostic::new(Code::DuplicateName, decl.name.span, format!("there are two procedures named `{}`", decl.name.name))
-                            .label("second procedure")
-                            .secondary(*first, "first procedure")
-                            .help("a procedure's name is its id and the name of its output folder; rename one"),
-                    );
-                } else {
-                    ids.insert(&decl.name.name, decl.name.span);
-                }
-            }
-            work.push((file, item_index, item));
-        }
-    }
+    let work: Vec<(crate::source::FileId, usize, &Item)> = program
+        .modules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, module)| {
+            let file = crate::source::FileId(index as u32);
+            module
+                .ast
+                .items
+                .iter()
+                .enumerate()
+                .map(move |(i, item)| (file, i, item))
+        })
+        .collect();
     let checked = crate::par::map(&work, |&(file, item_index, item)| {
         let mut diags = Vec::new();
         let procedure = check_item(sources, program, file, item_index, item, &mut diags);
@@ -103,8 +98,31 @@ pub fn check_program(
     procedures
 }
 
+/// Two procedures with one name (their output folders would collide).
+pub fn duplicate_procedures(program: &Program) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut ids: HashMap<&str, Span> = HashMap::new();
+    for module in &program.modules {
+        for item in &module.ast.items {
+            if let Item::Procedure(decl) = item {
+                if let Some(first) = ids.get(decl.name.name.as_str()) {
+                    diags.push(
+                        Diagnostic::new(Code::DuplicateName, decl.name.span, format!("there are two procedures named `{}`", decl.name.name))
+                            .label("second procedure")
+                            .secondary(*first, "first procedure")
+                            .help("a procedure's name is its id and the name of its output folder; rename one"),
+                    );
+                } else {
+                    ids.insert(&decl.name.name, decl.name.span);
+                }
+            }
+        }
+    }
+    diags
+}
+
 /// Checks one top-level declaration; a procedure comes back checked.
-fn check_item(
+pub fn check_item(
     sources: &SourceMap,
     program: &Program,
     file: crate::source::FileId,

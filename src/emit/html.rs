@@ -1049,7 +1049,10 @@ pub fn procedure_page(
 /// Renders the options of every select with the macro `select_options`,
 /// once for each distinct list of the page.
 fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), minijinja::Error> {
-    fn walk(items: &mut [Item], f: &mut dyn FnMut(&mut Item) -> Result<(), minijinja::Error>) -> Result<(), minijinja::Error> {
+    fn walk(
+        items: &mut [Item],
+        f: &mut dyn FnMut(&mut Item) -> Result<(), minijinja::Error>,
+    ) -> Result<(), minijinja::Error> {
         for it in items {
             if it.kind == "select" {
                 f(it)?;
@@ -1065,15 +1068,19 @@ fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), mi
     let mut rendered: HashMap<Vec<(String, String)>, minijinja::Value> = HashMap::new();
     for step in steps {
         walk(&mut step.items, &mut |it| {
-            let key: Vec<(String, String)> =
-                it.options.iter().map(|o| (o.value.clone(), o.label.clone())).collect();
+            let key: Vec<(String, String)> = it
+                .options
+                .iter()
+                .map(|o| (o.value.clone(), o.label.clone()))
+                .collect();
             let html = match rendered.get(&key) {
                 Some(html) => html.clone(),
                 None => {
                     let options = minijinja::Value::from(minijinja::value::Serde(&it.options));
-                    let html = minijinja::Value::from_safe_string(
-                        macros.with_state_mut(|state| state.call_macro("select_options", &[options]))?,
-                    );
+                    let html =
+                        minijinja::Value::from_safe_string(macros.with_state_mut(|state| {
+                            state.call_macro("select_options", &[options])
+                        })?);
                     rendered.insert(key, html.clone());
                     html
                 }

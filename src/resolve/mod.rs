@@ -57,9 +57,11 @@ struct Imported {
 /// One file's scope.
 pub struct Module {
     /// The parsed file.
-    pub ast: ast::File,
+    pub ast: std::sync::Arc<ast::File>,
     own: HashMap<String, (DeclRef, DeclKind, Span)>,
     imports: Vec<Imported>,
+    /// The files its imports name (found or not the names in them).
+    imports_from: Vec<FileId>,
 }
 
 /// Every module of the project, indexed by [`FileId`].
@@ -96,7 +98,11 @@ fn normalise(path: &str) -> Result<String, ()> {
 
 impl Program {
     /// Builds the module scopes and resolves imports.
-    pub fn new(sources: &SourceMap, files: Vec<ast::File>, diags: &mut Vec<Diagnostic>) -> Program {
+    pub fn new(
+        sources: &SourceMap,
+        files: Vec<std::sync::Arc<ast::File>>,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Program {
         let mut modules: Vec<Module> = files
             .into_iter()
             .enumerate()
@@ -128,6 +134,7 @@ impl Program {
                     ast,
                     own,
                     imports: Vec::new(),
+                    imports_from: Vec::new(),
                 }
             })
             .collect();
@@ -219,6 +226,7 @@ impl Program {
                 }
             }
             modules[i].imports = imports;
+            modules[i].imports_from = edges[i].iter().map(|(t, _)| *t).collect();
         }
         report_cycles(sources, &edges, diags);
         Program { modules }
@@ -232,6 +240,11 @@ impl Program {
     /// The item a declaration refers to.
     pub fn item(&self, decl: DeclRef) -> &Item {
         &self.module(decl.file).ast.items[decl.item]
+    }
+
+    /// The files a file imports from.
+    pub fn imported_files(&self, file: FileId) -> impl Iterator<Item = FileId> + '_ {
+        self.module(file).imports_from.iter().copied()
     }
 
     /// Looks a name up in a file's scope (own declarations, then imports).
@@ -279,7 +292,15 @@ impl Program {
 
     /// Warns about imports nothing looked up. Call after checking everything.
     pub fn report_unused_imports(&self, diags: &mut Vec<Diagnostic>) {
-        for module in &self.modules {
+        for index in 0..self.modules.len() {
+            self.report_unused_imports_of(FileId(index as u32), diags);
+        }
+    }
+
+    /// The unused imports of one file (after its declarations were checked).
+    pub fn report_unused_imports_of(&self, file: FileId, diags: &mut Vec<Diagnostic>) {
+        {
+            let module = self.module(file);
             for import in &module.imports {
                 if import.target.is_some()
                     && !import.used.load(std::sync::atomic::Ordering::Relaxed)

@@ -1,0 +1,168 @@
+//! A project kept in memory between changes, for watch mode and editors:
+//! after a file changes, only that file is parsed again and only the
+//! declarations that depend on it (its own, and those of every file that
+//! imports from it, directly or not) are checked again.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap};
+use crate::syntax::ast;
+use crate::{check, ir, par, resolve, syntax};
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// What is known of one file.
+#[derive(Default)]
+struct FileState {
+    ast: Arc<ast::File>,
+    parse: Vec<Diagnostic>,
+    /// From checking the file's declarations, and its unused imports.
+    check: Vec<Diagnostic>,
+    procedures: Vec<ir::Procedure>,
+}
+
+/// A checked project that can be changed one file at a time.
+pub struct Workspace {
+    sources: SourceMap,
+    /// Found while loading (files too large, not text).
+    load: Vec<Diagnostic>,
+    files: Vec<FileState>,
+    /// Found across files: resolving names and imports, duplicate procedures.
+    global: Vec<Diagnostic>,
+}
+
+impl Workspace {
+    /// Checks every file of `sources`, as [`crate::compile`] does.
+    pub fn new(sources: SourceMap, load: Vec<Diagnostic>) -> Workspace {
+        let mut ws = Workspace {
+            files: (0..sources.len()).map(|_| FileState::default()).collect(),
+            sources,
+            load,
+            global: Vec::new(),
+        };
+        let all: Vec<FileId> = ws.sources.iter().map(|(id, _)| id).collect();
+        ws.parse(&all);
+        ws.check(None);
+        ws
+    }
+
+    /// Loads and checks a project folder.
+    pub fn open(root: &std::path::Path) -> Result<Workspace, crate::LoadError> {
+        let (sources, load) = crate::load(root)?;
+        Ok(Workspace::new(sources, load))
+    }
+
+    /// Sets the text of a file (by its project-relative name, added if it is
+    /// new) and checks again what depends on it. Returns the ids of the
+    /// procedures checked again.
+    pub fn set_file(&mut self, name: &str, text: String) -> Vec<String> {
+        let (id, added) = match self.sources.find(name) {
+            Some(id) => {
+                self.sources.replace(id, text);
+                (id, false)
+            }
+            None => {
+                self.files.push(FileState::default());
+                (self.sources.add(name, text), true)
+            }
+        };
+        self.parse(&[id]);
+        // A new file may be what an import was looking for: check everything.
+        self.check((!added).then_some(id))
+    }
+
+    fn parse(&mut self, ids: &[FileId]) {
+        let sources = &self.sources;
+        let parsed = par::map(ids, |id| {
+            let file = sources.get(*id);
+            if file.parse {
+                syntax::parse_file(*id, &file.text)
+            } else {
+                (ast::File::default(), Vec::new())
+            }
+        });
+        for (id, (ast, diags)) in ids.iter().zip(parsed) {
+            let state = &mut self.files[id.0 as usize];
+            state.ast = Arc::new(ast);
+            state.parse = diags;
+        }
+    }
+
+    /// Resolves the whole program again (cheap: names only) and checks the
+    /// files that depend on `changed` (every file when `None`).
+    fn check(&mut self, changed: Option<FileId>) -> Vec<String> {
+        let mut global = Vec::new();
+        let asts = self.files.iter().map(|f| Arc::clone(&f.ast)).collect();
+        let program = resolve::Program::new(&self.sources, asts, &mut global);
+        global.extend(check::duplicate_procedures(&program));
+        self.global = global;
+        let affected: Vec<FileId> = match changed {
+            None => (0..self.files.len()).map(|i| FileId(i as u32)).collect(),
+            Some(id) => dependents(&program, id).into_iter().collect(),
+        };
+        let sources = &self.sources;
+        let program = &program;
+        let checked = par::map(&affected, |&file| {
+            let mut diags = Vec::new();
+            let mut procedures = Vec::new();
+            for (index, item) in program.module(file).ast.items.iter().enumerate() {
+                procedures.extend(check::check_item(
+                    sources, program, file, index, item, &mut diags,
+                ));
+            }
+            program.report_unused_imports_of(file, &mut diags);
+            (diags, procedures)
+        });
+        let mut ids = Vec::new();
+        for (file, (diags, procedures)) in affected.iter().zip(checked) {
+            ids.extend(procedures.iter().map(|p| p.id.clone()));
+            let state = &mut self.files[file.0 as usize];
+            state.check = diags;
+            state.procedures = procedures;
+        }
+        ids
+    }
+
+    /// The sources, for rendering diagnostics.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// Every problem of the project, sorted by place.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut all = Diagnostics::new();
+        all.extend(self.load.iter().cloned());
+        all.extend(self.global.iter().cloned());
+        for f in &self.files {
+            all.extend(f.parse.iter().cloned());
+            all.extend(f.check.iter().cloned());
+        }
+        all.finish()
+    }
+
+    /// Every checked procedure, in source order.
+    pub fn procedures(&self) -> impl Iterator<Item = &ir::Procedure> {
+        self.files.iter().flat_map(|f| f.procedures.iter())
+    }
+}
+
+/// The file and every file that imports from it, directly or through others.
+fn dependents(program: &resolve::Program, changed: FileId) -> BTreeSet<FileId> {
+    let n = program.modules.len();
+    let mut importers: Vec<Vec<FileId>> = vec![Vec::new(); n];
+    for i in 0..n {
+        let file = FileId(i as u32);
+        for target in program.imported_files(file) {
+            importers[target.0 as usize].push(file);
+        }
+    }
+    let mut seen = BTreeSet::from([changed]);
+    let mut stack = vec![changed];
+    while let Some(f) = stack.pop() {
+        for &importer in &importers[f.0 as usize] {
+            if seen.insert(importer) {
+                stack.push(importer);
+            }
+        }
+    }
+    seen
+}
