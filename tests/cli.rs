@@ -138,6 +138,30 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
 }
 
 #[test]
+fn huge_expressions_are_a_diagnostic_not_a_stack_overflow() {
+    // Each of these overflowed the stack before expressions were bounded:
+    // a flat chain (the tree is as deep as it is long), prefixes, and an
+    // `if` chain without brackets.
+    let t = Temp::new("huge-expr");
+    let wrap = |e: String| {
+        format!("procedure p \"P\" {{ version 1.0.0 page a \"A\" {{ field x: integer \"X\" }} computed c \"C\" = {e} }}")
+    };
+    for (name, expr) in [
+        ("flat", vec!["x"; 200_000].join(" + ")),
+        ("prefixes", format!("{}yes", "not ".repeat(100_000))),
+        ("ifs", format!("{}0", "if x > 1 then 1 else ".repeat(50_000))),
+    ] {
+        t.write("p.amt", wrap(expr));
+        let (code, diags) = check_json(&t);
+        assert_eq!(code, 1, "{name}");
+        assert!(
+            ["E0007", "E0001"].contains(&first_code(&diags).as_str()),
+            "{name}: {diags:?}"
+        );
+    }
+}
+
+#[test]
 fn a_five_megabyte_line_is_reported_without_flooding_the_terminal() {
     let t = Temp::new("longline");
     let line = format!("procedure p \"P\" {{ {} }}", "x ".repeat(2_500_000));

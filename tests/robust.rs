@@ -355,3 +355,28 @@ fn a_workspace_checks_again_what_a_change_affects_and_agrees_with_a_fresh_check(
     agree(&fresh_ws, "adding the lists back as a new file");
     assert!(fresh_ws.diagnostics().is_empty());
 }
+
+/// The model round-trips: what `procedure.json` says is read back as the
+/// same model (for `amt validate PROCEDURE.json` and portals' servers).
+#[test]
+fn every_model_reads_back_as_the_same_model() {
+    let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
+    let (_, real) = amt::check_project(&forms).unwrap();
+    let mut sources = amt::source::SourceMap::new();
+    for file in amt::corpus::generate(25, 3) {
+        sources.add(file.path, file.text);
+    }
+    let generated = amt::compile(&sources);
+    assert!(!generated.failed(true));
+    let all: Vec<&amt::ir::Procedure> = real.procedures.iter().chain(&generated.procedures).collect();
+    assert_eq!(all.len(), 29);
+    for p in all {
+        let written = String::from_utf8(amt::emit::json(p)).unwrap();
+        let read = amt::ir::Procedure::from_json(&written).unwrap();
+        assert!(
+            String::from_utf8(amt::emit::json(&read)).unwrap() == written,
+            "{} does not round-trip",
+            p.id
+        );
+    }
+}

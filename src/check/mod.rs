@@ -101,19 +101,27 @@ pub fn check_program(
 /// Two procedures with one name (their output folders would collide).
 pub fn duplicate_procedures(program: &Program) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let mut ids: HashMap<&str, Span> = HashMap::new();
+    // Keyed without case: `Antrag` and `antrag` would share an output folder
+    // on the file systems of Windows and macOS.
+    let mut ids: HashMap<String, (&str, Span)> = HashMap::new();
     for module in &program.modules {
         for item in &module.ast.items {
             if let Item::Procedure(decl) = item {
-                if let Some(first) = ids.get(decl.name.name.as_str()) {
+                let name = decl.name.name.as_str();
+                if let Some((first_name, first)) = ids.get(&name.to_lowercase()) {
+                    let message = if *first_name == name {
+                        format!("there are two procedures named `{name}`")
+                    } else {
+                        format!("the procedures `{first_name}` and `{name}` differ only in case")
+                    };
                     diags.push(
-                        Diagnostic::new(Code::DuplicateName, decl.name.span, format!("there are two procedures named `{}`", decl.name.name))
+                        Diagnostic::new(Code::DuplicateName, decl.name.span, message)
                             .label("second procedure")
                             .secondary(*first, "first procedure")
-                            .help("a procedure's name is its id and the name of its output folder; rename one"),
+                            .help("a procedure's name is its id and the name of its output folder (the same for both where case does not count); rename one"),
                     );
                 } else {
-                    ids.insert(&decl.name.name, decl.name.span);
+                    ids.insert(name.to_lowercase(), (name, decl.name.span));
                 }
             }
         }
