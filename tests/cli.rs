@@ -144,12 +144,17 @@ fn huge_expressions_are_a_diagnostic_not_a_stack_overflow() {
     // `if` chain without brackets.
     let t = Temp::new("huge-expr");
     let wrap = |e: String| {
-        format!("procedure p \"P\" {{ version 1.0.0 page a \"A\" {{ field x: integer \"X\" }} computed c \"C\" = {e} }}")
+        format!(
+            "procedure p \"P\" {{ version 1.0.0 page a \"A\" {{ field x: integer \"X\" }} computed c \"C\" = {e} }}"
+        )
     };
     for (name, expr) in [
         ("flat", vec!["x"; 200_000].join(" + ")),
         ("prefixes", format!("{}yes", "not ".repeat(100_000))),
-        ("ifs", format!("{}0", "if x > 1 then 1 else ".repeat(50_000))),
+        (
+            "ifs",
+            format!("{}0", "if x > 1 then 1 else ".repeat(50_000)),
+        ),
     ] {
         t.write("p.amt", wrap(expr));
         let (code, diags) = check_json(&t);

@@ -368,7 +368,11 @@ fn every_model_reads_back_as_the_same_model() {
     }
     let generated = amt::compile(&sources);
     assert!(!generated.failed(true));
-    let all: Vec<&amt::ir::Procedure> = real.procedures.iter().chain(&generated.procedures).collect();
+    let all: Vec<&amt::ir::Procedure> = real
+        .procedures
+        .iter()
+        .chain(&generated.procedures)
+        .collect();
     assert_eq!(all.len(), 29);
     for p in all {
         let written = String::from_utf8(amt::emit::json(p)).unwrap();
