@@ -109,6 +109,7 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
         fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
+        remove_abandoned(&parent, &name);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.amt-new-{pid}"));
         let _ = fs::remove_dir_all(&dir);
@@ -156,6 +157,36 @@ impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
             let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Removes the staging folders of builds of `name` that were killed: those
+/// whose process no longer runs. Where processes cannot be looked up (no
+/// `/proc`), nothing is removed, since another build may still be running.
+fn remove_abandoned(parent: &Path, name: &str) {
+    let proc = Path::new("/proc");
+    if !proc.join("self").is_dir() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let Some(rest) = file_name.strip_prefix(&format!(".{name}.amt-")) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .strip_prefix("new-")
+            .or_else(|| rest.strip_prefix("old-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+            let _ = fs::remove_dir_all(entry.path());
         }
     }
 }

@@ -163,9 +163,10 @@ fn a_build_killed_half_way_leaves_the_previous_output_complete_and_unchanged() {
     assert!(!finished, "the build ended before it could be interrupted");
     assert_complete(&out);
     assert!(files(&out) == before, "the output changed");
-    // The next build cleans up after itself and succeeds.
-    let _ = std::fs::remove_dir_all(&staging);
+    // The next build removes what the killed one left and succeeds.
+    assert!(staging.exists());
     assert!(build(&src, &out, &t.0).status.success());
+    assert!(!staging.exists(), "the killed build's folder is removed");
     assert_complete(&out);
     assert!(files(&out) != before);
 }
