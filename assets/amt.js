@@ -419,7 +419,7 @@
       const o = {};
       items.forEach((n, i) => {
         const name = prefix ? `${prefix}.${n.id}` : n.id;
-        const v = node(n, name, `${idPrefix}${n.id || `note${i}`}`);
+        const v = node(n, name, `${idPrefix}${n.id || `-note${i}`}`);
         if (v !== undefined) o[n.id] = v;
       });
       return Object.keys(o).length ? o : undefined;
@@ -446,7 +446,7 @@
     const go = (items, prefix, idPrefix, bound, parent, step, container) => {
       items.forEach((n, index) => {
         const name = prefix ? `${prefix}.${n.id}` : n.id;
-        const id = `${idPrefix}${n.id || `note${index}`}`;
+        const id = `${idPrefix}${n.id || `-note${index}`}`;
         const state = and3(parent, applies(n.when, bound));
         visit({ n, id, name, bound, state, step, ev, container });
         if (n.kind !== 'group') return;

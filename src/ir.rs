@@ -189,7 +189,7 @@ impl Procedure {
         }
         std::thread::scope(|scope| {
             std::thread::Builder::new()
-                .stack_size(512 * 1024 * 1024)
+                .stack_size(crate::par::STACK)
                 .spawn_scoped(scope, || {
                     let mut de = serde_json::Deserializer::from_str(text);
                     de.disable_recursion_limit();

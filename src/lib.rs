@@ -204,30 +204,54 @@ pub fn read_source(
     };
     let size = std::fs::metadata(path).map_err(err)?.len();
     if size > MAX_FILE_BYTES {
-        let id = sources.add_unparsed(name, "");
-        return Ok(Some(
+        return Ok(admit(sources, None, name, Vec::new(), size));
+    }
+    let bytes = std::fs::read(path).map_err(err)?;
+    Ok(admit(sources, None, name, bytes, size))
+}
+
+/// Puts a file's bytes into `sources` (as a new file, or as the new text of
+/// `existing`): too large or not UTF-8 text, it is kept for diagnostics to
+/// point into, unparsed, and its diagnostic comes back.
+pub(crate) fn admit(
+    sources: &mut SourceMap,
+    existing: Option<source::FileId>,
+    name: String,
+    bytes: Vec<u8>,
+    size: u64,
+) -> Option<Diagnostic> {
+    let mut put = |text: String, parse: bool| match existing {
+        Some(id) => {
+            sources.replace(id, text, parse);
+            id
+        }
+        None if parse => sources.add(name.clone(), text),
+        None => sources.add_unparsed(name.clone(), text),
+    };
+    if size > MAX_FILE_BYTES {
+        let id = put(String::new(), false);
+        return Some(
             Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("this file is {} MB; amt reads files up to {} MB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)))
                 .label("too large")
                 .help("a procedure file is usually a few kilobytes; split the file or check that it is the right one"),
-        ));
+        );
     }
-    let bytes = std::fs::read(path).map_err(err)?;
     match text_of(bytes) {
         Ok(text) => {
-            sources.add(name, text);
-            Ok(None)
+            put(text, true);
+            None
         }
         Err((text, offset, what)) => {
-            let id = sources.add_unparsed(name, text);
+            let id = put(text, false);
             let end = sources.get(id).text[offset..]
                 .chars()
                 .next()
                 .map_or(offset, |c| offset + c.len_utf8());
-            Ok(Some(
+            Some(
                 Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
                     .label("first byte that is not text")
                     .help("save the file as UTF-8 text; if it is not a procedure, give it another extension than `.amt`"),
-            ))
+            )
         }
     }
 }

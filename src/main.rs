@@ -183,6 +183,21 @@ fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt::Compiled), u8> {
 }
 
 fn main() -> ExitCode {
+    // The work runs on a thread with a large stack (reserved address space,
+    // not memory): models and expressions are walked recursively, up to the
+    // depth the parser allows, in a debug build as well.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024 * 1024)
+        .spawn(run);
+    match worker {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        Err(_) => run(),
+    }
+}
+
+fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => match run_check(&args) {
@@ -251,8 +266,14 @@ fn main() -> ExitCode {
                             return ExitCode::from(USAGE_OR_IO);
                         }
                     };
+                    // A failed write is the file system's problem (exit 2);
+                    // a failed template the input's (exit 1).
+                    let write_failed = std::sync::atomic::AtomicBool::new(false);
                     let written = amt::emit::build_into(&compiled.procedures, &settings, &|file| {
-                        staging.write(&file).map_err(|e| e.to_string())
+                        staging.write(&file).map_err(|e| {
+                            write_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                            e.to_string()
+                        })
                     });
                     let records = match written {
                         Ok(records) => records,
@@ -262,7 +283,8 @@ fn main() -> ExitCode {
                                 "amt: {e}; nothing was written, `{}` is unchanged",
                                 args.out.display()
                             );
-                            return ExitCode::from(INPUT_ERRORS);
+                            let io = write_failed.load(std::sync::atomic::Ordering::Relaxed);
+                            return ExitCode::from(if io { USAGE_OR_IO } else { INPUT_ERRORS });
                         }
                     };
                     match staging.commit() {

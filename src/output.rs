@@ -109,7 +109,7 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "output".to_string());
         fs::create_dir_all(&parent).map_err(|e| OutputError::Io(parent.clone(), e))?;
-        remove_abandoned(&parent, &name);
+        remove_abandoned(&parent, &name, out);
         let pid = std::process::id();
         let dir = parent.join(format!(".{name}.amt-new-{pid}"));
         let _ = fs::remove_dir_all(&dir);
@@ -126,6 +126,14 @@ impl Staging {
     pub fn write(&self, file: &OutputFile) -> Result<(), OutputError> {
         if !is_safe_relative(&file.path) {
             return Err(OutputError::UnsafePath(file.path.clone()));
+        }
+        // Never recreate the staging folder: if it is gone, the build fails
+        // instead of swapping in a partial tree.
+        if !self.dir.is_dir() {
+            return Err(OutputError::Io(
+                self.dir.clone(),
+                io::Error::new(io::ErrorKind::NotFound, "the staging folder disappeared"),
+            ));
         }
         let path = self.dir.join(&file.path);
         if let Some(dir) = path.parent() {
@@ -161,10 +169,13 @@ impl Drop for Staging {
     }
 }
 
-/// Removes the staging folders of builds of `name` that were killed: those
-/// whose process no longer runs. Where processes cannot be looked up (no
-/// `/proc`), nothing is removed, since another build may still be running.
-fn remove_abandoned(parent: &Path, name: &str) {
+/// Cleans up after builds of `name` that were killed: those whose process
+/// no longer runs. Their staging folders are removed. A retired output is
+/// put back if the kill came between the two renames and `out` is missing;
+/// otherwise it is the output before the last one, and is removed. Where
+/// processes cannot be looked up (no `/proc`), nothing is touched, since
+/// another build may still be running.
+fn remove_abandoned(parent: &Path, name: &str, out: &Path) {
     let proc = Path::new("/proc");
     if !proc.join("self").is_dir() {
         return;
@@ -172,21 +183,30 @@ fn remove_abandoned(parent: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
+    let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for path in entries {
+        let Some(file_name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
         let Some(rest) = file_name.strip_prefix(&format!(".{name}.amt-")) else {
             continue;
         };
-        let Some(pid) = rest
-            .strip_prefix("new-")
-            .or_else(|| rest.strip_prefix("old-"))
-            .and_then(|p| p.parse::<u32>().ok())
-        else {
+        let (retired, pid) = match (rest.strip_prefix("new-"), rest.strip_prefix("old-")) {
+            (Some(pid), _) => (false, pid),
+            (_, Some(pid)) => (true, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
             continue;
         };
-        if pid != std::process::id() && !proc.join(pid.to_string()).exists() {
-            let _ = fs::remove_dir_all(entry.path());
+        if pid == std::process::id() || proc.join(pid.to_string()).exists() {
+            continue;
+        }
+        if retired && !out.exists() {
+            let _ = fs::rename(&path, out);
+        } else {
+            let _ = fs::remove_dir_all(&path);
         }
     }
 }

@@ -4,43 +4,50 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The stack of each worker: reserved address space, not memory in use.
-const STACK: usize = 64 * 1024 * 1024;
+pub const STACK: usize = 256 * 1024 * 1024;
 
 /// `f` applied to every item, on as many threads as there are cores (at
 /// most one per item), handing items out one at a time, since they differ
 /// in size. The results come back in the order of `items`.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if items.is_empty() {
+        return Vec::new();
+    }
+    // Even one item goes to a worker: every stage then has the same stack,
+    // whoever calls the library.
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(items.len());
-    if workers <= 1 {
-        return items.iter().map(f).collect();
-    }
     let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            out.push((i, f(item)));
+        }
+        out
+    };
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
+        // As much stack as the main thread of `amt`: expressions and groups
+        // are walked recursively (their size is bounded by the parser).
         let handles: Vec<_> = (0..workers)
             .map(|_| {
-                // As much stack as the main thread: expressions and groups
-                // are walked recursively (their size is bounded by the parser).
                 std::thread::Builder::new()
                     .stack_size(STACK)
-                    .spawn_scoped(scope, || {
-                        let mut out = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(item) = items.get(i) else { break };
-                            out.push((i, f(item)));
-                        }
-                        out
-                    })
-                    .expect("a thread can be started")
+                    .spawn_scoped(scope, work)
             })
             .collect();
-        handles
-            .into_iter()
-            // A panic in `f` is a bug; let it surface as one.
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        let mut done = Vec::new();
+        for handle in handles {
+            match handle {
+                // A panic in `f` is a bug; let it surface as one.
+                Ok(h) => done.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+                // No thread to be had: do the work here.
+                Err(_) => done.extend(work()),
+            }
+        }
+        done
     });
     done.sort_unstable_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()

@@ -147,10 +147,12 @@ impl SourceMap {
         id
     }
 
-    /// Gives a file new text (an editor's change), keeping its id.
-    pub fn replace(&mut self, id: FileId, text: impl Into<String>) {
+    /// Gives a file new text (an editor's change), keeping its id; `parse`
+    /// is false for text kept only for diagnostics to point into.
+    pub fn replace(&mut self, id: FileId, text: impl Into<String>, parse: bool) {
         let file = &mut self.files[id.0 as usize];
         *file = SourceFile::new(std::mem::take(&mut file.name), text.into());
+        file.parse = parse;
     }
 
     /// The file with this id.

@@ -52,22 +52,29 @@ impl Workspace {
     }
 
     /// Sets the text of a file (by its project-relative name, added if it is
-    /// new) and checks again what depends on it. Returns the ids of the
-    /// procedures checked again.
+    /// new, after the files already there) and checks again what depends on
+    /// it. Returns the ids of the procedures checked again.
     pub fn set_file(&mut self, name: &str, text: String) -> Vec<String> {
-        let (id, added) = match self.sources.find(name) {
-            Some(id) => {
-                self.sources.replace(id, text);
-                (id, false)
-            }
-            None => {
-                self.files.push(FileState::default());
-                (self.sources.add(name, text), true)
-            }
+        let existing = self.sources.find(name);
+        if let Some(id) = existing {
+            // What loading said of the old text no longer holds.
+            self.load.retain(|d| d.primary.span.file != id);
+        }
+        let size = text.len() as u64;
+        let bytes = if size > crate::MAX_FILE_BYTES {
+            Vec::new()
+        } else {
+            text.into_bytes()
         };
+        let found = crate::admit(&mut self.sources, existing, name.to_string(), bytes, size);
+        self.load.extend(found);
+        let id = existing.unwrap_or_else(|| {
+            self.files.push(FileState::default());
+            FileId(self.sources.len() as u32 - 1)
+        });
         self.parse(&[id]);
         // A new file may be what an import was looking for: check everything.
-        self.check((!added).then_some(id))
+        self.check(existing)
     }
 
     fn parse(&mut self, ids: &[FileId]) {

@@ -138,6 +138,43 @@ fn deep_nesting_is_a_diagnostic_not_a_stack_overflow() {
 }
 
 #[test]
+fn the_largest_expression_amt_reads_builds_and_validates() {
+    // Just under the limit (E0007), the deepest tree an expression can
+    // have: a chain of prefixes. Every stage walks it recursively, in this
+    // debug build too, and `amt validate` reads the written model back.
+    let t = Temp::new("largest-expr");
+    let nots = "not ".repeat(4_990);
+    t.write(
+        "p.amt",
+        format!("procedure p \"P\" {{ version 1.0.0 page a \"A\" {{ field x: integer \"X\" }} computed c \"C\" = {nots}yes }}"),
+    );
+    let elsewhere = Temp::new("largest-expr-out");
+    let out = elsewhere.path().join("out");
+    let o = amt(&["build", t.s(), "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let submission = t.path().join("submission.json");
+    std::fs::write(&submission, r#"{"x": 3}"#).unwrap();
+    let model = out.join("p/procedure.json");
+    let o = amt(&[
+        "validate",
+        model.to_str().unwrap(),
+        submission.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).contains("c = true"));
+}
+
+#[test]
 fn huge_expressions_are_a_diagnostic_not_a_stack_overflow() {
     // Each of these overflowed the stack before expressions were bounded:
     // a flat chain (the tree is as deep as it is long), prefixes, and an

@@ -298,7 +298,7 @@ fn a_workspace_checks_again_what_a_change_affects_and_agrees_with_a_fresh_check(
     let t = Temp::new("workspace");
     let src = t.0.join("src");
     write_corpus(&src, 12);
-    let mut ws = amt::Workspace::open(&src).unwrap();
+    let ws = amt::Workspace::open(&src).unwrap();
     let agree = |ws: &amt::Workspace, what: &str| {
         let (_, fresh) = amt::check_project(&src).unwrap();
         assert_eq!(
@@ -318,6 +318,16 @@ fn a_workspace_checks_again_what_a_change_affects_and_agrees_with_a_fresh_check(
         assert!(mine == theirs, "procedures after {what}");
     };
     agree(&ws, "opening");
+    // A type is resolved in its own file's scope wherever it is used: its
+    // imports count as used in that file alone.
+    let types = "common/typen.amt";
+    let text = "import common/listen.{liste_02}\n\ntype stand \"Stand\" = choice(liste_02)\n";
+    std::fs::write(src.join(types), text).unwrap();
+    let mut ws = amt::Workspace::open(&src).unwrap();
+    agree(&ws, "adding a type");
+    ws.set_file(types, text.replace("liste_02", "liste_03"));
+    std::fs::write(src.join(types), text.replace("liste_02", "liste_03")).unwrap();
+    agree(&ws, "changing the type");
     let edit = |ws: &mut amt::Workspace, name: &str, text: String| {
         std::fs::write(src.join(name), &text).unwrap();
         ws.set_file(name, text)

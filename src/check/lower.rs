@@ -178,6 +178,11 @@ impl Checker<'_, '_> {
         };
         let key = (nationality, self.languages.clone());
         let mut cache = BUILT_IN.lock().unwrap_or_else(|e| e.into_inner());
+        // Bounded: a project has a few language sets; arbitrary input (a
+        // fuzzer, an editor session) must not grow it without end.
+        if cache.len() >= 32 && !cache.contains_key(&key) {
+            cache.clear();
+        }
         cache
             .entry(key)
             .or_insert_with(|| std::sync::Arc::new(self.codelist(list)))

@@ -108,6 +108,13 @@ pub fn duplicate_procedures(program: &Program) -> Vec<Diagnostic> {
         for item in &module.ast.items {
             if let Item::Procedure(decl) = item {
                 let name = decl.name.name.as_str();
+                if name.eq_ignore_ascii_case("assets") {
+                    diags.push(
+                        Diagnostic::new(Code::DuplicateName, decl.name.span, format!("`{name}` is the folder of a build's shared files"))
+                            .label("reserved name")
+                            .help("the stylesheet and script of every form live in `assets/`; choose another name for the procedure"),
+                    );
+                }
                 if let Some((first_name, first)) = ids.get(&name.to_lowercase()) {
                     let message = if *first_name == name {
                         format!("there are two procedures named `{name}`")
@@ -160,7 +167,18 @@ pub fn check_item(
             checker.run_group();
         }
         Item::Codelist(list) => lint::codelist(list, diags),
-        Item::Type(_) | Item::Import(_) => {}
+        Item::Type(t) => {
+            // A type is resolved where it is used, in its own file's scope;
+            // looking its names up here marks what it imports as used, so
+            // the unused imports of a file depend on that file alone.
+            let _ = program.lookup(file, &t.base.name.name);
+            for arg in &t.base.args {
+                if let ast::TypeArg::Name(name) = arg {
+                    let _ = program.lookup(file, &name.name);
+                }
+            }
+        }
+        Item::Import(_) => {}
         Item::Stray(stmt) => {
             diags.push(
                 Diagnostic::new(Code::MisplacedStatement, stmt.span(), format!("{} cannot stand at the top of a file", stmt.describe()))

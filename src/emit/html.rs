@@ -497,7 +497,8 @@ impl<'p> View<'p> {
     /// name are known by it).
     fn node(&self, n: &'p Node, at: &Place, index: usize) -> Option<Item> {
         let id = if n.id.is_empty() {
-            format!("{}note{index}", at.id)
+            // `--` cannot occur in a field's id: no name collides with it.
+            format!("{}-note{index}", at.id)
         } else {
             format!("{}{}", at.id, n.id)
         };
@@ -809,7 +810,11 @@ impl<'p> View<'p> {
             it.attrs.push(("data-prefill", Some(pf.attribute.clone())));
             if pf.locked {
                 it.attrs.push(("data-locked", None));
-                it.attrs.push(("readonly", None));
+                // `readonly` exists for text inputs only; a locked select or
+                // checkbox is explained by its prefill note.
+                if matches!(it.kind, "input" | "textarea") {
+                    it.attrs.push(("readonly", None));
+                }
             }
         }
         if required && !matches!(ty, FieldType::Boolean | FieldType::Consent) {
@@ -1065,6 +1070,11 @@ fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), mi
         Ok(())
     }
     let mut macros = env.get_template("macros.html")?.render_captured(())?;
+    // A municipality's own macros.html from before `select_options` loops
+    // over `it.options` itself: leave the options to it.
+    if macros.state().lookup("select_options").is_none() {
+        return Ok(());
+    }
     let mut rendered: HashMap<Vec<(String, String)>, minijinja::Value> = HashMap::new();
     for step in steps {
         walk(&mut step.items, &mut |it| {

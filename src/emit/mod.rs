@@ -110,15 +110,35 @@ pub fn build_into(
     )?;
     // Procedures are independent: emit them on every core, keeping only the
     // records of their files, which come back in the sorted order.
+    // After the first failure the other workers stop: the build is lost.
+    let failed = std::sync::atomic::AtomicBool::new(false);
     let per_procedure = crate::par::map(&sorted, |p| -> Result<Vec<FileRecord>, String> {
-        let mut records = Vec::new();
-        for file in procedure_files(&env, p, settings)? {
-            emit_to(sink, &mut records, file)?;
+        if failed.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(STOPPED.into());
         }
-        Ok(records)
+        let mut records = Vec::new();
+        let result = procedure_files(&env, p, settings).and_then(|files| {
+            files
+                .into_iter()
+                .try_for_each(|file| emit_to(sink, &mut records, file))
+        });
+        if result.is_err() {
+            failed.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        result.map(|()| records)
     });
+    let mut first_error = None;
     for done in per_procedure {
-        records.extend(done?);
+        match done {
+            Ok(r) => records.extend(r),
+            Err(e) if first_error.is_none() || first_error.as_deref() == Some(STOPPED) => {
+                first_error = Some(e)
+            }
+            Err(_) => {}
+        }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
     }
     let index = OutputFile {
         path: "index.html".into(),
@@ -131,6 +151,8 @@ pub fn build_into(
     emit_to(sink, &mut records, manifest)?;
     Ok(records)
 }
+
+const STOPPED: &str = "stopped after an earlier failure";
 
 /// Records a file for the manifest and hands it to the sink.
 fn emit_to(sink: &Sink, records: &mut Vec<FileRecord>, file: OutputFile) -> Result<(), String> {
