@@ -1017,7 +1017,15 @@
     window.amt = {
       verdict,
       data: () => settle().data,
-      check: (i) => check(settle(), i).errors.map((p) => ({ name: p.name, text: p.text })),
+      check: (i, todayIso) => {
+        const saved = todayOverride;
+        if (todayIso) todayOverride = parseDate(todayIso);
+        try {
+          return check(settle(), i).errors.map((p) => ({ name: p.name, text: p.text }));
+        } finally {
+          todayOverride = saved;
+        }
+      },
       steps: () => visibleSteps().map((s) => s.id),
       review: () => { buildReview(); show(review); },
       show: (id) => show(document.getElementById(id)),
