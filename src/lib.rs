@@ -149,6 +149,14 @@ fn collect(dir: &Path, root: &Path, out: &mut Vec<(String, PathBuf)>) -> Result<
     Ok(())
 }
 
+/// Every `.amt` file under `root` (sorted, hidden folders skipped), by
+/// project-relative name, with its path: what [`load`] reads.
+pub fn project_files(root: &Path) -> Result<Vec<(String, PathBuf)>, LoadError> {
+    let mut files = Vec::new();
+    collect(root, root, &mut files)?;
+    Ok(files)
+}
+
 /// Reads every `.amt` file under `root` (sorted, hidden folders skipped).
 /// Files that are not UTF-8 text or are too large are kept as empty sources
 /// with a diagnostic, so every problem is reported in one run.

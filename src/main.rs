@@ -69,6 +69,11 @@ struct BuildArgs {
     /// amt.css that replace the shipped ones.
     #[arg(long)]
     templates: Option<PathBuf>,
+    /// Keep running: on every change to the project's files, check again
+    /// what the change affects, print the diagnostics, and build again when
+    /// there is no error. Stop with Ctrl-C.
+    #[arg(long)]
+    watch: bool,
 }
 
 #[derive(Args)]
@@ -182,6 +187,149 @@ fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt::Compiled), u8> {
     Ok((sources, compiled))
 }
 
+/// Writes a build of `procedures` into `args.out`: every file into a
+/// staging folder as it is made, which then replaces the output.
+fn write_build(
+    procedures: &[&amt::ir::Procedure],
+    settings: &amt::emit::Settings,
+    args: &BuildArgs,
+) -> u8 {
+    let staging = match amt::output::Staging::begin(&args.out) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("amt: {e}");
+            return USAGE_OR_IO;
+        }
+    };
+    // A failed write is the file system's problem (exit 2); a failed
+    // template the input's (exit 1).
+    let write_failed = std::sync::atomic::AtomicBool::new(false);
+    let written = amt::emit::build_into(procedures, settings, &|file| {
+        staging.write(&file).map_err(|e| {
+            write_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+            e.to_string()
+        })
+    });
+    let records = match written {
+        Ok(records) => records,
+        Err(e) => {
+            drop(staging);
+            eprintln!(
+                "amt: {e}; nothing was written, `{}` is unchanged",
+                args.out.display()
+            );
+            let io = write_failed.load(std::sync::atomic::Ordering::Relaxed);
+            return if io { USAGE_OR_IO } else { INPUT_ERRORS };
+        }
+    };
+    match staging.commit() {
+        Ok(()) => {
+            if matches!(args.check.message_format, MessageFormat::Human) {
+                let n = procedures.len();
+                eprintln!(
+                    "built {n} procedure{} into `{}` ({} files)",
+                    if n == 1 { "" } else { "s" },
+                    args.out.display(),
+                    records.len()
+                );
+            }
+            OK
+        }
+        Err(e) => {
+            eprintln!("amt: {e}");
+            USAGE_OR_IO
+        }
+    }
+}
+
+/// `amt build --watch`: the project stays in memory (`amt::Workspace`);
+/// files are polled every 250 ms; a change is checked where it has effect,
+/// and the output is built again when there is no error.
+fn watch(args: &BuildArgs, settings: &amt::emit::Settings, root: &std::path::Path) -> ExitCode {
+    type Stamp = (Option<std::time::SystemTime>, u64);
+    let snapshot = || -> Option<std::collections::BTreeMap<String, (PathBuf, Stamp)>> {
+        let files = amt::project_files(root).ok()?;
+        Some(
+            files
+                .into_iter()
+                .map(|(name, path)| {
+                    let meta = std::fs::metadata(&path).ok();
+                    let stamp = (
+                        meta.as_ref().and_then(|m| m.modified().ok()),
+                        meta.map_or(0, |m| m.len()),
+                    );
+                    (name, (path, stamp))
+                })
+                .collect(),
+        )
+    };
+    let mut ws = match amt::Workspace::open(root) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("amt: cannot read the project: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let build = |ws: &amt::Workspace| {
+        let started = std::time::Instant::now();
+        let compiled = amt::Compiled {
+            procedures: Vec::new(),
+            diagnostics: ws.diagnostics(),
+        };
+        report(ws.sources(), &compiled, &args.check);
+        if compiled.failed(args.check.deny_warnings) {
+            eprintln!(
+                "amt: nothing was written; `{}` is unchanged",
+                args.out.display()
+            );
+        } else {
+            let procedures: Vec<&amt::ir::Procedure> = ws.procedures().collect();
+            write_build(&procedures, settings, args);
+        }
+        eprintln!("({} ms)", started.elapsed().as_millis());
+    };
+    let mut seen = snapshot().unwrap_or_default();
+    build(&ws);
+    eprintln!("watching `{}` for changes (Ctrl-C to stop)", root.display());
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let Some(now) = snapshot() else { continue };
+        let mut changed = Vec::new();
+        let mut next = now.clone();
+        for (name, (path, stamp)) in &now {
+            if seen.get(name).map(|(_, s)| s) != Some(stamp) {
+                match std::fs::read(path) {
+                    Ok(bytes) => {
+                        ws.set_file(name, bytes);
+                        changed.push(name.clone());
+                    }
+                    // Not readable right now (being saved): taken up at the
+                    // next look, as if unchanged until then.
+                    Err(_) => match seen.get(name) {
+                        Some(old) => {
+                            next.insert(name.clone(), old.clone());
+                        }
+                        None => {
+                            next.remove(name);
+                        }
+                    },
+                }
+            }
+        }
+        for name in seen.keys().filter(|n| !now.contains_key(*n)) {
+            // A deleted file is kept as an empty one.
+            ws.set_file(name, Vec::new());
+            changed.push(name.clone());
+        }
+        seen = next;
+        if changed.is_empty() {
+            continue;
+        }
+        eprintln!("\nchanged: {}", changed.join(", "));
+        build(&ws);
+    }
+}
+
 fn main() -> ExitCode {
     // The work runs on a thread with a large stack (reserved address space,
     // not memory): models and expressions are walked recursively, up to the
@@ -247,6 +395,9 @@ fn run() -> ExitCode {
                 eprintln!("amt: {e}");
                 return ExitCode::from(USAGE_OR_IO);
             }
+            if args.watch {
+                return watch(&args, &settings, &root);
+            }
             match run_check(&args.check) {
                 Err(code) => code,
                 Ok((_, compiled)) if compiled.failed(args.check.deny_warnings) => {
@@ -257,58 +408,8 @@ fn run() -> ExitCode {
                     INPUT_ERRORS
                 }
                 Ok((_, compiled)) => {
-                    // Files are written as they are made, into a folder
-                    // that replaces the target only when all are written.
-                    let staging = match amt::output::Staging::begin(&args.out) {
-                        Ok(s) => s,
-                        Err(e) => {
-                            eprintln!("amt: {e}");
-                            return ExitCode::from(USAGE_OR_IO);
-                        }
-                    };
-                    // A failed write is the file system's problem (exit 2);
-                    // a failed template the input's (exit 1).
-                    let write_failed = std::sync::atomic::AtomicBool::new(false);
-                    let written = amt::emit::build_into(&compiled.procedures, &settings, &|file| {
-                        staging.write(&file).map_err(|e| {
-                            write_failed.store(true, std::sync::atomic::Ordering::Relaxed);
-                            e.to_string()
-                        })
-                    });
-                    let records = match written {
-                        Ok(records) => records,
-                        Err(e) => {
-                            drop(staging);
-                            eprintln!(
-                                "amt: {e}; nothing was written, `{}` is unchanged",
-                                args.out.display()
-                            );
-                            let io = write_failed.load(std::sync::atomic::Ordering::Relaxed);
-                            return ExitCode::from(if io { USAGE_OR_IO } else { INPUT_ERRORS });
-                        }
-                    };
-                    match staging.commit() {
-                        Ok(()) => {
-                            if matches!(args.check.message_format, MessageFormat::Human) {
-                                eprintln!(
-                                    "built {} procedure{} into `{}` ({} files)",
-                                    compiled.procedures.len(),
-                                    if compiled.procedures.len() == 1 {
-                                        ""
-                                    } else {
-                                        "s"
-                                    },
-                                    args.out.display(),
-                                    records.len()
-                                );
-                            }
-                            OK
-                        }
-                        Err(e) => {
-                            eprintln!("amt: {e}");
-                            USAGE_OR_IO
-                        }
-                    }
+                    let procedures: Vec<&amt::ir::Procedure> = compiled.procedures.iter().collect();
+                    write_build(&procedures, &settings, &args)
                 }
             }
         }

@@ -54,7 +54,8 @@ impl Workspace {
     /// Sets the text of a file (by its project-relative name, added if it is
     /// new, after the files already there) and checks again what depends on
     /// it. Returns the ids of the procedures checked again.
-    pub fn set_file(&mut self, name: &str, text: String) -> Vec<String> {
+    pub fn set_file(&mut self, name: &str, text: impl Into<Vec<u8>>) -> Vec<String> {
+        let text: Vec<u8> = text.into();
         let existing = self.sources.find(name);
         if let Some(id) = existing {
             // What loading said of the old text no longer holds.
@@ -64,7 +65,7 @@ impl Workspace {
         let bytes = if size > crate::MAX_FILE_BYTES {
             Vec::new()
         } else {
-            text.into_bytes()
+            text
         };
         let found = crate::admit(&mut self.sources, existing, name.to_string(), bytes, size);
         self.load.extend(found);

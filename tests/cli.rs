@@ -724,3 +724,60 @@ procedure antrag "Antrag" {
         assert!(stdout.contains(line), "missing `{line}` in:\n{stdout}");
     }
 }
+
+#[test]
+fn watch_builds_again_on_every_change_and_keeps_running_after_errors() {
+    use std::io::Read;
+    let src = Temp::new("watch-src");
+    src.write("p.amt", VALID);
+    let elsewhere = Temp::new("watch-out");
+    let out = elsewhere.path().join("out");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_amt"))
+        .args(["build", src.s(), "--out", out.to_str().unwrap(), "--watch"])
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut stderr = child.stderr.take().unwrap();
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    let wait_for = |what: &str, done: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !done() {
+            assert!(
+                start.elapsed().as_secs() < 60,
+                "waited in vain for {what}; the watcher said:\n{}",
+                log.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let page = out.join("p/index.html");
+    let shows = |text: &str| std::fs::read_to_string(&page).is_ok_and(|p| p.contains(text));
+    wait_for("the first build", &|| shows(">X</label>"));
+    // Saving a change builds again.
+    src.write("p.amt", VALID.replace("\"X\"", "\"Familienname\""));
+    wait_for("the rebuilt page", &|| shows(">Familienname</label>"));
+    // An error is reported, the output stays, the watcher keeps running.
+    src.write("p.amt", VALID.replace("version 1.0.0", "version eins"));
+    wait_for("the diagnostic", &|| {
+        log.lock().unwrap().contains("error[E0001]")
+    });
+    assert!(shows(">Familienname</label>"));
+    assert!(child.try_wait().unwrap().is_none(), "the watcher stopped");
+    src.write("p.amt", VALID.replace("\"X\"", "\"Vorname\""));
+    wait_for("the page after the repair", &|| shows(">Vorname</label>"));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -54,7 +54,8 @@ pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), String> + Sync + 'a;
 /// on a broken template of the municipality's own (`--templates`).
 pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<OutputFile>, String> {
     let collected = std::sync::Mutex::new(Vec::new());
-    let records = build_into(procedures, settings, &|file| {
+    let procedures: Vec<&ir::Procedure> = procedures.iter().collect();
+    let records = build_into(&procedures, settings, &|file| {
         collected
             .lock()
             .map_err(|_| "an emitter failed".to_string())?
@@ -78,12 +79,12 @@ pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<Ou
 /// what the manifest says of each, in the stable order of [`build`].
 /// Procedures are emitted on every core; `sink` is called from each.
 pub fn build_into(
-    procedures: &[ir::Procedure],
+    procedures: &[&ir::Procedure],
     settings: &Settings,
     sink: &Sink,
 ) -> Result<Vec<FileRecord>, String> {
     let mut records = Vec::new();
-    let mut sorted: Vec<&ir::Procedure> = procedures.iter().collect();
+    let mut sorted: Vec<&ir::Procedure> = procedures.to_vec();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     let env = html::environment(settings.templates.clone());
     let stylesheet = match settings.templates.as_ref().map(|d| d.join("amt.css")) {
