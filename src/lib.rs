@@ -325,6 +325,91 @@ pub fn compile(sources: &SourceMap) -> Compiled {
     }
 }
 
+/// Like [`compile`], for projects too large to hold every checked procedure
+/// at once: a procedure's text is parsed only when it is checked, and the
+/// checked procedure goes to `each` (with its own diagnostics) on the worker
+/// that checked it; what `each` returns is kept, in source order. The
+/// diagnostics are those [`compile`] finds, sorted by place.
+pub fn compile_each<R: Send>(
+    sources: &SourceMap,
+    each: impl Fn(ir::Procedure, &[Diagnostic]) -> R + Sync,
+) -> (Vec<Diagnostic>, Vec<R>) {
+    let mut diags = Vec::new();
+    let entries: Vec<(source::FileId, &source::SourceFile)> = sources.iter().collect();
+    let outlines = par::map(&entries, |(id, file)| {
+        if file.parse {
+            syntax::parse_outline(*id, &file.text)
+        } else {
+            syntax::Outline {
+                file: syntax::ast::File::default(),
+                procedures: Vec::new(),
+                diagnostics: Vec::new(),
+            }
+        }
+    });
+    let mut files = Vec::with_capacity(outlines.len());
+    let mut procedures = Vec::new();
+    for ((id, _), outline) in entries.iter().zip(outlines) {
+        diags.extend(outline.diagnostics);
+        procedures.extend(
+            outline
+                .procedures
+                .into_iter()
+                .map(|(_, range)| (*id, range)),
+        );
+        files.push(std::sync::Arc::new(outline.file));
+    }
+    let program = resolve::Program::new(sources, files, &mut diags);
+    // The other declarations (groups, code lists, …) as `compile` checks them.
+    let others: Vec<(source::FileId, usize, &syntax::ast::Item)> = program
+        .modules
+        .iter()
+        .enumerate()
+        .flat_map(|(index, module)| {
+            let file = source::FileId(index as u32);
+            module
+                .ast
+                .items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| !matches!(item, syntax::ast::Item::Procedure(_)))
+                .map(move |(i, item)| (file, i, item))
+        })
+        .collect();
+    let program = &program;
+    for d in par::map(&others, |&(file, index, item)| {
+        let mut d = Vec::new();
+        check::check_item(sources, program, file, index, item, &mut d);
+        d
+    }) {
+        diags.extend(d);
+    }
+    let checked = par::map(&procedures, |(file, range)| {
+        let mut d = Vec::new();
+        let text = &sources.get(*file).text;
+        match syntax::parse_procedure(*file, text, range.clone(), &mut d) {
+            Some(decl) => {
+                let p = check::check_procedure(sources, program, *file, &decl, &mut d);
+                let result = each(p, &d);
+                (Some(decl.name), d, Some(result))
+            }
+            None => (None, d, None),
+        }
+    });
+    let mut names = Vec::new();
+    let mut results = Vec::new();
+    for (name, d, result) in checked {
+        diags.extend(d);
+        names.extend(name);
+        results.extend(result);
+    }
+    diags.extend(check::duplicate_procedure_names(names.iter()));
+    program.report_unused_imports(&mut diags);
+    let mut all = diagnostic::Diagnostics::new();
+    all.extend(diags);
+    (all.finish(), results)
+}
+
 /// Loads and compiles a project: [`load`] then [`compile`], with the
 /// diagnostics of both in one sorted list.
 pub fn check_project(root: &Path) -> Result<(SourceMap, Compiled), LoadError> {

@@ -187,6 +187,128 @@ fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt::Compiled), u8> {
     Ok((sources, compiled))
 }
 
+/// Loads and checks a project procedure by procedure ([`amt::compile_each`]),
+/// reports the diagnostics, and returns them with what `each` made of each
+/// procedure.
+fn check_each<R: Send>(
+    args: &CheckArgs,
+    each: impl Fn(amt::ir::Procedure, &[amt::diagnostic::Diagnostic]) -> R + Sync,
+) -> Result<(amt::Compiled, Vec<R>), u8> {
+    let root = amt::project_root(&args.path);
+    if !root.exists() {
+        eprintln!("amt: `{}` does not exist", args.path.display());
+        return Err(USAGE_OR_IO);
+    }
+    let (sources, load) = amt::load(&root).map_err(|e| {
+        eprintln!("amt: cannot read the project: {e}");
+        USAGE_OR_IO
+    })?;
+    let (diagnostics, results) = amt::compile_each(&sources, each);
+    let mut all = amt::diagnostic::Diagnostics::new();
+    all.extend(load);
+    all.extend(diagnostics);
+    let compiled = amt::Compiled {
+        procedures: Vec::new(),
+        diagnostics: all.finish(),
+    };
+    report(&sources, &compiled, args);
+    Ok((compiled, results))
+}
+
+/// `amt build`: each procedure is written as soon as it is checked (into the
+/// staging folder, see [`write_build`]), so a build of thousands holds only
+/// the procedures' headers; the output is replaced only if there is no
+/// error anywhere.
+fn build(args: &BuildArgs, settings: &amt::emit::Settings) -> u8 {
+    let staging = match amt::output::Staging::begin(&args.out) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("amt: {e}");
+            return USAGE_OR_IO;
+        }
+    };
+    let write_failed = std::sync::atomic::AtomicBool::new(false);
+    let sink = |file: amt::emit::OutputFile| {
+        staging.write(&file).map_err(|e| {
+            write_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+            e.to_string()
+        })
+    };
+    let failure = |e: String| {
+        eprintln!(
+            "amt: {e}; nothing was written, `{}` is unchanged",
+            args.out.display()
+        );
+        if write_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            USAGE_OR_IO
+        } else {
+            INPUT_ERRORS
+        }
+    };
+    let emitter = match amt::emit::Emitter::start(settings, &sink) {
+        Ok(e) => e,
+        Err(e) => return failure(e),
+    };
+    let deny = args.check.deny_warnings;
+    let checked = check_each(&args.check, |p, own| {
+        // A procedure with a problem of its own is not emitted; the build
+        // fails anyway (and with any error elsewhere, nothing is kept).
+        if own.iter().any(|d| deny || d.severity() == Severity::Error) {
+            return None;
+        }
+        Some(
+            emitter
+                .procedure(&p)
+                .map(|records| (amt::emit::header(p), records)),
+        )
+    });
+    let (compiled, results) = match checked {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if compiled.failed(deny) {
+        eprintln!(
+            "amt: nothing was written; `{}` is unchanged",
+            args.out.display()
+        );
+        return INPUT_ERRORS;
+    }
+    let mut done = Vec::with_capacity(results.len());
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(d) => done.push(d),
+            Err(e) => return failure(e),
+        }
+    }
+    let n = done.len();
+    let written = emitter.finish(
+        done.iter_mut()
+            .map(|(p, r)| (&*p, std::mem::take(r)))
+            .collect(),
+    );
+    let records = match written {
+        Ok(r) => r,
+        Err(e) => return failure(e),
+    };
+    match staging.commit() {
+        Ok(()) => {
+            if matches!(args.check.message_format, MessageFormat::Human) {
+                eprintln!(
+                    "built {n} procedure{} into `{}` ({} files)",
+                    if n == 1 { "" } else { "s" },
+                    args.out.display(),
+                    records.len()
+                );
+            }
+            OK
+        }
+        Err(e) => {
+            eprintln!("amt: {e}");
+            USAGE_OR_IO
+        }
+    }
+}
+
 /// Writes a build of `procedures` into `args.out`: every file into a
 /// staging folder as it is made, which then replaces the output.
 fn write_build(
@@ -348,19 +470,22 @@ fn main() -> ExitCode {
 fn run() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Check(args) => match run_check(&args) {
-            Ok((_, compiled)) => {
-                if args.validator_only {
-                    print_gaps(&compiled.procedures);
+        Command::Check(args) => {
+            // Procedure by procedure: a check of thousands holds none of
+            // their checked models longer than it takes to look at them.
+            let validator_only = args.validator_only;
+            match check_each(&args, |p, _| validator_only.then(|| gaps_text(&p))) {
+                Ok((compiled, gaps)) => {
+                    print!("{}", gaps.into_iter().flatten().collect::<String>());
+                    if compiled.failed(args.deny_warnings) {
+                        INPUT_ERRORS
+                    } else {
+                        OK
+                    }
                 }
-                if compiled.failed(args.deny_warnings) {
-                    INPUT_ERRORS
-                } else {
-                    OK
-                }
+                Err(code) => code,
             }
-            Err(code) => code,
-        },
+        }
         Command::Build(args) => {
             let root = amt::project_root(&args.check.path);
             let mut settings = match amt::project_settings(&root) {
@@ -398,20 +523,7 @@ fn run() -> ExitCode {
             if args.watch {
                 return watch(&args, &settings, &root);
             }
-            match run_check(&args.check) {
-                Err(code) => code,
-                Ok((_, compiled)) if compiled.failed(args.check.deny_warnings) => {
-                    eprintln!(
-                        "amt: nothing was written; `{}` is unchanged",
-                        args.out.display()
-                    );
-                    INPUT_ERRORS
-                }
-                Ok((_, compiled)) => {
-                    let procedures: Vec<&amt::ir::Procedure> = compiled.procedures.iter().collect();
-                    write_build(&procedures, &settings, &args)
-                }
-            }
+            build(&args, &settings)
         }
         Command::Validate(args) => validate(&args).unwrap_or_else(|code| code),
         Command::Test(args) => test(&args).unwrap_or_else(|code| code),
@@ -646,37 +758,38 @@ fn test(args: &TestArgs) -> Result<u8, u8> {
 }
 
 /// Lists, per procedure, what only amt's validator enforces.
-fn print_gaps(procedures: &[amt::ir::Procedure]) {
-    let mut out = std::io::stdout().lock();
-    for p in procedures {
-        let gaps = amt::emit::schema::build(p, amt::emit::schema::DEFAULT_BASE).gaps;
-        if gaps.is_empty() {
-            let _ = writeln!(
-                out,
-                "{} ({}): the JSON Schema expresses every check",
-                p.id, p.source
-            );
-            continue;
-        }
+/// What `check --validator-only` says of one procedure.
+fn gaps_text(p: &amt::ir::Procedure) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let gaps = amt::emit::schema::build(p, amt::emit::schema::DEFAULT_BASE).gaps;
+    if gaps.is_empty() {
         let _ = writeln!(
             out,
-            "{} ({}): {} check{} enforced by amt's validator only, not by the JSON Schema:",
-            p.id,
-            p.source,
-            gaps.len(),
-            if gaps.len() == 1 { "" } else { "s" }
+            "{} ({}): the JSON Schema expresses every check",
+            p.id, p.source
         );
-        for g in &gaps {
-            let expression = g
-                .expression
-                .as_ref()
-                .map(|e| format!(" `{e}`"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} {} ({}){expression}: {}",
-                g.path, g.check, g.severity, g.reason
-            );
-        }
+        return out;
     }
+    let _ = writeln!(
+        out,
+        "{} ({}): {} check{} enforced by amt's validator only, not by the JSON Schema:",
+        p.id,
+        p.source,
+        gaps.len(),
+        if gaps.len() == 1 { "" } else { "s" }
+    );
+    for g in &gaps {
+        let expression = g
+            .expression
+            .as_ref()
+            .map(|e| format!(" `{e}`"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {} {} ({}){expression}: {}",
+            g.path, g.check, g.severity, g.reason
+        );
+    }
+    out
 }

@@ -395,3 +395,63 @@ fn every_model_reads_back_as_the_same_model() {
         );
     }
 }
+
+/// Checking procedure by procedure, as large builds do, finds what checking
+/// the whole project finds: the same diagnostics, the same procedures; on
+/// every UI fixture (each provokes a diagnostic), `forms/` and generated
+/// projects.
+#[test]
+fn checking_procedure_by_procedure_agrees_with_checking_the_whole() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut projects: Vec<amt::source::SourceMap> = Vec::new();
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/ui"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    fixtures.sort();
+    for path in fixtures {
+        if path.is_dir() && path.file_name().unwrap() != "snapshots" {
+            projects.push(amt::load(&path).unwrap().0);
+        } else if path.extension().is_some_and(|e| e == "amt") {
+            let mut sources = amt::source::SourceMap::new();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let _ = amt::read_source(&mut sources, name, &path).unwrap();
+            projects.push(sources);
+        }
+    }
+    for dir in [
+        "forms",
+        "tests/hostile",
+        "tests/agreement",
+        "tests/workflows",
+    ] {
+        projects.push(amt::load(&root.join(dir)).unwrap().0);
+    }
+    let mut generated = amt::source::SourceMap::new();
+    for file in amt::corpus::generate(30, 11) {
+        generated.add(file.path, file.text);
+    }
+    projects.push(generated);
+    assert!(projects.len() > 60);
+    for sources in &projects {
+        let whole = amt::compile(sources);
+        let (diags, procedures) =
+            amt::compile_each(sources, |p, _| serde_json::to_string(&p).unwrap());
+        let name = sources
+            .iter()
+            .next()
+            .map(|(_, f)| f.name.clone())
+            .unwrap_or_default();
+        assert_eq!(
+            format!("{diags:?}"),
+            format!("{:?}", whole.diagnostics),
+            "diagnostics of {name}"
+        );
+        let expected: Vec<String> = whole
+            .procedures
+            .iter()
+            .map(|p| serde_json::to_string(p).unwrap())
+            .collect();
+        assert!(procedures == expected, "procedures of {name}");
+    }
+}

@@ -100,40 +100,64 @@ pub fn check_program(
 
 /// Two procedures with one name (their output folders would collide).
 pub fn duplicate_procedures(program: &Program) -> Vec<Diagnostic> {
+    duplicate_procedure_names(program.modules.iter().flat_map(|m| {
+        m.ast.items.iter().filter_map(|item| match item {
+            Item::Procedure(decl) => Some(&decl.name),
+            _ => None,
+        })
+    }))
+}
+
+/// [`duplicate_procedures`] over the names of the procedures, in source order.
+pub fn duplicate_procedure_names<'a>(
+    names: impl Iterator<Item = &'a ast::Ident>,
+) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     // Keyed without case: `Antrag` and `antrag` would share an output folder
     // on the file systems of Windows and macOS.
     let mut ids: HashMap<String, (&str, Span)> = HashMap::new();
-    for module in &program.modules {
-        for item in &module.ast.items {
-            if let Item::Procedure(decl) = item {
-                let name = decl.name.name.as_str();
-                if name.eq_ignore_ascii_case("assets") {
-                    diags.push(
-                        Diagnostic::new(Code::DuplicateName, decl.name.span, format!("`{name}` is the folder of a build's shared files"))
-                            .label("reserved name")
-                            .help("the stylesheet and script of every form live in `assets/`; choose another name for the procedure"),
-                    );
-                }
-                if let Some((first_name, first)) = ids.get(&name.to_lowercase()) {
-                    let message = if *first_name == name {
-                        format!("there are two procedures named `{name}`")
-                    } else {
-                        format!("the procedures `{first_name}` and `{name}` differ only in case")
-                    };
-                    diags.push(
-                        Diagnostic::new(Code::DuplicateName, decl.name.span, message)
-                            .label("second procedure")
-                            .secondary(*first, "first procedure")
-                            .help("a procedure's name is its id and the name of its output folder (the same for both where case does not count); rename one"),
-                    );
-                } else {
-                    ids.insert(name.to_lowercase(), (name, decl.name.span));
-                }
-            }
+    for ident in names {
+        let name = ident.name.as_str();
+        if name.eq_ignore_ascii_case("assets") {
+            diags.push(
+                Diagnostic::new(Code::DuplicateName, ident.span, format!("`{name}` is the folder of a build's shared files"))
+                    .label("reserved name")
+                    .help("the stylesheet and script of every form live in `assets/`; choose another name for the procedure"),
+            );
+        }
+        if let Some((first_name, first)) = ids.get(&name.to_lowercase()) {
+            let message = if *first_name == name {
+                format!("there are two procedures named `{name}`")
+            } else {
+                format!("the procedures `{first_name}` and `{name}` differ only in case")
+            };
+            diags.push(
+                Diagnostic::new(Code::DuplicateName, ident.span, message)
+                    .label("second procedure")
+                    .secondary(*first, "first procedure")
+                    .help("a procedure's name is its id and the name of its output folder (the same for both where case does not count); rename one"),
+            );
+        } else {
+            ids.insert(name.to_lowercase(), (name, ident.span));
         }
     }
     diags
+}
+
+/// Checks a procedure of `file` (from the program, or parsed on its own
+/// after an outline, see [`crate::syntax::parse_outline`]).
+pub fn check_procedure(
+    sources: &SourceMap,
+    program: &Program,
+    file: crate::source::FileId,
+    decl: &ast::Decl,
+    diags: &mut Vec<Diagnostic>,
+) -> ir::Procedure {
+    let mut builder = build::Builder::new(program, diags);
+    builder.procedure(decl, file);
+    let (tree, meta) = (builder.tree, builder.meta);
+    let mut checker = Checker::new(program, sources, tree, meta, diags);
+    checker.run_procedure(decl)
 }
 
 /// Checks one top-level declaration; a procedure comes back checked.
@@ -146,13 +170,7 @@ pub fn check_item(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::Procedure> {
     match item {
-        Item::Procedure(decl) => {
-            let mut builder = build::Builder::new(program, diags);
-            builder.procedure(decl, file);
-            let (tree, meta) = (builder.tree, builder.meta);
-            let mut checker = Checker::new(program, sources, tree, meta, diags);
-            return Some(checker.run_procedure(decl));
-        }
+        Item::Procedure(decl) => return Some(check_procedure(sources, program, file, decl, diags)),
         Item::Group(decl) => {
             let mut builder = build::Builder::new(program, diags);
             builder.standalone_group(

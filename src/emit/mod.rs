@@ -83,55 +83,24 @@ pub fn build_into(
     settings: &Settings,
     sink: &Sink,
 ) -> Result<Vec<FileRecord>, String> {
-    let mut records = Vec::new();
-    let mut sorted: Vec<&ir::Procedure> = procedures.to_vec();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let env = html::environment(settings.templates.clone());
-    let stylesheet = match settings.templates.as_ref().map(|d| d.join("amt.css")) {
-        Some(own) if own.is_file() => {
-            std::fs::read(&own).map_err(|e| format!("cannot read {}: {e}", own.display()))?
-        }
-        _ => html::STYLESHEET.as_bytes().to_vec(),
-    };
-    emit_to(
-        sink,
-        &mut records,
-        OutputFile {
-            path: "assets/amt.css".into(),
-            bytes: stylesheet,
-        },
-    )?;
-    emit_to(
-        sink,
-        &mut records,
-        OutputFile {
-            path: "assets/amt.js".into(),
-            bytes: html::SCRIPT.as_bytes().to_vec(),
-        },
-    )?;
-    // Procedures are independent: emit them on every core, keeping only the
-    // records of their files, which come back in the sorted order.
+    let emitter = Emitter::start(settings, sink)?;
     // After the first failure the other workers stop: the build is lost.
     let failed = std::sync::atomic::AtomicBool::new(false);
-    let per_procedure = crate::par::map(&sorted, |p| -> Result<Vec<FileRecord>, String> {
+    let per_procedure = crate::par::map(procedures, |p| -> Result<Vec<FileRecord>, String> {
         if failed.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(STOPPED.into());
         }
-        let mut records = Vec::new();
-        let result = procedure_files(&env, p, settings).and_then(|files| {
-            files
-                .into_iter()
-                .try_for_each(|file| emit_to(sink, &mut records, file))
-        });
+        let result = emitter.procedure(p);
         if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        result.map(|()| records)
+        result
     });
+    let mut done = Vec::with_capacity(procedures.len());
     let mut first_error = None;
-    for done in per_procedure {
-        match done {
-            Ok(r) => records.extend(r),
+    for (p, result) in procedures.iter().zip(per_procedure) {
+        match result {
+            Ok(records) => done.push((*p, records)),
             Err(e) if first_error.is_none() || first_error.as_deref() == Some(STOPPED) => {
                 first_error = Some(e)
             }
@@ -141,16 +110,102 @@ pub fn build_into(
     if let Some(e) = first_error {
         return Err(e);
     }
-    let index = OutputFile {
-        path: "index.html".into(),
-        bytes: html::index_page(&env, &sorted)
-            .map_err(template_error)?
-            .into_bytes(),
-    };
-    emit_to(sink, &mut records, index)?;
-    let manifest = manifest(&sorted, &records);
-    emit_to(sink, &mut records, manifest)?;
-    Ok(records)
+    emitter.finish(done)
+}
+
+/// A build in progress: [`Emitter::start`] writes the shared assets, then
+/// [`Emitter::procedure`] writes a procedure's files (from any thread, in
+/// any order), and [`Emitter::finish`] the list of procedures and the
+/// manifest, in the order of the procedures' ids.
+pub struct Emitter<'s> {
+    env: minijinja::Environment<'static>,
+    settings: &'s Settings,
+    sink: &'s Sink<'s>,
+    assets: Vec<FileRecord>,
+}
+
+impl<'s> Emitter<'s> {
+    /// Writes the shared assets (stylesheet, script).
+    pub fn start(settings: &'s Settings, sink: &'s Sink<'s>) -> Result<Emitter<'s>, String> {
+        let env = html::environment(settings.templates.clone());
+        let stylesheet = match settings.templates.as_ref().map(|d| d.join("amt.css")) {
+            Some(own) if own.is_file() => {
+                std::fs::read(&own).map_err(|e| format!("cannot read {}: {e}", own.display()))?
+            }
+            _ => html::STYLESHEET.as_bytes().to_vec(),
+        };
+        let mut assets = Vec::new();
+        emit_to(
+            sink,
+            &mut assets,
+            OutputFile {
+                path: "assets/amt.css".into(),
+                bytes: stylesheet,
+            },
+        )?;
+        emit_to(
+            sink,
+            &mut assets,
+            OutputFile {
+                path: "assets/amt.js".into(),
+                bytes: html::SCRIPT.as_bytes().to_vec(),
+            },
+        )?;
+        Ok(Emitter {
+            env,
+            settings,
+            sink,
+            assets,
+        })
+    }
+
+    /// Writes the files of one procedure; returns their records.
+    pub fn procedure(&self, p: &ir::Procedure) -> Result<Vec<FileRecord>, String> {
+        let mut records = Vec::new();
+        for file in procedure_files(&self.env, p, self.settings)? {
+            emit_to(self.sink, &mut records, file)?;
+        }
+        Ok(records)
+    }
+
+    /// Writes the list of procedures and the manifest. Each procedure comes
+    /// with its records; only its header (id, version, title, description,
+    /// languages, source) is read, so [`header`] may have emptied it.
+    pub fn finish(
+        self,
+        mut done: Vec<(&ir::Procedure, Vec<FileRecord>)>,
+    ) -> Result<Vec<FileRecord>, String> {
+        done.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        let mut records = self.assets;
+        let sorted: Vec<&ir::Procedure> = done.iter().map(|(p, _)| *p).collect();
+        for (_, r) in &mut done {
+            records.append(r);
+        }
+        let index = OutputFile {
+            path: "index.html".into(),
+            bytes: html::index_page(&self.env, &sorted)
+                .map_err(template_error)?
+                .into_bytes(),
+        };
+        emit_to(self.sink, &mut records, index)?;
+        let manifest = manifest(&sorted, &records);
+        emit_to(self.sink, &mut records, manifest)?;
+        Ok(records)
+    }
+}
+
+/// The procedure without its form, rules and workflow: what the list of
+/// procedures and the manifest read, kept while a large build goes on.
+pub fn header(mut p: ir::Procedure) -> ir::Procedure {
+    p.pages = Vec::new();
+    p.attachments = Vec::new();
+    p.computed = Vec::new();
+    p.fees = Vec::new();
+    p.deadlines = Vec::new();
+    p.codelists = Default::default();
+    p.examples = Vec::new();
+    p.workflow = None;
+    p
 }
 
 const STOPPED: &str = "stopped after an earlier failure";

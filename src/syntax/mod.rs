@@ -34,3 +34,110 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         diagnostics,
     )
 }
+
+/// A file read for its outline: every declaration but procedures is parsed;
+/// a procedure is kept as a stub (its name, no body) with the place of its
+/// text, to be parsed when it is checked ([`parse_procedure`]). A build of
+/// thousands of procedures then never holds all their trees at once.
+pub struct Outline {
+    /// The file's tree, with procedures as stubs.
+    pub file: ast::File,
+    /// Each stub's index in `file.items` and the byte range of its text.
+    pub procedures: Vec<(usize, std::ops::Range<usize>)>,
+    /// Problems found (procedures' own come when they are parsed).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads a file's outline (see [`Outline`]).
+pub fn parse_outline(file: FileId, text: &str) -> Outline {
+    let scan = scan::scan(file, text);
+    let mut diagnostics = scan.diagnostics;
+    let mut items = Vec::with_capacity(scan.chunks.len());
+    let mut procedures = Vec::new();
+    for chunk in &scan.chunks {
+        if chunk.broken {
+            continue;
+        }
+        let piece = &text[chunk.start..chunk.end];
+        if let Some((name, at)) = procedure_name(piece) {
+            let span =
+                crate::source::Span::new(file, chunk.start + at..chunk.start + at + name.len());
+            procedures.push((items.len(), chunk.start..chunk.end));
+            items.push(ast::Item::Procedure(ast::Decl {
+                name: ast::Ident {
+                    name: name.to_string(),
+                    span,
+                },
+                type_ref: None,
+                label: None,
+                body: Vec::new(),
+                keyword: span,
+                span: crate::source::Span::new(file, chunk.start..chunk.end),
+            }));
+            continue;
+        }
+        if let Some(item) = parser::parse_item(file, piece, chunk.start, &mut diagnostics) {
+            items.push(item);
+        }
+    }
+    Outline {
+        file: ast::File {
+            items,
+            comments: scan.comments,
+        },
+        procedures,
+        diagnostics,
+    }
+}
+
+/// Parses the text of a procedure found by [`parse_outline`].
+pub fn parse_procedure(
+    file: FileId,
+    text: &str,
+    range: std::ops::Range<usize>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<ast::Decl> {
+    match parser::parse_item(file, &text[range.clone()], range.start, diagnostics) {
+        Some(ast::Item::Procedure(decl)) => Some(decl),
+        _ => None,
+    }
+}
+
+/// The name of a declaration that is plainly a procedure (`procedure NAME`
+/// after comments and spaces), and where the name starts; anything less
+/// plain is left to the parser.
+fn procedure_name(piece: &str) -> Option<(&str, usize)> {
+    let bytes = piece.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if piece[i..].starts_with("//") {
+            i += piece[i..].find('\n')?;
+        } else if piece[i..].starts_with("/*") {
+            i += piece[i..].find("*/")? + 2;
+        } else {
+            break;
+        }
+    }
+    let rest = piece[i..].strip_prefix("procedure")?;
+    let spaces = rest.len() - rest.trim_start_matches([' ', '\t', '\r', '\n']).len();
+    if spaces == 0 {
+        return None;
+    }
+    let start = i + "procedure".len() + spaces;
+    let name_len = piece[start..]
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let name = &piece[start..start + name_len];
+    let first = name.bytes().next()?;
+    let reserved = [
+        "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
+    ];
+    if first.is_ascii_digit() || reserved.contains(&name) {
+        return None;
+    }
+    Some((name, start))
+}
