@@ -9,8 +9,13 @@
 //! [`load`] reads a project folder into a [`SourceMap`]; [`compile`] parses,
 //! resolves and checks it, returning the checked procedures and every
 //! diagnostic; [`emit::build`] turns procedures into files, and
-//! [`output::write_atomically`] puts them on disk. The library never prints
-//! and never exits; the `amt` binary is the thin edge that does.
+//! [`output::write_atomically`] puts them on disk. For large projects,
+//! [`compile_each`] checks procedure by procedure and hands each to an
+//! [`emit::Emitter`] writing into an [`output::Staging`] folder, so that
+//! memory does not grow with the checked models; for editors and watch
+//! mode, a [`Workspace`] checks again only what a change affects. The
+//! library never prints and never exits; the `amt` binary is the thin edge
+//! that does.
 
 #![deny(missing_docs)]
 
