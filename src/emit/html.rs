@@ -906,8 +906,27 @@ struct PageContext {
     steps: Vec<Step>,
     fees: Vec<FeeView>,
     /// What the script needs: the form's nodes with their conditions, rules
-    /// and computed values as data, and the messages in this language.
-    model: serde_json::Value,
+    /// and computed values as data, and the messages in this language; as
+    /// JSON text, safe inside `<script>` (see [`island`]).
+    model_json: minijinja::Value,
+}
+
+/// JSON for a `<script type="application/json">` element: compact, with
+/// `<`, `>`, `&` and `'` written as `\u` escapes, so that no author string
+/// (`</script>`, `<!--`) can end the element or open anything in it.
+fn island(value: &serde_json::Value) -> String {
+    let json = serde_json::to_string(value).expect("JSON values serialise");
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\'' => out.push_str("\\u0027"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Templates: the shipped ones, each overridable from `dir`.
@@ -1045,7 +1064,7 @@ pub fn procedure_page(
                 legal: f.legal.clone(),
             })
             .collect(),
-        model,
+        model_json: minijinja::Value::from_safe_string(island(&model)),
     };
     env.get_template("procedure.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
