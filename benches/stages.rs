@@ -47,15 +47,19 @@ fn compile(bencher: Bencher) {
 mod emit {
     use super::*;
 
-    /// The HTML form in every language, 100 procedures, one core.
+    /// The HTML form in every language, 100 procedures, one core (the
+    /// select options shared between pages, as in a build).
     #[divan::bench(sample_count = 20)]
     fn html(bencher: Bencher) {
         let procedures = checked(N);
         let env = amt::emit::html::environment(None);
         bencher.bench(|| {
+            let options = amt::emit::html::OptionsCache::default();
             for p in &procedures {
                 for lang in &p.languages {
-                    black_box(amt::emit::html::procedure_page(&env, p, lang).unwrap());
+                    black_box(
+                        amt::emit::html::procedure_page_with(&env, &options, p, lang).unwrap(),
+                    );
                 }
             }
         });

@@ -959,6 +959,22 @@ pub fn procedure_page(
     p: &Procedure,
     lang: &str,
 ) -> Result<String, minijinja::Error> {
+    procedure_page_with(env, &OptionsCache::default(), p, lang)
+}
+
+/// Select options rendered by the macro `select_options`, by list: shared
+/// by the pages of a build (a country list is the same in every form of one
+/// language). Bound to one template environment.
+#[derive(Default)]
+pub struct OptionsCache(std::sync::Mutex<HashMap<Vec<(String, String)>, minijinja::Value>>);
+
+/// [`procedure_page`], reusing the options rendered for other pages.
+pub fn procedure_page_with(
+    env: &Environment,
+    options: &OptionsCache,
+    p: &Procedure,
+    lang: &str,
+) -> Result<String, minijinja::Error> {
     let source = p.languages.first().map_or("de", String::as_str);
     let mut labels = HashMap::new();
     for page in &p.pages {
@@ -1030,7 +1046,7 @@ pub fn procedure_page(
                 .collect(),
         });
     }
-    render_select_options(env, &mut steps)?;
+    render_select_options(env, options, &mut steps)?;
     let (identity, prefilled) = v.identity();
     let model = script_model(p, lang);
     let ctx = PageContext {
@@ -1072,7 +1088,11 @@ pub fn procedure_page(
 
 /// Renders the options of every select with the macro `select_options`,
 /// once for each distinct list of the page.
-fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), minijinja::Error> {
+fn render_select_options(
+    env: &Environment,
+    cache: &OptionsCache,
+    steps: &mut [Step],
+) -> Result<(), minijinja::Error> {
     fn walk(
         items: &mut [Item],
         f: &mut dyn FnMut(&mut Item) -> Result<(), minijinja::Error>,
@@ -1088,13 +1108,8 @@ fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), mi
         }
         Ok(())
     }
-    let mut macros = env.get_template("macros.html")?.render_captured(())?;
-    // A municipality's own macros.html from before `select_options` loops
-    // over `it.options` itself: leave the options to it.
-    if macros.state().lookup("select_options").is_none() {
-        return Ok(());
-    }
-    let mut rendered: HashMap<Vec<(String, String)>, minijinja::Value> = HashMap::new();
+    // The macros are evaluated only when a list is not in the cache yet.
+    let mut macros = None;
     for step in steps {
         walk(&mut step.items, &mut |it| {
             let key: Vec<(String, String)> = it
@@ -1102,15 +1117,29 @@ fn render_select_options(env: &Environment, steps: &mut [Step]) -> Result<(), mi
                 .iter()
                 .map(|o| (o.value.clone(), o.label.clone()))
                 .collect();
-            let html = match rendered.get(&key) {
-                Some(html) => html.clone(),
+            let known = cache.0.lock().ok().and_then(|c| c.get(&key).cloned());
+            let html = match known {
+                Some(html) => html,
                 None => {
+                    if macros.is_none() {
+                        macros = Some(env.get_template("macros.html")?.render_captured(())?);
+                    }
+                    let Some(captured) = macros.as_mut() else {
+                        return Ok(());
+                    };
+                    // A municipality's own macros.html from before
+                    // `select_options` loops over `it.options` itself.
+                    if captured.state().lookup("select_options").is_none() {
+                        return Ok(());
+                    }
                     let options = minijinja::Value::from(minijinja::value::Serde(&it.options));
                     let html =
-                        minijinja::Value::from_safe_string(macros.with_state_mut(|state| {
+                        minijinja::Value::from_safe_string(captured.with_state_mut(|state| {
                             state.call_macro("select_options", &[options])
                         })?);
-                    rendered.insert(key, html.clone());
+                    if let Ok(mut c) = cache.0.lock() {
+                        c.insert(key, html.clone());
+                    }
                     html
                 }
             };

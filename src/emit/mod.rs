@@ -119,6 +119,7 @@ pub fn build_into(
 /// manifest, in the order of the procedures' ids.
 pub struct Emitter<'s> {
     env: minijinja::Environment<'static>,
+    options: html::OptionsCache,
     settings: &'s Settings,
     sink: &'s Sink<'s>,
     assets: Vec<FileRecord>,
@@ -153,6 +154,7 @@ impl<'s> Emitter<'s> {
         )?;
         Ok(Emitter {
             env,
+            options: html::OptionsCache::default(),
             settings,
             sink,
             assets,
@@ -162,7 +164,7 @@ impl<'s> Emitter<'s> {
     /// Writes the files of one procedure; returns their records.
     pub fn procedure(&self, p: &ir::Procedure) -> Result<Vec<FileRecord>, String> {
         let mut records = Vec::new();
-        for file in procedure_files(&self.env, p, self.settings)? {
+        for file in procedure_files(&self.env, &self.options, p, self.settings)? {
             emit_to(self.sink, &mut records, file)?;
         }
         Ok(records)
@@ -223,6 +225,7 @@ fn template_error(e: minijinja::Error) -> String {
 /// The files of one procedure: its forms, model, schema and workflow.
 fn procedure_files(
     env: &minijinja::Environment<'static>,
+    options: &html::OptionsCache,
     p: &ir::Procedure,
     settings: &Settings,
 ) -> Result<Vec<OutputFile>, String> {
@@ -230,7 +233,7 @@ fn procedure_files(
     for lang in &p.languages {
         files.push(OutputFile {
             path: format!("{}/{}", p.id, html::page_file(p, lang)),
-            bytes: html::procedure_page(env, p, lang)
+            bytes: html::procedure_page_with(env, options, p, lang)
                 .map_err(template_error)?
                 .into_bytes(),
         });
