@@ -19,13 +19,14 @@
 
 #![deny(missing_docs)]
 
-mod check;
+pub(crate) mod check;
 pub mod corpus;
 pub mod diagnostic;
 pub mod emit;
 pub mod examples;
 pub mod expr;
 pub mod ir;
+pub mod lsp;
 pub mod output;
 mod par;
 pub mod resolve;

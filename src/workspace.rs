@@ -28,6 +28,8 @@ pub struct Workspace {
     files: Vec<FileState>,
     /// Found across files: resolving names and imports, duplicate procedures.
     global: Vec<Diagnostic>,
+    /// The names of the project, as of the last check.
+    program: Option<resolve::Program>,
 }
 
 impl Workspace {
@@ -38,6 +40,7 @@ impl Workspace {
             sources,
             load,
             global: Vec::new(),
+            program: None,
         };
         let all: Vec<FileId> = ws.sources.iter().map(|(id, _)| id).collect();
         ws.parse(&all);
@@ -108,7 +111,8 @@ impl Workspace {
             Some(id) => dependents(&program, id).into_iter().collect(),
         };
         let sources = &self.sources;
-        let program = &program;
+        let names = program;
+        let program = &names;
         let checked = par::map(&affected, |&file| {
             let mut diags = Vec::new();
             let mut procedures = Vec::new();
@@ -127,7 +131,20 @@ impl Workspace {
             state.check = diags;
             state.procedures = procedures;
         }
+        self.program = Some(names);
         ids
+    }
+
+    /// The names of the project (declarations and imports of every file).
+    pub fn program(&self) -> &resolve::Program {
+        self.program
+            .as_ref()
+            .expect("a workspace is checked when it is made")
+    }
+
+    /// A file's syntax tree.
+    pub fn ast(&self, file: FileId) -> Arc<ast::File> {
+        Arc::clone(&self.files[file.0 as usize].ast)
     }
 
     /// The sources, for rendering diagnostics.

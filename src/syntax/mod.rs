@@ -5,6 +5,7 @@
 //! declaration yields a diagnostic and is skipped; the others are still read.
 
 pub mod ast;
+pub mod format;
 mod parser;
 pub mod scan;
 

@@ -1248,3 +1248,9 @@ fn bad_escape(quoted: &str) -> Option<usize> {
     }
     None
 }
+
+/// The raw pest tree of one top-level declaration, for the formatter, which
+/// needs every token where it is written rather than the syntax tree.
+pub(super) fn parse_pairs(text: &str) -> Option<Pairs<'_, Rule>> {
+    AmtParser::parse(Rule::item, text).ok()
+}

@@ -1,0 +1,904 @@
+//! `amt lsp`: a language server over stdio for editors.
+//!
+//! The project is kept in a [`Workspace`]: an edit parses the edited file
+//! again and checks only what depends on it, and the diagnostics (the same
+//! codes and messages as `amt check`) are published for the files whose
+//! diagnostics changed. Names are answered from a per-file [`index`]
+//! (hover, definition, references, rename, completion, outline), and
+//! formatting is `amt fmt`'s.
+//!
+//! Edits that arrive while one is being checked are applied together: a
+//! burst of keystrokes costs one check.
+
+pub mod index;
+
+use crate::Workspace;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{FileId, SourceFile, Span};
+use index::{At, DefKind, FileIndex, Resolver, Target};
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types as lsp;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Runs the server on stdin/stdout until the editor says `exit`.
+pub fn run() -> Result<(), Error> {
+    let (connection, threads) = Connection::stdio();
+    serve(&connection)?;
+    drop(connection);
+    threads.join()?;
+    Ok(())
+}
+
+fn capabilities() -> lsp::ServerCapabilities {
+    lsp::ServerCapabilities {
+        text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
+            lsp::TextDocumentSyncKind::FULL,
+        )),
+        hover_provider: Some(lsp::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(lsp::OneOf::Left(true)),
+        references_provider: Some(lsp::OneOf::Left(true)),
+        rename_provider: Some(lsp::OneOf::Left(true)),
+        document_symbol_provider: Some(lsp::OneOf::Left(true)),
+        document_formatting_provider: Some(lsp::OneOf::Left(true)),
+        completion_provider: Some(lsp::CompletionOptions {
+            trigger_characters: Some(vec![".".into(), ":".into(), "(".into()]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// The protocol on any connection (the tests use an in-memory one).
+pub fn serve(connection: &Connection) -> Result<(), Error> {
+    let caps = serde_json::to_value(capabilities())?;
+    let init = connection.initialize(caps)?;
+    let params: lsp::InitializeParams = serde_json::from_value(init)?;
+    #[allow(deprecated)]
+    let root = params
+        .workspace_folders
+        .as_ref()
+        .and_then(|f| f.first())
+        .map(|f| f.uri.clone())
+        .or(params.root_uri.clone())
+        .and_then(|u| uri_to_path(&u))
+        .unwrap_or_else(|| std::env::current_dir().unwrap_or_default());
+    let mut server = Server::new(root);
+    server.publish(connection)?;
+    loop {
+        let Ok(first) = connection.receiver.recv() else {
+            return Ok(());
+        };
+        // Everything already waiting is handled with it: edits first, all
+        // of them, then one check, then the requests.
+        let mut batch = vec![first];
+        while let Ok(more) = connection.receiver.try_recv() {
+            batch.push(more);
+        }
+        let mut requests = Vec::new();
+        let mut edited = false;
+        for msg in batch {
+            match msg {
+                Message::Request(req) => {
+                    if connection.handle_shutdown(&req)? {
+                        return Ok(());
+                    }
+                    requests.push(req);
+                }
+                Message::Notification(n) => {
+                    if n.method == "exit" {
+                        return Ok(());
+                    }
+                    edited |= server.notification(n);
+                }
+                Message::Response(_) => {}
+            }
+        }
+        if edited {
+            server.apply();
+            server.publish(connection)?;
+        }
+        for req in requests {
+            let id = req.id.clone();
+            let response = match server.request(req) {
+                Ok(value) => Response::new_ok(id, value),
+                Err((code, message)) => Response::new_err(id, code as i32, message),
+            };
+            connection.sender.send(Message::Response(response))?;
+        }
+    }
+}
+
+type Reply = Result<serde_json::Value, (ErrorCode, String)>;
+
+struct Server {
+    root: PathBuf,
+    ws: Workspace,
+    /// Edited texts not yet given to the workspace, by file name.
+    pending: BTreeMap<String, String>,
+    /// Each file's index, built when first asked for.
+    indexes: Vec<Option<Arc<FileIndex>>>,
+    /// What was last published for each file.
+    published: HashMap<FileId, Vec<lsp::Diagnostic>>,
+}
+
+impl Server {
+    fn new(root: PathBuf) -> Server {
+        let ws = match Workspace::open(&root) {
+            Ok(ws) => ws,
+            Err(_) => Workspace::new(crate::source::SourceMap::new(), Vec::new()),
+        };
+        Server {
+            root,
+            ws,
+            pending: BTreeMap::new(),
+            indexes: Vec::new(),
+            published: HashMap::new(),
+        }
+    }
+
+    /// Handles a notification; true if a file's text changed.
+    fn notification(&mut self, n: Notification) -> bool {
+        match n.method.as_str() {
+            "textDocument/didOpen" => {
+                let Ok(p) = serde_json::from_value::<lsp::DidOpenTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                self.edit(&p.text_document.uri, p.text_document.text)
+            }
+            "textDocument/didChange" => {
+                let Ok(p) = serde_json::from_value::<lsp::DidChangeTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                // Full sync: the last change holds the whole text.
+                match p.content_changes.into_iter().last() {
+                    Some(change) => self.edit(&p.text_document.uri, change.text),
+                    None => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    fn edit(&mut self, uri: &lsp::Uri, text: String) -> bool {
+        let Some(name) = self.name_of(uri) else {
+            return false;
+        };
+        let same = self
+            .ws
+            .sources()
+            .find(&name)
+            .is_some_and(|id| self.ws.sources().get(id).text == text);
+        if same && !self.pending.contains_key(&name) {
+            return false;
+        }
+        self.pending.insert(name, text);
+        true
+    }
+
+    /// Gives the pending edits to the workspace.
+    fn apply(&mut self) {
+        for (name, text) in std::mem::take(&mut self.pending) {
+            let id = self.ws.sources().find(&name);
+            self.ws.set_file(&name, text);
+            let id = id.or_else(|| self.ws.sources().find(&name));
+            if let Some(id) = id
+                && let Some(slot) = self.indexes.get_mut(id.0 as usize)
+            {
+                *slot = None;
+            }
+        }
+    }
+
+    /// Publishes the diagnostics of every file whose diagnostics changed.
+    fn publish(&mut self, connection: &Connection) -> Result<(), Error> {
+        let mut now: HashMap<FileId, Vec<lsp::Diagnostic>> = HashMap::new();
+        for d in self.ws.diagnostics() {
+            if d.code == crate::diagnostic::Code::EmptyProject {
+                continue;
+            }
+            let file = d.primary.span.file;
+            let converted = self.diagnostic(&d);
+            now.entry(file).or_default().push(converted);
+        }
+        let mut files: Vec<FileId> = now.keys().chain(self.published.keys()).copied().collect();
+        files.sort();
+        files.dedup();
+        for file in files {
+            let new = now.remove(&file).unwrap_or_default();
+            if self.published.get(&file) == Some(&new) {
+                continue;
+            }
+            let params = lsp::PublishDiagnosticsParams {
+                uri: self.uri_of(file),
+                diagnostics: new.clone(),
+                version: None,
+            };
+            connection
+                .sender
+                .send(Message::Notification(Notification::new(
+                    "textDocument/publishDiagnostics".into(),
+                    params,
+                )))?;
+            if new.is_empty() {
+                self.published.remove(&file);
+            } else {
+                self.published.insert(file, new);
+            }
+        }
+        Ok(())
+    }
+
+    fn diagnostic(&self, d: &Diagnostic) -> lsp::Diagnostic {
+        let mut message = d.message.clone();
+        if !d.primary.message.is_empty() {
+            message.push_str(&format!(" ({})", d.primary.message));
+        }
+        for note in &d.notes {
+            message.push_str(&format!("\nnote: {note}"));
+        }
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        let related: Vec<lsp::DiagnosticRelatedInformation> = d
+            .secondary
+            .iter()
+            .map(|l| lsp::DiagnosticRelatedInformation {
+                location: self.location(l.span),
+                message: l.message.clone(),
+            })
+            .collect();
+        lsp::Diagnostic {
+            range: self.range(d.primary.span),
+            severity: Some(match d.severity() {
+                Severity::Error => lsp::DiagnosticSeverity::ERROR,
+                Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+            }),
+            code: Some(lsp::NumberOrString::String(d.code.as_str().to_string())),
+            source: Some("amt".into()),
+            message,
+            related_information: (!related.is_empty()).then_some(related),
+            ..Default::default()
+        }
+    }
+
+    fn request(&mut self, req: Request) -> Reply {
+        fn params<P: serde::de::DeserializeOwned>(req: Request) -> Result<P, (ErrorCode, String)> {
+            serde_json::from_value(req.params)
+                .map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
+        }
+        let json = |v: Result<serde_json::Value, serde_json::Error>| {
+            v.map_err(|e| (ErrorCode::InternalError, e.to_string()))
+        };
+        match req.method.as_str() {
+            "textDocument/hover" => {
+                let p: lsp::HoverParams = params(req)?;
+                json(serde_json::to_value(
+                    self.hover(&p.text_document_position_params),
+                ))
+            }
+            "textDocument/definition" => {
+                let p: lsp::GotoDefinitionParams = params(req)?;
+                let found = self
+                    .target_at(&p.text_document_position_params)
+                    .map(|t| self.def_location(t));
+                json(serde_json::to_value(found))
+            }
+            "textDocument/references" => {
+                let p: lsp::ReferenceParams = params(req)?;
+                let found = self.target_at(&p.text_document_position).map(|t| {
+                    self.uses(t, p.context.include_declaration)
+                        .into_iter()
+                        .map(|s| self.location(s))
+                        .collect::<Vec<_>>()
+                });
+                json(serde_json::to_value(found))
+            }
+            "textDocument/rename" => {
+                let p: lsp::RenameParams = params(req)?;
+                let new = p.new_name.trim();
+                if !is_name(new) {
+                    return Err((
+                        ErrorCode::InvalidParams,
+                        format!(
+                            "`{new}` is not a name: letters a–z, digits and `_`, starting with a letter (no umlauts)"
+                        ),
+                    ));
+                }
+                let Some(target) = self.target_at(&p.text_document_position) else {
+                    return Err((ErrorCode::InvalidParams, "there is no name here".into()));
+                };
+                // lsp-types' `WorkspaceEdit` wants this map; the URI's cached
+                // parts are never changed while it is a key.
+                #[allow(clippy::mutable_key_type)]
+                let mut changes: HashMap<lsp::Uri, Vec<lsp::TextEdit>> = HashMap::new();
+                for span in self.uses(target, true) {
+                    changes
+                        .entry(self.uri_of(span.file))
+                        .or_default()
+                        .push(lsp::TextEdit {
+                            range: self.range(span),
+                            new_text: new.to_string(),
+                        });
+                }
+                json(serde_json::to_value(lsp::WorkspaceEdit {
+                    changes: Some(changes),
+                    ..Default::default()
+                }))
+            }
+            "textDocument/documentSymbol" => {
+                let p: lsp::DocumentSymbolParams = params(req)?;
+                let symbols = self.file_of(&p.text_document.uri).map(|file| {
+                    let index = self.index(file);
+                    lsp::DocumentSymbolResponse::Nested(self.symbols(&index, None))
+                });
+                json(serde_json::to_value(symbols))
+            }
+            "textDocument/formatting" => {
+                let p: lsp::DocumentFormattingParams = params(req)?;
+                let Some(file) = self.file_of(&p.text_document.uri) else {
+                    return Ok(serde_json::Value::Null);
+                };
+                let source = self.ws.sources().get(file);
+                let edits = match crate::syntax::format::format(file, &source.text) {
+                    Ok(text) if text != source.text => vec![lsp::TextEdit {
+                        range: lsp::Range::new(
+                            lsp::Position::new(0, 0),
+                            self.position(file, source.text.len()),
+                        ),
+                        new_text: text,
+                    }],
+                    // Unchanged, or not parseable (the errors are shown).
+                    _ => Vec::new(),
+                };
+                json(serde_json::to_value(edits))
+            }
+            "textDocument/completion" => {
+                let p: lsp::CompletionParams = params(req)?;
+                json(serde_json::to_value(
+                    self.completion(&p.text_document_position),
+                ))
+            }
+            _ => Err((
+                ErrorCode::MethodNotFound,
+                format!("amt lsp does not answer `{}`", req.method),
+            )),
+        }
+    }
+
+    // ------------------------------------------------------------ names
+
+    fn index(&mut self, file: FileId) -> Arc<FileIndex> {
+        let n = self.ws.sources().len();
+        if self.indexes.len() < n {
+            self.indexes.resize(n, None);
+        }
+        if let Some(index) = &self.indexes[file.0 as usize] {
+            return Arc::clone(index);
+        }
+        let ast = self.ws.ast(file);
+        let index = Arc::new(FileIndex::new(self.ws.sources(), &ast));
+        self.indexes[file.0 as usize] = Some(Arc::clone(&index));
+        index
+    }
+
+    fn all_indexes(&mut self) -> Vec<Arc<FileIndex>> {
+        (0..self.ws.sources().len())
+            .map(|i| self.index(FileId(i as u32)))
+            .collect()
+    }
+
+    /// The declaration named at a place: its own name, or a use of it.
+    fn target_at(&mut self, at: &lsp::TextDocumentPositionParams) -> Option<Target> {
+        let file = self.file_of(&at.text_document.uri)?;
+        let offset = self.offset(file, at.position);
+        let index = self.index(file);
+        match index.at(offset)? {
+            At::Def(def) => Some(Target { file, def }),
+            At::Ref(r) => {
+                let indexes = self.resolver_indexes(file);
+                Resolver {
+                    program: self.ws.program(),
+                    indexes: &indexes,
+                }
+                .resolve(file, r)
+            }
+        }
+    }
+
+    /// Indexes for resolving names of `file`: its own and those of the
+    /// files it imports from (the others are not needed; left empty).
+    fn resolver_indexes(&mut self, file: FileId) -> Vec<Arc<FileIndex>> {
+        let mut wanted = vec![file];
+        wanted.extend(self.ws.program().imported_files(file));
+        let mut out: Vec<Arc<FileIndex>> = vec![Arc::default(); self.ws.sources().len()];
+        // Groups may be made of groups from further files: follow imports.
+        let mut i = 0;
+        while i < wanted.len() {
+            let f = wanted[i];
+            if out[f.0 as usize].defs.is_empty() {
+                out[f.0 as usize] = self.index(f);
+                for next in self.ws.program().imported_files(f) {
+                    if !wanted.contains(&next) {
+                        wanted.push(next);
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// Every place that names `target`: uses anywhere in the project, and
+    /// with `declaration` its own name.
+    fn uses(&mut self, target: Target, declaration: bool) -> Vec<Span> {
+        let indexes = self.all_indexes();
+        let def = &indexes[target.file.0 as usize].defs[target.def];
+        let name = def.name.clone();
+        let mut spans = Vec::new();
+        if declaration {
+            spans.push(def.name_span);
+        }
+        let resolver = Resolver {
+            program: self.ws.program(),
+            indexes: &indexes,
+        };
+        for (i, index) in indexes.iter().enumerate() {
+            let file = FileId(i as u32);
+            for r in index.refs.iter().filter(|r| r.name == name) {
+                if resolver.resolve(file, r) == Some(target) {
+                    spans.push(r.span);
+                }
+            }
+        }
+        spans
+    }
+
+    fn def_location(&mut self, t: Target) -> lsp::Location {
+        let span = self.index(t.file).defs[t.def].name_span;
+        self.location(span)
+    }
+
+    fn hover(&mut self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        let target = self.target_at(at)?;
+        let index = self.index(target.file);
+        let def = &index.defs[target.def];
+        let mut md = format!("**{}** `{}`", def.kind.keyword(), def.name);
+        if let Some(t) = &def.type_text {
+            md.push_str(&format!(": `{t}`"));
+        }
+        if let Some(label) = &def.label {
+            md.push_str(&format!(" — {}", escape_md(label)));
+        }
+        if def.required {
+            md.push_str("\n\nrequired");
+        }
+        for c in &def.conditions {
+            md.push_str(&format!("\n\nshown when `{c}`"));
+        }
+        if let Some(v) = &def.value {
+            md.push_str(&format!("\n\n= `{v}`"));
+        }
+        for l in &def.legal {
+            md.push_str(&format!("\n\n§ {}", escape_md(l)));
+        }
+        let mut parents = Vec::new();
+        let mut p = def.parent;
+        while let Some(i) = p {
+            let d = &index.defs[i];
+            parents.push(format!("{} `{}`", d.kind.keyword(), d.name));
+            p = d.parent;
+        }
+        if !parents.is_empty() {
+            parents.reverse();
+            md.push_str(&format!("\n\nin {}", parents.join(" › ")));
+        }
+        let file = &self.ws.sources().get(target.file).name;
+        let (line, _) = self
+            .ws
+            .sources()
+            .get(target.file)
+            .line_col(def.name_span.range().start);
+        md.push_str(&format!("\n\n*{file}:{line}*"));
+        Some(lsp::Hover {
+            contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                kind: lsp::MarkupKind::Markdown,
+                value: md,
+            }),
+            range: None,
+        })
+    }
+
+    fn symbols(&self, index: &FileIndex, parent: Option<usize>) -> Vec<lsp::DocumentSymbol> {
+        index
+            .children(parent)
+            .map(|i| {
+                let d = &index.defs[i];
+                let children = self.symbols(index, Some(i));
+                #[allow(deprecated)]
+                lsp::DocumentSymbol {
+                    name: d.name.clone(),
+                    detail: d.label.clone().or_else(|| d.type_text.clone()),
+                    kind: symbol_kind(d.kind),
+                    tags: None,
+                    deprecated: None,
+                    range: self.range(d.span),
+                    selection_range: self.range(d.name_span),
+                    children: (!children.is_empty()).then_some(children),
+                }
+            })
+            .collect()
+    }
+
+    fn completion(
+        &mut self,
+        at: &lsp::TextDocumentPositionParams,
+    ) -> Option<lsp::CompletionResponse> {
+        use crate::check::catalog;
+        use crate::resolve::DeclKind;
+        let file = self.file_of(&at.text_document.uri)?;
+        let offset = self.offset(file, at.position);
+        let source = self.ws.sources().get(file);
+        let line_start = source.line_starts()[source.line_index(offset)];
+        let before = source.text[line_start..offset].to_string();
+        let words: Vec<&str> = before.split_whitespace().collect();
+        let partial = !before.ends_with(char::is_whitespace);
+        // The word before the one being typed.
+        let previous = if partial {
+            words.iter().rev().nth(1)
+        } else {
+            words.last()
+        }
+        .copied()
+        .unwrap_or("");
+        let item = |label: &str, kind: lsp::CompletionItemKind, detail: Option<String>| {
+            lsp::CompletionItem {
+                label: label.to_string(),
+                kind: Some(kind),
+                detail,
+                ..Default::default()
+            }
+        };
+        let mut items: Vec<lsp::CompletionItem> = Vec::new();
+        let index = self.index(file);
+        let scope = index.enclosing(offset);
+        let program = self.ws.program();
+        let global = |kinds: &[DeclKind]| -> Vec<String> {
+            kinds
+                .iter()
+                .flat_map(|k| program.names_of(file, *k))
+                .map(str::to_string)
+                .collect()
+        };
+        let typing_type = before.trim_end().ends_with(':')
+            || (previous.ends_with(':') && partial)
+            || before.trim_end().ends_with("choice(")
+            || before
+                .rsplit_once('(')
+                .is_some_and(|(b, rest)| b.ends_with("choice") && !rest.contains(')'));
+        if previous == "autocomplete" {
+            for t in catalog::AUTOCOMPLETE {
+                items.push(item(
+                    t,
+                    lsp::CompletionItemKind::VALUE,
+                    Some("autocomplete token".into()),
+                ));
+            }
+        } else if previous == "prefill" {
+            for a in catalog::ATTRIBUTES {
+                items.push(item(
+                    a.0,
+                    lsp::CompletionItemKind::PROPERTY,
+                    Some("identity attribute".into()),
+                ));
+            }
+        } else if previous == "identity" {
+            for l in catalog::LEVELS {
+                items.push(item(
+                    l,
+                    lsp::CompletionItemKind::ENUM_MEMBER,
+                    Some("eIDAS trust level".into()),
+                ));
+            }
+        } else if previous == "via" || previous.ends_with(',') && before.contains(" via ") {
+            for m in catalog::MEANS {
+                items.push(item(
+                    m.0,
+                    lsp::CompletionItemKind::ENUM_MEMBER,
+                    Some(m.2.to_string()),
+                ));
+            }
+        } else if typing_type {
+            if before.contains("choice(") && !before.trim_end().ends_with(':') {
+                for n in global(&[DeclKind::Codelist]) {
+                    items.push(item(
+                        &n,
+                        lsp::CompletionItemKind::ENUM,
+                        Some("code list".into()),
+                    ));
+                }
+            } else {
+                for t in catalog::BUILTIN_TYPES {
+                    items.push(item(
+                        t,
+                        lsp::CompletionItemKind::KEYWORD,
+                        Some("built-in type".into()),
+                    ));
+                }
+                for n in global(&[DeclKind::Type]) {
+                    items.push(item(
+                        &n,
+                        lsp::CompletionItemKind::CLASS,
+                        Some("type".into()),
+                    ));
+                }
+                for n in global(&[DeclKind::Group]) {
+                    items.push(item(
+                        &n,
+                        lsp::CompletionItemKind::STRUCT,
+                        Some("group".into()),
+                    ));
+                }
+            }
+        } else if matches!(
+            previous,
+            "goto" | "by" | "issue" | "timeout" | "path" | "outcome"
+        ) {
+            let kind = match previous {
+                "by" => DefKind::Actor,
+                "issue" => DefKind::Document,
+                _ => DefKind::State,
+            };
+            if let Some(s) = scope {
+                let top = index.top(s);
+                for (i, d) in index.defs.iter().enumerate() {
+                    if d.kind == kind && index.top(i) == top {
+                        items.push(item(
+                            &d.name,
+                            lsp::CompletionItemKind::ENUM_MEMBER,
+                            d.label.clone(),
+                        ));
+                    }
+                }
+            }
+        } else {
+            if words.len() <= usize::from(partial) {
+                let keywords: &[&str] = if scope.is_some() {
+                    STATEMENTS
+                } else {
+                    TOP_LEVEL
+                };
+                for k in keywords {
+                    items.push(item(k, lsp::CompletionItemKind::KEYWORD, None));
+                }
+            }
+            if let Some(s) = scope {
+                let mut seen = std::collections::BTreeSet::new();
+                for d in index.data_in(s) {
+                    let def = &index.defs[d];
+                    if seen.insert(def.name.clone()) {
+                        items.push(item(
+                            &def.name,
+                            lsp::CompletionItemKind::FIELD,
+                            def.label.clone().or_else(|| def.type_text.clone()),
+                        ));
+                    }
+                }
+                for d in index.defs.iter().filter(|d| d.kind == DefKind::Code) {
+                    if seen.insert(d.name.clone()) {
+                        items.push(item(
+                            &d.name,
+                            lsp::CompletionItemKind::ENUM_MEMBER,
+                            d.label.clone(),
+                        ));
+                    }
+                }
+                for w in [
+                    "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
+                ] {
+                    items.push(item(w, lsp::CompletionItemKind::KEYWORD, None));
+                }
+            }
+        }
+        Some(lsp::CompletionResponse::Array(items))
+    }
+
+    // ------------------------------------------------------------ places
+
+    fn name_of(&self, uri: &lsp::Uri) -> Option<String> {
+        let path = uri_to_path(uri)?;
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let name: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(name.join("/"))
+    }
+
+    fn file_of(&self, uri: &lsp::Uri) -> Option<FileId> {
+        let name = self.name_of(uri)?;
+        self.ws.sources().find(&name)
+    }
+
+    fn uri_of(&self, file: FileId) -> lsp::Uri {
+        path_to_uri(&self.root.join(&self.ws.sources().get(file).name))
+    }
+
+    fn location(&self, span: Span) -> lsp::Location {
+        lsp::Location::new(self.uri_of(span.file), self.range(span))
+    }
+
+    fn range(&self, span: Span) -> lsp::Range {
+        let r = span.range();
+        lsp::Range::new(
+            self.position(span.file, r.start),
+            self.position(span.file, r.end),
+        )
+    }
+
+    fn position(&self, file: FileId, offset: usize) -> lsp::Position {
+        position(self.ws.sources().get(file), offset)
+    }
+
+    fn offset(&self, file: FileId, at: lsp::Position) -> usize {
+        offset(self.ws.sources().get(file), at)
+    }
+}
+
+/// A byte offset as an LSP position (line, UTF-16 column).
+fn position(source: &SourceFile, offset: usize) -> lsp::Position {
+    let text = &source.text;
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line = source.line_index(offset);
+    let start = source.line_starts()[line];
+    let column = text[start..offset].encode_utf16().count();
+    lsp::Position::new(line as u32, column as u32)
+}
+
+/// An LSP position as a byte offset (clamped to the line and the text).
+fn offset(source: &SourceFile, at: lsp::Position) -> usize {
+    let starts = source.line_starts();
+    let Some(&start) = starts.get(at.line as usize) else {
+        return source.text.len();
+    };
+    let end = starts
+        .get(at.line as usize + 1)
+        .copied()
+        .unwrap_or(source.text.len());
+    let mut units = 0u32;
+    for (i, c) in source.text[start..end].char_indices() {
+        if units >= at.character || c == '\n' {
+            return start + i;
+        }
+        units += c.len_utf16() as u32;
+    }
+    end
+}
+
+fn uri_to_path(uri: &lsp::Uri) -> Option<PathBuf> {
+    let rest = uri.as_str().strip_prefix("file://")?;
+    // `file:///path` (no host), or `file://localhost/path`.
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8()
+        .ok()?;
+    Some(PathBuf::from(decoded.into_owned()))
+}
+
+fn path_to_uri(path: &Path) -> lsp::Uri {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    let encoded = utf8_percent_encode(&path.to_string_lossy(), KEEP).to_string();
+    format!("file://{encoded}")
+        .parse()
+        .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
+}
+
+fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && ![
+            "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
+        ]
+        .contains(&s)
+}
+
+fn escape_md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if "\\`*_[]<>#|".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn symbol_kind(kind: DefKind) -> lsp::SymbolKind {
+    match kind {
+        DefKind::Procedure => lsp::SymbolKind::MODULE,
+        DefKind::Codelist => lsp::SymbolKind::ENUM,
+        DefKind::Code => lsp::SymbolKind::ENUM_MEMBER,
+        DefKind::Type => lsp::SymbolKind::CLASS,
+        DefKind::Group | DefKind::Subgroup => lsp::SymbolKind::STRUCT,
+        DefKind::Field => lsp::SymbolKind::FIELD,
+        DefKind::Page => lsp::SymbolKind::NAMESPACE,
+        DefKind::Attachment => lsp::SymbolKind::FILE,
+        DefKind::Computed | DefKind::Fee => lsp::SymbolKind::PROPERTY,
+        DefKind::Deadline => lsp::SymbolKind::EVENT,
+        DefKind::State => lsp::SymbolKind::ENUM_MEMBER,
+        DefKind::Actor => lsp::SymbolKind::OBJECT,
+        DefKind::Document => lsp::SymbolKind::FILE,
+        DefKind::Decision => lsp::SymbolKind::BOOLEAN,
+        DefKind::Example => lsp::SymbolKind::METHOD,
+    }
+}
+
+const TOP_LEVEL: &[&str] = &["import", "codelist", "type", "group", "procedure"];
+
+const STATEMENTS: &[&str] = &[
+    "field",
+    "group",
+    "page",
+    "computed",
+    "fee",
+    "deadline",
+    "attachment",
+    "note",
+    "rule",
+    "warn",
+    "when",
+    "required",
+    "hint",
+    "legal",
+    "fim",
+    "autocomplete",
+    "prefill",
+    "personal",
+    "version",
+    "leika",
+    "identity",
+    "languages",
+    "description",
+    "authority",
+    "privacy",
+    "purpose",
+    "basis",
+    "retention",
+    "types",
+    "max",
+    "count",
+    "example",
+    "workflow",
+    "actor",
+    "document",
+    "start",
+    "step",
+    "parallel",
+    "end",
+    "timer",
+    "by",
+    "decide",
+    "goto",
+    "outcome",
+    "today",
+    "expect",
+    "omit",
+    "timeout",
+];
