@@ -30,17 +30,27 @@ pub struct Workspace {
     global: Vec<Diagnostic>,
     /// The names of the project, as of the last check.
     program: Option<resolve::Program>,
+    /// Whether checked models are kept (for watch mode, not for editors).
+    keep_models: bool,
 }
 
 impl Workspace {
     /// Checks every file of `sources`, as [`crate::compile`] does.
     pub fn new(sources: SourceMap, load: Vec<Diagnostic>) -> Workspace {
+        Workspace::with_models(sources, load, true)
+    }
+
+    /// Like [`Workspace::new`]; with `keep_models` false, the checked models
+    /// are dropped as soon as they are checked ([`Workspace::procedures`] is
+    /// then empty): what an editor needs, in a fraction of the memory.
+    pub fn with_models(sources: SourceMap, load: Vec<Diagnostic>, keep_models: bool) -> Workspace {
         let mut ws = Workspace {
             files: (0..sources.len()).map(|_| FileState::default()).collect(),
             sources,
             load,
             global: Vec::new(),
             program: None,
+            keep_models,
         };
         let all: Vec<FileId> = ws.sources.iter().map(|(id, _)| id).collect();
         ws.parse(&all);
@@ -113,20 +123,26 @@ impl Workspace {
         let sources = &self.sources;
         let names = program;
         let program = &names;
+        let keep = self.keep_models;
         let checked = par::map(&affected, |&file| {
             let mut diags = Vec::new();
             let mut procedures = Vec::new();
+            let mut ids = Vec::new();
             for (index, item) in program.module(file).ast.items.iter().enumerate() {
-                procedures.extend(check::check_item(
-                    sources, program, file, index, item, &mut diags,
-                ));
+                if let Some(p) = check::check_item(sources, program, file, index, item, &mut diags)
+                {
+                    ids.push(p.id.clone());
+                    if keep {
+                        procedures.push(p);
+                    }
+                }
             }
             program.report_unused_imports_of(file, &mut diags);
-            (diags, procedures)
+            (diags, procedures, ids)
         });
         let mut ids = Vec::new();
-        for (file, (diags, procedures)) in affected.iter().zip(checked) {
-            ids.extend(procedures.iter().map(|p| p.id.clone()));
+        for (file, (diags, procedures, checked_ids)) in affected.iter().zip(checked) {
+            ids.extend(checked_ids);
             let state = &mut self.files[file.0 as usize];
             state.check = diags;
             state.procedures = procedures;

@@ -82,12 +82,11 @@ pub fn serve(connection: &Connection) -> Result<(), Error> {
         let mut edited = false;
         for msg in batch {
             match msg {
-                Message::Request(req) => {
-                    if connection.handle_shutdown(&req)? {
-                        return Ok(());
-                    }
-                    requests.push(req);
+                Message::Request(req) if req.method == "shutdown" => {
+                    let reply = Response::new_ok(req.id, serde_json::Value::Null);
+                    connection.sender.send(Message::Response(reply))?;
                 }
+                Message::Request(req) => requests.push(req),
                 Message::Notification(n) => {
                     if n.method == "exit" {
                         return Ok(());
@@ -127,9 +126,12 @@ struct Server {
 
 impl Server {
     fn new(root: PathBuf) -> Server {
-        let ws = match Workspace::open(&root) {
-            Ok(ws) => ws,
-            Err(_) => Workspace::new(crate::source::SourceMap::new(), Vec::new()),
+        // An editor needs diagnostics and names, never the checked models:
+        // they are not kept (a project of 10,000 procedures then fits in a
+        // few hundred MB).
+        let ws = match crate::load(&root) {
+            Ok((sources, load)) => Workspace::with_models(sources, load, false),
+            Err(_) => Workspace::with_models(crate::source::SourceMap::new(), Vec::new(), false),
         };
         Server {
             root,
