@@ -19,6 +19,10 @@
 
 #![deny(missing_docs)]
 
+// The parser pest derives names `alloc` (pest is used without its `std`
+// feature, see Cargo.toml).
+extern crate alloc;
+
 pub(crate) mod check;
 pub mod corpus;
 pub mod diagnostic;

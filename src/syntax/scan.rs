@@ -4,14 +4,20 @@
 //! This is what gives the parser error recovery: each declaration is parsed on
 //! its own, so a broken field in one group does not hide the procedure below
 //! it. The scan also catches what pest reports badly or slowly: unterminated
-//! strings and comments, and nesting deeper than [`MAX_DEPTH`] (which would
-//! otherwise exhaust pest's recursion guard and every recursive pass after it).
+//! strings and comments, nesting deeper than [`MAX_DEPTH`] and more than
+//! [`MAX_IFS`] `if` (which would otherwise exhaust the stack of pest and of
+//! every recursive pass after it).
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
 /// How deep brackets and blocks may nest. Real procedures stay below 15.
 pub const MAX_DEPTH: usize = 64;
+
+/// How many `if` one declaration may hold. `if` nests without brackets
+/// (`else if …`), so this bounds the parser's recursion as [`MAX_DEPTH`]
+/// bounds brackets; a real procedure has a few dozen.
+pub const MAX_IFS: usize = 5_000;
 
 const TOP_LEVEL: [&str; 5] = ["import", "codelist", "type", "group", "procedure"];
 
@@ -25,6 +31,8 @@ pub struct Chunk {
     pub end: usize,
     /// The scan found a problem here and reported it.
     pub broken: bool,
+    /// How many `if` it holds.
+    ifs: usize,
 }
 
 /// What the scan found.
@@ -129,12 +137,14 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 start: i,
                 end: i,
                 broken: false,
+                ifs: 0,
             });
         } else if current.is_none() {
             current = Some(Chunk {
                 start: i,
                 end: i,
                 broken: false,
+                ifs: 0,
             });
         }
         line_start = false;
@@ -211,6 +221,26 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'i' if bytes.get(i + 1) == Some(&b'f')
+                && (i == 0 || !is_ident_byte(bytes[i - 1]))
+                && bytes.get(i + 2).is_none_or(|&b| !is_ident_byte(b)) =>
+            {
+                if let Some(chunk) = current.as_mut() {
+                    chunk.ifs += 1;
+                    if chunk.ifs > MAX_IFS && !chunk.broken {
+                        chunk.broken = true;
+                        out.diagnostics.push(
+                            Diagnostic::new(
+                                Code::NestingTooDeep,
+                                Span::new(file, i..i + 2),
+                                format!("this declaration holds more than {MAX_IFS} `if`"),
+                            )
+                            .label("one `if` too many")
+                            .help("`if` chains nest; a long table of cases is easier to read as a code list, or split the declaration"),
+                        );
+                    }
+                }
+            }
             _ => {}
         }
         // Advance by one character (not byte) so slices stay on boundaries.
