@@ -7,11 +7,14 @@
 // 3. filling a procedure through the browser produces JSON that amt's
 //    validator and the procedure's JSON Schema (ajv) accept.
 // Pages are served with `Content-Security-Policy: default-src 'self'`; any
-// CSP violation or script error fails the run. Usage: node .ci/forms.mjs OUTPUT_DIR AMT_BINARY
+// CSP violation or script error fails the run. Screenshots of each
+// procedure's first step and of its error summary go to SCREENSHOTS
+// (default .conformance/screenshots), to be looked at.
+// Usage: node .ci/forms.mjs OUTPUT_DIR AMT_BINARY
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync, statSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -21,6 +24,8 @@ const require = createRequire(import.meta.url);
 const Ajv2020 = require('ajv/dist/2020');
 const addFormats = require('ajv-formats');
 const root = resolve(process.argv[2] || 'output');
+const shots = resolve(process.env.SCREENSHOTS || new URL('../.conformance/screenshots', import.meta.url).pathname);
+mkdirSync(shots, { recursive: true });
 const amtBin = resolve(process.argv[3] || 'target/release/amt');
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript' };
 const posts = [];
@@ -136,9 +141,12 @@ for (const id of readdirSync(root).sort()) {
   if (overflow > 0) fail(`${id}: at 320 px the page scrolls sideways by ${overflow} px`);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+  await page.screenshot({ path: join(shots, `${id}-1-first-step.png`), fullPage: true });
   await page.click('.amt-step:not([hidden]) .amt-nav .amt-button:not(.amt-secondary)');
-  if (await page.locator('.amt-error-summary').count()) await axe(`${id} error summary`);
-  else fail(`${id}: continuing from an empty first step shows no error summary`);
+  if (await page.locator('.amt-error-summary').count()) {
+    await axe(`${id} error summary`);
+    await page.screenshot({ path: join(shots, `${id}-2-error-summary.png`), fullPage: true });
+  } else fail(`${id}: continuing from an empty first step shows no error summary`);
 
   // The form refuses what amt refuses: an example that expects an error,
   // filled in, leaves the script with at least one error to show.

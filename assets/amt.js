@@ -29,6 +29,8 @@
   index(M.computed);
   const fees = new Map((M.fees || []).map((f) => [f.id, f]));
   const text = (t) => (t ? t[M.lang] ?? t[M.source] ?? Object.values(t)[0] ?? '' : '');
+  // "Label: message", without a colon after a label that ends in `?` or `:`.
+  const labelled = (label, message) => (/[?:!]$/.test(label) ? `${label} ${message}` : `${label}: ${message}`);
 
   // ------------------------------------------------------------ calendar
   const daysFromCivil = (y, m, d) => {
@@ -644,7 +646,7 @@
       const li = document.createElement('li');
       const a = document.createElement('a');
       const label = text(p.n.label);
-      a.textContent = label ? `${label}: ${p.text}` : p.text;
+      a.textContent = label ? labelled(label, p.text) : p.text;
       const target = p.el && p.el.id ? p.el : null;
       if (target) a.href = `#${target.id}`;
       a.addEventListener('click', (e) => {
@@ -747,7 +749,7 @@
       const h = document.createElement('h3');
       h.textContent = T.notes;
       const ul = document.createElement('ul');
-      for (const w of warnings) { const li = document.createElement('li'); li.textContent = `${text(w.n.label)}: ${w.text}`; ul.append(li); }
+      for (const w of warnings) { const li = document.createElement('li'); li.textContent = labelled(text(w.n.label), w.text); ul.append(li); }
       box.append(h, ul);
       reviewBody.append(box);
     }

@@ -9,6 +9,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod poll;
+mod serve;
+
 /// amt — the procedure compiler: checks procedures written in the amt
 /// language and builds forms, schemas and workflows from them.
 #[derive(Parser)]
@@ -24,6 +27,10 @@ enum Command {
     Check(CheckArgs),
     /// Check a project and, if it has no errors, write its outputs.
     Build(BuildArgs),
+    /// Build a project and serve it on 127.0.0.1 with live reload; form
+    /// posts are checked with amt's validator. A local preview, not a
+    /// production server.
+    Serve(serve::ServeArgs),
     /// Check a submission (JSON) against a procedure with every rule.
     Validate(ValidateArgs),
     /// Run the examples written in the procedures, like a test runner.
@@ -383,26 +390,10 @@ fn write_build(
 }
 
 /// `amt build --watch`: the project stays in memory (`amt::Workspace`);
-/// files are polled every 250 ms; a change is checked where it has effect,
-/// and the output is built again when there is no error.
+/// files are polled every 250 ms ([`poll::Poller`]); a change is checked
+/// where it has effect, and the output is built again when there is no error.
 fn watch(args: &BuildArgs, settings: &amt::emit::Settings, root: &std::path::Path) -> ExitCode {
-    type Stamp = (Option<std::time::SystemTime>, u64);
-    let snapshot = || -> Option<std::collections::BTreeMap<String, (PathBuf, Stamp)>> {
-        let files = amt::project_files(root).ok()?;
-        Some(
-            files
-                .into_iter()
-                .map(|(name, path)| {
-                    let meta = std::fs::metadata(&path).ok();
-                    let stamp = (
-                        meta.as_ref().and_then(|m| m.modified().ok()),
-                        meta.map_or(0, |m| m.len()),
-                    );
-                    (name, (path, stamp))
-                })
-                .collect(),
-        )
-    };
+    let mut poller = poll::Poller::new(root);
     let mut ws = match amt::Workspace::open(root) {
         Ok(ws) => ws,
         Err(e) => {
@@ -412,62 +403,45 @@ fn watch(args: &BuildArgs, settings: &amt::emit::Settings, root: &std::path::Pat
     };
     let build = |ws: &amt::Workspace| {
         let started = std::time::Instant::now();
-        let compiled = amt::Compiled {
-            procedures: Vec::new(),
-            diagnostics: ws.diagnostics(),
-        };
-        report(ws.sources(), &compiled, &args.check);
-        if compiled.failed(args.check.deny_warnings) {
+        if build_workspace(ws, settings, args).is_none() {
             eprintln!(
                 "amt: nothing was written; `{}` is unchanged",
                 args.out.display()
             );
-        } else {
-            let procedures: Vec<&amt::ir::Procedure> = ws.procedures().collect();
-            write_build(&procedures, settings, args);
         }
         eprintln!("({} ms)", started.elapsed().as_millis());
     };
-    let mut seen = snapshot().unwrap_or_default();
     build(&ws);
     eprintln!("watching `{}` for changes (Ctrl-C to stop)", root.display());
     loop {
-        std::thread::sleep(std::time::Duration::from_millis(250));
-        let Some(now) = snapshot() else { continue };
-        let mut changed = Vec::new();
-        let mut next = now.clone();
-        for (name, (path, stamp)) in &now {
-            if seen.get(name).map(|(_, s)| s) != Some(stamp) {
-                match std::fs::read(path) {
-                    Ok(bytes) => {
-                        ws.set_file(name, bytes);
-                        changed.push(name.clone());
-                    }
-                    // Not readable right now (being saved): taken up at the
-                    // next look, as if unchanged until then.
-                    Err(_) => match seen.get(name) {
-                        Some(old) => {
-                            next.insert(name.clone(), old.clone());
-                        }
-                        None => {
-                            next.remove(name);
-                        }
-                    },
-                }
-            }
-        }
-        for name in seen.keys().filter(|n| !now.contains_key(*n)) {
-            // A deleted file is kept as an empty one.
-            ws.set_file(name, Vec::new());
-            changed.push(name.clone());
-        }
-        seen = next;
+        std::thread::sleep(poll::INTERVAL);
+        let changed = poller.changes(&mut ws);
         if changed.is_empty() {
             continue;
         }
         eprintln!("\nchanged: {}", changed.join(", "));
         build(&ws);
     }
+}
+
+/// Reports a workspace's diagnostics and, when there is no error, writes
+/// its build into `args.out` as `build` does (`write_build`'s exit code);
+/// `None` when there is an error (nothing is written).
+fn build_workspace(
+    ws: &amt::Workspace,
+    settings: &amt::emit::Settings,
+    args: &BuildArgs,
+) -> Option<u8> {
+    let compiled = amt::Compiled {
+        procedures: Vec::new(),
+        diagnostics: ws.diagnostics(),
+    };
+    report(ws.sources(), &compiled, &args.check);
+    if compiled.failed(args.check.deny_warnings) {
+        return None;
+    }
+    let procedures: Vec<&amt::ir::Procedure> = ws.procedures().collect();
+    Some(write_build(&procedures, settings, args))
 }
 
 fn main() -> ExitCode {
@@ -483,6 +457,38 @@ fn main() -> ExitCode {
             .unwrap_or_else(|e| std::panic::resume_unwind(e)),
         Err(_) => run(),
     }
+}
+
+/// The build settings of a project: its `amt.json`, then `--schema-base`
+/// and `--templates`; a problem is reported and its exit code returned.
+fn build_settings(
+    root: &std::path::Path,
+    schema_base: Option<&str>,
+    templates: Option<&std::path::Path>,
+) -> Result<amt::emit::Settings, u8> {
+    let mut settings = amt::project_settings(root).map_err(|e| {
+        eprintln!("amt: {e}");
+        USAGE_OR_IO
+    })?;
+    if let Some(base) = schema_base {
+        settings.schema_base = base.to_string();
+    }
+    if let Some(dir) = templates {
+        if !dir.is_dir() {
+            eprintln!(
+                "amt: the templates folder `{}` does not exist",
+                dir.display()
+            );
+            return Err(USAGE_OR_IO);
+        }
+        settings.templates = Some(dir.to_path_buf());
+    }
+    let base = &settings.schema_base;
+    if !(base.starts_with("https://") || base.starts_with("http://") || base.starts_with("urn:")) {
+        eprintln!("amt: the schema base must be an absolute URI (https://…), not `{base}`");
+        return Err(USAGE_OR_IO);
+    }
+    Ok(settings)
 }
 
 fn run() -> ExitCode {
@@ -506,34 +512,14 @@ fn run() -> ExitCode {
         }
         Command::Build(args) => {
             let root = amt::project_root(&args.check.path);
-            let mut settings = match amt::project_settings(&root) {
+            let settings = match build_settings(
+                &root,
+                args.schema_base.as_deref(),
+                args.templates.as_deref(),
+            ) {
                 Ok(s) => s,
-                Err(e) => {
-                    eprintln!("amt: {e}");
-                    return ExitCode::from(USAGE_OR_IO);
-                }
+                Err(code) => return ExitCode::from(code),
             };
-            if let Some(base) = &args.schema_base {
-                settings.schema_base = base.clone();
-            }
-            if let Some(dir) = &args.templates {
-                if !dir.is_dir() {
-                    eprintln!(
-                        "amt: the templates folder `{}` does not exist",
-                        dir.display()
-                    );
-                    return ExitCode::from(USAGE_OR_IO);
-                }
-                settings.templates = Some(dir.clone());
-            }
-            let base = &settings.schema_base;
-            if !(base.starts_with("https://")
-                || base.starts_with("http://")
-                || base.starts_with("urn:"))
-            {
-                eprintln!("amt: the schema base must be an absolute URI (https://…), not `{base}`");
-                return ExitCode::from(USAGE_OR_IO);
-            }
             if let Err(e) = amt::output::check_target(&args.out, &root) {
                 eprintln!("amt: {e}");
                 return ExitCode::from(USAGE_OR_IO);
@@ -543,6 +529,7 @@ fn run() -> ExitCode {
             }
             build(&args, &settings)
         }
+        Command::Serve(args) => serve::run(&args),
         Command::Validate(args) => validate(&args).unwrap_or_else(|code| code),
         Command::Test(args) => test(&args).unwrap_or_else(|code| code),
         Command::Fmt(args) => fmt(&args),
