@@ -196,10 +196,10 @@ fn huge_expressions_are_a_diagnostic_not_a_stack_overflow() {
         t.write("p.amt", wrap(expr));
         let (code, diags) = check_json(&t);
         assert_eq!(code, 1, "{name}");
-        assert!(
-            ["E0007", "E0005", "E0001"].contains(&first_code(&diags).as_str()),
-            "{name}: {diags:?}"
-        );
+        // An `if` chain nests without brackets: the scanner counts the
+        // `if`s before the parser recurses into them.
+        let expected = if name == "ifs" { "E0005" } else { "E0007" };
+        assert_eq!(first_code(&diags), expected, "{name}: {diags:?}");
     }
 }
 

@@ -409,3 +409,63 @@ fn completion_outline_and_formatting() {
     assert_eq!(edits.as_array().unwrap().len(), 1);
     assert_eq!(edits[0]["newText"], text.as_str());
 }
+
+#[test]
+fn renames_across_files_and_follows_the_disk() {
+    let mut c = Client::start("disk");
+    let text = c.open(FILE);
+
+    // A group declared in common/ and used in several procedures: renamed
+    // at its declaration, its import and every use, in every file.
+    let edit = c.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": c.uri(FILE)}, "position": c.at(&text, FILE, ": anschrift ", 0, 2)["position"], "newName": "adresse_de"}),
+    );
+    let changes = edit["changes"].as_object().unwrap();
+    assert!(
+        changes.len() >= 4,
+        "{:?}",
+        changes.keys().collect::<Vec<_>>()
+    );
+    let common = &changes[&c.uri("common/anschrift.amt")];
+    assert!(
+        common
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["range"]["start"]["line"] == 9),
+        "{common}"
+    );
+    let own = changes[&c.uri(FILE)].as_array().unwrap();
+    let written = text.matches("anschrift,").count()
+        + text.matches(": anschrift ").count()
+        + text.matches(": anschrift[").count();
+    assert_eq!(own.len(), written, "{own:?}");
+
+    // Closed without saving: the text on disk counts again.
+    let uri = c.uri(FILE);
+    c.change(
+        FILE,
+        2,
+        &text.replacen("field einzug: date", "field einzug date", 1),
+    );
+    assert!(!c.diagnostics_for(&uri).is_empty());
+    c.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    assert!(c.diagnostics_for(&uri).is_empty());
+
+    // Changed on disk by another program.
+    let other = "gewerbeanmeldung.amt";
+    let path = c.dir.join(other);
+    let original = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, original.replacen("procedure ", "procedure ~", 1)).unwrap();
+    let other_uri = c.uri(other);
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": other_uri, "type": 2}]}),
+    );
+    let diags = c.diagnostics_for(&other_uri);
+    assert!(diags.iter().any(|d| d["code"] == "E0001"), "{diags:?}");
+}

@@ -14,6 +14,8 @@ async function start() {
   const serverOptions = { command, args: ['lsp'] };
   const clientOptions = {
     documentSelector: [{ scheme: 'file', language: 'amt' }],
+    // Files changed outside the editor (git, another program) are checked again.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.amt') },
   };
   client = new LanguageClient('amt', 'amt language server', serverOptions, clientOptions);
   try {

@@ -117,7 +117,7 @@ struct Server {
     root: PathBuf,
     ws: Workspace,
     /// Edited texts not yet given to the workspace, by file name.
-    pending: BTreeMap<String, String>,
+    pending: BTreeMap<String, Vec<u8>>,
     /// Each file's index, built when first asked for.
     indexes: Vec<Option<Arc<FileIndex>>>,
     /// What was last published for each file.
@@ -163,11 +163,44 @@ impl Server {
                     None => false,
                 }
             }
+            // Closed without saving, the file is what is on disk again.
+            "textDocument/didClose" => {
+                let Ok(p) = serde_json::from_value::<lsp::DidCloseTextDocumentParams>(n.params)
+                else {
+                    return false;
+                };
+                self.reload(&p.text_document.uri)
+            }
+            // Files changed outside the editor (another program, git).
+            "workspace/didChangeWatchedFiles" => {
+                let Ok(p) = serde_json::from_value::<lsp::DidChangeWatchedFilesParams>(n.params)
+                else {
+                    return false;
+                };
+                let mut changed = false;
+                for event in p.changes {
+                    changed |= self.reload(&event.uri);
+                }
+                changed
+            }
             _ => false,
         }
     }
 
-    fn edit(&mut self, uri: &lsp::Uri, text: String) -> bool {
+    /// Takes a file's text from disk (empty if it is gone, as `--watch`
+    /// does); true if it changed.
+    fn reload(&mut self, uri: &lsp::Uri) -> bool {
+        let Some(path) = uri_to_path(uri) else {
+            return false;
+        };
+        if path.extension().is_none_or(|e| e != "amt") {
+            return false;
+        }
+        self.edit(uri, std::fs::read(&path).unwrap_or_default())
+    }
+
+    fn edit(&mut self, uri: &lsp::Uri, text: impl Into<Vec<u8>>) -> bool {
+        let text: Vec<u8> = text.into();
         let Some(name) = self.name_of(uri) else {
             return false;
         };
@@ -175,7 +208,7 @@ impl Server {
             .ws
             .sources()
             .find(&name)
-            .is_some_and(|id| self.ws.sources().get(id).text == text);
+            .is_some_and(|id| self.ws.sources().get(id).text.as_bytes() == text);
         if same && !self.pending.contains_key(&name) {
             return false;
         }
