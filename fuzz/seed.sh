@@ -15,4 +15,11 @@ done
     cat "$f"
   done
 } > "$out/seed_gewerbe_with_imports"
+# The deepest the parser recurses: an `if` chain near the scanner's limit.
+{
+  printf 'procedure p "P" { version 1.0.0 page a "A" { field x: integer "X" } computed c "C" = '
+  i=0
+  while [ $i -lt 4900 ]; do printf 'if x > 1 then 1 else '; i=$((i + 1)); done
+  printf '0 }\n'
+} > "$out/seed_deep_if"
 echo "seeded $(ls "$out" | grep -c '^seed_') inputs into $out"

@@ -7,6 +7,19 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
+    // On a thread with the stack the `amt` command gives its work (64 MB):
+    // the limits of nesting are made for it.
+    let data = data.to_vec();
+    let worker = std::thread::Builder::new()
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || pipeline(&data))
+        .expect("a thread");
+    if let Err(panic) = worker.join() {
+        std::panic::resume_unwind(panic);
+    }
+});
+
+fn pipeline(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -41,4 +54,4 @@ fuzz_target!(|data: &[u8]| {
             let _ = model.validate(&example.data, &options);
         }
     }
-});
+}
