@@ -168,10 +168,14 @@ struct Item {
     attrs: Vec<(&'static str, Option<String>)>,
     describedby: Vec<String>,
     options: Vec<Opt>,
-    /// A select's options, rendered once per list and page by the macro
+    /// A select's options, rendered once per list and build by the macro
     /// `select_options` (a country list is long and asked several times).
     #[serde(skip_serializing_if = "Option::is_none")]
     options_html: Option<minijinja::Value>,
+    /// A select's list: its options are made from it only when they are not
+    /// rendered already ([`render_select_options`]).
+    #[serde(skip)]
+    list: Option<std::sync::Arc<ir::Codelist>>,
     input: &'static str,
     multiple: bool,
     unit: Option<String>,
@@ -639,6 +643,7 @@ impl<'p> View<'p> {
                     it.kind = field.kind;
                     it.attrs = field.attrs;
                     it.options = field.options;
+                    it.list = field.list;
                     it.input = field.input;
                     it.multiple = field.multiple;
                     it.unit = field.unit;
@@ -780,22 +785,23 @@ impl<'p> View<'p> {
                     .get(codelist)
                     .map(|l| l.values.as_slice())
                     .unwrap_or_default();
-                it.options = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| Opt {
-                        value: v.code.clone(),
-                        label: self.text(&v.label),
-                        id: format!("{id}-{i}"),
-                        required: required && !*multiple && i == 0,
-                    })
-                    .collect();
                 it.multiple = *multiple;
                 if values.len() <= RADIO_LIMIT {
+                    it.options = values
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| Opt {
+                            value: v.code.clone(),
+                            label: self.text(&v.label),
+                            id: format!("{id}-{i}"),
+                            required: required && !*multiple && i == 0,
+                        })
+                        .collect();
                     it.kind = "choices";
                     it.input = if *multiple { "checkbox" } else { "radio" };
                     return it;
                 }
+                it.list = self.p.codelists.get(codelist).cloned();
                 it.kind = "select";
                 if *multiple {
                     attr("multiple", None);
@@ -966,7 +972,10 @@ pub fn procedure_page(
 /// by the pages of a build (a country list is the same in every form of one
 /// language). Bound to one template environment.
 #[derive(Default)]
-pub struct OptionsCache(std::sync::Mutex<HashMap<Vec<(String, String)>, minijinja::Value>>);
+pub struct OptionsCache(std::sync::Mutex<HashMap<u64, Vec<RenderedOptions>>>);
+
+/// A list's values as shown (code, label) and their rendered options.
+type RenderedOptions = (Vec<(String, String)>, minijinja::Value);
 
 /// [`procedure_page`], reusing the options rendered for other pages.
 pub fn procedure_page_with(
@@ -1046,7 +1055,7 @@ pub fn procedure_page_with(
                 .collect(),
         });
     }
-    render_select_options(env, options, &mut steps)?;
+    render_select_options(env, options, &mut steps, lang, source)?;
     let (identity, prefilled) = v.identity();
     let model = script_model(p, lang);
     let ctx = PageContext {
@@ -1092,6 +1101,8 @@ fn render_select_options(
     env: &Environment,
     cache: &OptionsCache,
     steps: &mut [Step],
+    lang: &str,
+    source: &str,
 ) -> Result<(), minijinja::Error> {
     fn walk(
         items: &mut [Item],
@@ -1108,41 +1119,76 @@ fn render_select_options(
         }
         Ok(())
     }
+    // A value as the page shows it: its code and its label.
+    let shown = |v: &'_ ir::Code| -> (String, String) {
+        (
+            v.code.clone(),
+            pick(&v.label, lang, source).unwrap_or_default().to_string(),
+        )
+    };
     // The macros are evaluated only when a list is not in the cache yet.
     let mut macros = None;
     for step in steps {
         walk(&mut step.items, &mut |it| {
-            let key: Vec<(String, String)> = it
-                .options
-                .iter()
-                .map(|o| (o.value.clone(), o.label.clone()))
-                .collect();
-            let known = cache.0.lock().ok().and_then(|c| c.get(&key).cloned());
-            let html = match known {
-                Some(html) => html,
-                None => {
-                    if macros.is_none() {
-                        macros = Some(env.get_template("macros.html")?.render_captured(())?);
-                    }
-                    let Some(captured) = macros.as_mut() else {
-                        return Ok(());
-                    };
-                    // A municipality's own macros.html from before
-                    // `select_options` loops over `it.options` itself.
-                    if captured.state().lookup("select_options").is_none() {
-                        return Ok(());
-                    }
-                    let options = minijinja::Value::from(minijinja::value::Serde(&it.options));
-                    let html =
-                        minijinja::Value::from_safe_string(captured.with_state_mut(|state| {
-                            state.call_macro("select_options", &[options])
-                        })?);
-                    if let Ok(mut c) = cache.0.lock() {
-                        c.insert(key, html.clone());
-                    }
-                    html
-                }
+            let Some(list) = it.list.take() else {
+                return Ok(());
             };
+            // Looked up without copying the list: by a fingerprint, then
+            // compared value by value.
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for v in &list.values {
+                std::hash::Hash::hash(&v.code, &mut hasher);
+                std::hash::Hash::hash(
+                    pick(&v.label, lang, source).unwrap_or_default(),
+                    &mut hasher,
+                );
+            }
+            let fingerprint = std::hash::Hasher::finish(&hasher);
+            let same = |key: &[(String, String)]| {
+                key.len() == list.values.len()
+                    && key.iter().zip(&list.values).all(|((code, label), v)| {
+                        *code == v.code && label == pick(&v.label, lang, source).unwrap_or_default()
+                    })
+            };
+            let known = cache.0.lock().ok().and_then(|c| {
+                c.get(&fingerprint)?
+                    .iter()
+                    .find(|(key, _)| same(key))
+                    .map(|(_, html)| html.clone())
+            });
+            if let Some(html) = known {
+                it.options_html = Some(html);
+                return Ok(());
+            }
+            let key: Vec<(String, String)> = list.values.iter().map(shown).collect();
+            it.options = key
+                .iter()
+                .enumerate()
+                .map(|(i, (value, label))| Opt {
+                    value: value.clone(),
+                    label: label.clone(),
+                    id: format!("{}-{i}", it.id),
+                    required: false,
+                })
+                .collect();
+            if macros.is_none() {
+                macros = Some(env.get_template("macros.html")?.render_captured(())?);
+            }
+            let Some(captured) = macros.as_mut() else {
+                return Ok(());
+            };
+            // A municipality's own macros.html from before
+            // `select_options` loops over `it.options` itself.
+            if captured.state().lookup("select_options").is_none() {
+                return Ok(());
+            }
+            let options = minijinja::Value::from(minijinja::value::Serde(&it.options));
+            let html = minijinja::Value::from_safe_string(
+                captured.with_state_mut(|state| state.call_macro("select_options", &[options]))?,
+            );
+            if let Ok(mut c) = cache.0.lock() {
+                c.entry(fingerprint).or_default().push((key, html.clone()));
+            }
             it.options_html = Some(html);
             it.options = Vec::new();
             Ok(())
