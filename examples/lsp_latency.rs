@@ -104,6 +104,33 @@ fn main() {
         times[times.len() / 2],
         times[times.len() - 1]
     );
+
+    // Every use of a shared group across the project, twice: the first
+    // request indexes every file, the second finds the indexes made.
+    let at = text
+        .find(": person_0")
+        .expect("a generated procedure uses person_0")
+        + 2;
+    let line = text[..at].matches('\n').count();
+    let character = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    for (round, id) in [("first", 10), ("again", 11)] {
+        let t = Instant::now();
+        send(
+            json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/references",
+            "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": character},
+                "context": {"includeDeclaration": true}}}),
+        );
+        let found = loop {
+            let m = read(&mut stdout);
+            if m["id"] == id {
+                break m["result"].as_array().map_or(0, Vec::len);
+            }
+        };
+        println!(
+            "references of a shared group ({round}): {found} places in {:.0} ms",
+            t.elapsed().as_secs_f64() * 1000.0
+        );
+    }
     send(json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown", "params": null}));
     send(json!({"jsonrpc": "2.0", "method": "exit", "params": null}));
     let _ = child.wait();
