@@ -14,10 +14,16 @@ use std::sync::Arc;
 #[derive(Default)]
 struct FileState {
     ast: Arc<ast::File>,
+    /// Without models, procedures are kept as stubs in `ast` (their names):
+    /// each one's index among the items and the range of its text, parsed
+    /// when it is checked.
+    stubs: Vec<(usize, std::ops::Range<usize>)>,
     parse: Vec<Diagnostic>,
     /// From checking the file's declarations, and its unused imports.
     check: Vec<Diagnostic>,
     procedures: Vec<ir::Procedure>,
+    /// The names of the file's procedures that parsed, for duplicates.
+    names: Vec<ast::Ident>,
 }
 
 /// A checked project that can be changed one file at a time.
@@ -30,7 +36,8 @@ pub struct Workspace {
     global: Vec<Diagnostic>,
     /// The names of the project, as of the last check.
     program: Option<resolve::Program>,
-    /// Whether checked models are kept (for watch mode, not for editors).
+    /// Whether checked models and procedures' syntax trees are kept (for
+    /// watch mode, not for editors).
     keep_models: bool,
 }
 
@@ -42,7 +49,9 @@ impl Workspace {
 
     /// Like [`Workspace::new`]; with `keep_models` false, the checked models
     /// are dropped as soon as they are checked ([`Workspace::procedures`] is
-    /// then empty): what an editor needs, in a fraction of the memory.
+    /// then empty) and a procedure's text is parsed only while it is checked
+    /// ([`Workspace::ast`] holds it as a stub): what an editor needs, in a
+    /// fraction of the memory.
     pub fn with_models(sources: SourceMap, load: Vec<Diagnostic>, keep_models: bool) -> Workspace {
         let mut ws = Workspace {
             files: (0..sources.len()).map(|_| FileState::default()).collect(),
@@ -93,18 +102,24 @@ impl Workspace {
 
     fn parse(&mut self, ids: &[FileId]) {
         let sources = &self.sources;
+        let keep = self.keep_models;
         let parsed = par::map(ids, |id| {
             let file = sources.get(*id);
-            if file.parse {
-                syntax::parse_file(*id, &file.text)
+            if !file.parse {
+                (ast::File::default(), Vec::new(), Vec::new())
+            } else if keep {
+                let (ast, diags) = syntax::parse_file(*id, &file.text);
+                (ast, diags, Vec::new())
             } else {
-                (ast::File::default(), Vec::new())
+                let outline = syntax::parse_outline(*id, &file.text);
+                (outline.file, outline.diagnostics, outline.procedures)
             }
         });
-        for (id, (ast, diags)) in ids.iter().zip(parsed) {
+        for (id, (ast, diags, stubs)) in ids.iter().zip(parsed) {
             let state = &mut self.files[id.0 as usize];
             state.ast = Arc::new(ast);
             state.parse = diags;
+            state.stubs = stubs;
         }
     }
 
@@ -114,8 +129,6 @@ impl Workspace {
         let mut global = Vec::new();
         let asts = self.files.iter().map(|f| Arc::clone(&f.ast)).collect();
         let program = resolve::Program::new(&self.sources, asts, &mut global);
-        global.extend(check::duplicate_procedures(&program));
-        self.global = global;
         let affected: Vec<FileId> = match changed {
             None => (0..self.files.len()).map(|i| FileId(i as u32)).collect(),
             Some(id) => dependents(&program, id).into_iter().collect(),
@@ -124,13 +137,31 @@ impl Workspace {
         let names = program;
         let program = &names;
         let keep = self.keep_models;
+        let files = &self.files;
         let checked = par::map(&affected, |&file| {
             let mut diags = Vec::new();
             let mut procedures = Vec::new();
             let mut ids = Vec::new();
+            let mut parsed = Vec::new();
+            let stubs = &files[file.0 as usize].stubs;
             for (index, item) in program.module(file).ast.items.iter().enumerate() {
-                if let Some(p) = check::check_item(sources, program, file, index, item, &mut diags)
-                {
+                let checked = match stubs.iter().find(|(i, _)| *i == index) {
+                    // A procedure kept as a stub: parsed for its check.
+                    Some((_, range)) => {
+                        let text = &sources.get(file).text;
+                        syntax::parse_procedure(file, text, range.clone(), &mut diags).map(|decl| {
+                            parsed.push(decl.name.clone());
+                            check::check_procedure(sources, program, file, &decl, &mut diags)
+                        })
+                    }
+                    None => {
+                        if let ast::Item::Procedure(decl) = item {
+                            parsed.push(decl.name.clone());
+                        }
+                        check::check_item(sources, program, file, index, item, &mut diags)
+                    }
+                };
+                if let Some(p) = checked {
                     ids.push(p.id.clone());
                     if keep {
                         procedures.push(p);
@@ -138,15 +169,21 @@ impl Workspace {
                 }
             }
             program.report_unused_imports_of(file, &mut diags);
-            (diags, procedures, ids)
+            (diags, procedures, ids, parsed)
         });
         let mut ids = Vec::new();
-        for (file, (diags, procedures, checked_ids)) in affected.iter().zip(checked) {
+        for (file, (diags, procedures, checked_ids, parsed)) in affected.iter().zip(checked) {
             ids.extend(checked_ids);
             let state = &mut self.files[file.0 as usize];
             state.check = diags;
             state.procedures = procedures;
+            state.names = parsed;
         }
+        // Duplicates among the procedures that parsed, as `compile` finds them.
+        global.extend(check::duplicate_procedure_names(
+            self.files.iter().flat_map(|f| f.names.iter()),
+        ));
+        self.global = global;
         self.program = Some(names);
         ids
     }
@@ -158,7 +195,8 @@ impl Workspace {
             .expect("a workspace is checked when it is made")
     }
 
-    /// A file's syntax tree.
+    /// A file's syntax tree (without models, procedures are stubs: see
+    /// [`Workspace::with_models`]).
     pub fn ast(&self, file: FileId) -> Arc<ast::File> {
         Arc::clone(&self.files[file.0 as usize].ast)
     }

@@ -191,6 +191,18 @@ impl FileIndex {
         b.index
     }
 
+    /// Indexes a file of `sources`, parsed whole for it: the workspace of
+    /// an editor keeps procedures as stubs; the index keeps only names and
+    /// places.
+    pub fn of(sources: &SourceMap, file: FileId) -> FileIndex {
+        let source = sources.get(file);
+        if !source.parse {
+            return FileIndex::default();
+        }
+        let (ast, _) = crate::syntax::parse_file(file, &source.text);
+        FileIndex::new(sources, &ast)
+    }
+
     /// The declaration whose name, or the use of a name, is at `offset`.
     pub fn at(&self, offset: usize) -> Option<At<'_>> {
         let within = |s: &Span| s.range().start <= offset && offset <= s.range().end;
@@ -312,7 +324,13 @@ impl Resolver<'_> {
     fn global(&self, file: FileId, name: &str) -> Option<Target> {
         let (decl, _) = self.program.lookup(file, name)?;
         let index = self.indexes.get(decl.file.0 as usize)?;
-        let def = index.defs.iter().position(|d| d.item == Some(decl.item))?;
+        // By name (an import cannot rename): the program may count the
+        // items of a file differently while a procedure in it is broken.
+        let def = index.defs.iter().position(|d| {
+            d.parent.is_none()
+                && matches!(d.kind, DefKind::Codelist | DefKind::Type | DefKind::Group)
+                && d.name == name
+        })?;
         Some(Target {
             file: decl.file,
             def,

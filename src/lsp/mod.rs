@@ -416,16 +416,27 @@ impl Server {
         if let Some(index) = &self.indexes[file.0 as usize] {
             return Arc::clone(index);
         }
-        let ast = self.ws.ast(file);
-        let index = Arc::new(FileIndex::new(self.ws.sources(), &ast));
+        let index = Arc::new(FileIndex::of(self.ws.sources(), file));
         self.indexes[file.0 as usize] = Some(Arc::clone(&index));
         index
     }
 
     fn all_indexes(&mut self) -> Vec<Arc<FileIndex>> {
-        (0..self.ws.sources().len())
-            .map(|i| self.index(FileId(i as u32)))
-            .collect()
+        let n = self.ws.sources().len();
+        if self.indexes.len() < n {
+            self.indexes.resize(n, None);
+        }
+        // The files not indexed yet, on both cores.
+        let missing: Vec<FileId> = (0..n)
+            .filter(|&i| self.indexes[i].is_none())
+            .map(|i| FileId(i as u32))
+            .collect();
+        let sources = self.ws.sources();
+        let built = crate::par::map(&missing, |&file| Arc::new(FileIndex::of(sources, file)));
+        for (file, index) in missing.into_iter().zip(built) {
+            self.indexes[file.0 as usize] = Some(index);
+        }
+        (0..n).map(|i| self.index(FileId(i as u32))).collect()
     }
 
     /// The declaration named at a place: its own name, or a use of it.
