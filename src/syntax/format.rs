@@ -51,11 +51,10 @@ pub fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
             text,
             offset: chunk.start,
             out: Vec::new(),
-            entry: false,
         };
         for pair in pairs {
             if pair.as_rule() != Rule::EOI {
-                tokens.walk(pair);
+                tokens.walk(pair, Rule::item);
             }
         }
         items.push((chunk.start, tokens.out));
@@ -140,12 +139,11 @@ struct Tokens<'a> {
     text: &'a str,
     offset: usize,
     out: Vec<Tok<'a>>,
-    /// Inside a code list's value.
-    entry: bool,
 }
 
 impl<'a> Tokens<'a> {
-    fn walk(&mut self, pair: Pair<'a, Rule>) {
+    /// Adds a pair's tokens; `parent` is the rule of the pair around it.
+    fn walk(&mut self, pair: Pair<'a, Rule>, parent: Rule) {
         let rule = pair.as_rule();
         let span = pair.as_span();
         let (start, end) = (span.start() + self.offset, span.end() + self.offset);
@@ -164,7 +162,6 @@ impl<'a> Tokens<'a> {
             return;
         }
         let block = matches!(rule, Rule::block | Rule::codelist | Rule::example);
-        let entry = std::mem::replace(&mut self.entry, rule == Rule::code_entry);
         let mut opened = false;
         let mut at = start;
         let mut first_translation = true;
@@ -177,20 +174,21 @@ impl<'a> Tokens<'a> {
             if block && opened {
                 self.push(Kind::Statement, "", rule, child_start, child_start);
             }
-            if self.entry && rule == Rule::code_entry && child.as_rule() == Rule::text {
+            // A code list's values are aligned: their labels, and the
+            // translations of their labels.
+            if rule == Rule::code_entry && child.as_rule() == Rule::text {
                 self.push(Kind::Label, "", rule, child_start, child_start);
             }
-            if entry && rule == Rule::text && child.as_rule() == Rule::translation {
-                if first_translation {
-                    self.push(Kind::Translations, "", rule, child_start, child_start);
-                }
-                first_translation = false;
+            if parent == Rule::code_entry
+                && child.as_rule() == Rule::translation
+                && std::mem::take(&mut first_translation)
+            {
+                self.push(Kind::Translations, "", rule, child_start, child_start);
             }
             at = child.as_span().end() + self.offset;
-            self.walk(child);
+            self.walk(child, rule);
         }
         self.gap(at, end, rule, &mut opened);
-        self.entry = entry;
         if rule == Rule::list {
             // Before the `]`, the list's last token.
             self.wrap(list_start, &separators, self.out.len() - 1);
@@ -281,17 +279,14 @@ impl<'a> Tokens<'a> {
 fn word<'a>(pair: &Pair<'a, Rule>) -> Cow<'a, str> {
     let text = pair.as_str();
     match pair.as_rule() {
-        Rule::duration | Rule::size | Rule::money_lit | Rule::op_not_in => {
+        Rule::op_not_in => Cow::Borrowed("not in"),
+        Rule::duration | Rule::size | Rule::money_lit => {
             let compact: String = text.split_whitespace().collect();
             let split = compact
                 .find(|c: char| !(c.is_ascii_digit() || c == '.'))
                 .unwrap_or(compact.len());
             let (number, unit) = compact.split_at(split);
-            if pair.as_rule() == Rule::op_not_in {
-                Cow::Borrowed("not in")
-            } else {
-                Cow::Owned(format!("{number} {unit}"))
-            }
+            Cow::Owned(format!("{number} {unit}"))
         }
         _ => Cow::Borrowed(text),
     }
