@@ -920,8 +920,8 @@ struct PageContext {
 /// JSON for a `<script type="application/json">` element: compact, with
 /// `<`, `>`, `&` and `'` written as `\u` escapes, so that no author string
 /// (`</script>`, `<!--`) can end the element or open anything in it.
-fn island(value: &serde_json::Value) -> String {
-    let json = serde_json::to_string(value).expect("JSON values serialise");
+fn island(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).expect("the model serialises");
     let mut out = String::with_capacity(json.len() + json.len() / 16);
     for c in json.chars() {
         match c {
@@ -1200,17 +1200,11 @@ fn render_select_options(
 /// The model the script interprets: pages with their nodes (conditions,
 /// rules, computed values as the checked model writes them), fees, and the
 /// fixed texts and built-in messages in the page's language.
-fn script_model(p: &Procedure, lang: &str) -> serde_json::Value {
+fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
     use crate::validate::messages::builtin;
     let d = de(lang);
-    let t = |de_text: &str, en_text: &str| {
-        if d {
-            de_text.to_string()
-        } else {
-            en_text.to_string()
-        }
-    };
-    let messages: serde_json::Map<String, serde_json::Value> = [
+    let t = |de_text: &'static str, en_text: &'static str| if d { de_text } else { en_text };
+    let messages = [
         "required",
         "type",
         "min_length",
@@ -1236,30 +1230,66 @@ fn script_model(p: &Procedure, lang: &str) -> serde_json::Value {
         )
     })
     .collect();
-    serde_json::json!({
-        "lang": lang,
-        "source": p.languages.first().cloned().unwrap_or_else(|| "de".into()),
-        "pages": p.pages,
-        "attachments": p.attachments,
-        "computed": p.computed,
-        "fees": p.fees,
-        "messages": messages,
-        "texts": {
-            "next": t("Weiter", "Continue"),
-            "back": t("Zurück", "Back"),
-            "review": t("Angaben prüfen", "Check your answers"),
-            "review_lead": t("Bitte prüfen Sie Ihre Angaben, bevor Sie den Antrag absenden.", "Please check your answers before you submit the application."),
-            "change": t("Ändern", "Change"),
-            "problem": t("Es gibt ein Problem", "There is a problem"),
-            "add": t("Weitere Angabe hinzufügen", "Add another"),
-            "remove": t("Entfernen", "Remove"),
-            "yes": t("ja", "yes"),
-            "no": t("nein", "no"),
-            "none": t("keine Angabe", "not given"),
-            "step": t("Schritt {n} von {m}:", "Step {n} of {m}:"),
-            "notes": t("Hinweise", "Notes"),
+    ScriptModel {
+        lang,
+        source: p.languages.first().map_or("de", String::as_str),
+        pages: &p.pages,
+        attachments: &p.attachments,
+        computed: &p.computed,
+        fees: &p.fees,
+        messages,
+        texts: ScriptTexts {
+            next: t("Weiter", "Continue"),
+            back: t("Zurück", "Back"),
+            review: t("Angaben prüfen", "Check your answers"),
+            review_lead: t(
+                "Bitte prüfen Sie Ihre Angaben, bevor Sie den Antrag absenden.",
+                "Please check your answers before you submit the application.",
+            ),
+            change: t("Ändern", "Change"),
+            problem: t("Es gibt ein Problem", "There is a problem"),
+            add: t("Weitere Angabe hinzufügen", "Add another"),
+            remove: t("Entfernen", "Remove"),
+            yes: t("ja", "yes"),
+            no: t("nein", "no"),
+            none: t("keine Angabe", "not given"),
+            step: t("Schritt {n} von {m}:", "Step {n} of {m}:"),
+            notes: t("Hinweise", "Notes"),
         },
-    })
+    }
+}
+
+/// What the script interprets, serialised straight into the page's JSON
+/// island (the model's own parts by reference, not copied).
+#[derive(Serialize)]
+struct ScriptModel<'p> {
+    lang: &'p str,
+    source: &'p str,
+    pages: &'p [ir::Page],
+    attachments: &'p [ir::Node],
+    computed: &'p [ir::Node],
+    fees: &'p [ir::Fee],
+    /// Built-in messages by check, in the page's language.
+    messages: serde_json::Map<String, serde_json::Value>,
+    texts: ScriptTexts,
+}
+
+/// The script's fixed texts in the page's language.
+#[derive(Serialize)]
+struct ScriptTexts {
+    next: &'static str,
+    back: &'static str,
+    review: &'static str,
+    review_lead: &'static str,
+    change: &'static str,
+    problem: &'static str,
+    add: &'static str,
+    remove: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    none: &'static str,
+    step: &'static str,
+    notes: &'static str,
 }
 
 #[derive(Serialize)]
