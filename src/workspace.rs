@@ -126,13 +126,30 @@ impl Workspace {
     /// Resolves the whole program again (cheap: names only) and checks the
     /// files that depend on `changed` (every file when `None`).
     fn check(&mut self, changed: Option<FileId>) -> Vec<String> {
-        let mut global = Vec::new();
-        let asts = self.files.iter().map(|f| Arc::clone(&f.ast)).collect();
-        let program = resolve::Program::new(&self.sources, asts, &mut global);
+        // The names: only the changed file's scope and the imports that
+        // name it are resolved again (every file's, after a new file).
+        let program = match (changed, self.program.take()) {
+            (Some(id), Some(mut program)) => {
+                program.update(
+                    &self.sources,
+                    id,
+                    Arc::clone(&self.files[id.0 as usize].ast),
+                );
+                program
+            }
+            _ => {
+                let asts = self.files.iter().map(|f| Arc::clone(&f.ast)).collect();
+                resolve::Program::new(&self.sources, asts, &mut Vec::new())
+            }
+        };
+        let mut global = program.diagnostics(&self.sources);
         let affected: Vec<FileId> = match changed {
             None => (0..self.files.len()).map(|i| FileId(i as u32)).collect(),
             Some(id) => dependents(&program, id).into_iter().collect(),
         };
+        for &file in &affected {
+            program.reset_used(file);
+        }
         let sources = &self.sources;
         let names = program;
         let program = &names;

@@ -62,6 +62,50 @@ pub struct Module {
     imports: Vec<Imported>,
     /// The files its imports name (found or not the names in them).
     imports_from: Vec<FileId>,
+    /// Its imports' files with the place of each import, for cycles.
+    edges: Vec<(FileId, Span)>,
+    /// What resolving found in it: duplicate names (the first
+    /// `scope_diags`), then imports that fail.
+    diags: Vec<Diagnostic>,
+    scope_diags: usize,
+}
+
+impl Module {
+    /// A file's own declarations, before its imports are resolved.
+    fn scope(file: FileId, ast: std::sync::Arc<ast::File>) -> Module {
+        let mut own: HashMap<String, (DeclRef, DeclKind, Span)> = HashMap::new();
+        let mut diags = Vec::new();
+        for (index, item) in ast.items.iter().enumerate() {
+            let Some((name, kind)) = declared(item) else {
+                continue;
+            };
+            let decl = DeclRef { file, item: index };
+            if let Some((_, _, first)) = own.get(&name.name) {
+                diags.push(duplicate(name, *first, "in this file"));
+            } else if kind == DeclKind::Type && crate::check::is_builtin_type(&name.name) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        name.span,
+                        format!("`{}` is a built-in type", name.name),
+                    )
+                    .label("this name is taken by the language")
+                    .help(format!("choose another name, e.g. `{}_art`", name.name)),
+                );
+            } else {
+                own.insert(name.name.clone(), (decl, kind, name.span));
+            }
+        }
+        Module {
+            ast,
+            own,
+            imports: Vec::new(),
+            imports_from: Vec::new(),
+            edges: Vec::new(),
+            scope_diags: diags.len(),
+            diags,
+        }
+    }
 }
 
 /// Every module of the project, indexed by [`FileId`].
@@ -103,133 +147,149 @@ impl Program {
         files: Vec<std::sync::Arc<ast::File>>,
         diags: &mut Vec<Diagnostic>,
     ) -> Program {
-        let mut modules: Vec<Module> = files
-            .into_iter()
-            .enumerate()
-            .map(|(i, ast)| {
-                let file = FileId(i as u32);
-                let mut own: HashMap<String, (DeclRef, DeclKind, Span)> = HashMap::new();
-                for (index, item) in ast.items.iter().enumerate() {
-                    let Some((name, kind)) = declared(item) else {
-                        continue;
-                    };
-                    let decl = DeclRef { file, item: index };
-                    if let Some((_, _, first)) = own.get(&name.name) {
-                        diags.push(duplicate(name, *first, "in this file"));
-                    } else if kind == DeclKind::Type && crate::check::is_builtin_type(&name.name) {
-                        diags.push(
-                            Diagnostic::new(
-                                Code::DuplicateName,
-                                name.span,
-                                format!("`{}` is a built-in type", name.name),
-                            )
-                            .label("this name is taken by the language")
-                            .help(format!("choose another name, e.g. `{}_art`", name.name)),
-                        );
-                    } else {
-                        own.insert(name.name.clone(), (decl, kind, name.span));
-                    }
-                }
-                Module {
-                    ast,
-                    own,
-                    imports: Vec::new(),
-                    imports_from: Vec::new(),
-                }
-            })
-            .collect();
+        let mut program = Program {
+            modules: files
+                .into_iter()
+                .enumerate()
+                .map(|(i, ast)| Module::scope(FileId(i as u32), ast))
+                .collect(),
+        };
+        for i in 0..program.modules.len() {
+            program.resolve_imports(sources, i);
+        }
+        diags.extend(program.diagnostics(sources));
+        program
+    }
 
-        // Resolve imports.
-        let mut edges: Vec<Vec<(FileId, Span)>> = vec![Vec::new(); modules.len()];
-        for i in 0..modules.len() {
-            let mut imports = Vec::new();
-            for item in &modules[i].ast.items {
-                let Item::Import(import) = item else { continue };
-                let target = match normalise(&import.path.value) {
-                    Err(()) => {
-                        diags.push(
-                            Diagnostic::new(Code::ImportOutsideRoot, import.path.span, format!("`{}` leaves the project folder", import.path.value))
-                                .label("this path climbs above the project root")
-                                .help("imports are relative to the project root; keep shared files inside the project"),
+    /// Puts a changed file's tree in place of its old one: its scope is
+    /// built again and the imports of it and of every file importing from
+    /// it are resolved again; the other modules stay as they are. The
+    /// result is the program [`Program::new`] makes of the same files (the
+    /// file must not be new: a new file can be what an import looked for).
+    pub fn update(&mut self, sources: &SourceMap, file: FileId, ast: std::sync::Arc<ast::File>) {
+        let index = file.0 as usize;
+        self.modules[index] = Module::scope(file, ast);
+        let importers: Vec<usize> = (0..self.modules.len())
+            .filter(|&i| i == index || self.modules[i].imports_from.contains(&file))
+            .collect();
+        for i in importers {
+            self.resolve_imports(sources, i);
+        }
+    }
+
+    /// What resolving found, in module order, then import cycles.
+    pub fn diagnostics(&self, sources: &SourceMap) -> Vec<Diagnostic> {
+        let mut diags: Vec<Diagnostic> = self
+            .modules
+            .iter()
+            .flat_map(|m| m.diags.iter().cloned())
+            .collect();
+        let edges: Vec<&[(FileId, Span)]> =
+            self.modules.iter().map(|m| m.edges.as_slice()).collect();
+        report_cycles(sources, &edges, &mut diags);
+        diags
+    }
+
+    /// Forgets which imports of a file were used, before it is checked again.
+    pub fn reset_used(&self, file: FileId) {
+        for import in &self.module(file).imports {
+            import
+                .used
+                .store(false, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    /// Resolves the imports of module `i` against the others' scopes.
+    fn resolve_imports(&mut self, sources: &SourceMap, i: usize) {
+        let modules = &self.modules;
+        let mut diags = Vec::new();
+        let mut edges = Vec::new();
+        let mut imports: Vec<Imported> = Vec::new();
+        for item in &modules[i].ast.items {
+            let Item::Import(import) = item else { continue };
+            let target = match normalise(&import.path.value) {
+                Err(()) => {
+                    diags.push(
+                        Diagnostic::new(Code::ImportOutsideRoot, import.path.span, format!("`{}` leaves the project folder", import.path.value))
+                            .label("this path climbs above the project root")
+                            .help("imports are relative to the project root; keep shared files inside the project"),
+                    );
+                    None
+                }
+                Ok(name) => match sources.find(&name) {
+                    Some(target) => Some(target),
+                    None => {
+                        let known: Vec<String> = sources
+                            .iter()
+                            .map(|(_, f)| f.name.trim_end_matches(".amt").to_string())
+                            .collect();
+                        let mut d = Diagnostic::new(
+                            Code::ImportNotFound,
+                            import.path.span,
+                            format!("there is no file `{name}` in the project"),
+                        )
+                        .label("no such file");
+                        d = suggest(
+                            d,
+                            &import.path.value,
+                            known.iter().map(String::as_str),
+                            "paths are relative to the project root and name the file without `.amt`",
                         );
+                        diags.push(d);
                         None
                     }
-                    Ok(name) => match sources.find(&name) {
-                        Some(target) => Some(target),
-                        None => {
-                            let known: Vec<String> = sources
-                                .iter()
-                                .map(|(_, f)| f.name.trim_end_matches(".amt").to_string())
-                                .collect();
-                            let mut d = Diagnostic::new(
-                                Code::ImportNotFound,
-                                import.path.span,
-                                format!("there is no file `{name}` in the project"),
-                            )
-                            .label("no such file");
-                            d = suggest(
-                                d,
-                                &import.path.value,
-                                known.iter().map(String::as_str),
-                                "paths are relative to the project root and name the file without `.amt`",
-                            );
-                            diags.push(d);
-                            None
-                        }
-                    },
-                };
-                if let Some(target) = target {
-                    edges[i].push((target, import.span));
-                }
-                for name in &import.names {
-                    let resolved = target.and_then(|t| {
-                        let found = modules[t.0 as usize]
-                            .own
-                            .get(&name.name)
-                            .map(|(d, k, _)| (*d, *k));
-                        if found.is_none() {
-                            let module = &modules[t.0 as usize];
-                            let mut d = Diagnostic::new(
-                                Code::UnknownImport,
-                                name.span,
-                                format!("`{}` declares no `{}`", sources.get(t).name, name.name),
-                            )
-                            .label("not declared there");
-                            let mut declared: Vec<&str> =
-                                module.own.keys().map(String::as_str).collect();
-                            declared.sort_unstable();
-                            d = if let Some(s) = did_you_mean(&name.name, declared.iter().copied())
-                            {
-                                d.help(format!("did you mean `{s}`?"))
-                            } else if declared.is_empty() {
-                                d.help("that file declares nothing that can be imported")
-                            } else {
-                                d.help(format!("it declares: {}", declared.join(", ")))
-                            };
-                            diags.push(d);
-                        }
-                        found
-                    });
-                    if let Some((_, _, first)) = modules[i].own.get(&name.name) {
-                        diags.push(duplicate(name, *first, "declared in this file"));
-                    } else if let Some(prev) = imports
-                        .iter()
-                        .find(|p: &&Imported| p.name.name == name.name)
-                    {
-                        diags.push(duplicate(name, prev.name.span, "already imported"));
-                    }
-                    imports.push(Imported {
-                        name: name.clone(),
-                        target: resolved,
-                        used: std::sync::atomic::AtomicBool::new(false),
-                    });
-                }
+                },
+            };
+            if let Some(target) = target {
+                edges.push((target, import.span));
             }
-            modules[i].imports = imports;
-            modules[i].imports_from = edges[i].iter().map(|(t, _)| *t).collect();
+            for name in &import.names {
+                let resolved = target.and_then(|t| {
+                    let found = modules[t.0 as usize]
+                        .own
+                        .get(&name.name)
+                        .map(|(d, k, _)| (*d, *k));
+                    if found.is_none() {
+                        let module = &modules[t.0 as usize];
+                        let mut d = Diagnostic::new(
+                            Code::UnknownImport,
+                            name.span,
+                            format!("`{}` declares no `{}`", sources.get(t).name, name.name),
+                        )
+                        .label("not declared there");
+                        let mut declared: Vec<&str> =
+                            module.own.keys().map(String::as_str).collect();
+                        declared.sort_unstable();
+                        d = if let Some(s) = did_you_mean(&name.name, declared.iter().copied()) {
+                            d.help(format!("did you mean `{s}`?"))
+                        } else if declared.is_empty() {
+                            d.help("that file declares nothing that can be imported")
+                        } else {
+                            d.help(format!("it declares: {}", declared.join(", ")))
+                        };
+                        diags.push(d);
+                    }
+                    found
+                });
+                if let Some((_, _, first)) = modules[i].own.get(&name.name) {
+                    diags.push(duplicate(name, *first, "declared in this file"));
+                } else if let Some(prev) = imports.iter().find(|p| p.name.name == name.name) {
+                    diags.push(duplicate(name, prev.name.span, "already imported"));
+                }
+                imports.push(Imported {
+                    name: name.clone(),
+                    target: resolved,
+                    used: std::sync::atomic::AtomicBool::new(false),
+                });
+            }
         }
-        report_cycles(sources, &edges, diags);
-        Program { modules }
+        let module = &mut self.modules[i];
+        // The scope's own findings stay first, as when it was built.
+        module.diags.truncate(module.scope_diags);
+        module.diags.extend(diags);
+        module.imports = imports;
+        module.imports_from = edges.iter().map(|(t, _)| *t).collect();
+        module.edges = edges;
     }
 
     /// The module of a file.
@@ -332,7 +392,7 @@ fn duplicate(name: &ast::Ident, first: Span, first_label: &str) -> Diagnostic {
 }
 
 /// Reports each import cycle once, at the import that closes it.
-fn report_cycles(sources: &SourceMap, edges: &[Vec<(FileId, Span)>], diags: &mut Vec<Diagnostic>) {
+fn report_cycles(sources: &SourceMap, edges: &[&[(FileId, Span)]], diags: &mut Vec<Diagnostic>) {
     // Iterative depth-first search with colours: 0 new, 1 on the stack, 2 done.
     let n = edges.len();
     let mut colour = vec![0u8; n];
