@@ -301,6 +301,83 @@ fn a_workspace_checks_again_what_a_change_affects_and_agrees_with_a_fresh_check(
     workspace_agrees(false);
 }
 
+/// A workspace's diagnostics (and models, if it keeps them) are what a
+/// fresh check of the folder finds.
+fn agree_with_fresh_check(ws: &amt::Workspace, src: &Path, keep: bool, what: &str) {
+    let (_, fresh) = amt::check_project(src).unwrap();
+    assert_eq!(
+        format!("{:?}", ws.diagnostics()),
+        format!("{:?}", fresh.diagnostics),
+        "diagnostics after {what}"
+    );
+    let mine: Vec<String> = ws
+        .procedures()
+        .map(|p| serde_json::to_string(p).unwrap())
+        .collect();
+    let theirs: Vec<String> = fresh
+        .procedures
+        .iter()
+        .map(|p| serde_json::to_string(p).unwrap())
+        .collect();
+    if keep {
+        assert!(mine == theirs, "procedures after {what}");
+    } else {
+        assert!(mine.is_empty(), "no models kept");
+    }
+}
+
+/// Random edits, each compared with a fresh check: a shared declaration
+/// renamed, an import cut, a block left open, a file emptied, a file
+/// restored; in any order, to any file.
+#[test]
+fn a_workspace_agrees_with_a_fresh_check_after_random_edits() {
+    for keep in [true, false] {
+        let t = Temp::new(if keep {
+            "random-edits"
+        } else {
+            "random-edits-lean"
+        });
+        let src = t.0.join("src");
+        write_corpus(&src, 8);
+        let originals: Vec<(String, String)> = files(&src)
+            .into_iter()
+            .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
+            .collect();
+        let (sources, load) = amt::load(&src).unwrap();
+        let mut ws = amt::Workspace::with_models(sources, load, keep);
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as usize
+        };
+        for step in 0..30 {
+            let (name, text) = &originals[next() % originals.len()];
+            let (what, edited) = match next() % 5 {
+                0 => ("rename", {
+                    // The first declaration's name, wherever it is declared.
+                    let at = ["group ", "codelist ", "type "]
+                        .iter()
+                        .filter_map(|k| text.find(k).map(|i| i + k.len()))
+                        .min();
+                    match at {
+                        Some(i) => format!("{}neu_{}", &text[..i], &text[i..]),
+                        None => text.clone(),
+                    }
+                }),
+                1 => ("cut an import", text.replacen("import ", "// import ", 1)),
+                2 => ("leave a block open", text.replacen('}', "", 1)),
+                3 => ("empty", String::new()),
+                _ => ("restore", text.clone()),
+            };
+            std::fs::write(src.join(name), &edited).unwrap();
+            ws.set_file(name, edited);
+            agree_with_fresh_check(&ws, &src, keep, &format!("step {step}: {what} {name}"));
+        }
+    }
+}
+
 fn workspace_agrees(keep: bool) {
     let open = |src: &Path| {
         let (sources, load) = amt::load(src).unwrap();
@@ -310,28 +387,7 @@ fn workspace_agrees(keep: bool) {
     let src = t.0.join("src");
     write_corpus(&src, 12);
     let ws = open(&src);
-    let agree = |ws: &amt::Workspace, what: &str| {
-        let (_, fresh) = amt::check_project(&src).unwrap();
-        assert_eq!(
-            format!("{:?}", ws.diagnostics()),
-            format!("{:?}", fresh.diagnostics),
-            "diagnostics after {what}"
-        );
-        let mine: Vec<String> = ws
-            .procedures()
-            .map(|p| serde_json::to_string(p).unwrap())
-            .collect();
-        let theirs: Vec<String> = fresh
-            .procedures
-            .iter()
-            .map(|p| serde_json::to_string(p).unwrap())
-            .collect();
-        if keep {
-            assert!(mine == theirs, "procedures after {what}");
-        } else {
-            assert!(mine.is_empty(), "no models kept");
-        }
-    };
+    let agree = |ws: &amt::Workspace, what: &str| agree_with_fresh_check(ws, &src, keep, what);
     agree(&ws, "opening");
     // A type is resolved in its own file's scope wherever it is used: its
     // imports count as used in that file alone.
