@@ -13,6 +13,7 @@
 // Usage: node .ci/forms.mjs OUTPUT_DIR AMT_BINARY
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { fill as fillForm } from './fill.mjs';
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
@@ -62,33 +63,7 @@ const axe = async (what) => {
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   for (const v of r.violations) fail(`${what}: [${v.impact}] ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
 };
-// Sets the form's inputs from a submission (files are returned, to be set by Playwright).
-const fill = (data) => page.evaluate((data) => {
-  const files = [];
-  const set = (name, v) => {
-    const els = Array.from(document.getElementsByName(name));
-    if (!els.length) throw new Error(`no input named ${name}`);
-    const el = els[0];
-    if (el.type === 'file') { files.push([name, v]); return; }
-    if (el.type === 'radio') { const r = els.find((e) => e.value === (typeof v === 'boolean' ? String(v) : v)); if (!r) throw new Error(`no choice ${v} for ${name}`); r.checked = true; return; }
-    if (el.type === 'checkbox' && Array.isArray(v)) { for (const e of els) e.checked = v.includes(e.value); return; }
-    if (el.type === 'checkbox') { el.checked = v === true; return; }
-    if (el.tagName === 'SELECT' && el.multiple) { for (const o of el.options) o.selected = v.includes(o.value); return; }
-    el.value = String(v);
-  };
-  const walk = (v, name) => {
-    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && !('filename' in v[0])) { v.forEach((x, i) => walk(x, `${name}[${i}]`)); return; }
-    if (Array.isArray(v) && v.length && typeof v[0] === 'object') { set(name, v); return; }
-    if (v && typeof v === 'object' && !Array.isArray(v)) { for (const [k, x] of Object.entries(v)) walk(x, name ? `${name}.${k}` : k); return; }
-    const els = document.getElementsByName(name);
-    if (Array.isArray(v) && !els.length) { v.forEach((x, i) => set(`${name}[${i}]`, x)); return; }
-    set(name, v);
-  };
-  walk(data, '');
-  for (const el of document.querySelectorAll('.amt-item[hidden]')) if (Array.from(el.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value))) el.hidden = false;
-  document.querySelector('form').dispatchEvent(new Event('change'));
-  return files;
-}, data);
+const fill = (data) => fillForm(page, data);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 for (const id of readdirSync(root).sort()) {

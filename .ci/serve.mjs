@@ -16,6 +16,7 @@
 // Usage: node .ci/serve.mjs AMT_BINARY (default target/debug/amt)
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { fill } from './fill.mjs';
 import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, rmSync, existsSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
@@ -73,34 +74,6 @@ const watch = (page, what) => {
   page.on('dialog', (d) => { fail(`${what}: a dialog opened: ${d.message()}`); d.dismiss(); });
 };
 
-// Sets the form's inputs from a submission (as .ci/forms.mjs); the files
-// are returned, to be set by Playwright.
-const fill = (page, data) => page.evaluate((data) => {
-  const files = [];
-  const set = (name, v) => {
-    const els = Array.from(document.getElementsByName(name));
-    if (!els.length) throw new Error(`no input named ${name}`);
-    const el = els[0];
-    if (el.type === 'file') { files.push([name, v]); return; }
-    if (el.type === 'radio') { const r = els.find((e) => e.value === (typeof v === 'boolean' ? String(v) : v)); if (!r) throw new Error(`no choice ${v} for ${name}`); r.checked = true; return; }
-    if (el.type === 'checkbox' && Array.isArray(v)) { for (const e of els) e.checked = v.includes(e.value); return; }
-    if (el.type === 'checkbox') { el.checked = v === true; return; }
-    if (el.tagName === 'SELECT' && el.multiple) { for (const o of el.options) o.selected = v.includes(o.value); return; }
-    el.value = String(v);
-  };
-  const walk = (v, name) => {
-    if (Array.isArray(v) && v.length && typeof v[0] === 'object' && !('filename' in v[0])) { v.forEach((x, i) => walk(x, `${name}[${i}]`)); return; }
-    if (Array.isArray(v) && v.length && typeof v[0] === 'object') { set(name, v); return; }
-    if (v && typeof v === 'object' && !Array.isArray(v)) { for (const [k, x] of Object.entries(v)) walk(x, name ? `${name}.${k}` : k); return; }
-    const els = document.getElementsByName(name);
-    if (Array.isArray(v) && !els.length) { v.forEach((x, i) => set(`${name}[${i}]`, x)); return; }
-    set(name, v);
-  };
-  walk(data, '');
-  for (const el of document.querySelectorAll('.amt-item[hidden]')) if (Array.from(el.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value))) el.hidden = false;
-  document.querySelector('form').dispatchEvent(new Event('change'));
-  return files;
-}, data);
 const setFiles = async (page, files) => {
   for (const [name, list] of files) {
     await page.setInputFiles(`[name="${name}"]`, list.map((f) => ({ name: f.filename, mimeType: f.media_type, buffer: Buffer.from('%PDF-1.4\n%%EOF\n') })));
