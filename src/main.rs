@@ -609,10 +609,9 @@ fn fmt(args: &FmtArgs) -> u8 {
                 }
             }
             Ok(formatted) if formatted.as_bytes() == std::fs::read(path).unwrap_or_default() => {}
-            Ok(formatted) if args.check => {
+            Ok(_) if args.check => {
                 unformatted += 1;
                 println!("{name}");
-                let _ = formatted;
             }
             Ok(formatted) => {
                 if let Err(e) = replace_file(path, formatted.as_bytes()) {
