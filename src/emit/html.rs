@@ -923,15 +923,21 @@ struct PageContext {
 fn island(value: &impl Serialize) -> String {
     let json = serde_json::to_string(value).expect("the model serialises");
     let mut out = String::with_capacity(json.len() + json.len() / 16);
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\'' => out.push_str("\\u0027"),
-            c => out.push(c),
-        }
+    // The four are ASCII: everything between them is copied as it is.
+    let mut from = 0;
+    for (at, b) in json.bytes().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            b'\'' => "\\u0027",
+            _ => continue,
+        };
+        out.push_str(&json[from..at]);
+        out.push_str(escaped);
+        from = at + 1;
     }
+    out.push_str(&json[from..]);
     out
 }
 
