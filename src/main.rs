@@ -240,36 +240,83 @@ fn check_each<R: Send>(
     Ok((compiled, results))
 }
 
+/// A build being written into the staging folder beside `args.out`, which
+/// replaces the output only when every file is written.
+struct Writing<'a> {
+    staging: amt::output::Staging,
+    /// A write failed: the file system's problem (exit 2), not the input's.
+    write_failed: std::sync::atomic::AtomicBool,
+    args: &'a BuildArgs,
+}
+
+impl<'a> Writing<'a> {
+    fn begin(args: &'a BuildArgs) -> Result<Writing<'a>, u8> {
+        match amt::output::Staging::begin(&args.out) {
+            Ok(staging) => Ok(Writing {
+                staging,
+                write_failed: std::sync::atomic::AtomicBool::new(false),
+                args,
+            }),
+            Err(e) => {
+                eprintln!("amt: {e}");
+                Err(USAGE_OR_IO)
+            }
+        }
+    }
+
+    fn write(&self, file: &amt::emit::OutputFile) -> Result<(), String> {
+        self.staging.write(file).map_err(|e| {
+            self.write_failed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            e.to_string()
+        })
+    }
+
+    /// Reports why nothing was written; the exit code says whose fault.
+    fn failed(&self, e: &str) -> u8 {
+        eprintln!(
+            "amt: {e}; nothing was written, `{}` is unchanged",
+            self.args.out.display()
+        );
+        if self.write_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            USAGE_OR_IO
+        } else {
+            INPUT_ERRORS
+        }
+    }
+
+    /// Puts the written build in place of the output.
+    fn commit(self, procedures: usize, files: usize) -> u8 {
+        match self.staging.commit() {
+            Ok(()) => {
+                if matches!(self.args.check.message_format, MessageFormat::Human) {
+                    eprintln!(
+                        "built {procedures} procedure{} into `{}` ({files} files)",
+                        if procedures == 1 { "" } else { "s" },
+                        self.args.out.display(),
+                    );
+                }
+                OK
+            }
+            Err(e) => {
+                eprintln!("amt: {e}");
+                USAGE_OR_IO
+            }
+        }
+    }
+}
+
 /// `amt build`: each procedure is written as soon as it is checked (into the
 /// staging folder, see [`write_build`]), so a build of thousands holds only
 /// the procedures' headers; the output is replaced only if there is no
 /// error anywhere.
 fn build(args: &BuildArgs, settings: &amt::emit::Settings) -> u8 {
-    let staging = match amt::output::Staging::begin(&args.out) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("amt: {e}");
-            return USAGE_OR_IO;
-        }
+    let writing = match Writing::begin(args) {
+        Ok(w) => w,
+        Err(code) => return code,
     };
-    let write_failed = std::sync::atomic::AtomicBool::new(false);
-    let sink = |file: amt::emit::OutputFile| {
-        staging.write(&file).map_err(|e| {
-            write_failed.store(true, std::sync::atomic::Ordering::Relaxed);
-            e.to_string()
-        })
-    };
-    let failure = |e: String| {
-        eprintln!(
-            "amt: {e}; nothing was written, `{}` is unchanged",
-            args.out.display()
-        );
-        if write_failed.load(std::sync::atomic::Ordering::Relaxed) {
-            USAGE_OR_IO
-        } else {
-            INPUT_ERRORS
-        }
-    };
+    let sink = |file: amt::emit::OutputFile| writing.write(&file);
+    let failure = |e: String| writing.failed(&e);
     let emitter = match amt::emit::Emitter::start(settings, &sink) {
         Ok(e) => e,
         Err(e) => return failure(e),
@@ -315,23 +362,7 @@ fn build(args: &BuildArgs, settings: &amt::emit::Settings) -> u8 {
         Ok(r) => r,
         Err(e) => return failure(e),
     };
-    match staging.commit() {
-        Ok(()) => {
-            if matches!(args.check.message_format, MessageFormat::Human) {
-                eprintln!(
-                    "built {n} procedure{} into `{}` ({} files)",
-                    if n == 1 { "" } else { "s" },
-                    args.out.display(),
-                    records.len()
-                );
-            }
-            OK
-        }
-        Err(e) => {
-            eprintln!("amt: {e}");
-            USAGE_OR_IO
-        }
-    }
+    writing.commit(n, records.len())
 }
 
 /// Writes a build of `procedures` into `args.out`: every file into a
@@ -341,51 +372,13 @@ fn write_build(
     settings: &amt::emit::Settings,
     args: &BuildArgs,
 ) -> u8 {
-    let staging = match amt::output::Staging::begin(&args.out) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("amt: {e}");
-            return USAGE_OR_IO;
-        }
+    let writing = match Writing::begin(args) {
+        Ok(w) => w,
+        Err(code) => return code,
     };
-    // A failed write is the file system's problem (exit 2); a failed
-    // template the input's (exit 1).
-    let write_failed = std::sync::atomic::AtomicBool::new(false);
-    let written = amt::emit::build_into(procedures, settings, &|file| {
-        staging.write(&file).map_err(|e| {
-            write_failed.store(true, std::sync::atomic::Ordering::Relaxed);
-            e.to_string()
-        })
-    });
-    let records = match written {
-        Ok(records) => records,
-        Err(e) => {
-            drop(staging);
-            eprintln!(
-                "amt: {e}; nothing was written, `{}` is unchanged",
-                args.out.display()
-            );
-            let io = write_failed.load(std::sync::atomic::Ordering::Relaxed);
-            return if io { USAGE_OR_IO } else { INPUT_ERRORS };
-        }
-    };
-    match staging.commit() {
-        Ok(()) => {
-            if matches!(args.check.message_format, MessageFormat::Human) {
-                let n = procedures.len();
-                eprintln!(
-                    "built {n} procedure{} into `{}` ({} files)",
-                    if n == 1 { "" } else { "s" },
-                    args.out.display(),
-                    records.len()
-                );
-            }
-            OK
-        }
-        Err(e) => {
-            eprintln!("amt: {e}");
-            USAGE_OR_IO
-        }
+    match amt::emit::build_into(procedures, settings, &|file| writing.write(&file)) {
+        Ok(records) => writing.commit(procedures.len(), records.len()),
+        Err(e) => writing.failed(&e),
     }
 }
 
