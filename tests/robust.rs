@@ -9,23 +9,8 @@ use std::process::{Command, Stdio};
 
 const AMT: &str = env!("CARGO_BIN_EXE_amt");
 
-/// A fresh folder under the target directory, removed at the end.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str) -> Temp {
-        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("robust-{name}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Temp(dir)
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::Temp;
 
 fn write_corpus(dir: &Path, n: usize) {
     for file in amt::corpus::generate(n, 7) {

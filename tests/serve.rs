@@ -47,24 +47,8 @@ procedure probe "Probeantrag" @en "Trial application" {
 }
 "#;
 
-/// A temporary folder, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str) -> Temp {
-        let dir =
-            std::env::temp_dir().join(format!("amt-test-serve-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Temp(dir)
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::Temp;
 
 /// `amt serve` running; killed when dropped, also when a test fails.
 struct Serve {
