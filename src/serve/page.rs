@@ -9,21 +9,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// `&`, `<`, `>`, `"` and `'` as character references: safe in text and in
-/// quoted attribute values.
+/// Escaped for HTML text and quoted attribute values, as the templates'
+/// own output is (minijinja's escaping).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    minijinja::HtmlEscape(s).to_string()
 }
 
 /// The script element that reloads a page when a new build is served.
