@@ -87,11 +87,15 @@ fn refusal(file: FileId, text: &str, mut errors: Vec<Diagnostic>) -> Vec<Diagnos
     if errors.is_empty() {
         // The parser accepted what the grammar refused: cannot happen, but
         // the author still gets a sentence rather than silence.
-        errors.push(Diagnostic::new(
-            Code::SyntaxError,
-            Span::new(file, 0..0),
-            "this file could not be read for formatting",
-        ));
+        errors.push(
+            Diagnostic::new(
+                Code::SyntaxError,
+                Span::new(file, 0..0),
+                "this file could not be read for formatting",
+            )
+            .label("not formatted")
+            .help("run `amt check` on it: it names the declaration that does not parse"),
+        );
     }
     errors
 }
