@@ -337,7 +337,7 @@ impl Server {
             "textDocument/rename" => {
                 let p: lsp::RenameParams = params(req)?;
                 let new = p.new_name.trim();
-                if !is_name(new) {
+                if !crate::syntax::is_name(new) {
                     return Err((
                         ErrorCode::InvalidParams,
                         format!(
@@ -717,7 +717,7 @@ impl Server {
                 let keywords: &[&str] = if scope.is_some() {
                     STATEMENTS
                 } else {
-                    TOP_LEVEL
+                    &crate::syntax::scan::TOP_LEVEL
                 };
                 for k in keywords {
                     items.push(item(k, lsp::CompletionItemKind::KEYWORD, None));
@@ -744,9 +744,7 @@ impl Server {
                         ));
                     }
                 }
-                for w in [
-                    "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
-                ] {
+                for w in crate::syntax::RESERVED {
                     items.push(item(w, lsp::CompletionItemKind::KEYWORD, None));
                 }
             }
@@ -853,18 +851,6 @@ fn path_to_uri(path: &Path) -> lsp::Uri {
         .unwrap_or_else(|_| "file:///".parse().expect("a valid URI"))
 }
 
-fn is_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && ![
-            "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
-        ]
-        .contains(&s)
-}
-
 fn escape_md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -895,8 +881,6 @@ fn symbol_kind(kind: DefKind) -> lsp::SymbolKind {
         DefKind::Example => lsp::SymbolKind::METHOD,
     }
 }
-
-const TOP_LEVEL: &[&str] = &["import", "codelist", "type", "group", "procedure"];
 
 const STATEMENTS: &[&str] = &[
     "field",

@@ -10,6 +10,23 @@ mod parser;
 pub mod scan;
 
 use crate::diagnostic::Diagnostic;
+
+/// Words that are operators or literals in expressions, never names (the
+/// grammar's `reserved` rule).
+pub const RESERVED: &[&str] = &[
+    "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
+];
+
+/// Whether `s` can be a name: a letter or `_`, then letters, digits or `_`
+/// (ASCII), and not a reserved word.
+pub fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !RESERVED.contains(&s)
+}
 use crate::source::FileId;
 
 /// Parses one file. Never fails: problems are returned as diagnostics, and
@@ -134,10 +151,7 @@ fn procedure_name(piece: &str) -> Option<(&str, usize)> {
         .count();
     let name = &piece[start..start + name_len];
     let first = name.bytes().next()?;
-    let reserved = [
-        "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
-    ];
-    if first.is_ascii_digit() || reserved.contains(&name) {
+    if first.is_ascii_digit() || RESERVED.contains(&name) {
         return None;
     }
     Some((name, start))

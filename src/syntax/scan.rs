@@ -19,7 +19,8 @@ pub const MAX_DEPTH: usize = 64;
 /// bounds brackets; a real procedure has a few dozen.
 pub const MAX_IFS: usize = 5_000;
 
-const TOP_LEVEL: [&str; 5] = ["import", "codelist", "type", "group", "procedure"];
+/// The keywords that start a top-level declaration.
+pub const TOP_LEVEL: [&str; 5] = ["import", "codelist", "type", "group", "procedure"];
 
 /// One top-level declaration's byte range, and whether the scan already
 /// reported a problem in it (then it is not parsed).
