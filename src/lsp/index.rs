@@ -109,8 +109,6 @@ pub struct Def {
     pub span: Span,
     /// The enclosing declaration.
     pub parent: Option<usize>,
-    /// For top-level declarations: their index among the file's items.
-    pub item: Option<usize>,
     /// Its label in the source language.
     pub label: Option<String>,
     /// Its type as written (`text(max 55)`, `anschrift[1..3]`).
@@ -185,8 +183,8 @@ impl FileIndex {
             sources,
             index: FileIndex::default(),
         };
-        for (i, item) in file.items.iter().enumerate() {
-            b.item(i, item);
+        for item in &file.items {
+            b.item(item);
         }
         b.index
     }
@@ -402,7 +400,6 @@ impl Indexer<'_> {
             name_span: name.span,
             span,
             parent,
-            item: None,
             label: label.map(|t| t.source.value.clone()),
             type_text: None,
             type_name: None,
@@ -422,7 +419,7 @@ impl Indexer<'_> {
         });
     }
 
-    fn item(&mut self, i: usize, item: &Item) {
+    fn item(&mut self, item: &Item) {
         match item {
             Item::Import(import) => {
                 for name in &import.names {
@@ -431,7 +428,6 @@ impl Indexer<'_> {
             }
             Item::Codelist(c) => {
                 let d = self.def(DefKind::Codelist, &c.name, c.span, None, c.label.as_ref());
-                self.index.defs[d].item = Some(i);
                 for entry in &c.entries {
                     let name = ast::Ident {
                         name: entry.code.value.clone(),
@@ -448,7 +444,6 @@ impl Indexer<'_> {
             }
             Item::Type(t) => {
                 let d = self.def(DefKind::Type, &t.name, t.span, None, t.label.as_ref());
-                self.index.defs[d].item = Some(i);
                 self.type_ref(&t.base, d);
                 self.body(&t.body, d);
             }
@@ -459,7 +454,6 @@ impl Indexer<'_> {
                     DefKind::Procedure
                 };
                 let d = self.def(kind, &g.name, g.span, None, g.label.as_ref());
-                self.index.defs[d].item = Some(i);
                 if let Some(t) = &g.type_ref {
                     self.type_ref(t, d);
                 }
