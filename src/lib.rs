@@ -41,6 +41,12 @@ mod workspace;
 
 pub use workspace::Workspace;
 
+/// The stack amt's own threads get (reserved address space, not memory):
+/// models and expressions are walked recursively, up to the depth the
+/// parser allows. A program that calls amt on deep input gives its thread
+/// as much.
+pub const STACK: usize = par::STACK;
+
 use diagnostic::{Code, Diagnostic, Severity};
 use source::{SourceMap, Span};
 use std::path::{Path, PathBuf};

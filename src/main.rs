@@ -442,7 +442,7 @@ fn main() -> ExitCode {
     // not memory): models and expressions are walked recursively, up to the
     // depth the parser allows, in a debug build as well.
     let worker = std::thread::Builder::new()
-        .stack_size(64 * 1024 * 1024)
+        .stack_size(amt::STACK)
         .spawn(run);
     match worker {
         Ok(handle) => handle

@@ -30,7 +30,7 @@ const KEPT: usize = 100;
 const WORKERS: usize = 4;
 /// Their stacks, as large as the main worker's: a procedure's expressions
 /// are evaluated recursively (reserved address space, not memory).
-const STACK: usize = 64 * 1024 * 1024;
+const STACK: usize = amt::STACK;
 /// Sent with every answer: what the generated pages are made for.
 const CSP: &str = "default-src 'self'";
 
