@@ -90,10 +90,19 @@ pub fn is_safe_relative(path: &str) -> bool {
 /// Dropped without a commit, the folder is removed and the target is left as
 /// it was. A portal serving the target never sees a half-written file: every
 /// file is complete before the folder it is in becomes the target.
+///
+/// A file whose bytes are those of the same file in the previous output is
+/// not written again: the staging folder gets a hard link to the previous
+/// file. Files are never changed in place (a build only creates new ones), so
+/// the previous file is complete and stays as it is. A rebuild then allocates
+/// no inode and writes no data for what did not change, and an unchanged
+/// file keeps its modification time, which HTTP caches and `rsync` rely on.
 pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     retired: PathBuf,
+    /// The output being replaced, whose files may be reused.
+    previous: Option<PathBuf>,
     committed: bool,
 }
 
@@ -117,6 +126,7 @@ impl Staging {
         Ok(Staging {
             out: out.to_path_buf(),
             retired: parent.join(format!(".{name}.amt-old-{pid}")),
+            previous: out.join("manifest.json").is_file().then(|| out.to_path_buf()),
             dir,
             committed: false,
         })
@@ -127,21 +137,44 @@ impl Staging {
         if !is_safe_relative(&file.path) {
             return Err(OutputError::UnsafePath(file.path.clone()));
         }
-        // Never recreate the staging folder: if it is gone, the build fails
-        // instead of swapping in a partial tree.
-        if !self.dir.is_dir() {
-            return Err(OutputError::Io(
-                self.dir.clone(),
-                io::Error::new(io::ErrorKind::NotFound, "the staging folder disappeared"),
-            ));
-        }
         let path = self.dir.join(&file.path);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+        let reused = self.previous.as_ref().map(|p| p.join(&file.path));
+        let reused = reused.filter(|old| same_bytes(old, &file.bytes));
+        // Most files go into a folder that exists: try first, and create the
+        // folder only when the file system says it is missing.
+        match self.put(&path, reused.as_deref(), &file.bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // Never recreate the staging folder: if it is gone, the
+                // build fails instead of swapping in a partial tree.
+                if !self.dir.is_dir() {
+                    return Err(OutputError::Io(
+                        self.dir.clone(),
+                        io::Error::new(io::ErrorKind::NotFound, "the staging folder disappeared"),
+                    ));
+                }
+                if let Some(dir) = path.parent() {
+                    fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+                }
+                self.put(&path, reused.as_deref(), &file.bytes)
+            }
+            other => other,
         }
-        let mut f = fs::File::create_new(&path).map_err(|e| OutputError::Io(path.clone(), e))?;
-        f.write_all(&file.bytes)
-            .map_err(|e| OutputError::Io(path.clone(), e))
+        .map_err(|e| OutputError::Io(path, e))
+    }
+
+    /// Links `reused` at `path`, or, failing that, writes `bytes` there.
+    fn put(&self, path: &Path, reused: Option<&Path>, bytes: &[u8]) -> io::Result<()> {
+        if let Some(old) = reused {
+            match fs::hard_link(old, path) {
+                Ok(()) => return Ok(()),
+                Err(e) if e.kind() == io::ErrorKind::NotFound && !path_parent_exists(path) => {
+                    return Err(e);
+                }
+                // No hard links here (or too many): write the file instead.
+                Err(_) => {}
+            }
+        }
+        fs::File::create_new(path)?.write_all(bytes)
     }
 
     /// Replaces the target with what was written.
@@ -156,9 +189,55 @@ impl Staging {
             return Err(OutputError::Io(out, e));
         }
         self.committed = true;
-        let _ = fs::remove_dir_all(&self.retired);
+        remove_tree(&self.retired);
         Ok(())
     }
+}
+
+/// Whether the regular file at `path` holds exactly `bytes`: its size is
+/// compared first, then its content (read, not trusted from a manifest, so
+/// a file changed by hand in the output is written again).
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != bytes.len() as u64 {
+        return false;
+    }
+    let Ok(mut f) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+fn path_parent_exists(path: &Path) -> bool {
+    path.parent().is_some_and(Path::is_dir)
+}
+
+/// Removes a retired output, its top-level folders (one per procedure) on
+/// every core: removing tens of thousands of files is mostly waiting for the
+/// file system.
+fn remove_tree(root: &Path) {
+    let entries: Vec<PathBuf> = match fs::read_dir(root) {
+        Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
+        Err(_) => return,
+    };
+    crate::par::map(&entries, |path| match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path),
+        _ => fs::remove_file(path),
+    });
+    let _ = fs::remove_dir_all(root);
 }
 
 impl Drop for Staging {
