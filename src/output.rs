@@ -126,7 +126,10 @@ impl Staging {
         Ok(Staging {
             out: out.to_path_buf(),
             retired: parent.join(format!(".{name}.amt-old-{pid}")),
-            previous: out.join("manifest.json").is_file().then(|| out.to_path_buf()),
+            previous: out
+                .join("manifest.json")
+                .is_file()
+                .then(|| out.to_path_buf()),
             dir,
             committed: false,
         })

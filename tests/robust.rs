@@ -188,6 +188,60 @@ fn a_build_that_fails_while_writing_leaves_the_output_unchanged() {
     assert_eq!(left.len(), 1, "the staging folder is removed");
 }
 
+#[test]
+fn a_rebuild_links_unchanged_files_and_writes_changed_or_tampered_ones() {
+    use std::os::unix::fs::MetadataExt;
+    let t = Temp::new("reuse");
+    let out = t.0.join("out");
+    let file = |path: &str, bytes: &[u8]| amt::emit::OutputFile {
+        path: path.into(),
+        bytes: bytes.to_vec(),
+    };
+    let ino = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
+    amt::output::write_atomically(
+        &out,
+        &[
+            file("a/same.txt", b"same"),
+            file("a/changed.txt", b"old"),
+            file("a/tampered.txt", b"orig"),
+            file("manifest.json", b"{}"),
+        ],
+    )
+    .unwrap();
+    let (same, changed, tampered) = (
+        ino("a/same.txt"),
+        ino("a/changed.txt"),
+        ino("a/tampered.txt"),
+    );
+    // Edited by hand in place, keeping its size: its bytes are not trusted.
+    std::fs::write(out.join("a/tampered.txt"), b"EVIL").unwrap();
+    amt::output::write_atomically(
+        &out,
+        &[
+            file("a/same.txt", b"same"),
+            file("a/changed.txt", b"new"),
+            file("a/tampered.txt", b"orig"),
+            file("b/added.txt", b"added"),
+            file("manifest.json", b"{}"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        ino("a/same.txt"),
+        same,
+        "an unchanged file is linked, not written"
+    );
+    let meta = std::fs::metadata(out.join("a/same.txt")).unwrap();
+    assert_eq!(meta.nlink(), 1, "the previous output is removed");
+    assert_ne!(ino("a/changed.txt"), changed);
+    assert_eq!(std::fs::read(out.join("a/changed.txt")).unwrap(), b"new");
+    assert_ne!(ino("a/tampered.txt"), tampered);
+    assert_eq!(std::fs::read(out.join("a/tampered.txt")).unwrap(), b"orig");
+    assert_eq!(std::fs::read(out.join("b/added.txt")).unwrap(), b"added");
+    let left: Vec<_> = std::fs::read_dir(&t.0).unwrap().collect();
+    assert_eq!(left.len(), 1, "no staging or retired folder is left");
+}
+
 /// Collects every string in a JSON value.
 fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
     match v {
