@@ -18,19 +18,23 @@ peak() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -1; }
 
 echo "machine: $(nproc) cores, $(uname -m); amt $($amt --version 2>/dev/null || echo)"
 echo
-echo "| procedures | amt check | peak memory | amt build (all outputs) | peak memory | output |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "| procedures | amt check | peak memory | amt build (all outputs) | into an empty folder | peak memory | output |"
+echo "|---:|---:|---:|---:|---:|---:|---:|"
 for n in "${sizes[@]}"; do
   src=$work/corpus-$n
   out=$work/out-$n
   [ -d "$src" ] || "$corpus" "$n" "$src" >/dev/null
   runs=$([ "$n" -ge 10000 ] && echo 3 || echo 5)
   check=$(hyperfine -N --runs "$runs" --warmup 1 --export-json "$work/check-$n.json" "$amt check $src" >/dev/null && jq -r '.results[0].mean' "$work/check-$n.json")
+  # A rebuild over the previous output (files whose bytes did not change
+  # are linked, not written), and a build into a folder just removed.
   build=$(hyperfine -N --runs "$runs" --warmup 1 --export-json "$work/build-$n.json" "$amt build $src --out $out" >/dev/null && jq -r '.results[0].mean' "$work/build-$n.json")
+  cold=$(hyperfine -N --runs "$runs" --prepare "rm -rf $out-empty" --export-json "$work/cold-$n.json" "$amt build $src --out $out-empty" >/dev/null && jq -r '.results[0].mean' "$work/cold-$n.json")
+  rm -rf "$out-empty"
   check_kb=$(peak "$amt" check "$src")
   build_kb=$(peak "$amt" build "$src" --out "$out")
   size=$(du -sh "$out" | cut -f1)
-  printf '| %s | %.2f s | %d MB | %.2f s | %d MB | %s |\n' "$n" "$check" $((check_kb / 1024)) "$build" $((build_kb / 1024)) "$size"
+  printf '| %s | %.2f s | %d MB | %.2f s | %.2f s | %d MB | %s |\n' "$n" "$check" $((check_kb / 1024)) "$build" "$cold" $((build_kb / 1024)) "$size"
 done
 
 one=$work/one-40
