@@ -194,8 +194,11 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
         );
         return Ok((sources, diags));
     }
-    for (name, path) in files {
-        if let Some(d) = read_source(&mut sources, name, &path)? {
+    // Read on every core: ten thousand files are mostly system calls.
+    let read = par::map(&files, |(_, path)| read_bytes(path));
+    for ((name, path), read) in files.into_iter().zip(read) {
+        let (bytes, size) = read.map_err(|error| LoadError { path, error })?;
+        if let Some(d) = admit(&mut sources, None, name, bytes, size) {
             diags.push(d);
         }
     }
@@ -222,16 +225,20 @@ pub fn read_source(
     name: String,
     path: &Path,
 ) -> Result<Option<Diagnostic>, LoadError> {
-    let err = |error| LoadError {
+    let (bytes, size) = read_bytes(path).map_err(|error| LoadError {
         path: path.to_path_buf(),
         error,
-    };
-    let size = std::fs::metadata(path).map_err(err)?.len();
-    if size > MAX_FILE_BYTES {
-        return Ok(admit(sources, None, name, Vec::new(), size));
-    }
-    let bytes = std::fs::read(path).map_err(err)?;
+    })?;
     Ok(admit(sources, None, name, bytes, size))
+}
+
+/// A file's bytes and size; a file over [`MAX_FILE_BYTES`] is not read.
+fn read_bytes(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
+    let size = std::fs::metadata(path)?.len();
+    if size > MAX_FILE_BYTES {
+        return Ok((Vec::new(), size));
+    }
+    Ok((std::fs::read(path)?, size))
 }
 
 /// Puts a file's bytes into `sources` (as a new file, or as the new text of
@@ -283,12 +290,26 @@ pub(crate) fn admit(
 /// Checks bytes for text. On failure returns a printable stand-in (control
 /// characters and invalid bytes replaced by U+FFFD, so lines and columns stay
 /// right), the offset of the first bad character in it, and what was wrong.
+/// Whether `text` holds a control character (Unicode's `Cc`: U+0000–U+001F
+/// and U+007F–U+009F) other than a line break or a tab: what
+/// `text.contains(char::is_control)` says, by bytes, a hundred megabytes of
+/// sources a tenth of a second sooner.
+fn has_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // U+0080–U+009F are 0xC2 0x80–0x9F in UTF-8; 0xC2 also starts `§`.
+    bytes
+        .iter()
+        .any(|&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7F)
+        || memchr::memchr_iter(0xC2, bytes)
+            .any(|i| bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+}
+
 fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
     let is_bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
     match String::from_utf8(bytes) {
-        Ok(text) => match text.find(is_bad) {
-            None => Ok(text),
-            Some(_) => {
+        Ok(text) => match has_control(&text) {
+            false => Ok(text),
+            true => {
                 let clean: String = text
                     .chars()
                     .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
@@ -443,4 +464,19 @@ pub fn check_sources(sources: SourceMap, load_diags: Vec<Diagnostic>) -> (Source
         compiled.diagnostics = all.finish();
     }
     (sources, compiled)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_found_as_char_is_control_finds_them() {
+        let is_bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+        let samples: Vec<String> = (0u32..0x250)
+            .filter_map(char::from_u32)
+            .map(|c| format!("§ Straße {c} ok\r\n\t"))
+            .collect();
+        for text in &samples {
+            assert_eq!(super::has_control(text), text.contains(is_bad), "{text:?}");
+        }
+    }
 }

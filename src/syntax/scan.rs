@@ -164,17 +164,23 @@ pub fn scan(file: FileId, text: &str) -> Scan {
                 }
             }
             b'"' => {
+                // Texts are most of a file: jump between the bytes that
+                // matter instead of looking at each.
                 let mut j = i + 1;
                 let mut closed = false;
                 while j < bytes.len() {
+                    let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[j..]) else {
+                        j = bytes.len();
+                        break;
+                    };
+                    j += k;
                     match bytes[j] {
                         b'\\' => j += 2,
                         b'"' => {
                             closed = true;
                             break;
                         }
-                        b'\n' => break,
-                        _ => j += 1,
+                        _ => break,
                     }
                 }
                 if closed {
@@ -253,10 +259,7 @@ pub fn scan(file: FileId, text: &str) -> Scan {
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(bytes.len(), |p| from + p)
+    memchr::memchr(b'\n', &bytes[from..]).map_or(bytes.len(), |p| from + p)
 }
 
 fn utf8_len(first: u8) -> usize {
