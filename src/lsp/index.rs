@@ -453,11 +453,7 @@ impl Indexer<'_> {
                 } else {
                     DefKind::Procedure
                 };
-                let d = self.def(kind, &g.name, g.span, None, g.label.as_ref());
-                if let Some(t) = &g.type_ref {
-                    self.type_ref(t, d);
-                }
-                self.body(&g.body, d);
+                self.decl(kind, g, None);
             }
             Item::Stray(_) => {}
         }
@@ -481,6 +477,16 @@ impl Indexer<'_> {
         }
     }
 
+    /// A group, procedure, field, page or attachment: its definition, its
+    /// type and its block.
+    fn decl(&mut self, kind: DefKind, decl: &ast::Decl, parent: Option<usize>) {
+        let d = self.def(kind, &decl.name, decl.span, parent, decl.label.as_ref());
+        if let Some(t) = &decl.type_ref {
+            self.type_ref(t, d);
+        }
+        self.body(&decl.body, d);
+    }
+
     fn body(&mut self, body: &[Stmt], parent: usize) {
         for stmt in body {
             self.stmt(stmt, parent);
@@ -496,17 +502,7 @@ impl Indexer<'_> {
                     Stmt::Page(_) => DefKind::Page,
                     _ => DefKind::Attachment,
                 };
-                let d = self.def(
-                    kind,
-                    &decl.name,
-                    decl.span,
-                    Some(parent),
-                    decl.label.as_ref(),
-                );
-                if let Some(t) = &decl.type_ref {
-                    self.type_ref(t, d);
-                }
-                self.body(&decl.body, d);
+                self.decl(kind, decl, Some(parent));
             }
             Stmt::Computed(c) | Stmt::Fee(c) => {
                 let kind = if matches!(stmt, Stmt::Fee(_)) {
