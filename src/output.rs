@@ -145,7 +145,7 @@ impl Staging {
         let reused = reused.filter(|old| same_bytes(old, &file.bytes));
         // Most files go into a folder that exists: try first, and create the
         // folder only when the file system says it is missing.
-        match self.put(&path, reused.as_deref(), &file.bytes) {
+        match put(&path, reused.as_deref(), &file.bytes) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // Never recreate the staging folder: if it is gone, the
                 // build fails instead of swapping in a partial tree.
@@ -158,26 +158,11 @@ impl Staging {
                 if let Some(dir) = path.parent() {
                     fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
                 }
-                self.put(&path, reused.as_deref(), &file.bytes)
+                put(&path, reused.as_deref(), &file.bytes)
             }
             other => other,
         }
         .map_err(|e| OutputError::Io(path, e))
-    }
-
-    /// Links `reused` at `path`, or, failing that, writes `bytes` there.
-    fn put(&self, path: &Path, reused: Option<&Path>, bytes: &[u8]) -> io::Result<()> {
-        if let Some(old) = reused {
-            match fs::hard_link(old, path) {
-                Ok(()) => return Ok(()),
-                Err(e) if e.kind() == io::ErrorKind::NotFound && !path_parent_exists(path) => {
-                    return Err(e);
-                }
-                // No hard links here (or too many): write the file instead.
-                Err(_) => {}
-            }
-        }
-        fs::File::create_new(path)?.write_all(bytes)
     }
 
     /// Replaces the target with what was written.
@@ -224,8 +209,23 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-fn path_parent_exists(path: &Path) -> bool {
-    path.parent().is_some_and(Path::is_dir)
+/// Links `reused` at `path`, or, failing that, writes `bytes` there.
+fn put(path: &Path, reused: Option<&Path>, bytes: &[u8]) -> io::Result<()> {
+    if let Some(old) = reused {
+        match fs::hard_link(old, path) {
+            Ok(()) => return Ok(()),
+            // The folder is missing: the caller creates it and tries again.
+            Err(e)
+                if e.kind() == io::ErrorKind::NotFound
+                    && !path.parent().is_some_and(Path::is_dir) =>
+            {
+                return Err(e);
+            }
+            // No hard links here (or too many): write the file instead.
+            Err(_) => {}
+        }
+    }
+    fs::File::create_new(path)?.write_all(bytes)
 }
 
 /// Removes a retired output, its top-level folders (one per procedure) on
