@@ -305,33 +305,24 @@ fn has_control(text: &str) -> bool {
 /// characters and invalid bytes replaced by U+FFFD, so lines and columns stay
 /// right), the offset of the first bad character in it, and what was wrong.
 fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
+    let (text, what) = match String::from_utf8(bytes) {
+        Ok(text) if !has_control(&text) => return Ok(text),
+        Ok(text) => (
+            text,
+            "it contains control characters (is it a binary file?)",
+        ),
+        Err(e) => (
+            String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            "it has bytes that are not valid UTF-8",
+        ),
+    };
     let is_bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
-    match String::from_utf8(bytes) {
-        Ok(text) => match has_control(&text) {
-            false => Ok(text),
-            true => {
-                let clean: String = text
-                    .chars()
-                    .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
-                    .collect();
-                let offset = clean.find('\u{FFFD}').unwrap_or(0);
-                Err((
-                    clean,
-                    offset,
-                    "it contains control characters (is it a binary file?)",
-                ))
-            }
-        },
-        Err(e) => {
-            let lossy = String::from_utf8_lossy(e.as_bytes());
-            let clean: String = lossy
-                .chars()
-                .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
-                .collect();
-            let offset = clean.find('\u{FFFD}').unwrap_or(0);
-            Err((clean, offset, "it has bytes that are not valid UTF-8"))
-        }
-    }
+    let clean: String = text
+        .chars()
+        .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
+        .collect();
+    let offset = clean.find('\u{FFFD}').unwrap_or(0);
+    Err((clean, offset, what))
 }
 
 /// Parses, resolves and checks every file of `sources`.
