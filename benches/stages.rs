@@ -127,7 +127,7 @@ fn whole_40_fields(bencher: Bencher) {
 fn validate_forms(bencher: Bencher) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
     let (_, compiled) = amt::check_project(&root).expect("forms/ is readable");
-    let today = amt::expr::date::Date {
+    let today = amt::ir::date::Date {
         year: 2026,
         month: 3,
         day: 1,

@@ -2,9 +2,9 @@
 //! validator, and what comes out is compared with what the author expects.
 //! `amt test` prints the outcomes like a test runner.
 
-use crate::expr::date::Date;
 use crate::ir::{Example, Expectation, Procedure};
 use crate::validate::{Model, Options, Severity};
+use amt_model::date::Date;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 

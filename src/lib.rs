@@ -28,8 +28,7 @@ pub mod corpus;
 pub mod diagnostic;
 pub mod emit;
 pub mod examples;
-pub mod expr;
-pub mod ir;
+pub use amt_model as ir;
 pub mod lsp;
 pub mod output;
 mod par;
@@ -41,11 +40,7 @@ mod workspace;
 
 pub use workspace::Workspace;
 
-/// The stack amt's own threads get (reserved address space, not memory):
-/// models and expressions are walked recursively, up to the depth the
-/// parser allows. A program that calls amt on deep input gives its thread
-/// as much.
-pub const STACK: usize = par::STACK;
+pub use amt_model::STACK;
 
 use diagnostic::{Code, Diagnostic, Severity};
 use source::{SourceMap, Span};

@@ -659,11 +659,11 @@ fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Today's date in Germany, where the procedures' deadlines run.
-fn today_germany() -> amt::expr::date::Date {
+fn today_germany() -> amt::ir::date::Date {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    amt::expr::date::Date::in_germany(i64::try_from(secs).unwrap_or(0))
+    amt::ir::date::Date::in_germany(i64::try_from(secs).unwrap_or(0))
 }
 
 /// Loads the procedure to validate against: from a built model, or by
@@ -735,7 +735,7 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt::ir::Procedure, u8> {
 
 fn validate(args: &ValidateArgs) -> Result<u8, u8> {
     let today = match &args.today {
-        Some(t) => amt::expr::date::Date::parse(t).ok_or_else(|| {
+        Some(t) => amt::ir::date::Date::parse(t).ok_or_else(|| {
             eprintln!("amt: --today must be a date like 2026-01-31, not `{t}`");
             USAGE_OR_IO
         })?,

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The stack of each worker: reserved address space, not memory in use.
-pub const STACK: usize = 64 * 1024 * 1024;
+pub use amt_model::STACK;
 
 /// `f` applied to every item, on as many threads as there are cores (at
 /// most one per item), handing items out one at a time, since they differ

@@ -8,7 +8,7 @@
 //! valid, and valid ones broken in each way the language knows. Any
 //! disagreement fails with the submission printed.
 
-use amt::expr::date::Date;
+use amt::ir::date::Date;
 use amt::ir::{FieldType, Node, NodeKind, Procedure};
 use amt::validate::{Model, Options, Report};
 use regex_syntax::hir::{Class, Hir, HirKind};

@@ -2,6 +2,8 @@
 //! flows go left to right except loops), and the outputs of a small
 //! workflow are pinned as reviewed snapshots.
 
+mod common;
+
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 
@@ -139,4 +141,38 @@ fn the_outputs_of_a_workflow_are_as_reviewed() {
         "hearing.workflow.bpmn",
         amt::emit::bpmn::bpmn(p).expect("a workflow")
     );
+}
+
+/// Every German language tag gets German wording: a procedure written in
+/// `de-AT` has German names in its BPMN, German built-in actors and German
+/// country names, as its forms have.
+#[test]
+fn a_procedure_in_a_regional_german_gets_german_wording_everywhere() {
+    let dir = common::Temp::new("de-at");
+    let source = std::fs::read_to_string("tests/workflows/hearing.amt")
+        .unwrap()
+        .replace(
+            "  version 1.0.0\n",
+            "  version 1.0.0\n  languages de-AT\n",
+        )
+        .replace(
+            "    field art: choice(ergebnis) \"Art\" { required }\n",
+            "    field art: choice(ergebnis) \"Art\" { required }\n    field land: country \"Land\"\n",
+        );
+    dir.write("hearing.amt", source);
+    let p = &procedures(dir.s())[0];
+    assert_eq!(p.languages, ["de-AT"]);
+    let xml = amt::emit::bpmn::bpmn(p).expect("a workflow");
+    assert!(xml.contains("Verfahren abgeschlossen"), "{xml}");
+    assert!(!xml.contains("Case closed"), "{xml}");
+    let workflow = p.workflow.as_ref().unwrap();
+    let applicant = workflow
+        .actors
+        .iter()
+        .find(|a| a.id == "applicant")
+        .unwrap();
+    assert_eq!(applicant.label.get("de-AT").unwrap(), "Antragsteller");
+    let countries = &p.codelists["country"];
+    let de = countries.values.iter().find(|c| c.code == "DE").unwrap();
+    assert_eq!(de.label.get("de-AT").unwrap(), "Deutschland");
 }

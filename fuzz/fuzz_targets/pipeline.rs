@@ -50,7 +50,7 @@ fn pipeline(data: &[u8]) {
                 .expect("every JSON output parses");
         }
     }
-    let today = amt::expr::date::Date { year: 2026, month: 3, day: 1 };
+    let today = amt::ir::date::Date { year: 2026, month: 3, day: 1 };
     let _ = amt::examples::run(&compiled.procedures, today);
     for procedure in &compiled.procedures {
         let model = amt::validate::Model::new(procedure);

@@ -4,10 +4,10 @@
 use super::Checker;
 use super::tree::{Kind, NodeId};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::expr::date::Date;
 use crate::ir::{self, ExprKind, Literal, Ty};
 use crate::source::Span;
 use crate::syntax::ast::BinaryOp;
+use amt_model::date::Date;
 use std::collections::HashMap;
 
 /// Finds computed values and conditions that depend on themselves. The graph

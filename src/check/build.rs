@@ -2,13 +2,13 @@
 //! field types and their constraints, applies block settings, and reports
 //! statements that have no meaning where they stand.
 
-use super::catalog;
 use super::tree::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::PersonalClass;
 use crate::resolve::{DeclKind, DeclRef, Program, did_you_mean, suggest};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Item, Stmt, TypeArg};
+use amt_model::catalog;
 
 /// Procedure-level settings, gathered while building.
 #[derive(Default)]
@@ -716,7 +716,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
                 TypeArg::Pattern(p, span) => {
                     if base.is_text() {
-                        super::super::expr::pattern::check(p, self.diags);
+                        super::pattern::check(p, self.diags);
                         ty.pattern = Some(p);
                     } else {
                         self.diags.push(mismatch(

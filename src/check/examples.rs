@@ -710,7 +710,7 @@ impl Checker<'_, '_> {
                 .unwrap_or_default();
             self.example_workflow(p, ex, &mut decisions, &mut timeouts, &mut expect);
             if let Some(t) = &ex.today
-                && crate::expr::date::Date::parse(&t.value).is_none()
+                && amt_model::date::Date::parse(&t.value).is_none()
             {
                 self.example_error(
                     Code::InvalidLiteral,

@@ -706,7 +706,7 @@ impl<'a> Checker<'a, '_> {
                             value: s.clone(),
                             span: args[1].span,
                         };
-                        crate::expr::pattern::check(&pattern, self.diags);
+                        crate::check::pattern::check(&pattern, self.diags);
                         out_args.push(lit(Literal::Text(s.clone()), Ty::Text));
                     }
                     _ => {

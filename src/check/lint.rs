@@ -1,12 +1,12 @@
 //! Checks of labels, translations, identity, accessibility and metadata.
 
 use super::Checker;
-use super::catalog;
 use super::tree::{Base, Kind, NodeId};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::resolve::{did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
+use amt_model::catalog;
 
 /// Code lists: values given twice, values without a label.
 pub fn codelist(list: &ast::Codelist, diags: &mut Vec<Diagnostic>) {

@@ -1,10 +1,10 @@
 //! Lowers a checked tree to the model ([`ir::Procedure`]).
 
 use super::Checker;
-use super::catalog;
 use super::tree::{Base, Kind, ListRef, NodeId};
 use crate::ir::{self, Cardinality};
 use crate::syntax::ast::{self, Item};
+use amt_model::catalog;
 use std::collections::HashMap;
 
 fn legal(refs: &[(&ast::Str, Option<&ast::Str>)]) -> Vec<ir::LegalRef> {
@@ -193,10 +193,8 @@ impl Checker<'_, '_> {
         let lang_of = |de: &str, en: &str| {
             let mut m = ir::I18n::new();
             for l in &self.languages {
-                match l.as_str() {
-                    "de" => m.insert(l.clone(), de.to_string()),
-                    _ => m.insert(l.clone(), en.to_string()),
-                };
+                let text = if amt_model::is_german(l) { de } else { en };
+                m.insert(l.clone(), text.to_string());
             }
             m
         };

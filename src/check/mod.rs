@@ -9,11 +9,11 @@
 
 mod analysis;
 mod build;
-pub mod catalog;
 mod examples;
 mod expr;
 mod lint;
 mod lower;
+pub(crate) mod pattern;
 mod ranges;
 mod tree;
 mod workflow;
@@ -23,13 +23,9 @@ use crate::ir::{self, Ty};
 use crate::resolve::{DeclRef, Program};
 use crate::source::{SourceMap, Span};
 use crate::syntax::ast::{self, Item};
+use amt_model::catalog;
 use std::collections::{BTreeMap, HashMap};
 use tree::{Kind, ListRef, NodeId, Tree};
-
-/// Whether a name is a built-in field type.
-pub fn is_builtin_type(name: &str) -> bool {
-    catalog::BUILTIN_TYPES.contains(&name)
-}
 
 /// The typed expressions of one node.
 #[derive(Default)]

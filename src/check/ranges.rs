@@ -3,8 +3,8 @@
 
 use super::tree::{Base, FieldTy};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::expr::date::Date;
 use crate::syntax::ast::{self, BinaryOp, DurationUnit, ExprKind, UnaryOp};
+use amt_model::date::Date;
 
 /// `min..max` with `min > max`.
 pub fn check_range(range: &ast::Range, what: &str, diags: &mut Vec<Diagnostic>) {

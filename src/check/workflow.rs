@@ -249,7 +249,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 ir::ExprKind::Ref { path } => {
                     reserved.extend(
                         path.split('.')
-                            .filter(|s| crate::expr::feel::FEEL_KEYWORDS.contains(s))
+                            .filter(|s| crate::emit::feel::FEEL_KEYWORDS.contains(s))
                             .map(str::to_string),
                     );
                 }
@@ -276,7 +276,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 .label("cannot be read in Camunda")
                 .help(format!(
                     "rename the field or decision `{word}`; FEEL reserves {}",
-                    crate::expr::feel::FEEL_KEYWORDS.join(", ")
+                    crate::emit::feel::FEEL_KEYWORDS.join(", ")
                 )),
             );
         }
@@ -774,7 +774,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         for lang in &l.c.languages {
             label.insert(
                 lang.clone(),
-                if lang == "de" { b.2 } else { b.3 }.to_string(),
+                if amt_model::is_german(lang) { b.2 } else { b.3 }.to_string(),
             );
         }
         actors.push(ir::Actor {

@@ -18,7 +18,7 @@
 //!   non-interrupting boundary timer that, when its guard holds, ends the
 //!   process in a terminate end event.
 
-use crate::expr::feel::{computed_values, condition, iso_duration};
+use crate::emit::feel::{computed_values, condition, iso_duration};
 use crate::ir::{self, Procedure, State, Workflow};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
@@ -100,9 +100,7 @@ fn xml(s: &str) -> String {
 }
 
 fn label(text: &ir::I18n, lang: &str) -> String {
-    crate::validate::pick(text, lang, lang)
-        .unwrap_or_default()
-        .to_string()
+    text.pick(lang, lang).unwrap_or_default().to_string()
 }
 
 impl<'p> Builder<'p> {
@@ -178,7 +176,12 @@ impl<'p> Builder<'p> {
 
     /// A fixed text in the procedure's source language (German or English).
     fn words(&self, de: &str, en: &str) -> String {
-        if self.lang == "de" { de } else { en }.to_string()
+        if amt_model::is_german(self.lang) {
+            de
+        } else {
+            en
+        }
+        .to_string()
     }
 
     /// The name of the gateway after a step: its decision's question, or

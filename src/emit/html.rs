@@ -13,8 +13,7 @@
 //! where they hold whatever the other answers are.
 
 use crate::ir::{self, Expr, ExprKind, FieldType, I18n, Literal, Node, NodeKind, Procedure};
-use crate::syntax::ast::{BinaryOp, UnaryOp};
-use crate::validate::pick;
+use amt_model::{BinaryOp, UnaryOp, is_german};
 use minijinja::Environment;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -61,7 +60,7 @@ struct Texts {
 }
 
 fn texts(lang: &str) -> Texts {
-    if lang == "de" || lang.starts_with("de-") {
+    if amt_model::is_german(lang) {
         Texts {
             skip: "Zum Formular springen",
             skip_index: "Zur Liste springen",
@@ -98,10 +97,6 @@ fn texts(lang: &str) -> Texts {
             legal_lang: "de",
         }
     }
-}
-
-fn de(lang: &str) -> bool {
-    lang == "de" || lang.starts_with("de-")
 }
 
 /// The name of a language in itself.
@@ -256,7 +251,7 @@ fn op_words(op: BinaryOp, de: bool) -> &'static str {
 
 impl<'p> View<'p> {
     fn text(&self, t: &'p I18n) -> String {
-        pick(t, self.lang, self.source)
+        t.pick(self.lang, self.source)
             .unwrap_or_default()
             .to_string()
     }
@@ -270,7 +265,7 @@ impl<'p> View<'p> {
     }
 
     fn quote(&self, s: &str) -> String {
-        if de(self.lang) {
+        if is_german(self.lang) {
             format!("„{s}“")
         } else {
             format!("“{s}”")
@@ -297,9 +292,9 @@ impl<'p> View<'p> {
             ExprKind::Literal { value } => match value {
                 Literal::Code(c) => self.code_label(field, c),
                 Literal::Boolean(b) => if *b { self.t.yes } else { self.t.no }.to_string(),
-                Literal::Date(d) => crate::expr::date::Date::parse(d)
+                Literal::Date(d) => amt_model::date::Date::parse(d)
                     .map(|d| {
-                        if de(self.lang) {
+                        if is_german(self.lang) {
                             format!("{:02}.{:02}.{}", d.day, d.month, d.year)
                         } else {
                             d.to_string()
@@ -309,7 +304,11 @@ impl<'p> View<'p> {
                 other => other.to_string(),
             },
             ExprKind::List { items } => {
-                let or = if de(self.lang) { " oder " } else { " or " };
+                let or = if is_german(self.lang) {
+                    " oder "
+                } else {
+                    " or "
+                };
                 items
                     .iter()
                     .map(|i| self.value_words(i, field))
@@ -317,14 +316,19 @@ impl<'p> View<'p> {
                     .join(or)
             }
             ExprKind::Ref { path } => self.label_of(path),
-            ExprKind::Today => if de(self.lang) { "heute" } else { "today" }.into(),
+            ExprKind::Today => if is_german(self.lang) {
+                "heute"
+            } else {
+                "today"
+            }
+            .into(),
             _ => e.to_string(),
         }
     }
 
     /// A condition in words, e.g. `„Die neue Wohnung ist“: Hauptwohnung oder Nebenwohnung`.
     fn words(&self, e: &'p Expr) -> String {
-        let d = de(self.lang);
+        let d = is_german(self.lang);
         match &e.kind {
             ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.yes),
             ExprKind::Unary {
@@ -467,7 +471,7 @@ impl<'p> View<'p> {
     }
 
     fn when_sentence(&self, e: &'p Expr) -> String {
-        if de(self.lang) {
+        if is_german(self.lang) {
             format!("Nur auszufüllen, wenn gilt: {}.", self.words(e))
         } else {
             format!("Only to be filled in if: {}.", self.words(e))
@@ -475,7 +479,7 @@ impl<'p> View<'p> {
     }
 
     fn applies_sentence(&self, e: &'p Expr) -> String {
-        if de(self.lang) {
+        if is_german(self.lang) {
             format!("Gilt, wenn: {}.", self.words(e))
         } else {
             format!("Applies if: {}.", self.words(e))
@@ -484,7 +488,7 @@ impl<'p> View<'p> {
 
     fn prefill_text(&self, n: &Node) -> Option<String> {
         let pf = n.prefill.as_ref()?;
-        Some(match (de(self.lang), pf.locked) {
+        Some(match (is_german(self.lang), pf.locked) {
             (true, true) => {
                 "Wird aus Ihrem Identitätsnachweis übernommen und kann nicht geändert werden."
                     .into()
@@ -712,7 +716,7 @@ impl<'p> View<'p> {
                 let p = pattern.clone().or_else(|| {
                     format
                         .as_deref()
-                        .and_then(crate::expr::formats::pattern_of)
+                        .and_then(amt_model::formats::pattern_of)
                         .map(str::to_string)
                 });
                 if let (Some(p), false) = (p, *multiline) {
@@ -833,7 +837,7 @@ impl<'p> View<'p> {
         let Some(idn) = &self.p.identity else {
             return (None, None);
         };
-        let d = de(self.lang);
+        let d = is_german(self.lang);
         let means: Vec<&str> = idn
             .means
             .iter()
@@ -1011,7 +1015,7 @@ pub fn procedure_page_with(
         first: true,
     };
     let total = p.pages.len() + usize::from(!p.attachments.is_empty());
-    let d = de(lang);
+    let d = is_german(lang);
     let mut steps: Vec<Step> = p
         .pages
         .iter()
@@ -1129,7 +1133,7 @@ fn render_select_options(
     let shown = |v: &'_ ir::Code| -> (String, String) {
         (
             v.code.clone(),
-            pick(&v.label, lang, source).unwrap_or_default().to_string(),
+            v.label.pick(lang, source).unwrap_or_default().to_string(),
         )
     };
     // The macros are evaluated only when a list is not in the cache yet.
@@ -1144,16 +1148,13 @@ fn render_select_options(
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             for v in &list.values {
                 std::hash::Hash::hash(&v.code, &mut hasher);
-                std::hash::Hash::hash(
-                    pick(&v.label, lang, source).unwrap_or_default(),
-                    &mut hasher,
-                );
+                std::hash::Hash::hash(v.label.pick(lang, source).unwrap_or_default(), &mut hasher);
             }
             let fingerprint = std::hash::Hasher::finish(&hasher);
             let same = |key: &[(String, String)]| {
                 key.len() == list.values.len()
                     && key.iter().zip(&list.values).all(|((code, label), v)| {
-                        *code == v.code && label == pick(&v.label, lang, source).unwrap_or_default()
+                        *code == v.code && label == v.label.pick(lang, source).unwrap_or_default()
                     })
             };
             let known = cache.0.lock().ok().and_then(|c| {
@@ -1208,7 +1209,7 @@ fn render_select_options(
 /// fixed texts and built-in messages in the page's language.
 fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
     use crate::validate::messages::builtin;
-    let d = de(lang);
+    let d = is_german(lang);
     let t = |de_text: &'static str, en_text: &'static str| if d { de_text } else { en_text };
     let messages = [
         "required",
@@ -1331,13 +1332,11 @@ pub fn index_page(
             let source = p.languages.first().map_or("de", String::as_str);
             IndexEntry {
                 href: format!("{}/index.html", p.id),
-                title: pick(&p.title, source, source)
-                    .unwrap_or_default()
-                    .to_string(),
+                title: p.title.pick(source, source).unwrap_or_default().to_string(),
                 description: p
                     .description
                     .as_ref()
-                    .and_then(|d| pick(d, source, source))
+                    .and_then(|d| d.pick(source, source))
                     .map(str::to_string),
                 others: p
                     .languages
@@ -1346,7 +1345,7 @@ pub fn index_page(
                     .map(|l| IndexOther {
                         href: format!("{}/{}", p.id, page_file(p, l)),
                         lang: l.clone(),
-                        title: pick(&p.title, l, source).unwrap_or_default().to_string(),
+                        title: p.title.pick(l, source).unwrap_or_default().to_string(),
                     })
                     .collect(),
             }

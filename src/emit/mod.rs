@@ -3,6 +3,7 @@
 //! (see [`crate::output`]).
 
 pub mod bpmn;
+pub(crate) mod feel;
 pub mod html;
 mod manifest;
 pub mod schema;

@@ -18,9 +18,9 @@
 //! holds. [`Coverage`] records which of the validator's checks the schema
 //! enforces, so the two can be compared (see `tests/agreement.rs`).
 
-use crate::expr::formats;
 use crate::ir::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
-use crate::syntax::ast::{BinaryOp, UnaryOp};
+use amt_model::formats;
+use amt_model::{BinaryOp, UnaryOp};
 use serde_json::{Map, Value as Json, json};
 use std::collections::{HashMap, HashSet};
 
@@ -870,14 +870,14 @@ impl<'p> Emitter<'p> {
             if let Some(l) = n
                 .label
                 .as_ref()
-                .and_then(|l| crate::validate::pick(l, self.source, self.source))
+                .and_then(|l| l.pick(self.source, self.source))
             {
                 out.insert("title".into(), json!(l));
             }
             if let Some(h) = n
                 .hint
                 .as_ref()
-                .and_then(|h| crate::validate::pick(h, self.source, self.source))
+                .and_then(|h| h.pick(self.source, self.source))
             {
                 out.insert("description".into(), json!(h));
             }
@@ -1019,7 +1019,7 @@ impl<'p> Emitter<'p> {
                     .iter()
                     .map(|v| {
                         let mut o = json!({ "const": v.code });
-                        if let Some(t) = crate::validate::pick(&v.label, self.source, self.source) {
+                        if let Some(t) = v.label.pick(self.source, self.source) {
                             o["title"] = json!(t);
                         }
                         o
@@ -1032,7 +1032,7 @@ impl<'p> Emitter<'p> {
                 .codelists
                 .get(name)
                 .and_then(|l| l.label.as_ref())
-                .and_then(|l| crate::validate::pick(l, self.source, self.source))
+                .and_then(|l| l.pick(self.source, self.source))
             {
                 s["title"] = json!(l);
             }
@@ -1240,14 +1240,10 @@ pub fn build(p: &Procedure, base: &str) -> Built {
         "$id".into(),
         json!(format!("{base}{}/{}/schema.json", p.id, p.version)),
     );
-    if let Some(t) = crate::validate::pick(&p.title, source, source) {
+    if let Some(t) = p.title.pick(source, source) {
         s.insert("title".into(), json!(t));
     }
-    if let Some(d) = p
-        .description
-        .as_ref()
-        .and_then(|d| crate::validate::pick(d, source, source))
-    {
+    if let Some(d) = p.description.as_ref().and_then(|d| d.pick(source, source)) {
         s.insert("description".into(), json!(d));
     }
     s.insert("type".into(), json!("object"));

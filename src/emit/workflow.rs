@@ -1,7 +1,7 @@
 //! `workflow.json`: the workflow as a documented state machine, for portals
 //! that run their own (README, "The workflow (`workflow.json`)").
 
-use crate::expr::feel::{computed_values, feel, iso_duration};
+use crate::emit::feel::{computed_values, feel, iso_duration};
 use crate::ir::{self, Procedure};
 use serde_json::{Value as Json, json};
 

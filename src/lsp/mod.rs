@@ -585,8 +585,8 @@ impl Server {
         &mut self,
         at: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::CompletionResponse> {
-        use crate::check::catalog;
         use crate::resolve::DeclKind;
+        use amt_model::catalog;
         let file = self.file_of(&at.text_document.uri)?;
         let offset = self.offset(file, at.position);
         let source = self.ws.sources().get(file);

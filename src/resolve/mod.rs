@@ -82,7 +82,7 @@ impl Module {
             let decl = DeclRef { file, item: index };
             if let Some((_, _, first)) = own.get(&name.name) {
                 diags.push(duplicate(name, *first, "in this file"));
-            } else if kind == DeclKind::Type && crate::check::is_builtin_type(&name.name) {
+            } else if kind == DeclKind::Type && amt_model::catalog::is_builtin_type(&name.name) {
                 diags.push(
                     Diagnostic::new(
                         Code::DuplicateName,

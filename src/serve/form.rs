@@ -244,11 +244,6 @@ fn multipart(body: &[u8], boundary: &str) -> Result<Vec<(String, Posted)>, BodyE
     }
 }
 
-/// Whether texts are German (numbers as `1.500,25`).
-pub fn is_german(lang: &str) -> bool {
-    lang == "de" || lang.starts_with("de-")
-}
-
 /// A number as people write it (`1.500,25` in German, `1,500.25` in
 /// English), as the script's `parseNumber` reads it: what is not a number
 /// (or not a whole one where one is asked) stays the text it was, and the
@@ -467,7 +462,7 @@ pub fn submission(
     let mut reader = Reader {
         by_name,
         names,
-        german: is_german(lang),
+        german: amt::ir::is_german(lang),
         hidden,
         items: HashMap::new(),
     };
@@ -588,7 +583,7 @@ pub fn values_of(p: &Procedure, data: &Json, lang: &str) -> HashMap<String, Vec<
             }
         }
     }
-    let german = is_german(lang);
+    let german = amt::ir::is_german(lang);
     let mut out = HashMap::new();
     for page in &p.pages {
         walk(&page.items, data, "", german, &mut out);
@@ -770,8 +765,8 @@ mod tests {
                     let today = ex
                         .today
                         .as_deref()
-                        .and_then(amt::expr::date::Date::parse)
-                        .or_else(|| amt::expr::date::Date::parse("2026-03-10"))
+                        .and_then(amt::ir::date::Date::parse)
+                        .or_else(|| amt::ir::date::Date::parse("2026-03-10"))
                         .unwrap();
                     for lang in &p.languages {
                         let options = Options {

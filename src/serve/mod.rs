@@ -246,7 +246,7 @@ fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let day = amt::expr::date::Date::from_days(secs.div_euclid(86_400));
+    let day = amt::ir::date::Date::from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     format!("{day} {:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
 }
@@ -280,7 +280,7 @@ struct Texts {
 }
 
 fn texts(lang: &str) -> Texts {
-    if form::is_german(lang) {
+    if amt::ir::is_german(lang) {
         Texts {
             problem: "Es gibt ein Problem",
             error_prefix: "Fehler: ",
@@ -732,7 +732,7 @@ impl State {
                     .and_then(|e| e.node)
                     .and_then(|n| n.label.as_ref())
                     .or_else(|| p.fees.iter().find(|f| f.id == plain).map(|f| &f.label))
-                    .and_then(|l| amt::validate::pick(l, lang, source))
+                    .and_then(|l| l.pick(lang, source))
                     .map(str::to_string)
                     .unwrap_or_else(|| path.clone());
                 let label = if path.contains('[') {
@@ -743,7 +743,7 @@ impl State {
                 let value = match value {
                     Json::String(s) => s.clone(),
                     Json::Bool(b) => (if *b { t.yes } else { t.no }).to_string(),
-                    Json::Number(n) if form::is_german(lang) => n.to_string().replace('.', ","),
+                    Json::Number(n) if amt::ir::is_german(lang) => n.to_string().replace('.', ","),
                     other => other.to_string(),
                 };
                 (label, value)
@@ -861,7 +861,7 @@ impl State {
             .collect();
         let ctx = minijinja::context! {
             lang => lang,
-            title => amt::validate::pick(&p.title, lang, source).unwrap_or_default(),
+            title => p.title.pick(lang, source).unwrap_or_default(),
             t => minijinja::context! {
                 heading => t.heading, lead => t.lead, notes => t.notes, computed => t.computed,
                 data => t.data, back => t.back, preview => t.preview, skip => t.skip,

@@ -3,6 +3,10 @@
 
 use crate::source::Span;
 
+/// The operators and units of expressions are the model's own: the syntax
+/// tree uses them as they are.
+pub use amt_model::{BinaryOp, DurationUnit, UnaryOp};
+
 /// A name as written, with its place.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
@@ -598,20 +602,6 @@ pub struct Duration {
     pub span: Span,
 }
 
-/// Units of durations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum DurationUnit {
-    /// Calendar days.
-    Days,
-    /// Weeks of 7 days.
-    Weeks,
-    /// Calendar months.
-    Months,
-    /// Calendar years.
-    Years,
-}
-
 /// A dotted path: `person.ehe.datum`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Path {
@@ -661,70 +651,4 @@ pub enum ExprKind {
     Binary(BinaryOp, Box<Expr>, Box<Expr>),
     /// `if c then a else b`
     If(Box<Expr>, Box<Expr>, Box<Expr>),
-}
-
-/// Prefix operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum UnaryOp {
-    /// `not`
-    Not,
-    /// `-`
-    Neg,
-}
-
-/// Infix operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BinaryOp {
-    /// `or`
-    Or,
-    /// `and`
-    And,
-    /// `=`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `in`
-    In,
-    /// `not in`
-    NotIn,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-}
-
-impl BinaryOp {
-    /// The operator as written.
-    pub fn symbol(self) -> &'static str {
-        match self {
-            BinaryOp::Or => "or",
-            BinaryOp::And => "and",
-            BinaryOp::Eq => "=",
-            BinaryOp::Ne => "!=",
-            BinaryOp::Lt => "<",
-            BinaryOp::Le => "<=",
-            BinaryOp::Gt => ">",
-            BinaryOp::Ge => ">=",
-            BinaryOp::In => "in",
-            BinaryOp::NotIn => "not in",
-            BinaryOp::Add => "+",
-            BinaryOp::Sub => "-",
-            BinaryOp::Mul => "*",
-            BinaryOp::Div => "/",
-        }
-    }
 }

@@ -800,7 +800,7 @@ impl Builder<'_> {
             Rule::money_lit => ExprKind::Money(self.money(pair, span)),
             Rule::duration => ExprKind::Duration(self.duration(pair)),
             Rule::date_lit => {
-                if crate::expr::date::Date::parse(pair.as_str()).is_none() {
+                if amt_model::date::Date::parse(pair.as_str()).is_none() {
                     self.diagnostics.push(
                         Diagnostic::new(
                             Code::InvalidLiteral,

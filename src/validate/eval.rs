@@ -12,10 +12,10 @@
 //! data the same way, which keeps the two verdicts comparable.
 
 use super::Model;
-use crate::expr::date::Date;
-use crate::expr::formats;
 use crate::ir::{Expr, ExprKind, FieldType, Literal, NodeKind};
-use crate::syntax::ast::{BinaryOp, DurationUnit, UnaryOp};
+use amt_model::date::Date;
+use amt_model::formats;
+use amt_model::{BinaryOp, DurationUnit, UnaryOp};
 use serde_json::Value as Json;
 use std::cmp::Ordering;
 

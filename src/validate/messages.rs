@@ -3,7 +3,7 @@
 
 /// A built-in message in `lang` (`de`, or English for every other language).
 pub fn builtin(key: &str, lang: &str, detail: &str) -> String {
-    let de = lang == "de" || lang.starts_with("de-");
+    let de = amt_model::is_german(lang);
     match (key, de) {
         ("required", true) => "Bitte machen Sie hier eine Angabe.".into(),
         ("required", false) => "Please fill this in.".into(),

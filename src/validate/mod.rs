@@ -16,9 +16,9 @@ pub mod eval;
 pub mod messages;
 
 use crate::emit::schema::Coverage;
-use crate::expr::date::Date;
-use crate::expr::formats;
-use crate::ir::{Expr, ExprKind, FieldType, I18n, Literal, Node, NodeKind, Procedure};
+use crate::ir::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
+use amt_model::date::Date;
+use amt_model::formats;
 use eval::{Eval, V, field_value};
 use regex::Regex;
 use serde::Serialize;
@@ -159,14 +159,6 @@ fn f_opt<'p>(e: &'p Option<Expr>, f: &mut impl FnMut(&'p Expr)) {
     if let Some(e) = e {
         f(e);
     }
-}
-
-/// The text in `lang`, else in the source language.
-pub fn pick<'t>(text: &'t I18n, lang: &str, source: &str) -> Option<&'t str> {
-    text.get(lang)
-        .or_else(|| text.get(source))
-        .or_else(|| text.values().next())
-        .map(String::as_str)
 }
 
 fn index<'p>(nodes: &'p [Node], entries: &mut HashMap<&'p str, Entry<'p>>) {
@@ -392,7 +384,7 @@ fn display(v: &V, de: bool) -> String {
             if de { s.replace('.', ",") } else { s }
         }
         V::Money(c) => {
-            let s = crate::expr::print::money(*c);
+            let s = amt_model::print::money(*c);
             if de { s.replace('.', ",") } else { s }
         }
         V::Date(d) if de => format!("{:02}.{:02}.{:04}", d.day, d.month, d.year),
@@ -423,7 +415,9 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 } else {
                     Severity::Error
                 };
-                let message = pick(&r.message, self.lang, self.source)
+                let message = r
+                    .message
+                    .pick(self.lang, self.source)
                     .map(str::to_string)
                     .unwrap_or_else(|| messages::builtin("rule", self.lang, ""));
                 (severity, message)
@@ -435,7 +429,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         };
         let label = node
             .and_then(|n| n.label.as_ref())
-            .and_then(|l| pick(l, self.lang, self.source))
+            .and_then(|l| l.pick(self.lang, self.source))
             .map(str::to_string);
         self.report.problems.push(Problem {
             severity,
@@ -450,7 +444,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
     }
 
     fn de(&self) -> bool {
-        self.lang == "de" || self.lang.starts_with("de-")
+        amt_model::is_german(self.lang)
     }
 
     fn unknown_keys(&mut self, obj: &Map<String, Json>, known: &[&Node], ptr: &str, path: &str) {

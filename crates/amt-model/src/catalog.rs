@@ -27,6 +27,11 @@ pub const BUILTIN_TYPES: &[&str] = &[
     "consent",
 ];
 
+/// Whether a name is a built-in field type.
+pub fn is_builtin_type(name: &str) -> bool {
+    BUILTIN_TYPES.contains(&name)
+}
+
 /// Trust levels of eIDAS Art. 8, lowest first.
 pub const LEVELS: &[&str] = &["niedrig", "substanziell", "hoch"];
 

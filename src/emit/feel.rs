@@ -13,7 +13,7 @@
 //! not process variables and are written out where a guard reads them.
 
 use crate::ir::{Expr, ExprKind, Literal, Node, NodeKind, Procedure, Ty};
-use crate::syntax::ast::{BinaryOp, DurationUnit, UnaryOp};
+use amt_model::{BinaryOp, DurationUnit, UnaryOp};
 use std::collections::HashMap;
 
 /// A duration as FEEL reads it: weeks as days (`P14D`), since FEEL's

@@ -342,6 +342,20 @@ pub fn check(pattern: &Str, diags: &mut Vec<Diagnostic>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_format_is_a_portable_pattern() {
+        use amt_model::formats::*;
+        for p in [POSTCODE, EMAIL, PHONE, IBAN, TIME, DATETIME] {
+            let mut diags = Vec::new();
+            let s = crate::syntax::ast::Str {
+                value: p.to_string(),
+                span: crate::source::Span::new(crate::source::FileId(0), 0..p.len() + 2),
+            };
+            check(&s, &mut diags);
+            assert!(diags.is_empty(), "{p}: {diags:?}");
+        }
+    }
+
     use super::*;
     use crate::source::FileId;
 

@@ -2,8 +2,7 @@
 //! list of checks only amt's validator enforces. References print as their
 //! absolute data path; parentheses appear only where precedence needs them.
 
-use crate::ir::{Expr, ExprKind, Literal};
-use crate::syntax::ast::{BinaryOp, DurationUnit, UnaryOp};
+use crate::{BinaryOp, DurationUnit, Expr, ExprKind, Literal, UnaryOp};
 use std::fmt::{self, Display, Write};
 
 /// Binding strength, as in the parser: higher binds tighter.

@@ -1,0 +1,42 @@
+//! The checked model of an amt procedure: what every emitter and the
+//! validator read, and itself an output (`procedure.json`). Its shape is
+//! documented in the book (`docs/`, "The checked model") and versioned by
+//! [`MODEL_VERSION`].
+//!
+//! Groups are expanded where they are used, so a procedure is self-contained;
+//! `group` on a node names the reusable group it came from. Expressions are
+//! resolved: every reference is an absolute data path such as
+//! `person.ehe.datum`, and every expression node carries its type.
+//!
+//! Besides the model's types, this crate holds the vocabulary that the
+//! compiler, the emitters and the validator share: calendar dates
+//! ([`date`]), the built-in text formats ([`formats`]), expressions printed
+//! back in amt's syntax ([`print`]), and what amt knows about the world
+//! outside a procedure ([`catalog`]). It depends on serde alone.
+
+#![deny(missing_docs)]
+
+pub mod catalog;
+pub mod date;
+mod example;
+mod expr;
+pub mod formats;
+mod i18n;
+pub mod print;
+mod procedure;
+mod workflow;
+
+pub use example::*;
+pub use expr::*;
+pub use i18n::*;
+pub use procedure::*;
+pub use workflow::*;
+
+/// The version of the model's JSON shape. Bumped on any incompatible change.
+pub const MODEL_VERSION: &str = "1";
+
+/// The stack amt's own threads get (reserved address space, not memory):
+/// models and expressions are walked recursively, up to the depth the
+/// parser allows. A program that calls amt on deep input gives its thread
+/// as much.
+pub const STACK: usize = 64 * 1024 * 1024;
