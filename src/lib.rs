@@ -35,7 +35,7 @@ mod par;
 pub mod resolve;
 pub mod source;
 pub mod syntax;
-pub mod validate;
+pub use amt_validate as validate;
 mod workspace;
 
 pub use workspace::Workspace;

@@ -170,32 +170,6 @@ fn value(e: &ir::Expr) -> Option<Value> {
     }
 }
 
-fn negate(op: BinaryOp) -> BinaryOp {
-    use BinaryOp::*;
-    match op {
-        Eq => Ne,
-        Ne => Eq,
-        Lt => Ge,
-        Le => Gt,
-        Gt => Le,
-        Ge => Lt,
-        In => NotIn,
-        NotIn => In,
-        other => other,
-    }
-}
-
-fn flip(op: BinaryOp) -> BinaryOp {
-    use BinaryOp::*;
-    match op {
-        Lt => Gt,
-        Le => Ge,
-        Gt => Lt,
-        Ge => Le,
-        other => other,
-    }
-}
-
 /// The condition as a disjunction of conjunctions of atoms. Atoms amt cannot
 /// reason about are left out (treated as possibly true). `None`: too large.
 fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
@@ -245,12 +219,15 @@ fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
                             (path, *operator, value(right))
                         }
                         (_, ExprKind::Ref { path }) if !matches!(right.ty, Ty::List { .. }) => {
-                            (path, flip(*operator), value(left))
+                            let Some(swapped) = operator.swapped() else {
+                                return always;
+                            };
+                            (path, swapped, value(left))
                         }
                         _ => return always,
                     };
                     let Some(v) = v else { return always };
-                    let op = if negated { negate(op) } else { op };
+                    let op = if negated { op.negated() } else { op };
                     Some(vec![vec![Atom::Cmp {
                         path: path.clone(),
                         op,
@@ -269,7 +246,7 @@ fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
                     let values: Option<Vec<Value>> = items.iter().map(value).collect();
                     let Some(values) = values else { return always };
                     let op = if negated {
-                        negate(*operator)
+                        operator.negated()
                     } else {
                         *operator
                     };

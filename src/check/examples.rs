@@ -162,13 +162,7 @@ impl Checker<'_, '_> {
         p: &'p ir::Procedure,
         path: &DataPath,
     ) -> Option<Resolved<'p>> {
-        let mut items: Vec<&'p Node> = p
-            .pages
-            .iter()
-            .flat_map(|pg| &pg.items)
-            .chain(&p.attachments)
-            .chain(&p.computed)
-            .collect();
+        let mut items: Vec<&'p Node> = p.top_nodes().collect();
         let mut pointer = String::new();
         let last_index = path.segments.len() - 1;
         for (i, (name, index)) in path.segments.iter().enumerate() {

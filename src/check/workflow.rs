@@ -242,30 +242,16 @@ impl<'a> Lowering<'a, '_, '_> {
         let mut cx = self.c.cx(scope);
         let guard = self.c.condition(e, &mut cx, "a guard");
         // Camunda reads guards in FEEL, which reserves some words.
-        let mut stack = vec![&guard];
         let mut reserved = BTreeSet::new();
-        while let Some(x) = stack.pop() {
-            match &x.kind {
-                ir::ExprKind::Ref { path } => {
-                    reserved.extend(
-                        path.split('.')
-                            .filter(|s| crate::emit::feel::FEEL_KEYWORDS.contains(s))
-                            .map(str::to_string),
-                    );
-                }
-                ir::ExprKind::Unary { operand, .. } => stack.push(operand),
-                ir::ExprKind::Binary { left, right, .. } => stack.extend([&**left, &**right]),
-                ir::ExprKind::If {
-                    condition,
-                    then,
-                    otherwise,
-                } => stack.extend([&**condition, &**then, &**otherwise]),
-                ir::ExprKind::List { items: args } | ir::ExprKind::Call { args, .. } => {
-                    stack.extend(args.iter())
-                }
-                _ => {}
+        guard.walk(&mut |x| {
+            if let ir::ExprKind::Ref { path } = &x.kind {
+                reserved.extend(
+                    path.split('.')
+                        .filter(|s| crate::emit::feel::FEEL_KEYWORDS.contains(s))
+                        .map(str::to_string),
+                );
             }
-        }
+        });
         for word in reserved {
             self.c.diags.push(
                 Diagnostic::new(
@@ -1014,42 +1000,22 @@ pub fn form_reads_no_decision(c: &mut Checker, p: &ir::Procedure) {
     }
     let mut found: Vec<(String, String)> = Vec::new();
     let mut visit = |owner: &str, e: &ir::Expr| {
-        let mut stack = vec![e];
-        while let Some(e) = stack.pop() {
-            match &e.kind {
-                ir::ExprKind::Ref { path } if decisions.contains(path.as_str()) => {
-                    found.push((owner.to_string(), path.clone()));
-                }
-                ir::ExprKind::Unary { operand, .. } => stack.push(operand),
-                ir::ExprKind::Binary { left, right, .. } => stack.extend([&**left, &**right]),
-                ir::ExprKind::If {
-                    condition,
-                    then,
-                    otherwise,
-                } => stack.extend([&**condition, &**then, &**otherwise]),
-                ir::ExprKind::List { items: args } | ir::ExprKind::Call { args, .. } => {
-                    stack.extend(args.iter())
-                }
-                _ => {}
+        e.walk(&mut |e| {
+            if let ir::ExprKind::Ref { path } = &e.kind
+                && decisions.contains(path.as_str())
+            {
+                found.push((owner.to_string(), path.clone()));
             }
-        }
+        });
     };
     for page in &p.pages {
         if let Some(w) = &page.when {
             visit(&page.id, w);
         }
     }
-    let mut nodes: Vec<&ir::Node> = p
-        .pages
-        .iter()
-        .flat_map(|pg| &pg.items)
-        .chain(&p.attachments)
-        .chain(&p.computed)
-        .collect();
-    while let Some(n) = nodes.pop() {
-        crate::validate::node_exprs_shallow(n, &mut |e| visit(&n.path, e));
-        if let ir::NodeKind::Group { items, .. } = &n.kind {
-            nodes.extend(items);
+    for n in p.all_nodes() {
+        for e in n.exprs() {
+            visit(&n.path, e);
         }
     }
     for f in &p.fees {

@@ -846,7 +846,7 @@ fn waypoints(
 /// The BPMN of a procedure's workflow, or `None` when it has none.
 pub fn bpmn(p: &Procedure) -> Option<String> {
     let w = p.workflow.as_ref()?;
-    let lang = p.languages.first().map_or("de", String::as_str);
+    let lang = p.source_language();
     let mut b = Builder {
         w,
         computed: computed_values(p),

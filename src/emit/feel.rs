@@ -12,7 +12,7 @@
 //! `date(…)`, `time(…)` and `date and time(…)`; computed values and fees are
 //! not process variables and are written out where a guard reads them.
 
-use crate::ir::{Expr, ExprKind, Literal, Node, NodeKind, Procedure, Ty};
+use crate::ir::{Expr, ExprKind, Literal, NodeKind, Procedure, Ty};
 use amt_model::{BinaryOp, DurationUnit, UnaryOp};
 use std::collections::HashMap;
 
@@ -293,20 +293,9 @@ pub fn condition(e: &Expr, computed: &HashMap<String, &Expr>) -> String {
 /// How each computed value and fee of a procedure is computed, by path.
 pub fn computed_values(p: &Procedure) -> HashMap<String, &Expr> {
     let mut out = HashMap::new();
-    let mut stack: Vec<&Node> = p
-        .pages
-        .iter()
-        .flat_map(|pg| &pg.items)
-        .chain(&p.attachments)
-        .chain(&p.computed)
-        .collect();
-    while let Some(n) = stack.pop() {
-        match &n.kind {
-            NodeKind::Computed { value, .. } => {
-                out.insert(n.path.clone(), value);
-            }
-            NodeKind::Group { items, .. } => stack.extend(items),
-            _ => {}
+    for n in p.all_nodes() {
+        if let NodeKind::Computed { value, .. } = &n.kind {
+            out.insert(n.path.clone(), value);
         }
     }
     for f in &p.fees {

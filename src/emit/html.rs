@@ -220,15 +220,6 @@ struct View<'p> {
     t: Texts,
 }
 
-fn index<'p>(nodes: &'p [Node], out: &mut HashMap<&'p str, &'p Node>) {
-    for n in nodes {
-        out.insert(&n.path, n);
-        if let NodeKind::Group { items, .. } = &n.kind {
-            index(items, out);
-        }
-    }
-}
-
 fn op_words(op: BinaryOp, de: bool) -> &'static str {
     use BinaryOp::*;
     match (op, de) {
@@ -871,15 +862,11 @@ impl<'p> View<'p> {
             )
         };
         let mut prefilled = Vec::new();
-        let mut stack: Vec<&Node> = self.p.pages.iter().flat_map(|pg| &pg.items).collect();
-        while let Some(n) = stack.pop() {
+        for n in self.p.all_nodes() {
             if n.prefill.is_some()
                 && let Some(l) = &n.label
             {
                 prefilled.push(self.text(l));
-            }
-            if let NodeKind::Group { items, .. } = &n.kind {
-                stack.extend(items.iter().rev());
             }
         }
         prefilled.sort();
@@ -994,13 +981,8 @@ pub fn procedure_page_with(
     p: &Procedure,
     lang: &str,
 ) -> Result<String, minijinja::Error> {
-    let source = p.languages.first().map_or("de", String::as_str);
-    let mut labels = HashMap::new();
-    for page in &p.pages {
-        index(&page.items, &mut labels);
-    }
-    index(&p.attachments, &mut labels);
-    index(&p.computed, &mut labels);
+    let source = p.source_language();
+    let labels = p.all_nodes().map(|n| (n.path.as_str(), n)).collect();
     let v = View {
         p,
         lang,
@@ -1239,7 +1221,7 @@ fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
     .collect();
     ScriptModel {
         lang,
-        source: p.languages.first().map_or("de", String::as_str),
+        source: p.source_language(),
         pages: &p.pages,
         attachments: &p.attachments,
         computed: &p.computed,
@@ -1329,7 +1311,7 @@ pub fn index_page(
     let entries = procedures
         .iter()
         .map(|p| {
-            let source = p.languages.first().map_or("de", String::as_str);
+            let source = p.source_language();
             IndexEntry {
                 href: format!("{}/index.html", p.id),
                 title: p.title.pick(source, source).unwrap_or_default().to_string(),

@@ -6,7 +6,7 @@ pub mod bpmn;
 pub(crate) mod feel;
 pub mod html;
 mod manifest;
-pub mod schema;
+pub use amt_validate::schema;
 pub mod workflow;
 
 pub use manifest::{FileRecord, manifest};

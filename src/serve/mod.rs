@@ -711,7 +711,7 @@ impl State {
         lang: &str,
         t: &Texts,
     ) -> Vec<(String, String)> {
-        let source = p.languages.first().map_or("de", String::as_str);
+        let source = p.source_language();
         report
             .computed
             .iter()
@@ -844,7 +844,7 @@ impl State {
             label: String,
             value: String,
         }
-        let source = p.languages.first().map_or("de", String::as_str);
+        let source = p.source_language();
         let warnings: Vec<Note> = report
             .problems
             .iter()

@@ -58,6 +58,67 @@ pub struct Expr {
     pub kind: ExprKind,
 }
 
+impl Expr {
+    /// The expressions directly inside this one, in order.
+    pub fn children(&self) -> Children<'_> {
+        match &self.kind {
+            ExprKind::Literal { .. } | ExprKind::Today | ExprKind::Ref { .. } => {
+                Children::Fixed([None, None, None], 0)
+            }
+            ExprKind::Unary { operand, .. } => Children::Fixed([Some(operand), None, None], 0),
+            ExprKind::Binary { left, right, .. } => {
+                Children::Fixed([Some(left), Some(right), None], 0)
+            }
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => Children::Fixed([Some(condition), Some(then), Some(otherwise)], 0),
+            ExprKind::List { items: args } | ExprKind::Call { args, .. } => {
+                Children::Slice(args.iter())
+            }
+        }
+    }
+
+    /// Calls `f` on this expression and on every expression inside it,
+    /// outer before inner, left to right.
+    pub fn walk<'e>(&'e self, f: &mut impl FnMut(&'e Expr)) {
+        f(self);
+        for child in self.children() {
+            child.walk(f);
+        }
+    }
+
+    /// Whether this expression, or one inside it, satisfies `test`.
+    pub fn any(&self, test: &impl Fn(&Expr) -> bool) -> bool {
+        test(self) || self.children().any(|c| c.any(test))
+    }
+}
+
+/// The expressions directly inside an expression ([`Expr::children`]).
+#[derive(Debug, Clone)]
+pub enum Children<'e> {
+    /// Up to three operands, and how many were taken.
+    Fixed([Option<&'e Expr>; 3], usize),
+    /// The items of a list or the arguments of a call.
+    Slice(std::slice::Iter<'e, Expr>),
+}
+
+impl<'e> Iterator for Children<'e> {
+    type Item = &'e Expr;
+
+    fn next(&mut self) -> Option<&'e Expr> {
+        match self {
+            Children::Fixed(operands, taken) => {
+                let next = operands.get(*taken).copied().flatten();
+                *taken += 1;
+                next
+            }
+            Children::Slice(items) => items.next(),
+        }
+    }
+}
+
 /// Kinds of resolved expressions.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -208,6 +269,39 @@ pub enum BinaryOp {
 }
 
 impl BinaryOp {
+    /// The comparison that holds exactly where this one does not (`<` and
+    /// `>=`, `=` and `!=`, `in` and `not in`). Logical and arithmetic
+    /// operators have none and come back as they are.
+    pub fn negated(self) -> BinaryOp {
+        use BinaryOp::*;
+        match self {
+            Eq => Ne,
+            Ne => Eq,
+            Lt => Ge,
+            Le => Gt,
+            Gt => Le,
+            Ge => Lt,
+            In => NotIn,
+            NotIn => In,
+            other => other,
+        }
+    }
+
+    /// The comparison with its operands swapped: `a < b` is `b > a`. Only
+    /// the six comparisons can be swapped so.
+    pub fn swapped(self) -> Option<BinaryOp> {
+        use BinaryOp::*;
+        Some(match self {
+            Eq => Eq,
+            Ne => Ne,
+            Lt => Gt,
+            Le => Ge,
+            Gt => Lt,
+            Ge => Le,
+            _ => return None,
+        })
+    }
+
     /// The operator as written.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -226,5 +320,71 @@ impl BinaryOp {
             BinaryOp::Mul => "*",
             BinaryOp::Div => "/",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(i: i64) -> Expr {
+        Expr {
+            ty: Ty::Integer,
+            kind: ExprKind::Literal {
+                value: Literal::Integer(i),
+            },
+        }
+    }
+
+    fn binary(operator: BinaryOp, left: Expr, right: Expr) -> Expr {
+        Expr {
+            ty: Ty::Integer,
+            kind: ExprKind::Binary {
+                operator,
+                left: Box::new(left),
+                right: Box::new(right),
+            },
+        }
+    }
+
+    #[test]
+    fn walk_visits_outer_before_inner_and_left_to_right() {
+        let list = Expr {
+            ty: Ty::Unknown,
+            kind: ExprKind::List {
+                items: vec![lit(3), lit(4)],
+            },
+        };
+        let e = binary(BinaryOp::Add, binary(BinaryOp::Mul, lit(1), lit(2)), list);
+        let mut seen = Vec::new();
+        e.walk(&mut |e| {
+            seen.push(match &e.kind {
+                ExprKind::Literal {
+                    value: Literal::Integer(i),
+                } => i.to_string(),
+                ExprKind::Binary { operator, .. } => operator.symbol().to_string(),
+                _ => "list".to_string(),
+            })
+        });
+        assert_eq!(seen, ["+", "*", "1", "2", "list", "3", "4"]);
+        assert_eq!(e.children().count(), 2);
+        assert!(e.any(&|e| matches!(e.kind, ExprKind::List { .. })));
+        assert!(!e.any(&|e| matches!(e.kind, ExprKind::Today)));
+    }
+
+    #[test]
+    fn negation_and_swapping_of_comparisons() {
+        use BinaryOp::*;
+        for op in [Eq, Ne, Lt, Le, Gt, Ge, In, NotIn] {
+            assert_ne!(op.negated(), op);
+            assert_eq!(op.negated().negated(), op);
+        }
+        for op in [Eq, Ne, Lt, Le, Gt, Ge] {
+            assert_eq!(op.swapped().and_then(BinaryOp::swapped), Some(op));
+        }
+        assert_eq!(Lt.swapped(), Some(Gt));
+        assert_eq!(Lt.negated(), Ge);
+        assert_eq!(In.swapped(), None);
+        assert_eq!(Add.negated(), Add);
     }
 }

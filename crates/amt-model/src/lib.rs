@@ -40,3 +40,7 @@ pub const MODEL_VERSION: &str = "1";
 /// parser allows. A program that calls amt on deep input gives its thread
 /// as much.
 pub const STACK: usize = 64 * 1024 * 1024;
+
+/// The largest whole number every JSON reader keeps exactly (2^53 − 1,
+/// JavaScript's `Number.MAX_SAFE_INTEGER`); schemas bound integers by it.
+pub const SAFE_INTEGER: i64 = 9_007_199_254_740_991;

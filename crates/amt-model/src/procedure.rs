@@ -68,6 +68,28 @@ pub struct Procedure {
 pub const MAX_MODEL_DEPTH: usize = 20_000;
 
 impl Procedure {
+    /// The language the procedure is written in (its first).
+    pub fn source_language(&self) -> &str {
+        self.languages.first().map_or("de", String::as_str)
+    }
+
+    /// The nodes at the top of the data: the items of every page, then the
+    /// attachments and computed values outside pages.
+    pub fn top_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.pages
+            .iter()
+            .flat_map(|page| &page.items)
+            .chain(&self.attachments)
+            .chain(&self.computed)
+    }
+
+    /// Every node: the top nodes and everything their groups hold, each
+    /// group before its items, in form order.
+    pub fn all_nodes(&self) -> AllNodes<'_> {
+        let mut stack = vec![self.computed.iter(), self.attachments.iter()];
+        stack.extend(self.pages.iter().rev().map(|page| page.items.iter()));
+        AllNodes { stack }
+    }
     /// Reads a model written by amt (`procedure.json`). Expressions nest as
     /// deep as their source allows, deeper than serde_json's default limit
     /// of 128, so the model is read on a thread with a large stack after a
@@ -266,6 +288,65 @@ pub struct Node {
     pub prefill: Option<Prefill>,
 }
 
+impl Node {
+    /// Whether the submission carries the node's answer: fields, groups and
+    /// attachments do; computed values and notes do not.
+    pub fn is_data(&self) -> bool {
+        matches!(
+            self.kind,
+            NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }
+        )
+    }
+
+    /// Whether an answer must be given where the node applies: it is
+    /// required, or repeats at least once.
+    pub fn demanded(&self) -> bool {
+        self.required || self.repeat.is_some_and(|r| r.min > 0)
+    }
+
+    /// The node's own expressions (not those of what it holds): its
+    /// condition, its rules, its computed value and its bounds.
+    pub fn exprs(&self) -> impl Iterator<Item = &Expr> {
+        let (value, bounds) = match &self.kind {
+            NodeKind::Computed { value, .. } => (Some(value), None),
+            NodeKind::Field { ty } => (None, ty.bounds()),
+            _ => (None, None),
+        };
+        self.when
+            .iter()
+            .chain(self.rules.iter().map(|r| &r.condition))
+            .chain(value)
+            .chain(bounds.into_iter().flat_map(|b| b.min.iter().chain(&b.max)))
+    }
+}
+
+/// Every node of a procedure ([`Procedure::all_nodes`]).
+#[derive(Debug)]
+pub struct AllNodes<'p> {
+    stack: Vec<std::slice::Iter<'p, Node>>,
+}
+
+impl<'p> Iterator for AllNodes<'p> {
+    type Item = &'p Node;
+
+    fn next(&mut self) -> Option<&'p Node> {
+        loop {
+            let top = self.stack.last_mut()?;
+            match top.next() {
+                Some(node) => {
+                    if let NodeKind::Group { items, .. } = &node.kind {
+                        self.stack.push(items.iter());
+                    }
+                    return Some(node);
+                }
+                None => {
+                    self.stack.pop();
+                }
+            }
+        }
+    }
+}
+
 /// The kinds of nodes.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -429,6 +510,21 @@ pub enum FieldType {
     },
 }
 
+impl FieldType {
+    /// The bounds of a number, date or time.
+    pub fn bounds(&self) -> Option<&Bounds> {
+        match self {
+            FieldType::Integer { bounds }
+            | FieldType::Decimal { bounds, .. }
+            | FieldType::Money { bounds }
+            | FieldType::Date { bounds }
+            | FieldType::Time { bounds }
+            | FieldType::Datetime { bounds } => Some(bounds),
+            _ => None,
+        }
+    }
+}
+
 /// Lower and upper bounds as expressions (constants, `today - 18 years`,
 /// another field).
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -471,4 +567,59 @@ pub struct Code {
     pub code: String,
     /// Label per language.
     pub label: I18n,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(id: &str, path: &str) -> serde_json::Value {
+        serde_json::json!({"id": id, "path": path, "kind": "field", "type": {"base": "boolean"}})
+    }
+
+    /// Two pages, a group with a nested group, an attachment and a computed
+    /// value outside the pages.
+    fn sample() -> Procedure {
+        let json = serde_json::json!({
+            "model_version": "1", "id": "p", "source": "p.amt", "version": "1.0.0",
+            "title": {"de": "P"}, "languages": ["de-AT", "en"], "codelists": {},
+            "pages": [
+                {"id": "a", "label": {}, "items": [
+                    field("x", "x"),
+                    {"id": "g", "path": "g", "kind": "group", "items": [
+                        field("y", "g.y"),
+                        {"id": "h", "path": "g.h", "kind": "group", "items": [field("z", "g.h.z")]},
+                    ]},
+                ]},
+                {"id": "b", "label": {}, "items": [field("w", "w")]},
+            ],
+            "attachments": [{"id": "f", "path": "f", "kind": "attachment", "media_types": [], "count": {"min": 0}}],
+            "computed": [{"id": "c", "path": "c", "kind": "computed", "type": {"base": "boolean"},
+                "value": {"type": {"base": "boolean"}, "op": "literal", "value": {"type": "boolean", "value": true}}}],
+        });
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn all_nodes_are_in_form_order_with_groups_before_their_items() {
+        let p = sample();
+        let paths: Vec<&str> = p.all_nodes().map(|n| n.path.as_str()).collect();
+        assert_eq!(paths, ["x", "g", "g.y", "g.h", "g.h.z", "w", "f", "c"]);
+        let top: Vec<&str> = p.top_nodes().map(|n| n.id.as_str()).collect();
+        assert_eq!(top, ["x", "g", "w", "f", "c"]);
+        assert_eq!(p.source_language(), "de-AT");
+    }
+
+    #[test]
+    fn data_nodes_are_what_the_submission_carries() {
+        let p = sample();
+        let data: Vec<&str> = p
+            .all_nodes()
+            .filter(|n| n.is_data())
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(data, ["x", "g", "y", "h", "z", "w", "f"]);
+        let c = p.all_nodes().find(|n| n.id == "c").unwrap();
+        assert_eq!(c.exprs().count(), 1, "a computed value's own expression");
+    }
 }

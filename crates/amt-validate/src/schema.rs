@@ -18,9 +18,9 @@
 //! holds. [`Coverage`] records which of the validator's checks the schema
 //! enforces, so the two can be compared (see `tests/agreement.rs`).
 
-use crate::ir::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
 use amt_model::formats;
 use amt_model::{BinaryOp, UnaryOp};
+use amt_model::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
 use serde_json::{Map, Value as Json, json};
 use std::collections::{HashMap, HashSet};
 
@@ -73,7 +73,7 @@ pub struct Gap {
     pub expression: Option<String>,
     /// The author's message, per language.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<crate::ir::I18n>,
+    pub message: Option<amt_model::I18n>,
     /// Why the schema cannot say it.
     pub reason: String,
 }
@@ -108,26 +108,6 @@ struct Ctx<'p> {
     scope: &'p str,
     segs: Vec<&'p str>,
     page_when: Option<&'p Expr>,
-}
-
-fn index<'p>(nodes: &'p [Node], out: &mut HashMap<&'p str, &'p Node>) {
-    for n in nodes {
-        out.insert(&n.path, n);
-        if let NodeKind::Group { items, .. } = &n.kind {
-            index(items, out);
-        }
-    }
-}
-
-fn is_data(n: &Node) -> bool {
-    matches!(
-        n.kind,
-        NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }
-    )
-}
-
-fn demanded(n: &Node) -> bool {
-    n.required || n.repeat.is_some_and(|r| r.min > 0)
 }
 
 /// `{type: object, properties: {s1: {… {sn: leaf}}}, required: [s1 … sn]}`:
@@ -242,23 +222,6 @@ fn not(s: Json) -> Json {
     }
 }
 
-fn mentions_today(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Today => true,
-        ExprKind::Literal { .. } | ExprKind::Ref { .. } => false,
-        ExprKind::Unary { operand, .. } => mentions_today(operand),
-        ExprKind::Binary { left, right, .. } => mentions_today(left) || mentions_today(right),
-        ExprKind::If {
-            condition,
-            then,
-            otherwise,
-        } => mentions_today(condition) || mentions_today(then) || mentions_today(otherwise),
-        ExprKind::List { items: args } | ExprKind::Call { args, .. } => {
-            args.iter().any(mentions_today)
-        }
-    }
-}
-
 /// `{type: kind, …leaf}`, with the type first for readers.
 fn typed(kind: &str, leaf: Json) -> Json {
     let mut out = Map::new();
@@ -267,34 +230,6 @@ fn typed(kind: &str, leaf: Json) -> Json {
         out.extend(m);
     }
     Json::Object(out)
-}
-
-fn flip(op: BinaryOp) -> Option<BinaryOp> {
-    use BinaryOp::*;
-    Some(match op {
-        Eq => Eq,
-        Ne => Ne,
-        Lt => Gt,
-        Le => Ge,
-        Gt => Lt,
-        Ge => Le,
-        _ => return None,
-    })
-}
-
-fn negate(op: BinaryOp) -> BinaryOp {
-    use BinaryOp::*;
-    match op {
-        Eq => Ne,
-        Ne => Eq,
-        Lt => Ge,
-        Le => Gt,
-        Gt => Le,
-        Ge => Lt,
-        In => NotIn,
-        NotIn => In,
-        other => other,
-    }
 }
 
 /// A literal as it appears in submitted JSON, if it can be compared there.
@@ -404,7 +339,7 @@ impl<'p> Emitter<'p> {
                 left,
                 right,
             } => {
-                let op = if want { *operator } else { negate(*operator) };
+                let op = if want { *operator } else { operator.negated() };
                 self.comparison(op, left, right, scope)
             }
             ExprKind::Ref { path } => {
@@ -508,7 +443,8 @@ impl<'p> Emitter<'p> {
         // The measured side first: a field, len(field) or count(repeat).
         let (op, subject, other) = match (&left.kind, &right.kind) {
             (ExprKind::Literal { .. } | ExprKind::List { .. }, _) => (
-                flip(op).ok_or("the value to compare is on the left of `in`")?,
+                op.swapped()
+                    .ok_or("the value to compare is on the left of `in`")?,
                 right,
                 left,
             ),
@@ -696,7 +632,7 @@ impl<'p> Emitter<'p> {
         check: &'static str,
         severity: &'static str,
         e: Option<&Expr>,
-        message: Option<&crate::ir::I18n>,
+        message: Option<&amt_model::I18n>,
         reason: String,
     ) {
         // One style for every reason: a sentence.
@@ -743,7 +679,7 @@ impl<'p> Emitter<'p> {
             .map(any_of);
         if own.is_empty() {
             // Listed in the container's `required`.
-            if demanded(n) {
+            if n.demanded() {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
@@ -752,7 +688,7 @@ impl<'p> Emitter<'p> {
                 refused.clone(),
             ) {
                 (Ok(t), Ok(f)) => {
-                    if demanded(n) {
+                    if n.demanded() {
                         let then = absent_or(container, at(&[&n.id], json!(true)));
                         self.constrain(json!({ "if": t, "then": then }));
                         self.coverage.required.insert(n.path.clone());
@@ -887,7 +823,7 @@ impl<'p> Emitter<'p> {
         s
     }
 
-    fn bounds(&mut self, n: &Node, b: &crate::ir::Bounds, s: &mut Json) {
+    fn bounds(&mut self, n: &Node, b: &amt_model::Bounds, s: &mut Json) {
         for (bound, is_min) in [(&b.min, true), (&b.max, false)] {
             let Some(e) = bound else { continue };
             let check = if is_min { "minimum" } else { "maximum" };
@@ -899,7 +835,9 @@ impl<'p> Emitter<'p> {
                 _ => {
                     let why = match e.kind {
                         ExprKind::Literal { .. } => "JSON Schema cannot order dates or times",
-                        _ if mentions_today(e) => "the bound depends on today's date",
+                        _ if e.any(&|e| matches!(e.kind, ExprKind::Today)) => {
+                            "the bound depends on today's date"
+                        }
                         _ => "the bound is computed from other answers",
                     };
                     self.gap(&n.path, check, "error", Some(e), None, why.into());
@@ -952,7 +890,7 @@ impl<'p> Emitter<'p> {
             }
             FieldType::Integer { bounds } => {
                 // Within what every JSON reader keeps exactly (2^53 − 1).
-                let safe = crate::validate::eval::SAFE_INTEGER;
+                let safe = amt_model::SAFE_INTEGER;
                 let mut s = json!({ "type": "integer", "minimum": -safe, "maximum": safe });
                 self.bounds(n, bounds, &mut s);
                 // An author's bound beyond that range gives way to it.
@@ -1053,7 +991,7 @@ impl<'p> Emitter<'p> {
                         "id": { "type": "string", "minLength": 1, "description": "The file's reference in the transport, e.g. a UUID." },
                         "filename": { "type": "string", "minLength": 1 },
                         "media_type": { "type": "string", "minLength": 1 },
-                        "size": { "type": "integer", "minimum": 0, "maximum": crate::validate::eval::SAFE_INTEGER, "description": "In bytes." }
+                        "size": { "type": "integer", "minimum": 0, "maximum": amt_model::SAFE_INTEGER, "description": "In bytes." }
                     },
                     "required": ["id", "filename", "media_type", "size"],
                     "additionalProperties": false
@@ -1066,7 +1004,7 @@ impl<'p> Emitter<'p> {
     /// The schema of a node's data (a list for repeats), or `None` for nodes
     /// without data.
     fn node(&mut self, n: &'p Node, ctx: &Ctx<'p>) -> Option<Json> {
-        if !is_data(n) {
+        if !n.is_data() {
             return None;
         }
         self.constraints(n, ctx);
@@ -1169,7 +1107,7 @@ impl<'p> Emitter<'p> {
         let mut required = Vec::new();
         for n in items {
             if let Some(s) = self.node(n, ctx) {
-                if ctx.page_when.is_none() && n.when.is_none() && demanded(n) {
+                if ctx.page_when.is_none() && n.when.is_none() && n.demanded() {
                     required.push(json!(n.id));
                 }
                 properties.insert(n.id.clone(), s);
@@ -1186,13 +1124,8 @@ impl<'p> Emitter<'p> {
 
 /// Builds the schema of a procedure; `base` is the URI its `$id` starts with.
 pub fn build(p: &Procedure, base: &str) -> Built {
-    let mut nodes = HashMap::new();
-    for page in &p.pages {
-        index(&page.items, &mut nodes);
-    }
-    index(&p.attachments, &mut nodes);
-    index(&p.computed, &mut nodes);
-    let source = p.languages.first().map_or("de", String::as_str);
+    let nodes = p.all_nodes().map(|n| (n.path.as_str(), n)).collect();
+    let source = p.source_language();
     let mut e = Emitter {
         p,
         source,

@@ -1,8 +1,9 @@
 //! amt's validator: checks a submission against a procedure with the full
-//! semantics of the language (conditions, rules, computed values, severities).
+//! semantics of the language (conditions, rules, computed values, severities),
+//! and the procedure's JSON Schema ([`schema`]), its declarative twin.
 //!
-//! It is the reference for every other place the rules run: the JSON Schema
-//! ([`crate::emit::schema`]) expresses a subset of these checks, and each
+//! The validator is the reference for every other place the rules run: the
+//! JSON Schema expresses a subset of these checks, and each
 //! [`Problem`] says whether the schema enforces it too (`schema`), so the two
 //! can be compared. A portal's server calls [`Model::new`] once per procedure
 //! and [`Model::validate`] per submission.
@@ -12,13 +13,16 @@
 //! unanswered parts and parts that do not apply are left out. See the README
 //! ("Submissions and the validator").
 
+#![deny(missing_docs)]
+
 pub mod eval;
 pub mod messages;
+pub mod schema;
 
-use crate::emit::schema::Coverage;
-use crate::ir::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
+use crate::schema::Coverage;
 use amt_model::date::Date;
 use amt_model::formats;
+use amt_model::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
 use eval::{Eval, V, field_value};
 use regex::Regex;
 use serde::Serialize;
@@ -105,99 +109,24 @@ pub struct Report {
     pub visible: BTreeMap<String, bool>,
 }
 
-fn visit_expr<'p>(e: &'p Expr, f: &mut impl FnMut(&'p Expr)) {
-    f(e);
-    match &e.kind {
-        ExprKind::Unary { operand, .. } => visit_expr(operand, f),
-        ExprKind::Binary { left, right, .. } => {
-            visit_expr(left, f);
-            visit_expr(right, f);
-        }
-        ExprKind::If {
-            condition,
-            then,
-            otherwise,
-        } => {
-            visit_expr(condition, f);
-            visit_expr(then, f);
-            visit_expr(otherwise, f);
-        }
-        ExprKind::List { items: args } | ExprKind::Call { args, .. } => {
-            for a in args {
-                visit_expr(a, f);
-            }
-        }
-        ExprKind::Literal { .. } | ExprKind::Today | ExprKind::Ref { .. } => {}
-    }
-}
-
-/// The expressions of one node itself (not of its children).
-pub fn node_exprs_shallow<'p>(node: &'p Node, f: &mut impl FnMut(&'p Expr)) {
-    f_opt(&node.when, f);
-    for r in &node.rules {
-        f(&r.condition);
-    }
-    match &node.kind {
-        NodeKind::Computed { value, .. } => f(value),
-        NodeKind::Field {
-            ty:
-                FieldType::Integer { bounds }
-                | FieldType::Decimal { bounds, .. }
-                | FieldType::Money { bounds }
-                | FieldType::Date { bounds }
-                | FieldType::Time { bounds }
-                | FieldType::Datetime { bounds },
-        } => {
-            f_opt(&bounds.min, f);
-            f_opt(&bounds.max, f);
-        }
-        _ => {}
-    }
-}
-
-fn f_opt<'p>(e: &'p Option<Expr>, f: &mut impl FnMut(&'p Expr)) {
-    if let Some(e) = e {
-        f(e);
-    }
-}
-
-fn index<'p>(nodes: &'p [Node], entries: &mut HashMap<&'p str, Entry<'p>>) {
-    for n in nodes {
-        let value = match &n.kind {
-            NodeKind::Computed { value, .. } => Some(value),
-            _ => None,
-        };
-        entries.insert(
-            &n.path,
-            Entry {
-                node: Some(n),
-                value,
-                repeated: n.repeat.is_some(),
-            },
-        );
-        if let NodeKind::Group { items, .. } = &n.kind {
-            index(items, entries);
-        }
-    }
-}
-
-/// The data nodes (fields, groups, attachments) among `nodes`.
-fn is_data(n: &Node) -> bool {
-    matches!(
-        n.kind,
-        NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }
-    )
-}
-
 impl<'p> Model<'p> {
     /// Indexes a procedure and learns which checks its schema enforces.
     pub fn new(procedure: &'p Procedure) -> Model<'p> {
-        let mut entries = HashMap::new();
-        for page in &procedure.pages {
-            index(&page.items, &mut entries);
-        }
-        index(&procedure.attachments, &mut entries);
-        index(&procedure.computed, &mut entries);
+        let mut entries: HashMap<&str, Entry> = procedure
+            .all_nodes()
+            .map(|n| {
+                let value = match &n.kind {
+                    NodeKind::Computed { value, .. } => Some(value),
+                    _ => None,
+                };
+                let entry = Entry {
+                    node: Some(n),
+                    value,
+                    repeated: n.repeat.is_some(),
+                };
+                (n.path.as_str(), entry)
+            })
+            .collect();
         for fee in &procedure.fees {
             entries.insert(
                 fee.id.as_str(),
@@ -220,7 +149,7 @@ impl<'p> Model<'p> {
             add(p);
         }
         let mut exprs = Vec::new();
-        for n in entries.values().filter_map(|e| e.node) {
+        for n in procedure.all_nodes() {
             if let NodeKind::Field {
                 ty: FieldType::Text {
                     pattern, format, ..
@@ -235,14 +164,7 @@ impl<'p> Model<'p> {
                     add(p);
                 }
             }
-            // Direct expressions only: descendants are entries themselves.
-            if let Some(w) = &n.when {
-                exprs.push(w);
-            }
-            exprs.extend(n.rules.iter().map(|r| &r.condition));
-            if let NodeKind::Computed { value, .. } = &n.kind {
-                exprs.push(value);
-            }
+            exprs.extend(n.exprs());
         }
         for page in &procedure.pages {
             exprs.extend(&page.when);
@@ -262,7 +184,7 @@ impl<'p> Model<'p> {
             exprs.extend(w.timers.iter().filter_map(|t| t.when.as_ref()));
         }
         for e in exprs {
-            visit_expr(e, &mut |e| {
+            e.walk(&mut |e| {
                 if let ExprKind::Call { function, args, .. } = &e.kind
                     && function == "matches"
                     && let Some(Expr {
@@ -277,7 +199,7 @@ impl<'p> Model<'p> {
                 }
             });
         }
-        let coverage = crate::emit::schema::coverage(procedure);
+        let coverage = crate::schema::coverage(procedure);
         Model {
             procedure,
             entries,
@@ -298,11 +220,7 @@ impl<'p> Model<'p> {
 
     /// Checks a submission.
     pub fn validate(&self, data: &Json, options: &Options) -> Report {
-        let source = self
-            .procedure
-            .languages
-            .first()
-            .map_or("de", String::as_str);
+        let source = self.procedure.source_language();
         let lang = options.lang.as_deref().unwrap_or(source);
         let mut w = Walker {
             model: self,
@@ -449,7 +367,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
 
     fn unknown_keys(&mut self, obj: &Map<String, Json>, known: &[&Node], ptr: &str, path: &str) {
         for key in obj.keys() {
-            if !known.iter().any(|n| is_data(n) && n.id == *key) {
+            if !known.iter().any(|n| n.is_data() && n.id == *key) {
                 self.problem(
                     None,
                     &format!("{ptr}/{}", escape(key)),
@@ -497,7 +415,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             }
             return;
         }
-        if !is_data(n) {
+        if !n.is_data() {
             return;
         }
         self.report.visible.insert(path.clone(), visible);
@@ -538,8 +456,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             return;
         }
         let Some(value) = value else {
-            let demanded = n.required || n.repeat.is_some_and(|r| r.min > 0);
-            if demanded && visible {
+            if n.demanded() && visible {
                 let schema = self.model.coverage.required.contains(&n.path);
                 self.problem(
                     Some(n),
@@ -598,7 +515,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
 
     /// Records that the parts of a hidden group do not apply.
     fn hide(&mut self, n: &Node, path: &str) {
-        if !is_data(n) {
+        if !n.is_data() {
             return;
         }
         let path = join(path, &n.id);
@@ -737,7 +654,8 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                             "file_size",
                             format!(
                                 "{} MB",
-                                max_bytes.unwrap_or(eval::SAFE_INTEGER as u64) as f64 / 1_048_576.0
+                                max_bytes.unwrap_or(amt_model::SAFE_INTEGER as u64) as f64
+                                    / 1_048_576.0
                             ),
                         )
                     };
@@ -987,23 +905,17 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             // the author's said so already).
             let negative = x.as_f64().is_some_and(|f| f < 0.0);
             let (check, bound) = if negative {
-                ("minimum", -eval::SAFE_INTEGER)
+                ("minimum", -amt_model::SAFE_INTEGER)
             } else {
-                ("maximum", eval::SAFE_INTEGER)
+                ("maximum", amt_model::SAFE_INTEGER)
             };
             self.problem(Some(n), ptr, path, check, None, bound.to_string(), true);
         }
     }
 
     fn bounds(&mut self, n: &'p Node, ty: &'p FieldType, value: &Json, ptr: &str, path: &str) {
-        let bounds = match ty {
-            FieldType::Integer { bounds }
-            | FieldType::Decimal { bounds, .. }
-            | FieldType::Money { bounds }
-            | FieldType::Date { bounds }
-            | FieldType::Time { bounds }
-            | FieldType::Datetime { bounds } => bounds,
-            _ => return,
+        let Some(bounds) = ty.bounds() else {
+            return;
         };
         let v = match (ty, value) {
             // Numbers are compared as JSON numbers, as JSON Schema does.

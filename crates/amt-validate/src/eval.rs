@@ -12,10 +12,10 @@
 //! data the same way, which keeps the two verdicts comparable.
 
 use super::Model;
-use crate::ir::{Expr, ExprKind, FieldType, Literal, NodeKind};
 use amt_model::date::Date;
 use amt_model::formats;
-use amt_model::{BinaryOp, DurationUnit, UnaryOp};
+use amt_model::{BinaryOp, DurationUnit, SAFE_INTEGER, UnaryOp};
+use amt_model::{Expr, ExprKind, FieldType, Literal, NodeKind};
 use serde_json::Value as Json;
 use std::cmp::Ordering;
 
@@ -112,10 +112,6 @@ pub fn cents(n: &serde_json::Number) -> Option<i64> {
     });
     (decimals <= 2 && !text.contains(['e', 'E']) && c.abs() < 9.0e15).then_some(c as i64)
 }
-
-/// The largest whole number every JSON reader keeps exactly (2^53 − 1,
-/// JavaScript's `Number.MAX_SAFE_INTEGER`); schemas bound integers by it.
-pub const SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 
 /// Whether a JSON number is a whole number (JSON Schema's `integer`), of any size.
 pub fn integral(n: &serde_json::Number) -> bool {
@@ -299,10 +295,10 @@ impl<'a> Eval<'a> {
             "sum" => match self.eval(&args[0]) {
                 V::List(items) => {
                     let mut total = match args[0].ty {
-                        crate::ir::Ty::List { ref item } if **item == crate::ir::Ty::Money => {
+                        amt_model::Ty::List { ref item } if **item == amt_model::Ty::Money => {
                             V::Money(0)
                         }
-                        crate::ir::Ty::List { ref item } if **item == crate::ir::Ty::Decimal => {
+                        amt_model::Ty::List { ref item } if **item == amt_model::Ty::Decimal => {
                             V::Dec(0.0)
                         }
                         _ => V::Int(0),
@@ -456,7 +452,7 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn single(&self, node: &crate::ir::Node, json: Option<&Json>, raw: bool) -> V {
+    fn single(&self, node: &amt_model::Node, json: Option<&Json>, raw: bool) -> V {
         match (&node.kind, json) {
             (NodeKind::Field { ty }, Some(j)) => {
                 let v = field_value(ty, j);
