@@ -2,7 +2,7 @@
 //! validator, and what comes out is compared with what the author expects.
 //! `amt test` prints the outcomes like a test runner.
 
-use crate::ir::{Example, Expectation, Procedure};
+use crate::ir::{ActorKind, Example, Expectation, Procedure, StateKind};
 use crate::validate::{Model, Options, Severity};
 use amt_model::date::Date;
 use serde_json::Value as Json;
@@ -204,7 +204,7 @@ pub fn simulate(
     let mut visits: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut fired: BTreeSet<String> = BTreeSet::new();
     let mut path = Vec::new();
-    let Some(mut state) = w.states.iter().find(|s| s.kind == "start") else {
+    let Some(mut state) = w.states.iter().find(|s| s.kind == StateKind::Start) else {
         return Err("the workflow has no start".into());
     };
     let find = |id: &str| w.states.iter().find(|s| s.id == id);
@@ -212,7 +212,7 @@ pub fn simulate(
         let person = |a: &Option<String>| {
             a.as_ref()
                 .and_then(|a| w.actors.iter().find(|x| x.id == *a))
-                .is_some_and(|a| a.kind != "system")
+                .is_some_and(|a| a.kind != ActorKind::System)
         };
         person(&s.actor) || s.branches.iter().any(|b| person(&b.actor))
     };
@@ -231,7 +231,7 @@ pub fn simulate(
     };
     for _ in 0..1000 {
         path.push(state.id.clone());
-        if state.kind == "end" {
+        if state.kind == StateKind::End {
             return Ok(path);
         }
         // A workflow timer that expires while the case waits here.
@@ -277,14 +277,14 @@ pub fn simulate(
             *n += 1;
         };
         let timed_out = example.timeouts.contains(&state.id);
-        let next = match state.kind.as_str() {
-            "step" if timed_out => state
+        let next = match state.kind {
+            StateKind::Step if timed_out => state
                 .transitions
                 .iter()
                 .find(|t| t.after.is_some())
                 .map(|t| t.to.clone()),
             kind => {
-                if kind == "step" {
+                if kind == StateKind::Step {
                     decide(state, &mut data);
                 }
                 for b in &state.branches {

@@ -9,8 +9,9 @@
 //! disagreement fails with the submission printed.
 
 use amt::ir::date::Date;
+use amt::ir::formats::TextFormat;
 use amt::ir::{FieldType, Node, NodeKind, Procedure};
-use amt::validate::{Model, Options, Report};
+use amt::validate::{Check, Model, Options, Report};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Value as Json, json};
 
@@ -105,15 +106,15 @@ impl Gen<'_> {
                     return json!(matching(p, rng));
                 }
                 if let Some(f) = format {
-                    let samples: &[&str] = match f.as_str() {
-                        "email" => &["anna@example.org", "b.c@amt.de"],
-                        "phone" => &["+49 30 1234567", "(030) 123456"],
-                        "iban" => &[
+                    let samples: &[&str] = match f {
+                        TextFormat::Email => &["anna@example.org", "b.c@amt.de"],
+                        TextFormat::Phone => &["+49 30 1234567", "(030) 123456"],
+                        TextFormat::Iban => &[
                             "DE89370400440532013000",
                             "DE02120300000000202051",
                             "DE89370400440532013001",
                         ],
-                        _ => &["10115", "80331"],
+                        TextFormat::Postcode => &["10115", "80331"],
                     };
                     return json!(rng.pick(samples));
                 }
@@ -294,18 +295,19 @@ fn repair(g: &mut Gen, model: &Model, data: &mut Json, report: &Report) {
         let path = model_path(&problem.pointer);
         let node = model.get(&path).and_then(|e| e.node);
         match (problem.check, node) {
-            ("required", Some(n)) => {
+            (Check::Required, Some(n)) => {
                 if let Some(v) = g.node(n) {
                     insert(data, &problem.pointer, v);
                 }
             }
-            ("min_items" | "empty" | "type", Some(n)) if n.repeat.is_some() => {
+            (Check::MinItems | Check::Empty | Check::Type, Some(n)) if n.repeat.is_some() => {
                 if let Some(v) = g.node(n) {
                     insert(data, &problem.pointer, v);
                 }
             }
             (_, Some(n))
-                if g.rng.chance(50) && !matches!(problem.check, "not_applicable" | "unknown") =>
+                if g.rng.chance(50)
+                    && !matches!(problem.check, Check::NotApplicable | Check::Unknown) =>
             {
                 let v = if problem.pointer.ends_with(|c: char| c.is_ascii_digit()) {
                     Some(g.one(n))

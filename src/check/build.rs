@@ -561,7 +561,7 @@ impl<'a, 'd> Builder<'a, 'd> {
         chain: &mut Vec<DeclRef>,
     ) -> Option<(FieldTy<'a>, Vec<(&'a ast::TypeDecl, FileId)>)> {
         let name = &type_ref.name;
-        let (mut ty, named) = if let Some(base) = Base::from_name(&name.name) {
+        let (mut ty, named) = if let Some(base) = Base::from_word(&name.name) {
             (
                 FieldTy {
                     base,
@@ -639,7 +639,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
                 None if self.program.is_broken_import(file, &name.name) => return None,
                 None => {
-                    let mut candidates: Vec<&str> = catalog::BUILTIN_TYPES.to_vec();
+                    let mut candidates: Vec<&str> = Base::words().collect();
                     candidates.extend(self.program.names_of(file, DeclKind::Type));
                     let mut d = Diagnostic::new(
                         Code::UnknownType,
@@ -649,7 +649,10 @@ impl<'a, 'd> Builder<'a, 'd> {
                     .label("unknown type");
                     d = match did_you_mean(&name.name, candidates) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help("built-in types are text, multiline, integer, decimal, money, boolean, date, time, datetime, choice(…), multichoice(…), email, phone, iban, postcode, country, nationality and consent; or import a `type`"),
+                        None => d.help(format!(
+                            "built-in types are {}; or import a `type`",
+                            builtin_type_list()
+                        )),
                     };
                     self.diags.push(d);
                     return None;
@@ -766,7 +769,7 @@ impl<'a, 'd> Builder<'a, 'd> {
     }
 
     fn is_type_name(&self, type_ref: &ast::TypeRef) -> bool {
-        Base::from_name(&type_ref.name.name).is_none()
+        Base::from_word(&type_ref.name.name).is_none()
     }
 
     pub fn codelist_ref(&mut self, name: &'a ast::Ident, file: FileId) -> Option<ListRef> {
@@ -982,5 +985,20 @@ fn collect_decisions<'a>(
             Stmt::State(state) => collect_decisions(&state.body, out),
             _ => {}
         }
+    }
+}
+
+/// The built-in types as a sentence: `text, …, choice(…), … and consent`.
+fn builtin_type_list() -> String {
+    let words: Vec<String> = Base::ALL
+        .iter()
+        .map(|b| match b {
+            Base::Choice | Base::Multichoice => format!("{b}(…)"),
+            _ => b.to_string(),
+        })
+        .collect();
+    match words.split_last() {
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
     }
 }

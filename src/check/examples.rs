@@ -832,7 +832,7 @@ impl Checker<'_, '_> {
                 Expect::Outcome(name, _) => {
                     if w.states
                         .iter()
-                        .any(|s| s.id == name.name && s.kind == "end")
+                        .any(|s| s.id == name.name && s.kind == ir::StateKind::End)
                     {
                         expect.push(Expectation::Outcome {
                             state: name.name.clone(),
@@ -847,7 +847,7 @@ impl Checker<'_, '_> {
                         let ends: Vec<&str> = w
                             .states
                             .iter()
-                            .filter(|s| s.kind == "end")
+                            .filter(|s| s.kind == ir::StateKind::End)
                             .map(|s| s.id.as_str())
                             .collect();
                         self.diags.push(suggest(

@@ -5,14 +5,10 @@
 use super::Checker;
 use super::tree::{Base, Kind, NodeId};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::{self, Literal, Ty};
+use crate::ir::{self, Function, Literal, Ty};
 use crate::resolve::{did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
-
-const FUNCTIONS: &[&str] = &[
-    "age", "count", "sum", "len", "matches", "filled", "any", "all",
-];
 
 /// How a type reads in messages.
 pub fn describe(ty: &Ty) -> String {
@@ -619,46 +615,28 @@ impl<'a> Checker<'a, '_> {
         span: Span,
         cx: &mut ExprCx,
     ) -> ir::Expr {
-        let f = name.name.as_str();
-        if !FUNCTIONS.contains(&f) {
+        let Some(f) = Function::from_word(&name.name) else {
             let mut d = Diagnostic::new(
                 Code::UnknownFunction,
                 name.span,
-                format!("there is no function `{f}`"),
+                format!("there is no function `{}`", name.name),
             )
             .label("unknown function");
-            d = match did_you_mean(f, FUNCTIONS.iter().copied()) {
+            d = match did_you_mean(&name.name, Function::words()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => {
                     d.help("the functions are age, count, sum, len, matches, filled, any and all")
                 }
             };
             self.diags.push(d);
-            for a in args {
-                self.expr(a, cx, None);
-            }
-            return unknown();
-        }
-        let arity: (usize, usize) = match f {
-            "age" | "count" => (1, 2),
-            "matches" | "any" | "all" => (2, 2),
-            _ => (1, 1),
+            return self.unknown_call(args, cx);
         };
-        if args.len() < arity.0 || args.len() > arity.1 {
-            let expected = if arity.0 == arity.1 {
-                arity.0.to_string()
+        let (least, most) = f.arity();
+        if args.len() < least || args.len() > most {
+            let expected = if least == most {
+                least.to_string()
             } else {
-                format!("{} or {}", arity.0, arity.1)
-            };
-            let usage = match f {
-                "age" => "age(geburtsdatum) or age(geburtsdatum, einzug)",
-                "count" => "count(person) or count(person, age(geburtsdatum) < 18)",
-                "sum" => "sum(posten.betrag)",
-                "len" => "len(name)",
-                "matches" => "matches(kennzeichen, \"[A-Z]{1,3}\")",
-                "filled" => "filled(telefon)",
-                "any" => "any(person, age(geburtsdatum) < 18)",
-                _ => "all(person, filled(ausweis))",
+                format!("{least} or {most}")
             };
             self.diags.push(
                 Diagnostic::new(
@@ -672,17 +650,14 @@ impl<'a> Checker<'a, '_> {
                     ),
                 )
                 .label("wrong number of arguments")
-                .help(format!("write it like `{usage}`")),
+                .help(format!("write it like `{}`", f.example())),
             );
-            for a in args {
-                self.expr(a, cx, None);
-            }
-            return unknown();
+            return self.unknown_call(args, cx);
         }
         let mut over = None;
         let mut out_args = Vec::new();
         let ty = match f {
-            "age" => {
+            Function::Age => {
                 for a in args {
                     let e = self.expr(a, cx, None);
                     self.expect_arg(f, a, &e.ty, &[Ty::Date], "a date");
@@ -690,166 +665,199 @@ impl<'a> Checker<'a, '_> {
                 }
                 Ty::Integer
             }
-            "len" => {
+            Function::Len => {
                 let e = self.expr(&args[0], cx, None);
                 self.expect_arg(f, &args[0], &e.ty, &[Ty::Text], "a text");
                 out_args.push(e);
                 Ty::Integer
             }
-            "matches" => {
+            Function::Matches => {
                 let e = self.expr(&args[0], cx, None);
                 self.expect_arg(f, &args[0], &e.ty, &[Ty::Text], "a text");
                 out_args.push(e);
-                match &args[1].kind {
-                    ExprKind::Str(s) => {
-                        let pattern = ast::Str {
-                            value: s.clone(),
-                            span: args[1].span,
-                        };
-                        crate::check::pattern::check(&pattern, self.diags);
-                        out_args.push(lit(Literal::Text(s.clone()), Ty::Text));
-                    }
-                    _ => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::ArgumentType,
-                                args[1].span,
-                                "the pattern of `matches` must be written in quotes",
-                            )
-                            .label("not a pattern in quotes")
-                            .help("write the pattern itself, e.g. `matches(plz, \"[0-9]{5}\")`"),
-                        );
-                    }
-                }
+                out_args.extend(self.matches_pattern(&args[1]));
                 Ty::Boolean
             }
-            "filled" => {
-                match &args[0].kind {
-                    ExprKind::Path(_) => out_args.push(self.expr(&args[0], cx, None)),
-                    _ => {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::ArgumentType,
-                                args[0].span,
-                                "`filled` asks about a field, group or attachment",
-                            )
-                            .label("not a name")
-                            .help("write the name of what must be filled, e.g. `filled(telefon)`"),
-                        );
-                    }
-                }
+            Function::Filled => {
+                out_args.extend(self.filled_argument(&args[0], cx));
                 Ty::Boolean
             }
-            "sum" => {
+            Function::Sum => {
                 let e = self.expr(&args[0], cx, None);
-                let ty = match &e.ty {
-                    Ty::List { item }
-                        if matches!(**item, Ty::Integer | Ty::Decimal | Ty::Money) =>
-                    {
-                        (**item).clone()
-                    }
-                    Ty::Unknown => Ty::Unknown,
-                    t => {
-                        self.diags.push(
-                            Diagnostic::new(Code::ArgumentType, args[0].span, format!("`sum` adds up a number in every item of a repeat, but this is {}", describe(t)))
-                                .label(format!("this is {}", describe(t)))
-                                .help("name a number field inside a repeat, e.g. `sum(posten.betrag)`"),
-                        );
-                        Ty::Unknown
-                    }
-                };
+                let ty = self.sum_type(&args[0], &e.ty);
                 out_args.push(e);
                 ty
             }
-            "count" | "any" | "all" => {
-                let target = match &args[0].kind {
-                    ExprKind::Path(p) => self.path(p, cx),
-                    _ => None,
-                };
-                let Some((rep, rep_ty)) = target else {
-                    if !matches!(args[0].kind, ExprKind::Path(_)) {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::NotARepeat,
-                                args[0].span,
-                                format!("`{f}` goes through the items of a repeat; write its name"),
-                            )
-                            .label("not the name of a repeat")
-                            .help(format!("e.g. `{f}(person, …)`")),
-                        );
-                    }
-                    return ir::Expr {
-                        ty: if f == "count" {
-                            Ty::Integer
-                        } else {
-                            Ty::Boolean
-                        },
-                        kind: unknown().kind,
-                    };
-                };
-                let path = self.tree.path(rep);
-                let is_set = matches!(rep_ty, Ty::CodeSet { .. });
-                if self.tree.nodes[rep].repeat.is_none()
-                    && !(f == "count" && is_set && args.len() == 1)
-                {
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::NotARepeat,
-                            args[0].span,
-                            format!(
-                                "`{}` does not repeat, so `{f}` has nothing to go through",
-                                self.tree.nodes[rep].name
-                            ),
-                        )
-                        .label("not a repeat")
-                        .help(
-                            "repeats are written with a count, e.g. `group person: person[1..10]`",
-                        ),
-                    );
-                } else if matches!(rep_ty, Ty::List { .. }) && !cx.bound.contains(&rep) {
-                    // The repeat itself is reached; fine. (Nested unbound
-                    // repeats above it would be a list of lists.)
-                }
-                out_args.push(ir::Expr {
-                    ty: rep_ty,
-                    kind: ir::ExprKind::Ref { path: path.clone() },
-                });
-                if let Some(pred) = args.get(1) {
-                    let scope = if matches!(self.tree.nodes[rep].kind, Kind::Group) {
-                        rep
-                    } else {
-                        self.tree.nodes[rep].parent.unwrap_or(rep)
-                    };
-                    let mut inner = ExprCx {
-                        scope,
-                        bound: cx.bound.clone(),
-                        refs: Vec::new(),
-                    };
-                    inner.bound.push(rep);
-                    let cond = self.condition(pred, &mut inner, &format!("the condition of `{f}`"));
-                    cx.refs.extend(inner.refs);
-                    out_args.push(cond);
-                    over = Some(path);
-                }
-                if f == "count" {
+            Function::Count | Function::Any | Function::All => {
+                let result = if f == Function::Count {
                     Ty::Integer
                 } else {
                     Ty::Boolean
-                }
+                };
+                let Some(path) = self.quantifier(f, args, cx, &mut out_args) else {
+                    return ir::Expr {
+                        ty: result,
+                        kind: unknown().kind,
+                    };
+                };
+                over = path;
+                result
             }
-            _ => unreachable!("every listed function is handled"),
         };
         ir::Expr {
             ty,
             kind: ir::ExprKind::Call {
-                function: f.to_string(),
+                function: f,
                 over,
                 args: out_args,
             },
         }
     }
 
-    fn expect_arg(&mut self, f: &str, arg: &ast::Expr, got: &Ty, allowed: &[Ty], what: &str) {
+    /// A call that cannot be typed: its arguments are still checked.
+    fn unknown_call(&mut self, args: &[ast::Expr], cx: &mut ExprCx) -> ir::Expr {
+        for a in args {
+            self.expr(a, cx, None);
+        }
+        unknown()
+    }
+
+    /// The pattern of `matches`: a portable pattern in quotes.
+    fn matches_pattern(&mut self, arg: &ast::Expr) -> Option<ir::Expr> {
+        let ExprKind::Str(s) = &arg.kind else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ArgumentType,
+                    arg.span,
+                    "the pattern of `matches` must be written in quotes",
+                )
+                .label("not a pattern in quotes")
+                .help("write the pattern itself, e.g. `matches(plz, \"[0-9]{5}\")`"),
+            );
+            return None;
+        };
+        let pattern = ast::Str {
+            value: s.clone(),
+            span: arg.span,
+        };
+        crate::check::pattern::check(&pattern, self.diags);
+        Some(lit(Literal::Text(s.clone()), Ty::Text))
+    }
+
+    /// The argument of `filled`: the name of what must be filled.
+    fn filled_argument(&mut self, arg: &ast::Expr, cx: &mut ExprCx) -> Option<ir::Expr> {
+        if let ExprKind::Path(_) = &arg.kind {
+            return Some(self.expr(arg, cx, None));
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::ArgumentType,
+                arg.span,
+                "`filled` asks about a field, group or attachment",
+            )
+            .label("not a name")
+            .help("write the name of what must be filled, e.g. `filled(telefon)`"),
+        );
+        None
+    }
+
+    /// The type of `sum(list)`: the numbers of a repeat.
+    fn sum_type(&mut self, arg: &ast::Expr, list: &Ty) -> Ty {
+        match list {
+            Ty::List { item } if matches!(**item, Ty::Integer | Ty::Decimal | Ty::Money) => {
+                (**item).clone()
+            }
+            Ty::Unknown => Ty::Unknown,
+            t => {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::ArgumentType,
+                        arg.span,
+                        format!(
+                            "`sum` adds up a number in every item of a repeat, but this is {}",
+                            describe(t)
+                        ),
+                    )
+                    .label(format!("this is {}", describe(t)))
+                    .help("name a number field inside a repeat, e.g. `sum(posten.betrag)`"),
+                );
+                Ty::Unknown
+            }
+        }
+    }
+
+    /// `count`, `any` and `all`: the repeat (pushed onto `out_args`, with
+    /// the condition typed per item when there is one). `None` when the
+    /// repeat is not found; otherwise the repeat iterated over, if there is
+    /// a condition.
+    fn quantifier(
+        &mut self,
+        f: Function,
+        args: &[ast::Expr],
+        cx: &mut ExprCx,
+        out_args: &mut Vec<ir::Expr>,
+    ) -> Option<Option<String>> {
+        let target = match &args[0].kind {
+            ExprKind::Path(p) => self.path(p, cx),
+            _ => None,
+        };
+        let Some((rep, rep_ty)) = target else {
+            if !matches!(args[0].kind, ExprKind::Path(_)) {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::NotARepeat,
+                        args[0].span,
+                        format!("`{f}` goes through the items of a repeat; write its name"),
+                    )
+                    .label("not the name of a repeat")
+                    .help(format!("e.g. `{f}(person, …)`")),
+                );
+            }
+            return None;
+        };
+        let path = self.tree.path(rep);
+        let is_set = matches!(rep_ty, Ty::CodeSet { .. });
+        if self.tree.nodes[rep].repeat.is_none()
+            && !(f == Function::Count && is_set && args.len() == 1)
+        {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NotARepeat,
+                    args[0].span,
+                    format!(
+                        "`{}` does not repeat, so `{f}` has nothing to go through",
+                        self.tree.nodes[rep].name
+                    ),
+                )
+                .label("not a repeat")
+                .help("repeats are written with a count, e.g. `group person: person[1..10]`"),
+            );
+        }
+        out_args.push(ir::Expr {
+            ty: rep_ty,
+            kind: ir::ExprKind::Ref { path: path.clone() },
+        });
+        let Some(pred) = args.get(1) else {
+            return Some(None);
+        };
+        let scope = if matches!(self.tree.nodes[rep].kind, Kind::Group) {
+            rep
+        } else {
+            self.tree.nodes[rep].parent.unwrap_or(rep)
+        };
+        let mut inner = ExprCx {
+            scope,
+            bound: cx.bound.clone(),
+            refs: Vec::new(),
+        };
+        inner.bound.push(rep);
+        let cond = self.condition(pred, &mut inner, &format!("the condition of `{f}`"));
+        cx.refs.extend(inner.refs);
+        out_args.push(cond);
+        Some(Some(path))
+    }
+
+    fn expect_arg(&mut self, f: Function, arg: &ast::Expr, got: &Ty, allowed: &[Ty], what: &str) {
         if *got == Ty::Unknown || allowed.contains(got) {
             return;
         }

@@ -7,6 +7,7 @@ use crate::resolve::{did_you_mean, suggest};
 use crate::source::Span;
 use crate::syntax::ast::{self, Item};
 use amt_model::catalog;
+use amt_model::{Means, TrustLevel};
 
 /// Code lists: values given twice, values without a label.
 pub fn codelist(list: &ast::Codelist, diags: &mut Vec<Diagnostic>) {
@@ -199,15 +200,11 @@ fn languages(c: &mut Checker) {
     }
 }
 
-fn level_index(name: &str) -> Option<usize> {
-    catalog::LEVELS.iter().position(|l| *l == name)
-}
-
 fn identity(c: &mut Checker) {
     let Some((level, means, _)) = c.meta.identity else {
         return;
     };
-    let required = level_index(&level.name);
+    let required = TrustLevel::from_word(&level.name);
     if required.is_none() {
         let mut d = Diagnostic::new(
             Code::UnknownIdentity,
@@ -218,7 +215,7 @@ fn identity(c: &mut Checker) {
         d = suggest(
             d,
             &level.name,
-            catalog::LEVELS.iter().copied(),
+            TrustLevel::words(),
             "the eIDAS levels are `niedrig`, `substanziell` and `hoch`",
         );
         c.diags.push(d);
@@ -238,44 +235,40 @@ fn identity(c: &mut Checker) {
         );
     }
     for m in means {
-        match catalog::MEANS.iter().find(|(name, _, _)| *name == m.name) {
-            None => {
-                let mut d = Diagnostic::new(
-                    Code::UnknownIdentity,
+        let Some(known) = Means::from_word(&m.name) else {
+            let mut d = Diagnostic::new(
+                Code::UnknownIdentity,
+                m.span,
+                format!("`{}` is not a means of identification amt knows", m.name),
+            )
+            .label("unknown means");
+            d = suggest(
+                d,
+                &m.name,
+                Means::words(),
+                "the means are `account`, `elster`, `eid` and `eudi_wallet`",
+            );
+            c.diags.push(d);
+            continue;
+        };
+        let reaches = known.level();
+        if let Some(required) = required
+            && reaches.is_none_or(|r| r < required)
+        {
+            let reached = reaches.map_or("no eIDAS level", TrustLevel::word);
+            c.diags.push(
+                Diagnostic::new(
+                    Code::MeansBelowLevel,
                     m.span,
-                    format!("`{}` is not a means of identification amt knows", m.name),
+                    format!(
+                        "`{}` reaches {reached}, below the required `{}`",
+                        m.name, level.name
+                    ),
                 )
-                .label("unknown means");
-                d = suggest(
-                    d,
-                    &m.name,
-                    catalog::MEANS.iter().map(|(n, _, _)| *n),
-                    "the means are `account`, `elster`, `eid` and `eudi_wallet`",
-                );
-                c.diags.push(d);
-            }
-            Some((_, reaches, what)) => {
-                if let Some(req) = required
-                    && reaches.is_none_or(|r| r < req)
-                {
-                    let reached = reaches.map_or("no eIDAS level", |r| catalog::LEVELS[r]);
-                    c.diags.push(
-                        Diagnostic::new(
-                            Code::MeansBelowLevel,
-                            m.span,
-                            format!(
-                                "`{}` reaches {reached}, below the required `{}`",
-                                m.name, level.name
-                            ),
-                        )
-                        .label(format!("{what} reaches {reached}"))
-                        .secondary(level.span, "the procedure requires this level")
-                        .help(
-                            "remove this means, or lower the required level if the law allows it",
-                        ),
-                    );
-                }
-            }
+                .label(format!("{} reaches {reached}", known.describe()))
+                .secondary(level.span, "the procedure requires this level")
+                .help("remove this means, or lower the required level if the law allows it"),
+            );
         }
     }
 }
@@ -324,11 +317,7 @@ fn check_link(c: &mut Checker, url: &ast::Str) {
 }
 
 fn nodes(c: &mut Checker) {
-    let means: Vec<String> = c
-        .meta
-        .identity
-        .map(|(_, m, _)| m.iter().map(|i| i.name.clone()).collect())
-        .unwrap_or_default();
+    let means = c.accepted_means();
     for id in 0..c.tree.nodes.len() {
         let links: Vec<&ast::Str> = c.tree.nodes[id]
             .legal
@@ -396,8 +385,8 @@ fn nodes(c: &mut Checker) {
                     } else if let Some((_, _, level_span)) = identity {
                         let missing: Vec<&str> = means
                             .iter()
-                            .filter(|m| catalog::attribute_source(name, m).is_none())
-                            .map(String::as_str)
+                            .filter(|m| catalog::attribute_source(name, **m).is_none())
+                            .map(|m| m.word())
                             .collect();
                         let delivering = means.len() - missing.len();
                         if delivering == 0 || (locked && !missing.is_empty()) {

@@ -33,21 +33,15 @@ impl Checker<'_, '_> {
             .map(|e| (e.min.take(), e.max.take()))
             .unwrap_or((None, None));
         let bounds = ir::Bounds { min, max };
-        let text = |multiline: bool, format: Option<&str>| ir::FieldType::Text {
-            multiline,
+        let text = || ir::FieldType::Text {
+            multiline: ft.base == Base::Multiline,
             min_length: ft.min_length,
             max_length: ft.max_length,
             pattern: ft.pattern.map(|p| p.value.clone()),
-            format: format.map(str::to_string),
+            format: ft.base.text_format(),
             named: ft.named.map(str::to_string),
         };
         match ft.base {
-            Base::Text => text(false, None),
-            Base::Multiline => text(true, None),
-            Base::Email => text(false, Some("email")),
-            Base::Phone => text(false, Some("phone")),
-            Base::Iban => text(false, Some("iban")),
-            Base::Postcode => text(false, Some("postcode")),
             Base::Integer => ir::FieldType::Integer { bounds },
             Base::Decimal => ir::FieldType::Decimal {
                 scale: ft.scale,
@@ -67,6 +61,8 @@ impl Checker<'_, '_> {
                 };
                 ir::FieldType::Choice { codelist, multiple }
             }
+            // Text, multiline and the text formats.
+            _ => text(),
         }
     }
 
@@ -129,11 +125,7 @@ impl Checker<'_, '_> {
         };
         let node = &self.tree.nodes[id];
         let exprs = self.exprs.remove(&id).unwrap_or_default();
-        let means: Vec<String> = self
-            .meta
-            .identity
-            .map(|(_, m, _)| m.iter().map(|i| i.name.clone()).collect())
-            .unwrap_or_default();
+        let means = self.accepted_means();
         ir::Node {
             id: node.name.to_string(),
             path,
@@ -157,7 +149,7 @@ impl Checker<'_, '_> {
                 sources: means
                     .iter()
                     .filter_map(|m| {
-                        catalog::attribute_source(&attr.name, m).map(|s| (m.clone(), s.to_string()))
+                        catalog::attribute_source(&attr.name, *m).map(|s| (*m, s.to_string()))
                     })
                     .collect(),
             }),
@@ -351,9 +343,12 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
             id: id.name.clone(),
             label: label.map(|l| c.i18n(l)),
         }),
-        identity: meta.identity.map(|(level, means, _)| ir::Identity {
-            level: level.name.clone(),
-            means: means.iter().map(|m| m.name.clone()).collect(),
+        // An unknown level is an error of its own (lint): no identity then.
+        identity: meta.identity.and_then(|(level, _, _)| {
+            Some(ir::Identity {
+                level: ir::TrustLevel::from_word(&level.name)?,
+                means: c.accepted_means(),
+            })
         }),
         privacy,
         fees,

@@ -354,7 +354,11 @@ impl<'a, 'd> Checker<'a, 'd> {
                 let mut rcx = self.cx(scope);
                 let condition = self.condition(condition, &mut rcx, "a rule");
                 out.rules.push(ir::Rule {
-                    severity: if warning { "warning" } else { "error" }.to_string(),
+                    severity: if warning {
+                        ir::Severity::Warning
+                    } else {
+                        ir::Severity::Error
+                    },
                     condition,
                     message: message.map(|m| self.i18n(m)).unwrap_or_default(),
                 });
@@ -428,6 +432,20 @@ impl<'a, 'd> Checker<'a, 'd> {
         analysis::cycles(self);
         analysis::never_true(self);
         lint::structure(self);
+    }
+
+    /// The means of identification the procedure accepts, those amt knows
+    /// (an unknown one is reported by the lint).
+    fn accepted_means(&self) -> Vec<ir::Means> {
+        self.meta
+            .identity
+            .map(|(_, means, _)| {
+                means
+                    .iter()
+                    .filter_map(|m| ir::Means::from_word(&m.name))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// A text in every declared language (missing ones are left out; the

@@ -11,67 +11,7 @@ use std::collections::HashMap;
 pub type NodeId = usize;
 
 /// The built-in type a field's type comes down to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Base {
-    Text,
-    Multiline,
-    Integer,
-    Decimal,
-    Money,
-    Boolean,
-    Date,
-    Time,
-    Datetime,
-    Choice,
-    Multichoice,
-    Email,
-    Phone,
-    Iban,
-    Postcode,
-    Country,
-    Nationality,
-    Consent,
-}
-
-impl Base {
-    pub fn from_name(name: &str) -> Option<Base> {
-        Some(match name {
-            "text" => Base::Text,
-            "multiline" => Base::Multiline,
-            "integer" => Base::Integer,
-            "decimal" => Base::Decimal,
-            "money" => Base::Money,
-            "boolean" => Base::Boolean,
-            "date" => Base::Date,
-            "time" => Base::Time,
-            "datetime" => Base::Datetime,
-            "choice" => Base::Choice,
-            "multichoice" => Base::Multichoice,
-            "email" => Base::Email,
-            "phone" => Base::Phone,
-            "iban" => Base::Iban,
-            "postcode" => Base::Postcode,
-            "country" => Base::Country,
-            "nationality" => Base::Nationality,
-            "consent" => Base::Consent,
-            _ => return None,
-        })
-    }
-
-    pub fn is_text(self) -> bool {
-        matches!(
-            self,
-            Base::Text | Base::Multiline | Base::Email | Base::Phone | Base::Iban | Base::Postcode
-        )
-    }
-
-    pub fn has_bounds(self) -> bool {
-        matches!(
-            self,
-            Base::Integer | Base::Decimal | Base::Money | Base::Date | Base::Time | Base::Datetime
-        )
-    }
-}
+pub use amt_model::catalog::BuiltinType as Base;
 
 /// A code list: declared in a file, or built in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -9,26 +9,21 @@
 
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::ir::{self, Ty};
+use crate::ir::{self, ActorKind, Ty};
 use crate::resolve::suggest;
 use crate::source::Span;
 use crate::syntax::ast::{self, BinaryOp, StateKind, Stmt, UnaryOp};
 use std::collections::{BTreeSet, HashMap};
 
-/// Kinds of actors.
-pub const ACTOR_KINDS: &[&str] = &["applicant", "authority", "system", "external"];
-/// Actors every workflow has.
-pub const BUILTIN_ACTORS: &[(&str, &str, &str, &str)] = &[
-    ("applicant", "applicant", "Antragsteller", "Applicant"),
-    ("system", "system", "System", "System"),
-];
-/// Outcomes of end states.
-pub const OUTCOMES: &[&str] = &[
-    "granted",
-    "rejected",
-    "withdrawn",
-    "registered",
-    "completed",
+/// Actors every workflow has: name, kind, German and English label.
+const BUILTIN_ACTORS: &[(&str, ActorKind, &str, &str)] = &[
+    (
+        "applicant",
+        ActorKind::Applicant,
+        "Antragsteller",
+        "Applicant",
+    ),
+    ("system", ActorKind::System, "System", "System"),
 ];
 
 struct Lowering<'a, 'c, 'd> {
@@ -41,16 +36,6 @@ struct Lowering<'a, 'c, 'd> {
     /// A transition names an unknown state: the graph checks would only
     /// repeat that error in other words.
     broken: bool,
-}
-
-fn kind_word(kind: StateKind) -> &'static str {
-    match kind {
-        StateKind::Start => "start",
-        StateKind::Step => "step",
-        StateKind::Parallel => "parallel",
-        StateKind::End => "end",
-        StateKind::Timer => "timer",
-    }
 }
 
 /// Whether a guard can hold when `decision` has `value`; `None` when it
@@ -303,7 +288,8 @@ impl<'a> Lowering<'a, '_, '_> {
     fn state(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>) -> ir::State {
         let mut out = ir::State {
             id: d.name.name.clone(),
-            kind: kind_word(d.kind).to_string(),
+            // Timers are lowered apart and never come here.
+            kind: d.kind.model().unwrap_or(ir::StateKind::Step),
             label: d.label.as_ref().map(|l| self.c.i18n(l)).unwrap_or_default(),
             actor: None,
             decisions: Vec::new(),
@@ -350,8 +336,8 @@ impl<'a> Lowering<'a, '_, '_> {
                     );
                 }
                 Stmt::Outcome(o, _) if d.kind == StateKind::End => {
-                    if OUTCOMES.contains(&o.name.as_str()) {
-                        out.outcome = Some(o.name.clone());
+                    if let Some(outcome) = ir::Outcome::from_word(&o.name) {
+                        out.outcome = Some(outcome);
                     } else {
                         let diag = Diagnostic::new(
                             Code::UnknownOutcome,
@@ -362,8 +348,11 @@ impl<'a> Lowering<'a, '_, '_> {
                         self.c.diags.push(suggest(
                             diag,
                             &o.name,
-                            OUTCOMES.iter().copied(),
-                            format!("the outcomes are {}", OUTCOMES.join(", ")),
+                            ir::Outcome::words(),
+                            format!(
+                                "the outcomes are {}",
+                                ir::Outcome::words().collect::<Vec<_>>().join(", ")
+                            ),
                         ));
                     }
                 }
@@ -392,7 +381,7 @@ impl<'a> Lowering<'a, '_, '_> {
                         shape_error(
                             self.c,
                             g.span,
-                            format!("a {} has no deadline of its own", kind_word(d.kind)),
+                            format!("a {} has no deadline of its own", d.kind.word()),
                             "put the deadline on a step; a deadline across several states is a `timer`",
                         );
                         continue;
@@ -545,7 +534,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 self.c,
                 format!(
                     "the {} `{}` has only a deadline as its way out",
-                    kind_word(d.kind),
+                    d.kind.word(),
                     d.name.name
                 ),
                 "no way out when the work is done",
@@ -555,7 +544,7 @@ impl<'a> Lowering<'a, '_, '_> {
         if needs_way_out && !d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) {
             shape(
                 self.c,
-                format!("the {} `{}` has no way out", kind_word(d.kind), d.name.name),
+                format!("the {} `{}` has no way out", d.kind.word(), d.name.name),
                 "no `goto`",
                 "add `goto STATE`; a case ends only in an `end` state",
             );
@@ -674,9 +663,10 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     for stmt in body {
         match stmt {
             Stmt::Actor { name, kind, label, .. } => {
-                if !ACTOR_KINDS.contains(&kind.name.as_str()) {
+                let known = ActorKind::from_word(&kind.name);
+                if known.is_none() {
                     let d = Diagnostic::new(Code::UnknownActor, kind.span, format!("`{}` is not a kind of actor", kind.name)).label("unknown kind");
-                    l.c.diags.push(suggest(d, &kind.name, ACTOR_KINDS.iter().copied(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
+                    l.c.diags.push(suggest(d, &kind.name, ActorKind::words(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
                 }
                 if l.actors.iter().any(|a| a.id == name.name) || BUILTIN_ACTORS.iter().any(|b| b.0 == name.name) {
                     l.c.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the actor `{}` is declared twice", name.name)).label("second declaration").help("`applicant` and `system` exist already; give each actor its own name"));
@@ -684,7 +674,9 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
                 }
                 l.actors.push(ir::Actor {
                     id: name.name.clone(),
-                    kind: kind.name.clone(),
+                    // After an unknown kind (reported) the actor still
+                    // stands, so its uses are not reported again.
+                    kind: known.unwrap_or(ActorKind::Authority),
                     label: label.as_ref().map(|t| l.c.i18n(t)).unwrap_or_default(),
                 });
             }
@@ -765,7 +757,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         }
         actors.push(ir::Actor {
             id: b.0.to_string(),
-            kind: b.1.to_string(),
+            kind: b.1,
             label,
         });
     }
@@ -853,7 +845,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 );
                 continue;
             };
-            if states[to].kind != "end" {
+            if states[to].kind != ir::StateKind::End {
                 self.c.diags.push(
                     Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` leads to `{}`, which is not an end state", t.id, t.to))
                         .label("a timer ends the case")
@@ -861,7 +853,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 );
                 continue;
             }
-            if states[from].kind == "end" {
+            if states[from].kind == ir::StateKind::End {
                 self.c.diags.push(
                     Diagnostic::new(
                         Code::MisplacedTimer,
@@ -880,7 +872,7 @@ impl<'a> Lowering<'a, '_, '_> {
             for (x, inside) in span.iter().enumerate() {
                 // An end has nothing for the timer to run over: it may be
                 // reached from before the timer too.
-                if !inside || x == from || states[x].kind == "end" {
+                if !inside || x == from || states[x].kind == ir::StateKind::End {
                     continue;
                 }
                 if let Some(p) = (0..states.len()).find(|&p| !span[p] && plain[p].contains(&x)) {
@@ -894,7 +886,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     );
                     break;
                 }
-                if states[x].kind != "end" {
+                if states[x].kind != ir::StateKind::End {
                     edges[x].push(to);
                     if t.when.is_none() {
                         sure[x].push(to);
@@ -906,7 +898,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 sure[from].push(to);
             }
         }
-        let Some(start) = states.iter().position(|s| s.kind == "start") else {
+        let Some(start) = states.iter().position(|s| s.kind == ir::StateKind::Start) else {
             return;
         };
         let reachable = reach(&edges, start);
@@ -919,14 +911,14 @@ impl<'a> Lowering<'a, '_, '_> {
                 );
                 continue;
             }
-            if s.kind == "end" {
+            if s.kind == ir::StateKind::End {
                 continue;
             }
             let from_here = reach(&sure, i);
             if !states
                 .iter()
                 .enumerate()
-                .any(|(j, e)| from_here[j] && e.kind == "end")
+                .any(|(j, e)| from_here[j] && e.kind == ir::StateKind::End)
             {
                 self.c.diags.push(
                     Diagnostic::new(Code::TrapState, decls[i].name.span, format!("a case in `{}` can never reach an end", s.id))
@@ -940,7 +932,7 @@ impl<'a> Lowering<'a, '_, '_> {
     /// Decisions whose outcomes no transition of their step handles.
     fn coverage(&mut self, decls: &[&'a ast::StateDecl], states: &[ir::State]) {
         for (d, s) in decls.iter().zip(states) {
-            if s.kind != "step" {
+            if s.kind != ir::StateKind::Step {
                 continue;
             }
             let ways: Vec<&ir::Transition> =

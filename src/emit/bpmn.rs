@@ -19,7 +19,7 @@
 //!   process in a terminate end event.
 
 use crate::emit::feel::{computed_values, condition, iso_duration};
-use crate::ir::{self, Procedure, State, Workflow};
+use crate::ir::{self, ActorKind, Procedure, State, StateKind, Workflow};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
@@ -161,8 +161,8 @@ impl<'p> Builder<'p> {
     fn task_kind(&self, actor: Option<&str>, step: &str) -> Kind {
         let kind = actor
             .and_then(|a| self.w.actors.iter().find(|x| x.id == a))
-            .map_or("system", |a| a.kind.as_str());
-        if kind == "system" {
+            .map_or(ActorKind::System, |a| a.kind);
+        if kind == ActorKind::System {
             Kind::ServiceTask {
                 job: step.to_string(),
                 headers: Vec::new(),
@@ -244,7 +244,7 @@ impl<'p> Builder<'p> {
         let Some(s) = self.state(state) else {
             return String::new();
         };
-        if s.kind == "end" {
+        if s.kind == StateKind::End {
             let key = (container.to_string(), state.to_string());
             if let Some(e) = self.ends.get(&key) {
                 return e.clone();
@@ -265,10 +265,10 @@ impl<'p> Builder<'p> {
         {
             return sub.clone();
         }
-        match s.kind.as_str() {
-            "parallel" => format!("Fork_{state}"),
-            "start" => format!("Start_{state}"),
-            _ => format!("Task_{state}"),
+        match s.kind {
+            StateKind::Parallel => format!("Fork_{state}"),
+            StateKind::Start => format!("Start_{state}"),
+            StateKind::Step | StateKind::End => format!("Task_{state}"),
         }
     }
 
@@ -434,8 +434,8 @@ impl<'p> Builder<'p> {
         }
         for s in &self.w.states {
             let container = self.container_of(&s.id);
-            match s.kind.as_str() {
-                "start" => {
+            match s.kind {
+                StateKind::Start => {
                     let id = self.el(
                         &format!("Start_{}", s.id),
                         label(&s.label, lang),
@@ -445,7 +445,7 @@ impl<'p> Builder<'p> {
                     let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
                     self.exits(&s.id, &id, &plain, &container);
                 }
-                "step" => {
+                StateKind::Step => {
                     let kind = self.task_kind(s.actor.as_deref(), &s.id);
                     let task = self.el(
                         &format!("Task_{}", s.id),
@@ -471,7 +471,7 @@ impl<'p> Builder<'p> {
                         s.transitions.iter().filter(|t| t.after.is_none()).collect();
                     self.exits(&s.id, &task, &plain, &container);
                 }
-                "parallel" => {
+                StateKind::Parallel => {
                     let fork = self.el(
                         &format!("Fork_{}", s.id),
                         label(&s.label, lang),
@@ -555,7 +555,7 @@ impl<'p> Builder<'p> {
                     let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
                     self.exits(&s.id, &join, &plain, &container);
                 }
-                _ => {}
+                StateKind::End => {}
             }
         }
     }

@@ -12,7 +12,7 @@
 //! `date(…)`, `time(…)` and `date and time(…)`; computed values and fees are
 //! not process variables and are written out where a guard reads them.
 
-use crate::ir::{Expr, ExprKind, Literal, NodeKind, Procedure, Ty};
+use crate::ir::{Expr, ExprKind, Function, Literal, NodeKind, Procedure, Ty};
 use amt_model::{BinaryOp, DurationUnit, UnaryOp};
 use std::collections::HashMap;
 
@@ -205,8 +205,8 @@ impl<'o> Feel<'o> {
             } => {
                 let arg =
                     |s: &mut Self, i: usize| args.get(i).map(|a| s.expr(a)).unwrap_or_default();
-                match function.as_str() {
-                    "age" => {
+                match function {
+                    Function::Age => {
                         let at = if args.len() > 1 {
                             arg(self, 1)
                         } else {
@@ -217,20 +217,20 @@ impl<'o> Feel<'o> {
                             "(if {born} = null or {at} = null then null else years and months duration({born}, {at}).years)"
                         )
                     }
-                    "len" => format!("string length({})", arg(self, 0)),
-                    "matches" => match args.get(1).map(|a| &a.kind) {
+                    Function::Len => format!("string length({})", arg(self, 0)),
+                    Function::Matches => match args.get(1).map(|a| &a.kind) {
                         Some(ExprKind::Literal {
                             value: Literal::Text(p),
                         }) => format!("matches({}, {})", arg(self, 0), string(&format!("^({p})$"))),
                         _ => "null".into(),
                     },
-                    "filled" => match args.first().map(|a| &a.kind) {
+                    Function::Filled => match args.first().map(|a| &a.kind) {
                         Some(ExprKind::Ref { path }) => {
                             format!("({} != null)", relative(path, &self.over))
                         }
                         _ => "false".into(),
                     },
-                    "sum" => {
+                    Function::Sum => {
                         let list = match args.first().map(|a| &a.kind) {
                             Some(ExprKind::Ref { path }) => {
                                 let p = relative(path, &self.over);
@@ -246,7 +246,7 @@ impl<'o> Feel<'o> {
                         // The sum of nothing is 0 in amt, null in FEEL.
                         format!("(if count({list}) = 0 then 0 else sum({list}))")
                     }
-                    "count" | "any" | "all" => {
+                    Function::Count | Function::Any | Function::All => {
                         let target = match args.first().map(|a| &a.kind) {
                             Some(ExprKind::Ref { path }) => relative(path, &self.over),
                             _ => "[]".into(),
@@ -259,15 +259,14 @@ impl<'o> Feel<'o> {
                         self.over.push((rep, var));
                         let c = self.expr(cond);
                         self.over.pop();
-                        match function.as_str() {
-                            "any" => format!("(some {var} in {list} satisfies {c})"),
-                            "all" => format!("(every {var} in {list} satisfies {c})"),
+                        match function {
+                            Function::Any => format!("(some {var} in {list} satisfies {c})"),
+                            Function::All => format!("(every {var} in {list} satisfies {c})"),
                             _ => format!(
                                 "(if count({list}) = 0 then 0 else sum(for {var} in {list} return if {c} then 1 else 0))"
                             ),
                         }
                     }
-                    _ => "null".into(),
                 }
             }
         }

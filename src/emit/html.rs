@@ -12,8 +12,10 @@
 //! constraints (`required`, `pattern`, `maxlength`, `min`/`max`) appear only
 //! where they hold whatever the other answers are.
 
-use crate::ir::{self, Expr, ExprKind, FieldType, I18n, Literal, Node, NodeKind, Procedure};
-use amt_model::{BinaryOp, UnaryOp, is_german};
+use crate::ir::{
+    self, Expr, ExprKind, FieldType, Function, I18n, Literal, Node, NodeKind, Procedure,
+};
+use amt_model::{BinaryOp, Means, TrustLevel, UnaryOp, is_german};
 use minijinja::Environment;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -327,7 +329,7 @@ impl<'p> View<'p> {
                 operand,
             } => match &operand.kind {
                 ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.no),
-                ExprKind::Call { function, args, .. } if function == "filled" => {
+                ExprKind::Call { function, args, .. } if *function == Function::Filled => {
                     match args.first().map(|a| &a.kind) {
                         Some(ExprKind::Ref { path }) => format!(
                             "{} {}",
@@ -408,7 +410,7 @@ impl<'p> View<'p> {
                 }
                 op @ (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) => {
                     let subject = match &left.kind {
-                        ExprKind::Call { function, args, .. } if function == "age" => {
+                        ExprKind::Call { function, args, .. } if *function == Function::Age => {
                             let born = args
                                 .first()
                                 .map(|a| self.value_words(a, None))
@@ -425,7 +427,7 @@ impl<'p> View<'p> {
                                 (None, false) => format!("the age by {born}"),
                             }
                         }
-                        ExprKind::Call { function, args, .. } if function == "count" => {
+                        ExprKind::Call { function, args, .. } if *function == Function::Count => {
                             let what = args
                                 .first()
                                 .map(|a| self.value_words(a, None))
@@ -447,7 +449,7 @@ impl<'p> View<'p> {
                 }
                 _ => e.to_string(),
             },
-            ExprKind::Call { function, args, .. } if function == "filled" => {
+            ExprKind::Call { function, args, .. } if *function == Function::Filled => {
                 match args.first().map(|a| &a.kind) {
                     Some(ExprKind::Ref { path }) => format!(
                         "{} {}",
@@ -684,18 +686,12 @@ impl<'p> View<'p> {
                 format,
                 ..
             } => {
-                let input_type = match format.as_deref() {
-                    Some("phone") => "tel",
-                    _ => "text",
-                };
+                let (input_type, input_mode) = format.map_or(("text", None), |f| f.html_input());
                 if !*multiline {
                     attr("type", Some(input_type.into()));
                 }
-                if format.as_deref() == Some("email") {
-                    attr("inputmode", Some("email".into()));
-                }
-                if format.as_deref() == Some("postcode") {
-                    attr("inputmode", Some("numeric".into()));
+                if let Some(mode) = input_mode {
+                    attr("inputmode", Some(mode.into()));
                 }
                 if let Some(min) = min_length {
                     attr("minlength", Some(min.to_string()));
@@ -704,12 +700,9 @@ impl<'p> View<'p> {
                     attr("maxlength", Some(max.to_string()));
                 }
                 // One pattern attribute: the author's, else the format's.
-                let p = pattern.clone().or_else(|| {
-                    format
-                        .as_deref()
-                        .and_then(amt_model::formats::pattern_of)
-                        .map(str::to_string)
-                });
+                let p = pattern
+                    .clone()
+                    .or_else(|| format.map(|f| f.pattern().to_string()));
                 if let (Some(p), false) = (p, *multiline) {
                     attr("pattern", Some(p));
                 }
@@ -832,22 +825,22 @@ impl<'p> View<'p> {
         let means: Vec<&str> = idn
             .means
             .iter()
-            .map(|m| match (m.as_str(), d) {
-                ("eid", true) => "dem Online-Ausweis (eID)",
-                ("eid", false) => "the online ID card (eID)",
-                ("eudi_wallet", true) => "der EUDI-Wallet",
-                ("eudi_wallet", false) => "the EU Digital Identity Wallet",
-                ("elster", true) => "einem ELSTER-Zertifikat",
-                ("elster", false) => "an ELSTER certificate",
-                (_, true) => "Ihrem Nutzerkonto",
-                (_, false) => "your user account",
+            .map(|m| match (m, d) {
+                (Means::Eid, true) => "dem Online-Ausweis (eID)",
+                (Means::Eid, false) => "the online ID card (eID)",
+                (Means::EudiWallet, true) => "der EUDI-Wallet",
+                (Means::EudiWallet, false) => "the EU Digital Identity Wallet",
+                (Means::Elster, true) => "einem ELSTER-Zertifikat",
+                (Means::Elster, false) => "an ELSTER certificate",
+                (Means::Account, true) => "Ihrem Nutzerkonto",
+                (Means::Account, false) => "your user account",
             })
             .collect();
-        let level = match (idn.level.as_str(), d) {
-            ("hoch", false) => "high",
-            ("substanziell", false) => "substantial",
-            ("niedrig", false) => "low",
-            (l, _) => l,
+        let level = match (idn.level, d) {
+            (level, true) => level.word(),
+            (TrustLevel::Hoch, false) => "high",
+            (TrustLevel::Substanziell, false) => "substantial",
+            (TrustLevel::Niedrig, false) => "low",
         };
         let or = if d { " oder " } else { " or " };
         let identity = if d {
@@ -1190,35 +1183,43 @@ fn render_select_options(
 /// rules, computed values as the checked model writes them), fees, and the
 /// fixed texts and built-in messages in the page's language.
 fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
-    use crate::validate::messages::builtin;
+    use crate::validate::{Check, messages::builtin};
+    use amt_model::formats::TextFormat;
     let d = is_german(lang);
     let t = |de_text: &'static str, en_text: &'static str| if d { de_text } else { en_text };
-    let messages = [
-        "required",
-        "type",
-        "min_length",
-        "max_length",
-        "pattern",
-        "minimum",
-        "maximum",
-        "code",
-        "min_items",
-        "max_items",
-        "consent",
-        "media_type",
-        "file_size",
-        "rule",
-        "checksum",
-        "scale",
-    ]
-    .into_iter()
-    .map(|k| {
-        (
-            k.to_string(),
-            serde_json::Value::String(builtin(k, lang, "{}")),
-        )
-    })
-    .collect();
+    // The checks the script makes, in a stable order; the check digits per
+    // format that has them (`checksum_iban`).
+    let mut messages = serde_json::Map::new();
+    for check in [
+        Check::Required,
+        Check::Type,
+        Check::MinLength,
+        Check::MaxLength,
+        Check::Pattern,
+        Check::Minimum,
+        Check::Maximum,
+        Check::Code,
+        Check::MinItems,
+        Check::MaxItems,
+        Check::Consent,
+        Check::MediaType,
+        Check::FileSize,
+        Check::Rule,
+        Check::Checksum,
+        Check::Scale,
+    ] {
+        if check == Check::Checksum {
+            for format in TextFormat::ALL
+                .iter()
+                .filter(|f| f.check_digits().is_some())
+            {
+                let text = format.check_digits_message(d);
+                messages.insert(format!("checksum_{format}"), text.into());
+            }
+        } else {
+            messages.insert(check.to_string(), builtin(check, lang, "{}").into());
+        }
+    }
     ScriptModel {
         lang,
         source: p.source_language(),

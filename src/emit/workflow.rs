@@ -64,7 +64,7 @@ pub fn workflow_json(p: &Procedure) -> Option<Json> {
     let start = w
         .states
         .iter()
-        .find(|s| s.kind == "start")
+        .find(|s| s.kind == crate::ir::StateKind::Start)
         .map(|s| s.id.clone());
     let timers: Vec<Json> = w
         .timers

@@ -465,7 +465,7 @@ impl Indexer<'_> {
         let text = self.text(t.span);
         self.index.defs[d].type_text = Some(text);
         self.index.defs[d].type_name = Some(t.name.name.clone());
-        if !amt_model::catalog::BUILTIN_TYPES.contains(&t.name.name.as_str()) {
+        if !amt_model::catalog::is_builtin_type(&t.name.name) {
             self.global_ref(&t.name);
         }
         for arg in &t.args {

@@ -586,7 +586,8 @@ impl Server {
         at: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::CompletionResponse> {
         use crate::resolve::DeclKind;
-        use amt_model::catalog;
+        use amt_model::catalog::{self, BuiltinType};
+        use amt_model::{Means, TrustLevel};
         let file = self.file_of(&at.text_document.uri)?;
         let offset = self.offset(file, at.position);
         let source = self.ws.sources().get(file);
@@ -644,7 +645,7 @@ impl Server {
                 ));
             }
         } else if previous == "identity" {
-            for l in catalog::LEVELS {
+            for l in TrustLevel::words() {
                 items.push(item(
                     l,
                     lsp::CompletionItemKind::ENUM_MEMBER,
@@ -652,11 +653,11 @@ impl Server {
                 ));
             }
         } else if previous == "via" || previous.ends_with(',') && before.contains(" via ") {
-            for m in catalog::MEANS {
+            for m in Means::ALL {
                 items.push(item(
-                    m.0,
+                    m.word(),
                     lsp::CompletionItemKind::ENUM_MEMBER,
-                    Some(m.2.to_string()),
+                    Some(m.describe().to_string()),
                 ));
             }
         } else if typing_type {
@@ -669,7 +670,7 @@ impl Server {
                     ));
                 }
             } else {
-                for t in catalog::BUILTIN_TYPES {
+                for t in BuiltinType::words() {
                     items.push(item(
                         t,
                         lsp::CompletionItemKind::KEYWORD,

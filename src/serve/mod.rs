@@ -144,11 +144,11 @@ struct Logged {
 
 #[derive(Serialize)]
 struct LoggedProblem {
-    severity: &'static str,
+    severity: Severity,
     pointer: String,
     label: Option<String>,
     message: String,
-    check: &'static str,
+    check: amt::validate::Check,
 }
 
 #[derive(Serialize)]
@@ -801,10 +801,7 @@ impl State {
                 .problems
                 .iter()
                 .map(|x| LoggedProblem {
-                    severity: match x.severity {
-                        Severity::Error => "error",
-                        Severity::Warning => "warning",
-                    },
+                    severity: x.severity,
                     pointer: x.pointer.clone(),
                     label: x.label.clone(),
                     message: x.message.clone(),

@@ -332,6 +332,28 @@ pub enum StateKind {
     Timer,
 }
 
+impl StateKind {
+    /// The keyword that declares it.
+    pub fn word(self) -> &'static str {
+        match self.model() {
+            Some(kind) => kind.word(),
+            None => "timer",
+        }
+    }
+
+    /// The kind of state it declares in the model; a timer is not a state
+    /// of the model (it becomes a [`amt_model::Timer`]).
+    pub fn model(self) -> Option<amt_model::StateKind> {
+        Some(match self {
+            StateKind::Start => amt_model::StateKind::Start,
+            StateKind::Step => amt_model::StateKind::Step,
+            StateKind::Parallel => amt_model::StateKind::Parallel,
+            StateKind::End => amt_model::StateKind::End,
+            StateKind::Timer => return None,
+        })
+    }
+}
+
 /// A state of a workflow.
 #[derive(Debug)]
 pub struct StateDecl {

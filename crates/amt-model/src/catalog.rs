@@ -3,54 +3,80 @@
 //! SAML profile and the EUDI wallet PID rulebook), HTML autocomplete tokens,
 //! attachment file types, and the ISO 3166 country list.
 
+use crate::formats::TextFormat;
+use crate::vocab::Means;
 use std::sync::LazyLock;
 
-/// Built-in field types.
-pub const BUILTIN_TYPES: &[&str] = &[
-    "text",
-    "multiline",
-    "integer",
-    "decimal",
-    "money",
-    "boolean",
-    "date",
-    "time",
-    "datetime",
-    "choice",
-    "multichoice",
-    "email",
-    "phone",
-    "iban",
-    "postcode",
-    "country",
-    "nationality",
-    "consent",
-];
+crate::words! {
+    /// The built-in field types.
+    pub enum BuiltinType {
+        /// One line of text.
+        Text = "text",
+        /// Several lines of text.
+        Multiline = "multiline",
+        /// A whole number.
+        Integer = "integer",
+        /// A decimal number.
+        Decimal = "decimal",
+        /// Euros, exact to the cent.
+        Money = "money",
+        /// Yes or no.
+        Boolean = "boolean",
+        /// A calendar date.
+        Date = "date",
+        /// A time of day.
+        Time = "time",
+        /// A date and time.
+        Datetime = "datetime",
+        /// One value of a code list.
+        Choice = "choice",
+        /// Several values of a code list.
+        Multichoice = "multichoice",
+        /// An e-mail address ([`TextFormat::Email`]).
+        Email = "email",
+        /// A phone number ([`TextFormat::Phone`]).
+        Phone = "phone",
+        /// An IBAN ([`TextFormat::Iban`]).
+        Iban = "iban",
+        /// A German postcode ([`TextFormat::Postcode`]).
+        Postcode = "postcode",
+        /// A country of ISO 3166-1.
+        Country = "country",
+        /// A nationality (by the country's code).
+        Nationality = "nationality",
+        /// An agreement that must be given.
+        Consent = "consent",
+    }
+}
+
+impl BuiltinType {
+    /// The format of a text type with a built-in shape.
+    pub fn text_format(self) -> Option<TextFormat> {
+        match self {
+            BuiltinType::Email => Some(TextFormat::Email),
+            BuiltinType::Phone => Some(TextFormat::Phone),
+            BuiltinType::Iban => Some(TextFormat::Iban),
+            BuiltinType::Postcode => Some(TextFormat::Postcode),
+            _ => None,
+        }
+    }
+
+    /// Whether its values are text.
+    pub fn is_text(self) -> bool {
+        matches!(self, BuiltinType::Text | BuiltinType::Multiline) || self.text_format().is_some()
+    }
+
+    /// Whether it has bounds (`min`, `max`).
+    pub fn has_bounds(self) -> bool {
+        use BuiltinType::*;
+        matches!(self, Integer | Decimal | Money | Date | Time | Datetime)
+    }
+}
 
 /// Whether a name is a built-in field type.
 pub fn is_builtin_type(name: &str) -> bool {
-    BUILTIN_TYPES.contains(&name)
+    BuiltinType::from_word(name).is_some()
 }
-
-/// Trust levels of eIDAS Art. 8, lowest first.
-pub const LEVELS: &[&str] = &["niedrig", "substanziell", "hoch"];
-
-/// Identification means and the trust level each reaches (index into
-/// [`LEVELS`]; `None`: below every eIDAS level).
-pub const MEANS: &[(&str, Option<usize>, &str)] = &[
-    (
-        "account",
-        None,
-        "a user account with username and password only (BundID Basisregistrierung)",
-    ),
-    ("elster", Some(1), "an ELSTER certificate"),
-    (
-        "eid",
-        Some(2),
-        "the Online-Ausweis (eID of the ID card, eID card, eAT)",
-    ),
-    ("eudi_wallet", Some(2), "an EUDI wallet with PID"),
-];
 
 /// One identity attribute: amt's name, its eID/BundID SAML name, its EUDI PID
 /// name, and the autocomplete token a field with it must carry.
@@ -142,12 +168,12 @@ pub const ATTRIBUTES: &[Attribute] = &[
 ];
 
 /// The attribute's name in a means' catalogue, if that means delivers it.
-pub fn attribute_source(attribute: &str, means: &str) -> Option<&'static str> {
+pub fn attribute_source(attribute: &str, means: Means) -> Option<&'static str> {
     let (_, eid, pid, _) = ATTRIBUTES.iter().find(|a| a.0 == attribute)?;
     match means {
-        "eid" => *eid,
-        "eudi_wallet" => *pid,
-        _ => None,
+        Means::Eid => *eid,
+        Means::EudiWallet => *pid,
+        Means::Account | Means::Elster => None,
     }
 }
 

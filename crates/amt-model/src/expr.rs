@@ -169,14 +169,61 @@ pub enum ExprKind {
     /// A built-in function. For `any`, `all` and `count` with a condition,
     /// `over` is the repeat and the condition is evaluated per item.
     Call {
-        /// The function's name.
-        function: String,
+        /// The function.
+        function: Function,
         /// The repeat iterated over, for quantifiers.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         over: Option<String>,
         /// Arguments.
         args: Vec<Expr>,
     },
+}
+
+crate::words! {
+    /// The built-in functions of expressions.
+    pub enum Function {
+        /// Age in whole years on a date (today by default).
+        Age = "age",
+        /// The number of items of a repeat (that satisfy a condition).
+        Count = "count",
+        /// The sum of a number in every item of a repeat.
+        Sum = "sum",
+        /// The number of characters of a text.
+        Len = "len",
+        /// Whether a text matches a pattern.
+        Matches = "matches",
+        /// Whether an answer is given.
+        Filled = "filled",
+        /// Whether a condition holds for some item of a repeat.
+        Any = "any",
+        /// Whether a condition holds for every item of a repeat.
+        All = "all",
+    }
+}
+
+impl Function {
+    /// How many arguments it takes: at least, at most.
+    pub fn arity(self) -> (usize, usize) {
+        match self {
+            Function::Age | Function::Count => (1, 2),
+            Function::Matches | Function::Any | Function::All => (2, 2),
+            Function::Sum | Function::Len | Function::Filled => (1, 1),
+        }
+    }
+
+    /// A use of it, for messages.
+    pub fn example(self) -> &'static str {
+        match self {
+            Function::Age => "age(geburtsdatum) or age(geburtsdatum, einzug)",
+            Function::Count => "count(person) or count(person, age(geburtsdatum) < 18)",
+            Function::Sum => "sum(posten.betrag)",
+            Function::Len => "len(name)",
+            Function::Matches => "matches(kennzeichen, \"[A-Z]{1,3}\")",
+            Function::Filled => "filled(telefon)",
+            Function::Any => "any(person, age(geburtsdatum) < 18)",
+            Function::All => "all(person, filled(ausweis))",
+        }
+    }
 }
 
 /// Constant values.

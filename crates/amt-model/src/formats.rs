@@ -17,15 +17,74 @@ pub const TIME: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
 pub const DATETIME: &str =
     "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]";
 
-/// The pattern of a built-in format (`email`, `phone`, `iban`, `postcode`).
-pub fn pattern_of(format: &str) -> Option<&'static str> {
-    Some(match format {
-        "email" => EMAIL,
-        "phone" => PHONE,
-        "iban" => IBAN,
-        "postcode" => POSTCODE,
-        _ => return None,
-    })
+crate::words! {
+    /// The built-in refinements of text: each a shape that every validator
+    /// checks by its pattern, and some with check digits that amt's
+    /// validator and the form's script verify (JSON Schema cannot). A new
+    /// format is one entry here, its twin in the form's script
+    /// (`assets/amt.js`), a test and its documentation.
+    pub enum TextFormat {
+        /// An e-mail address.
+        Email = "email",
+        /// A phone number.
+        Phone = "phone",
+        /// An IBAN, with its check digits.
+        Iban = "iban",
+        /// A German postcode.
+        Postcode = "postcode",
+    }
+}
+
+impl TextFormat {
+    /// The portable pattern the whole value matches.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            TextFormat::Email => EMAIL,
+            TextFormat::Phone => PHONE,
+            TextFormat::Iban => IBAN,
+            TextFormat::Postcode => POSTCODE,
+        }
+    }
+
+    /// The test of the check digits of a value that matches the pattern,
+    /// for formats that have them.
+    pub fn check_digits(self) -> Option<fn(&str) -> bool> {
+        match self {
+            TextFormat::Iban => Some(iban_checksum_ok),
+            TextFormat::Email | TextFormat::Phone | TextFormat::Postcode => None,
+        }
+    }
+
+    /// How a browser takes it: the `type` of its `<input>` and its
+    /// `inputmode`, if any (the keyboard a phone shows).
+    pub fn html_input(self) -> (&'static str, Option<&'static str>) {
+        match self {
+            TextFormat::Email => ("text", Some("email")),
+            TextFormat::Phone => ("tel", None),
+            TextFormat::Iban => ("text", None),
+            TextFormat::Postcode => ("text", Some("numeric")),
+        }
+    }
+
+    /// What the check digits are, for the list of checks JSON Schema
+    /// cannot express.
+    pub fn check_digits_rule(self) -> &'static str {
+        match self {
+            TextFormat::Iban => "the IBAN's check digits (ISO 13616, mod 97)",
+            TextFormat::Email | TextFormat::Phone | TextFormat::Postcode => "no check digits",
+        }
+    }
+
+    /// What the applicant is told when the check digits are wrong, in
+    /// German or English.
+    pub fn check_digits_message(self, german: bool) -> &'static str {
+        match (self, german) {
+            (TextFormat::Iban, true) => "Die Prüfziffern der IBAN stimmen nicht.",
+            (TextFormat::Iban, false) => "The IBAN's check digits are wrong.",
+            (_, true) => "Die Prüfziffer stimmt nicht.",
+            (_, false) => "The check digit is wrong.",
+        }
+    }
 }
 
 /// A portable pattern as Rust's `regex` must read it to mean what it means

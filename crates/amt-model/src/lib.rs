@@ -24,12 +24,14 @@ pub mod formats;
 mod i18n;
 pub mod print;
 mod procedure;
+mod vocab;
 mod workflow;
 
 pub use example::*;
 pub use expr::*;
 pub use i18n::*;
 pub use procedure::*;
+pub use vocab::*;
 pub use workflow::*;
 
 /// The version of the model's JSON shape. Bumped on any incompatible change.

@@ -1,6 +1,7 @@
 //! A checked procedure: its metadata, its form and its code lists.
 
-use crate::{Duration, Example, Expr, I18n, Ty, Workflow};
+use crate::formats::TextFormat;
+use crate::{Duration, Example, Expr, I18n, Means, Severity, TrustLevel, Ty, Workflow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -167,10 +168,10 @@ pub struct Authority {
 /// Identification: minimum trust level and accepted means.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Identity {
-    /// `niedrig`, `substanziell` or `hoch` (eIDAS Art. 8).
-    pub level: String,
-    /// `account`, `elster`, `eid`, `eudi_wallet`.
-    pub means: Vec<String>,
+    /// The minimum trust level (eIDAS Art. 8).
+    pub level: TrustLevel,
+    /// The accepted means, in the author's order.
+    pub means: Vec<Means>,
 }
 
 /// Data protection facts.
@@ -418,14 +419,14 @@ pub struct Prefill {
     /// Whether the user may not change it.
     pub locked: bool,
     /// The attribute's name in each accepted means' catalogue.
-    pub sources: BTreeMap<String, String>,
+    pub sources: BTreeMap<Means, String>,
 }
 
 /// A rule: a condition that must hold, else the message is shown.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Rule {
-    /// `error` or `warning`.
-    pub severity: String,
+    /// Whether a broken rule refuses the submission or only warns.
+    pub severity: Severity,
     /// What must hold.
     pub condition: Expr,
     /// What to tell the user, per language.
@@ -450,9 +451,9 @@ pub enum FieldType {
         /// A portable regular expression the whole value must match.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pattern: Option<String>,
-        /// A built-in refinement: `email`, `phone`, `iban` or `postcode`.
+        /// A built-in refinement, e.g. `iban`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        format: Option<String>,
+        format: Option<TextFormat>,
         /// The named type the field was declared with, e.g. `fin`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         named: Option<String>,

@@ -1,6 +1,6 @@
 //! The way from application to decision.
 
-use crate::{Duration, Expr, I18n, LegalRef, Ty};
+use crate::{ActorKind, Duration, Expr, I18n, LegalRef, Outcome, StateKind, Ty};
 use serde::{Deserialize, Serialize};
 
 /// A workflow: states from the application's receipt to a final outcome.
@@ -22,8 +22,8 @@ pub struct Workflow {
 pub struct Actor {
     /// Its name (a candidate group in Camunda).
     pub id: String,
-    /// `applicant`, `authority`, `system` or `external`.
-    pub kind: String,
+    /// What kind of actor.
+    pub kind: ActorKind,
     /// Label per language.
     pub label: I18n,
 }
@@ -42,8 +42,8 @@ pub struct Document {
 pub struct State {
     /// Its name.
     pub id: String,
-    /// `start`, `step`, `parallel` or `end`.
-    pub kind: String,
+    /// What kind of state.
+    pub kind: StateKind,
     /// Label per language.
     pub label: I18n,
     /// Who does the work of a step.
@@ -55,10 +55,9 @@ pub struct State {
     /// The steps of a parallel state, done at the same time.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub branches: Vec<State>,
-    /// The result of an end state: `granted`, `rejected`, `withdrawn`,
-    /// `registered` or `completed`.
+    /// The result of an end state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<String>,
+    pub outcome: Option<Outcome>,
     /// Where the case goes next, in order: the first whose guard holds.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transitions: Vec<Transition>,

@@ -15,7 +15,7 @@ use super::Model;
 use amt_model::date::Date;
 use amt_model::formats;
 use amt_model::{BinaryOp, DurationUnit, SAFE_INTEGER, UnaryOp};
-use amt_model::{Expr, ExprKind, FieldType, Literal, NodeKind};
+use amt_model::{Expr, ExprKind, FieldType, Function, Literal, NodeKind, Ty};
 use serde_json::Value as Json;
 use std::cmp::Ordering;
 
@@ -223,7 +223,7 @@ impl<'a> Eval<'a> {
                 function,
                 over,
                 args,
-            } => self.call(function, over.as_deref(), args),
+            } => self.call(*function, over.as_deref(), args),
         }
     }
 
@@ -260,9 +260,9 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn call(&mut self, f: &str, over: Option<&'a str>, args: &'a [Expr]) -> V {
+    fn call(&mut self, f: Function, over: Option<&'a str>, args: &'a [Expr]) -> V {
         match f {
-            "age" => {
+            Function::Age => {
                 let born = self.eval(&args[0]);
                 let at = match args.get(1) {
                     Some(a) => self.eval(a),
@@ -273,11 +273,11 @@ impl<'a> Eval<'a> {
                     _ => V::Unknown,
                 }
             }
-            "len" => match self.eval(&args[0]) {
+            Function::Len => match self.eval(&args[0]) {
                 V::Text(t) => V::Int(t.chars().count() as i64),
                 _ => V::Unknown,
             },
-            "matches" => match (self.eval(&args[0]), &args[1].kind) {
+            Function::Matches => match (self.eval(&args[0]), &args[1].kind) {
                 (
                     V::Text(t),
                     ExprKind::Literal {
@@ -286,90 +286,83 @@ impl<'a> Eval<'a> {
                 ) => known(self.model.pattern(p).map(|re| re.is_match(&t))),
                 _ => V::Unknown,
             },
-            "filled" => match &args[0].kind {
+            Function::Filled => match &args[0].kind {
                 ExprKind::Ref { path } => {
                     V::Bool(!matches!(self.lookup(path, true), V::Unknown | V::Files(0)))
                 }
                 _ => V::Unknown,
             },
-            "sum" => match self.eval(&args[0]) {
-                V::List(items) => {
-                    let mut total = match args[0].ty {
-                        amt_model::Ty::List { ref item } if **item == amt_model::Ty::Money => {
-                            V::Money(0)
-                        }
-                        amt_model::Ty::List { ref item } if **item == amt_model::Ty::Decimal => {
-                            V::Dec(0.0)
-                        }
-                        _ => V::Int(0),
-                    };
-                    for i in items {
-                        total = arithmetic(BinaryOp::Add, total, i);
-                    }
-                    total
-                }
-                _ => V::Unknown,
-            },
-            "count" | "any" | "all" => {
-                // The repeat as a whole, even from inside one of its items.
-                let target = match &args[0].kind {
-                    ExprKind::Ref { path } => {
-                        let saved = self.bound.clone();
-                        self.bound.retain(|(p, _)| {
-                            *p != path.as_str()
-                                && !p
-                                    .strip_prefix(path.as_str())
-                                    .is_some_and(|r| r.starts_with('.'))
-                        });
-                        let v = self.eval(&args[0]);
-                        self.bound = saved;
-                        v
-                    }
-                    _ => self.eval(&args[0]),
-                };
-                let n = match &target {
-                    V::List(l) => l.len(),
-                    V::Set(s) => s.len(),
-                    _ => 0,
-                };
-                let (Some(cond), Some(rep)) = (args.get(1), over) else {
-                    return V::Int(n as i64);
-                };
-                let mut results = Vec::with_capacity(n);
-                for i in 0..n {
-                    self.bound.push((rep, i));
-                    results.push(self.eval(cond).truth());
-                    self.bound.pop();
-                }
-                match f {
-                    "count" => {
-                        if results.contains(&None) {
-                            V::Unknown
-                        } else {
-                            V::Int(results.iter().filter(|r| **r == Some(true)).count() as i64)
-                        }
-                    }
-                    "any" => {
-                        if results.contains(&Some(true)) {
-                            V::Bool(true)
-                        } else if results.contains(&None) {
-                            V::Unknown
-                        } else {
-                            V::Bool(false)
-                        }
-                    }
-                    _ => {
-                        if results.contains(&Some(false)) {
-                            V::Bool(false)
-                        } else if results.contains(&None) {
-                            V::Unknown
-                        } else {
-                            V::Bool(true)
-                        }
-                    }
-                }
+            Function::Sum => self.sum(&args[0]),
+            Function::Count | Function::Any | Function::All => {
+                self.quantifier(f, over, &args[0], args.get(1))
             }
-            _ => V::Unknown,
+        }
+    }
+
+    /// `sum(list)`: the numbers of every item added up.
+    fn sum(&mut self, list: &'a Expr) -> V {
+        let V::List(items) = self.eval(list) else {
+            return V::Unknown;
+        };
+        let mut total = match &list.ty {
+            Ty::List { item } if **item == Ty::Money => V::Money(0),
+            Ty::List { item } if **item == Ty::Decimal => V::Dec(0.0),
+            _ => V::Int(0),
+        };
+        for i in items {
+            total = arithmetic(BinaryOp::Add, total, i);
+        }
+        total
+    }
+
+    /// `count`, `any` and `all`: over the items of a repeat (the repeat as
+    /// a whole, even from inside one of its items), with or without a
+    /// condition evaluated per item.
+    fn quantifier(
+        &mut self,
+        f: Function,
+        over: Option<&'a str>,
+        repeat: &'a Expr,
+        condition: Option<&'a Expr>,
+    ) -> V {
+        let target = match &repeat.kind {
+            ExprKind::Ref { path } => {
+                let saved = self.bound.clone();
+                self.bound.retain(|(p, _)| {
+                    *p != path.as_str()
+                        && !p
+                            .strip_prefix(path.as_str())
+                            .is_some_and(|r| r.starts_with('.'))
+                });
+                let v = self.eval(repeat);
+                self.bound = saved;
+                v
+            }
+            _ => self.eval(repeat),
+        };
+        let n = match &target {
+            V::List(l) => l.len(),
+            V::Set(s) => s.len(),
+            _ => 0,
+        };
+        let (Some(cond), Some(rep)) = (condition, over) else {
+            return V::Int(n as i64);
+        };
+        let mut results = Vec::with_capacity(n);
+        for i in 0..n {
+            self.bound.push((rep, i));
+            results.push(self.eval(cond).truth());
+            self.bound.pop();
+        }
+        let undetermined = results.contains(&None);
+        match f {
+            Function::Count if undetermined => V::Unknown,
+            Function::Count => V::Int(results.iter().filter(|r| **r == Some(true)).count() as i64),
+            Function::Any if results.contains(&Some(true)) => V::Bool(true),
+            Function::All if results.contains(&Some(false)) => V::Bool(false),
+            _ if undetermined => V::Unknown,
+            Function::Any => V::Bool(false),
+            _ => V::Bool(true),
         }
     }
 

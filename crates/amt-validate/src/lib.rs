@@ -21,8 +21,8 @@ pub mod schema;
 
 use crate::schema::Coverage;
 use amt_model::date::Date;
-use amt_model::formats;
-use amt_model::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
+use amt_model::formats::{self, TextFormat};
+use amt_model::{Expr, ExprKind, FieldType, Function, Literal, Node, NodeKind, Procedure};
 use eval::{Eval, V, field_value};
 use regex::Regex;
 use serde::Serialize;
@@ -59,14 +59,53 @@ pub struct Options {
     pub lang: Option<String>,
 }
 
-/// `error` or `warning`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// The submission is not accepted.
-    Error,
-    /// Shown to the user; the submission is accepted.
-    Warning,
+pub use amt_model::Severity;
+
+amt_model::words! {
+    /// The checks of the validator, each with its built-in message
+    /// ([`messages::builtin`]).
+    pub enum Check {
+        /// A demanded answer is missing.
+        Required = "required",
+        /// An answer is given for a part that does not apply.
+        NotApplicable = "not_applicable",
+        /// A member that is not part of the form.
+        Unknown = "unknown",
+        /// A value of the wrong JSON type or shape.
+        Type = "type",
+        /// An empty text, list or group, which is left out instead.
+        Empty = "empty",
+        /// A text shorter than its minimum.
+        MinLength = "min_length",
+        /// A text longer than its maximum.
+        MaxLength = "max_length",
+        /// A text that does not match its pattern or format.
+        Pattern = "pattern",
+        /// Wrong check digits of a format that has them.
+        Checksum = "checksum",
+        /// A value below its lower bound.
+        Minimum = "minimum",
+        /// A value above its upper bound.
+        Maximum = "maximum",
+        /// Too many decimal places.
+        Scale = "scale",
+        /// A value that is not in its code list.
+        Code = "code",
+        /// A value chosen twice.
+        Duplicate = "duplicate",
+        /// Fewer items than the minimum.
+        MinItems = "min_items",
+        /// More items than the maximum.
+        MaxItems = "max_items",
+        /// A consent not given.
+        Consent = "consent",
+        /// A file of a type that is not accepted.
+        MediaType = "media_type",
+        /// A file that is too large.
+        FileSize = "file_size",
+        /// A rule of the author's that does not hold.
+        Rule = "rule",
+    }
 }
 
 /// One problem with a submission.
@@ -78,11 +117,8 @@ pub struct Problem {
     pub pointer: String,
     /// The same place as an amt path, e.g. `person[0].ehe.datum`.
     pub path: String,
-    /// Which check: `required`, `not_applicable`, `unknown`, `type`, `empty`,
-    /// `min_length`, `max_length`, `pattern`, `checksum`, `minimum`,
-    /// `maximum`, `scale`, `code`, `duplicate`, `min_items`, `max_items`,
-    /// `consent`, `media_type`, `file_size` or `rule`.
-    pub check: &'static str,
+    /// Which check.
+    pub check: Check,
     /// For `rule`: its index among the node's rules.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<usize>,
@@ -159,7 +195,7 @@ impl<'p> Model<'p> {
                 for p in pattern
                     .iter()
                     .map(String::as_str)
-                    .chain(format.as_deref().and_then(formats::pattern_of))
+                    .chain(format.map(TextFormat::pattern))
                 {
                     add(p);
                 }
@@ -186,7 +222,7 @@ impl<'p> Model<'p> {
         for e in exprs {
             e.walk(&mut |e| {
                 if let ExprKind::Call { function, args, .. } = &e.kind
-                    && function == "matches"
+                    && *function == Function::Matches
                     && let Some(Expr {
                         kind:
                             ExprKind::Literal {
@@ -262,7 +298,7 @@ impl<'p> Model<'p> {
                 }
                 w.unknown_keys(obj, &known, "", "");
             }
-            _ => w.problem(None, "", "", "type", None, "object".into(), true),
+            _ => w.problem(None, "", "", Check::Type, None, "object".into(), true),
         }
         let mut report = w.report;
         report.valid = !report
@@ -320,7 +356,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         node: Option<&Node>,
         pointer: &str,
         path: &str,
-        check: &'static str,
+        check: Check,
         rule: Option<usize>,
         detail: String,
         schema: bool,
@@ -328,16 +364,12 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         let (severity, message) = match (node, rule) {
             (Some(n), Some(i)) => {
                 let r = &n.rules[i];
-                let severity = if r.severity == "warning" {
-                    Severity::Warning
-                } else {
-                    Severity::Error
-                };
+                let severity = r.severity;
                 let message = r
                     .message
                     .pick(self.lang, self.source)
                     .map(str::to_string)
-                    .unwrap_or_else(|| messages::builtin("rule", self.lang, ""));
+                    .unwrap_or_else(|| messages::builtin(Check::Rule, self.lang, ""));
                 (severity, message)
             }
             _ => (
@@ -372,7 +404,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     None,
                     &format!("{ptr}/{}", escape(key)),
                     &join(path, key),
-                    "unknown",
+                    Check::Unknown,
                     None,
                     String::new(),
                     true,
@@ -440,7 +472,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     Some(n),
                     &ptr,
                     &path,
-                    "not_applicable",
+                    Check::NotApplicable,
                     None,
                     String::new(),
                     schema,
@@ -462,7 +494,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     Some(n),
                     &ptr,
                     &path,
-                    "required",
+                    Check::Required,
                     None,
                     String::new(),
                     schema,
@@ -488,7 +520,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                         Some(n),
                         &ptr,
                         &path,
-                        "type",
+                        Check::Type,
                         None,
                         self.kind_word("list"),
                         true,
@@ -553,14 +585,30 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
     fn count(&mut self, n: &Node, len: usize, min: u64, max: Option<u64>, ptr: &str, path: &str) {
         let len = len as u64;
         if len == 0 {
-            self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+            self.problem(Some(n), ptr, path, Check::Empty, None, String::new(), true);
         } else if len < min {
-            self.problem(Some(n), ptr, path, "min_items", None, min.to_string(), true);
+            self.problem(
+                Some(n),
+                ptr,
+                path,
+                Check::MinItems,
+                None,
+                min.to_string(),
+                true,
+            );
         }
         if let Some(max) = max
             && len > max
         {
-            self.problem(Some(n), ptr, path, "max_items", None, max.to_string(), true);
+            self.problem(
+                Some(n),
+                ptr,
+                path,
+                Check::MaxItems,
+                None,
+                max.to_string(),
+                true,
+            );
         }
     }
 
@@ -568,7 +616,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         for (i, r) in n.rules.iter().enumerate() {
             if self.eval.eval(&r.condition).truth() == Some(false) {
                 let schema = self.model.coverage.rules.contains(&(n.path.clone(), i));
-                self.problem(Some(n), ptr, path, "rule", Some(i), String::new(), schema);
+                self.problem(
+                    Some(n),
+                    ptr,
+                    path,
+                    Check::Rule,
+                    Some(i),
+                    String::new(),
+                    schema,
+                );
             }
         }
     }
@@ -579,11 +635,11 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             NodeKind::Group { items, .. } => {
                 let Json::Object(obj) = value else {
                     let w = self.kind_word("object");
-                    self.problem(Some(n), ptr, path, "type", None, w, true);
+                    self.problem(Some(n), ptr, path, Check::Type, None, w, true);
                     return;
                 };
                 if obj.is_empty() {
-                    self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+                    self.problem(Some(n), ptr, path, Check::Empty, None, String::new(), true);
                 }
                 let known: Vec<&Node> = items.iter().collect();
                 for c in items {
@@ -598,7 +654,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             } => {
                 let Json::Array(files) = value else {
                     let w = self.kind_word("list");
-                    self.problem(Some(n), ptr, path, "type", None, w, true);
+                    self.problem(Some(n), ptr, path, Check::Type, None, w, true);
                     return;
                 };
                 self.count(n, files.len(), count.min, count.max, ptr, path);
@@ -629,7 +685,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
     ) {
         let Json::Object(f) = file else {
             let w = self.kind_word("file");
-            self.problem(Some(n), ptr, path, "type", None, w, true);
+            self.problem(Some(n), ptr, path, Check::Type, None, w, true);
             return;
         };
         for key in ["id", "filename", "media_type", "size"] {
@@ -639,7 +695,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     Some(n),
                     &fptr,
                     &fpath,
-                    "required",
+                    Check::Required,
                     None,
                     String::new(),
                     true,
@@ -648,10 +704,10 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     if eval::integral(s) && eval::whole(s).is_none() =>
                 {
                     let (check, detail) = if s.as_f64().is_some_and(|f| f < 0.0) {
-                        ("minimum", "0".to_string())
+                        (Check::Minimum, "0".to_string())
                     } else {
                         (
-                            "file_size",
+                            Check::FileSize,
                             format!(
                                 "{} MB",
                                 max_bytes.unwrap_or(amt_model::SAFE_INTEGER as u64) as f64
@@ -667,12 +723,20 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                             && size as u64 > max
                         {
                             let detail = format!("{} MB", max as f64 / 1_048_576.0);
-                            self.problem(Some(n), &fptr, &fpath, "file_size", None, detail, true);
+                            self.problem(
+                                Some(n),
+                                &fptr,
+                                &fpath,
+                                Check::FileSize,
+                                None,
+                                detail,
+                                true,
+                            );
                         }
                     }
                     _ => {
                         let w = self.kind_word("integer");
-                        self.problem(Some(n), &fptr, &fpath, "type", None, w, true);
+                        self.problem(Some(n), &fptr, &fpath, Check::Type, None, w, true);
                     }
                 },
                 ("media_type", Some(Json::String(t))) => {
@@ -681,7 +745,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                             Some(n),
                             &fptr,
                             &fpath,
-                            "media_type",
+                            Check::MediaType,
                             None,
                             media_types.join(", "),
                             true,
@@ -690,12 +754,20 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 }
                 ("id" | "filename", Some(Json::String(t))) => {
                     if t.is_empty() {
-                        self.problem(Some(n), &fptr, &fpath, "empty", None, String::new(), true);
+                        self.problem(
+                            Some(n),
+                            &fptr,
+                            &fpath,
+                            Check::Empty,
+                            None,
+                            String::new(),
+                            true,
+                        );
                     }
                 }
                 _ => {
                     let w = self.kind_word(if key == "size" { "integer" } else { "text" });
-                    self.problem(Some(n), &fptr, &fpath, "type", None, w, true);
+                    self.problem(Some(n), &fptr, &fpath, Check::Type, None, w, true);
                 }
             }
         }
@@ -705,7 +777,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     None,
                     &format!("{ptr}/{}", escape(key)),
                     &format!("{path}.{key}"),
-                    "unknown",
+                    Check::Unknown,
                     None,
                     String::new(),
                     true,
@@ -747,13 +819,13 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         };
         if !shape_ok {
             let w = self.kind_word(expected);
-            self.problem(Some(n), ptr, path, "type", None, w, true);
+            self.problem(Some(n), ptr, path, Check::Type, None, w, true);
             return;
         }
         if let Json::String(s) = value
             && s.is_empty()
         {
-            self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+            self.problem(Some(n), ptr, path, Check::Empty, None, String::new(), true);
             return;
         }
         match ty {
@@ -773,7 +845,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                         Some(n),
                         ptr,
                         path,
-                        "min_length",
+                        Check::MinLength,
                         None,
                         min.to_string(),
                         true,
@@ -786,26 +858,37 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                         Some(n),
                         ptr,
                         path,
-                        "max_length",
+                        Check::MaxLength,
                         None,
                         max.to_string(),
                         true,
                     );
                 }
-                let format_pattern = format.as_deref().and_then(formats::pattern_of);
+                let format_pattern = format.map(TextFormat::pattern);
                 for p in pattern.iter().map(String::as_str).chain(format_pattern) {
                     if self.model.pattern(p).is_some_and(|re| !re.is_match(s)) {
-                        self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
+                        self.problem(
+                            Some(n),
+                            ptr,
+                            path,
+                            Check::Pattern,
+                            None,
+                            String::new(),
+                            true,
+                        );
                     }
                 }
-                if format.as_deref() == Some("iban")
+                // Check digits are checked on a value of the right shape.
+                if let Some(format) = format
+                    && let Some(digits_ok) = format.check_digits()
                     && self
                         .model
-                        .pattern(formats::IBAN)
+                        .pattern(format.pattern())
                         .is_some_and(|re| re.is_match(s))
-                    && !formats::iban_checksum_ok(s)
+                    && !digits_ok(s)
                 {
-                    self.problem(Some(n), ptr, path, "checksum", None, String::new(), false);
+                    let detail = format.word().to_string();
+                    self.problem(Some(n), ptr, path, Check::Checksum, None, detail, false);
                 }
             }
             FieldType::Decimal { scale, .. } => {
@@ -813,7 +896,15 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     let text = x.to_string();
                     let decimals = text.split_once('.').map_or(0, |(_, d)| d.len()) as u64;
                     if decimals > *scale || text.contains(['e', 'E']) {
-                        self.problem(Some(n), ptr, path, "scale", None, scale.to_string(), false);
+                        self.problem(
+                            Some(n),
+                            ptr,
+                            path,
+                            Check::Scale,
+                            None,
+                            scale.to_string(),
+                            false,
+                        );
                     }
                 }
             }
@@ -821,23 +912,39 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 if let Json::Number(x) = value
                     && eval::cents(x).is_none()
                 {
-                    self.problem(Some(n), ptr, path, "scale", None, "2".into(), false);
+                    self.problem(Some(n), ptr, path, Check::Scale, None, "2".into(), false);
                 }
             }
             FieldType::Consent => {
                 if value == &Json::Bool(false) {
-                    self.problem(Some(n), ptr, path, "consent", None, String::new(), true);
+                    self.problem(
+                        Some(n),
+                        ptr,
+                        path,
+                        Check::Consent,
+                        None,
+                        String::new(),
+                        true,
+                    );
                 }
             }
             FieldType::Date { .. } => {
                 if Date::parse(value.as_str().unwrap_or_default()).is_none() {
                     let w = self.kind_word("date");
-                    self.problem(Some(n), ptr, path, "type", None, w, true);
+                    self.problem(Some(n), ptr, path, Check::Type, None, w, true);
                 }
             }
             FieldType::Time { .. } => {
                 if formats::parse_time(value.as_str().unwrap_or_default()).is_none() {
-                    self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
+                    self.problem(
+                        Some(n),
+                        ptr,
+                        path,
+                        Check::Pattern,
+                        None,
+                        String::new(),
+                        true,
+                    );
                 }
             }
             FieldType::Datetime { .. } => {
@@ -847,10 +954,18 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     .pattern(formats::DATETIME)
                     .is_some_and(|re| !re.is_match(s))
                 {
-                    self.problem(Some(n), ptr, path, "pattern", None, String::new(), true);
+                    self.problem(
+                        Some(n),
+                        ptr,
+                        path,
+                        Check::Pattern,
+                        None,
+                        String::new(),
+                        true,
+                    );
                 } else if formats::parse_datetime(s).is_none() {
                     let w = self.kind_word("datetime");
-                    self.problem(Some(n), ptr, path, "type", None, w, false);
+                    self.problem(Some(n), ptr, path, Check::Type, None, w, false);
                 }
             }
             FieldType::Choice { codelist, multiple } => {
@@ -861,7 +976,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     v => vec![v],
                 };
                 if *multiple && codes.is_empty() {
-                    self.problem(Some(n), ptr, path, "empty", None, String::new(), true);
+                    self.problem(Some(n), ptr, path, Check::Empty, None, String::new(), true);
                 }
                 for (i, c) in codes.iter().enumerate() {
                     let cptr = if *multiple {
@@ -876,19 +991,25 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                                     Some(n),
                                     &cptr,
                                     path,
-                                    "duplicate",
+                                    Check::Duplicate,
                                     None,
                                     String::new(),
                                     true,
                                 );
                             }
                         }
-                        Json::String(_) => {
-                            self.problem(Some(n), &cptr, path, "code", None, String::new(), true)
-                        }
+                        Json::String(_) => self.problem(
+                            Some(n),
+                            &cptr,
+                            path,
+                            Check::Code,
+                            None,
+                            String::new(),
+                            true,
+                        ),
                         _ => {
                             let w = self.kind_word("text");
-                            self.problem(Some(n), &cptr, path, "type", None, w, true);
+                            self.problem(Some(n), &cptr, path, Check::Type, None, w, true);
                         }
                     }
                 }
@@ -905,9 +1026,9 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             // the author's said so already).
             let negative = x.as_f64().is_some_and(|f| f < 0.0);
             let (check, bound) = if negative {
-                ("minimum", -amt_model::SAFE_INTEGER)
+                (Check::Minimum, -amt_model::SAFE_INTEGER)
             } else {
-                ("maximum", amt_model::SAFE_INTEGER)
+                (Check::Maximum, amt_model::SAFE_INTEGER)
             };
             self.problem(Some(n), ptr, path, check, None, bound.to_string(), true);
         }
@@ -939,7 +1060,11 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             };
             let fails = if is_min { ord.is_lt() } else { ord.is_gt() };
             if fails {
-                let check = if is_min { "minimum" } else { "maximum" };
+                let check = if is_min {
+                    Check::Minimum
+                } else {
+                    Check::Maximum
+                };
                 let schema = self
                     .model
                     .coverage

@@ -18,9 +18,11 @@
 //! holds. [`Coverage`] records which of the validator's checks the schema
 //! enforces, so the two can be compared (see `tests/agreement.rs`).
 
-use amt_model::formats;
+use amt_model::formats::{self, TextFormat};
 use amt_model::{BinaryOp, UnaryOp};
-use amt_model::{Expr, ExprKind, FieldType, Literal, Node, NodeKind, Procedure};
+use amt_model::{
+    Expr, ExprKind, FieldType, Function, Literal, Node, NodeKind, Procedure, Severity,
+};
 use serde_json::{Map, Value as Json, json};
 use std::collections::{HashMap, HashSet};
 
@@ -64,10 +66,10 @@ pub struct Built {
 pub struct Gap {
     /// The node's data path.
     pub path: String,
-    /// `condition`, `rule`, `minimum`, `maximum`, `scale`, `checksum` or `calendar`.
-    pub check: &'static str,
-    /// `error` or `warning`.
-    pub severity: &'static str,
+    /// Which check.
+    pub check: GapCheck,
+    /// Whether breaking it refuses the submission.
+    pub severity: Severity,
     /// The expression in amt's syntax.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expression: Option<String>,
@@ -76,6 +78,26 @@ pub struct Gap {
     pub message: Option<amt_model::I18n>,
     /// Why the schema cannot say it.
     pub reason: String,
+}
+
+amt_model::words! {
+    /// The checks the schema leaves to amt's validator.
+    pub enum GapCheck {
+        /// The condition of a part (whether it applies).
+        Condition = "condition",
+        /// A rule of the author's.
+        Rule = "rule",
+        /// A lower bound.
+        Minimum = "minimum",
+        /// An upper bound.
+        Maximum = "maximum",
+        /// Decimal places.
+        Scale = "scale",
+        /// Check digits.
+        Checksum = "checksum",
+        /// The days of the calendar in a date and time.
+        Calendar = "calendar",
+    }
 }
 
 /// The checks the schema of a procedure enforces (for the validator).
@@ -362,8 +384,8 @@ impl<'p> Emitter<'p> {
                 function,
                 over,
                 args,
-            } => match (function.as_str(), over) {
-                ("filled", _) => {
+            } => match (function, over) {
+                (Function::Filled, _) => {
                     let ExprKind::Ref { path } = &args[0].kind else {
                         return Err("it asks about something other than a name".into());
                     };
@@ -371,7 +393,7 @@ impl<'p> Emitter<'p> {
                     let present = at(&segs, Json::Bool(true));
                     Ok(if want { present } else { not(present) })
                 }
-                ("matches", _) => {
+                (Function::Matches, _) => {
                     let (
                         ExprKind::Ref { path },
                         ExprKind::Literal {
@@ -386,14 +408,14 @@ impl<'p> Emitter<'p> {
                     let leaf = if want { pattern } else { not(pattern) };
                     Ok(at(&segs, json!({ "type": "string", "allOf": [leaf] })))
                 }
-                ("any" | "all", Some(rep)) => {
+                (Function::Any | Function::All, Some(rep)) => {
                     let ExprKind::Ref { path } = &args[0].kind else {
                         return Err("it goes through something other than a repeat".into());
                     };
                     let segs = self.ref_path(path, scope, true)?;
                     let node = self.nodes.get(rep.as_str()).ok_or("unknown repeat")?;
                     let item_scope: &'p str = &node.path;
-                    let exists = function == "any";
+                    let exists = *function == Function::Any;
                     // any: T = some item T; F = every item F. all: the dual.
                     let item = self.truth(&args[1], item_scope, want)?;
                     Ok(if exists == want {
@@ -461,7 +483,7 @@ impl<'p> Emitter<'p> {
                 function,
                 args,
                 over: None,
-            } if function == "len" || function == "count" => {
+            } if matches!(function, Function::Len | Function::Count) => {
                 let ExprKind::Ref { path } = &args[0].kind else {
                     return Err(format!("`{function}` of an expression"));
                 };
@@ -470,12 +492,13 @@ impl<'p> Emitter<'p> {
                         "`{function}` is compared with something other than a whole number"
                     ));
                 };
-                let (kind, min_kw, max_kw) = if function == "len" {
+                let (kind, min_kw, max_kw) = if *function == Function::Len {
                     ("string", "minLength", "maxLength")
                 } else {
                     ("array", "minItems", "maxItems")
                 };
-                let segs = self.ref_path(path, scope, function == "count")?;
+                let counted = *function == Function::Count;
+                let segs = self.ref_path(path, scope, counted)?;
                 // len of an unanswered text is unknown; count of nothing is 0.
                 let range = |lo: i64, hi: Option<i64>| -> Json {
                     let mut s = json!({ "type": kind });
@@ -488,7 +511,7 @@ impl<'p> Emitter<'p> {
                         }
                         s[max_kw] = json!(hi);
                     }
-                    if function == "count" && lo <= 0 {
+                    if counted && lo <= 0 {
                         absent_or(&segs, s)
                     } else {
                         at(&segs, s)
@@ -629,8 +652,8 @@ impl<'p> Emitter<'p> {
     fn gap(
         &mut self,
         path: &str,
-        check: &'static str,
-        severity: &'static str,
+        check: GapCheck,
+        severity: Severity,
         e: Option<&Expr>,
         message: Option<&amt_model::I18n>,
         reason: String,
@@ -702,7 +725,14 @@ impl<'p> Emitter<'p> {
                     } else {
                         why.clone()
                     };
-                    self.gap(&n.path, "condition", "error", Some(e), None, why);
+                    self.gap(
+                        &n.path,
+                        GapCheck::Condition,
+                        Severity::Error,
+                        Some(e),
+                        None,
+                        why,
+                    );
                 }
             }
         }
@@ -728,7 +758,7 @@ impl<'p> Emitter<'p> {
             (Err((_, why)), _) | (_, Err((_, why))) => Err(why.clone()),
         };
         for (i, r) in n.rules.iter().enumerate() {
-            let warning = r.severity == "warning";
+            let warning = r.severity == Severity::Warning;
             let translated = if warning {
                 Err("warnings are shown to the user, not enforced".to_string())
             } else if n.repeat.is_some() {
@@ -752,11 +782,10 @@ impl<'p> Emitter<'p> {
                     self.constrain(c);
                 }
                 Err(why) => {
-                    let severity = if warning { "warning" } else { "error" };
                     self.gap(
                         &n.path,
-                        "rule",
-                        severity,
+                        GapCheck::Rule,
+                        r.severity,
                         Some(&r.condition),
                         Some(&r.message),
                         why,
@@ -771,7 +800,7 @@ impl<'p> Emitter<'p> {
     /// The rules of a repeated group, checked in each item's scope.
     fn item_rules(&mut self, n: &'p Node) {
         for (i, r) in n.rules.iter().enumerate() {
-            let translated = if r.severity == "warning" {
+            let translated = if r.severity == Severity::Warning {
                 Err("warnings are shown to the user, not enforced".to_string())
             } else {
                 self.truth(&r.condition, &n.path, false)
@@ -782,15 +811,10 @@ impl<'p> Emitter<'p> {
                     self.constrain(not(f));
                 }
                 Err(why) => {
-                    let severity = if r.severity == "warning" {
-                        "warning"
-                    } else {
-                        "error"
-                    };
                     self.gap(
                         &n.path,
-                        "rule",
-                        severity,
+                        GapCheck::Rule,
+                        r.severity,
                         Some(&r.condition),
                         Some(&r.message),
                         why,
@@ -826,10 +850,14 @@ impl<'p> Emitter<'p> {
     fn bounds(&mut self, n: &Node, b: &amt_model::Bounds, s: &mut Json) {
         for (bound, is_min) in [(&b.min, true), (&b.max, false)] {
             let Some(e) = bound else { continue };
-            let check = if is_min { "minimum" } else { "maximum" };
+            let (keyword, check) = if is_min {
+                ("minimum", GapCheck::Minimum)
+            } else {
+                ("maximum", GapCheck::Maximum)
+            };
             match (constant_number(e), s["type"].as_str()) {
                 (Some(v), Some("integer" | "number")) => {
-                    s[check] = v;
+                    s[keyword] = v;
                     self.coverage.bounds.insert((n.path.clone(), is_min));
                 }
                 _ => {
@@ -840,7 +868,7 @@ impl<'p> Emitter<'p> {
                         }
                         _ => "the bound is computed from other answers",
                     };
-                    self.gap(&n.path, check, "error", Some(e), None, why.into());
+                    self.gap(&n.path, check, Severity::Error, Some(e), None, why.into());
                 }
             }
         }
@@ -864,7 +892,7 @@ impl<'p> Emitter<'p> {
                 let patterns: Vec<String> = pattern
                     .iter()
                     .map(String::as_str)
-                    .chain(format.as_deref().and_then(formats::pattern_of))
+                    .chain(format.map(TextFormat::pattern))
                     .map(formats::anchored)
                     .collect();
                 match patterns.as_slice() {
@@ -875,15 +903,16 @@ impl<'p> Emitter<'p> {
                             Json::Array(many.iter().map(|p| json!({ "pattern": p })).collect())
                     }
                 }
-                if format.as_deref() == Some("iban") {
+                if let Some(format) = format
+                    && format.check_digits().is_some()
+                {
                     self.gap(
                         &n.path,
-                        "checksum",
-                        "error",
+                        GapCheck::Checksum,
+                        Severity::Error,
                         None,
                         None,
-                        "JSON Schema cannot verify the IBAN's check digits (ISO 13616, mod 97)."
-                            .into(),
+                        format!("JSON Schema cannot verify {}", format.check_digits_rule()),
                     );
                 }
                 s
@@ -906,14 +935,14 @@ impl<'p> Emitter<'p> {
                 let mut s = json!({ "type": "number" });
                 self.bounds(n, bounds, &mut s);
                 if let Some(scale) = scale {
-                    self.gap(&n.path, "scale", "error", None, None, format!("At most {scale} decimal places; JSON Schema's multipleOf is unreliable with binary fractions."));
+                    self.gap(&n.path, GapCheck::Scale, Severity::Error, None, None, format!("At most {scale} decimal places; JSON Schema's multipleOf is unreliable with binary fractions."));
                 }
                 s
             }
             FieldType::Money { bounds } => {
                 let mut s = json!({ "type": "number" });
                 self.bounds(n, bounds, &mut s);
-                self.gap(&n.path, "scale", "error", None, None, "Euros with at most 2 decimal places (cents); JSON Schema's multipleOf is unreliable with binary fractions.".into());
+                self.gap(&n.path, GapCheck::Scale, Severity::Error, None, None, "Euros with at most 2 decimal places (cents); JSON Schema's multipleOf is unreliable with binary fractions.".into());
                 s
             }
             FieldType::Boolean => json!({ "type": "boolean" }),
@@ -935,7 +964,7 @@ impl<'p> Emitter<'p> {
                 let mut s =
                     json!({ "type": "string", "pattern": formats::anchored(formats::DATETIME) });
                 self.bounds(n, bounds, &mut s);
-                self.gap(&n.path, "calendar", "error", None, None, "The pattern allows days such as 31 April; amt's validator checks the calendar.".into());
+                self.gap(&n.path, GapCheck::Calendar, Severity::Error, None, None, "The pattern allows days such as 31 April; amt's validator checks the calendar.".into());
                 s
             }
             FieldType::Choice { codelist, multiple } => {
