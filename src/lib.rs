@@ -31,6 +31,7 @@ pub mod examples;
 pub use amt_model as ir;
 pub mod lsp;
 pub mod output;
+mod driver;
 mod par;
 pub mod resolve;
 pub mod source;
@@ -322,29 +323,10 @@ fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
 
 /// Parses, resolves and checks every file of `sources`.
 pub fn compile(sources: &SourceMap) -> Compiled {
-    let mut diags = Vec::new();
-    // Files are parsed on every core; their diagnostics keep file order.
-    let entries: Vec<(source::FileId, &source::SourceFile)> = sources.iter().collect();
-    let parsed = par::map(&entries, |(id, file)| {
-        if file.parse {
-            syntax::parse_file(*id, &file.text)
-        } else {
-            (syntax::ast::File::default(), Vec::new())
-        }
-    });
-    let mut files = Vec::with_capacity(parsed.len());
-    for (ast, d) in parsed {
-        diags.extend(d);
-        files.push(std::sync::Arc::new(ast));
-    }
-    let program = resolve::Program::new(sources, files, &mut diags);
-    let procedures = check::check_program(sources, &program, &mut diags);
-    program.report_unused_imports(&mut diags);
-    let mut all = diagnostic::Diagnostics::new();
-    all.extend(diags);
+    let (diagnostics, procedures) = compile_each(sources, |p, _| p);
     Compiled {
         procedures,
-        diagnostics: all.finish(),
+        diagnostics,
     }
 }
 
@@ -352,82 +334,30 @@ pub fn compile(sources: &SourceMap) -> Compiled {
 /// at once: a procedure's text is parsed only when it is checked, and the
 /// checked procedure goes to `each` (with its own diagnostics) on the worker
 /// that checked it; what `each` returns is kept, in source order. The
-/// diagnostics are those [`compile`] finds, sorted by place.
+/// diagnostics are sorted by place.
 pub fn compile_each<R: Send>(
     sources: &SourceMap,
     each: impl Fn(ir::Procedure, &[Diagnostic]) -> R + Sync,
 ) -> (Vec<Diagnostic>, Vec<R>) {
+    let files: Vec<source::FileId> = sources.iter().map(|(id, _)| id).collect();
     let mut diags = Vec::new();
-    let entries: Vec<(source::FileId, &source::SourceFile)> = sources.iter().collect();
-    let outlines = par::map(&entries, |(id, file)| {
-        if file.parse {
-            syntax::parse_outline(*id, &file.text)
-        } else {
-            syntax::Outline {
-                file: syntax::ast::File::default(),
-                procedures: Vec::new(),
-                diagnostics: Vec::new(),
-            }
-        }
-    });
-    let mut files = Vec::with_capacity(outlines.len());
-    let mut procedures = Vec::new();
-    for ((id, _), outline) in entries.iter().zip(outlines) {
-        diags.extend(outline.diagnostics);
-        procedures.extend(
-            outline
-                .procedures
-                .into_iter()
-                .map(|(_, range)| (*id, range)),
-        );
-        files.push(std::sync::Arc::new(outline.file));
+    let mut asts = Vec::with_capacity(files.len());
+    let mut stubs = Vec::with_capacity(files.len());
+    for parsed in driver::parse(sources, &files, true) {
+        diags.extend(parsed.diagnostics);
+        asts.push(std::sync::Arc::new(parsed.ast));
+        stubs.push(parsed.stubs);
     }
-    let program = resolve::Program::new(sources, files, &mut diags);
-    // The other declarations (groups, code lists, …) as `compile` checks them.
-    let others: Vec<(source::FileId, usize, &syntax::ast::Item)> = program
-        .modules
-        .iter()
-        .enumerate()
-        .flat_map(|(index, module)| {
-            let file = source::FileId(index as u32);
-            module
-                .ast
-                .items
-                .iter()
-                .enumerate()
-                .filter(|(_, item)| !matches!(item, syntax::ast::Item::Procedure(_)))
-                .map(move |(i, item)| (file, i, item))
-        })
-        .collect();
-    let program = &program;
-    for d in par::map(&others, |&(file, index, item)| {
-        let mut d = Vec::new();
-        check::check_item(sources, program, file, index, item, &mut d);
-        d
-    }) {
-        diags.extend(d);
-    }
-    let checked = par::map(&procedures, |(file, range)| {
-        let mut d = Vec::new();
-        let text = &sources.get(*file).text;
-        match syntax::parse_procedure(*file, text, range.clone(), &mut d) {
-            Some(decl) => {
-                let p = check::check_procedure(sources, program, *file, &decl, &mut d);
-                let result = each(p, &d);
-                (Some(decl.name), d, Some(result))
-            }
-            None => (None, d, None),
-        }
-    });
+    let program = resolve::Program::new(sources, asts, &mut diags);
+    let checked = driver::check(sources, &program, &files, |f| &stubs[f.0 as usize], each);
     let mut names = Vec::new();
     let mut results = Vec::new();
-    for (name, d, result) in checked {
-        diags.extend(d);
-        names.extend(name);
-        results.extend(result);
+    for c in checked {
+        diags.extend(c.diagnostics);
+        names.extend(c.names);
+        results.extend(c.results);
     }
     diags.extend(check::duplicate_procedure_names(names.iter()));
-    program.report_unused_imports(&mut diags);
     let mut all = diagnostic::Diagnostics::new();
     all.extend(diags);
     (all.finish(), results)

@@ -6,7 +6,7 @@
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap};
 use crate::syntax::ast;
-use crate::{check, ir, par, resolve, syntax};
+use crate::{check, driver, ir, resolve};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
@@ -101,25 +101,12 @@ impl Workspace {
     }
 
     fn parse(&mut self, ids: &[FileId]) {
-        let sources = &self.sources;
-        let keep = self.keep_models;
-        let parsed = par::map(ids, |id| {
-            let file = sources.get(*id);
-            if !file.parse {
-                (ast::File::default(), Vec::new(), Vec::new())
-            } else if keep {
-                let (ast, diags) = syntax::parse_file(*id, &file.text);
-                (ast, diags, Vec::new())
-            } else {
-                let outline = syntax::parse_outline(*id, &file.text);
-                (outline.file, outline.diagnostics, outline.procedures)
-            }
-        });
-        for (id, (ast, diags, stubs)) in ids.iter().zip(parsed) {
+        let parsed = driver::parse(&self.sources, ids, !self.keep_models);
+        for (id, parsed) in ids.iter().zip(parsed) {
             let state = &mut self.files[id.0 as usize];
-            state.ast = Arc::new(ast);
-            state.parse = diags;
-            state.stubs = stubs;
+            state.ast = Arc::new(parsed.ast);
+            state.parse = parsed.diagnostics;
+            state.stubs = parsed.stubs;
         }
     }
 
@@ -150,58 +137,32 @@ impl Workspace {
         for &file in &affected {
             program.reset_used(file);
         }
-        let sources = &self.sources;
-        let names = program;
-        let program = &names;
         let keep = self.keep_models;
         let files = &self.files;
-        let checked = par::map(&affected, |&file| {
-            let mut diags = Vec::new();
-            let mut procedures = Vec::new();
-            let mut ids = Vec::new();
-            let mut parsed = Vec::new();
-            let stubs = &files[file.0 as usize].stubs;
-            for (index, item) in program.module(file).ast.items.iter().enumerate() {
-                let checked = match stubs.iter().find(|(i, _)| *i == index) {
-                    // A procedure kept as a stub: parsed for its check.
-                    Some((_, range)) => {
-                        let text = &sources.get(file).text;
-                        syntax::parse_procedure(file, text, range.clone(), &mut diags).map(|decl| {
-                            parsed.push(decl.name.clone());
-                            check::check_procedure(sources, program, file, &decl, &mut diags)
-                        })
-                    }
-                    None => {
-                        if let ast::Item::Procedure(decl) = item {
-                            parsed.push(decl.name.clone());
-                        }
-                        check::check_item(sources, program, file, index, item, &mut diags)
-                    }
-                };
-                if let Some(p) = checked {
-                    ids.push(p.id.clone());
-                    if keep {
-                        procedures.push(p);
-                    }
-                }
-            }
-            program.report_unused_imports_of(file, &mut diags);
-            (diags, procedures, ids, parsed)
-        });
+        let checked = driver::check(
+            &self.sources,
+            &program,
+            &affected,
+            |f| &files[f.0 as usize].stubs,
+            |p, _| (p.id.clone(), keep.then_some(p)),
+        );
         let mut ids = Vec::new();
-        for (file, (diags, procedures, checked_ids, parsed)) in affected.iter().zip(checked) {
-            ids.extend(checked_ids);
+        for (file, c) in affected.iter().zip(checked) {
             let state = &mut self.files[file.0 as usize];
-            state.check = diags;
-            state.procedures = procedures;
-            state.names = parsed;
+            state.check = c.diagnostics;
+            state.procedures = Vec::new();
+            for (id, p) in c.results {
+                ids.push(id);
+                state.procedures.extend(p);
+            }
+            state.names = c.names;
         }
         // Duplicates among the procedures that parsed, as `compile` finds them.
         global.extend(check::duplicate_procedure_names(
             self.files.iter().flat_map(|f| f.names.iter()),
         ));
         self.global = global;
-        self.program = Some(names);
+        self.program = Some(program);
         ids
     }
 

@@ -56,55 +56,8 @@ pub struct Checker<'a, 'd> {
     languages: Vec<String>,
 }
 
-/// Checks every procedure of the program and returns the checked ones
-/// (a procedure with errors is still returned; callers decide by the
-/// diagnostics whether to emit).
-pub fn check_program(
-    sources: &SourceMap,
-    program: &Program,
-    diags: &mut Vec<Diagnostic>,
-) -> Vec<ir::Procedure> {
-    diags.extend(duplicate_procedures(program));
-    // Declarations are checked independently, on every core; their
-    // diagnostics and procedures are put together in source order.
-    let work: Vec<(crate::source::FileId, usize, &Item)> = program
-        .modules
-        .iter()
-        .enumerate()
-        .flat_map(|(index, module)| {
-            let file = crate::source::FileId(index as u32);
-            module
-                .ast
-                .items
-                .iter()
-                .enumerate()
-                .map(move |(i, item)| (file, i, item))
-        })
-        .collect();
-    let checked = crate::par::map(&work, |&(file, item_index, item)| {
-        let mut diags = Vec::new();
-        let procedure = check_item(sources, program, file, item_index, item, &mut diags);
-        (procedure, diags)
-    });
-    let mut procedures = Vec::new();
-    for (procedure, d) in checked {
-        diags.extend(d);
-        procedures.extend(procedure);
-    }
-    procedures
-}
-
-/// Two procedures with one name (their output folders would collide).
-pub fn duplicate_procedures(program: &Program) -> Vec<Diagnostic> {
-    duplicate_procedure_names(program.modules.iter().flat_map(|m| {
-        m.ast.items.iter().filter_map(|item| match item {
-            Item::Procedure(decl) => Some(&decl.name),
-            _ => None,
-        })
-    }))
-}
-
-/// [`duplicate_procedures`] over the names of the procedures, in source order.
+/// Two procedures with one name (their output folders would collide),
+/// found among the names of the procedures, in source order.
 pub fn duplicate_procedure_names<'a>(
     names: impl Iterator<Item = &'a ast::Ident>,
 ) -> Vec<Diagnostic> {

@@ -85,31 +85,26 @@ pub fn build_into(
     sink: &Sink,
 ) -> Result<Vec<FileRecord>, String> {
     let emitter = Emitter::start(settings, sink)?;
-    // After the first failure the other workers stop: the build is lost.
+    // After the first failure the other workers stop (`None`): the build is
+    // lost, and the first failure in the procedures' order is reported.
     let failed = std::sync::atomic::AtomicBool::new(false);
-    let per_procedure = crate::par::map(procedures, |p| -> Result<Vec<FileRecord>, String> {
+    let per_procedure = crate::par::map(procedures, |p| {
         if failed.load(std::sync::atomic::Ordering::Relaxed) {
-            return Err(STOPPED.into());
+            return None;
         }
         let result = emitter.procedure(p);
         if result.is_err() {
             failed.store(true, std::sync::atomic::Ordering::Relaxed);
         }
-        result
+        Some(result)
     });
     let mut done = Vec::with_capacity(procedures.len());
-    let mut first_error = None;
     for (p, result) in procedures.iter().zip(per_procedure) {
         match result {
-            Ok(records) => done.push((*p, records)),
-            Err(e) if first_error.is_none() || first_error.as_deref() == Some(STOPPED) => {
-                first_error = Some(e)
-            }
-            Err(_) => {}
+            Some(Ok(records)) => done.push((*p, records)),
+            Some(Err(e)) => return Err(e),
+            None => {}
         }
-    }
-    if let Some(e) = first_error {
-        return Err(e);
     }
     emitter.finish(done)
 }
@@ -210,8 +205,6 @@ pub fn header(mut p: ir::Procedure) -> ir::Procedure {
     p.workflow = None;
     p
 }
-
-const STOPPED: &str = "stopped after an earlier failure";
 
 /// Records a file for the manifest and hands it to the sink.
 fn emit_to(sink: &Sink, records: &mut Vec<FileRecord>, file: OutputFile) -> Result<(), String> {
