@@ -1,8 +1,8 @@
 //! `cargo bench`: each stage of the pipeline, and the whole, on procedures
-//! from the corpus generator (`amt::corpus`), in memory (no disk). The
+//! from the corpus generator (`amt_compiler::corpus`), in memory (no disk). The
 //! whole-process figures, with files written, come from `scripts/bench.sh`.
 
-use amt::source::SourceMap;
+use amt_compiler::source::SourceMap;
 use divan::{Bencher, black_box};
 
 fn main() {
@@ -12,14 +12,14 @@ fn main() {
 /// A generated project, loaded into a source map.
 fn sources(n: usize, fields: Option<usize>) -> SourceMap {
     let mut sources = SourceMap::new();
-    for file in amt::corpus::generate_sized(n, 1, fields) {
+    for file in amt_corpus::generate_sized(n, 1, fields) {
         sources.add(file.path, file.text);
     }
     sources
 }
 
-fn checked(n: usize) -> Vec<amt::ir::Procedure> {
-    let compiled = amt::compile(&sources(n, None));
+fn checked(n: usize) -> Vec<amt_compiler::ir::Procedure> {
+    let compiled = amt_compiler::compile(&sources(n, None));
     assert!(!compiled.failed(false), "the corpus checks clean");
     compiled.procedures
 }
@@ -32,7 +32,7 @@ fn parse(bencher: Bencher) {
     let sources = sources(N, None);
     bencher.bench(|| {
         for (id, file) in sources.iter() {
-            black_box(amt::syntax::parse_file(id, &file.text));
+            black_box(amt_compiler::syntax::parse_file(id, &file.text));
         }
     });
 }
@@ -41,7 +41,7 @@ fn parse(bencher: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn compile(bencher: Bencher) {
     let sources = sources(N, None);
-    bencher.bench(|| black_box(amt::compile(&sources)));
+    bencher.bench(|| black_box(amt_compiler::compile(&sources)));
 }
 
 mod emit {
@@ -52,13 +52,14 @@ mod emit {
     #[divan::bench(sample_count = 20)]
     fn html(bencher: Bencher) {
         let procedures = checked(N);
-        let env = amt::emit::html::environment(None);
+        let env = amt_compiler::emit::html::environment(None);
         bencher.bench(|| {
-            let options = amt::emit::html::OptionsCache::default();
+            let options = amt_compiler::emit::html::OptionsCache::default();
             for p in &procedures {
                 for lang in &p.languages {
                     black_box(
-                        amt::emit::html::procedure_page_with(&env, &options, p, lang).unwrap(),
+                        amt_compiler::emit::html::procedure_page_with(&env, &options, p, lang)
+                            .unwrap(),
                     );
                 }
             }
@@ -71,10 +72,12 @@ mod emit {
         let procedures = checked(N);
         bencher.bench(|| {
             for p in &procedures {
-                black_box(amt::emit::json(&amt::emit::schema::schema(
-                    p,
-                    amt::emit::schema::DEFAULT_BASE,
-                )));
+                black_box(amt_compiler::emit::json(
+                    &amt_compiler::emit::schema::schema(
+                        p,
+                        amt_compiler::emit::schema::DEFAULT_BASE,
+                    ),
+                ));
             }
         });
     }
@@ -85,7 +88,7 @@ mod emit {
         let procedures = checked(N);
         bencher.bench(|| {
             for p in &procedures {
-                black_box(amt::emit::json(p));
+                black_box(amt_compiler::emit::json(p));
             }
         });
     }
@@ -96,8 +99,11 @@ mod emit {
         let procedures = checked(N);
         bencher.bench(|| {
             for p in &procedures {
-                black_box(amt::emit::bpmn::bpmn(p));
-                black_box(amt::emit::workflow::workflow_json(p).map(|w| amt::emit::json(&w)));
+                black_box(amt_compiler::emit::bpmn::bpmn(p));
+                black_box(
+                    amt_compiler::emit::workflow::workflow_json(p)
+                        .map(|w| amt_compiler::emit::json(&w)),
+                );
             }
         });
     }
@@ -106,8 +112,8 @@ mod emit {
     #[divan::bench(sample_count = 10)]
     fn all(bencher: Bencher) {
         let procedures = checked(N);
-        let settings = amt::emit::Settings::default();
-        bencher.bench(|| black_box(amt::emit::build(&procedures, &settings).unwrap()));
+        let settings = amt_compiler::emit::Settings::default();
+        bencher.bench(|| black_box(amt_compiler::emit::build(&procedures, &settings).unwrap()));
     }
 }
 
@@ -115,10 +121,10 @@ mod emit {
 #[divan::bench(sample_count = 50)]
 fn whole_40_fields(bencher: Bencher) {
     let sources = sources(1, Some(40));
-    let settings = amt::emit::Settings::default();
+    let settings = amt_compiler::emit::Settings::default();
     bencher.bench(|| {
-        let compiled = amt::compile(&sources);
-        black_box(amt::emit::build(&compiled.procedures, &settings).unwrap())
+        let compiled = amt_compiler::compile(&sources);
+        black_box(amt_compiler::emit::build(&compiled.procedures, &settings).unwrap())
     });
 }
 
@@ -126,16 +132,16 @@ fn whole_40_fields(bencher: Bencher) {
 #[divan::bench(sample_count = 20)]
 fn validate_forms(bencher: Bencher) {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let (_, compiled) = amt::check_project(&root).expect("forms/ is readable");
-    let today = amt::ir::date::Date {
+    let (_, compiled) = amt_compiler::check_project(&root).expect("forms/ is readable");
+    let today = amt_compiler::ir::date::Date {
         year: 2026,
         month: 3,
         day: 1,
     };
-    let options = amt::validate::Options { today, lang: None };
+    let options = amt_compiler::validate::Options { today, lang: None };
     bencher.bench(|| {
         for p in &compiled.procedures {
-            let model = amt::validate::Model::new(p);
+            let model = amt_compiler::validate::Model::new(p);
             for example in &p.examples {
                 black_box(model.validate(&example.data, &options));
             }

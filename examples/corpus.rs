@@ -1,4 +1,4 @@
-//! Writes a generated project of N procedures (see `amt::corpus`):
+//! Writes a generated project of N procedures (see `amt_compiler::corpus`):
 //!
 //!     cargo run --release --example corpus -- N DIR [--seed S] [--fields F]
 //!
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         eprintln!("error: {} is not empty", dir.display());
         return ExitCode::from(2);
     }
-    for file in amt::corpus::generate_sized(n, seed, fields) {
+    for file in amt_corpus::generate_sized(n, seed, fields) {
         let path = dir.join(&file.path);
         let written = path
             .parent()

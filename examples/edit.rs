@@ -1,5 +1,5 @@
 //! How long a rebuild takes after one file of a project changes: opens the
-//! project in an `amt::Workspace`, then changes one procedure file (and
+//! project in an `amt_compiler::Workspace`, then changes one procedure file (and
 //! once a shared file) repeatedly, checking again what depends on it and
 //! emitting the files of the procedures checked again (in memory).
 //!
@@ -15,7 +15,8 @@ fn main() {
     };
     let runs: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(20);
     let started = Instant::now();
-    let mut ws = amt::Workspace::open(std::path::Path::new(dir)).expect("the project is readable");
+    let mut ws =
+        amt_compiler::Workspace::open(std::path::Path::new(dir)).expect("the project is readable");
     let procedures = ws.procedures().count();
     println!(
         "opened {procedures} procedures in {:.2} s",
@@ -27,7 +28,7 @@ fn main() {
         .map(|(_, f)| f.name.clone())
         .filter(|n| n.starts_with("verfahren/"))
         .collect();
-    let settings = amt::emit::Settings::default();
+    let settings = amt_compiler::emit::Settings::default();
     let mut times = Vec::new();
     for run in 0..runs {
         // A different procedure each time, its title changed.
@@ -40,13 +41,16 @@ fn main() {
         );
         let t = Instant::now();
         let changed = ws.set_file(name, text);
-        let rebuilt: Vec<&amt::ir::Procedure> = ws
+        let rebuilt: Vec<&amt_compiler::ir::Procedure> = ws
             .procedures()
             .filter(|p| changed.contains(&p.id))
             .collect();
         let files: usize = rebuilt
             .iter()
-            .map(|p| amt::emit::build(std::slice::from_ref(*p), &settings).map_or(0, |f| f.len()))
+            .map(|p| {
+                amt_compiler::emit::build(std::slice::from_ref(*p), &settings)
+                    .map_or(0, |f| f.len())
+            })
             .sum();
         times.push(t.elapsed().as_secs_f64() * 1000.0);
         assert!(files > 0 && ws.diagnostics().is_empty());

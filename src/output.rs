@@ -3,7 +3,7 @@
 //! A build that fails before the swap leaves the previous output untouched;
 //! the folder is never half-written.
 
-use crate::emit::OutputFile;
+use amt_compiler::emit::OutputFile;
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Component, Path, PathBuf};
@@ -236,7 +236,7 @@ fn remove_tree(root: &Path) {
         Ok(entries) => entries.flatten().map(|e| e.path()).collect(),
         Err(_) => return,
     };
-    crate::par::map(&entries, |path| match fs::symlink_metadata(path) {
+    amt_compiler::par::map(&entries, |path| match fs::symlink_metadata(path) {
         Ok(m) if m.is_dir() => fs::remove_dir_all(path),
         _ => fs::remove_file(path),
     });
@@ -291,20 +291,6 @@ fn remove_abandoned(parent: &Path, name: &str, out: &Path) {
             let _ = fs::remove_dir_all(&path);
         }
     }
-}
-
-/// Writes `files` as the new content of `out`, replacing what was there.
-pub fn write_atomically(out: &Path, files: &[OutputFile]) -> Result<(), OutputError> {
-    for f in files {
-        if !is_safe_relative(&f.path) {
-            return Err(OutputError::UnsafePath(f.path.clone()));
-        }
-    }
-    let staging = Staging::begin(out)?;
-    for f in files {
-        staging.write(f)?;
-    }
-    staging.commit()
 }
 
 #[cfg(test)]

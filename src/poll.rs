@@ -18,7 +18,7 @@ pub struct Poller {
 }
 
 fn snapshot(root: &Path) -> Option<BTreeMap<String, (PathBuf, Stamp)>> {
-    let files = amt::project_files(root).ok()?;
+    let files = amt_compiler::project_files(root).ok()?;
     Some(
         files
             .into_iter()
@@ -46,7 +46,7 @@ impl Poller {
 
     /// Looks again: puts every file changed since the last look into `ws`
     /// (a deleted one as an empty file) and returns their names.
-    pub fn changes(&mut self, ws: &mut amt::Workspace) -> Vec<String> {
+    pub fn changes(&mut self, ws: &mut amt_compiler::Workspace) -> Vec<String> {
         let Some(now) = snapshot(&self.root) else {
             return Vec::new();
         };

@@ -8,10 +8,10 @@
 //! valid, and valid ones broken in each way the language knows. Any
 //! disagreement fails with the submission printed.
 
-use amt::ir::date::Date;
-use amt::ir::formats::TextFormat;
-use amt::ir::{FieldType, Node, NodeKind, Procedure};
-use amt::validate::{Check, Model, Options, Report};
+use amt_compiler::ir::date::Date;
+use amt_compiler::ir::formats::TextFormat;
+use amt_compiler::ir::{FieldType, Node, NodeKind, Procedure};
+use amt_compiler::validate::{Check, Model, Options, Report};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Value as Json, json};
 
@@ -289,7 +289,7 @@ fn insert(data: &mut Json, pointer: &str, value: Json) {
 /// wrong, adds what is missing.
 fn repair(g: &mut Gen, model: &Model, data: &mut Json, report: &Report) {
     for problem in report.problems.iter().rev() {
-        if problem.severity != amt::validate::Severity::Error {
+        if problem.severity != amt_compiler::validate::Severity::Error {
             continue;
         }
         let path = model_path(&problem.pointer);
@@ -421,7 +421,7 @@ fn schema_and_validator_agree_on_generated_submissions() {
     let mut procedures = Vec::new();
     for dir in ["forms", "tests/agreement"] {
         let (_, compiled) =
-            amt::check_project(std::path::Path::new(dir)).expect("the project reads");
+            amt_compiler::check_project(std::path::Path::new(dir)).expect("the project reads");
         assert!(!compiled.failed(false), "{dir} checks clean");
         procedures.extend(compiled.procedures);
     }
@@ -431,7 +431,8 @@ fn schema_and_validator_agree_on_generated_submissions() {
     };
     let mut failures = Vec::new();
     for (k, p) in procedures.iter().enumerate() {
-        let schema = amt::emit::schema::schema(p, amt::emit::schema::DEFAULT_BASE);
+        let schema =
+            amt_compiler::emit::schema::schema(p, amt_compiler::emit::schema::DEFAULT_BASE);
         let validator = jsonschema::options()
             .should_validate_formats(true)
             .build(&schema)
@@ -519,9 +520,10 @@ fn schema_and_validator_agree_on_generated_submissions() {
 
 #[test]
 fn every_schema_is_valid_against_the_2020_12_meta_schema() {
-    let (_, compiled) = amt::check_project(std::path::Path::new("forms")).expect("forms/ reads");
+    let (_, compiled) =
+        amt_compiler::check_project(std::path::Path::new("forms")).expect("forms/ reads");
     for p in &compiled.procedures {
-        let schema = amt::emit::schema::schema(p, "https://portal.example.de/schemas/");
+        let schema = amt_compiler::emit::schema::schema(p, "https://portal.example.de/schemas/");
         if let Err(e) = jsonschema::meta::validate(&schema) {
             panic!("{}: {e}", p.id);
         }

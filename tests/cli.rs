@@ -280,7 +280,7 @@ fn usage_and_io_problems_exit_2() {
 
 #[test]
 fn explain_prints_a_page_for_every_code() {
-    for info in amt::diagnostic::CODES {
+    for info in amt_compiler::diagnostic::CODES {
         let out = amt(&["explain", info.code.as_str()]);
         assert_eq!(out.status.code(), Some(0));
         let page = String::from_utf8_lossy(&out.stdout);
@@ -387,7 +387,7 @@ fn the_real_procedures_check_clean_and_output_is_up_to_date() {
 fn readme_lists_every_diagnostic_code() {
     let readme =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    for info in amt::diagnostic::CODES {
+    for info in amt_compiler::diagnostic::CODES {
         assert!(
             readme.contains(info.code.as_str()),
             "README.md does not list {}",

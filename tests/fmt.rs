@@ -1,6 +1,6 @@
 //! `amt fmt`: idempotent, meaning-preserving, and `--check` for CI.
 
-use amt::source::SourceMap;
+use amt_compiler::source::SourceMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,11 +20,11 @@ fn projects() -> Vec<(String, SourceMap)> {
     for path in fixtures {
         let name = path.display().to_string();
         if path.is_dir() && path.file_name().unwrap() != "snapshots" {
-            projects.push((name, amt::load(&path).unwrap().0));
+            projects.push((name, amt_compiler::load(&path).unwrap().0));
         } else if path.extension().is_some_and(|e| e == "amt") {
             let mut sources = SourceMap::new();
             let file = path.file_name().unwrap().to_string_lossy().into_owned();
-            let _ = amt::read_source(&mut sources, file, &path).unwrap();
+            let _ = amt_compiler::read_source(&mut sources, file, &path).unwrap();
             projects.push((name, sources));
         }
     }
@@ -34,10 +34,13 @@ fn projects() -> Vec<(String, SourceMap)> {
         "tests/agreement",
         "tests/workflows",
     ] {
-        projects.push((dir.to_string(), amt::load(&root().join(dir)).unwrap().0));
+        projects.push((
+            dir.to_string(),
+            amt_compiler::load(&root().join(dir)).unwrap().0,
+        ));
     }
     let mut generated = SourceMap::new();
-    for file in amt::corpus::generate(40, 5) {
+    for file in amt_corpus::generate(40, 5) {
         generated.add(file.path, file.text);
     }
     projects.push(("generated".to_string(), generated));
@@ -47,7 +50,7 @@ fn projects() -> Vec<(String, SourceMap)> {
 /// What a project means: its checked models, and its diagnostics without
 /// their places (formatting moves text, so lines change).
 fn meaning(sources: &SourceMap) -> (Vec<String>, Vec<String>) {
-    let compiled = amt::compile(sources);
+    let compiled = amt_compiler::compile(sources);
     let models = compiled
         .procedures
         .iter()
@@ -95,13 +98,13 @@ fn formatting_is_idempotent_and_keeps_the_meaning_and_every_comment() {
                 formatted.add_unparsed(file.name.clone(), text);
                 continue;
             }
-            let once = match amt::syntax::format::format(id, &text) {
+            let once = match amt_compiler::syntax::format::format(id, &text) {
                 Ok(once) => once,
                 // Files with syntax errors are left alone; a fixture for a
                 // syntax error is one.
                 Err(_) => text.clone(),
             };
-            if let Ok(twice) = amt::syntax::format::format(id, &once) {
+            if let Ok(twice) = amt_compiler::syntax::format::format(id, &once) {
                 assert!(
                     twice == once,
                     "formatting {} twice changes it:\n--- once\n{once}\n--- twice\n{twice}",
@@ -111,7 +114,7 @@ fn formatting_is_idempotent_and_keeps_the_meaning_and_every_comment() {
             }
             // Every comment is still there, in the same order.
             let comments = |t: &str| -> Vec<String> {
-                amt::syntax::scan::scan(id, t)
+                amt_compiler::syntax::scan::scan(id, t)
                     .comments
                     .iter()
                     .map(|c| t[c.range()].trim_end().replace("\r\n", "\n"))

@@ -4,17 +4,17 @@
 
 use std::path::Path;
 
-fn build_one(source: &str) -> (amt::ir::Procedure, String) {
+fn build_one(source: &str) -> (amt_compiler::ir::Procedure, String) {
     let dir =
         std::env::temp_dir().join(format!("amt-html-{}-{}", std::process::id(), source.len()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("p.amt"), source).unwrap();
-    let (_, compiled) = amt::check_project(&dir).unwrap();
+    let (_, compiled) = amt_compiler::check_project(&dir).unwrap();
     assert!(!compiled.failed(false), "{:?}", compiled.diagnostics);
     let p = compiled.procedures.into_iter().next().unwrap();
-    let env = amt::emit::html::environment(None);
-    let html = amt::emit::html::procedure_page(&env, &p, "de").unwrap();
+    let env = amt_compiler::emit::html::environment(None);
+    let html = amt_compiler::emit::html::procedure_page(&env, &p, "de").unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
     (p, html)
 }
@@ -140,12 +140,12 @@ fn a_municipality_replaces_templates_and_stylesheet() {
         "<!DOCTYPE html><html lang=\"de\"><title>Stadt Musterstadt</title>{% for p in procedures %}{{ p.title }}{% endfor %}</html>",
     )
     .unwrap();
-    let (_, compiled) = amt::check_project(Path::new("forms")).unwrap();
-    let settings = amt::emit::Settings {
+    let (_, compiled) = amt_compiler::check_project(Path::new("forms")).unwrap();
+    let settings = amt_compiler::emit::Settings {
         templates: Some(root.join("own")),
-        ..amt::emit::Settings::default()
+        ..amt_compiler::emit::Settings::default()
     };
-    let files = amt::emit::build(&compiled.procedures, &settings).unwrap();
+    let files = amt_compiler::emit::build(&compiled.procedures, &settings).unwrap();
     let file = |path: &str| {
         String::from_utf8(files.iter().find(|f| f.path == path).unwrap().bytes.clone()).unwrap()
     };
@@ -160,7 +160,7 @@ fn a_municipality_replaces_templates_and_stylesheet() {
     assert!(file("wohnsitzanmeldung/index.html").contains("class=\"amt-form\""));
     // A broken template of one's own is an error, not a half-written output.
     std::fs::write(root.join("own/index.html"), "{% for p in %}").unwrap();
-    let err = amt::emit::build(&compiled.procedures, &settings).unwrap_err();
+    let err = amt_compiler::emit::build(&compiled.procedures, &settings).unwrap_err();
     assert!(err.contains("template"), "{err}");
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -13,7 +13,7 @@ mod common;
 use common::Temp;
 
 fn write_corpus(dir: &Path, n: usize) {
-    for file in amt::corpus::generate(n, 7) {
+    for file in amt_corpus::generate(n, 7) {
         let path = dir.join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, file.text).unwrap();
@@ -160,14 +160,14 @@ fn a_build_killed_half_way_leaves_the_previous_output_complete_and_unchanged() {
 fn a_build_that_fails_while_writing_leaves_the_output_unchanged() {
     let t = Temp::new("failing");
     let out = t.0.join("out");
-    let first = [amt::emit::OutputFile {
+    let first = [amt_compiler::emit::OutputFile {
         path: "a/one.txt".into(),
         bytes: b"first".to_vec(),
     }];
-    amt::output::write_atomically(&out, &first).unwrap();
+    write_build(&out, &first).unwrap();
     let staging = amt::output::Staging::begin(&out).unwrap();
     staging
-        .write(&amt::emit::OutputFile {
+        .write(&amt_compiler::emit::OutputFile {
             path: "a/one.txt".into(),
             bytes: b"second".to_vec(),
         })
@@ -175,7 +175,7 @@ fn a_build_that_fails_while_writing_leaves_the_output_unchanged() {
     // A file that would leave the folder is refused, and the build abandoned.
     assert!(
         staging
-            .write(&amt::emit::OutputFile {
+            .write(&amt_compiler::emit::OutputFile {
                 path: "../escape.txt".into(),
                 bytes: Vec::new(),
             })
@@ -193,12 +193,12 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_or_tampered_ones() {
     use std::os::unix::fs::MetadataExt;
     let t = Temp::new("reuse");
     let out = t.0.join("out");
-    let file = |path: &str, bytes: &[u8]| amt::emit::OutputFile {
+    let file = |path: &str, bytes: &[u8]| amt_compiler::emit::OutputFile {
         path: path.into(),
         bytes: bytes.to_vec(),
     };
     let ino = |path: &str| std::fs::metadata(out.join(path)).unwrap().ino();
-    amt::output::write_atomically(
+    write_build(
         &out,
         &[
             file("a/same.txt", b"same"),
@@ -215,7 +215,7 @@ fn a_rebuild_links_unchanged_files_and_writes_changed_or_tampered_ones() {
     );
     // Edited by hand in place, keeping its size: its bytes are not trusted.
     std::fs::write(out.join("a/tampered.txt"), b"EVIL").unwrap();
-    amt::output::write_atomically(
+    write_build(
         &out,
         &[
             file("a/same.txt", b"same"),
@@ -258,9 +258,13 @@ fn strings(v: &serde_json::Value, out: &mut Vec<String>) {
 #[test]
 fn hostile_strings_reach_every_output_escaped_for_it() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hostile");
-    let (_, compiled) = amt::check_project(&root).unwrap();
+    let (_, compiled) = amt_compiler::check_project(&root).unwrap();
     assert!(!compiled.failed(true), "{:?}", compiled.diagnostics);
-    let built = amt::emit::build(&compiled.procedures, &amt::emit::Settings::default()).unwrap();
+    let built = amt_compiler::emit::build(
+        &compiled.procedures,
+        &amt_compiler::emit::Settings::default(),
+    )
+    .unwrap();
     // Texts of boese.amt as the author wrote them (after the language's own
     // escapes), from every kind of slot: list, title, note, label, hint,
     // computed value, fee, attachment, actor, document, state, decision.
@@ -342,8 +346,8 @@ fn a_workspace_checks_again_what_a_change_affects_and_agrees_with_a_fresh_check(
 
 /// A workspace's diagnostics (and models, if it keeps them) are what a
 /// fresh check of the folder finds.
-fn agree_with_fresh_check(ws: &amt::Workspace, src: &Path, keep: bool, what: &str) {
-    let (_, fresh) = amt::check_project(src).unwrap();
+fn agree_with_fresh_check(ws: &amt_compiler::Workspace, src: &Path, keep: bool, what: &str) {
+    let (_, fresh) = amt_compiler::check_project(src).unwrap();
     assert_eq!(
         format!("{:?}", ws.diagnostics()),
         format!("{:?}", fresh.diagnostics),
@@ -382,8 +386,8 @@ fn a_workspace_agrees_with_a_fresh_check_after_random_edits() {
             .into_iter()
             .map(|(name, bytes)| (name, String::from_utf8(bytes).unwrap()))
             .collect();
-        let (sources, load) = amt::load(&src).unwrap();
-        let mut ws = amt::Workspace::with_models(sources, load, keep);
+        let (sources, load) = amt_compiler::load(&src).unwrap();
+        let mut ws = amt_compiler::Workspace::with_models(sources, load, keep);
         let mut state = 0x2545_f491_4f6c_dd1d_u64;
         let mut next = move || {
             state ^= state << 13;
@@ -419,14 +423,15 @@ fn a_workspace_agrees_with_a_fresh_check_after_random_edits() {
 
 fn workspace_agrees(keep: bool) {
     let open = |src: &Path| {
-        let (sources, load) = amt::load(src).unwrap();
-        amt::Workspace::with_models(sources, load, keep)
+        let (sources, load) = amt_compiler::load(src).unwrap();
+        amt_compiler::Workspace::with_models(sources, load, keep)
     };
     let t = Temp::new(if keep { "workspace" } else { "workspace-lean" });
     let src = t.0.join("src");
     write_corpus(&src, 12);
     let ws = open(&src);
-    let agree = |ws: &amt::Workspace, what: &str| agree_with_fresh_check(ws, &src, keep, what);
+    let agree =
+        |ws: &amt_compiler::Workspace, what: &str| agree_with_fresh_check(ws, &src, keep, what);
     agree(&ws, "opening");
     // A type is resolved in its own file's scope wherever it is used: its
     // imports count as used in that file alone.
@@ -438,7 +443,7 @@ fn workspace_agrees(keep: bool) {
     ws.set_file(types, text.replace("liste_02", "liste_03"));
     std::fs::write(src.join(types), text.replace("liste_02", "liste_03")).unwrap();
     agree(&ws, "changing the type");
-    let edit = |ws: &mut amt::Workspace, name: &str, text: String| {
+    let edit = |ws: &mut amt_compiler::Workspace, name: &str, text: String| {
         std::fs::write(src.join(name), &text).unwrap();
         ws.set_file(name, text)
     };
@@ -467,7 +472,7 @@ fn workspace_agrees(keep: bool) {
     agree(&ws, "emptying the lists");
     std::fs::remove_file(src.join("common/listen.amt")).unwrap();
     let mut fresh_ws = open(&src);
-    let lists = amt::corpus::generate(0, 7)
+    let lists = amt_corpus::generate(0, 7)
         .into_iter()
         .find(|f| f.path == "common/listen.amt")
         .unwrap()
@@ -482,24 +487,24 @@ fn workspace_agrees(keep: bool) {
 #[test]
 fn every_model_reads_back_as_the_same_model() {
     let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("forms");
-    let (_, real) = amt::check_project(&forms).unwrap();
-    let mut sources = amt::source::SourceMap::new();
-    for file in amt::corpus::generate(25, 3) {
+    let (_, real) = amt_compiler::check_project(&forms).unwrap();
+    let mut sources = amt_compiler::source::SourceMap::new();
+    for file in amt_corpus::generate(25, 3) {
         sources.add(file.path, file.text);
     }
-    let generated = amt::compile(&sources);
+    let generated = amt_compiler::compile(&sources);
     assert!(!generated.failed(true));
-    let all: Vec<&amt::ir::Procedure> = real
+    let all: Vec<&amt_compiler::ir::Procedure> = real
         .procedures
         .iter()
         .chain(&generated.procedures)
         .collect();
     assert_eq!(all.len(), 29);
     for p in all {
-        let written = String::from_utf8(amt::emit::json(p)).unwrap();
-        let read = amt::ir::Procedure::from_json(&written).unwrap();
+        let written = String::from_utf8(amt_compiler::emit::json(p)).unwrap();
+        let read = amt_compiler::ir::Procedure::from_json(&written).unwrap();
         assert!(
-            String::from_utf8(amt::emit::json(&read)).unwrap() == written,
+            String::from_utf8(amt_compiler::emit::json(&read)).unwrap() == written,
             "{} does not round-trip",
             p.id
         );
@@ -513,7 +518,7 @@ fn every_model_reads_back_as_the_same_model() {
 #[test]
 fn checking_procedure_by_procedure_agrees_with_checking_the_whole() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut projects: Vec<amt::source::SourceMap> = Vec::new();
+    let mut projects: Vec<amt_compiler::source::SourceMap> = Vec::new();
     let mut fixtures: Vec<PathBuf> = std::fs::read_dir(root.join("tests/ui"))
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -521,11 +526,11 @@ fn checking_procedure_by_procedure_agrees_with_checking_the_whole() {
     fixtures.sort();
     for path in fixtures {
         if path.is_dir() && path.file_name().unwrap() != "snapshots" {
-            projects.push(amt::load(&path).unwrap().0);
+            projects.push(amt_compiler::load(&path).unwrap().0);
         } else if path.extension().is_some_and(|e| e == "amt") {
-            let mut sources = amt::source::SourceMap::new();
+            let mut sources = amt_compiler::source::SourceMap::new();
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let _ = amt::read_source(&mut sources, name, &path).unwrap();
+            let _ = amt_compiler::read_source(&mut sources, name, &path).unwrap();
             projects.push(sources);
         }
     }
@@ -535,18 +540,18 @@ fn checking_procedure_by_procedure_agrees_with_checking_the_whole() {
         "tests/agreement",
         "tests/workflows",
     ] {
-        projects.push(amt::load(&root.join(dir)).unwrap().0);
+        projects.push(amt_compiler::load(&root.join(dir)).unwrap().0);
     }
-    let mut generated = amt::source::SourceMap::new();
-    for file in amt::corpus::generate(30, 11) {
+    let mut generated = amt_compiler::source::SourceMap::new();
+    for file in amt_corpus::generate(30, 11) {
         generated.add(file.path, file.text);
     }
     projects.push(generated);
     assert!(projects.len() > 60);
     for sources in &projects {
-        let whole = amt::compile(sources);
+        let whole = amt_compiler::compile(sources);
         let (diags, procedures) =
-            amt::compile_each(sources, |p, _| serde_json::to_string(&p).unwrap());
+            amt_compiler::compile_each(sources, |p, _| serde_json::to_string(&p).unwrap());
         let name = sources
             .iter()
             .next()
@@ -564,4 +569,17 @@ fn checking_procedure_by_procedure_agrees_with_checking_the_whole() {
             .collect();
         assert!(procedures == expected, "procedures of {name}");
     }
+}
+
+/// Writes `files` as the new content of `out`, as `amt build` does: into a
+/// staging folder that then replaces the output.
+fn write_build(
+    out: &Path,
+    files: &[amt_compiler::emit::OutputFile],
+) -> Result<(), amt::output::OutputError> {
+    let staging = amt::output::Staging::begin(out)?;
+    for f in files {
+        staging.write(f)?;
+    }
+    staging.commit()
 }

@@ -5,8 +5,8 @@
 //! text cannot pass. A folder is a multi-file project (its `main.amt` holds
 //! the header).
 
-use amt::diagnostic::render_human;
-use amt::source::SourceMap;
+use amt_compiler::diagnostic::render_human;
+use amt_compiler::source::SourceMap;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> Vec<PathBuf> {
@@ -50,18 +50,19 @@ fn expected_codes(path: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn run(path: &Path) -> (SourceMap, amt::Compiled) {
+fn run(path: &Path) -> (SourceMap, amt_compiler::Compiled) {
     if path.is_dir() {
         // Relative, so snapshots do not depend on where the repository is.
         let relative = path
             .strip_prefix(env!("CARGO_MANIFEST_DIR"))
             .unwrap_or(path);
-        amt::check_project(relative).expect("fixture folder is readable")
+        amt_compiler::check_project(relative).expect("fixture folder is readable")
     } else {
         let mut sources = SourceMap::new();
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        let load = amt::read_source(&mut sources, name, path).expect("fixture is readable");
-        amt::check_sources(sources, load.into_iter().collect())
+        let load =
+            amt_compiler::read_source(&mut sources, name, path).expect("fixture is readable");
+        amt_compiler::check_sources(sources, load.into_iter().collect())
     }
 }
 
@@ -122,7 +123,7 @@ fn every_code_has_a_fixture_and_an_explanation() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for info in amt::diagnostic::CODES {
+    for info in amt_compiler::diagnostic::CODES {
         let code = info.code.as_str();
         assert!(
             info.explain

@@ -9,8 +9,9 @@ use std::collections::{HashMap, HashSet};
 
 type Rect = (i64, i64, i64, i64);
 
-fn procedures(dir: &str) -> Vec<amt::ir::Procedure> {
-    let (_, compiled) = amt::check_project(std::path::Path::new(dir)).expect("the project reads");
+fn procedures(dir: &str) -> Vec<amt_compiler::ir::Procedure> {
+    let (_, compiled) =
+        amt_compiler::check_project(std::path::Path::new(dir)).expect("the project reads");
     assert!(
         !compiled.failed(false),
         "{dir} checks clean: {:?}",
@@ -57,7 +58,7 @@ fn diagrams_have_no_overlapping_shapes_and_flow_left_to_right() {
         .iter()
         .chain(&procedures("tests/workflows"))
     {
-        let Some(xml) = amt::emit::bpmn::bpmn(p) else {
+        let Some(xml) = amt_compiler::emit::bpmn::bpmn(p) else {
             continue;
         };
         checked += 1;
@@ -132,14 +133,14 @@ fn diagrams_have_no_overlapping_shapes_and_flow_left_to_right() {
 #[test]
 fn the_outputs_of_a_workflow_are_as_reviewed() {
     let p = &procedures("tests/workflows")[0];
-    let json = amt::emit::workflow::workflow_json(p).expect("a workflow");
+    let json = amt_compiler::emit::workflow::workflow_json(p).expect("a workflow");
     insta::assert_snapshot!(
         "hearing.workflow.json",
         serde_json::to_string_pretty(&json).unwrap()
     );
     insta::assert_snapshot!(
         "hearing.workflow.bpmn",
-        amt::emit::bpmn::bpmn(p).expect("a workflow")
+        amt_compiler::emit::bpmn::bpmn(p).expect("a workflow")
     );
 }
 
@@ -162,7 +163,7 @@ fn a_procedure_in_a_regional_german_gets_german_wording_everywhere() {
     dir.write("hearing.amt", source);
     let p = &procedures(dir.s())[0];
     assert_eq!(p.languages, ["de-AT"]);
-    let xml = amt::emit::bpmn::bpmn(p).expect("a workflow");
+    let xml = amt_compiler::emit::bpmn::bpmn(p).expect("a workflow");
     assert!(xml.contains("Verfahren abgeschlossen"), "{xml}");
     assert!(!xml.contains("Case closed"), "{xml}");
     let workflow = p.workflow.as_ref().unwrap();

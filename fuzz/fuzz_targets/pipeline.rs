@@ -23,7 +23,7 @@ fn pipeline(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let mut sources = amt::source::SourceMap::new();
+    let mut sources = amt_compiler::source::SourceMap::new();
     let mut name = String::from("main.amt");
     let mut body = String::new();
     for line in text.split_inclusive('\n') {
@@ -34,11 +34,11 @@ fn pipeline(data: &[u8]) {
         }
     }
     sources.add(name, body);
-    let compiled = amt::compile(&sources);
+    let compiled = amt_compiler::compile(&sources);
     if compiled.failed(false) {
         return;
     }
-    let files = amt::emit::build(&compiled.procedures, &amt::emit::Settings::default())
+    let files = amt_compiler::emit::build(&compiled.procedures, &amt_compiler::emit::Settings::default())
         .expect("the built-in templates render every checked procedure");
     for file in &files {
         if file.path.ends_with(".json") {
@@ -50,12 +50,12 @@ fn pipeline(data: &[u8]) {
                 .expect("every JSON output parses");
         }
     }
-    let today = amt::ir::date::Date { year: 2026, month: 3, day: 1 };
-    let _ = amt::examples::run(&compiled.procedures, today);
+    let today = amt_compiler::ir::date::Date { year: 2026, month: 3, day: 1 };
+    let _ = amt_compiler::examples::run(&compiled.procedures, today);
     for procedure in &compiled.procedures {
-        let model = amt::validate::Model::new(procedure);
+        let model = amt_compiler::validate::Model::new(procedure);
         for example in &procedure.examples {
-            let options = amt::validate::Options { today, lang: None };
+            let options = amt_compiler::validate::Options { today, lang: None };
             let _ = model.validate(&example.data, &options);
         }
     }

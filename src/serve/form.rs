@@ -5,8 +5,8 @@
 //! telling each field's type; and back, a submission as the values of the
 //! form's inputs (to fill the form in again).
 
-use amt::ir::{FieldType, Node, NodeKind, Procedure};
-use amt::validate::{Model, Options, Report};
+use amt_compiler::ir::{FieldType, Node, NodeKind, Procedure};
+use amt_compiler::validate::{Model, Options, Report};
 use serde_json::{Map, Value as Json};
 use std::collections::{HashMap, HashSet};
 
@@ -462,7 +462,7 @@ pub fn submission(
     let mut reader = Reader {
         by_name,
         names,
-        german: amt::ir::is_german(lang),
+        german: amt_compiler::ir::is_german(lang),
         hidden,
         items: HashMap::new(),
     };
@@ -583,7 +583,7 @@ pub fn values_of(p: &Procedure, data: &Json, lang: &str) -> HashMap<String, Vec<
             }
         }
     }
-    let german = amt::ir::is_german(lang);
+    let german = amt_compiler::ir::is_german(lang);
     let mut out = HashMap::new();
     for page in &p.pages {
         walk(&page.items, data, "", german, &mut out);
@@ -757,7 +757,7 @@ mod tests {
     fn examples_posted_through_the_form_read_back_the_same() {
         let mut checked = 0;
         for dir in ["forms", "tests/agreement"] {
-            let (_, compiled) = amt::check_project(std::path::Path::new(dir)).unwrap();
+            let (_, compiled) = amt_compiler::check_project(std::path::Path::new(dir)).unwrap();
             assert!(!compiled.failed(false), "{dir} has errors");
             for p in &compiled.procedures {
                 let model = Model::new(p);
@@ -765,8 +765,8 @@ mod tests {
                     let today = ex
                         .today
                         .as_deref()
-                        .and_then(amt::ir::date::Date::parse)
-                        .or_else(|| amt::ir::date::Date::parse("2026-03-10"))
+                        .and_then(amt_compiler::ir::date::Date::parse)
+                        .or_else(|| amt_compiler::ir::date::Date::parse("2026-03-10"))
                         .unwrap();
                     for lang in &p.languages {
                         let options = Options {

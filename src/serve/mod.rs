@@ -12,9 +12,9 @@
 mod form;
 mod page;
 
-use super::{BuildArgs, CheckArgs, ColorChoice, MessageFormat, OK, USAGE_OR_IO};
-use amt::ir::Procedure;
-use amt::validate::{Model, Options, Report, Severity};
+use crate::cli::{BuildArgs, CheckArgs, ColorChoice, MessageFormat, OK, USAGE_OR_IO};
+use amt_compiler::ir::Procedure;
+use amt_compiler::validate::{Model, Options, Report, Severity};
 use serde::Serialize;
 use serde_json::Value as Json;
 use std::collections::{HashMap, VecDeque};
@@ -30,7 +30,7 @@ const KEPT: usize = 100;
 const WORKERS: usize = 4;
 /// Their stacks, as large as the main worker's: a procedure's expressions
 /// are evaluated recursively (reserved address space, not memory).
-const STACK: usize = amt::STACK;
+const STACK: usize = amt_compiler::STACK;
 /// Sent with every answer: what the generated pages are made for.
 const CSP: &str = "default-src 'self'";
 
@@ -148,7 +148,7 @@ struct LoggedProblem {
     pointer: String,
     label: Option<String>,
     message: String,
-    check: amt::validate::Check,
+    check: amt_compiler::validate::Check,
 }
 
 #[derive(Serialize)]
@@ -246,7 +246,7 @@ fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    let day = amt::ir::date::Date::from_days(secs.div_euclid(86_400));
+    let day = amt_compiler::ir::date::Date::from_days(secs.div_euclid(86_400));
     let s = secs.rem_euclid(86_400);
     format!("{day} {:02}:{:02}:{:02} UTC", s / 3600, s / 60 % 60, s % 60)
 }
@@ -280,7 +280,7 @@ struct Texts {
 }
 
 fn texts(lang: &str) -> Texts {
-    if amt::ir::is_german(lang) {
+    if amt_compiler::ir::is_german(lang) {
         Texts {
             problem: "Es gibt ein Problem",
             error_prefix: "Fehler: ",
@@ -564,7 +564,7 @@ impl State {
         let lang = p
             .languages
             .iter()
-            .find(|l| amt::emit::html::page_file(&p, l) == file)
+            .find(|l| amt_compiler::emit::html::page_file(&p, l) == file)
             .cloned();
         Ok(lang.map(|lang| (p, lang, page_path)))
     }
@@ -623,7 +623,7 @@ impl State {
         };
         let model = Model::new(p);
         let options = Options {
-            today: super::today_germany(),
+            today: crate::cli::today_germany(),
             lang: Some(lang.to_string()),
         };
         // With the page's script the answers come as JSON in one field;
@@ -743,7 +743,9 @@ impl State {
                 let value = match value {
                     Json::String(s) => s.clone(),
                     Json::Bool(b) => (if *b { t.yes } else { t.no }).to_string(),
-                    Json::Number(n) if amt::ir::is_german(lang) => n.to_string().replace('.', ","),
+                    Json::Number(n) if amt_compiler::ir::is_german(lang) => {
+                        n.to_string().replace('.', ",")
+                    }
                     other => other.to_string(),
                 };
                 (label, value)
@@ -929,12 +931,12 @@ fn stamps(dir: Option<&Path>) -> Vec<(PathBuf, Option<std::time::SystemTime>, u6
 
 /// `amt serve`: builds, serves, watches; runs until stopped.
 pub fn run(args: &ServeArgs) -> u8 {
-    let root = amt::project_root(&args.path);
+    let root = amt_compiler::project_root(&args.path);
     if !root.exists() {
         eprintln!("amt: `{}` does not exist", args.path.display());
         return USAGE_OR_IO;
     }
-    let settings = match super::build_settings(&root, None, args.templates.as_deref()) {
+    let settings = match crate::cli::build_settings(&root, None, args.templates.as_deref()) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -977,7 +979,7 @@ pub fn run(args: &ServeArgs) -> u8 {
     }
     let mut poller = crate::poll::Poller::new(&root);
     let mut templates = stamps(settings.templates.as_deref());
-    let mut ws = match amt::Workspace::open(&root) {
+    let mut ws = match amt_compiler::Workspace::open(&root) {
         Ok(ws) => ws,
         Err(e) => {
             eprintln!("amt: cannot read the project: {e}");
@@ -986,7 +988,7 @@ pub fn run(args: &ServeArgs) -> u8 {
     };
     let mut attempts = 0u64;
     let mut served: VecDeque<PathBuf> = VecDeque::new();
-    let mut build = |ws: &amt::Workspace| {
+    let mut build = |ws: &amt_compiler::Workspace| {
         let started = std::time::Instant::now();
         attempts += 1;
         let out = work.dir.join(format!("build-{attempts}"));
@@ -1003,7 +1005,7 @@ pub fn run(args: &ServeArgs) -> u8 {
             templates: settings.templates.clone(),
             watch: false,
         };
-        match super::build_workspace(ws, &settings, &args) {
+        match crate::cli::build_workspace(ws, &settings, &args) {
             Some(OK) => {
                 let version = state.publish(out.clone());
                 eprintln!("amt serve: serving build {version}");

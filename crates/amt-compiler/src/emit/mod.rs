@@ -1,6 +1,7 @@
 //! Emitters: the checked model → the files of a build. Each emitter is a pure
 //! function from [`ir`] to bytes; writing them is the caller's business
-//! (see [`crate::output`]).
+//! (the `amt` command writes them into a staging folder that replaces the
+//! output whole).
 
 pub mod bpmn;
 pub(crate) mod feel;

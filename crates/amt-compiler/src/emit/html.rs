@@ -25,15 +25,21 @@ use std::path::PathBuf;
 const DEFAULTS: &[(&str, &str)] = &[
     (
         "procedure.html",
-        include_str!("../../templates/procedure.html"),
+        include_str!("../../../../templates/procedure.html"),
     ),
-    ("macros.html", include_str!("../../templates/macros.html")),
-    ("index.html", include_str!("../../templates/index.html")),
+    (
+        "macros.html",
+        include_str!("../../../../templates/macros.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../../../templates/index.html"),
+    ),
 ];
 /// The script that enhances the forms, as shipped.
-pub const SCRIPT: &str = include_str!("../../assets/amt.js");
+pub const SCRIPT: &str = include_str!("../../../../assets/amt.js");
 /// The stylesheet, as shipped.
-pub const STYLESHEET: &str = include_str!("../../assets/amt.css");
+pub const STYLESHEET: &str = include_str!("../../../../assets/amt.css");
 
 /// Choice lists with more values than this are a select, not radio buttons.
 const RADIO_LIMIT: usize = 7;

@@ -89,7 +89,7 @@ impl Workspace {
         } else {
             text
         };
-        let found = crate::admit(&mut self.sources, existing, name.to_string(), bytes, size);
+        let found = crate::load::admit(&mut self.sources, existing, name.to_string(), bytes, size);
         self.load.extend(found);
         let id = existing.unwrap_or_else(|| {
             self.files.push(FileState::default());

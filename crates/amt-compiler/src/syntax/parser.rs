@@ -14,7 +14,7 @@ use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
 
 #[derive(pest_derive::Parser)]
-#[grammar = "../grammar/amt.pest"]
+#[grammar = "../../../grammar/amt.pest"]
 struct AmtParser;
 
 static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {

@@ -9,9 +9,9 @@
 //! a bare name that is no field, as a value of a code list in scope;
 //! workflow states, actors, documents and decisions within the procedure.
 
-use crate::resolve::Program;
-use crate::source::{FileId, SourceMap, Span};
-use crate::syntax::ast::{self, Expr, ExprKind, Item, Stmt, Text};
+use amt_compiler::resolve::Program;
+use amt_compiler::source::{FileId, SourceMap, Span};
+use amt_compiler::syntax::ast::{self, Expr, ExprKind, Item, Stmt, Text};
 
 /// What a declaration is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -197,7 +197,7 @@ impl FileIndex {
         if !source.parse {
             return FileIndex::default();
         }
-        let (ast, _) = crate::syntax::parse_file(file, &source.text);
+        let (ast, _) = amt_compiler::syntax::parse_file(file, &source.text);
         FileIndex::new(sources, &ast)
     }
 

@@ -45,7 +45,7 @@ macro_rules! codes {
             $(CodeInfo {
                 code: Code::$variant,
                 title: $title,
-                explain: include_str!(concat!("../../docs/codes/", $code, ".md")),
+                explain: include_str!(concat!("../../../../docs/codes/", $code, ".md")),
             },)*
         ];
     };

@@ -10,11 +10,13 @@
 //! Edits that arrive while one is being checked are applied together: a
 //! burst of keystrokes costs one check.
 
+#![deny(missing_docs)]
+
 pub mod index;
 
-use crate::Workspace;
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::source::{FileId, SourceFile, Span};
+use amt_compiler::Workspace;
+use amt_compiler::diagnostic::{Diagnostic, Severity};
+use amt_compiler::source::{FileId, SourceFile, Span};
 use index::{At, DefKind, FileIndex, Resolver, Target};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
@@ -129,9 +131,11 @@ impl Server {
         // An editor needs diagnostics and names, never the checked models:
         // they are not kept (a project of 10,000 procedures then fits in a
         // few hundred MB).
-        let ws = match crate::load(&root) {
+        let ws = match amt_compiler::load(&root) {
             Ok((sources, load)) => Workspace::with_models(sources, load, false),
-            Err(_) => Workspace::with_models(crate::source::SourceMap::new(), Vec::new(), false),
+            Err(_) => {
+                Workspace::with_models(amt_compiler::source::SourceMap::new(), Vec::new(), false)
+            }
         };
         Server {
             root,
@@ -234,7 +238,7 @@ impl Server {
     fn publish(&mut self, connection: &Connection) -> Result<(), Error> {
         let mut now: HashMap<FileId, Vec<lsp::Diagnostic>> = HashMap::new();
         for d in self.ws.diagnostics() {
-            if d.code == crate::diagnostic::Code::EmptyProject {
+            if d.code == amt_compiler::diagnostic::Code::EmptyProject {
                 continue;
             }
             let file = d.primary.span.file;
@@ -337,7 +341,7 @@ impl Server {
             "textDocument/rename" => {
                 let p: lsp::RenameParams = params(req)?;
                 let new = p.new_name.trim();
-                if !crate::syntax::is_name(new) {
+                if !amt_compiler::syntax::is_name(new) {
                     return Err((
                         ErrorCode::InvalidParams,
                         format!(
@@ -380,7 +384,7 @@ impl Server {
                     return Ok(serde_json::Value::Null);
                 };
                 let source = self.ws.sources().get(file);
-                let edits = match crate::syntax::format::format(file, &source.text) {
+                let edits = match amt_compiler::syntax::format::format(file, &source.text) {
                     Ok(text) if text != source.text => vec![lsp::TextEdit {
                         range: lsp::Range::new(
                             lsp::Position::new(0, 0),
@@ -432,7 +436,8 @@ impl Server {
             .map(|i| FileId(i as u32))
             .collect();
         let sources = self.ws.sources();
-        let built = crate::par::map(&missing, |&file| Arc::new(FileIndex::of(sources, file)));
+        let built =
+            amt_compiler::par::map(&missing, |&file| Arc::new(FileIndex::of(sources, file)));
         for (file, index) in missing.into_iter().zip(built) {
             self.indexes[file.0 as usize] = Some(index);
         }
@@ -585,7 +590,7 @@ impl Server {
         &mut self,
         at: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::CompletionResponse> {
-        use crate::resolve::DeclKind;
+        use amt_compiler::resolve::DeclKind;
         use amt_model::catalog::{self, BuiltinType};
         use amt_model::{Means, TrustLevel};
         let file = self.file_of(&at.text_document.uri)?;
@@ -718,7 +723,7 @@ impl Server {
                 let keywords: &[&str] = if scope.is_some() {
                     STATEMENTS
                 } else {
-                    &crate::syntax::scan::TOP_LEVEL
+                    &amt_compiler::syntax::scan::TOP_LEVEL
                 };
                 for k in keywords {
                     items.push(item(k, lsp::CompletionItemKind::KEYWORD, None));
@@ -745,7 +750,7 @@ impl Server {
                         ));
                     }
                 }
-                for w in crate::syntax::RESERVED {
+                for w in amt_compiler::syntax::RESERVED {
                     items.push(item(w, lsp::CompletionItemKind::KEYWORD, None));
                 }
             }

@@ -1,0 +1,285 @@
+//! `amt build`: a project's outputs, written whole or not at all, once or
+//! (`--watch`) on every change.
+
+use super::check::check_each;
+use super::{CheckArgs, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO, report};
+use amt_compiler::diagnostic::Severity;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub check: CheckArgs,
+    /// The output folder; it is replaced as a whole, atomically.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// The base URI of the schemas' `$id`s: `<base><procedure>/<version>/schema.json`
+    /// (overrides `schema_base` in the project's amt.json).
+    #[arg(long)]
+    pub schema_base: Option<String>,
+    /// A folder with templates (procedure.html, macros.html, index.html) and
+    /// amt.css that replace the shipped ones.
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Keep running: on every change to the project's files, check again
+    /// what the change affects, print the diagnostics, and build again when
+    /// there is no error. Stop with Ctrl-C.
+    #[arg(long)]
+    pub watch: bool,
+}
+
+/// Runs `amt build`.
+pub fn run(args: &BuildArgs) -> ExitCode {
+    let root = amt_compiler::project_root(&args.check.path);
+    let settings = match build_settings(
+        &root,
+        args.schema_base.as_deref(),
+        args.templates.as_deref(),
+    ) {
+        Ok(s) => s,
+        Err(code) => return ExitCode::from(code),
+    };
+    if let Err(e) = crate::output::check_target(&args.out, &root) {
+        eprintln!("amt: {e}");
+        return ExitCode::from(USAGE_OR_IO);
+    }
+    if args.watch {
+        return watch(args, &settings, &root);
+    }
+    ExitCode::from(build(args, &settings))
+}
+
+/// A build being written into the staging folder beside `args.out`, which
+/// replaces the output only when every file is written.
+struct Writing<'a> {
+    staging: crate::output::Staging,
+    /// A write failed: the file system's problem (exit 2), not the input's.
+    write_failed: std::sync::atomic::AtomicBool,
+    args: &'a BuildArgs,
+}
+
+impl<'a> Writing<'a> {
+    fn begin(args: &'a BuildArgs) -> Result<Writing<'a>, u8> {
+        match crate::output::Staging::begin(&args.out) {
+            Ok(staging) => Ok(Writing {
+                staging,
+                write_failed: std::sync::atomic::AtomicBool::new(false),
+                args,
+            }),
+            Err(e) => {
+                eprintln!("amt: {e}");
+                Err(USAGE_OR_IO)
+            }
+        }
+    }
+
+    fn write(&self, file: &amt_compiler::emit::OutputFile) -> Result<(), String> {
+        self.staging.write(file).map_err(|e| {
+            self.write_failed
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            e.to_string()
+        })
+    }
+
+    /// Reports why nothing was written; the exit code says whose fault.
+    fn failed(&self, e: &str) -> u8 {
+        eprintln!(
+            "amt: {e}; nothing was written, `{}` is unchanged",
+            self.args.out.display()
+        );
+        if self.write_failed.load(std::sync::atomic::Ordering::Relaxed) {
+            USAGE_OR_IO
+        } else {
+            INPUT_ERRORS
+        }
+    }
+
+    /// Puts the written build in place of the output.
+    fn commit(self, procedures: usize, files: usize) -> u8 {
+        match self.staging.commit() {
+            Ok(()) => {
+                if matches!(self.args.check.message_format, MessageFormat::Human) {
+                    eprintln!(
+                        "built {procedures} procedure{} into `{}` ({files} files)",
+                        if procedures == 1 { "" } else { "s" },
+                        self.args.out.display(),
+                    );
+                }
+                OK
+            }
+            Err(e) => {
+                eprintln!("amt: {e}");
+                USAGE_OR_IO
+            }
+        }
+    }
+}
+
+/// `amt build`: each procedure is written as soon as it is checked (into the
+/// staging folder, see [`write_build`]), so a build of thousands holds only
+/// the procedures' headers; the output is replaced only if there is no
+/// error anywhere.
+fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings) -> u8 {
+    let writing = match Writing::begin(args) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let sink = |file: amt_compiler::emit::OutputFile| writing.write(&file);
+    let failure = |e: String| writing.failed(&e);
+    let emitter = match amt_compiler::emit::Emitter::start(settings, &sink) {
+        Ok(e) => e,
+        Err(e) => return failure(e),
+    };
+    let deny = args.check.deny_warnings;
+    let checked = check_each(&args.check, |p, own| {
+        // A procedure with a problem of its own is not emitted; the build
+        // fails anyway (and with any error elsewhere, nothing is kept).
+        if own.iter().any(|d| deny || d.severity() == Severity::Error) {
+            return None;
+        }
+        Some(
+            emitter
+                .procedure(&p)
+                .map(|records| (amt_compiler::emit::header(p), records)),
+        )
+    });
+    let (compiled, results) = match checked {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    if compiled.failed(deny) {
+        eprintln!(
+            "amt: nothing was written; `{}` is unchanged",
+            args.out.display()
+        );
+        return INPUT_ERRORS;
+    }
+    let mut done = Vec::with_capacity(results.len());
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(d) => done.push(d),
+            Err(e) => return failure(e),
+        }
+    }
+    let n = done.len();
+    let written = emitter.finish(
+        done.iter_mut()
+            .map(|(p, r)| (&*p, std::mem::take(r)))
+            .collect(),
+    );
+    let records = match written {
+        Ok(r) => r,
+        Err(e) => return failure(e),
+    };
+    writing.commit(n, records.len())
+}
+
+/// Writes a build of `procedures` into `args.out`: every file into a
+/// staging folder as it is made, which then replaces the output.
+fn write_build(
+    procedures: &[&amt_compiler::ir::Procedure],
+    settings: &amt_compiler::emit::Settings,
+    args: &BuildArgs,
+) -> u8 {
+    let writing = match Writing::begin(args) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    match amt_compiler::emit::build_into(procedures, settings, &|file| writing.write(&file)) {
+        Ok(records) => writing.commit(procedures.len(), records.len()),
+        Err(e) => writing.failed(&e),
+    }
+}
+
+/// `amt build --watch`: the project stays in memory (`amt_compiler::Workspace`);
+/// files are polled every 250 ms ([`crate::poll::Poller`]); a change is checked
+/// where it has effect, and the output is built again when there is no error.
+fn watch(
+    args: &BuildArgs,
+    settings: &amt_compiler::emit::Settings,
+    root: &std::path::Path,
+) -> ExitCode {
+    let mut poller = crate::poll::Poller::new(root);
+    let mut ws = match amt_compiler::Workspace::open(root) {
+        Ok(ws) => ws,
+        Err(e) => {
+            eprintln!("amt: cannot read the project: {e}");
+            return ExitCode::from(USAGE_OR_IO);
+        }
+    };
+    let build = |ws: &amt_compiler::Workspace| {
+        let started = std::time::Instant::now();
+        if build_workspace(ws, settings, args).is_none() {
+            eprintln!(
+                "amt: nothing was written; `{}` is unchanged",
+                args.out.display()
+            );
+        }
+        eprintln!("({} ms)", started.elapsed().as_millis());
+    };
+    build(&ws);
+    eprintln!("watching `{}` for changes (Ctrl-C to stop)", root.display());
+    loop {
+        std::thread::sleep(crate::poll::INTERVAL);
+        let changed = poller.changes(&mut ws);
+        if changed.is_empty() {
+            continue;
+        }
+        eprintln!("\nchanged: {}", changed.join(", "));
+        build(&ws);
+    }
+}
+
+/// Reports a workspace's diagnostics and, when there is no error, writes
+/// its build into `args.out` as `build` does (`write_build`'s exit code);
+/// `None` when there is an error (nothing is written).
+pub fn build_workspace(
+    ws: &amt_compiler::Workspace,
+    settings: &amt_compiler::emit::Settings,
+    args: &BuildArgs,
+) -> Option<u8> {
+    let compiled = amt_compiler::Compiled {
+        procedures: Vec::new(),
+        diagnostics: ws.diagnostics(),
+    };
+    report(ws.sources(), &compiled, &args.check);
+    if compiled.failed(args.check.deny_warnings) {
+        return None;
+    }
+    let procedures: Vec<&amt_compiler::ir::Procedure> = ws.procedures().collect();
+    Some(write_build(&procedures, settings, args))
+}
+
+/// The build settings of a project: its `amt.json`, then `--schema-base`
+/// and `--templates`; a problem is reported and its exit code returned.
+pub fn build_settings(
+    root: &std::path::Path,
+    schema_base: Option<&str>,
+    templates: Option<&std::path::Path>,
+) -> Result<amt_compiler::emit::Settings, u8> {
+    let mut settings = amt_compiler::project_settings(root).map_err(|e| {
+        eprintln!("amt: {e}");
+        USAGE_OR_IO
+    })?;
+    if let Some(base) = schema_base {
+        settings.schema_base = base.to_string();
+    }
+    if let Some(dir) = templates {
+        if !dir.is_dir() {
+            eprintln!(
+                "amt: the templates folder `{}` does not exist",
+                dir.display()
+            );
+            return Err(USAGE_OR_IO);
+        }
+        settings.templates = Some(dir.to_path_buf());
+    }
+    let base = &settings.schema_base;
+    if !(base.starts_with("https://") || base.starts_with("http://") || base.starts_with("urn:")) {
+        eprintln!("amt: the schema base must be an absolute URI (https://…), not `{base}`");
+        return Err(USAGE_OR_IO);
+    }
+    Ok(settings)
+}

@@ -1,0 +1,69 @@
+//! `amt test`: the examples written in the procedures, run like tests.
+
+use super::check::run_check;
+use super::{CheckArgs, ColorChoice, INPUT_ERRORS, MessageFormat, OK, today_germany};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Args)]
+pub struct TestArgs {
+    /// The project folder (or a file in it).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Run only the examples whose procedure id or name contains this text.
+    #[arg(long)]
+    pub filter: Option<String>,
+}
+
+pub fn run(args: &TestArgs) -> Result<u8, u8> {
+    let check = CheckArgs {
+        path: args.path.clone(),
+        message_format: MessageFormat::Human,
+        deny_warnings: false,
+        color: ColorChoice::Auto,
+        validator_only: false,
+    };
+    let (_, compiled) = run_check(&check)?;
+    if compiled.failed(false) {
+        eprintln!("amt: the project has errors; no example was run");
+        return Err(INPUT_ERRORS);
+    }
+    let mut outcomes = amt_compiler::examples::run(&compiled.procedures, today_germany());
+    if let Some(f) = &args.filter {
+        outcomes.retain(|o| o.procedure.contains(f.as_str()) || o.name.contains(f.as_str()));
+    }
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "running {} example{}",
+        outcomes.len(),
+        if outcomes.len() == 1 { "" } else { "s" }
+    );
+    for o in &outcomes {
+        let verdict = if o.passed() { "ok" } else { "FAILED" };
+        let _ = writeln!(out, "example {} › {} ... {verdict}", o.procedure, o.name);
+    }
+    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "\nfailures:");
+        for o in &failed {
+            let _ = writeln!(
+                out,
+                "\n---- {} › {} ({}) ----",
+                o.procedure, o.name, o.location
+            );
+            for d in &o.differences {
+                let _ = writeln!(out, "{d}");
+            }
+        }
+    }
+    let passed = outcomes.len() - failed.len();
+    let _ = writeln!(
+        out,
+        "\ntest result: {}. {passed} passed, {} failed",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        failed.len()
+    );
+    Ok(if failed.is_empty() { OK } else { INPUT_ERRORS })
+}
