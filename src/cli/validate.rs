@@ -50,7 +50,7 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt_compiler::ir::Procedure, u8
         color: ColorChoice::Auto,
         validator_only: false,
     };
-    let (sources, compiled) = run_check(&check)?;
+    let (_, compiled) = run_check(&check)?;
     if compiled.failed(false) {
         eprintln!("amt: the procedure has errors; fix them first");
         return Err(INPUT_ERRORS);
@@ -61,7 +61,6 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt_compiler::ir::Procedure, u8
         .then(|| path.strip_prefix(&root).ok())
         .flatten()
         .map(|p| p.to_string_lossy().replace('\\', "/"));
-    let _ = sources;
     let mut candidates: Vec<amt_compiler::ir::Procedure> = compiled
         .procedures
         .into_iter()

@@ -120,21 +120,6 @@ impl Diagnostics {
         self.items.extend(diagnostics);
     }
 
-    /// Whether any diagnostic is an error.
-    pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity() == Severity::Error)
-    }
-
-    /// How many errors and warnings there are.
-    pub fn counts(&self) -> (usize, usize) {
-        let errors = self
-            .items
-            .iter()
-            .filter(|d| d.severity() == Severity::Error)
-            .count();
-        (errors, self.items.len() - errors)
-    }
-
     /// Sorts by file and position and drops exact repeats (a group used by
     /// many procedures is checked once per use but reported once).
     pub fn finish(mut self) -> Vec<Diagnostic> {
@@ -147,10 +132,5 @@ impl Diagnostics {
         });
         self.items.dedup();
         self.items
-    }
-
-    /// The diagnostics so far, unsorted.
-    pub fn as_slice(&self) -> &[Diagnostic] {
-        &self.items
     }
 }
