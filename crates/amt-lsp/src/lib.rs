@@ -720,10 +720,15 @@ impl Server {
             }
         } else {
             if words.len() <= usize::from(partial) {
-                let keywords: &[&str] = if scope.is_some() {
+                use amt_compiler::syntax::{EXAMPLE_STATEMENTS, STATEMENTS, scan::TOP_LEVEL};
+                let keywords: Vec<&str> = if scope.is_some() {
                     STATEMENTS
+                        .iter()
+                        .chain(EXAMPLE_STATEMENTS)
+                        .copied()
+                        .collect()
                 } else {
-                    &amt_compiler::syntax::scan::TOP_LEVEL
+                    TOP_LEVEL.to_vec()
                 };
                 for k in keywords {
                     items.push(item(k, lsp::CompletionItemKind::KEYWORD, None));
@@ -887,54 +892,3 @@ fn symbol_kind(kind: DefKind) -> lsp::SymbolKind {
         DefKind::Example => lsp::SymbolKind::METHOD,
     }
 }
-
-const STATEMENTS: &[&str] = &[
-    "field",
-    "group",
-    "page",
-    "computed",
-    "fee",
-    "deadline",
-    "attachment",
-    "note",
-    "rule",
-    "warn",
-    "when",
-    "required",
-    "hint",
-    "legal",
-    "fim",
-    "autocomplete",
-    "prefill",
-    "personal",
-    "version",
-    "leika",
-    "identity",
-    "languages",
-    "description",
-    "authority",
-    "privacy",
-    "purpose",
-    "basis",
-    "retention",
-    "types",
-    "max",
-    "count",
-    "example",
-    "workflow",
-    "actor",
-    "document",
-    "start",
-    "step",
-    "parallel",
-    "end",
-    "timer",
-    "by",
-    "decide",
-    "goto",
-    "outcome",
-    "today",
-    "expect",
-    "omit",
-    "timeout",
-];

@@ -17,6 +17,59 @@ pub const RESERVED: &[&str] = &[
     "and", "or", "not", "in", "if", "then", "else", "yes", "no", "today",
 ];
 
+/// The words that begin a statement inside a block (the grammar's `member`
+/// rule), for completion and messages. `tests` ties the list to the grammar.
+pub const STATEMENTS: &[&str] = &[
+    "field",
+    "group",
+    "page",
+    "computed",
+    "fee",
+    "deadline",
+    "attachment",
+    "note",
+    "rule",
+    "warn",
+    "when",
+    "required",
+    "hint",
+    "legal",
+    "fim",
+    "autocomplete",
+    "prefill",
+    "personal",
+    "version",
+    "leika",
+    "identity",
+    "languages",
+    "description",
+    "authority",
+    "privacy",
+    "purpose",
+    "basis",
+    "retention",
+    "types",
+    "max",
+    "count",
+    "example",
+    "workflow",
+    "actor",
+    "document",
+    "start",
+    "step",
+    "parallel",
+    "end",
+    "timer",
+    "by",
+    "decide",
+    "goto",
+    "outcome",
+];
+
+/// The words that begin a statement of an `example` (the grammar's
+/// `example_stmt` rule; an answer, `path = value`, begins with its path).
+pub const EXAMPLE_STATEMENTS: &[&str] = &["today", "expect", "omit", "decide", "timeout"];
+
 /// Whether `s` can be a name: a letter or `_`, then letters, digits or `_`
 /// (ASCII), and not a reserved word.
 pub fn is_name(s: &str) -> bool {
@@ -155,4 +208,72 @@ fn procedure_name(piece: &str) -> Option<(&str, usize)> {
         return None;
     }
     Some((name, start))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The keywords that begin the alternatives of a rule of the grammar: a
+    /// rule `NAME = { kw_WORD ~ … }`, `@{ "WORD" … }`, or one of several
+    /// words (`("start" | "step" …)`); alternatives without a keyword
+    /// (an answer in an example) give none.
+    fn first_words(grammar: &str, rule: &str) -> Vec<String> {
+        let definition = |name: &str| -> &str {
+            grammar
+                .lines()
+                .find_map(|l| {
+                    let (head, body) = l.split_once('=')?;
+                    (head.trim() == name).then_some(body)
+                })
+                .unwrap_or_default()
+        };
+        let mut body = String::new();
+        let start = grammar
+            .find(&format!("\n{rule} "))
+            .expect("the rule is in the grammar");
+        for line in grammar[start + 1..].lines() {
+            body.push_str(line);
+            if line.trim_end().ends_with('}') {
+                break;
+            }
+        }
+        let body = body
+            .split_once('{')
+            .map_or("", |(_, b)| b)
+            .trim_end_matches('}');
+        let mut words = Vec::new();
+        for alternative in body.split('|').map(str::trim) {
+            let mut def = definition(alternative).trim();
+            // A rule that names another rule first (`wf_state` → `state_kind`).
+            let first = def
+                .trim_start_matches(['@', '_', '{'])
+                .split_whitespace()
+                .next()
+                .unwrap_or_default();
+            if !first.starts_with("kw_") && !first.starts_with('(') && !first.starts_with('"') {
+                def = definition(first).trim();
+            }
+            let def = def.trim_start_matches(['@', '_', '{']).trim();
+            if let Some(kw) = def.strip_prefix("kw_") {
+                words.push(kw.split_whitespace().next().unwrap_or_default().to_string());
+            } else {
+                let quoted = def.split(['~', ')']).next().unwrap_or_default();
+                words.extend(quoted.split('"').skip(1).step_by(2).map(str::to_string));
+            }
+        }
+        words.sort();
+        words
+    }
+
+    #[test]
+    fn the_statement_keywords_are_those_of_the_grammar() {
+        let grammar = include_str!("../../../../grammar/amt.pest");
+        for (rule, list) in [
+            ("member", super::STATEMENTS),
+            ("example_stmt", super::EXAMPLE_STATEMENTS),
+        ] {
+            let mut ours: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+            ours.sort();
+            assert_eq!(first_words(grammar, rule), ours, "the grammar's `{rule}`");
+        }
+    }
 }
