@@ -8,6 +8,7 @@
 //! own, so a mistake in a group is found even before a procedure uses it.
 
 mod analysis;
+mod backtracking;
 mod build;
 mod examples;
 mod expr;

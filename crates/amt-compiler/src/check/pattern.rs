@@ -275,7 +275,8 @@ fn source_span(pattern: &Str, raw: &str, span: &rx::Span) -> Span {
     }
 }
 
-/// Checks one pattern, reporting it invalid (E0301) or non-portable (E0302).
+/// Checks one pattern, reporting it invalid (E0301), non-portable (E0302) or
+/// slow in backtracking engines (E0303).
 /// `raw` is the pattern as written between the quotes.
 pub fn check(pattern: &Str, diags: &mut Vec<Diagnostic>) {
     let raw_len = (pattern.span.end - pattern.span.start).saturating_sub(2) as usize;
@@ -329,6 +330,25 @@ pub fn check(pattern: &Str, diags: &mut Vec<Diagnostic>) {
         raw,
     };
     let _ = rx::visit(&ast, &mut visitor);
+    if let Some(slow) = super::backtracking::find(raw, &ast) {
+        let span = source_span(pattern, &raw_view, &slow.span);
+        let (message, help) = match slow.shape {
+            super::backtracking::Shape::NestedQuantifiers => (
+                "this repetition holds a part of variable length: a backtracking engine tries every way to divide the text among its turns",
+                "repeat each character class once, e.g. `[a-z]+` instead of `([a-z]+)+`, or begin each turn with a character the repeated part cannot match, e.g. `[a-z]+(-[a-z]+)*`",
+            ),
+            super::backtracking::Shape::OverlappingAlternatives => (
+                "the alternatives under this repetition can begin with the same character: a backtracking engine tries every way to match them",
+                "make the alternatives begin differently, or merge them into one character class, e.g. `[a-z0-9]+` instead of `([a-z]|[a-z0-9])+`",
+            ),
+        };
+        diags.push(
+            Diagnostic::new(Code::SlowPattern, span, message)
+                .label("can take exponential time")
+                .note("amt's validator is linear, but the browser's `pattern` attribute, the form's script and the JSON Schema validators of portals backtrack: a text of a few dozen characters can hang them")
+                .help(help),
+        );
+    }
     for f in visitor.findings {
         let span = source_span(pattern, &raw_view, &f.span);
         diags.push(

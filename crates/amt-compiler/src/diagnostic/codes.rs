@@ -128,6 +128,8 @@ codes! {
     InvalidPattern = "E0301", Error, "invalid pattern";
     /// A regular expression that means different things in browsers, JSON Schema and Rust.
     NonPortablePattern = "E0302", Error, "pattern not portable";
+    /// A regular expression that takes exponential time in backtracking engines.
+    SlowPattern = "E0303", Error, "pattern can take exponential time";
     /// A range whose lower end is above its upper end.
     ImpossibleRange = "E0401", Error, "impossible range";
     /// A required field that can never be shown.
