@@ -1,14 +1,16 @@
-//! pest pairs → syntax tree. The only place that names pest's types.
+//! pest pairs → syntax tree. pest's types stay inside `syntax/`: this module
+//! and the formatter ([`super::format`]), which reads pest's tree, name them.
 //!
 //! One small function per grammar rule; children are read positionally, which
 //! the grammar guarantees. Errors from pest are turned into sentences an author
-//! understands (see [`expected_words`]).
+//! understands ([`errors`]).
+
+mod errors;
 
 use super::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 use pest::Parser;
-use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use std::sync::LazyLock;
@@ -57,7 +59,7 @@ pub fn parse_item(
             (!b.rejected).then_some(item)
         }
         Err(error) => {
-            diagnostics.push(syntax_error(file, text, offset, error));
+            diagnostics.push(errors::syntax_error(file, text, offset, error));
             None
         }
     }
@@ -989,269 +991,6 @@ fn unescape(body: &str) -> String {
         }
     }
     out
-}
-
-/// Words for what the parser expected, never a rule name.
-fn expected_word(expected: Rule) -> Option<&'static str> {
-    Some(match expected {
-        Rule::name | Rule::ident | Rule::import_name | Rule::arg_name => "a name",
-        Rule::string | Rule::text => "a text in quotes",
-        Rule::translation => "a translation such as `@en \"…\"`",
-        Rule::lang => "a language code such as `de` or `en`",
-        Rule::integer | Rule::number | Rule::decimal => "a number",
-        Rule::semver => "a version such as `1.0.0`",
-        Rule::url => "a link in angle brackets such as `<https://…>`",
-        Rule::token => "an autocomplete token such as `postal-code`",
-        Rule::code => "a code",
-        Rule::duration | Rule::duration_unit => "a duration such as `2 weeks`",
-        Rule::size | Rule::size_unit => "a size such as `10 MB`",
-        Rule::module_path | Rule::path_segment => "a file path such as `common/person`",
-        Rule::import => "`import`",
-        Rule::codelist => "`codelist`",
-        Rule::type_decl => "`type`",
-        Rule::procedure => "`procedure`",
-        Rule::stray => "a declaration such as `procedure`, `group`, `codelist`, `type` or `import`",
-        Rule::block => "a block in `{ }`",
-        Rule::field
-        | Rule::group
-        | Rule::page
-        | Rule::computed
-        | Rule::fee
-        | Rule::deadline
-        | Rule::attachment
-        | Rule::note
-        | Rule::rule_stmt
-        | Rule::warn
-        | Rule::when
-        | Rule::required
-        | Rule::hint
-        | Rule::legal
-        | Rule::fim
-        | Rule::autocomplete
-        | Rule::prefill
-        | Rule::personal
-        | Rule::version
-        | Rule::leika
-        | Rule::identity
-        | Rule::languages
-        | Rule::description
-        | Rule::authority
-        | Rule::privacy
-        | Rule::purpose
-        | Rule::basis
-        | Rule::retention
-        | Rule::types
-        | Rule::max_size
-        | Rule::count
-        | Rule::example
-        | Rule::workflow
-        | Rule::wf_actor
-        | Rule::wf_document
-        | Rule::wf_state
-        | Rule::wf_by
-        | Rule::wf_decide
-        | Rule::wf_goto
-        | Rule::wf_outcome => "a statement such as `field`, `group`, `required` or `when`",
-        Rule::state_kind => "`start`, `step`, `parallel`, `end` or `timer`",
-        Rule::wf_after | Rule::wf_when | Rule::wf_issue => {
-            "`after 3 weeks`, `when …` or `issue DOCUMENT`"
-        }
-        Rule::example_base => "`from \"another example\"`",
-        Rule::ex_decide | Rule::ex_timeout => "`decide NAME = value` or `timeout STEP`",
-        Rule::expect_outcome | Rule::expect_path => "`outcome END` or `path STATE, STATE, …`",
-        Rule::example_today | Rule::given | Rule::expect | Rule::omit => {
-            "an answer such as `name = \"Anna\"`, `today 2026-01-31` or `expect …`"
-        }
-        Rule::expect_valid | Rule::expect_problem | Rule::expect_shown | Rule::expect_value => {
-            "`valid`, `error on …`, `warning on …`, `visible …`, `hidden …` or `name = value`"
-        }
-        Rule::problem_kind | Rule::shown_kind => "`error`, `warning`, `visible` or `hidden`",
-        Rule::data_path | Rule::data_segment => "a path such as `person[0].name`",
-        Rule::codelist_from => "`from \"urn:…\"`",
-        Rule::code_entry => "a code-list value such as `VH \"verheiratet\"`",
-        Rule::type_ref => "a type such as `text`, `date` or `choice(…)`",
-        Rule::type_args => "constraints in `( )`",
-        Rule::arg_min | Rule::arg_max | Rule::arg_length | Rule::arg_pattern | Rule::arg_scale => {
-            "a constraint such as `max 55` or `pattern \"…\"`"
-        }
-        Rule::cardinality => "a repeat such as `[1..10]`",
-        Rule::range => "a range such as `1..10`",
-        Rule::prefill_mode => "`locked` or `editable`",
-        Rule::personal_class => "`special` or `ordinary`",
-        Rule::expr
-        | Rule::paren
-        | Rule::list
-        | Rule::if_expr
-        | Rule::boolean
-        | Rule::today
-        | Rule::call
-        | Rule::path
-        | Rule::money_lit
-        | Rule::date_lit
-        | Rule::op_not
-        | Rule::op_neg => "a value or expression",
-        Rule::op_or
-        | Rule::op_and
-        | Rule::op_in
-        | Rule::op_not_in
-        | Rule::op_eq
-        | Rule::op_eq_double
-        | Rule::op_ne
-        | Rule::op_le
-        | Rule::op_ge
-        | Rule::op_lt
-        | Rule::op_gt
-        | Rule::op_add
-        | Rule::op_sub
-        | Rule::op_mul
-        | Rule::op_div => "an operator such as `and`, `=` or `+`",
-        Rule::EOI => "the end of the declaration",
-        _ => return None,
-    })
-}
-
-fn expected_words(rules: &[Rule]) -> String {
-    let mut words: Vec<&str> = Vec::new();
-    let mut keywords: Vec<String> = Vec::new();
-    for expected in rules {
-        if let Some(k) = keyword(*expected) {
-            let k = format!("`{k}`");
-            if !keywords.contains(&k) {
-                keywords.push(k);
-            }
-        } else if let Some(w) = expected_word(*expected)
-            && !words.contains(&w)
-        {
-            words.push(w);
-        }
-    }
-    // Many statement keywords at once read better as one phrase.
-    if keywords.len() > 4 {
-        let phrase = "a statement such as `field`, `group`, `required` or `when`";
-        if !words.contains(&phrase) {
-            words.push(phrase);
-        }
-    } else {
-        let kw: Vec<&str> = keywords.iter().map(String::as_str).collect();
-        let mut all: Vec<&str> = kw;
-        all.extend(words.iter().copied());
-        return join_or(&all);
-    }
-    join_or(&words)
-}
-
-fn join_or(words: &[&str]) -> String {
-    match words.len() {
-        0 => "something else".to_string(),
-        1 => words[0].to_string(),
-        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
-    }
-}
-
-fn found_at(text: &str, pos: usize) -> (String, usize) {
-    let rest = &text[pos..];
-    let Some(c) = rest.chars().next() else {
-        return ("the end of the file".to_string(), 0);
-    };
-    if c.is_alphanumeric() || c == '_' {
-        let len = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let word = &rest[..len.min(40)];
-        (format!("`{word}`"), len)
-    } else if c == '"' {
-        ("a text in quotes".to_string(), c.len_utf8())
-    } else if c.is_whitespace() {
-        ("a line break".to_string(), c.len_utf8())
-    } else {
-        (format!("`{c}`"), c.len_utf8())
-    }
-}
-
-fn syntax_error(
-    file: FileId,
-    text: &str,
-    offset: usize,
-    error: pest::error::Error<Rule>,
-) -> Diagnostic {
-    let pos = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
-    let (found, len) = found_at(text, pos);
-    // A text whose backslash starts no escape amt knows: say so.
-    if text[pos..].starts_with('"')
-        && let Some(bad) = bad_escape(&text[pos..])
-    {
-        let at = pos + bad;
-        let shown: String = text[at..].chars().take(2).collect();
-        return Diagnostic::new(
-            Code::SyntaxError,
-            Span::new(file, offset + at..offset + at + shown.len()),
-            format!("`{shown}` is not an escape amt knows in a text"),
-        )
-        .label("unknown escape")
-        .help("in quotes, a backslash starts `\\\"` (quote), `\\\\` (backslash), `\\n` or `\\t`; for a pattern's `\\p{L}` write `\\\\p{L}`");
-    }
-    let span = Span::new(file, offset + pos..offset + pos + len);
-    let (message, label) = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
-            let expected = expected_words(positives);
-            (
-                format!("expected {expected}, found {found}"),
-                format!("expected {expected}"),
-            )
-        }
-        ErrorVariant::CustomError { message }
-            if message.contains("call limit") || message.contains("stack") =>
-        {
-            (
-                "this declaration is nested too deeply to read".to_string(),
-                "too deep".to_string(),
-            )
-        }
-        _ => (
-            format!("unexpected {found}"),
-            "not expected here".to_string(),
-        ),
-    };
-    let mut d = Diagnostic::new(Code::SyntaxError, span, message).label(label);
-    let rest = &text[pos..];
-    let line_end = rest.find('\n').map_or(text.len(), |i| pos + i);
-    let line = &text[text[..pos].rfind('\n').map_or(0, |i| i + 1)..line_end];
-    let outside_texts: String = line.split('"').step_by(2).collect::<Vec<_>>().join(" ");
-    let outside_texts = match line_comment_start(&outside_texts) {
-        Some(i) => &outside_texts[..i],
-        None => &outside_texts[..],
-    };
-    if outside_texts
-        .chars()
-        .any(|c| !c.is_ascii() && c.is_alphabetic())
-    {
-        d = d.help("names use the letters a–z, digits and `_`: write `ae` for `ä`, `ss` for `ß`; labels in quotes may use any letter");
-    } else if rest.starts_with(':') && found == "`:`" {
-        d = d.help("a type follows the name directly: `field name: text \"Label\"`");
-    } else if rest.starts_with('}') {
-        d = d.help("a block was closed before it was complete; check the line above");
-    }
-    d
-}
-
-/// The offset of the first backslash in a quoted text (starting at its `"`)
-/// that starts no escape amt knows.
-fn bad_escape(quoted: &str) -> Option<usize> {
-    let mut chars = quoted.char_indices().skip(1);
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' | '\n' => return None,
-            '\\' => match chars.next() {
-                Some((_, '"' | '\\' | 'n' | 't')) => {}
-                _ => return Some(i),
-            },
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The raw pest tree of one top-level declaration, for the formatter, which
