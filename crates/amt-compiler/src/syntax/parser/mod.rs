@@ -255,6 +255,7 @@ impl Builder<'_> {
         }
     }
 
+    /// A statement of a block: each kind is read by its own function below.
     fn stmt(&mut self, pair: Pair<Rule>) -> Stmt {
         let span = self.span(&pair);
         match pair.as_rule() {
@@ -264,235 +265,278 @@ impl Builder<'_> {
             Rule::attachment => Stmt::Attachment(self.decl(pair)),
             Rule::computed => Stmt::Computed(self.computed(pair)),
             Rule::fee => Stmt::Fee(self.computed(pair)),
-            Rule::deadline => {
-                let mut inner = children(pair).peekable();
-                let name = self.ident(inner.next().expect("grammar: deadline has a name"));
-                let label = inner
-                    .next_if(|p| p.as_rule() == Rule::text)
-                    .map(|p| self.text(p));
-                let duration =
-                    self.duration(inner.next().expect("grammar: deadline has a duration"));
-                let after = inner
-                    .next_if(|p| p.as_rule() == Rule::path)
-                    .map(|p| self.path(p));
-                let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
-                Stmt::Deadline(Deadline {
-                    name,
-                    label,
-                    duration,
-                    after,
-                    body,
-                    span,
-                })
-            }
-            Rule::note => {
-                let mut inner = children(pair).peekable();
-                let name = inner
-                    .next_if(|p| p.as_rule() == Rule::name)
-                    .map(|p| self.ident(p));
-                let text = self.text(inner.next().expect("grammar: note has a text"));
-                let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
-                Stmt::Note(Note {
-                    name,
-                    text,
-                    body,
-                    span,
-                })
-            }
-            Rule::rule_stmt | Rule::warn => {
-                let warning = pair.as_rule() == Rule::warn;
-                let mut inner = children(pair);
-                let condition = self.expr(inner.next().expect("grammar: rule has a condition"));
-                let message = inner.next().map(|p| self.text(p));
-                Stmt::Rule {
-                    warning,
-                    condition,
-                    message,
-                    span,
-                }
-            }
+            Rule::deadline => Stmt::Deadline(self.deadline(pair, span)),
+            Rule::note => Stmt::Note(self.note(pair, span)),
+            Rule::rule_stmt | Rule::warn => self.rule(pair, span),
             Rule::when => Stmt::When(self.expr(first(pair)), span),
             Rule::required => Stmt::Required(span),
             Rule::hint => Stmt::Hint(self.text(first(pair)), span),
-            Rule::legal => {
-                let mut inner = children(pair);
-                let citation = self.str(inner.next().expect("grammar: legal has a citation"));
-                let url = inner.next().map(|u| self.str(first(u)));
-                Stmt::Legal {
-                    citation,
-                    url,
-                    span,
-                }
-            }
-            Rule::fim => {
-                let mut inner = children(pair);
-                let id = self.str(inner.next().expect("grammar: fim has an id"));
-                let version = inner.next().map(|v| self.str(v));
-                Stmt::Fim(id, version, span)
-            }
+            Rule::legal => self.legal(pair, span),
+            Rule::fim => self.fim(pair, span),
             Rule::autocomplete => Stmt::Autocomplete(self.ident(first(pair)), span),
-            Rule::prefill => {
-                let mut inner = children(pair);
-                let attribute =
-                    self.ident(inner.next().expect("grammar: prefill has an attribute"));
-                let locked = inner.next().map(|m| m.as_str().starts_with("locked"));
-                Stmt::Prefill {
-                    attribute,
-                    locked,
-                    span,
-                }
-            }
+            Rule::prefill => self.prefill(pair, span),
             Rule::personal => Stmt::Personal(children(pair).next().map(|c| self.ident(c)), span),
             Rule::version => Stmt::Version(self.str(first(pair)), span),
             Rule::leika => Stmt::Leika(self.str(first(pair)), span),
-            Rule::identity => {
-                let mut inner = children(pair);
-                let level = self.ident(inner.next().expect("grammar: identity has a level"));
-                let means = inner.map(|m| self.ident(m)).collect();
-                Stmt::Identity { level, means, span }
-            }
+            Rule::identity => self.identity(pair, span),
             Rule::languages => {
                 Stmt::Languages(children(pair).map(|l| self.ident(l)).collect(), span)
             }
             Rule::description => Stmt::Description(self.text(first(pair)), span),
-            Rule::authority => {
-                let mut inner = children(pair);
-                let name = self.ident(inner.next().expect("grammar: authority has a name"));
-                let label = inner.next().map(|l| self.text(l));
-                Stmt::Authority(name, label, span)
-            }
+            Rule::authority => self.authority(pair, span),
             Rule::privacy => Stmt::Privacy(self.block(first(pair)), span),
             Rule::purpose => Stmt::Purpose(self.text(first(pair)), span),
             Rule::basis => Stmt::Basis(self.str(first(pair)), span),
-            Rule::retention => {
-                let inner = first(pair);
-                let retention = match inner.as_rule() {
-                    Rule::duration => Retention::Period(self.duration(inner)),
-                    _ => Retention::Text(self.text(inner)),
-                };
-                Stmt::Retention(retention, span)
-            }
+            Rule::retention => Stmt::Retention(self.retention(first(pair)), span),
             Rule::types => Stmt::Types(children(pair).map(|t| self.ident(t)).collect(), span),
-            Rule::max_size => {
-                let size = first(pair);
-                let mut parts = children(size);
-                let amount = parts.next().expect("grammar: size has an amount");
-                let amount_span = self.span(&amount);
-                let amount = self.integer(amount.as_str(), amount_span);
-                let factor: u64 = match parts.next().map(|u| u.as_str()) {
-                    Some("KB") => 1 << 10,
-                    Some("MB") => 1 << 20,
-                    _ => 1 << 30,
-                };
-                Stmt::MaxSize((amount.max(0) as u64).saturating_mul(factor), span)
-            }
+            Rule::max_size => Stmt::MaxSize(self.size(first(pair)), span),
             Rule::count => Stmt::Count(self.range(first(pair)), span),
             Rule::workflow => Stmt::Workflow(self.block(first(pair)), span),
-            Rule::wf_actor => {
-                let mut inner = children(pair);
-                let name = self.ident(inner.next().expect("grammar: an actor has a name"));
-                let kind = self.ident(inner.next().expect("grammar: an actor has a kind"));
-                let label = inner.next().map(|l| self.text(l));
-                Stmt::Actor {
-                    name,
-                    kind,
-                    label,
-                    span,
-                }
-            }
-            Rule::wf_document => {
-                let mut inner = children(pair);
-                let name = self.ident(inner.next().expect("grammar: a document has a name"));
-                let label = inner.next().map(|l| self.text(l));
-                Stmt::Document { name, label, span }
-            }
-            Rule::wf_state => {
-                let mut inner = children(pair).peekable();
-                let kind = match inner.next().expect("grammar: a state kind").as_str() {
-                    "start" => StateKind::Start,
-                    "step" => StateKind::Step,
-                    "parallel" => StateKind::Parallel,
-                    "end" => StateKind::End,
-                    _ => StateKind::Timer,
-                };
-                let name = self.ident(inner.next().expect("grammar: a state has a name"));
-                let label = inner
-                    .next_if(|p| p.as_rule() == Rule::text)
-                    .map(|p| self.text(p));
-                // `end erteilt "Erteilt" outcome granted`: the outcome inline.
-                let outcome = inner.next_if(|p| p.as_rule() == Rule::wf_outcome).map(|p| {
-                    let s = self.span(&p);
-                    Stmt::Outcome(self.ident(first(p)), s)
-                });
-                let mut body = inner.next().map(|b| self.block(b)).unwrap_or_default();
-                if let Some(o) = outcome {
-                    body.insert(0, o);
-                }
-                Stmt::State(StateDecl {
-                    kind,
-                    name,
-                    label,
-                    body,
-                    span,
-                })
-            }
+            Rule::wf_actor => self.actor(pair, span),
+            Rule::wf_document => self.document(pair, span),
+            Rule::wf_state => Stmt::State(self.state(pair, span)),
             Rule::wf_by => Stmt::By(self.ident(first(pair)), span),
-            Rule::wf_decide => {
-                let mut inner = children(pair);
-                let name = self.ident(inner.next().expect("grammar: a decision has a name"));
-                let ty = self.type_ref(inner.next().expect("grammar: a decision has a type"));
-                let label = inner.next().map(|l| self.text(l));
-                Stmt::Decide {
-                    name,
-                    ty,
-                    label,
-                    span,
-                }
-            }
-            Rule::wf_goto => {
-                let mut inner = children(pair);
-                let target = self.ident(inner.next().expect("grammar: goto has a target"));
-                let mut goto = Goto {
-                    target,
-                    after: None,
-                    when: None,
-                    issue: Vec::new(),
-                    span,
-                };
-                for clause in inner {
-                    let taken = match clause.as_rule() {
-                        Rule::wf_after => goto.after.is_some(),
-                        Rule::wf_when => goto.when.is_some(),
-                        _ => !goto.issue.is_empty(),
-                    };
-                    if taken {
-                        let clause_span = self.span(&clause);
-                        self.diagnostics.push(
-                            Diagnostic::new(Code::RepeatedSetting, clause_span, "this transition says this twice")
-                                .label("given again")
-                                .help("give `after`, `when` and `issue` once each; combine conditions with `and`, documents with `,`"),
-                        );
-                    }
-                    match clause.as_rule() {
-                        Rule::wf_after => {
-                            let mut parts = children(clause);
-                            let d = self.duration(parts.next().expect("grammar: a duration"));
-                            let from = parts.next().map(|f| self.ident(f));
-                            goto.after = Some((d, from));
-                        }
-                        Rule::wf_when => goto.when = Some(self.expr(first(clause))),
-                        _ => goto.issue = children(clause).map(|d| self.ident(d)).collect(),
-                    }
-                }
-                Stmt::Goto(goto)
-            }
+            Rule::wf_decide => self.decide(pair, span),
+            Rule::wf_goto => Stmt::Goto(self.goto(pair, span)),
             Rule::wf_outcome => Stmt::Outcome(self.ident(first(pair)), span),
-            Rule::example => self.example(pair, span),
+            Rule::example => Stmt::Example(self.example(pair, span)),
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
     }
 
-    fn example(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+    /// `deadline NAME "Label" 2 weeks after PATH { … }`
+    fn deadline(&mut self, pair: Pair<Rule>, span: Span) -> Deadline {
+        let mut inner = children(pair).peekable();
+        let name = self.ident(inner.next().expect("grammar: deadline has a name"));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        let duration = self.duration(inner.next().expect("grammar: deadline has a duration"));
+        let after = inner
+            .next_if(|p| p.as_rule() == Rule::path)
+            .map(|p| self.path(p));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Deadline {
+            name,
+            label,
+            duration,
+            after,
+            body,
+            span,
+        }
+    }
+
+    /// `note NAME "Text" { … }`, the name optional.
+    fn note(&mut self, pair: Pair<Rule>, span: Span) -> Note {
+        let mut inner = children(pair).peekable();
+        let name = inner
+            .next_if(|p| p.as_rule() == Rule::name)
+            .map(|p| self.ident(p));
+        let text = self.text(inner.next().expect("grammar: note has a text"));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Note {
+            name,
+            text,
+            body,
+            span,
+        }
+    }
+
+    /// `rule CONDITION "Message"` or `warn CONDITION "Message"`.
+    fn rule(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let warning = pair.as_rule() == Rule::warn;
+        let mut inner = children(pair);
+        let condition = self.expr(inner.next().expect("grammar: rule has a condition"));
+        let message = inner.next().map(|p| self.text(p));
+        Stmt::Rule {
+            warning,
+            condition,
+            message,
+            span,
+        }
+    }
+
+    /// `legal "§ 1 Gesetz" <https://…>`, the link optional.
+    fn legal(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let citation = self.str(inner.next().expect("grammar: legal has a citation"));
+        let url = inner.next().map(|u| self.str(first(u)));
+        Stmt::Legal {
+            citation,
+            url,
+            span,
+        }
+    }
+
+    /// `fim ID version VERSION`, the version optional.
+    fn fim(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let id = self.str(inner.next().expect("grammar: fim has an id"));
+        let version = inner.next().map(|v| self.str(v));
+        Stmt::Fim(id, version, span)
+    }
+
+    /// `prefill ATTRIBUTE locked|editable`, the mode optional.
+    fn prefill(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let attribute = self.ident(inner.next().expect("grammar: prefill has an attribute"));
+        let locked = inner.next().map(|m| m.as_str().starts_with("locked"));
+        Stmt::Prefill {
+            attribute,
+            locked,
+            span,
+        }
+    }
+
+    /// `identity LEVEL via MEANS, …`, the means optional.
+    fn identity(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let level = self.ident(inner.next().expect("grammar: identity has a level"));
+        let means = inner.map(|m| self.ident(m)).collect();
+        Stmt::Identity { level, means, span }
+    }
+
+    /// `authority NAME "Label"`, the label optional.
+    fn authority(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let name = self.ident(inner.next().expect("grammar: authority has a name"));
+        let label = inner.next().map(|l| self.text(l));
+        Stmt::Authority(name, label, span)
+    }
+
+    /// A retention period (`10 years`) or a text that says it in words.
+    fn retention(&mut self, pair: Pair<Rule>) -> Retention {
+        match pair.as_rule() {
+            Rule::duration => Retention::Period(self.duration(pair)),
+            _ => Retention::Text(self.text(pair)),
+        }
+    }
+
+    /// A size such as `10 MB`, in bytes.
+    fn size(&mut self, pair: Pair<Rule>) -> u64 {
+        let mut parts = children(pair);
+        let amount = parts.next().expect("grammar: size has an amount");
+        let amount_span = self.span(&amount);
+        let amount = self.integer(amount.as_str(), amount_span);
+        let factor: u64 = match parts.next().map(|u| u.as_str()) {
+            Some("KB") => 1 << 10,
+            Some("MB") => 1 << 20,
+            _ => 1 << 30,
+        };
+        (amount.max(0) as u64).saturating_mul(factor)
+    }
+
+    /// `actor NAME: KIND "Label"` in a workflow, the label optional.
+    fn actor(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let name = self.ident(inner.next().expect("grammar: an actor has a name"));
+        let kind = self.ident(inner.next().expect("grammar: an actor has a kind"));
+        let label = inner.next().map(|l| self.text(l));
+        Stmt::Actor {
+            name,
+            kind,
+            label,
+            span,
+        }
+    }
+
+    /// `document NAME "Label"` in a workflow, the label optional.
+    fn document(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let name = self.ident(inner.next().expect("grammar: a document has a name"));
+        let label = inner.next().map(|l| self.text(l));
+        Stmt::Document { name, label, span }
+    }
+
+    /// `start|step|parallel|end|timer NAME "Label" outcome OUTCOME { … }`
+    fn state(&mut self, pair: Pair<Rule>, span: Span) -> StateDecl {
+        let mut inner = children(pair).peekable();
+        let kind = match inner.next().expect("grammar: a state kind").as_str() {
+            "start" => StateKind::Start,
+            "step" => StateKind::Step,
+            "parallel" => StateKind::Parallel,
+            "end" => StateKind::End,
+            _ => StateKind::Timer,
+        };
+        let name = self.ident(inner.next().expect("grammar: a state has a name"));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        // `end erteilt "Erteilt" outcome granted`: the outcome inline.
+        let outcome = inner.next_if(|p| p.as_rule() == Rule::wf_outcome).map(|p| {
+            let s = self.span(&p);
+            Stmt::Outcome(self.ident(first(p)), s)
+        });
+        let mut body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        if let Some(o) = outcome {
+            body.insert(0, o);
+        }
+        StateDecl {
+            kind,
+            name,
+            label,
+            body,
+            span,
+        }
+    }
+
+    /// `decide NAME: TYPE "Label"` in a workflow step, the label optional.
+    fn decide(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let name = self.ident(inner.next().expect("grammar: a decision has a name"));
+        let ty = self.type_ref(inner.next().expect("grammar: a decision has a type"));
+        let label = inner.next().map(|l| self.text(l));
+        Stmt::Decide {
+            name,
+            ty,
+            label,
+            span,
+        }
+    }
+
+    /// `goto STATE after DURATION from STATE when CONDITION issue DOCUMENT, …`,
+    /// its clauses in any order, each at most once.
+    fn goto(&mut self, pair: Pair<Rule>, span: Span) -> Goto {
+        let mut inner = children(pair);
+        let target = self.ident(inner.next().expect("grammar: goto has a target"));
+        let mut goto = Goto {
+            target,
+            after: None,
+            when: None,
+            issue: Vec::new(),
+            span,
+        };
+        for clause in inner {
+            let taken = match clause.as_rule() {
+                Rule::wf_after => goto.after.is_some(),
+                Rule::wf_when => goto.when.is_some(),
+                _ => !goto.issue.is_empty(),
+            };
+            if taken {
+                let clause_span = self.span(&clause);
+                self.diagnostics.push(
+                    Diagnostic::new(Code::RepeatedSetting, clause_span, "this transition says this twice")
+                        .label("given again")
+                        .help("give `after`, `when` and `issue` once each; combine conditions with `and`, documents with `,`"),
+                );
+            }
+            match clause.as_rule() {
+                Rule::wf_after => {
+                    let mut parts = children(clause);
+                    let d = self.duration(parts.next().expect("grammar: a duration"));
+                    let from = parts.next().map(|f| self.ident(f));
+                    goto.after = Some((d, from));
+                }
+                Rule::wf_when => goto.when = Some(self.expr(first(clause))),
+                _ => goto.issue = children(clause).map(|d| self.ident(d)).collect(),
+            }
+        }
+        goto
+    }
+
+    /// `example "Name" from "Base" { … }`: answers, workflow events and
+    /// expectations.
+    fn example(&mut self, pair: Pair<Rule>, span: Span) -> Example {
         let mut inner = children(pair);
         let name = self.str(inner.next().expect("grammar: an example has a name"));
         let mut example = Example {
@@ -532,48 +576,48 @@ impl Builder<'_> {
                     example.given.push((path, value));
                 }
                 Rule::expect => {
-                    let what = first(stmt);
-                    let expect = match what.as_rule() {
-                        Rule::expect_valid => Expect::Valid(stmt_span),
-                        Rule::expect_problem => {
-                            let mut parts = children(what);
-                            let kind = parts.next().expect("grammar: error or warning");
-                            Expect::Problem {
-                                warning: kind.as_str() == "warning",
-                                path: self.data_path(parts.last().expect("grammar: a path")),
-                                span: stmt_span,
-                            }
-                        }
-                        Rule::expect_outcome => Expect::Outcome(self.ident(first(what)), stmt_span),
-                        Rule::expect_path => {
-                            Expect::Path(children(what).map(|n| self.ident(n)).collect(), stmt_span)
-                        }
-                        Rule::expect_shown => {
-                            let mut parts = children(what);
-                            let kind = parts.next().expect("grammar: visible or hidden");
-                            Expect::Shown {
-                                visible: kind.as_str() == "visible",
-                                path: self.data_path(parts.next().expect("grammar: a path")),
-                                span: stmt_span,
-                            }
-                        }
-                        _ => {
-                            let mut parts = children(what);
-                            let path = self.data_path(parts.next().expect("grammar: a path"));
-                            let value = self.expr(parts.next().expect("grammar: a value"));
-                            Expect::Value {
-                                path,
-                                value,
-                                span: stmt_span,
-                            }
-                        }
-                    };
+                    let expect = self.expect(first(stmt), stmt_span);
                     example.expects.push(expect);
                 }
                 other => unreachable!("grammar: an example cannot hold {other:?}"),
             }
         }
-        Stmt::Example(example)
+        example
+    }
+
+    /// What follows an example's `expect`; `span` is the whole statement's.
+    fn expect(&mut self, what: Pair<Rule>, span: Span) -> Expect {
+        match what.as_rule() {
+            Rule::expect_valid => Expect::Valid(span),
+            Rule::expect_problem => {
+                let mut parts = children(what);
+                let kind = parts.next().expect("grammar: error or warning");
+                Expect::Problem {
+                    warning: kind.as_str() == "warning",
+                    path: self.data_path(parts.last().expect("grammar: a path")),
+                    span,
+                }
+            }
+            Rule::expect_outcome => Expect::Outcome(self.ident(first(what)), span),
+            Rule::expect_path => {
+                Expect::Path(children(what).map(|n| self.ident(n)).collect(), span)
+            }
+            Rule::expect_shown => {
+                let mut parts = children(what);
+                let kind = parts.next().expect("grammar: visible or hidden");
+                Expect::Shown {
+                    visible: kind.as_str() == "visible",
+                    path: self.data_path(parts.next().expect("grammar: a path")),
+                    span,
+                }
+            }
+            _ => {
+                let mut parts = children(what);
+                let path = self.data_path(parts.next().expect("grammar: a path"));
+                let value = self.expr(parts.next().expect("grammar: a value"));
+                Expect::Value { path, value, span }
+            }
+        }
     }
 
     fn data_path(&mut self, pair: Pair<Rule>) -> DataPath {
@@ -677,35 +721,15 @@ impl Builder<'_> {
     }
 
     fn expr_pairs(&mut self, pairs: Pairs<Rule>) -> Expr {
-        // Every later stage walks expressions recursively: a bound on their
-        // size bounds the stack they need. Counted over the tokens of the
-        // whole expression (nested ones included), without recursion.
+        // Counted over the tokens of the whole expression (nested ones
+        // included), without recursion.
         let tokens = pairs.clone().flatten().count();
         if tokens > MAX_EXPR_TOKENS {
-            let (start, end) = pairs
-                .clone()
-                .next()
-                .map_or((0, 0), |p| (p.as_span().start(), p.as_span().end()));
-            let span = Span::new(self.file, start + self.offset..end + self.offset);
-            if !self.rejected {
-                self.diagnostics.push(
-                    Diagnostic::new(
-                        Code::ExpressionTooLarge,
-                        span,
-                        format!("this expression has {tokens} parts; amt reads at most {MAX_EXPR_TOKENS}"),
-                    )
-                    .label("the expression starts here")
-                    .help("split it into named `computed` values and combine those"),
-                );
-            }
-            self.rejected = true;
-            return Expr {
-                kind: ExprKind::Bool(false),
-                span,
-            };
+            return self.too_large(&pairs, tokens);
         }
-        // The Pratt parser wants `Fn` closures; collect diagnostics through a
-        // RefCell-free detour: build with a nested builder per closure call.
+        // The Pratt parser wants `Fn` closures, which cannot borrow `self`
+        // mutably: they share the diagnostics through a RefCell, and each
+        // primary is read by a builder of its own.
         let file = self.file;
         let offset = self.offset;
         let cell = std::cell::RefCell::new(&mut *self.diagnostics);
@@ -741,35 +765,18 @@ impl Builder<'_> {
                     file,
                     op.as_span().start() + offset..op.as_span().end() + offset,
                 );
-                let binary = match op.as_rule() {
-                    Rule::op_or => BinaryOp::Or,
-                    Rule::op_and => BinaryOp::And,
-                    Rule::op_eq => BinaryOp::Eq,
-                    Rule::op_eq_double => {
-                        cell.borrow_mut().push(
-                            Diagnostic::new(
-                                Code::DoubleEquals,
-                                op_span,
-                                "comparisons are written with a single `=`",
-                            )
-                            .label("write `=` here")
-                            .help("replace `==` with `=`"),
-                        );
-                        BinaryOp::Eq
-                    }
-                    Rule::op_ne => BinaryOp::Ne,
-                    Rule::op_lt => BinaryOp::Lt,
-                    Rule::op_le => BinaryOp::Le,
-                    Rule::op_gt => BinaryOp::Gt,
-                    Rule::op_ge => BinaryOp::Ge,
-                    Rule::op_in => BinaryOp::In,
-                    Rule::op_not_in => BinaryOp::NotIn,
-                    Rule::op_add => BinaryOp::Add,
-                    Rule::op_sub => BinaryOp::Sub,
-                    Rule::op_mul => BinaryOp::Mul,
-                    Rule::op_div => BinaryOp::Div,
-                    other => unreachable!("grammar: `infix` cannot produce {other:?}"),
-                };
+                if op.as_rule() == Rule::op_eq_double {
+                    cell.borrow_mut().push(
+                        Diagnostic::new(
+                            Code::DoubleEquals,
+                            op_span,
+                            "comparisons are written with a single `=`",
+                        )
+                        .label("write `=` here")
+                        .help("replace `==` with `=`"),
+                    );
+                }
+                let binary = binary_op(op.as_rule());
                 let span = lhs.span.to(rhs.span);
                 Expr {
                     kind: ExprKind::Binary(binary, Box::new(lhs), Box::new(rhs)),
@@ -777,6 +784,36 @@ impl Builder<'_> {
                 }
             })
             .parse(pairs)
+    }
+
+    /// The placeholder for an expression of more than [`MAX_EXPR_TOKENS`]
+    /// tokens, which is reported (once per declaration) and refused: every
+    /// later stage walks expressions recursively, so a bound on their size
+    /// bounds the stack they need.
+    fn too_large(&mut self, pairs: &Pairs<Rule>, tokens: usize) -> Expr {
+        let (start, end) = pairs
+            .clone()
+            .next()
+            .map_or((0, 0), |p| (p.as_span().start(), p.as_span().end()));
+        let span = Span::new(self.file, start + self.offset..end + self.offset);
+        if !self.rejected {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::ExpressionTooLarge,
+                    span,
+                    format!(
+                        "this expression has {tokens} parts; amt reads at most {MAX_EXPR_TOKENS}"
+                    ),
+                )
+                .label("the expression starts here")
+                .help("split it into named `computed` values and combine those"),
+            );
+        }
+        self.rejected = true;
+        Expr {
+            kind: ExprKind::Bool(false),
+            span,
+        }
     }
 
     fn primary(&mut self, pair: Pair<Rule>) -> Expr {
@@ -849,6 +886,28 @@ impl Builder<'_> {
         self.integer(euros, span)
             .saturating_mul(100)
             .saturating_add(cents)
+    }
+}
+
+/// The operator of an infix rule; `==` is read as `=` (and reported where
+/// it is met).
+fn binary_op(rule: Rule) -> BinaryOp {
+    match rule {
+        Rule::op_or => BinaryOp::Or,
+        Rule::op_and => BinaryOp::And,
+        Rule::op_eq | Rule::op_eq_double => BinaryOp::Eq,
+        Rule::op_ne => BinaryOp::Ne,
+        Rule::op_lt => BinaryOp::Lt,
+        Rule::op_le => BinaryOp::Le,
+        Rule::op_gt => BinaryOp::Gt,
+        Rule::op_ge => BinaryOp::Ge,
+        Rule::op_in => BinaryOp::In,
+        Rule::op_not_in => BinaryOp::NotIn,
+        Rule::op_add => BinaryOp::Add,
+        Rule::op_sub => BinaryOp::Sub,
+        Rule::op_mul => BinaryOp::Mul,
+        Rule::op_div => BinaryOp::Div,
+        other => unreachable!("grammar: `infix` cannot produce {other:?}"),
     }
 }
 
