@@ -949,69 +949,22 @@ fn line_comment_start(line: &str) -> Option<usize> {
 
 /// The keyword of a `kw_*` rule, e.g. `field` for `Rule::kw_field`.
 fn keyword(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::kw_actor => "actor",
-        Rule::kw_after => "after",
-        Rule::kw_by => "by",
-        Rule::kw_decide => "decide",
-        Rule::kw_document => "document",
-        Rule::kw_goto => "goto",
-        Rule::kw_issue => "issue",
-        Rule::kw_outcome => "outcome",
-        Rule::kw_path => "path",
-        Rule::kw_timeout => "timeout",
-        Rule::kw_workflow => "workflow",
-        Rule::kw_attachment => "attachment",
-        Rule::kw_authority => "authority",
-        Rule::kw_autocomplete => "autocomplete",
-        Rule::kw_basis => "basis",
-        Rule::kw_codelist => "codelist",
-        Rule::kw_computed => "computed",
-        Rule::kw_count => "count",
-        Rule::kw_deadline => "deadline",
-        Rule::kw_description => "description",
-        Rule::kw_else => "else",
-        Rule::kw_example => "example",
-        Rule::kw_expect => "expect",
-        Rule::kw_fee => "fee",
-        Rule::kw_field => "field",
-        Rule::kw_fim => "fim",
-        Rule::kw_from => "from",
-        Rule::kw_group => "group",
-        Rule::kw_hint => "hint",
-        Rule::kw_identity => "identity",
-        Rule::kw_if => "if",
-        Rule::kw_import => "import",
-        Rule::kw_languages => "languages",
-        Rule::kw_legal => "legal",
-        Rule::kw_leika => "leika",
-        Rule::kw_length => "length",
-        Rule::kw_max => "max",
-        Rule::kw_min => "min",
-        Rule::kw_note => "note",
-        Rule::kw_omit => "omit",
-        Rule::kw_on => "on",
-        Rule::kw_page => "page",
-        Rule::kw_pattern => "pattern",
-        Rule::kw_personal => "personal",
-        Rule::kw_prefill => "prefill",
-        Rule::kw_privacy => "privacy",
-        Rule::kw_procedure => "procedure",
-        Rule::kw_purpose => "purpose",
-        Rule::kw_retention => "retention",
-        Rule::kw_rule => "rule",
-        Rule::kw_scale => "scale",
-        Rule::kw_then => "then",
-        Rule::kw_type => "type",
-        Rule::kw_types => "types",
-        Rule::kw_valid => "valid",
-        Rule::kw_version => "version",
-        Rule::kw_via => "via",
-        Rule::kw_warn => "warn",
-        Rule::kw_when => "when",
-        _ => return None,
-    })
+    KEYWORDS.get(rule as usize)?.as_deref()
 }
+
+/// Each rule's keyword, indexed by the rule. The grammar names a keyword's
+/// rule `kw_` and the keyword, so the word is written once, there.
+static KEYWORDS: LazyLock<Vec<Option<String>>> = LazyLock::new(|| {
+    let mut words = Vec::new();
+    for &rule in Rule::all_rules() {
+        let index = rule as usize;
+        if words.len() <= index {
+            words.resize(index + 1, None);
+        }
+        words[index] = format!("{rule:?}").strip_prefix("kw_").map(str::to_string);
+    }
+    words
+});
 
 /// A pair's children without its keywords (which the grammar keeps as
 /// tokens only so that `fieldname` is not read as `field name`).
@@ -1056,4 +1009,17 @@ fn unescape(body: &str) -> String {
 /// needs every token where it is written rather than the syntax tree.
 pub(super) fn parse_pairs(text: &str) -> Option<Pairs<'_, Rule>> {
     AmtParser::parse(Rule::item, text).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_come_from_the_rule_names() {
+        assert_eq!(keyword(Rule::kw_authority), Some("authority"));
+        assert_eq!(keyword(Rule::kw_if), Some("if"));
+        assert_eq!(keyword(Rule::name), None);
+        assert_eq!(keyword(Rule::EOI), None);
+    }
 }
