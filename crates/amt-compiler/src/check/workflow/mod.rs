@@ -7,6 +7,8 @@
 //! against the form's data and the decisions, and decisions whose outcomes no
 //! transition handles are reported.
 
+mod graph;
+
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{self, ActorKind, Ty};
@@ -27,7 +29,7 @@ const BUILTIN_ACTORS: &[(&str, ActorKind, &str, &str)] = &[
 ];
 
 struct Lowering<'a, 'c, 'd> {
-    c: &'c mut Checker<'a, 'd>,
+    checker: &'c mut Checker<'a, 'd>,
     actors: Vec<ir::Actor>,
     documents: Vec<ir::Document>,
     /// Every state name → (kind, span, enclosing parallel).
@@ -112,7 +114,7 @@ fn possible(e: &ir::Expr, decision: &str, value: &str) -> Option<bool> {
 
 impl<'a> Lowering<'a, '_, '_> {
     fn misplaced(&mut self, stmt: &Stmt, place: &str, help: &str) {
-        self.c.diags.push(
+        self.checker.diags.push(
             Diagnostic::new(
                 Code::MisplacedStatement,
                 stmt.span(),
@@ -143,7 +145,7 @@ impl<'a> Lowering<'a, '_, '_> {
             format!("there is no actor `{}`", name.name),
         )
         .label("unknown actor");
-        self.c.diags.push(suggest(
+        self.checker.diags.push(suggest(
             d,
             &name.name,
             candidates.iter().map(String::as_str),
@@ -166,7 +168,7 @@ impl<'a> Lowering<'a, '_, '_> {
             )
             .label("unknown document");
             let known: Vec<String> = self.documents.iter().map(|d| d.id.clone()).collect();
-            self.c.diags.push(suggest(
+            self.checker.diags.push(suggest(
                 d,
                 &n.name,
                 known.iter().map(String::as_str),
@@ -194,7 +196,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 _ => None,
             };
             if let Some(why) = why {
-                self.c.diags.push(
+                self.checker.diags.push(
                     Diagnostic::new(Code::UnknownState, name.span, why)
                         .label("not a state to go to")
                         .help("a `goto` leads to a `step`, a `parallel` state or an `end`"),
@@ -212,7 +214,7 @@ impl<'a> Lowering<'a, '_, '_> {
         .label("unknown state");
         let mut known: Vec<&str> = self.names.keys().copied().collect();
         known.sort_unstable();
-        self.c.diags.push(suggest(
+        self.checker.diags.push(suggest(
             d,
             &name.name,
             known,
@@ -223,9 +225,9 @@ impl<'a> Lowering<'a, '_, '_> {
     }
 
     fn guard(&mut self, e: &ast::Expr) -> ir::Expr {
-        let scope = self.c.meta.case.unwrap_or(0);
-        let mut cx = self.c.cx(scope);
-        let guard = self.c.condition(e, &mut cx, "a guard");
+        let scope = self.checker.meta.case.unwrap_or(0);
+        let mut cx = self.checker.cx(scope);
+        let guard = self.checker.condition(e, &mut cx, "a guard");
         // Camunda reads guards in FEEL, which reserves some words.
         let mut reserved = BTreeSet::new();
         guard.walk(&mut |x| {
@@ -238,7 +240,7 @@ impl<'a> Lowering<'a, '_, '_> {
             }
         });
         for word in reserved {
-            self.c.diags.push(
+            self.checker.diags.push(
                 Diagnostic::new(
                     Code::FeelName,
                     e.span,
@@ -260,12 +262,12 @@ impl<'a> Lowering<'a, '_, '_> {
         label: Option<&ast::Text>,
         span: Span,
     ) -> Option<ir::Decision> {
-        let id = *self.c.tree.names.get(&(0, name.name.as_str()))?;
-        let ty = self.c.node_ty(id);
+        let id = *self.checker.tree.names.get(&(0, name.name.as_str()))?;
+        let ty = self.checker.node_ty(id);
         if !matches!(ty, Ty::Boolean | Ty::Code { .. } | Ty::Unknown)
-            || self.c.tree.nodes[id].repeat.is_some()
+            || self.checker.tree.nodes[id].repeat.is_some()
         {
-            self.c.diags.push(
+            self.checker.diags.push(
                 Diagnostic::new(
                     Code::DecisionType,
                     span,
@@ -280,7 +282,7 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         Some(ir::Decision {
             id: name.name.clone(),
-            label: label.map(|l| self.c.i18n(l)).unwrap_or_default(),
+            label: label.map(|l| self.checker.i18n(l)).unwrap_or_default(),
             ty,
         })
     }
@@ -290,7 +292,11 @@ impl<'a> Lowering<'a, '_, '_> {
             id: d.name.name.clone(),
             // Timers are lowered apart and never come here.
             kind: d.kind.model().unwrap_or(ir::StateKind::Step),
-            label: d.label.as_ref().map(|l| self.c.i18n(l)).unwrap_or_default(),
+            label: d
+                .label
+                .as_ref()
+                .map(|l| self.checker.i18n(l))
+                .unwrap_or_default(),
             actor: None,
             decisions: Vec::new(),
             branches: Vec::new(),
@@ -312,7 +318,7 @@ impl<'a> Lowering<'a, '_, '_> {
             match stmt {
                 Stmt::By(actor, span) if d.kind == StateKind::Step => {
                     if out.actor.is_some() {
-                        self.c.diags.push(Diagnostic::new(Code::RepeatedSetting, *span, "the step says twice who does it").label("second `by`").help("a step has one actor; for work of several bodies at once use a `parallel` state"));
+                        self.checker.diags.push(Diagnostic::new(Code::RepeatedSetting, *span, "the step says twice who does it").label("second `by`").help("a step has one actor; for work of several bodies at once use a `parallel` state"));
                     }
                     out.actor = self.actor(actor);
                 }
@@ -325,7 +331,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 }
                 Stmt::Outcome(o, span) if d.kind == StateKind::End && out.outcome.is_some() => {
                     let _ = o;
-                    self.c.diags.push(
+                    self.checker.diags.push(
                         Diagnostic::new(
                             Code::RepeatedSetting,
                             *span,
@@ -345,7 +351,7 @@ impl<'a> Lowering<'a, '_, '_> {
                             format!("`{}` is not an outcome amt knows", o.name),
                         )
                         .label("unknown outcome");
-                        self.c.diags.push(suggest(
+                        self.checker.diags.push(suggest(
                             diag,
                             &o.name,
                             ir::Outcome::words(),
@@ -379,7 +385,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     if g.after.is_some() && matches!(d.kind, StateKind::Start | StateKind::Parallel)
                     {
                         shape_error(
-                            self.c,
+                            self.checker,
                             g.span,
                             format!("a {} has no deadline of its own", d.kind.word()),
                             "put the deadline on a step; a deadline across several states is a `timer`",
@@ -388,7 +394,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     }
                     if g.after.is_some() && out.transitions.iter().any(|t| t.after.is_some()) {
                         shape_error(
-                            self.c,
+                            self.checker,
                             g.span,
                             "a step has one deadline".into(),
                             "keep the deadline that applies; a later one would never fire",
@@ -397,7 +403,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     }
                     if g.after.is_some() && g.when.is_some() {
                         shape_error(
-                            self.c,
+                            self.checker,
                             g.span,
                             "a deadline passes whatever the answers are".into(),
                             "remove the `when` from the deadline; decide in the step it leads to",
@@ -406,7 +412,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     }
                     if g.after.is_some() && parallel.is_some() && !g.issue.is_empty() {
                         shape_error(
-                            self.c,
+                            self.checker,
                             g.span,
                             "ending a hearing by its deadline issues no document".into(),
                             "issue documents on the parallel state's own `goto`",
@@ -420,11 +426,11 @@ impl<'a> Lowering<'a, '_, '_> {
                             .iter()
                             .any(|t| t.after.is_none() && t.when.is_none())
                     {
-                        shape_error(self.c, g.span, "this transition is never taken: the one above without `when` always is".into(), "give the earlier transition a `when`, or remove this one");
+                        shape_error(self.checker, g.span, "this transition is never taken: the one above without `when` always is".into(), "give the earlier transition a `when`, or remove this one");
                         continue;
                     }
                     if let Some((_, Some(from))) = &g.after {
-                        self.c.diags.push(
+                        self.checker.diags.push(
                             Diagnostic::new(Code::MisplacedTimer, from.span, "only a `timer` counts from another state")
                                 .label("not in a timer")
                                 .help("a step's `after` counts from entering the step; for a deadline across several steps declare a `timer`"),
@@ -433,7 +439,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     // In a parallel state's step, `goto PARALLEL` ends the branch.
                     let ends_branch = parallel == Some(g.target.name.as_str());
                     if parallel.is_some() && !(ends_branch && g.after.is_some()) {
-                        self.c.diags.push(
+                        self.checker.diags.push(
                             Diagnostic::new(Code::WorkflowShape, g.span, "a step of a parallel state ends when its actor is done, or by a timer")
                                 .label("not a way out of a parallel step")
                                 .help(format!("write `goto {} after 1 month` to end this branch when the time is up; the parallel state's own `goto` says where the case goes next", parallel.unwrap_or_default())),
@@ -480,7 +486,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 if out.actor.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::By(..))) =>
             {
                 shape(
-                    self.c,
+                    self.checker,
                     format!("the step `{}` does not say who does it", d.name.name),
                     "no `by`",
                     "add `by ACTOR`, e.g. `by bauaufsicht`, or `by system` for an automatic step",
@@ -490,7 +496,7 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         if d.kind == StateKind::End && !d.body.iter().any(|s| matches!(s, Stmt::Outcome(..))) {
             shape(
-                self.c,
+                self.checker,
                 format!("the end state `{}` has no outcome", d.name.name),
                 "no `outcome`",
                 "add `outcome granted` (or rejected, withdrawn, registered, completed)",
@@ -499,7 +505,7 @@ impl<'a> Lowering<'a, '_, '_> {
         match d.kind {
             StateKind::End => {
                 if let Some(g) = d.body.iter().find(|s| matches!(s, Stmt::Goto(_))) {
-                    self.c.diags.push(
+                    self.checker.diags.push(
                         Diagnostic::new(
                             Code::WorkflowShape,
                             g.span(),
@@ -511,7 +517,7 @@ impl<'a> Lowering<'a, '_, '_> {
                 }
             }
             StateKind::Parallel if out.branches.len() < 2 => shape(
-                self.c,
+                self.checker,
                 format!(
                     "the parallel state `{}` has {} step{}",
                     d.name.name,
@@ -531,7 +537,7 @@ impl<'a> Lowering<'a, '_, '_> {
             .any(|s| matches!(s, Stmt::Goto(g) if g.after.is_none()));
         if needs_way_out && d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) && !plain_way_out {
             shape(
-                self.c,
+                self.checker,
                 format!(
                     "the {} `{}` has only a deadline as its way out",
                     d.kind.word(),
@@ -543,7 +549,7 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         if needs_way_out && !d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) {
             shape(
-                self.c,
+                self.checker,
                 format!("the {} `{}` has no way out", d.kind.word(), d.name.name),
                 "no `goto`",
                 "add `goto STATE`; a case ends only in an `end` state",
@@ -569,7 +575,7 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         let help = "write `goto END after 3 months from STATE`: the timer starts when the case enters STATE and ends the case in END";
         let Some(g) = goto else {
-            self.c.diags.push(
+            self.checker.diags.push(
                 Diagnostic::new(
                     Code::MisplacedTimer,
                     d.name.span,
@@ -581,7 +587,7 @@ impl<'a> Lowering<'a, '_, '_> {
             return None;
         };
         let Some((duration, Some(from))) = &g.after else {
-            self.c.diags.push(
+            self.checker.diags.push(
                 Diagnostic::new(
                     Code::MisplacedTimer,
                     g.span,
@@ -619,7 +625,7 @@ impl<'a> Lowering<'a, '_, '_> {
             _ => None,
         };
         if let Some(why) = from_problem {
-            self.c.diags.push(
+            self.checker.diags.push(
                 Diagnostic::new(Code::MisplacedTimer, from.span, why)
                     .label("cannot start the timer")
                     .help("count from the step or parallel state whose start begins the deadline"),
@@ -632,7 +638,11 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         Some(ir::Timer {
             id: d.name.name.clone(),
-            label: d.label.as_ref().map(|l| self.c.i18n(l)).unwrap_or_default(),
+            label: d
+                .label
+                .as_ref()
+                .map(|l| self.checker.i18n(l))
+                .unwrap_or_default(),
             after: ir::Duration {
                 amount: duration.amount,
                 unit: duration.unit,
@@ -650,7 +660,7 @@ impl<'a> Lowering<'a, '_, '_> {
 pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     let (body, span) = c.meta.workflow?;
     let mut l = Lowering {
-        c,
+        checker: c,
         actors: Vec::new(),
         documents: Vec::new(),
         names: HashMap::new(),
@@ -666,10 +676,10 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
                 let known = ActorKind::from_word(&kind.name);
                 if known.is_none() {
                     let d = Diagnostic::new(Code::UnknownActor, kind.span, format!("`{}` is not a kind of actor", kind.name)).label("unknown kind");
-                    l.c.diags.push(suggest(d, &kind.name, ActorKind::words(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
+                    l.checker.diags.push(suggest(d, &kind.name, ActorKind::words(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
                 }
                 if l.actors.iter().any(|a| a.id == name.name) || BUILTIN_ACTORS.iter().any(|b| b.0 == name.name) {
-                    l.c.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the actor `{}` is declared twice", name.name)).label("second declaration").help("`applicant` and `system` exist already; give each actor its own name"));
+                    l.checker.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the actor `{}` is declared twice", name.name)).label("second declaration").help("`applicant` and `system` exist already; give each actor its own name"));
                     continue;
                 }
                 l.actors.push(ir::Actor {
@@ -677,17 +687,17 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
                     // After an unknown kind (reported) the actor still
                     // stands, so its uses are not reported again.
                     kind: known.unwrap_or(ActorKind::Authority),
-                    label: label.as_ref().map(|t| l.c.i18n(t)).unwrap_or_default(),
+                    label: label.as_ref().map(|t| l.checker.i18n(t)).unwrap_or_default(),
                 });
             }
             Stmt::Document { name, label, .. } => {
                 if l.documents.iter().any(|d| d.id == name.name) {
-                    l.c.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the document `{}` is declared twice", name.name)).label("second declaration").help("give each document its own name"));
+                    l.checker.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the document `{}` is declared twice", name.name)).label("second declaration").help("give each document its own name"));
                     continue;
                 }
                 l.documents.push(ir::Document {
                     id: name.name.clone(),
-                    label: label.as_ref().map(|t| l.c.i18n(t)).unwrap_or_default(),
+                    label: label.as_ref().map(|t| l.checker.i18n(t)).unwrap_or_default(),
                 });
             }
             Stmt::State(d) if d.kind == StateKind::Timer => timers.push(d),
@@ -710,14 +720,14 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         .filter(|d| d.kind == StateKind::Start)
         .collect();
     match starts.as_slice() {
-        [] => l.c.diags.push(
+        [] => l.checker.diags.push(
             Diagnostic::new(Code::WorkflowShape, span, "the workflow has no start")
                 .label("no `start` state")
                 .help("add `start eingang \"Antrag eingegangen\" { goto … }`: the state of a case when the application arrives"),
         ),
         [_, more @ ..] => {
             for d in more {
-                l.c.diags.push(
+                l.checker.diags.push(
                     Diagnostic::new(Code::WorkflowShape, d.name.span, "the workflow has more than one start")
                         .label("second start")
                         .secondary(starts[0].name.span, "first start")
@@ -728,7 +738,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     }
     let lowered: Vec<ir::State> = states.iter().map(|d| l.state(d, None)).collect();
     for extra in timers.iter().skip(1) {
-        l.c.diags.push(
+        l.checker.diags.push(
             Diagnostic::new(Code::MisplacedTimer, extra.name.span, "a workflow has one timer in this version of amt")
                 .label("second timer")
                 .secondary(timers[0].name.span, "the first timer")
@@ -749,7 +759,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         .filter(|b| l.used_builtins.contains(b.0))
     {
         let mut label = ir::I18n::new();
-        for lang in &l.c.languages {
+        for lang in &l.checker.languages {
             label.insert(
                 lang.clone(),
                 if amt_model::is_german(lang) { b.2 } else { b.3 }.to_string(),
@@ -773,7 +783,7 @@ impl<'a> Lowering<'a, '_, '_> {
     fn register(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>) {
         if let Some((_, first, _)) = self.names.get(d.name.name.as_str()) {
             let first = *first;
-            self.c.diags.push(
+            self.checker.diags.push(
                 Diagnostic::new(
                     Code::DuplicateName,
                     d.name.span,
@@ -787,146 +797,6 @@ impl<'a> Lowering<'a, '_, '_> {
         }
         self.names
             .insert(&d.name.name, (d.kind, d.name.span, parallel));
-    }
-
-    /// Reachability, traps and the shape of timers.
-    fn graph(
-        &mut self,
-        decls: &[&'a ast::StateDecl],
-        states: &[ir::State],
-        timer_decls: &[&'a ast::StateDecl],
-        timers: &[ir::Timer],
-    ) {
-        let index: HashMap<&str, usize> = states
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
-        let mut edges: Vec<Vec<usize>> = states
-            .iter()
-            .map(|s| {
-                s.transitions
-                    .iter()
-                    .filter_map(|t| index.get(t.to.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let reach = |edges: &[Vec<usize>], from: usize| -> Vec<bool> {
-            let mut seen = vec![false; edges.len()];
-            let mut stack = vec![from];
-            while let Some(n) = stack.pop() {
-                if !std::mem::replace(&mut seen[n], true) {
-                    stack.extend(&edges[n]);
-                }
-            }
-            seen
-        };
-        // Timers: a state the case can be in after `from` may be cut short.
-        let plain = edges.clone();
-        // Edges a timer surely adds (one without `when`): only these save a
-        // state from being a trap.
-        let mut sure = edges.clone();
-        for (t, d) in timers.iter().zip(
-            timer_decls
-                .iter()
-                .filter(|d| timers.iter().any(|t| t.id == d.name.name)),
-        ) {
-            let (Some(&from), Some(&to)) = (index.get(t.from.as_str()), index.get(t.to.as_str()))
-            else {
-                let where_ = self
-                    .names
-                    .get(t.from.as_str())
-                    .or_else(|| self.names.get(t.to.as_str()))
-                    .map_or(d.name.span, |n| n.1);
-                self.c.diags.push(
-                    Diagnostic::new(Code::MisplacedTimer, where_, "a timer counts from a state of the workflow itself, not from a step inside a parallel state")
-                        .label("inside a parallel state")
-                        .help("count from the parallel state itself"),
-                );
-                continue;
-            };
-            if states[to].kind != ir::StateKind::End {
-                self.c.diags.push(
-                    Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` leads to `{}`, which is not an end state", t.id, t.to))
-                        .label("a timer ends the case")
-                        .help("a timer runs across several steps and ends the case when it expires (e.g. a permit that counts as granted); lead it to an `end` state"),
-                );
-                continue;
-            }
-            if states[from].kind == ir::StateKind::End {
-                self.c.diags.push(
-                    Diagnostic::new(
-                        Code::MisplacedTimer,
-                        d.name.span,
-                        format!(
-                            "the timer `{}` starts when the case has already ended",
-                            t.id
-                        ),
-                    )
-                    .label("counts from an end state")
-                    .help("count from the step whose start begins the deadline"),
-                );
-                continue;
-            }
-            let span = reach(&plain, from);
-            for (x, inside) in span.iter().enumerate() {
-                // An end has nothing for the timer to run over: it may be
-                // reached from before the timer too.
-                if !inside || x == from || states[x].kind == ir::StateKind::End {
-                    continue;
-                }
-                if let Some(p) = (0..states.len()).find(|&p| !span[p] && plain[p].contains(&x)) {
-                    let (p_span, x_span) = (decls[p].name.span, decls[x].name.span);
-                    self.c.diags.push(
-                        Diagnostic::new(Code::MisplacedTimer, d.name.span, format!("the timer `{}` runs over `{}`, which the case can also reach from `{}` without passing `{}`", t.id, states[x].id, states[p].id, t.from))
-                            .label("timer")
-                            .secondary(x_span, "entered from before the timer starts")
-                            .secondary(p_span, "from here")
-                            .help("a timer covers the states after the one it counts from; count from an earlier state, or route the case through it"),
-                    );
-                    break;
-                }
-                if states[x].kind != ir::StateKind::End {
-                    edges[x].push(to);
-                    if t.when.is_none() {
-                        sure[x].push(to);
-                    }
-                }
-            }
-            edges[from].push(to);
-            if t.when.is_none() {
-                sure[from].push(to);
-            }
-        }
-        let Some(start) = states.iter().position(|s| s.kind == ir::StateKind::Start) else {
-            return;
-        };
-        let reachable = reach(&edges, start);
-        for (i, s) in states.iter().enumerate() {
-            if !reachable[i] {
-                self.c.diags.push(
-                    Diagnostic::new(Code::UnreachableState, decls[i].name.span, format!("no case can reach `{}`", s.id))
-                        .label("unreachable")
-                        .help("lead a `goto` here from a state the case passes through, or remove this state"),
-                );
-                continue;
-            }
-            if s.kind == ir::StateKind::End {
-                continue;
-            }
-            let from_here = reach(&sure, i);
-            if !states
-                .iter()
-                .enumerate()
-                .any(|(j, e)| from_here[j] && e.kind == ir::StateKind::End)
-            {
-                self.c.diags.push(
-                    Diagnostic::new(Code::TrapState, decls[i].name.span, format!("a case in `{}` can never reach an end", s.id))
-                        .label("no way to an end")
-                        .help("every case must end with an outcome: add a `goto` towards an `end` state (a deadline with `after` counts too)"),
-                );
-            }
-        }
     }
 
     /// Decisions whose outcomes no transition of their step handles.
@@ -943,7 +813,7 @@ impl<'a> Lowering<'a, '_, '_> {
             for dec in &s.decisions {
                 let values: Vec<String> = match &dec.ty {
                     Ty::Boolean => vec!["yes".into(), "no".into()],
-                    Ty::Code { codelist } => self.c.codes_of(codelist),
+                    Ty::Code { codelist } => self.checker.codes_of(codelist),
                     _ => continue,
                 };
                 let uncovered: Vec<&String> = values
@@ -966,7 +836,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     })
                     .unwrap_or(d.name.span);
                 let list: Vec<String> = uncovered.iter().map(|v| format!("`{v}`")).collect();
-                self.c.diags.push(
+                self.checker.diags.push(
                     Diagnostic::new(Code::UncoveredDecision, span, format!("when `{}` is {}, no transition of `{}` applies", dec.id, list.join(" or "), s.id))
                         .label("outcome not handled")
                         .help(format!("add a `goto … when {} = …` for it, or a `goto` without `when` as the default", dec.id)),
