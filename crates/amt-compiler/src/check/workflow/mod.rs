@@ -112,6 +112,65 @@ fn possible(e: &ir::Expr, decision: &str, value: &str) -> Option<bool> {
     }
 }
 
+/// How a state of `kind` is called where a statement has no meaning in it.
+fn state_place(kind: StateKind, parallel: Option<&str>) -> &'static str {
+    match (kind, parallel) {
+        (StateKind::Step, Some(_)) => "a step of a parallel state",
+        (StateKind::Start, _) => "a start state",
+        (StateKind::Step, _) => "a step",
+        (StateKind::Parallel, _) => "a parallel state",
+        (StateKind::End, _) => "an end state",
+        (StateKind::Timer, _) => "a timer",
+    }
+}
+
+/// Why the `goto` `g` of a state of `kind` cannot be taken, whatever it
+/// leads to: the message and the help.
+fn impossible_goto(
+    kind: StateKind,
+    parallel: Option<&str>,
+    g: &ast::Goto,
+    earlier: &[ir::Transition],
+) -> Option<(String, &'static str)> {
+    let deadline = g.after.is_some();
+    if deadline && matches!(kind, StateKind::Start | StateKind::Parallel) {
+        return Some((
+            format!("a {} has no deadline of its own", kind.word()),
+            "put the deadline on a step; a deadline across several states is a `timer`",
+        ));
+    }
+    if deadline && earlier.iter().any(|t| t.after.is_some()) {
+        return Some((
+            "a step has one deadline".into(),
+            "keep the deadline that applies; a later one would never fire",
+        ));
+    }
+    if deadline && g.when.is_some() {
+        return Some((
+            "a deadline passes whatever the answers are".into(),
+            "remove the `when` from the deadline; decide in the step it leads to",
+        ));
+    }
+    if deadline && parallel.is_some() && !g.issue.is_empty() {
+        return Some((
+            "ending a hearing by its deadline issues no document".into(),
+            "issue documents on the parallel state's own `goto`",
+        ));
+    }
+    let unconditional = !deadline && g.when.is_none();
+    if unconditional
+        && earlier
+            .iter()
+            .any(|t| t.after.is_none() && t.when.is_none())
+    {
+        return Some((
+            "this transition is never taken: the one above without `when` always is".into(),
+            "give the earlier transition a `when`, or remove this one",
+        ));
+    }
+    None
+}
+
 impl<'a> Lowering<'a, '_, '_> {
     fn misplaced(&mut self, stmt: &Stmt, place: &str, help: &str) {
         self.checker.diags.push(
@@ -287,6 +346,8 @@ impl<'a> Lowering<'a, '_, '_> {
         })
     }
 
+    /// A state of the workflow, or with `parallel` a step inside that
+    /// parallel state, lowered to the model.
     fn state(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>) -> ir::State {
         let mut out = ir::State {
             id: d.name.name.clone(),
@@ -304,199 +365,170 @@ impl<'a> Lowering<'a, '_, '_> {
             transitions: Vec::new(),
             legal: Vec::new(),
         };
-        let place = match (d.kind, parallel) {
-            (StateKind::Step, Some(_)) => "a step of a parallel state",
-            (k, _) => match k {
-                StateKind::Start => "a start state",
-                StateKind::Step => "a step",
-                StateKind::Parallel => "a parallel state",
-                StateKind::End => "an end state",
-                StateKind::Timer => "a timer",
-            },
-        };
         for stmt in &d.body {
-            match stmt {
-                Stmt::By(actor, span) if d.kind == StateKind::Step => {
-                    if out.actor.is_some() {
-                        self.checker.diags.push(Diagnostic::new(Code::RepeatedSetting, *span, "the step says twice who does it").label("second `by`").help("a step has one actor; for work of several bodies at once use a `parallel` state"));
-                    }
-                    out.actor = self.actor(actor);
-                }
-                Stmt::Decide {
-                    name, label, span, ..
-                } if d.kind == StateKind::Step => {
-                    if let Some(dec) = self.decision(name, label.as_ref(), *span) {
-                        out.decisions.push(dec);
-                    }
-                }
-                Stmt::Outcome(o, span) if d.kind == StateKind::End && out.outcome.is_some() => {
-                    let _ = o;
-                    self.checker.diags.push(
-                        Diagnostic::new(
-                            Code::RepeatedSetting,
-                            *span,
-                            "the end state has two outcomes",
-                        )
-                        .label("second `outcome`")
-                        .help("keep one outcome; two different results are two end states"),
-                    );
-                }
-                Stmt::Outcome(o, _) if d.kind == StateKind::End => {
-                    if let Some(outcome) = ir::Outcome::from_word(&o.name) {
-                        out.outcome = Some(outcome);
-                    } else {
-                        let diag = Diagnostic::new(
-                            Code::UnknownOutcome,
-                            o.span,
-                            format!("`{}` is not an outcome amt knows", o.name),
-                        )
-                        .label("unknown outcome");
-                        self.checker.diags.push(suggest(
-                            diag,
-                            &o.name,
-                            ir::Outcome::words(),
-                            format!(
-                                "the outcomes are {}",
-                                ir::Outcome::words().collect::<Vec<_>>().join(", ")
-                            ),
-                        ));
-                    }
-                }
-                Stmt::Legal { citation, url, .. } => out.legal.push(ir::LegalRef {
-                    citation: citation.value.clone(),
-                    url: url.as_ref().map(|u| u.value.clone()),
-                }),
-                Stmt::State(branch)
-                    if d.kind == StateKind::Parallel && branch.kind == StateKind::Step =>
-                {
-                    let b = self.state(branch, Some(&d.name.name));
-                    out.branches.push(b);
-                }
-                // Reported below as a way out of an end state.
-                Stmt::Goto(_) if d.kind == StateKind::End => {}
-                Stmt::Goto(g) => {
-                    let shape_error = |c: &mut Checker, span: Span, message: String, help: &str| {
-                        c.diags.push(
-                            Diagnostic::new(Code::WorkflowShape, span, message)
-                                .label("not possible here")
-                                .help(help.to_string()),
-                        );
-                    };
-                    if g.after.is_some() && matches!(d.kind, StateKind::Start | StateKind::Parallel)
-                    {
-                        shape_error(
-                            self.checker,
-                            g.span,
-                            format!("a {} has no deadline of its own", d.kind.word()),
-                            "put the deadline on a step; a deadline across several states is a `timer`",
-                        );
-                        continue;
-                    }
-                    if g.after.is_some() && out.transitions.iter().any(|t| t.after.is_some()) {
-                        shape_error(
-                            self.checker,
-                            g.span,
-                            "a step has one deadline".into(),
-                            "keep the deadline that applies; a later one would never fire",
-                        );
-                        continue;
-                    }
-                    if g.after.is_some() && g.when.is_some() {
-                        shape_error(
-                            self.checker,
-                            g.span,
-                            "a deadline passes whatever the answers are".into(),
-                            "remove the `when` from the deadline; decide in the step it leads to",
-                        );
-                        continue;
-                    }
-                    if g.after.is_some() && parallel.is_some() && !g.issue.is_empty() {
-                        shape_error(
-                            self.checker,
-                            g.span,
-                            "ending a hearing by its deadline issues no document".into(),
-                            "issue documents on the parallel state's own `goto`",
-                        );
-                        continue;
-                    }
-                    if g.after.is_none()
-                        && g.when.is_none()
-                        && out
-                            .transitions
-                            .iter()
-                            .any(|t| t.after.is_none() && t.when.is_none())
-                    {
-                        shape_error(self.checker, g.span, "this transition is never taken: the one above without `when` always is".into(), "give the earlier transition a `when`, or remove this one");
-                        continue;
-                    }
-                    if let Some((_, Some(from))) = &g.after {
-                        self.checker.diags.push(
-                            Diagnostic::new(Code::MisplacedTimer, from.span, "only a `timer` counts from another state")
-                                .label("not in a timer")
-                                .help("a step's `after` counts from entering the step; for a deadline across several steps declare a `timer`"),
-                        );
-                    }
-                    // In a parallel state's step, `goto PARALLEL` ends the branch.
-                    let ends_branch = parallel == Some(g.target.name.as_str());
-                    if parallel.is_some() && !(ends_branch && g.after.is_some()) {
-                        self.checker.diags.push(
-                            Diagnostic::new(Code::WorkflowShape, g.span, "a step of a parallel state ends when its actor is done, or by a timer")
-                                .label("not a way out of a parallel step")
-                                .help(format!("write `goto {} after 1 month` to end this branch when the time is up; the parallel state's own `goto` says where the case goes next", parallel.unwrap_or_default())),
-                        );
-                        continue;
-                    }
-                    if !ends_branch && !self.target(&g.target) {
-                        continue;
-                    }
-                    let when = g.when.as_ref().map(|e| self.guard(e));
-                    let issues = self.documents(&g.issue);
-                    out.transitions.push(ir::Transition {
-                        to: g.target.name.clone(),
-                        when,
-                        after: g.after.as_ref().map(|(d, _)| ir::Duration {
-                            amount: d.amount,
-                            unit: d.unit,
-                        }),
-                        issues,
-                    });
-                }
-                other => self.misplaced(
-                    other,
-                    place,
-                    match d.kind {
-                        StateKind::End => "an end state takes `outcome` and `legal`",
-                        StateKind::Start => "a start state takes `goto` and `legal`",
-                        StateKind::Parallel => "a parallel state holds `step`s and a `goto`",
-                        _ => "a step takes `by`, `decide`, `goto` and `legal`",
-                    },
-                ),
-            }
+            self.state_stmt(d, parallel, stmt, &mut out);
         }
-        // The shape of each kind of state.
-        let shape = |c: &mut Checker, message: String, label: &str, help: &str| {
-            c.diags.push(
-                Diagnostic::new(Code::WorkflowShape, d.name.span, message)
-                    .label(label.to_string())
-                    .help(help.to_string()),
-            );
-        };
-        match d.kind {
-            StateKind::Step
-                if out.actor.is_none() && !d.body.iter().any(|s| matches!(s, Stmt::By(..))) =>
-            {
-                shape(
-                    self.checker,
-                    format!("the step `{}` does not say who does it", d.name.name),
-                    "no `by`",
-                    "add `by ACTOR`, e.g. `by bauaufsicht`, or `by system` for an automatic step",
-                )
+        self.state_shape(d, parallel, &out);
+        out
+    }
+
+    /// One statement of the state `d`, added to `out`.
+    fn state_stmt(
+        &mut self,
+        d: &'a ast::StateDecl,
+        parallel: Option<&'a str>,
+        stmt: &'a Stmt,
+        out: &mut ir::State,
+    ) {
+        match stmt {
+            Stmt::By(actor, span) if d.kind == StateKind::Step => {
+                if out.actor.is_some() {
+                    self.checker.diags.push(Diagnostic::new(Code::RepeatedSetting, *span, "the step says twice who does it").label("second `by`").help("a step has one actor; for work of several bodies at once use a `parallel` state"));
+                }
+                out.actor = self.actor(actor);
             }
-            _ => {}
+            Stmt::Decide {
+                name, label, span, ..
+            } if d.kind == StateKind::Step => {
+                if let Some(dec) = self.decision(name, label.as_ref(), *span) {
+                    out.decisions.push(dec);
+                }
+            }
+            Stmt::Outcome(o, span) if d.kind == StateKind::End => self.outcome(o, *span, out),
+            Stmt::Legal { citation, url, .. } => out.legal.push(ir::LegalRef {
+                citation: citation.value.clone(),
+                url: url.as_ref().map(|u| u.value.clone()),
+            }),
+            Stmt::State(branch)
+                if d.kind == StateKind::Parallel && branch.kind == StateKind::Step =>
+            {
+                let b = self.state(branch, Some(&d.name.name));
+                out.branches.push(b);
+            }
+            // Reported by `state_shape` as a way out of an end state.
+            Stmt::Goto(_) if d.kind == StateKind::End => {}
+            Stmt::Goto(g) => {
+                if let Some(t) = self.transition(d, parallel, g, &out.transitions) {
+                    out.transitions.push(t);
+                }
+            }
+            other => self.misplaced(
+                other,
+                state_place(d.kind, parallel),
+                match d.kind {
+                    StateKind::End => "an end state takes `outcome` and `legal`",
+                    StateKind::Start => "a start state takes `goto` and `legal`",
+                    StateKind::Parallel => "a parallel state holds `step`s and a `goto`",
+                    _ => "a step takes `by`, `decide`, `goto` and `legal`",
+                },
+            ),
+        }
+    }
+
+    /// The `outcome` of an end state; `span` is the statement's.
+    fn outcome(&mut self, o: &ast::Ident, span: Span, out: &mut ir::State) {
+        if out.outcome.is_some() {
+            self.checker.diags.push(
+                Diagnostic::new(
+                    Code::RepeatedSetting,
+                    span,
+                    "the end state has two outcomes",
+                )
+                .label("second `outcome`")
+                .help("keep one outcome; two different results are two end states"),
+            );
+            return;
+        }
+        if let Some(outcome) = ir::Outcome::from_word(&o.name) {
+            out.outcome = Some(outcome);
+        } else {
+            let diag = Diagnostic::new(
+                Code::UnknownOutcome,
+                o.span,
+                format!("`{}` is not an outcome amt knows", o.name),
+            )
+            .label("unknown outcome");
+            self.checker.diags.push(suggest(
+                diag,
+                &o.name,
+                ir::Outcome::words(),
+                format!(
+                    "the outcomes are {}",
+                    ir::Outcome::words().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+
+    /// A `goto` of the state `d` (not an end state), after the transitions
+    /// `earlier` in it; `None` when it cannot be taken as written.
+    fn transition(
+        &mut self,
+        d: &'a ast::StateDecl,
+        parallel: Option<&'a str>,
+        g: &'a ast::Goto,
+        earlier: &[ir::Transition],
+    ) -> Option<ir::Transition> {
+        if let Some((message, help)) = impossible_goto(d.kind, parallel, g, earlier) {
+            self.checker.diags.push(
+                Diagnostic::new(Code::WorkflowShape, g.span, message)
+                    .label("not possible here")
+                    .help(help),
+            );
+            return None;
+        }
+        if let Some((_, Some(from))) = &g.after {
+            self.checker.diags.push(
+                Diagnostic::new(Code::MisplacedTimer, from.span, "only a `timer` counts from another state")
+                    .label("not in a timer")
+                    .help("a step's `after` counts from entering the step; for a deadline across several steps declare a `timer`"),
+            );
+        }
+        // In a parallel state's step, `goto PARALLEL` ends the branch.
+        let ends_branch = parallel == Some(g.target.name.as_str());
+        if parallel.is_some() && !(ends_branch && g.after.is_some()) {
+            self.checker.diags.push(
+                Diagnostic::new(Code::WorkflowShape, g.span, "a step of a parallel state ends when its actor is done, or by a timer")
+                    .label("not a way out of a parallel step")
+                    .help(format!("write `goto {} after 1 month` to end this branch when the time is up; the parallel state's own `goto` says where the case goes next", parallel.unwrap_or_default())),
+            );
+            return None;
+        }
+        if !ends_branch && !self.target(&g.target) {
+            return None;
+        }
+        let when = g.when.as_ref().map(|e| self.guard(e));
+        let issues = self.documents(&g.issue);
+        Some(ir::Transition {
+            to: g.target.name.clone(),
+            when,
+            after: g.after.as_ref().map(|(d, _)| ir::Duration {
+                amount: d.amount,
+                unit: d.unit,
+            }),
+            issues,
+        })
+    }
+
+    /// What each kind of state needs: a step its actor, an end its outcome
+    /// and no way out, a parallel state two steps, the others a way out
+    /// that is not only a deadline.
+    fn state_shape(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>, out: &ir::State) {
+        let has_goto = d.body.iter().any(|s| matches!(s, Stmt::Goto(_)));
+        if d.kind == StateKind::Step
+            && out.actor.is_none()
+            && !d.body.iter().any(|s| matches!(s, Stmt::By(..)))
+        {
+            self.shape_error(
+                d,
+                format!("the step `{}` does not say who does it", d.name.name),
+                "no `by`",
+                "add `by ACTOR`, e.g. `by bauaufsicht`, or `by system` for an automatic step",
+            );
         }
         if d.kind == StateKind::End && !d.body.iter().any(|s| matches!(s, Stmt::Outcome(..))) {
-            shape(
-                self.checker,
+            self.shape_error(
+                d,
                 format!("the end state `{}` has no outcome", d.name.name),
                 "no `outcome`",
                 "add `outcome granted` (or rejected, withdrawn, registered, completed)",
@@ -516,8 +548,8 @@ impl<'a> Lowering<'a, '_, '_> {
                     );
                 }
             }
-            StateKind::Parallel if out.branches.len() < 2 => shape(
-                self.checker,
+            StateKind::Parallel if out.branches.len() < 2 => self.shape_error(
+                d,
                 format!(
                     "the parallel state `{}` has {} step{}",
                     d.name.name,
@@ -535,9 +567,9 @@ impl<'a> Lowering<'a, '_, '_> {
             .body
             .iter()
             .any(|s| matches!(s, Stmt::Goto(g) if g.after.is_none()));
-        if needs_way_out && d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) && !plain_way_out {
-            shape(
-                self.checker,
+        if needs_way_out && has_goto && !plain_way_out {
+            self.shape_error(
+                d,
                 format!(
                     "the {} `{}` has only a deadline as its way out",
                     d.kind.word(),
@@ -547,15 +579,23 @@ impl<'a> Lowering<'a, '_, '_> {
                 "add a `goto` for when the actor is done; the deadline is for when they are not",
             );
         }
-        if needs_way_out && !d.body.iter().any(|s| matches!(s, Stmt::Goto(_))) {
-            shape(
-                self.checker,
+        if needs_way_out && !has_goto {
+            self.shape_error(
+                d,
                 format!("the {} `{}` has no way out", d.kind.word(), d.name.name),
                 "no `goto`",
                 "add `goto STATE`; a case ends only in an `end` state",
             );
         }
-        out
+    }
+
+    /// The state `d` lacks what its kind needs.
+    fn shape_error(&mut self, d: &ast::StateDecl, message: String, label: &str, help: &str) {
+        self.checker.diags.push(
+            Diagnostic::new(Code::WorkflowShape, d.name.span, message)
+                .label(label.to_string())
+                .help(help.to_string()),
+        );
     }
 
     fn timer(&mut self, d: &'a ast::StateDecl) -> Option<ir::Timer> {
@@ -601,10 +641,39 @@ impl<'a> Lowering<'a, '_, '_> {
         if !self.target(&g.target) {
             return None;
         }
+        if !self.timer_start(from) {
+            return None;
+        }
+        let issues = self.documents(&g.issue);
+        if let Some(w) = &g.when {
+            when = Some(self.guard(w));
+        }
+        Some(ir::Timer {
+            id: d.name.name.clone(),
+            label: d
+                .label
+                .as_ref()
+                .map(|l| self.checker.i18n(l))
+                .unwrap_or_default(),
+            after: ir::Duration {
+                amount: duration.amount,
+                unit: duration.unit,
+            },
+            from: from.name.clone(),
+            when,
+            to: g.target.name.clone(),
+            issues,
+            legal,
+        })
+    }
+
+    /// Whether a timer can count from the state `from`: one the case is in
+    /// while its work goes on (if not, it is reported).
+    fn timer_start(&mut self, from: &ast::Ident) -> bool {
         let from_problem = match self.names.get(from.name.as_str()) {
             None => {
                 self.target(from);
-                return None;
+                return false;
             }
             Some((_, _, Some(p))) => Some(format!(
                 "`{}` is a step inside the parallel state `{p}`; count from `{p}`",
@@ -630,29 +699,9 @@ impl<'a> Lowering<'a, '_, '_> {
                     .label("cannot start the timer")
                     .help("count from the step or parallel state whose start begins the deadline"),
             );
-            return None;
+            return false;
         }
-        let issues = self.documents(&g.issue);
-        if let Some(w) = &g.when {
-            when = Some(self.guard(w));
-        }
-        Some(ir::Timer {
-            id: d.name.name.clone(),
-            label: d
-                .label
-                .as_ref()
-                .map(|l| self.checker.i18n(l))
-                .unwrap_or_default(),
-            after: ir::Duration {
-                amount: duration.amount,
-                unit: duration.unit,
-            },
-            from: from.name.clone(),
-            when,
-            to: g.target.name.clone(),
-            issues,
-            legal,
-        })
+        true
     }
 }
 
@@ -668,43 +717,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         broken: false,
     };
     // Declarations first, so that order does not matter.
-    let mut states: Vec<&ast::StateDecl> = Vec::new();
-    let mut timers: Vec<&ast::StateDecl> = Vec::new();
-    for stmt in body {
-        match stmt {
-            Stmt::Actor { name, kind, label, .. } => {
-                let known = ActorKind::from_word(&kind.name);
-                if known.is_none() {
-                    let d = Diagnostic::new(Code::UnknownActor, kind.span, format!("`{}` is not a kind of actor", kind.name)).label("unknown kind");
-                    l.checker.diags.push(suggest(d, &kind.name, ActorKind::words(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
-                }
-                if l.actors.iter().any(|a| a.id == name.name) || BUILTIN_ACTORS.iter().any(|b| b.0 == name.name) {
-                    l.checker.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the actor `{}` is declared twice", name.name)).label("second declaration").help("`applicant` and `system` exist already; give each actor its own name"));
-                    continue;
-                }
-                l.actors.push(ir::Actor {
-                    id: name.name.clone(),
-                    // After an unknown kind (reported) the actor still
-                    // stands, so its uses are not reported again.
-                    kind: known.unwrap_or(ActorKind::Authority),
-                    label: label.as_ref().map(|t| l.checker.i18n(t)).unwrap_or_default(),
-                });
-            }
-            Stmt::Document { name, label, .. } => {
-                if l.documents.iter().any(|d| d.id == name.name) {
-                    l.checker.diags.push(Diagnostic::new(Code::DuplicateName, name.span, format!("the document `{}` is declared twice", name.name)).label("second declaration").help("give each document its own name"));
-                    continue;
-                }
-                l.documents.push(ir::Document {
-                    id: name.name.clone(),
-                    label: label.as_ref().map(|t| l.checker.i18n(t)).unwrap_or_default(),
-                });
-            }
-            Stmt::State(d) if d.kind == StateKind::Timer => timers.push(d),
-            Stmt::State(d) => states.push(d),
-            other => l.misplaced(other, "a workflow", "a workflow holds `actor`, `document`, `start`, `step`, `parallel`, `end` and `timer`"),
-        }
-    }
+    let (states, timers) = l.declarations(body);
     for d in states.iter().chain(&timers) {
         l.register(d, None);
         if d.kind == StateKind::Parallel {
@@ -715,37 +728,9 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
             }
         }
     }
-    let starts: Vec<&&ast::StateDecl> = states
-        .iter()
-        .filter(|d| d.kind == StateKind::Start)
-        .collect();
-    match starts.as_slice() {
-        [] => l.checker.diags.push(
-            Diagnostic::new(Code::WorkflowShape, span, "the workflow has no start")
-                .label("no `start` state")
-                .help("add `start eingang \"Antrag eingegangen\" { goto … }`: the state of a case when the application arrives"),
-        ),
-        [_, more @ ..] => {
-            for d in more {
-                l.checker.diags.push(
-                    Diagnostic::new(Code::WorkflowShape, d.name.span, "the workflow has more than one start")
-                        .label("second start")
-                        .secondary(starts[0].name.span, "first start")
-                        .help("a case begins in one state; make the others `step`s"),
-                );
-            }
-        }
-    }
+    l.one_start(&states, span);
     let lowered: Vec<ir::State> = states.iter().map(|d| l.state(d, None)).collect();
-    for extra in timers.iter().skip(1) {
-        l.checker.diags.push(
-            Diagnostic::new(Code::MisplacedTimer, extra.name.span, "a workflow has one timer in this version of amt")
-                .label("second timer")
-                .secondary(timers[0].name.span, "the first timer")
-                .help("keep the timer that ends the case (e.g. a Genehmigungsfiktion); deadlines of single steps are written with `goto … after …`"),
-        );
-    }
-    let timers: Vec<&ast::StateDecl> = timers.into_iter().take(1).collect();
+    let timers = l.one_timer(timers);
     let lowered_timers: Vec<ir::Timer> = timers.iter().filter_map(|d| l.timer(d)).collect();
     if !l.broken {
         l.graph(&states, &lowered, &timers, &lowered_timers);
@@ -754,23 +739,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         l.coverage(&states, &lowered);
     }
     let mut actors = std::mem::take(&mut l.actors);
-    for b in BUILTIN_ACTORS
-        .iter()
-        .filter(|b| l.used_builtins.contains(b.0))
-    {
-        let mut label = ir::I18n::new();
-        for lang in &l.checker.languages {
-            label.insert(
-                lang.clone(),
-                if amt_model::is_german(lang) { b.2 } else { b.3 }.to_string(),
-            );
-        }
-        actors.push(ir::Actor {
-            id: b.0.to_string(),
-            kind: b.1,
-            label,
-        });
-    }
+    actors.extend(l.builtin_actors());
     Some(ir::Workflow {
         actors,
         documents: std::mem::take(&mut l.documents),
@@ -780,6 +749,145 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
 }
 
 impl<'a> Lowering<'a, '_, '_> {
+    /// Reads the workflow's actors and documents, and returns its states and
+    /// its timers.
+    fn declarations(
+        &mut self,
+        body: &'a [Stmt],
+    ) -> (Vec<&'a ast::StateDecl>, Vec<&'a ast::StateDecl>) {
+        let mut states = Vec::new();
+        let mut timers = Vec::new();
+        for stmt in body {
+            match stmt {
+                Stmt::Actor {
+                    name, kind, label, ..
+                } => self.actor_decl(name, kind, label.as_ref()),
+                Stmt::Document { name, label, .. } => self.document_decl(name, label.as_ref()),
+                Stmt::State(d) if d.kind == StateKind::Timer => timers.push(d),
+                Stmt::State(d) => states.push(d),
+                other => self.misplaced(other, "a workflow", "a workflow holds `actor`, `document`, `start`, `step`, `parallel`, `end` and `timer`"),
+            }
+        }
+        (states, timers)
+    }
+
+    /// `actor NAME: KIND "Label"`.
+    fn actor_decl(&mut self, name: &ast::Ident, kind: &ast::Ident, label: Option<&ast::Text>) {
+        let known = ActorKind::from_word(&kind.name);
+        if known.is_none() {
+            let d = Diagnostic::new(
+                Code::UnknownActor,
+                kind.span,
+                format!("`{}` is not a kind of actor", kind.name),
+            )
+            .label("unknown kind");
+            self.checker.diags.push(suggest(d, &kind.name, ActorKind::words(), "an actor is an `applicant`, an `authority` (a role in the authority), the `system` or an `external` body"));
+        }
+        if self.actors.iter().any(|a| a.id == name.name)
+            || BUILTIN_ACTORS.iter().any(|b| b.0 == name.name)
+        {
+            self.checker.diags.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    name.span,
+                    format!("the actor `{}` is declared twice", name.name),
+                )
+                .label("second declaration")
+                .help("`applicant` and `system` exist already; give each actor its own name"),
+            );
+            return;
+        }
+        self.actors.push(ir::Actor {
+            id: name.name.clone(),
+            // After an unknown kind (reported) the actor still
+            // stands, so its uses are not reported again.
+            kind: known.unwrap_or(ActorKind::Authority),
+            label: label.map(|t| self.checker.i18n(t)).unwrap_or_default(),
+        });
+    }
+
+    /// `document NAME "Label"`.
+    fn document_decl(&mut self, name: &ast::Ident, label: Option<&ast::Text>) {
+        if self.documents.iter().any(|d| d.id == name.name) {
+            self.checker.diags.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    name.span,
+                    format!("the document `{}` is declared twice", name.name),
+                )
+                .label("second declaration")
+                .help("give each document its own name"),
+            );
+            return;
+        }
+        self.documents.push(ir::Document {
+            id: name.name.clone(),
+            label: label.map(|t| self.checker.i18n(t)).unwrap_or_default(),
+        });
+    }
+
+    /// A workflow has exactly one start; `span` is the workflow's.
+    fn one_start(&mut self, states: &[&'a ast::StateDecl], span: Span) {
+        let starts: Vec<&&ast::StateDecl> = states
+            .iter()
+            .filter(|d| d.kind == StateKind::Start)
+            .collect();
+        match starts.as_slice() {
+            [] => self.checker.diags.push(
+                Diagnostic::new(Code::WorkflowShape, span, "the workflow has no start")
+                    .label("no `start` state")
+                    .help("add `start eingang \"Antrag eingegangen\" { goto … }`: the state of a case when the application arrives"),
+            ),
+            [_, more @ ..] => {
+                for d in more {
+                    self.checker.diags.push(
+                        Diagnostic::new(Code::WorkflowShape, d.name.span, "the workflow has more than one start")
+                            .label("second start")
+                            .secondary(starts[0].name.span, "first start")
+                            .help("a case begins in one state; make the others `step`s"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// The first timer; the others are reported, as this version of amt
+    /// lowers one.
+    fn one_timer(&mut self, timers: Vec<&'a ast::StateDecl>) -> Vec<&'a ast::StateDecl> {
+        for extra in timers.iter().skip(1) {
+            self.checker.diags.push(
+                Diagnostic::new(Code::MisplacedTimer, extra.name.span, "a workflow has one timer in this version of amt")
+                    .label("second timer")
+                    .secondary(timers[0].name.span, "the first timer")
+                    .help("keep the timer that ends the case (e.g. a Genehmigungsfiktion); deadlines of single steps are written with `goto … after …`"),
+            );
+        }
+        timers.into_iter().take(1).collect()
+    }
+
+    /// The built-in actors the workflow uses, labelled in its languages.
+    fn builtin_actors(&self) -> Vec<ir::Actor> {
+        let mut actors = Vec::new();
+        for b in BUILTIN_ACTORS
+            .iter()
+            .filter(|b| self.used_builtins.contains(b.0))
+        {
+            let mut label = ir::I18n::new();
+            for lang in &self.checker.languages {
+                label.insert(
+                    lang.clone(),
+                    if amt_model::is_german(lang) { b.2 } else { b.3 }.to_string(),
+                );
+            }
+            actors.push(ir::Actor {
+                id: b.0.to_string(),
+                kind: b.1,
+                label,
+            });
+        }
+        actors
+    }
+
     fn register(&mut self, d: &'a ast::StateDecl, parallel: Option<&'a str>) {
         if let Some((_, first, _)) = self.names.get(d.name.name.as_str()) {
             let first = *first;
