@@ -1,6 +1,7 @@
-//! Examples: each answer path is resolved against the checked procedure and
-//! each value turned into the JSON a submission carries, so that `amt test`
-//! runs the validator on exactly what a portal would send.
+//! The data of examples: each answer path is resolved against the checked
+//! procedure and each value turned into the JSON a submission carries, so
+//! that `amt test` ([`crate::examples`]) runs the validator on exactly what
+//! a portal would send.
 
 use super::Checker;
 use crate::diagnostic::{Code, Diagnostic};
