@@ -158,6 +158,8 @@ impl Checker<'_, '_> {
             .push(Diagnostic::new(code, span, message).label(label).help(help));
     }
 
+    /// What an example's path names in the procedure, and where its value
+    /// goes in the submission.
     fn resolve_example_path<'p>(
         &mut self,
         p: &'p ir::Procedure,
@@ -184,93 +186,17 @@ impl Checker<'_, '_> {
                 .copied()
                 .find(|n| n.id == name.name && !matches!(n.kind, NodeKind::Note { .. }))
             else {
-                let candidates: Vec<&str> = items
-                    .iter()
-                    .filter(|n| !matches!(n.kind, NodeKind::Note { .. }))
-                    .map(|n| n.id.as_str())
-                    .chain(if i == 0 {
-                        p.fees.iter().map(|f| f.id.as_str()).collect::<Vec<_>>()
-                    } else {
-                        Vec::new()
-                    })
-                    .collect();
-                let d = Diagnostic::new(
-                    Code::UnknownExamplePath,
-                    name.span,
-                    format!("the procedure has no `{}` here", name.name),
-                )
-                .label("unknown name");
-                let fallback = if i == 0 {
-                    "name a field, group or attachment of the procedure, e.g. `person[0].familienname`".to_string()
-                } else {
-                    format!(
-                        "`{}` holds: {}",
-                        path.segments[i - 1].0.name,
-                        candidates.join(", ")
-                    )
-                };
-                self.diags.push(suggest(
-                    d,
-                    &name.name,
-                    candidates.iter().copied(),
-                    &fallback,
-                ));
+                self.unknown_example_name(p, path, i, &items);
                 return None;
             };
             pointer.push('/');
             pointer.push_str(&node.id);
-            match (node.repeat, index) {
-                (Some(card), Some(k)) => {
-                    if card.max.is_some_and(|max| *k >= max) {
-                        self.example_error(
-                            Code::ExampleIndex,
-                            name.span,
-                            format!(
-                                "`{}` has at most {} items, numbered from 0",
-                                node.id,
-                                card.max.unwrap_or(0)
-                            ),
-                            "index too large",
-                            "items are counted from 0: the first is `[0]`".into(),
-                        );
-                        return None;
-                    }
-                    pointer.push_str(&format!("/{k}"));
-                }
-                (Some(_), None) if !last => {
-                    self.example_error(
-                        Code::ExampleIndex,
-                        name.span,
-                        format!("`{}` repeats; say which item", node.id),
-                        "which item?",
-                        format!("write `{}[0]` for the first item", node.id),
-                    );
-                    return None;
-                }
-                (Some(_), None) => {
-                    return Some(Resolved {
-                        target: Target::Node(node),
-                        pointer,
-                        whole_list: true,
-                    });
-                }
-                (None, Some(_)) => {
-                    self.example_error(
-                        Code::ExampleIndex,
-                        name.span,
-                        format!("`{}` does not repeat, so it has no items", node.id),
-                        "not a repeat",
-                        format!("write `{}` without `[…]`", node.id),
-                    );
-                    return None;
-                }
-                (None, None) => {}
-            }
+            let whole_list = self.example_index(node, name, *index, last, &mut pointer)?;
             if last {
                 return Some(Resolved {
                     target: Target::Node(node),
                     pointer,
-                    whole_list: false,
+                    whole_list,
                 });
             }
             match &node.kind {
@@ -294,6 +220,105 @@ impl Checker<'_, '_> {
             }
         }
         None
+    }
+
+    /// The segment `i` of an example's path names none of `items`.
+    fn unknown_example_name(
+        &mut self,
+        p: &ir::Procedure,
+        path: &DataPath,
+        i: usize,
+        items: &[&Node],
+    ) {
+        let name = &path.segments[i].0;
+        let candidates: Vec<&str> = items
+            .iter()
+            .filter(|n| !matches!(n.kind, NodeKind::Note { .. }))
+            .map(|n| n.id.as_str())
+            .chain(if i == 0 {
+                p.fees.iter().map(|f| f.id.as_str()).collect::<Vec<_>>()
+            } else {
+                Vec::new()
+            })
+            .collect();
+        let d = Diagnostic::new(
+            Code::UnknownExamplePath,
+            name.span,
+            format!("the procedure has no `{}` here", name.name),
+        )
+        .label("unknown name");
+        let fallback = if i == 0 {
+            "name a field, group or attachment of the procedure, e.g. `person[0].familienname`"
+                .to_string()
+        } else {
+            format!(
+                "`{}` holds: {}",
+                path.segments[i - 1].0.name,
+                candidates.join(", ")
+            )
+        };
+        self.diags.push(suggest(
+            d,
+            &name.name,
+            candidates.iter().copied(),
+            &fallback,
+        ));
+    }
+
+    /// Checks the item index of the path segment `name` against `node`'s
+    /// repeat and adds it to `pointer`. Returns whether the segment, the
+    /// path's `last`, stands for the whole list; `None` when the index is
+    /// wrong (reported).
+    fn example_index(
+        &mut self,
+        node: &Node,
+        name: &ast::Ident,
+        index: Option<u64>,
+        last: bool,
+        pointer: &mut String,
+    ) -> Option<bool> {
+        match (node.repeat, index) {
+            (Some(card), Some(k)) => {
+                if card.max.is_some_and(|max| k >= max) {
+                    self.example_error(
+                        Code::ExampleIndex,
+                        name.span,
+                        format!(
+                            "`{}` has at most {} items, numbered from 0",
+                            node.id,
+                            card.max.unwrap_or(0)
+                        ),
+                        "index too large",
+                        "items are counted from 0: the first is `[0]`".into(),
+                    );
+                    return None;
+                }
+                pointer.push_str(&format!("/{k}"));
+                Some(false)
+            }
+            (Some(_), None) if !last => {
+                self.example_error(
+                    Code::ExampleIndex,
+                    name.span,
+                    format!("`{}` repeats; say which item", node.id),
+                    "which item?",
+                    format!("write `{}[0]` for the first item", node.id),
+                );
+                None
+            }
+            (Some(_), None) => Some(true),
+            (None, Some(_)) => {
+                self.example_error(
+                    Code::ExampleIndex,
+                    name.span,
+                    format!("`{}` does not repeat, so it has no items", node.id),
+                    "not a repeat",
+                    format!("write `{}` without `[…]`", node.id),
+                );
+                None
+            }
+            (None, None) => Some(false),
+        }
     }
 
     /// A single value of the given kind as submitted JSON.
@@ -512,234 +537,276 @@ impl Checker<'_, '_> {
                     "give each example its own name; `amt test` reports them by name".into(),
                 );
             }
-            let mut data = json!({});
-            let mut today = None;
-            if let Some(base) = &ex.base {
-                match out.iter().find(|e: &&ir::Example| e.name == base.value) {
-                    Some(b) => {
-                        data = b.data.clone();
-                        today = b.today.clone();
-                    }
-                    None => {
-                        let d = Diagnostic::new(
-                            Code::UnknownExamplePath,
-                            base.span,
-                            format!("there is no earlier example named \"{}\"", base.value),
-                        )
-                        .label("unknown example");
-                        let names: Vec<&str> = out.iter().map(|e| e.name.as_str()).collect();
-                        self.diags.push(suggest(
-                            d,
-                            &base.value,
-                            names.iter().copied(),
-                            "`from` names an example written above this one",
-                        ));
-                    }
-                }
-            }
-            for path in &ex.omit {
-                if let Some(r) = self.resolve_example_path(p, path) {
-                    // Leaving out an item in the middle would renumber the ones after it.
-                    let (list, index) = r.pointer.rsplit_once('/').unwrap_or(("", ""));
-                    let is_item = index.parse::<usize>().is_ok();
-                    let len = data
-                        .pointer(list)
-                        .and_then(Json::as_array)
-                        .map_or(0, Vec::len);
-                    if is_item && index.parse::<usize>().is_ok_and(|i| i + 1 < len) {
-                        self.example_error(
-                            Code::ExampleIndex,
-                            path.span,
-                            format!("`{path}` is not the last item, and leaving it out would renumber the items after it"),
-                            "not the last item",
-                            "leave out the last item, or give the answers of the items you keep".into(),
-                        );
-                        continue;
-                    }
-                    remove(&mut data, &r.pointer);
-                }
-            }
-            let mut given: HashSet<String> = HashSet::new();
-            for (path, value) in &ex.given {
-                let Some(r) = self.resolve_example_path(p, path) else {
-                    continue;
-                };
-                let Target::Node(node) = r.target else {
-                    self.example_error(
-                        Code::ExampleValue,
-                        path.span,
-                        format!("`{path}` is a fee, computed by the form"),
-                        "computed",
-                        format!("check it with `expect {path} = …`"),
-                    );
-                    continue;
-                };
-                if !given.insert(r.pointer.clone()) {
-                    self.example_error(
-                        Code::ExampleDuplicate,
-                        path.span,
-                        format!("`{path}` is given twice"),
-                        "given again here",
-                        "keep one of the two answers".into(),
-                    );
-                    continue;
-                }
-                if let Some(v) = self.example_answer(p, node, value, r.whole_list)
-                    && let Err(next) = insert(&mut data, &r.pointer, v)
-                {
+            let example = self.lower_example(p, ex, &out);
+            out.push(example);
+        }
+        out
+    }
+
+    /// One example; `earlier` are the examples above it, which its `from`
+    /// may name.
+    fn lower_example(
+        &mut self,
+        p: &ir::Procedure,
+        ex: &ast::Example,
+        earlier: &[ir::Example],
+    ) -> ir::Example {
+        let base = ex
+            .base
+            .as_ref()
+            .and_then(|base| self.example_base(base, earlier));
+        let mut data = base.map_or_else(|| json!({}), |b| b.data.clone());
+        let today = base.and_then(|b| b.today.clone());
+        self.omit_answers(p, ex, &mut data);
+        self.give_answers(p, ex, &mut data);
+        let expect = self.form_expectations(p, ex);
+        let (decisions, timeouts) = base
+            .map(|b| (b.decisions.clone(), b.timeouts.clone()))
+            .unwrap_or_default();
+        let file = self.sources.get(ex.span.file);
+        let mut example = ir::Example {
+            name: ex.name.value.clone(),
+            line: file.line_index(ex.span.start as usize) as u32 + 1,
+            today: ex.today.as_ref().map(|t| t.value.clone()).or(today),
+            data,
+            expect,
+            decisions,
+            timeouts,
+        };
+        self.example_workflow(p, ex, &mut example);
+        if let Some(t) = &ex.today
+            && amt_model::date::Date::parse(&t.value).is_none()
+        {
+            self.example_error(
+                Code::InvalidLiteral,
+                t.span,
+                format!("{} is not a day of the calendar", t.value),
+                "no such day",
+                "write a real date, e.g. 2026-02-28".into(),
+            );
+        }
+        example
+    }
+
+    /// The earlier example that `from "…"` names, whose answers an example
+    /// starts from.
+    fn example_base<'e>(
+        &mut self,
+        base: &ast::Str,
+        earlier: &'e [ir::Example],
+    ) -> Option<&'e ir::Example> {
+        let found = earlier.iter().find(|e| e.name == base.value);
+        if found.is_none() {
+            let d = Diagnostic::new(
+                Code::UnknownExamplePath,
+                base.span,
+                format!("there is no earlier example named \"{}\"", base.value),
+            )
+            .label("unknown example");
+            let names: Vec<&str> = earlier.iter().map(|e| e.name.as_str()).collect();
+            self.diags.push(suggest(
+                d,
+                &base.value,
+                names.iter().copied(),
+                "`from` names an example written above this one",
+            ));
+        }
+        found
+    }
+
+    /// Leaves out of `data` the answers an example `omit`s.
+    fn omit_answers(&mut self, p: &ir::Procedure, ex: &ast::Example, data: &mut Json) {
+        for path in &ex.omit {
+            if let Some(r) = self.resolve_example_path(p, path) {
+                // Leaving out an item in the middle would renumber the ones after it.
+                let (list, index) = r.pointer.rsplit_once('/').unwrap_or(("", ""));
+                let is_item = index.parse::<usize>().is_ok();
+                let len = data
+                    .pointer(list)
+                    .and_then(Json::as_array)
+                    .map_or(0, Vec::len);
+                if is_item && index.parse::<usize>().is_ok_and(|i| i + 1 < len) {
                     self.example_error(
                         Code::ExampleIndex,
                         path.span,
-                        format!("`{path}` skips an item: the next item of its list is number {next}"),
-                        "items come in order",
-                        format!("give the items in order, from `[0]` on; the next one here is `[{next}]`"),
+                        format!("`{path}` is not the last item, and leaving it out would renumber the items after it"),
+                        "not the last item",
+                        "leave out the last item, or give the answers of the items you keep".into(),
                     );
+                    continue;
                 }
+                remove(data, &r.pointer);
             }
-            let mut expect = Vec::new();
-            for e in &ex.expects {
-                match e {
-                    // The workflow's expectations: see `example_workflow`.
-                    Expect::Outcome(..) | Expect::Path(..) => {}
-                    Expect::Valid(_) => expect.push(Expectation::Valid),
-                    Expect::Problem { warning, path, .. } => {
-                        if self.resolve_example_path(p, path).is_some() {
-                            let path = path.to_string();
-                            expect.push(if *warning {
-                                Expectation::Warning { path }
-                            } else {
-                                Expectation::Error { path }
-                            });
-                        }
-                    }
-                    Expect::Shown { visible, path, .. } => {
-                        let Some(r) = self.resolve_example_path(p, path) else {
-                            continue;
-                        };
-                        match r.target {
-                            Target::Node(n)
-                                if matches!(
-                                    n.kind,
-                                    NodeKind::Field { .. }
-                                        | NodeKind::Group { .. }
-                                        | NodeKind::Attachment { .. }
-                                ) =>
-                            {
-                                let path = path.to_string();
-                                expect.push(if *visible {
-                                    Expectation::Visible { path }
-                                } else {
-                                    Expectation::Hidden { path }
-                                });
-                            }
-                            _ => self.example_error(
-                                Code::ExampleExpectation,
-                                path.span,
-                                format!(
-                                    "`{path}` is not a part of the form that can be shown or hidden"
-                                ),
-                                "not a field, group or attachment",
-                                "ask about fields, groups and attachments".into(),
-                            ),
-                        }
-                    }
-                    Expect::Value { path, value, .. } => {
-                        let Some(r) = self.resolve_example_path(p, path) else {
-                            continue;
-                        };
-                        let ty = match r.target {
-                            Target::Fee => Ty::Money,
-                            Target::Node(Node {
-                                kind: NodeKind::Computed { ty, .. },
-                                ..
-                            }) => ty.clone(),
-                            Target::Node(_) => {
-                                self.example_error(Code::ExampleExpectation, path.span, format!("`{path}` is answered, not computed"), "not a computed value", "`expect NAME = …` checks computed values and fees; answers are given above the expectations".into());
-                                continue;
-                            }
-                        };
-                        let Some(kind) = scalar_of_ty(&ty) else {
-                            self.example_error(
-                                Code::ExampleExpectation,
-                                path.span,
-                                format!("`{path}` cannot be compared with a value"),
-                                "no comparable value",
-                                "compare computed numbers, amounts, dates, texts, yes/no and codes"
-                                    .into(),
-                            );
-                            continue;
-                        };
-                        if let Some(v) = self.example_scalar(p, value, &kind, &format!("`{path}`"))
-                        {
-                            expect.push(Expectation::Value {
-                                path: path.to_string(),
-                                value: v,
-                            });
-                        }
-                    }
-                }
-            }
-            // `expect valid` with `expect error` can never pass.
-            if let (Some(Expect::Valid(valid)), Some(error)) = (
-                ex.expects.iter().find(|e| matches!(e, Expect::Valid(_))),
-                ex.expects.iter().find_map(|e| match e {
-                    Expect::Problem {
-                        warning: false,
-                        span,
-                        ..
-                    } => Some(*span),
-                    _ => None,
-                }),
-            ) {
-                self.diags.push(
-                    Diagnostic::new(Code::ExampleExpectation, *valid, "an example cannot be valid and have an error")
-                        .label("expects no error")
-                        .secondary(error, "expects an error")
-                        .help("keep `expect valid` for an example without errors, or the `expect error on …` lines for one with errors"),
+        }
+    }
+
+    /// Puts an example's answers into `data`.
+    fn give_answers(&mut self, p: &ir::Procedure, ex: &ast::Example, data: &mut Json) {
+        let mut given: HashSet<String> = HashSet::new();
+        for (path, value) in &ex.given {
+            let Some(r) = self.resolve_example_path(p, path) else {
+                continue;
+            };
+            let Target::Node(node) = r.target else {
+                self.example_error(
+                    Code::ExampleValue,
+                    path.span,
+                    format!("`{path}` is a fee, computed by the form"),
+                    "computed",
+                    format!("check it with `expect {path} = …`"),
                 );
+                continue;
+            };
+            if !given.insert(r.pointer.clone()) {
+                self.example_error(
+                    Code::ExampleDuplicate,
+                    path.span,
+                    format!("`{path}` is given twice"),
+                    "given again here",
+                    "keep one of the two answers".into(),
+                );
+                continue;
             }
-            let (mut decisions, mut timeouts) = out
-                .iter()
-                .find(|e| ex.base.as_ref().is_some_and(|b| b.value == e.name))
-                .map(|b| (b.decisions.clone(), b.timeouts.clone()))
-                .unwrap_or_default();
-            self.example_workflow(p, ex, &mut decisions, &mut timeouts, &mut expect);
-            if let Some(t) = &ex.today
-                && amt_model::date::Date::parse(&t.value).is_none()
+            if let Some(v) = self.example_answer(p, node, value, r.whole_list)
+                && let Err(next) = insert(data, &r.pointer, v)
             {
                 self.example_error(
-                    Code::InvalidLiteral,
-                    t.span,
-                    format!("{} is not a day of the calendar", t.value),
-                    "no such day",
-                    "write a real date, e.g. 2026-02-28".into(),
+                    Code::ExampleIndex,
+                    path.span,
+                    format!("`{path}` skips an item: the next item of its list is number {next}"),
+                    "items come in order",
+                    format!(
+                        "give the items in order, from `[0]` on; the next one here is `[{next}]`"
+                    ),
                 );
             }
-            let file = self.sources.get(ex.span.file);
-            out.push(ir::Example {
-                name: ex.name.value.clone(),
-                line: file.line_index(ex.span.start as usize) as u32 + 1,
-                today: ex.today.as_ref().map(|t| t.value.clone()).or(today),
-                data,
-                expect,
-                decisions,
-                timeouts,
-            });
         }
-        out
+    }
+
+    /// What an example expects of the form; those of the workflow are read
+    /// by [`Self::example_workflow`].
+    fn form_expectations(&mut self, p: &ir::Procedure, ex: &ast::Example) -> Vec<Expectation> {
+        let mut expect = Vec::new();
+        for e in &ex.expects {
+            match e {
+                Expect::Outcome(..) | Expect::Path(..) => {}
+                Expect::Valid(_) => expect.push(Expectation::Valid),
+                Expect::Problem { warning, path, .. } => {
+                    if self.resolve_example_path(p, path).is_some() {
+                        let path = path.to_string();
+                        expect.push(if *warning {
+                            Expectation::Warning { path }
+                        } else {
+                            Expectation::Error { path }
+                        });
+                    }
+                }
+                Expect::Shown { visible, path, .. } => {
+                    expect.extend(self.expect_shown(p, *visible, path));
+                }
+                Expect::Value { path, value, .. } => {
+                    expect.extend(self.expect_value(p, path, value));
+                }
+            }
+        }
+        // `expect valid` with `expect error` can never pass.
+        if let (Some(Expect::Valid(valid)), Some(error)) = (
+            ex.expects.iter().find(|e| matches!(e, Expect::Valid(_))),
+            ex.expects.iter().find_map(|e| match e {
+                Expect::Problem {
+                    warning: false,
+                    span,
+                    ..
+                } => Some(*span),
+                _ => None,
+            }),
+        ) {
+            self.diags.push(
+                Diagnostic::new(Code::ExampleExpectation, *valid, "an example cannot be valid and have an error")
+                    .label("expects no error")
+                    .secondary(error, "expects an error")
+                    .help("keep `expect valid` for an example without errors, or the `expect error on …` lines for one with errors"),
+            );
+        }
+        expect
+    }
+
+    /// `expect visible PATH` or `expect hidden PATH`.
+    fn expect_shown(
+        &mut self,
+        p: &ir::Procedure,
+        visible: bool,
+        path: &DataPath,
+    ) -> Option<Expectation> {
+        let r = self.resolve_example_path(p, path)?;
+        match r.target {
+            Target::Node(n)
+                if matches!(
+                    n.kind,
+                    NodeKind::Field { .. } | NodeKind::Group { .. } | NodeKind::Attachment { .. }
+                ) =>
+            {
+                let path = path.to_string();
+                Some(if visible {
+                    Expectation::Visible { path }
+                } else {
+                    Expectation::Hidden { path }
+                })
+            }
+            _ => {
+                self.example_error(
+                    Code::ExampleExpectation,
+                    path.span,
+                    format!("`{path}` is not a part of the form that can be shown or hidden"),
+                    "not a field, group or attachment",
+                    "ask about fields, groups and attachments".into(),
+                );
+                None
+            }
+        }
+    }
+
+    /// `expect PATH = VALUE`, for a computed value or a fee.
+    fn expect_value(
+        &mut self,
+        p: &ir::Procedure,
+        path: &DataPath,
+        value: &ast::Expr,
+    ) -> Option<Expectation> {
+        let r = self.resolve_example_path(p, path)?;
+        let ty = match r.target {
+            Target::Fee => Ty::Money,
+            Target::Node(Node {
+                kind: NodeKind::Computed { ty, .. },
+                ..
+            }) => ty.clone(),
+            Target::Node(_) => {
+                self.example_error(Code::ExampleExpectation, path.span, format!("`{path}` is answered, not computed"), "not a computed value", "`expect NAME = …` checks computed values and fees; answers are given above the expectations".into());
+                return None;
+            }
+        };
+        let Some(kind) = scalar_of_ty(&ty) else {
+            self.example_error(
+                Code::ExampleExpectation,
+                path.span,
+                format!("`{path}` cannot be compared with a value"),
+                "no comparable value",
+                "compare computed numbers, amounts, dates, texts, yes/no and codes".into(),
+            );
+            return None;
+        };
+        let v = self.example_scalar(p, value, &kind, &format!("`{path}`"))?;
+        Some(Expectation::Value {
+            path: path.to_string(),
+            value: v,
+        })
     }
 }
 
 impl Checker<'_, '_> {
-    /// An example's workflow events and expectations.
-    fn example_workflow(
-        &mut self,
-        p: &ir::Procedure,
-        ex: &ast::Example,
-        decisions: &mut std::collections::BTreeMap<String, Vec<Json>>,
-        timeouts: &mut Vec<String>,
-        expect: &mut Vec<Expectation>,
-    ) {
+    /// An example's workflow events (decisions taken, deadlines passed) and
+    /// what it expects of the workflow, added to `out`.
+    fn example_workflow(&mut self, p: &ir::Procedure, ex: &ast::Example, out: &mut ir::Example) {
         let uses_workflow = !ex.decisions.is_empty()
             || !ex.timeouts.is_empty()
             || ex
@@ -758,131 +825,156 @@ impl Checker<'_, '_> {
             .chain(w.states.iter().flat_map(|s| &s.branches))
             .collect();
         for (name, value) in &ex.decisions {
-            let Some(dec) = steps
-                .iter()
-                .flat_map(|s| &s.decisions)
-                .find(|d| d.id == name.name)
-            else {
-                let d = Diagnostic::new(
-                    Code::UnknownExamplePath,
-                    name.span,
-                    format!("the workflow has no decision `{}`", name.name),
-                )
-                .label("unknown decision");
-                let known: Vec<&str> = steps
-                    .iter()
-                    .flat_map(|s| &s.decisions)
-                    .map(|d| d.id.as_str())
-                    .collect();
-                self.diags.push(suggest(
-                    d,
-                    &name.name,
-                    known,
-                    "decisions are declared in the workflow's steps with `decide`",
-                ));
-                continue;
-            };
-            let kind = match &dec.ty {
-                Ty::Code { codelist } => Scalar::Code(codelist),
-                _ => Scalar::Boolean,
-            };
-            let items: Vec<&ast::Expr> = match &value.kind {
-                ExprKind::List(items) => items.iter().collect(),
-                _ => vec![value],
-            };
-            let values: Option<Vec<Json>> = items
-                .iter()
-                .map(|v| self.example_scalar(p, v, &kind, &format!("`{}`", name.name)))
-                .collect();
-            if let Some(v) = values {
-                decisions.insert(name.name.clone(), v);
+            if let Some(values) = self.example_decision(p, &steps, name, value) {
+                out.decisions.insert(name.name.clone(), values);
             }
         }
         for t in &ex.timeouts {
-            let has_deadline = steps
-                .iter()
-                .any(|s| s.id == t.name && s.transitions.iter().any(|x| x.after.is_some()))
-                || w.timers.iter().any(|x| x.id == t.name);
-            if has_deadline {
-                if !timeouts.contains(&t.name) {
-                    timeouts.push(t.name.clone());
-                }
-            } else {
-                let d = Diagnostic::new(
-                    Code::ExampleExpectation,
-                    t.span,
-                    format!("`{}` has no deadline that could pass", t.name),
-                )
-                .label("no deadline");
-                let known: Vec<&str> = steps
-                    .iter()
-                    .filter(|s| s.transitions.iter().any(|x| x.after.is_some()))
-                    .map(|s| s.id.as_str())
-                    .chain(w.timers.iter().map(|x| x.id.as_str()))
-                    .collect();
-                self.diags.push(suggest(
-                    d,
-                    &t.name,
-                    known,
-                    "`timeout` names a step with `goto … after …` or a `timer`",
-                ));
+            if self.example_timeout(w, &steps, t) && !out.timeouts.contains(&t.name) {
+                out.timeouts.push(t.name.clone());
             }
         }
         for e in &ex.expects {
             match e {
-                Expect::Outcome(name, _) => {
-                    if w.states
-                        .iter()
-                        .any(|s| s.id == name.name && s.kind == ir::StateKind::End)
-                    {
-                        expect.push(Expectation::Outcome {
-                            state: name.name.clone(),
-                        });
-                    } else {
-                        let d = Diagnostic::new(
-                            Code::ExampleExpectation,
-                            name.span,
-                            format!("`{}` is not an end state of the workflow", name.name),
-                        )
-                        .label("not an end state");
-                        let ends: Vec<&str> = w
-                            .states
-                            .iter()
-                            .filter(|s| s.kind == ir::StateKind::End)
-                            .map(|s| s.id.as_str())
-                            .collect();
-                        self.diags.push(suggest(
-                            d,
-                            &name.name,
-                            ends.iter().copied(),
-                            format!("the end states are {}", ends.join(", ")),
-                        ));
-                    }
-                }
-                Expect::Path(names, _) => {
-                    let mut ok = true;
-                    for n in names {
-                        if !w.states.iter().any(|s| s.id == n.name) {
-                            ok = false;
-                            let d = Diagnostic::new(
-                                Code::UnknownExamplePath,
-                                n.span,
-                                format!("the workflow has no state `{}`", n.name),
-                            )
-                            .label("unknown state");
-                            let known: Vec<&str> = w.states.iter().map(|s| s.id.as_str()).collect();
-                            self.diags.push(suggest(d, &n.name, known, "a path lists the workflow's states (a parallel state by its own name)"));
-                        }
-                    }
-                    if ok {
-                        expect.push(Expectation::Path {
-                            states: names.iter().map(|n| n.name.clone()).collect(),
-                        });
-                    }
-                }
+                Expect::Outcome(name, _) => out.expect.extend(self.expect_outcome(w, name)),
+                Expect::Path(names, _) => out.expect.extend(self.expect_path(w, names)),
                 _ => {}
             }
         }
+    }
+
+    /// `decide NAME = value` (or a list of values, one per visit of its
+    /// step), as the values the workflow is given.
+    fn example_decision(
+        &mut self,
+        p: &ir::Procedure,
+        steps: &[&ir::State],
+        name: &ast::Ident,
+        value: &ast::Expr,
+    ) -> Option<Vec<Json>> {
+        let Some(dec) = steps
+            .iter()
+            .flat_map(|s| &s.decisions)
+            .find(|d| d.id == name.name)
+        else {
+            let d = Diagnostic::new(
+                Code::UnknownExamplePath,
+                name.span,
+                format!("the workflow has no decision `{}`", name.name),
+            )
+            .label("unknown decision");
+            let known: Vec<&str> = steps
+                .iter()
+                .flat_map(|s| &s.decisions)
+                .map(|d| d.id.as_str())
+                .collect();
+            self.diags.push(suggest(
+                d,
+                &name.name,
+                known,
+                "decisions are declared in the workflow's steps with `decide`",
+            ));
+            return None;
+        };
+        let kind = match &dec.ty {
+            Ty::Code { codelist } => Scalar::Code(codelist),
+            _ => Scalar::Boolean,
+        };
+        let items: Vec<&ast::Expr> = match &value.kind {
+            ExprKind::List(items) => items.iter().collect(),
+            _ => vec![value],
+        };
+        items
+            .iter()
+            .map(|v| self.example_scalar(p, v, &kind, &format!("`{}`", name.name)))
+            .collect()
+    }
+
+    /// Whether `timeout NAME` names a step with a deadline or a timer (if
+    /// not, it is reported).
+    fn example_timeout(&mut self, w: &ir::Workflow, steps: &[&ir::State], t: &ast::Ident) -> bool {
+        let has_deadline = steps
+            .iter()
+            .any(|s| s.id == t.name && s.transitions.iter().any(|x| x.after.is_some()))
+            || w.timers.iter().any(|x| x.id == t.name);
+        if !has_deadline {
+            let d = Diagnostic::new(
+                Code::ExampleExpectation,
+                t.span,
+                format!("`{}` has no deadline that could pass", t.name),
+            )
+            .label("no deadline");
+            let known: Vec<&str> = steps
+                .iter()
+                .filter(|s| s.transitions.iter().any(|x| x.after.is_some()))
+                .map(|s| s.id.as_str())
+                .chain(w.timers.iter().map(|x| x.id.as_str()))
+                .collect();
+            self.diags.push(suggest(
+                d,
+                &t.name,
+                known,
+                "`timeout` names a step with `goto … after …` or a `timer`",
+            ));
+        }
+        has_deadline
+    }
+
+    /// `expect outcome END`.
+    fn expect_outcome(&mut self, w: &ir::Workflow, name: &ast::Ident) -> Option<Expectation> {
+        if w.states
+            .iter()
+            .any(|s| s.id == name.name && s.kind == ir::StateKind::End)
+        {
+            return Some(Expectation::Outcome {
+                state: name.name.clone(),
+            });
+        }
+        let d = Diagnostic::new(
+            Code::ExampleExpectation,
+            name.span,
+            format!("`{}` is not an end state of the workflow", name.name),
+        )
+        .label("not an end state");
+        let ends: Vec<&str> = w
+            .states
+            .iter()
+            .filter(|s| s.kind == ir::StateKind::End)
+            .map(|s| s.id.as_str())
+            .collect();
+        self.diags.push(suggest(
+            d,
+            &name.name,
+            ends.iter().copied(),
+            format!("the end states are {}", ends.join(", ")),
+        ));
+        None
+    }
+
+    /// `expect path STATE, STATE, …`.
+    fn expect_path(&mut self, w: &ir::Workflow, names: &[ast::Ident]) -> Option<Expectation> {
+        let mut ok = true;
+        for n in names {
+            if !w.states.iter().any(|s| s.id == n.name) {
+                ok = false;
+                let d = Diagnostic::new(
+                    Code::UnknownExamplePath,
+                    n.span,
+                    format!("the workflow has no state `{}`", n.name),
+                )
+                .label("unknown state");
+                let known: Vec<&str> = w.states.iter().map(|s| s.id.as_str()).collect();
+                self.diags.push(suggest(
+                    d,
+                    &n.name,
+                    known,
+                    "a path lists the workflow's states (a parallel state by its own name)",
+                ));
+            }
+        }
+        ok.then(|| Expectation::Path {
+            states: names.iter().map(|n| n.name.clone()).collect(),
+        })
     }
 }
 
