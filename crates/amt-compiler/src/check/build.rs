@@ -39,6 +39,13 @@ pub struct Builder<'a, 'd> {
     group_stack: Vec<DeclRef>,
 }
 
+/// A field's type, resolved.
+struct ResolvedType<'a> {
+    ty: FieldTy<'a>,
+    /// The named types it is declared through, the one the field names last.
+    named: Vec<(&'a ast::TypeDecl, FileId)>,
+}
+
 fn settings_seen(
     seen: &mut Vec<(&'static str, Span)>,
     key: &'static str,
@@ -117,14 +124,14 @@ impl<'a, 'd> Builder<'a, 'd> {
         if found.is_empty() {
             return;
         }
-        let span = found[0].0.span;
+        let span = found[0].name.span;
         let case = self.add(Node::new("", span, Some(root), Kind::Case));
         self.meta.case = Some(case);
-        for (name, ty, label) in found {
-            let Some((field_ty, _)) = self.field_type(ty, file, &mut Vec::new()) else {
+        for DecisionDecl { name, ty, label } in found {
+            let Some(resolved) = self.field_type(ty, file, &mut Vec::new()) else {
                 continue;
             };
-            let mut node = Node::new(&name.name, name.span, Some(case), Kind::Field(field_ty));
+            let mut node = Node::new(&name.name, name.span, Some(case), Kind::Field(resolved.ty));
             node.label = label;
             self.add(node);
         }
@@ -180,28 +187,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             Stmt::Privacy(body, span) => {
                 settings_seen(seen, "the privacy section", *span, self.diags);
                 self.meta.privacy_span = Some(*span);
-                let mut inner = Vec::new();
-                for s in body {
-                    match s {
-                        Stmt::Purpose(t, sp) => {
-                            settings_seen(&mut inner, "the purpose", *sp, self.diags);
-                            self.meta.purpose = Some(t);
-                        }
-                        Stmt::Basis(b, sp) => {
-                            settings_seen(&mut inner, "the legal basis", *sp, self.diags);
-                            self.meta.basis = Some(b);
-                        }
-                        Stmt::Retention(r, sp) => {
-                            settings_seen(&mut inner, "the retention period", *sp, self.diags);
-                            self.meta.retention = Some(r);
-                        }
-                        other => self.misplaced(
-                            other,
-                            "a privacy section",
-                            "`purpose`, `basis` and `retention`",
-                        ),
-                    }
-                }
+                self.privacy(body);
             }
             Stmt::Example(e) => self.meta.examples.push(e),
             Stmt::Workflow(body, span) => {
@@ -213,19 +199,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 self.meta.deadlines.push(d);
                 self.only_settings(&d.body, "a deadline", &["legal"]);
             }
-            Stmt::Page(decl) => {
-                let mut node = Node::new(&decl.name.name, decl.name.span, Some(root), Kind::Page);
-                node.label = decl.label.as_ref();
-                if let Some(t) = &decl.type_ref {
-                    self.diags.push(
-                        Diagnostic::new(Code::MisplacedStatement, t.span, "a page has no type")
-                            .label("remove this")
-                            .help("write `page name \"Label\" { … }`"),
-                    );
-                }
-                let id = self.add(node);
-                self.block(id, &decl.body, file, &mut Vec::new());
-            }
+            Stmt::Page(decl) => self.page(root, decl, file),
             Stmt::Field(_) | Stmt::Group(_) => {
                 self.diags.push(
                     Diagnostic::new(Code::MisplacedStatement, span, format!("{} must be on a page", stmt.describe()))
@@ -246,6 +220,47 @@ impl<'a, 'd> Builder<'a, 'd> {
             }
             _ => self.block_stmt(root, stmt, file, seen),
         }
+    }
+
+    /// The statements of the `privacy { … }` section.
+    fn privacy(&mut self, body: &'a [Stmt]) {
+        let mut seen = Vec::new();
+        for stmt in body {
+            match stmt {
+                Stmt::Purpose(t, span) => {
+                    settings_seen(&mut seen, "the purpose", *span, self.diags);
+                    self.meta.purpose = Some(t);
+                }
+                Stmt::Basis(b, span) => {
+                    settings_seen(&mut seen, "the legal basis", *span, self.diags);
+                    self.meta.basis = Some(b);
+                }
+                Stmt::Retention(r, span) => {
+                    settings_seen(&mut seen, "the retention period", *span, self.diags);
+                    self.meta.retention = Some(r);
+                }
+                other => self.misplaced(
+                    other,
+                    "a privacy section",
+                    "`purpose`, `basis` and `retention`",
+                ),
+            }
+        }
+    }
+
+    /// A page of the procedure and what it holds.
+    fn page(&mut self, root: NodeId, decl: &'a ast::Decl, file: FileId) {
+        let mut node = Node::new(&decl.name.name, decl.name.span, Some(root), Kind::Page);
+        node.label = decl.label.as_ref();
+        if let Some(t) = &decl.type_ref {
+            self.diags.push(
+                Diagnostic::new(Code::MisplacedStatement, t.span, "a page has no type")
+                    .label("remove this")
+                    .help("write `page name \"Label\" { … }`"),
+            );
+        }
+        let id = self.add(node);
+        self.block(id, &decl.body, file, &mut Vec::new());
     }
 
     fn misplaced(&mut self, stmt: &Stmt, here: &str, belongs: &str) {
@@ -294,6 +309,8 @@ impl<'a, 'd> Builder<'a, 'd> {
         }
     }
 
+    /// One statement of a block: a declaration adds a node under `owner`,
+    /// anything else is a setting of `owner` ([`Self::setting`]).
     fn block_stmt(
         &mut self,
         owner: NodeId,
@@ -301,70 +318,42 @@ impl<'a, 'd> Builder<'a, 'd> {
         file: FileId,
         seen: &mut Vec<(&'static str, Span)>,
     ) {
-        let owner_kind = self.tree.nodes[owner].describe();
-        let can_hold_items = matches!(
-            self.tree.nodes[owner].kind,
-            Kind::Page | Kind::Group | Kind::Root
-        );
+        let kind = &self.tree.nodes[owner].kind;
+        // A procedure holds its fields and groups on pages.
+        let holds_fields = matches!(kind, Kind::Page | Kind::Group);
+        let holds_items = holds_fields || matches!(kind, Kind::Root);
         match stmt {
-            Stmt::Field(decl)
-                if can_hold_items && !matches!(self.tree.nodes[owner].kind, Kind::Root) =>
-            {
-                self.field(owner, decl, file);
-            }
-            Stmt::Group(decl)
-                if can_hold_items && !matches!(self.tree.nodes[owner].kind, Kind::Root) =>
-            {
-                self.group(owner, decl, file);
-            }
-            Stmt::Attachment(decl) if can_hold_items => self.attachment(owner, decl, file),
-            Stmt::Computed(c) | Stmt::Fee(c) if can_hold_items => {
-                let fee = matches!(stmt, Stmt::Fee(_));
-                let mut node = Node::new(
-                    &c.name.name,
-                    c.name.span,
-                    Some(owner),
-                    Kind::Computed {
-                        value: &c.value,
-                        fee,
-                    },
-                );
-                node.label = c.label.as_ref();
-                let id = self.add(node);
-                self.block(id, &c.body, file, &mut Vec::new());
-            }
-            Stmt::Note(n) if can_hold_items => {
-                let name = n.name.as_ref().map_or("", |i| i.name.as_str());
-                let span = n.name.as_ref().map_or(n.span, |i| i.span);
-                let id = self.add(Node::new(name, span, Some(owner), Kind::Note(&n.text)));
-                for s in &n.body {
-                    match s {
-                        Stmt::When(e, _) => self.tree.nodes[id].whens.push(e),
-                        Stmt::Legal { citation, url, .. } => {
-                            self.tree.nodes[id].legal.push((citation, url.as_ref()))
-                        }
-                        other => self.misplaced(
-                            other,
-                            "a note",
-                            "a field, group or page; a note takes only `when` and `legal`",
-                        ),
-                    }
-                }
-            }
-            Stmt::When(e, span) if !matches!(self.tree.nodes[owner].kind, Kind::Root) => {
+            Stmt::Field(decl) if holds_fields => self.field(owner, decl, file),
+            Stmt::Group(decl) if holds_fields => self.group(owner, decl, file),
+            Stmt::Attachment(decl) if holds_items => self.attachment(owner, decl, file),
+            Stmt::Computed(c) if holds_items => self.computed(owner, c, false, file),
+            Stmt::Fee(c) if holds_items => self.computed(owner, c, true, file),
+            Stmt::Note(n) if holds_items => self.note(owner, n),
+            _ => self.setting(owner, stmt, seen),
+        }
+    }
+
+    /// A setting of `owner` such as `when`, `required` or `hint`; a statement
+    /// that is none there is reported as misplaced.
+    fn setting(&mut self, owner: NodeId, stmt: &'a Stmt, seen: &mut Vec<(&'static str, Span)>) {
+        let kind = &self.tree.nodes[owner].kind;
+        let is_root = matches!(kind, Kind::Root);
+        let is_note = matches!(kind, Kind::Note(_));
+        let is_field = matches!(kind, Kind::Field(_));
+        let is_group = matches!(kind, Kind::Group);
+        let is_attachment = matches!(kind, Kind::Attachment { .. });
+        // What the applicant gives: it can be required, checked, personal.
+        let is_answer = is_field || is_group || is_attachment;
+        match stmt {
+            Stmt::When(e, span) if !is_root => {
                 settings_seen(seen, "the condition (`when`)", *span, self.diags);
                 self.tree.nodes[owner].whens.push(e);
             }
-            Stmt::Required(span)
-                if matches!(
-                    self.tree.nodes[owner].kind,
-                    Kind::Field(_) | Kind::Group | Kind::Attachment { .. }
-                ) =>
-            {
+            Stmt::Required(span) if is_answer => {
                 settings_seen(seen, "`required`", *span, self.diags);
                 self.tree.nodes[owner].required = Some(*span);
             }
-            Stmt::Hint(t, span) if !matches!(self.tree.nodes[owner].kind, Kind::Note(_)) => {
+            Stmt::Hint(t, span) if !is_note => {
                 settings_seen(seen, "the hint", *span, self.diags);
                 self.tree.nodes[owner].hint = Some(t);
             }
@@ -376,11 +365,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 condition,
                 message,
                 span,
-            } if matches!(
-                self.tree.nodes[owner].kind,
-                Kind::Field(_) | Kind::Group | Kind::Attachment { .. }
-            ) =>
-            {
+            } if is_answer => {
                 self.tree.nodes[owner].rules.push(RuleSrc {
                     warning: *warning,
                     condition,
@@ -388,47 +373,23 @@ impl<'a, 'd> Builder<'a, 'd> {
                     span: *span,
                 });
             }
-            Stmt::Fim(id, _, span)
-                if matches!(self.tree.nodes[owner].kind, Kind::Field(_) | Kind::Group) =>
-            {
+            Stmt::Fim(id, _, span) if is_field || is_group => {
                 settings_seen(seen, "the FIM id", *span, self.diags);
                 self.tree.nodes[owner].fim = Some(id);
             }
-            Stmt::Autocomplete(token, span)
-                if matches!(self.tree.nodes[owner].kind, Kind::Field(_)) =>
-            {
+            Stmt::Autocomplete(token, span) if is_field => {
                 settings_seen(seen, "the autocomplete token", *span, self.diags);
-                if !catalog::AUTOCOMPLETE.contains(&token.name.as_str()) {
-                    let mut d = Diagnostic::new(
-                        Code::UnknownAutocomplete,
-                        token.span,
-                        format!("`{}` is not an autocomplete token", token.name),
-                    )
-                    .label("HTML does not define this token");
-                    d = suggest(
-                        d,
-                        &token.name,
-                        catalog::AUTOCOMPLETE.iter().copied(),
-                        "use a token from the HTML standard, e.g. `given-name`, `postal-code`, `email`",
-                    );
-                    self.diags.push(d);
-                }
-                self.tree.nodes[owner].autocomplete = Some(token);
+                self.autocomplete(owner, token);
             }
             Stmt::Prefill {
                 attribute,
                 locked,
                 span,
-            } if matches!(self.tree.nodes[owner].kind, Kind::Field(_)) => {
+            } if is_field => {
                 settings_seen(seen, "the prefill", *span, self.diags);
                 self.tree.nodes[owner].prefill = Some((attribute, locked.unwrap_or(false), *span));
             }
-            Stmt::Personal(class, span)
-                if matches!(
-                    self.tree.nodes[owner].kind,
-                    Kind::Field(_) | Kind::Group | Kind::Attachment { .. }
-                ) =>
-            {
+            Stmt::Personal(class, span) if is_answer => {
                 settings_seen(seen, "the personal-data class", *span, self.diags);
                 let class = match class.as_ref().map(|c| c.name.as_str()) {
                     Some("special") => PersonalClass::Special,
@@ -436,43 +397,17 @@ impl<'a, 'd> Builder<'a, 'd> {
                 };
                 self.tree.nodes[owner].personal = Some((class, *span));
             }
-            Stmt::Types(list, span)
-                if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) =>
-            {
+            Stmt::Types(list, span) if is_attachment => {
                 settings_seen(seen, "the file types", *span, self.diags);
-                for t in list {
-                    if !catalog::FILE_TYPES.iter().any(|(n, _)| *n == t.name) {
-                        let names = catalog::FILE_TYPES.iter().map(|(n, _)| *n);
-                        let mut d = Diagnostic::new(
-                            Code::UnknownFileType,
-                            t.span,
-                            format!("amt does not know the file type `{}`", t.name),
-                        )
-                        .label("unknown file type");
-                        d = suggest(
-                            d,
-                            &t.name,
-                            names,
-                            "use `pdf`, `jpeg`, `png`, `tiff` or `xml`",
-                        );
-                        self.diags.push(d);
-                    }
-                }
-                if let Kind::Attachment { types, .. } = &mut self.tree.nodes[owner].kind {
-                    types.extend(list.iter());
-                }
+                self.file_types(owner, list);
             }
-            Stmt::MaxSize(bytes, span)
-                if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) =>
-            {
+            Stmt::MaxSize(bytes, span) if is_attachment => {
                 settings_seen(seen, "the size limit", *span, self.diags);
                 if let Kind::Attachment { max_bytes, .. } = &mut self.tree.nodes[owner].kind {
                     *max_bytes = Some(*bytes);
                 }
             }
-            Stmt::Count(range, span)
-                if matches!(self.tree.nodes[owner].kind, Kind::Attachment { .. }) =>
-            {
+            Stmt::Count(range, span) if is_attachment => {
                 settings_seen(seen, "the count", *span, self.diags);
                 super::ranges::check_range(range, "count", self.diags);
                 if let Kind::Attachment { count, .. } = &mut self.tree.nodes[owner].kind {
@@ -480,32 +415,103 @@ impl<'a, 'd> Builder<'a, 'd> {
                 }
             }
             other => {
-                let belongs = belongs_in(other);
-                self.misplaced(other, owner_kind, belongs);
+                let here = self.tree.nodes[owner].describe();
+                self.misplaced(other, here, belongs_in(other));
             }
         }
     }
 
+    /// A computed value or fee under `owner`.
+    fn computed(&mut self, owner: NodeId, c: &'a ast::Computed, fee: bool, file: FileId) {
+        let mut node = Node::new(
+            &c.name.name,
+            c.name.span,
+            Some(owner),
+            Kind::Computed {
+                value: &c.value,
+                fee,
+            },
+        );
+        node.label = c.label.as_ref();
+        let id = self.add(node);
+        self.block(id, &c.body, file, &mut Vec::new());
+    }
+
+    /// A note under `owner`, with its own `when` and `legal`.
+    fn note(&mut self, owner: NodeId, n: &'a ast::Note) {
+        let name = n.name.as_ref().map_or("", |i| i.name.as_str());
+        let span = n.name.as_ref().map_or(n.span, |i| i.span);
+        let id = self.add(Node::new(name, span, Some(owner), Kind::Note(&n.text)));
+        for s in &n.body {
+            match s {
+                Stmt::When(e, _) => self.tree.nodes[id].whens.push(e),
+                Stmt::Legal { citation, url, .. } => {
+                    self.tree.nodes[id].legal.push((citation, url.as_ref()))
+                }
+                other => self.misplaced(
+                    other,
+                    "a note",
+                    "a field, group or page; a note takes only `when` and `legal`",
+                ),
+            }
+        }
+    }
+
+    /// A field's `autocomplete` token, which must be one HTML defines.
+    fn autocomplete(&mut self, field: NodeId, token: &'a ast::Ident) {
+        if !catalog::AUTOCOMPLETE.contains(&token.name.as_str()) {
+            let mut d = Diagnostic::new(
+                Code::UnknownAutocomplete,
+                token.span,
+                format!("`{}` is not an autocomplete token", token.name),
+            )
+            .label("HTML does not define this token");
+            d = suggest(
+                d,
+                &token.name,
+                catalog::AUTOCOMPLETE.iter().copied(),
+                "use a token from the HTML standard, e.g. `given-name`, `postal-code`, `email`",
+            );
+            self.diags.push(d);
+        }
+        self.tree.nodes[field].autocomplete = Some(token);
+    }
+
+    /// The file types an attachment accepts, each one amt knows.
+    fn file_types(&mut self, attachment: NodeId, list: &'a [ast::Ident]) {
+        for t in list {
+            if !catalog::FILE_TYPES.iter().any(|(n, _)| *n == t.name) {
+                let names = catalog::FILE_TYPES.iter().map(|(n, _)| *n);
+                let mut d = Diagnostic::new(
+                    Code::UnknownFileType,
+                    t.span,
+                    format!("amt does not know the file type `{}`", t.name),
+                )
+                .label("unknown file type");
+                d = suggest(
+                    d,
+                    &t.name,
+                    names,
+                    "use `pdf`, `jpeg`, `png`, `tiff` or `xml`",
+                );
+                self.diags.push(d);
+            }
+        }
+        if let Kind::Attachment { types, .. } = &mut self.tree.nodes[attachment].kind {
+            types.extend(list.iter());
+        }
+    }
+
+    /// A field under `owner`: its type, and the settings it inherits from a
+    /// named type before its own.
     fn field(&mut self, owner: NodeId, decl: &'a ast::Decl, file: FileId) {
         let Some(type_ref) = &decl.type_ref else {
             // The grammar requires a type; nothing to build.
             return;
         };
-        let resolved = self.field_type(type_ref, file, &mut Vec::new());
-        let Some((ty, named)) = resolved else {
+        let Some(resolved) = self.field_type(type_ref, file, &mut Vec::new()) else {
             // Unknown type: keep a placeholder so names still resolve.
-            let placeholder = FieldTy {
-                base: Base::Text,
-                named: None,
-                min_length: None,
-                max_length: None,
-                pattern: None,
-                scale: None,
-                min: None,
-                max: None,
-                codelist: None,
-                span: type_ref.span,
-            };
+            let placeholder = builtin_type(Base::Text, type_ref.span);
             let mut node = Node::new(
                 &decl.name.name,
                 decl.name.span,
@@ -521,7 +527,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             &decl.name.name,
             decl.name.span,
             Some(owner),
-            Kind::Field(ty),
+            Kind::Field(resolved.ty),
         );
         node.label = decl.label.as_ref();
         node.repeat = type_ref.cardinality;
@@ -529,226 +535,163 @@ impl<'a, 'd> Builder<'a, 'd> {
             super::ranges::check_cardinality(r, self.diags);
         }
         let id = self.add(node);
-        // Settings from named types apply first, the field's own override them.
-        let mut seen = Vec::new();
+        self.inherit(id, &resolved.named);
+        // Own settings replace inherited ones without a "given twice" error.
+        self.block(id, &decl.body, file, &mut Vec::new());
+    }
+
+    /// What a field takes from the named types it is declared through: the
+    /// nearest label, and their settings, the nearest type's last so that
+    /// they win.
+    fn inherit(&mut self, field: NodeId, named: &[(&'a ast::TypeDecl, FileId)]) {
         let inherited_label = named.iter().rev().find_map(|(t, _)| t.label.as_ref());
-        if self.tree.nodes[id].label.is_none() {
-            self.tree.nodes[id].label = inherited_label;
+        if self.tree.nodes[field].label.is_none() {
+            self.tree.nodes[field].label = inherited_label;
         }
-        for (type_decl, type_file) in &named {
+        for (type_decl, type_file) in named {
             for stmt in &type_decl.body {
                 match stmt {
                     Stmt::Hint(..) | Stmt::Legal { .. } | Stmt::Fim(..) | Stmt::Autocomplete(..) | Stmt::Personal(..) => {
-                        self.block_stmt(id, stmt, *type_file, &mut Vec::new());
+                        self.block_stmt(field, stmt, *type_file, &mut Vec::new());
                     }
                     other => self.misplaced(other, "a type", "the field that uses the type; a type takes `hint`, `legal`, `fim`, `autocomplete` and `personal`"),
                 }
             }
         }
-        for stmt in &decl.body {
-            // Own settings replace inherited ones without a "given twice" error.
-            self.block_stmt(id, stmt, file, &mut seen);
-        }
     }
 
     /// Resolves a field's type: built-in or named, with constraints applied.
-    /// Returns the type and the chain of named types used (innermost last).
-    #[allow(clippy::type_complexity)]
+    /// `chain` holds the named types being resolved, to catch a type defined
+    /// by itself.
     fn field_type(
         &mut self,
         type_ref: &'a ast::TypeRef,
         file: FileId,
         chain: &mut Vec<DeclRef>,
-    ) -> Option<(FieldTy<'a>, Vec<(&'a ast::TypeDecl, FileId)>)> {
-        let name = &type_ref.name;
-        let (mut ty, named) = if let Some(base) = Base::from_word(&name.name) {
-            (
-                FieldTy {
-                    base,
-                    named: None,
-                    min_length: None,
-                    max_length: None,
-                    pattern: None,
-                    scale: None,
-                    min: None,
-                    max: None,
-                    codelist: match base {
-                        Base::Country => Some(ListRef::Country),
-                        Base::Nationality => Some(ListRef::Nationality),
-                        _ => None,
-                    },
-                    span: type_ref.span,
-                },
-                Vec::new(),
-            )
-        } else {
-            match self.program.lookup(file, &name.name) {
-                Some((decl, DeclKind::Type)) => {
-                    if chain.contains(&decl) {
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::RecursiveGroup,
-                                name.span,
-                                format!("the type `{}` is defined by itself", name.name),
-                            )
-                            .label("refers back to itself")
-                            .help("define the type in terms of a built-in type such as `text`"),
-                        );
-                        return None;
-                    }
-                    let Item::Type(type_decl) = self.program.item(decl) else {
-                        return None;
-                    };
-                    chain.push(decl);
-                    let (mut inner, mut inner_named) =
-                        self.field_type(&type_decl.base, decl.file, chain)?;
-                    chain.pop();
-                    if let Some(card) = &type_decl.base.cardinality {
-                        self.diags.push(
-                            Diagnostic::new(Code::ConstraintMismatch, card.span, "a type cannot repeat")
-                                .label("repeat here")
-                                .help("put the repeat on the field that uses the type: `field x: name[1..3]`"),
-                        );
-                    }
-                    inner.named = Some(&type_decl.name.name);
-                    inner.span = type_ref.span;
-                    inner_named.push((type_decl, decl.file));
-                    (inner, inner_named)
-                }
-                Some((_, kind)) => {
-                    let help = match kind {
-                        DeclKind::Codelist => {
-                            format!("to choose from a code list, write `choice({})`", name.name)
-                        }
-                        DeclKind::Group => format!(
-                            "to use a group, write `group name: {} \"Label\"`",
-                            name.name
-                        ),
-                        _ => "use a type such as `text`, `date` or a declared `type`".to_string(),
-                    };
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::WrongKind,
-                            name.span,
-                            format!("`{}` is {}, not a type", name.name, kind.describe()),
-                        )
-                        .label("not a type")
-                        .help(help),
-                    );
-                    return None;
-                }
-                None if self.program.is_broken_import(file, &name.name) => return None,
-                None => {
-                    let mut candidates: Vec<&str> = Base::words().collect();
-                    candidates.extend(self.program.names_of(file, DeclKind::Type));
-                    let mut d = Diagnostic::new(
-                        Code::UnknownType,
-                        name.span,
-                        format!("there is no type `{}`", name.name),
-                    )
-                    .label("unknown type");
-                    d = match did_you_mean(&name.name, candidates) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!(
-                            "built-in types are {}; or import a `type`",
-                            builtin_type_list()
-                        )),
-                    };
-                    self.diags.push(d);
-                    return None;
-                }
-            }
+    ) -> Option<ResolvedType<'a>> {
+        let mut resolved = match Base::from_word(&type_ref.name.name) {
+            Some(base) => ResolvedType {
+                ty: builtin_type(base, type_ref.span),
+                named: Vec::new(),
+            },
+            None => self.named_type(type_ref, file, chain)?,
         };
-        self.apply_args(&mut ty, type_ref, file);
-        Some((ty, named))
+        self.apply_args(&mut resolved.ty, type_ref, file);
+        Some(resolved)
     }
 
-    fn apply_args(&mut self, ty: &mut FieldTy<'a>, type_ref: &'a ast::TypeRef, file: FileId) {
-        let base = ty.base;
-        let base_name = type_ref.name.name.as_str();
-        let mismatch = |what: &str, span: Span, help: &str| {
-            Diagnostic::new(
-                Code::ConstraintMismatch,
-                span,
-                format!("`{base_name}` takes no {what}"),
-            )
-            .label("does not fit this type")
-            .help(help.to_string())
-        };
-        for arg in &type_ref.args {
-            match arg {
-                TypeArg::Min(e, span) | TypeArg::Max(e, span) => {
-                    let is_min = matches!(arg, TypeArg::Min(..));
-                    if base.is_text() {
-                        // min/max on text mean lengths.
-                        match super::ranges::const_u64(e) {
-                            Some(n) if is_min => ty.min_length = Some(n),
-                            Some(n) => ty.max_length = Some(n),
-                            None => self.diags.push(mismatch(
-                                "computed length",
-                                e.span,
-                                "for text, `min` and `max` are numbers of characters, e.g. `text(max 55)`",
-                            )),
-                        }
-                    } else if base.has_bounds() {
-                        if is_min {
-                            ty.min = Some(e);
-                        } else {
-                            ty.max = Some(e);
-                        }
-                    } else {
-                        self.diags.push(mismatch(
-                            "`min` or `max`",
-                            *span,
-                            "only numbers, money, dates, times and text take bounds",
-                        ));
-                    }
-                }
-                TypeArg::Length(range, span) => {
-                    if base.is_text() {
-                        // An inverted range is reported with the other bounds.
-                        ty.min_length = Some(range.min);
-                        ty.max_length = range.max;
-                    } else {
-                        self.diags.push(mismatch(
-                            "`length`",
-                            *span,
-                            "only text has a length; use `min`/`max` for numbers and dates",
-                        ));
-                    }
-                }
-                TypeArg::Pattern(p, span) => {
-                    if base.is_text() {
-                        super::pattern::check(p, self.diags);
-                        ty.pattern = Some(p);
-                    } else {
-                        self.diags.push(mismatch(
-                            "`pattern`",
-                            *span,
-                            "only text can have a pattern",
-                        ));
-                    }
-                }
-                TypeArg::Scale(n, span) => {
-                    if base == Base::Decimal {
-                        ty.scale = Some(*n);
-                    } else {
-                        self.diags.push(mismatch("`scale`", *span, "only `decimal` has a scale (digits after the point); money is always exact to the cent"));
-                    }
-                }
-                TypeArg::Name(list) => {
-                    if matches!(base, Base::Choice | Base::Multichoice) && ty.codelist.is_none() {
-                        ty.codelist = self.codelist_ref(list, file);
-                    } else {
-                        self.diags.push(mismatch(
-                            "code list",
-                            list.span,
-                            "only `choice(…)` and `multichoice(…)` name a code list; constraints are written `max 55`, `pattern \"…\"`",
-                        ));
-                    }
-                }
+    /// A type that is not built in: one declared with `type`, seen from `file`.
+    fn named_type(
+        &mut self,
+        type_ref: &'a ast::TypeRef,
+        file: FileId,
+        chain: &mut Vec<DeclRef>,
+    ) -> Option<ResolvedType<'a>> {
+        let name = &type_ref.name;
+        match self.program.lookup(file, &name.name) {
+            Some((decl, DeclKind::Type)) => self.declared_type(type_ref, decl, chain),
+            Some((_, kind)) => {
+                self.not_a_type(name, kind);
+                None
+            }
+            None if self.program.is_broken_import(file, &name.name) => None,
+            None => {
+                self.unknown_type(name, file);
+                None
             }
         }
+    }
+
+    /// The type of the `type` declaration `decl`, which `type_ref` names.
+    fn declared_type(
+        &mut self,
+        type_ref: &'a ast::TypeRef,
+        decl: DeclRef,
+        chain: &mut Vec<DeclRef>,
+    ) -> Option<ResolvedType<'a>> {
+        let name = &type_ref.name;
+        if chain.contains(&decl) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::RecursiveGroup,
+                    name.span,
+                    format!("the type `{}` is defined by itself", name.name),
+                )
+                .label("refers back to itself")
+                .help("define the type in terms of a built-in type such as `text`"),
+            );
+            return None;
+        }
+        let Item::Type(type_decl) = self.program.item(decl) else {
+            return None;
+        };
+        chain.push(decl);
+        let mut inner = self.field_type(&type_decl.base, decl.file, chain)?;
+        chain.pop();
+        if let Some(card) = &type_decl.base.cardinality {
+            self.diags.push(
+                Diagnostic::new(Code::ConstraintMismatch, card.span, "a type cannot repeat")
+                    .label("repeat here")
+                    .help("put the repeat on the field that uses the type: `field x: name[1..3]`"),
+            );
+        }
+        inner.ty.named = Some(&type_decl.name.name);
+        inner.ty.span = type_ref.span;
+        inner.named.push((type_decl, decl.file));
+        Some(inner)
+    }
+
+    /// A field's type names a declaration that is no type.
+    fn not_a_type(&mut self, name: &ast::Ident, kind: DeclKind) {
+        let help = match kind {
+            DeclKind::Codelist => {
+                format!("to choose from a code list, write `choice({})`", name.name)
+            }
+            DeclKind::Group => format!(
+                "to use a group, write `group name: {} \"Label\"`",
+                name.name
+            ),
+            _ => "use a type such as `text`, `date` or a declared `type`".to_string(),
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::WrongKind,
+                name.span,
+                format!("`{}` is {}, not a type", name.name, kind.describe()),
+            )
+            .label("not a type")
+            .help(help),
+        );
+    }
+
+    /// A field's type names nothing `file` knows.
+    fn unknown_type(&mut self, name: &ast::Ident, file: FileId) {
+        let mut candidates: Vec<&str> = Base::words().collect();
+        candidates.extend(self.program.names_of(file, DeclKind::Type));
+        let mut d = Diagnostic::new(
+            Code::UnknownType,
+            name.span,
+            format!("there is no type `{}`", name.name),
+        )
+        .label("unknown type");
+        d = match did_you_mean(&name.name, candidates) {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!(
+                "built-in types are {}; or import a `type`",
+                builtin_type_list()
+            )),
+        };
+        self.diags.push(d);
+    }
+
+    /// Applies a type's constraints (`max 55`, `pattern "…"`, a code list)
+    /// to `ty`, each only where the base type takes it.
+    fn apply_args(&mut self, ty: &mut FieldTy<'a>, type_ref: &'a ast::TypeRef, file: FileId) {
+        let base_name = type_ref.name.name.as_str();
+        for arg in &type_ref.args {
+            self.apply_arg(ty, arg, base_name, file);
+        }
+        let base = ty.base;
         let names_a_list = type_ref.args.iter().any(|a| matches!(a, TypeArg::Name(_)));
         if matches!(base, Base::Choice | Base::Multichoice)
             && ty.codelist.is_none()
@@ -766,6 +709,88 @@ impl<'a, 'd> Builder<'a, 'd> {
             );
         }
         super::ranges::check_type_bounds(ty, self.diags);
+    }
+
+    /// One constraint of a type written `base_name(…)`.
+    fn apply_arg(&mut self, ty: &mut FieldTy<'a>, arg: &'a TypeArg, base_name: &str, file: FileId) {
+        let base = ty.base;
+        match arg {
+            TypeArg::Min(e, span) | TypeArg::Max(e, span) => {
+                let is_min = matches!(arg, TypeArg::Min(..));
+                self.bound(ty, e, is_min, *span, base_name);
+            }
+            TypeArg::Length(range, _) if base.is_text() => {
+                // An inverted range is reported with the other bounds.
+                ty.min_length = Some(range.min);
+                ty.max_length = range.max;
+            }
+            TypeArg::Length(_, span) => self.diags.push(constraint_mismatch(
+                base_name,
+                "`length`",
+                *span,
+                "only text has a length; use `min`/`max` for numbers and dates",
+            )),
+            TypeArg::Pattern(p, _) if base.is_text() => {
+                super::pattern::check(p, self.diags);
+                ty.pattern = Some(p);
+            }
+            TypeArg::Pattern(_, span) => self.diags.push(constraint_mismatch(
+                base_name,
+                "`pattern`",
+                *span,
+                "only text can have a pattern",
+            )),
+            TypeArg::Scale(n, _) if base == Base::Decimal => ty.scale = Some(*n),
+            TypeArg::Scale(_, span) => self.diags.push(constraint_mismatch(base_name, "`scale`", *span, "only `decimal` has a scale (digits after the point); money is always exact to the cent")),
+            TypeArg::Name(list)
+                if matches!(base, Base::Choice | Base::Multichoice) && ty.codelist.is_none() =>
+            {
+                ty.codelist = self.codelist_ref(list, file);
+            }
+            TypeArg::Name(list) => self.diags.push(constraint_mismatch(
+                base_name,
+                "code list",
+                list.span,
+                "only `choice(…)` and `multichoice(…)` name a code list; constraints are written `max 55`, `pattern \"…\"`",
+            )),
+        }
+    }
+
+    /// A `min` or `max` constraint: a length for text, a bound for numbers,
+    /// money, dates and times.
+    fn bound(
+        &mut self,
+        ty: &mut FieldTy<'a>,
+        e: &'a ast::Expr,
+        is_min: bool,
+        span: Span,
+        base_name: &str,
+    ) {
+        if ty.base.is_text() {
+            match super::ranges::const_u64(e) {
+                Some(n) if is_min => ty.min_length = Some(n),
+                Some(n) => ty.max_length = Some(n),
+                None => self.diags.push(constraint_mismatch(
+                    base_name,
+                    "computed length",
+                    e.span,
+                    "for text, `min` and `max` are numbers of characters, e.g. `text(max 55)`",
+                )),
+            }
+        } else if ty.base.has_bounds() {
+            if is_min {
+                ty.min = Some(e);
+            } else {
+                ty.max = Some(e);
+            }
+        } else {
+            self.diags.push(constraint_mismatch(
+                base_name,
+                "`min` or `max`",
+                span,
+                "only numbers, money, dates, times and text take bounds",
+            ));
+        }
     }
 
     fn is_type_name(&self, type_ref: &ast::TypeRef) -> bool {
@@ -811,10 +836,12 @@ impl<'a, 'd> Builder<'a, 'd> {
         }
     }
 
+    /// A group under `owner`: the statements of the declared group it is
+    /// made of, if any, then its own.
     fn group(&mut self, owner: NodeId, decl: &'a ast::Decl, file: FileId) {
         let mut node = Node::new(&decl.name.name, decl.name.span, Some(owner), Kind::Group);
         node.label = decl.label.as_ref();
-        let mut base: Option<(&'a ast::Decl, DeclRef)> = None;
+        let mut base = None;
         if let Some(type_ref) = &decl.type_ref {
             node.repeat = type_ref.cardinality;
             if let Some(r) = &type_ref.cardinality {
@@ -839,51 +866,11 @@ impl<'a, 'd> Builder<'a, 'd> {
                     .help("put constraints on the group's fields"),
                 );
             }
-            let name = &type_ref.name;
-            match self.program.lookup(file, &name.name) {
-                Some((d, DeclKind::Group)) => {
-                    if let Item::Group(g) = self.program.item(d) {
-                        base = Some((g, d));
-                        node.group = Some(&g.name.name);
-                        if node.label.is_none() {
-                            node.label = g.label.as_ref();
-                        }
-                    }
-                }
-                Some((_, kind)) => {
-                    let help = if kind == DeclKind::Type || kind == DeclKind::Codelist {
-                        format!(
-                            "to use it for a single value, write `field {}: …`",
-                            decl.name.name
-                        )
-                    } else {
-                        "a group is made of a declared `group`".to_string()
-                    };
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::WrongKind,
-                            name.span,
-                            format!("`{}` is {}, not a group", name.name, kind.describe()),
-                        )
-                        .label("not a group")
-                        .help(help),
-                    );
-                }
-                None if self.program.is_broken_import(file, &name.name) => {}
-                None => {
-                    let mut d = Diagnostic::new(
-                        Code::UnknownGroup,
-                        name.span,
-                        format!("there is no group `{}`", name.name),
-                    )
-                    .label("unknown group");
-                    d = suggest(
-                        d,
-                        &name.name,
-                        self.program.names_of(file, DeclKind::Group),
-                        "declare it with `group name \"Label\" { … }` at the top level of a file, or import it",
-                    );
-                    self.diags.push(d);
+            base = self.group_base(decl, type_ref, file);
+            if let Some((g, _)) = base {
+                node.group = Some(&g.name.name);
+                if node.label.is_none() {
+                    node.label = g.label.as_ref();
                 }
             }
         }
@@ -912,6 +899,61 @@ impl<'a, 'd> Builder<'a, 'd> {
         self.block(id, &decl.body, file, &mut Vec::new());
     }
 
+    /// The declared group that a group's type names (`group antragsteller:
+    /// person`), seen from `file`.
+    fn group_base(
+        &mut self,
+        decl: &ast::Decl,
+        type_ref: &ast::TypeRef,
+        file: FileId,
+    ) -> Option<(&'a ast::Decl, DeclRef)> {
+        let name = &type_ref.name;
+        match self.program.lookup(file, &name.name) {
+            Some((d, DeclKind::Group)) => match self.program.item(d) {
+                Item::Group(g) => Some((g, d)),
+                _ => None,
+            },
+            Some((_, kind)) => {
+                let help = if kind == DeclKind::Type || kind == DeclKind::Codelist {
+                    format!(
+                        "to use it for a single value, write `field {}: …`",
+                        decl.name.name
+                    )
+                } else {
+                    "a group is made of a declared `group`".to_string()
+                };
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::WrongKind,
+                        name.span,
+                        format!("`{}` is {}, not a group", name.name, kind.describe()),
+                    )
+                    .label("not a group")
+                    .help(help),
+                );
+                None
+            }
+            None if self.program.is_broken_import(file, &name.name) => None,
+            None => {
+                let mut d = Diagnostic::new(
+                    Code::UnknownGroup,
+                    name.span,
+                    format!("there is no group `{}`", name.name),
+                )
+                .label("unknown group");
+                d = suggest(
+                    d,
+                    &name.name,
+                    self.program.names_of(file, DeclKind::Group),
+                    "declare it with `group name \"Label\" { … }` at the top level of a file, or import it",
+                );
+                self.diags.push(d);
+                None
+            }
+        }
+    }
+
+    /// An attachment under `owner`.
     fn attachment(&mut self, owner: NodeId, decl: &'a ast::Decl, file: FileId) {
         let mut node = Node::new(
             &decl.name.name,
@@ -938,6 +980,37 @@ impl<'a, 'd> Builder<'a, 'd> {
         let id = self.add(node);
         self.block(id, &decl.body, file, &mut Vec::new());
     }
+}
+
+/// A built-in type without constraints.
+fn builtin_type<'a>(base: Base, span: Span) -> FieldTy<'a> {
+    FieldTy {
+        base,
+        named: None,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        scale: None,
+        min: None,
+        max: None,
+        codelist: match base {
+            Base::Country => Some(ListRef::Country),
+            Base::Nationality => Some(ListRef::Nationality),
+            _ => None,
+        },
+        span,
+    }
+}
+
+/// A constraint the type `base_name` does not take.
+fn constraint_mismatch(base_name: &str, what: &str, span: Span, help: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::ConstraintMismatch,
+        span,
+        format!("`{base_name}` takes no {what}"),
+    )
+    .label("does not fit this type")
+    .help(help.to_string())
 }
 
 fn belongs_in(stmt: &Stmt) -> &'static str {
@@ -971,17 +1044,24 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
     }
 }
 
+/// A `decide` of the workflow.
+struct DecisionDecl<'a> {
+    name: &'a ast::Ident,
+    ty: &'a ast::TypeRef,
+    label: Option<&'a ast::Text>,
+}
+
 /// Every `decide` in a workflow, in order.
-#[allow(clippy::type_complexity)]
-fn collect_decisions<'a>(
-    body: &'a [Stmt],
-    out: &mut Vec<(&'a ast::Ident, &'a ast::TypeRef, Option<&'a ast::Text>)>,
-) {
+fn collect_decisions<'a>(body: &'a [Stmt], out: &mut Vec<DecisionDecl<'a>>) {
     for stmt in body {
         match stmt {
             Stmt::Decide {
                 name, ty, label, ..
-            } => out.push((name, ty, label.as_ref())),
+            } => out.push(DecisionDecl {
+                name,
+                ty,
+                label: label.as_ref(),
+            }),
             Stmt::State(state) => collect_decisions(&state.body, out),
             _ => {}
         }

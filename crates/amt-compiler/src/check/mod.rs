@@ -10,7 +10,7 @@
 mod analysis;
 mod backtracking;
 mod build;
-mod examples;
+mod example_data;
 mod expr;
 mod lint;
 mod lower;
@@ -377,7 +377,7 @@ impl<'a, 'd> Checker<'a, 'd> {
         let mut procedure = lower::procedure(self, decl);
         procedure.workflow = workflow::check(self);
         workflow::form_reads_no_decision(self, &procedure);
-        procedure.examples = examples::lower(self, &procedure);
+        procedure.examples = example_data::lower(self, &procedure);
         procedure
     }
 

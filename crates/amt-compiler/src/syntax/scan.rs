@@ -36,6 +36,18 @@ pub struct Chunk {
     ifs: usize,
 }
 
+impl Chunk {
+    /// A declaration that starts at byte `start`, as yet empty.
+    fn starting_at(start: usize) -> Chunk {
+        Chunk {
+            start,
+            end: start,
+            broken: false,
+            ifs: 0,
+        }
+    }
+}
+
 /// What the scan found.
 #[derive(Debug, Default)]
 pub struct Scan {
@@ -65,197 +77,257 @@ fn keyword_at(bytes: &[u8], i: usize) -> bool {
 
 /// Scans a file's text.
 pub fn scan(file: FileId, text: &str) -> Scan {
-    let bytes = text.as_bytes();
-    let mut out = Scan::default();
-    let mut depth = 0usize;
-    let mut current: Option<Chunk> = None;
-    let mut last_significant = 0usize;
-    let mut i = 0usize;
-    let mut line_start = true;
-
-    let close = |current: &mut Option<Chunk>, out: &mut Scan, end: usize| {
-        if let Some(mut chunk) = current.take() {
-            chunk.end = end.max(chunk.start);
-            out.chunks.push(chunk);
-        }
+    let mut scanner = Scanner {
+        file,
+        text,
+        bytes: text.as_bytes(),
+        out: Scan::default(),
+        depth: 0,
+        current: None,
+        last_significant: 0,
+        i: 0,
+        line_start: true,
     };
+    while scanner.i < scanner.bytes.len() {
+        if !scanner.skip_trivia() {
+            scanner.token();
+        }
+    }
+    scanner.close(scanner.last_significant);
+    scanner.out
+}
 
-    while i < bytes.len() {
-        let b = bytes[i];
-        match b {
+/// The scan's position in a file and what it has found so far.
+struct Scanner<'t> {
+    file: FileId,
+    text: &'t str,
+    bytes: &'t [u8],
+    out: Scan,
+    /// How deep brackets and blocks nest at `i`.
+    depth: usize,
+    /// The declaration being read.
+    current: Option<Chunk>,
+    /// One past the last byte that is not whitespace or a comment: where the
+    /// current declaration ends if the next one starts.
+    last_significant: usize,
+    /// The byte the scan is at.
+    i: usize,
+    /// Only whitespace and comments since the last line break.
+    line_start: bool,
+}
+
+impl Scanner<'_> {
+    /// Steps over whitespace or a comment at `i`; false when a token starts
+    /// there.
+    fn skip_trivia(&mut self) -> bool {
+        let (bytes, i) = (self.bytes, self.i);
+        match bytes[i] {
             b'\n' => {
-                line_start = true;
-                i += 1;
-                continue;
+                self.line_start = true;
+                self.i += 1;
             }
-            b' ' | b'\t' | b'\r' => {
-                i += 1;
-                continue;
-            }
+            b' ' | b'\t' | b'\r' => self.i += 1,
             b'/' if bytes.get(i + 1) == Some(&b'/') => {
                 let end = memchr_newline(bytes, i);
-                out.comments.push(Span::new(file, i..end));
-                i = end;
-                continue;
+                self.out.comments.push(Span::new(self.file, i..end));
+                self.i = end;
             }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                match text[i + 2..].find("*/") {
-                    Some(rel) => {
-                        let end = i + 2 + rel + 2;
-                        out.comments.push(Span::new(file, i..end));
-                        line_start = line_start && !text[i..end].contains('\n');
-                        i = end;
-                    }
-                    None => {
-                        out.diagnostics.push(
-                            Diagnostic::new(
-                                Code::SyntaxError,
-                                Span::new(file, i..i + 2),
-                                "this comment is never closed",
-                            )
-                            .label("comment starts here")
-                            .help("close the comment with `*/`"),
-                        );
-                        if let Some(chunk) = current.as_mut() {
-                            chunk.broken = true;
-                        }
-                        i = bytes.len();
-                    }
-                }
-                continue;
+            b'/' if bytes.get(i + 1) == Some(&b'*') => self.block_comment(),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Steps over a `/* … */` comment, or reports it if it is never closed.
+    fn block_comment(&mut self) {
+        let i = self.i;
+        match self.text[i + 2..].find("*/") {
+            Some(rel) => {
+                let end = i + 2 + rel + 2;
+                self.out.comments.push(Span::new(self.file, i..end));
+                self.line_start = self.line_start && !self.text[i..end].contains('\n');
+                self.i = end;
             }
-            _ => {}
+            None => {
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::SyntaxError,
+                        Span::new(self.file, i..i + 2),
+                        "this comment is never closed",
+                    )
+                    .label("comment starts here")
+                    .help("close the comment with `*/`"),
+                );
+                self.mark_broken();
+                self.i = self.bytes.len();
+            }
         }
+    }
 
-        // A top-level keyword starts a new declaration when the previous one
-        // is complete, and also, as recovery, at the start of a line when the
-        // previous one left a block open.
-        let at_column_zero = line_start && (i == 0 || bytes[i - 1] == b'\n');
-        if keyword_at(bytes, i) && (depth == 0 || at_column_zero) {
-            close(&mut current, &mut out, last_significant);
-            depth = 0;
-            current = Some(Chunk {
-                start: i,
-                end: i,
-                broken: false,
-                ifs: 0,
-            });
-        } else if current.is_none() {
-            current = Some(Chunk {
-                start: i,
-                end: i,
-                broken: false,
-                ifs: 0,
-            });
-        }
-        line_start = false;
-
+    /// Steps over the token at `i`: one character, or a whole text or link,
+    /// keeping count of nesting and of `if`.
+    fn token(&mut self) {
+        let b = self.bytes[self.i];
+        self.start_declaration();
+        self.line_start = false;
         match b {
             b'<' => {
-                // A link `<https://…>`: its `//` is not a comment.
-                let line_end = memchr_newline(bytes, i);
-                if let Some(rel) = text[i..line_end].find('>')
-                    && text[i + 1..i + rel].contains("://")
-                    && !text[i + 1..i + rel].contains(char::is_whitespace)
-                {
-                    i += rel + 1;
-                    last_significant = i;
-                    continue;
+                if let Some(end) = self.link_end() {
+                    self.i = end;
+                    self.last_significant = end;
+                    return;
                 }
             }
             b'"' => {
-                // Texts are most of a file: jump between the bytes that
-                // matter instead of looking at each.
-                let mut j = i + 1;
-                let mut closed = false;
-                while j < bytes.len() {
-                    let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[j..]) else {
-                        j = bytes.len();
-                        break;
-                    };
-                    j += k;
-                    match bytes[j] {
-                        b'\\' => j += 2,
-                        b'"' => {
-                            closed = true;
-                            break;
-                        }
-                        _ => break,
-                    }
-                }
-                if closed {
-                    i = j + 1;
-                } else {
-                    let end = j.min(bytes.len());
-                    let end = if end > i + 1 && bytes[end - 1] == b'\r' {
-                        end - 1
-                    } else {
-                        end
-                    };
-                    out.diagnostics.push(
-                        Diagnostic::new(
-                            Code::UnterminatedString,
-                            Span::new(file, i..end),
-                            "this text is not closed",
-                        )
-                        .label("the text starts here and runs to the end of the line")
-                        .help("add a closing `\"` on the same line; texts cannot span lines"),
-                    );
-                    if let Some(chunk) = current.as_mut() {
-                        chunk.broken = true;
-                    }
-                    i = end;
-                }
-                last_significant = i;
-                continue;
+                self.text_literal();
+                return;
             }
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_DEPTH
-                    && let Some(chunk) = current.as_mut()
-                    && !chunk.broken
-                {
-                    chunk.broken = true;
-                    out.diagnostics.push(
-                        Diagnostic::new(
-                            Code::NestingTooDeep,
-                            Span::new(file, i..i + 1),
-                            format!("brackets and blocks nest more than {MAX_DEPTH} levels deep"),
-                        )
-                        .label("this is one level too deep")
-                        .help("split the expression or the group into smaller named parts"),
-                    );
-                }
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            b'i' if bytes.get(i + 1) == Some(&b'f')
-                && (i == 0 || !is_ident_byte(bytes[i - 1]))
-                && bytes.get(i + 2).is_none_or(|&b| !is_ident_byte(b)) =>
-            {
-                if let Some(chunk) = current.as_mut() {
-                    chunk.ifs += 1;
-                    if chunk.ifs > MAX_IFS && !chunk.broken {
-                        chunk.broken = true;
-                        out.diagnostics.push(
-                            Diagnostic::new(
-                                Code::NestingTooDeep,
-                                Span::new(file, i..i + 2),
-                                format!("this declaration holds more than {MAX_IFS} `if`"),
-                            )
-                            .label("one `if` too many")
-                            .help("`if` chains nest; a long table of cases is easier to read as a code list, or split the declaration"),
-                        );
-                    }
-                }
-            }
+            b'(' | b'[' | b'{' => self.open(),
+            b')' | b']' | b'}' => self.depth = self.depth.saturating_sub(1),
+            b'i' if self.if_at() => self.count_if(),
             _ => {}
         }
         // Advance by one character (not byte) so slices stay on boundaries.
-        i += utf8_len(b);
-        last_significant = i;
+        self.i += utf8_len(b);
+        self.last_significant = self.i;
     }
-    close(&mut current, &mut out, last_significant);
-    out
+
+    /// Starts a declaration at `i` if a top-level keyword stands there, or
+    /// if none has started yet.
+    fn start_declaration(&mut self) {
+        let i = self.i;
+        // A top-level keyword starts a new declaration when the previous one
+        // is complete, and also, as recovery, at the start of a line when the
+        // previous one left a block open.
+        let at_column_zero = self.line_start && (i == 0 || self.bytes[i - 1] == b'\n');
+        if keyword_at(self.bytes, i) && (self.depth == 0 || at_column_zero) {
+            self.close(self.last_significant);
+            self.depth = 0;
+            self.current = Some(Chunk::starting_at(i));
+        } else if self.current.is_none() {
+            self.current = Some(Chunk::starting_at(i));
+        }
+    }
+
+    /// Ends the current declaration at `end`.
+    fn close(&mut self, end: usize) {
+        if let Some(mut chunk) = self.current.take() {
+            chunk.end = end.max(chunk.start);
+            self.out.chunks.push(chunk);
+        }
+    }
+
+    /// The current declaration has a problem the scan reported: it is not
+    /// parsed.
+    fn mark_broken(&mut self) {
+        if let Some(chunk) = self.current.as_mut() {
+            chunk.broken = true;
+        }
+    }
+
+    /// Where a link `<https://…>` at `i` ends, if one starts there: its `//`
+    /// is not a comment.
+    fn link_end(&self) -> Option<usize> {
+        let i = self.i;
+        let line_end = memchr_newline(self.bytes, i);
+        let rel = self.text[i..line_end].find('>')?;
+        let inside = &self.text[i + 1..i + rel];
+        (inside.contains("://") && !inside.contains(char::is_whitespace)).then_some(i + rel + 1)
+    }
+
+    /// Steps over a text in quotes, or reports it if the line ends first.
+    fn text_literal(&mut self) {
+        let (bytes, i) = (self.bytes, self.i);
+        // Texts are most of a file: jump between the bytes that matter
+        // instead of looking at each.
+        let mut j = i + 1;
+        let mut closed = false;
+        while j < bytes.len() {
+            let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[j..]) else {
+                j = bytes.len();
+                break;
+            };
+            j += k;
+            match bytes[j] {
+                b'\\' => j += 2,
+                b'"' => {
+                    closed = true;
+                    break;
+                }
+                _ => break,
+            }
+        }
+        if closed {
+            self.i = j + 1;
+        } else {
+            let end = j.min(bytes.len());
+            let end = if end > i + 1 && bytes[end - 1] == b'\r' {
+                end - 1
+            } else {
+                end
+            };
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnterminatedString,
+                    Span::new(self.file, i..end),
+                    "this text is not closed",
+                )
+                .label("the text starts here and runs to the end of the line")
+                .help("add a closing `\"` on the same line; texts cannot span lines"),
+            );
+            self.mark_broken();
+            self.i = end;
+        }
+        self.last_significant = self.i;
+    }
+
+    /// One level deeper; past [`MAX_DEPTH`] the declaration is refused.
+    fn open(&mut self) {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH
+            && let Some(chunk) = self.current.as_mut()
+            && !chunk.broken
+        {
+            chunk.broken = true;
+            self.out.diagnostics.push(
+                Diagnostic::new(
+                    Code::NestingTooDeep,
+                    Span::new(self.file, self.i..self.i + 1),
+                    format!("brackets and blocks nest more than {MAX_DEPTH} levels deep"),
+                )
+                .label("this is one level too deep")
+                .help("split the expression or the group into smaller named parts"),
+            );
+        }
+    }
+
+    /// Whether the word `if` stands at `i` (its `i` already seen).
+    fn if_at(&self) -> bool {
+        let (bytes, i) = (self.bytes, self.i);
+        bytes.get(i + 1) == Some(&b'f')
+            && (i == 0 || !is_ident_byte(bytes[i - 1]))
+            && bytes.get(i + 2).is_none_or(|&b| !is_ident_byte(b))
+    }
+
+    /// One more `if`; past [`MAX_IFS`] the declaration is refused.
+    fn count_if(&mut self) {
+        let i = self.i;
+        if let Some(chunk) = self.current.as_mut() {
+            chunk.ifs += 1;
+            if chunk.ifs > MAX_IFS && !chunk.broken {
+                chunk.broken = true;
+                self.out.diagnostics.push(
+                    Diagnostic::new(
+                        Code::NestingTooDeep,
+                        Span::new(self.file, i..i + 2),
+                        format!("this declaration holds more than {MAX_IFS} `if`"),
+                    )
+                    .label("one `if` too many")
+                    .help("`if` chains nest; a long table of cases is easier to read as a code list, or split the declaration"),
+                );
+            }
+        }
+    }
 }
 
 fn memchr_newline(bytes: &[u8], from: usize) -> usize {

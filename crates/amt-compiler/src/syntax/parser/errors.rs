@@ -1,0 +1,311 @@
+//! pest's errors → sentences an author understands: what was expected, in
+//! words (never a rule name), and a hint for the usual slips.
+
+use super::{Rule, keyword, line_comment_start};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::{FileId, Span};
+use pest::error::{ErrorVariant, InputLocation};
+
+/// The phrase for "a statement goes here", however many could.
+const A_STATEMENT: &str = "a statement such as `field`, `group`, `required` or `when`";
+
+/// The diagnostic for pest's `error` in the text of one declaration, which
+/// starts at byte `offset` of the file.
+pub(super) fn syntax_error(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    error: pest::error::Error<Rule>,
+) -> Diagnostic {
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // pest reports a bad escape as a text that does not fit: say what it is.
+    if text[pos..].starts_with('"')
+        && let Some(bad) = bad_escape(&text[pos..])
+    {
+        return unknown_escape(file, text, offset, pos + bad);
+    }
+    let (found, len) = found_at(text, pos);
+    let span = Span::new(file, offset + pos..offset + pos + len);
+    let (message, label) = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
+            let expected = expected_words(positives);
+            (
+                format!("expected {expected}, found {found}"),
+                format!("expected {expected}"),
+            )
+        }
+        ErrorVariant::CustomError { message }
+            if message.contains("call limit") || message.contains("stack") =>
+        {
+            (
+                "this declaration is nested too deeply to read".to_string(),
+                "too deep".to_string(),
+            )
+        }
+        _ => (
+            format!("unexpected {found}"),
+            "not expected here".to_string(),
+        ),
+    };
+    let d = Diagnostic::new(Code::SyntaxError, span, message).label(label);
+    match slip_help(text, pos, &found) {
+        Some(help) => d.help(help),
+        None => d,
+    }
+}
+
+/// A text whose backslash at byte `at` starts no escape amt knows.
+fn unknown_escape(file: FileId, text: &str, offset: usize, at: usize) -> Diagnostic {
+    let shown: String = text[at..].chars().take(2).collect();
+    Diagnostic::new(
+        Code::SyntaxError,
+        Span::new(file, offset + at..offset + at + shown.len()),
+        format!("`{shown}` is not an escape amt knows in a text"),
+    )
+    .label("unknown escape")
+    .help("in quotes, a backslash starts `\\\"` (quote), `\\\\` (backslash), `\\n` or `\\t`; for a pattern's `\\p{L}` write `\\\\p{L}`")
+}
+
+/// Help for the slips behind many syntax errors at `pos`: a letter that
+/// names cannot have, a colon before a type, a block closed too early.
+fn slip_help(text: &str, pos: usize, found: &str) -> Option<&'static str> {
+    let rest = &text[pos..];
+    let line_end = rest.find('\n').map_or(text.len(), |i| pos + i);
+    let line = &text[text[..pos].rfind('\n').map_or(0, |i| i + 1)..line_end];
+    let outside_texts: String = line.split('"').step_by(2).collect::<Vec<_>>().join(" ");
+    let outside_texts = match line_comment_start(&outside_texts) {
+        Some(i) => &outside_texts[..i],
+        None => &outside_texts[..],
+    };
+    if outside_texts
+        .chars()
+        .any(|c| !c.is_ascii() && c.is_alphabetic())
+    {
+        Some(
+            "names use the letters a–z, digits and `_`: write `ae` for `ä`, `ss` for `ß`; labels in quotes may use any letter",
+        )
+    } else if rest.starts_with(':') && found == "`:`" {
+        Some("a type follows the name directly: `field name: text \"Label\"`")
+    } else if rest.starts_with('}') {
+        Some("a block was closed before it was complete; check the line above")
+    } else {
+        None
+    }
+}
+
+/// What the parser expected, as one phrase: `` `field`, `group` or a name ``.
+fn expected_words(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    let mut keywords: Vec<String> = Vec::new();
+    for expected in rules {
+        if let Some(k) = keyword(*expected) {
+            let k = format!("`{k}`");
+            if !keywords.contains(&k) {
+                keywords.push(k);
+            }
+        } else if let Some(w) = expected_word(*expected)
+            && !words.contains(&w)
+        {
+            words.push(w);
+        }
+    }
+    if keywords.len() <= 4 {
+        let mut all: Vec<&str> = keywords.iter().map(String::as_str).collect();
+        all.extend(words.iter().copied());
+        return join_or(&all);
+    }
+    // Many statement keywords at once read better as one phrase.
+    if !words.contains(&A_STATEMENT) {
+        words.push(A_STATEMENT);
+    }
+    join_or(&words)
+}
+
+/// Words for what the parser expected, never a rule name.
+fn expected_word(expected: Rule) -> Option<&'static str> {
+    if is_statement(expected) {
+        return Some(A_STATEMENT);
+    }
+    if is_operator(expected) {
+        return Some("an operator such as `and`, `=` or `+`");
+    }
+    Some(match expected {
+        Rule::name | Rule::ident | Rule::import_name | Rule::arg_name => "a name",
+        Rule::string | Rule::text => "a text in quotes",
+        Rule::translation => "a translation such as `@en \"…\"`",
+        Rule::lang => "a language code such as `de` or `en`",
+        Rule::integer | Rule::number | Rule::decimal => "a number",
+        Rule::semver => "a version such as `1.0.0`",
+        Rule::url => "a link in angle brackets such as `<https://…>`",
+        Rule::token => "an autocomplete token such as `postal-code`",
+        Rule::code => "a code",
+        Rule::duration | Rule::duration_unit => "a duration such as `2 weeks`",
+        Rule::size | Rule::size_unit => "a size such as `10 MB`",
+        Rule::module_path | Rule::path_segment => "a file path such as `common/person`",
+        Rule::import => "`import`",
+        Rule::codelist => "`codelist`",
+        Rule::type_decl => "`type`",
+        Rule::procedure => "`procedure`",
+        Rule::stray => "a declaration such as `procedure`, `group`, `codelist`, `type` or `import`",
+        Rule::block => "a block in `{ }`",
+        Rule::state_kind => "`start`, `step`, `parallel`, `end` or `timer`",
+        Rule::wf_after | Rule::wf_when | Rule::wf_issue => {
+            "`after 3 weeks`, `when …` or `issue DOCUMENT`"
+        }
+        Rule::example_base => "`from \"another example\"`",
+        Rule::ex_decide | Rule::ex_timeout => "`decide NAME = value` or `timeout STEP`",
+        Rule::expect_outcome | Rule::expect_path => "`outcome END` or `path STATE, STATE, …`",
+        Rule::example_today | Rule::given | Rule::expect | Rule::omit => {
+            "an answer such as `name = \"Anna\"`, `today 2026-01-31` or `expect …`"
+        }
+        Rule::expect_valid | Rule::expect_problem | Rule::expect_shown | Rule::expect_value => {
+            "`valid`, `error on …`, `warning on …`, `visible …`, `hidden …` or `name = value`"
+        }
+        Rule::problem_kind | Rule::shown_kind => "`error`, `warning`, `visible` or `hidden`",
+        Rule::data_path | Rule::data_segment => "a path such as `person[0].name`",
+        Rule::codelist_from => "`from \"urn:…\"`",
+        Rule::code_entry => "a code-list value such as `VH \"verheiratet\"`",
+        Rule::type_ref => "a type such as `text`, `date` or `choice(…)`",
+        Rule::type_args => "constraints in `( )`",
+        Rule::arg_min | Rule::arg_max | Rule::arg_length | Rule::arg_pattern | Rule::arg_scale => {
+            "a constraint such as `max 55` or `pattern \"…\"`"
+        }
+        Rule::cardinality => "a repeat such as `[1..10]`",
+        Rule::range => "a range such as `1..10`",
+        Rule::prefill_mode => "`locked` or `editable`",
+        Rule::personal_class => "`special` or `ordinary`",
+        Rule::expr
+        | Rule::paren
+        | Rule::list
+        | Rule::if_expr
+        | Rule::boolean
+        | Rule::today
+        | Rule::call
+        | Rule::path
+        | Rule::money_lit
+        | Rule::date_lit
+        | Rule::op_not
+        | Rule::op_neg => "a value or expression",
+        Rule::EOI => "the end of the declaration",
+        _ => return None,
+    })
+}
+
+/// Whether a rule is one of the statements of a block.
+fn is_statement(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::field
+            | Rule::group
+            | Rule::page
+            | Rule::computed
+            | Rule::fee
+            | Rule::deadline
+            | Rule::attachment
+            | Rule::note
+            | Rule::rule_stmt
+            | Rule::warn
+            | Rule::when
+            | Rule::required
+            | Rule::hint
+            | Rule::legal
+            | Rule::fim
+            | Rule::autocomplete
+            | Rule::prefill
+            | Rule::personal
+            | Rule::version
+            | Rule::leika
+            | Rule::identity
+            | Rule::languages
+            | Rule::description
+            | Rule::authority
+            | Rule::privacy
+            | Rule::purpose
+            | Rule::basis
+            | Rule::retention
+            | Rule::types
+            | Rule::max_size
+            | Rule::count
+            | Rule::example
+            | Rule::workflow
+            | Rule::wf_actor
+            | Rule::wf_document
+            | Rule::wf_state
+            | Rule::wf_by
+            | Rule::wf_decide
+            | Rule::wf_goto
+            | Rule::wf_outcome
+    )
+}
+
+/// Whether a rule is an operator.
+fn is_operator(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_in
+            | Rule::op_not_in
+            | Rule::op_eq
+            | Rule::op_eq_double
+            | Rule::op_ne
+            | Rule::op_le
+            | Rule::op_ge
+            | Rule::op_lt
+            | Rule::op_gt
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+    )
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(words: &[&str]) -> String {
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        n => format!("{} or {}", words[..n - 1].join(", "), words[n - 1]),
+    }
+}
+
+/// How to name what stands at `pos`, and how many bytes of it to underline.
+fn found_at(text: &str, pos: usize) -> (String, usize) {
+    let rest = &text[pos..];
+    let Some(c) = rest.chars().next() else {
+        return ("the end of the file".to_string(), 0);
+    };
+    if c.is_alphanumeric() || c == '_' {
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let word = &rest[..len.min(40)];
+        (format!("`{word}`"), len)
+    } else if c == '"' {
+        ("a text in quotes".to_string(), c.len_utf8())
+    } else if c.is_whitespace() {
+        ("a line break".to_string(), c.len_utf8())
+    } else {
+        (format!("`{c}`"), c.len_utf8())
+    }
+}
+
+/// The offset of the first backslash in a quoted text (starting at its `"`)
+/// that starts no escape amt knows.
+fn bad_escape(quoted: &str) -> Option<usize> {
+    let mut chars = quoted.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' | '\n' => return None,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                _ => return Some(i),
+            },
+            _ => {}
+        }
+    }
+    None
+}
