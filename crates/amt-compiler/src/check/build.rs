@@ -151,6 +151,27 @@ impl<'a, 'd> Builder<'a, 'd> {
         id
     }
 
+    /// A `type` declaration on its own, as a field that uses it would see it,
+    /// so that a mistake in a type (a broken pattern, an impossible range, a
+    /// constraint its base does not take) is found even before a field uses
+    /// it. Names in its bounds are read where it is used, so no expression
+    /// of it is typed here.
+    pub fn standalone_type(&mut self, type_decl: &'a ast::TypeDecl, decl_ref: DeclRef) {
+        let name = &type_decl.name;
+        let root = self.add(Node::new(&name.name, name.span, None, Kind::Root));
+        let mut chain = vec![decl_ref];
+        let Some(resolved) = self.field_type(&type_decl.base, decl_ref.file, &mut chain) else {
+            return;
+        };
+        let field = self.add(Node::new(
+            &name.name,
+            name.span,
+            Some(root),
+            Kind::Field(resolved.ty),
+        ));
+        self.inherit(field, &[(type_decl, decl_ref.file)]);
+    }
+
     fn procedure_stmt(
         &mut self,
         root: NodeId,

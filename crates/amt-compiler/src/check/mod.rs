@@ -136,15 +136,18 @@ pub fn check_item(
         }
         Item::Codelist(list) => lint::codelist(list, diags),
         Item::Type(t) => {
-            // A type is resolved where it is used, in its own file's scope;
-            // looking its names up here marks what it imports as used, so
-            // the unused imports of a file depend on that file alone.
-            let _ = program.lookup(file, &t.base.name.name);
-            for arg in &t.base.args {
-                if let ast::TypeArg::Name(name) = arg {
-                    let _ = program.lookup(file, &name.name);
-                }
-            }
+            // Checked on its own, in its own file's scope: its mistakes are
+            // found before a field uses it, and what it imports is marked
+            // used here, so the unused imports of a file depend on that
+            // file alone.
+            let mut builder = build::Builder::new(program, diags);
+            builder.standalone_type(
+                t,
+                DeclRef {
+                    file,
+                    item: item_index,
+                },
+            );
         }
         Item::Import(_) => {}
         Item::Stray(stmt) => {
