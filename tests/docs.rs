@@ -116,7 +116,11 @@ fn imports() -> String {
     for (file, names) in [
         ("common/anschrift", "anschrift"),
         ("common/person", "person"),
-        ("common/listen", "familienstand, geschlecht, wohnungsstatus, ergebnis"),
+        ("common/typen", "postleitzahl"),
+        (
+            "common/codelisten",
+            "familienstand, geschlecht, wohnungsstatus, ergebnis, antragsart, verfahrensart",
+        ),
     ] {
         out.push_str(&format!("import {file}.{{{names}}}\n"));
     }
