@@ -9,6 +9,9 @@ use amt_model::{BinaryOp, UnaryOp};
 use amt_model::{Expr, ExprKind, FieldType, Function, Literal, Node, NodeKind, Severity};
 use serde_json::{Map, Value as Json, json};
 
+/// A schema, or the condition that cannot be said as one and why.
+type Said<'p> = Result<Json, (&'p Expr, Why)>;
+
 /// `{type: object, properties: {s1: {… {sn: leaf}}}, required: [s1 … sn]}`:
 /// the path is there and its value matches `leaf`.
 fn at(segs: &[&str], leaf: Json) -> Json {
@@ -121,6 +124,78 @@ fn not(s: Json) -> Json {
     }
 }
 
+/// Where a node's rules are checked: a field where it applies (its
+/// container given), or where it is given and does not not apply; a group
+/// where it is given and does not not apply.
+fn where_asked(
+    is_group: bool,
+    container: &[&str],
+    segs: &[&str],
+    applies: &Said<'_>,
+    refused: &Said<'_>,
+) -> Result<Json, Why> {
+    match (applies, refused) {
+        (Ok(t), Ok(f)) => Ok(if is_group {
+            all_of(vec![at(segs, json!(true)), not(f.clone())])
+        } else {
+            all_of(vec![
+                at(container, json!(true)),
+                any_of(vec![
+                    t.clone(),
+                    all_of(vec![not(f.clone()), at(segs, json!(true))]),
+                ]),
+            ])
+        }),
+        (Err((_, why)), _) | (_, Err((_, why))) => Err(why.clone()),
+    }
+}
+
+/// The constants a field is compared with, as they appear in submitted
+/// JSON: one, or the items of a list.
+fn constants(other: &Expr) -> Result<Vec<Json>, Why> {
+    Ok(match &other.kind {
+        ExprKind::List { items } => items
+            .iter()
+            .map(|i| match &i.kind {
+                ExprKind::Literal { value } => literal_json(value),
+                _ => None,
+            })
+            .collect::<Option<_>>()
+            .ok_or("the list holds more than constants")?,
+        ExprKind::Literal { value } => vec![
+            literal_json(value)
+                .ok_or("it compares amounts of money or durations, which amt compares exactly")?,
+        ],
+        ExprKind::Today => return Err("it depends on today's date".into()),
+        _ => constant_number(other)
+            .map(|n| vec![n])
+            .ok_or("it compares with a computed value")?,
+    })
+}
+
+/// The JSON type of a field's values, and whether JSON Schema orders them
+/// as amt does; an error for the types it cannot compare.
+fn comparable_kind(ty: &FieldType) -> Result<(&'static str, bool), Why> {
+    Ok(match ty {
+        FieldType::Text { .. }
+        | FieldType::Choice {
+            multiple: false, ..
+        }
+        | FieldType::Time { .. }
+        | FieldType::Date { .. } => ("string", false),
+        FieldType::Integer { .. } => ("integer", true),
+        FieldType::Decimal { .. } => ("number", true),
+        FieldType::Boolean | FieldType::Consent => ("boolean", false),
+        FieldType::Choice { multiple: true, .. } => ("array", false),
+        FieldType::Money { .. } => {
+            return Err(
+                "it compares amounts of money, which amt compares exactly to the cent".into(),
+            );
+        }
+        FieldType::Datetime { .. } => return Err("it compares dates and times".into()),
+    })
+}
+
 /// `{type: kind, …leaf}`, with the type first for readers.
 fn typed(kind: &str, leaf: Json) -> Json {
     let mut out = Map::new();
@@ -213,70 +288,87 @@ impl<'p> Emitter<'p> {
                 let op = if want { *operator } else { operator.negated() };
                 self.comparison(op, left, right, scope)
             }
-            ExprKind::Ref { path } => {
-                // A computed yes/no: its definition, over the same data.
-                if let Some(Node {
-                    kind: NodeKind::Computed { value, .. },
-                    ..
-                }) = self.nodes.get(path.as_str())
-                {
-                    return self.truth(value, scope, want);
-                }
-                // A yes/no question on its own.
-                let segs = self.ref_path(path, scope, false)?;
-                match self.field_of(path) {
-                    Some(FieldType::Boolean | FieldType::Consent) => Ok(self.boolean(&segs, want)),
-                    _ => Err("it is not a yes/no question".into()),
-                }
-            }
+            ExprKind::Ref { path } => self.ref_truth(path, scope, want),
             ExprKind::Call {
                 function,
                 over,
                 args,
-            } => match (function, over) {
-                (Function::Filled, _) => {
-                    let ExprKind::Ref { path } = &args[0].kind else {
-                        return Err("it asks about something other than a name".into());
-                    };
-                    let segs = self.ref_path(path, scope, true)?;
-                    let present = at(&segs, Json::Bool(true));
-                    Ok(if want { present } else { not(present) })
-                }
-                (Function::Matches, _) => {
-                    let (
-                        ExprKind::Ref { path },
-                        ExprKind::Literal {
-                            value: Literal::Text(p),
-                        },
-                    ) = (&args[0].kind, &args[1].kind)
-                    else {
-                        return Err("it matches something other than a field".into());
-                    };
-                    let segs = self.ref_path(path, scope, false)?;
-                    let pattern = json!({ "pattern": formats::anchored(p) });
-                    let leaf = if want { pattern } else { not(pattern) };
-                    Ok(at(&segs, json!({ "type": "string", "allOf": [leaf] })))
-                }
-                (Function::Any | Function::All, Some(rep)) => {
-                    let ExprKind::Ref { path } = &args[0].kind else {
-                        return Err("it goes through something other than a repeat".into());
-                    };
-                    let segs = self.ref_path(path, scope, true)?;
-                    let node = self.nodes.get(rep.as_str()).ok_or("unknown repeat")?;
-                    let item_scope: &'p str = &node.path;
-                    let exists = *function == Function::Any;
-                    // any: T = some item T; F = every item F. all: the dual.
-                    let item = self.truth(&args[1], item_scope, want)?;
-                    Ok(if exists == want {
-                        at(&segs, json!({ "type": "array", "contains": item }))
-                    } else {
-                        absent_or(&segs, json!({ "type": "array", "items": item }))
-                    })
-                }
-                _ => Err(format!("JSON Schema cannot compute `{function}(…)`")),
-            },
+            } => self.call_truth(*function, over.as_deref(), args, scope, want),
             ExprKind::Today => Err("it depends on today's date".into()),
             _ => Err("JSON Schema cannot evaluate this expression".into()),
+        }
+    }
+
+    /// The schema of data on which a name is definitely `want`: a yes/no
+    /// question, or a computed yes/no.
+    fn ref_truth(&self, path: &'p str, scope: &'p str, want: bool) -> Result<Json, Why> {
+        // A computed yes/no: its definition, over the same data.
+        if let Some(Node {
+            kind: NodeKind::Computed { value, .. },
+            ..
+        }) = self.nodes.get(path)
+        {
+            return self.truth(value, scope, want);
+        }
+        // A yes/no question on its own.
+        let segs = self.ref_path(path, scope, false)?;
+        match self.field_of(path) {
+            Some(FieldType::Boolean | FieldType::Consent) => Ok(self.boolean(&segs, want)),
+            _ => Err("it is not a yes/no question".into()),
+        }
+    }
+
+    /// The schema of data on which a call is definitely `want`: `filled`,
+    /// `matches`, and `any`/`all` over a repeat.
+    fn call_truth(
+        &self,
+        function: Function,
+        over: Option<&'p str>,
+        args: &'p [Expr],
+        scope: &'p str,
+        want: bool,
+    ) -> Result<Json, Why> {
+        match (function, over) {
+            (Function::Filled, _) => {
+                let ExprKind::Ref { path } = &args[0].kind else {
+                    return Err("it asks about something other than a name".into());
+                };
+                let segs = self.ref_path(path, scope, true)?;
+                let present = at(&segs, Json::Bool(true));
+                Ok(if want { present } else { not(present) })
+            }
+            (Function::Matches, _) => {
+                let (
+                    ExprKind::Ref { path },
+                    ExprKind::Literal {
+                        value: Literal::Text(p),
+                    },
+                ) = (&args[0].kind, &args[1].kind)
+                else {
+                    return Err("it matches something other than a field".into());
+                };
+                let segs = self.ref_path(path, scope, false)?;
+                let pattern = json!({ "pattern": formats::anchored(p) });
+                let leaf = if want { pattern } else { not(pattern) };
+                Ok(at(&segs, json!({ "type": "string", "allOf": [leaf] })))
+            }
+            (Function::Any | Function::All, Some(rep)) => {
+                let ExprKind::Ref { path } = &args[0].kind else {
+                    return Err("it goes through something other than a repeat".into());
+                };
+                let segs = self.ref_path(path, scope, true)?;
+                let node = self.nodes.get(rep).ok_or("unknown repeat")?;
+                let item_scope: &'p str = &node.path;
+                let exists = function == Function::Any;
+                // any: T = some item T; F = every item F. all: the dual.
+                let item = self.truth(&args[1], item_scope, want)?;
+                Ok(if exists == want {
+                    at(&segs, json!({ "type": "array", "contains": item }))
+                } else {
+                    absent_or(&segs, json!({ "type": "array", "items": item }))
+                })
+            }
+            _ => Err(format!("JSON Schema cannot compute `{function}(…)`")),
         }
     }
 
@@ -333,51 +425,64 @@ impl<'p> Emitter<'p> {
                 args,
                 over: None,
             } if matches!(function, Function::Len | Function::Count) => {
-                let ExprKind::Ref { path } = &args[0].kind else {
-                    return Err(format!("`{function}` of an expression"));
-                };
-                let Some(k) = constant_number(other).and_then(|n| n.as_i64()) else {
-                    return Err(format!(
-                        "`{function}` is compared with something other than a whole number"
-                    ));
-                };
-                let (kind, min_kw, max_kw) = if *function == Function::Len {
-                    ("string", "minLength", "maxLength")
-                } else {
-                    ("array", "minItems", "maxItems")
-                };
-                let counted = *function == Function::Count;
-                let segs = self.ref_path(path, scope, counted)?;
-                // len of an unanswered text is unknown; count of nothing is 0.
-                let range = |lo: i64, hi: Option<i64>| -> Json {
-                    let mut s = json!({ "type": kind });
-                    if lo > 0 {
-                        s[min_kw] = json!(lo);
-                    }
-                    if let Some(hi) = hi {
-                        if hi < 0 {
-                            return Json::Bool(false);
-                        }
-                        s[max_kw] = json!(hi);
-                    }
-                    if counted && lo <= 0 {
-                        absent_or(&segs, s)
-                    } else {
-                        at(&segs, s)
-                    }
-                };
-                Ok(match op {
-                    BinaryOp::Ge => range(k, None),
-                    BinaryOp::Gt => range(k + 1, None),
-                    BinaryOp::Le => range(0, Some(k)),
-                    BinaryOp::Lt => range(0, Some(k - 1)),
-                    BinaryOp::Eq => range(k, Some(k)),
-                    BinaryOp::Ne => any_of(vec![range(0, Some(k - 1)), range(k + 1, None)]),
-                    _ => return Err("this comparison".into()),
-                })
+                self.compare_size(op, *function, &args[0], other, scope)
             }
             _ => Err("JSON Schema cannot compute this value".into()),
         }
+    }
+
+    /// `len(text) op k` or `count(repeat) op k`: a number of characters or
+    /// items within a range.
+    fn compare_size(
+        &self,
+        op: BinaryOp,
+        function: Function,
+        arg: &'p Expr,
+        other: &'p Expr,
+        scope: &'p str,
+    ) -> Result<Json, Why> {
+        let ExprKind::Ref { path } = &arg.kind else {
+            return Err(format!("`{function}` of an expression"));
+        };
+        let Some(k) = constant_number(other).and_then(|n| n.as_i64()) else {
+            return Err(format!(
+                "`{function}` is compared with something other than a whole number"
+            ));
+        };
+        let (kind, min_kw, max_kw) = if function == Function::Len {
+            ("string", "minLength", "maxLength")
+        } else {
+            ("array", "minItems", "maxItems")
+        };
+        let counted = function == Function::Count;
+        let segs = self.ref_path(path, scope, counted)?;
+        // len of an unanswered text is unknown; count of nothing is 0.
+        let range = |lo: i64, hi: Option<i64>| -> Json {
+            let mut s = json!({ "type": kind });
+            if lo > 0 {
+                s[min_kw] = json!(lo);
+            }
+            if let Some(hi) = hi {
+                if hi < 0 {
+                    return Json::Bool(false);
+                }
+                s[max_kw] = json!(hi);
+            }
+            if counted && lo <= 0 {
+                absent_or(&segs, s)
+            } else {
+                at(&segs, s)
+            }
+        };
+        Ok(match op {
+            BinaryOp::Ge => range(k, None),
+            BinaryOp::Gt => range(k + 1, None),
+            BinaryOp::Le => range(0, Some(k)),
+            BinaryOp::Lt => range(0, Some(k - 1)),
+            BinaryOp::Eq => range(k, Some(k)),
+            BinaryOp::Ne => any_of(vec![range(0, Some(k - 1)), range(k + 1, None)]),
+            _ => return Err("this comparison".into()),
+        })
     }
 
     fn compare_field(
@@ -392,42 +497,8 @@ impl<'p> Emitter<'p> {
             .ok_or("it compares something that is not a field")?;
         let list_ok = matches!(ty, FieldType::Choice { multiple: true, .. });
         let segs = self.ref_path(path, scope, false)?;
-        let consts: Vec<Json> =
-            match &other.kind {
-                ExprKind::List { items } => items
-                    .iter()
-                    .map(|i| match &i.kind {
-                        ExprKind::Literal { value } => literal_json(value),
-                        _ => None,
-                    })
-                    .collect::<Option<_>>()
-                    .ok_or("the list holds more than constants")?,
-                ExprKind::Literal { value } => vec![literal_json(value).ok_or(
-                    "it compares amounts of money or durations, which amt compares exactly",
-                )?],
-                ExprKind::Today => return Err("it depends on today's date".into()),
-                _ => constant_number(other)
-                    .map(|n| vec![n])
-                    .ok_or("it compares with a computed value")?,
-            };
-        let (kind, ordered) = match ty {
-            FieldType::Text { .. }
-            | FieldType::Choice {
-                multiple: false, ..
-            }
-            | FieldType::Time { .. }
-            | FieldType::Date { .. } => ("string", false),
-            FieldType::Integer { .. } => ("integer", true),
-            FieldType::Decimal { .. } => ("number", true),
-            FieldType::Boolean | FieldType::Consent => ("boolean", false),
-            FieldType::Choice { multiple: true, .. } => ("array", false),
-            FieldType::Money { .. } => {
-                return Err(
-                    "it compares amounts of money, which amt compares exactly to the cent".into(),
-                );
-            }
-            FieldType::Datetime { .. } => return Err("it compares dates and times".into()),
-        };
+        let consts = constants(other)?;
+        let (kind, ordered) = comparable_kind(ty)?;
         if list_ok {
             // `CODE in multichoice` was flipped into `multichoice <op> CODE`: not expressible that way.
             return Err("it asks about a multiple choice".into());
@@ -499,7 +570,7 @@ impl<'p> Emitter<'p> {
     }
 
     /// All conditions hold; on failure, the condition that cannot be said.
-    fn conjunction(&self, conds: &[&'p Expr], scope: &'p str) -> Result<Json, (&'p Expr, Why)> {
+    fn conjunction(&self, conds: &[&'p Expr], scope: &'p str) -> Said<'p> {
         let parts = conds
             .iter()
             .map(|c| self.truth(c, scope, true).map_err(|why| (*c, why)))
@@ -513,7 +584,6 @@ impl<'p> Emitter<'p> {
     /// implied, because a part that does not apply must be absent.
     pub(super) fn constraints(&mut self, n: &'p Node, ctx: &Ctx<'p>) {
         let own: Vec<&'p Expr> = ctx.page_when.into_iter().chain(&n.when).collect();
-        let container = ctx.segs.as_slice();
         let mut segs = ctx.segs.clone();
         segs.push(&n.id);
         // Where it applies (T), where it does not (F); in between, where a
@@ -530,57 +600,58 @@ impl<'p> Emitter<'p> {
                 self.coverage.required.insert(n.path.clone());
             }
         } else {
-            match (
-                applies.as_ref().map_err(|(e, w)| (*e, w.clone())),
-                refused.clone(),
-            ) {
-                (Ok(t), Ok(f)) => {
-                    if n.demanded() {
-                        let then = absent_or(container, at(&[&n.id], json!(true)));
-                        self.constrain(json!({ "if": t, "then": then }));
-                        self.coverage.required.insert(n.path.clone());
-                    }
-                    self.constrain(json!({ "if": f, "then": absent_or(&segs, json!(false)) }));
-                    self.coverage.hidden.insert(n.path.clone());
-                }
-                (Err((e, why)), _) | (_, Err((e, why))) => {
-                    let why = if ctx.page_when.is_some_and(|p| std::ptr::eq(p, e)) {
-                        format!("the condition of its page: {why}")
-                    } else {
-                        why.clone()
-                    };
-                    self.gap(
-                        &n.path,
-                        GapCheck::Condition,
-                        Severity::Error,
-                        Some(e),
-                        None,
-                        why,
-                    );
-                }
-            }
+            self.demand_and_refuse(n, ctx, &segs, &applies, &refused);
         }
-        if n.repeat.is_some() && matches!(n.kind, NodeKind::Group { .. }) {
+        let is_group = matches!(n.kind, NodeKind::Group { .. });
+        if n.repeat.is_some() && is_group {
             return; // its rules hold in each item: see `item_rules`
         }
-        // Where its rules are checked: a field where it applies (its
-        // container given), or where it is given and does not not apply; a
-        // group where it is given and does not not apply.
-        let is_group = matches!(n.kind, NodeKind::Group { .. });
-        let asked = match (&applies, &refused) {
-            (Ok(t), Ok(f)) => Ok(if is_group {
-                all_of(vec![at(&segs, json!(true)), not(f.clone())])
-            } else {
-                all_of(vec![
-                    at(container, json!(true)),
-                    any_of(vec![
-                        t.clone(),
-                        all_of(vec![not(f.clone()), at(&segs, json!(true))]),
-                    ]),
-                ])
-            }),
-            (Err((_, why)), _) | (_, Err((_, why))) => Err(why.clone()),
-        };
+        let asked = where_asked(is_group, &ctx.segs, &segs, &applies, &refused);
+        self.node_rules(n, &asked, ctx.scope);
+    }
+
+    /// A node with a condition is demanded where it applies (if required)
+    /// and refused where it does not; a condition that cannot be said is a
+    /// gap.
+    fn demand_and_refuse(
+        &mut self,
+        n: &'p Node,
+        ctx: &Ctx<'p>,
+        segs: &[&str],
+        applies: &Said<'p>,
+        refused: &Said<'p>,
+    ) {
+        match (applies, refused) {
+            (Ok(t), Ok(f)) => {
+                if n.demanded() {
+                    let then = absent_or(&ctx.segs, at(&[&n.id], json!(true)));
+                    self.constrain(json!({ "if": t, "then": then }));
+                    self.coverage.required.insert(n.path.clone());
+                }
+                self.constrain(json!({ "if": f, "then": absent_or(segs, json!(false)) }));
+                self.coverage.hidden.insert(n.path.clone());
+            }
+            (Err((e, why)), _) | (_, Err((e, why))) => {
+                let why = if ctx.page_when.is_some_and(|p| std::ptr::eq(p, *e)) {
+                    format!("the condition of its page: {why}")
+                } else {
+                    why.clone()
+                };
+                self.gap(
+                    &n.path,
+                    GapCheck::Condition,
+                    Severity::Error,
+                    Some(e),
+                    None,
+                    why,
+                );
+            }
+        }
+    }
+
+    /// The rules of a node that is not a repeated group, checked where it
+    /// is asked.
+    fn node_rules(&mut self, n: &'p Node, asked: &Result<Json, Why>, scope: &'p str) {
         for (i, r) in n.rules.iter().enumerate() {
             let warning = r.severity == Severity::Warning;
             let translated = if warning {
@@ -588,7 +659,7 @@ impl<'p> Emitter<'p> {
             } else if n.repeat.is_some() {
                 Err("it is a rule on each value of a repeated field".into())
             } else {
-                match (&asked, self.truth(&r.condition, ctx.scope, false)) {
+                match (asked, self.truth(&r.condition, scope, false)) {
                     (Ok(asked), Ok(f)) => Ok(if *asked == Json::Bool(true) {
                         not(f)
                     } else {

@@ -247,40 +247,7 @@ impl<'p> Emitter<'p> {
                 pattern,
                 format,
                 ..
-            } => {
-                let mut s =
-                    json!({ "type": "string", "minLength": min_length.unwrap_or(1).max(1) });
-                if let Some(max) = max_length {
-                    s["maxLength"] = json!(max);
-                }
-                let patterns: Vec<String> = pattern
-                    .iter()
-                    .map(String::as_str)
-                    .chain(format.map(TextFormat::pattern))
-                    .map(formats::anchored)
-                    .collect();
-                match patterns.as_slice() {
-                    [] => {}
-                    [one] => s["pattern"] = json!(one),
-                    many => {
-                        s["allOf"] =
-                            Json::Array(many.iter().map(|p| json!({ "pattern": p })).collect())
-                    }
-                }
-                if let Some(format) = format
-                    && format.check_digits().is_some()
-                {
-                    self.gap(
-                        &n.path,
-                        GapCheck::Checksum,
-                        Severity::Error,
-                        None,
-                        None,
-                        format!("JSON Schema cannot verify {}", format.check_digits_rule()),
-                    );
-                }
-                s
-            }
+            } => self.text(n, *min_length, *max_length, pattern.as_deref(), *format),
             FieldType::Integer { bounds } => {
                 // Within what every JSON reader keeps exactly (2^53 − 1).
                 let safe = amt_model::SAFE_INTEGER;
@@ -340,6 +307,47 @@ impl<'p> Emitter<'p> {
                 }
             }
         }
+    }
+
+    /// The schema of a text: never empty, its length, its patterns; check
+    /// digits are left to the validator.
+    fn text(
+        &mut self,
+        n: &Node,
+        min_length: Option<u64>,
+        max_length: Option<u64>,
+        pattern: Option<&str>,
+        format: Option<TextFormat>,
+    ) -> Json {
+        let mut s = json!({ "type": "string", "minLength": min_length.unwrap_or(1).max(1) });
+        if let Some(max) = max_length {
+            s["maxLength"] = json!(max);
+        }
+        let patterns: Vec<String> = pattern
+            .into_iter()
+            .chain(format.map(TextFormat::pattern))
+            .map(formats::anchored)
+            .collect();
+        match patterns.as_slice() {
+            [] => {}
+            [one] => s["pattern"] = json!(one),
+            many => {
+                s["allOf"] = Json::Array(many.iter().map(|p| json!({ "pattern": p })).collect())
+            }
+        }
+        if let Some(format) = format
+            && format.check_digits().is_some()
+        {
+            self.gap(
+                &n.path,
+                GapCheck::Checksum,
+                Severity::Error,
+                None,
+                None,
+                format!("JSON Schema cannot verify {}", format.check_digits_rule()),
+            );
+        }
+        s
     }
 
     fn codelist_def(&mut self, name: &str) -> String {
