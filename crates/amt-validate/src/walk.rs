@@ -59,6 +59,7 @@ fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
+/// An amt path inside another (the root's is empty).
 fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_string()
@@ -67,6 +68,8 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
+/// A bound as a message shows it: with a decimal comma and a German date
+/// in German.
 fn display(v: &V, de: bool) -> String {
     match v {
         V::Int(i) => i.to_string(),
@@ -155,14 +158,12 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
     /// and fees, and members that are not part of the form. `valid` is left
     /// to the caller.
     pub(crate) fn submission(mut self) -> Report {
-        let data = self.eval.data;
-        let Json::Object(obj) = data else {
-            let root = Place::default();
+        let root = Place::default();
+        let Json::Object(obj) = self.eval.data else {
             self.problem(None, &root, Check::Type, "object".into(), true);
             return self.report;
         };
         let procedure = self.model.procedure;
-        let root = Place::default();
         let mut known = Vec::new();
         for page in &procedure.pages {
             let applies = match &page.when {
@@ -242,10 +243,12 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             .map(str::to_string)
     }
 
+    /// Whether messages are in German.
     fn de(&self) -> bool {
         amt_model::is_german(self.lang)
     }
 
+    /// Refuses the members of an object that are not parts of the form.
     fn unknown_keys(&mut self, obj: &Map<String, Json>, known: &[&Node], at: &Place) {
         for key in obj.keys() {
             if !known.iter().any(|n| n.is_data() && n.id == *key) {
@@ -405,6 +408,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         }
     }
 
+    /// How a message names a kind of JSON value, in the chosen language.
     fn kind_word(&self, word: &str) -> String {
         let de = self.de();
         match (word, de) {
@@ -441,6 +445,8 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         }
     }
 
+    /// Checks the author's rules of a node; one that is unknown (reads an
+    /// unanswered value) does not fail.
     fn rules(&mut self, n: &'p Node, at: &Place) {
         for (i, r) in n.rules.iter().enumerate() {
             if self.eval.eval(&r.condition).truth() == Some(false) {
@@ -755,6 +761,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         self.problem(Some(n), at, check, bound.to_string(), true);
     }
 
+    /// Checks a field's lower and upper bound, evaluated over the answers.
     fn bounds(&mut self, n: &'p Node, ty: &'p FieldType, value: &Json, at: &Place) {
         let Some(bounds) = ty.bounds() else {
             return;
