@@ -516,8 +516,8 @@ impl State {
             };
         }
         match self.form_of(version, &dir, &segments, trailing) {
-            Ok(Some((p, lang, page_path))) if *method == tiny_http::Method::Post => {
-                self.post(request, version, &p, &lang, &page_path, raw_path)
+            Ok(Some(form)) if *method == tiny_http::Method::Post => {
+                self.post(request, &form, raw_path)
             }
             Ok(form) if file.is_file() => Reply::not_allowed(if form.is_some() {
                 "GET, HEAD, POST"
@@ -538,14 +538,13 @@ impl State {
     /// The procedure and language of a form's page (`/<id>/`,
     /// `/<id>/index.html`, `/<id>/index.<lang>.html`): where its form posts
     /// (amt's template has no `action`: the page itself).
-    #[allow(clippy::type_complexity)]
     fn form_of(
         &self,
         version: u64,
         dir: &Path,
         segments: &[&str],
         trailing: bool,
-    ) -> Result<Option<(Arc<Procedure>, String, PathBuf)>, String> {
+    ) -> Result<Option<FormPage>, String> {
         let (id, file) = match segments {
             [id] if trailing => (*id, "index.html"),
             [id, file] if !trailing => (*id, *file),
@@ -566,153 +565,46 @@ impl State {
             .iter()
             .find(|l| amt_compiler::emit::html::page_file(&p, l) == file)
             .cloned();
-        Ok(lang.map(|lang| (p, lang, page_path)))
+        Ok(lang.map(|lang| FormPage {
+            version,
+            procedure: p,
+            lang,
+            file: page_path,
+        }))
     }
 
     /// A form's post: read, checked with amt's validator, logged; answered
     /// with the confirmation or, refused, with the form and its errors.
-    fn post(
-        &self,
-        request: &mut tiny_http::Request,
-        version: u64,
-        p: &Procedure,
-        lang: &str,
-        page_path: &Path,
-        raw_path: &str,
-    ) -> Reply {
-        if request.body_length().is_some_and(|n| n > MAX_BODY) {
-            return too_large();
-        }
-        let mut body = Vec::new();
-        if request
-            .as_reader()
-            .take(MAX_BODY as u64 + 1)
-            .read_to_end(&mut body)
-            .is_err()
-        {
-            return Reply::plain(400, "400 Bad Request: the body could not be read");
-        }
-        if body.len() > MAX_BODY {
-            return too_large();
-        }
+    fn post(&self, request: &mut tiny_http::Request, form: &FormPage, raw_path: &str) -> Reply {
+        let body = match read_body(request) {
+            Ok(body) => body,
+            Err(reply) => return reply,
+        };
         let content_type = header(request, "Content-Type")
             .unwrap_or_default()
             .to_string();
-        let fields = match form::parse_body(&content_type, &body) {
+        let fields = match parse_fields(&content_type, &body) {
             Ok(f) => f,
-            Err(form::BodyError::Unsupported(what)) => {
-                return Reply::plain(
-                    415,
-                    format!(
-                        "415 Unsupported Media Type: a form posts application/x-www-form-urlencoded or multipart/form-data, not {what}"
-                    ),
-                );
-            }
-            Err(form::BodyError::Malformed(what)) => {
-                return Reply::plain(400, format!("400 Bad Request: {what}"));
-            }
-            Err(form::BodyError::TooMany) => {
-                return Reply::plain(
-                    413,
-                    format!(
-                        "413 Content Too Large: more than {} fields",
-                        form::MAX_FIELDS
-                    ),
-                );
-            }
+            Err(reply) => return reply,
         };
-        let model = Model::new(p);
-        let options = Options {
-            today: crate::cli::today_germany(),
-            lang: Some(lang.to_string()),
+        let checked = match check(form, &fields, &content_type) {
+            Ok(c) => c,
+            Err(reply) => return reply,
         };
-        // With the page's script the answers come as JSON in one field;
-        // without it, as the form's fields.
-        let (data, report, values, items, how) = match fields
-            .text("amt_submission")
-            .filter(|t| !t.trim().is_empty())
-        {
-            Some(json) => {
-                let data: Json = match serde_json::from_str(json) {
-                    Ok(d) => d,
-                    Err(e) => {
-                        return Reply::plain(
-                            400,
-                            format!("400 Bad Request: the field amt_submission is not JSON: {e}"),
-                        );
-                    }
-                };
-                let report = model.validate(&data, &options);
-                let values = form::values_of(p, &data, lang);
-                (
-                    data,
-                    report,
-                    values,
-                    HashMap::new(),
-                    "JSON from the page's script (the field amt_submission)".to_string(),
-                )
-            }
-            None => {
-                let (conversion, report) = form::settle(p, &model, &fields, &options, lang);
-                let how = format!(
-                    "form fields without the page's script ({})",
-                    form::encoding_name(&content_type)
-                );
-                (
-                    conversion.data,
-                    report,
-                    fields.values(),
-                    conversion.items,
-                    how,
-                )
-            }
-        };
-        let t = texts(lang);
-        self.log(version, p, lang, raw_path, how, &data, &report, &model, &t);
-        if report.valid {
-            return self.confirmation(version, p, lang, raw_path, &data, &report, &model, &t);
+        let t = texts(&form.lang);
+        self.log(form, raw_path, &checked, &t);
+        if checked.report.valid {
+            return self.confirmation(form, raw_path, &checked, &t);
         }
-        let errors: Vec<page::Shown> = report
-            .problems
-            .iter()
-            .filter(|x| x.severity == Severity::Error)
-            .map(|x| page::Shown {
-                form_path: form::form_path(&x.path, &items),
-                label: x.label.clone(),
-                message: x.message.clone(),
-            })
-            .collect();
-        let html = match std::fs::read(page_path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(_) => return Reply::not_found(),
-        };
-        let wording = page::Wording {
-            heading: t.problem,
-            title_prefix: t.error_prefix,
-        };
-        Reply::html(
-            422,
-            page::with_errors(
-                &html,
-                &errors,
-                &values,
-                &wording,
-                &page::reload_tag(version, true),
-            ),
-        )
+        refused(form, &checked, &t)
     }
 
     /// Computed values and fees of a report, labelled.
-    fn computed(
-        &self,
-        p: &Procedure,
-        model: &Model,
-        report: &Report,
-        lang: &str,
-        t: &Texts,
-    ) -> Vec<(String, String)> {
+    fn computed(&self, form: &FormPage, checked: &Checked, t: &Texts) -> Vec<(String, String)> {
+        let (p, lang) = (&form.procedure, form.lang.as_str());
         let source = p.source_language();
-        report
+        checked
+            .report
             .computed
             .iter()
             .map(|(path, value)| {
@@ -727,7 +619,8 @@ impl State {
                         }
                     })
                     .collect();
-                let label = model
+                let label = checked
+                    .model
                     .get(&plain)
                     .and_then(|e| e.node)
                     .and_then(|n| n.label.as_ref())
@@ -753,19 +646,10 @@ impl State {
             .collect()
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn log(
-        &self,
-        version: u64,
-        p: &Procedure,
-        lang: &str,
-        page: &str,
-        how: String,
-        data: &Json,
-        report: &Report,
-        model: &Model,
-        t: &Texts,
-    ) {
+    /// Keeps a submission for the debug page and says in the terminal how
+    /// it went.
+    fn log(&self, form: &FormPage, page: &str, checked: &Checked, t: &Texts) {
+        let report = &checked.report;
         let errors = report
             .problems
             .iter()
@@ -783,7 +667,7 @@ impl State {
             ),
         };
         let computed = self
-            .computed(p, model, report, lang, t)
+            .computed(form, checked, t)
             .into_iter()
             .map(|(path, value)| LoggedValue { path, value })
             .collect();
@@ -792,11 +676,11 @@ impl State {
         let entry = Logged {
             n: log.0,
             time: now_utc(),
-            procedure: p.id.clone(),
+            procedure: form.procedure.id.clone(),
             page: page.to_string(),
-            lang: lang.to_string(),
-            version,
-            how,
+            lang: form.lang.clone(),
+            version: form.version,
+            how: checked.how.clone(),
             valid: report.valid,
             verdict,
             problems: report
@@ -811,28 +695,19 @@ impl State {
                 })
                 .collect(),
             computed,
-            json: serde_json::to_string_pretty(data).unwrap_or_default(),
+            json: serde_json::to_string_pretty(&checked.data).unwrap_or_default(),
         };
         eprintln!(
-            "amt serve: submission #{} to {} ({lang}): {}",
-            entry.n, entry.procedure, entry.verdict
+            "amt serve: submission #{} to {} ({}): {}",
+            entry.n, entry.procedure, entry.lang, entry.verdict
         );
         log.1.push_front(entry);
         log.1.truncate(KEPT);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn confirmation(
-        &self,
-        version: u64,
-        p: &Procedure,
-        lang: &str,
-        raw_path: &str,
-        data: &Json,
-        report: &Report,
-        model: &Model,
-        t: &Texts,
-    ) -> Reply {
+    /// The page of an accepted submission: its warnings, computed values
+    /// and data.
+    fn confirmation(&self, form: &FormPage, raw_path: &str, checked: &Checked, t: &Texts) -> Reply {
         #[derive(Serialize)]
         struct Note<'a> {
             label: Option<&'a str>,
@@ -843,8 +718,10 @@ impl State {
             label: String,
             value: String,
         }
+        let (p, lang) = (&form.procedure, form.lang.as_str());
         let source = p.source_language();
-        let warnings: Vec<Note> = report
+        let warnings: Vec<Note> = checked
+            .report
             .problems
             .iter()
             .filter(|x| x.severity == Severity::Warning)
@@ -854,7 +731,7 @@ impl State {
             })
             .collect();
         let computed: Vec<Value> = self
-            .computed(p, model, report, lang, t)
+            .computed(form, checked, t)
             .into_iter()
             .map(|(label, value)| Value { label, value })
             .collect();
@@ -867,9 +744,9 @@ impl State {
             },
             warnings => minijinja::Value::from(minijinja::value::Serde(&warnings)),
             computed => minijinja::Value::from(minijinja::value::Serde(&computed)),
-            json => serde_json::to_string_pretty(data).unwrap_or_default(),
+            json => serde_json::to_string_pretty(&checked.data).unwrap_or_default(),
             back => raw_path,
-            reload => minijinja::Value::from_safe_string(page::reload_tag(version, true)),
+            reload => minijinja::Value::from_safe_string(page::reload_tag(form.version, true)),
         };
         match self.render("confirmation.html", ctx) {
             Ok(html) => Reply::html(200, html),
@@ -892,6 +769,165 @@ impl State {
         };
         Ok(Reply::html(200, self.render("submissions.html", ctx)?))
     }
+}
+
+/// A form's page in the served build, which its form posts to.
+struct FormPage {
+    /// The build it belongs to.
+    version: u64,
+    procedure: Arc<Procedure>,
+    /// The page's language.
+    lang: String,
+    /// The page's file in the build.
+    file: PathBuf,
+}
+
+/// A post read and checked with amt's validator.
+struct Checked<'p> {
+    model: Model<'p>,
+    /// The submission.
+    data: Json,
+    report: Report,
+    /// The values to fill the form in again, by input name.
+    values: HashMap<String, Vec<String>>,
+    /// For each repeat item, by its path in the data, its path in the form.
+    items: HashMap<String, String>,
+    /// How the answers came, for the debug page.
+    how: String,
+}
+
+/// A post's body, at most [`MAX_BODY`] bytes.
+fn read_body(request: &mut tiny_http::Request) -> Result<Vec<u8>, Reply> {
+    if request.body_length().is_some_and(|n| n > MAX_BODY) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    if request
+        .as_reader()
+        .take(MAX_BODY as u64 + 1)
+        .read_to_end(&mut body)
+        .is_err()
+    {
+        return Err(Reply::plain(
+            400,
+            "400 Bad Request: the body could not be read",
+        ));
+    }
+    if body.len() > MAX_BODY {
+        return Err(too_large());
+    }
+    Ok(body)
+}
+
+/// A form's fields from a post's body, or the answer that refuses it.
+fn parse_fields(content_type: &str, body: &[u8]) -> Result<form::Fields, Reply> {
+    form::parse_body(content_type, body).map_err(|e| match e {
+        form::BodyError::Unsupported(what) => Reply::plain(
+            415,
+            format!(
+                "415 Unsupported Media Type: a form posts application/x-www-form-urlencoded or multipart/form-data, not {what}"
+            ),
+        ),
+        form::BodyError::Malformed(what) => Reply::plain(400, format!("400 Bad Request: {what}")),
+        form::BodyError::TooMany => Reply::plain(
+            413,
+            format!(
+                "413 Content Too Large: more than {} fields",
+                form::MAX_FIELDS
+            ),
+        ),
+    })
+}
+
+/// Checks a post's answers with amt's validator.
+fn check<'p>(
+    form: &'p FormPage,
+    fields: &form::Fields,
+    content_type: &str,
+) -> Result<Checked<'p>, Reply> {
+    let (p, lang) = (&*form.procedure, form.lang.as_str());
+    let model = Model::new(p);
+    let options = Options {
+        today: crate::cli::today_germany(),
+        lang: Some(lang.to_string()),
+    };
+    // With the page's script the answers come as JSON in one field;
+    // without it, as the form's fields.
+    let checked = match fields
+        .text("amt_submission")
+        .filter(|t| !t.trim().is_empty())
+    {
+        Some(json) => {
+            let data: Json = match serde_json::from_str(json) {
+                Ok(d) => d,
+                Err(e) => {
+                    return Err(Reply::plain(
+                        400,
+                        format!("400 Bad Request: the field amt_submission is not JSON: {e}"),
+                    ));
+                }
+            };
+            let report = model.validate(&data, &options);
+            let values = form::values_of(p, &data, lang);
+            Checked {
+                model,
+                data,
+                report,
+                values,
+                items: HashMap::new(),
+                how: "JSON from the page's script (the field amt_submission)".to_string(),
+            }
+        }
+        None => {
+            let (conversion, report) = form::settle(p, &model, fields, &options, lang);
+            let how = format!(
+                "form fields without the page's script ({})",
+                form::encoding_name(content_type)
+            );
+            Checked {
+                model,
+                data: conversion.data,
+                report,
+                values: fields.values(),
+                items: conversion.items,
+                how,
+            }
+        }
+    };
+    Ok(checked)
+}
+
+/// The form again, with the errors of a refused post (422).
+fn refused(form: &FormPage, checked: &Checked, t: &Texts) -> Reply {
+    let errors: Vec<page::Shown> = checked
+        .report
+        .problems
+        .iter()
+        .filter(|x| x.severity == Severity::Error)
+        .map(|x| page::Shown {
+            form_path: form::form_path(&x.path, &checked.items),
+            label: x.label.clone(),
+            message: x.message.clone(),
+        })
+        .collect();
+    let html = match std::fs::read(&form.file) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(_) => return Reply::not_found(),
+    };
+    let wording = page::Wording {
+        heading: t.problem,
+        title_prefix: t.error_prefix,
+    };
+    Reply::html(
+        422,
+        page::with_errors(
+            &html,
+            &errors,
+            &checked.values,
+            &wording,
+            &page::reload_tag(form.version, true),
+        ),
+    )
 }
 
 fn too_large() -> Reply {
@@ -929,6 +965,100 @@ fn stamps(dir: Option<&Path>) -> Vec<(PathBuf, Option<std::time::SystemTime>, u6
     out
 }
 
+/// The server on 127.0.0.1 at `port` (0: any free port).
+fn listen(port: u16) -> Result<Arc<tiny_http::Server>, u8> {
+    match tiny_http::Server::http(("127.0.0.1", port)) {
+        Ok(s) => Ok(Arc::new(s)),
+        Err(e) => {
+            eprintln!(
+                "amt: cannot listen on 127.0.0.1:{port}: {e}; choose another port with --port (0 takes any free one)"
+            );
+            Err(USAGE_OR_IO)
+        }
+    }
+}
+
+/// Starts the threads that answer requests.
+fn start_workers(server: &Arc<tiny_http::Server>, state: &Arc<State>) -> Result<(), u8> {
+    for i in 0..WORKERS {
+        let (server, state) = (Arc::clone(server), Arc::clone(state));
+        let spawned = std::thread::Builder::new()
+            .name(format!("amt-serve-{i}"))
+            .stack_size(STACK)
+            .spawn(move || {
+                while let Ok(request) = server.recv() {
+                    handle(&state, request);
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("amt: cannot start a thread: {e}");
+            return Err(USAGE_OR_IO);
+        }
+    }
+    Ok(())
+}
+
+/// Builds the project into a new folder of the work folder at each
+/// attempt, and serves each build that succeeds.
+struct Builder<'a> {
+    root: &'a Path,
+    settings: &'a amt_compiler::emit::Settings,
+    work: &'a Work,
+    state: &'a State,
+    attempts: u64,
+    /// The builds kept: the one served and the one before.
+    served: VecDeque<PathBuf>,
+}
+
+impl Builder<'_> {
+    /// Builds once, says in the terminal how it went, and serves the build
+    /// if it succeeded.
+    fn build(&mut self, ws: &amt_compiler::Workspace) {
+        let started = std::time::Instant::now();
+        self.attempts += 1;
+        let out = self.work.dir.join(format!("build-{}", self.attempts));
+        let args = BuildArgs {
+            check: CheckArgs {
+                path: self.root.to_path_buf(),
+                message_format: MessageFormat::Human,
+                deny_warnings: false,
+                color: ColorChoice::Auto,
+                validator_only: false,
+            },
+            out: out.clone(),
+            schema_base: None,
+            templates: self.settings.templates.clone(),
+            watch: false,
+        };
+        match crate::cli::build_workspace(ws, self.settings, &args) {
+            Some(OK) => {
+                let version = self.state.publish(out.clone());
+                eprintln!("amt serve: serving build {version}");
+                // The build before stays for requests still reading it.
+                self.served.push_back(out);
+                while self.served.len() > 2 {
+                    if let Some(old) = self.served.pop_front() {
+                        let _ = std::fs::remove_dir_all(old);
+                    }
+                }
+            }
+            failed => {
+                let _ = std::fs::remove_dir_all(&out);
+                let what = if failed.is_none() {
+                    "the project has errors"
+                } else {
+                    "the build could not be written"
+                };
+                match self.state.build_failed() {
+                    0 => eprintln!("amt serve: {what}; nothing to serve until it builds"),
+                    v => eprintln!("amt serve: {what}; still serving build {v}"),
+                }
+            }
+        }
+        eprintln!("({} ms)", started.elapsed().as_millis());
+    }
+}
+
 /// `amt serve`: builds, serves, watches; runs until stopped.
 pub fn run(args: &ServeArgs) -> u8 {
     let root = amt_compiler::project_root(&args.path);
@@ -950,32 +1080,14 @@ pub fn run(args: &ServeArgs) -> u8 {
             return USAGE_OR_IO;
         }
     };
-    let server = match tiny_http::Server::http(("127.0.0.1", args.port)) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!(
-                "amt: cannot listen on 127.0.0.1:{}: {e}; choose another port with --port (0 takes any free one)",
-                args.port
-            );
-            return USAGE_OR_IO;
-        }
+    let server = match listen(args.port) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
     let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
     let state = Arc::new(State::new(port));
-    for i in 0..WORKERS {
-        let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-        let spawned = std::thread::Builder::new()
-            .name(format!("amt-serve-{i}"))
-            .stack_size(STACK)
-            .spawn(move || {
-                while let Ok(request) = server.recv() {
-                    handle(&state, request);
-                }
-            });
-        if let Err(e) = spawned {
-            eprintln!("amt: cannot start a thread: {e}");
-            return USAGE_OR_IO;
-        }
+    if let Err(code) = start_workers(&server, &state) {
+        return code;
     }
     let mut poller = crate::poll::Poller::new(&root);
     let mut templates = stamps(settings.templates.as_deref());
@@ -986,53 +1098,15 @@ pub fn run(args: &ServeArgs) -> u8 {
             return USAGE_OR_IO;
         }
     };
-    let mut attempts = 0u64;
-    let mut served: VecDeque<PathBuf> = VecDeque::new();
-    let mut build = |ws: &amt_compiler::Workspace| {
-        let started = std::time::Instant::now();
-        attempts += 1;
-        let out = work.dir.join(format!("build-{attempts}"));
-        let args = BuildArgs {
-            check: CheckArgs {
-                path: root.clone(),
-                message_format: MessageFormat::Human,
-                deny_warnings: false,
-                color: ColorChoice::Auto,
-                validator_only: false,
-            },
-            out: out.clone(),
-            schema_base: None,
-            templates: settings.templates.clone(),
-            watch: false,
-        };
-        match crate::cli::build_workspace(ws, &settings, &args) {
-            Some(OK) => {
-                let version = state.publish(out.clone());
-                eprintln!("amt serve: serving build {version}");
-                // The build before stays for requests still reading it.
-                served.push_back(out);
-                while served.len() > 2 {
-                    if let Some(old) = served.pop_front() {
-                        let _ = std::fs::remove_dir_all(old);
-                    }
-                }
-            }
-            failed => {
-                let _ = std::fs::remove_dir_all(&out);
-                let what = if failed.is_none() {
-                    "the project has errors"
-                } else {
-                    "the build could not be written"
-                };
-                match state.build_failed() {
-                    0 => eprintln!("amt serve: {what}; nothing to serve until it builds"),
-                    v => eprintln!("amt serve: {what}; still serving build {v}"),
-                }
-            }
-        }
-        eprintln!("({} ms)", started.elapsed().as_millis());
+    let mut builder = Builder {
+        root: &root,
+        settings: &settings,
+        work: &work,
+        state: &state,
+        attempts: 0,
+        served: VecDeque::new(),
     };
-    build(&ws);
+    builder.build(&ws);
     let mut out = std::io::stdout().lock();
     let _ = writeln!(out, "amt serve: http://127.0.0.1:{port}/");
     let _ = out.flush();
@@ -1054,6 +1128,6 @@ pub fn run(args: &ServeArgs) -> u8 {
             continue;
         }
         eprintln!("\nchanged: {}", changed.join(", "));
-        build(&ws);
+        builder.build(&ws);
     }
 }

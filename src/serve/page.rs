@@ -354,6 +354,13 @@ fn tag(tokens: &[Token], i: usize) -> Option<&Tag> {
     }
 }
 
+/// The index of the first tag `pred` picks.
+fn position(tokens: &[Token], pred: impl Fn(&Tag) -> bool) -> Option<usize> {
+    tokens
+        .iter()
+        .position(|t| matches!(t, Token::Tag(t) if pred(t)))
+}
+
 /// The page after a refused post: the error summary at the top of `main`
 /// (links to each field), each message beside its field (`aria-invalid`,
 /// `aria-describedby`), the title beginning with "Fehler:", the inputs
@@ -366,6 +373,54 @@ pub fn with_errors(
     reload: &str,
 ) -> String {
     let mut tokens = tokenize(html);
+    let placed = place_errors(&tokens, errors);
+    let mut edits = Edits::default();
+    edits.messages(html, &tokens, &placed.messages);
+    edits.summary(&tokens, &summary_box(&placed.summary, wording.heading));
+    edits.reload(&tokens, reload);
+    let title = position(&tokens, |t| t.is_start("title"));
+    edits.refill_and_mark(&mut tokens, values);
+    edits.write(html, &tokens, title, wording.title_prefix)
+}
+
+/// The errors as the page shows them: the summary's lines (text, and the
+/// id its link goes to), and the messages beside each element, by the
+/// token of its start tag.
+struct Placed {
+    summary: Vec<(String, Option<String>)>,
+    messages: BTreeMap<usize, Vec<String>>,
+}
+
+/// Finds each error's element; the same text about the same element is
+/// shown once.
+fn place_errors(tokens: &[Token], errors: &[Shown]) -> Placed {
+    let ids = element_ids(tokens);
+    let mut placed = Placed {
+        summary: Vec::new(),
+        messages: BTreeMap::new(),
+    };
+    let mut seen = HashSet::new();
+    for e in errors {
+        let target = element_of(&ids, &e.form_path);
+        let text = summary_text(e);
+        if !seen.insert((target, text.clone())) {
+            continue;
+        }
+        let href = target.map(|t| link_target(tokens, t));
+        placed.summary.push((text, href));
+        if let Some(t) = target {
+            placed
+                .messages
+                .entry(t)
+                .or_default()
+                .push(e.message.clone());
+        }
+    }
+    placed
+}
+
+/// The token of each element id (the first, if an id is used twice).
+fn element_ids(tokens: &[Token]) -> HashMap<&str, usize> {
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for (i, t) in tokens.iter().enumerate() {
         if let Token::Tag(t) = t
@@ -375,218 +430,235 @@ pub fn with_errors(
             ids.entry(id).or_insert(i);
         }
     }
-    // Each error's element: its field's, else the nearest enclosing part's.
-    let mut summary: Vec<(String, Option<String>)> = Vec::new();
-    let mut seen = HashSet::new();
-    let mut messages: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    for e in errors {
-        let mut path = Some(e.form_path.as_str()).filter(|p| !p.is_empty());
-        let target = loop {
-            match path {
-                Some(p) => match ids.get(element_id(p).as_str()) {
-                    Some(&i) => break Some(i),
-                    None => path = parent(p),
-                },
-                None => break None,
-            }
-        };
-        let text = match &e.label {
-            // No colon after a label that ends in `?` or `:`, as amt.js.
-            Some(l) if l.ends_with(['?', ':', '!']) => format!("{l} {}", e.message),
-            Some(l) if !l.is_empty() => format!("{l}: {}", e.message),
-            _ => e.message.clone(),
-        };
-        if !seen.insert((target, text.clone())) {
-            continue;
-        }
-        // The link goes to the first input of the part.
-        let href = target.map(|t| {
-            let end = element_end(&tokens, t);
-            (t..=end.min(tokens.len() - 1))
-                .filter_map(|i| tag(&tokens, i))
-                .find(|t| t.is_control() && t.has("id"))
-                .or_else(|| tag(&tokens, t))
-                .and_then(|t| t.attr("id"))
-                .unwrap_or_default()
-                .to_string()
-        });
-        summary.push((text, href));
-        if let Some(t) = target {
-            messages.entry(t).or_default().push(e.message.clone());
-        }
-    }
-    // Where the messages go, and which tags they describe.
-    let mut before: BTreeMap<usize, String> = BTreeMap::new();
-    let mut after: BTreeMap<usize, String> = BTreeMap::new();
-    let mut invalid: HashSet<usize> = HashSet::new();
-    let mut described: HashMap<usize, String> = HashMap::new();
-    for (&t, list) in &messages {
-        let Some(target) = tag(&tokens, t) else {
-            continue;
-        };
-        let id = target.attr("id").unwrap_or_default();
-        let error_id = format!("{id}--error");
-        let mut unique: Vec<&String> = Vec::new();
-        for m in list {
-            if !unique.contains(&m) {
-                unique.push(m);
-            }
-        }
-        let p = format!(
-            "<p class=\"amt-error\" id=\"{}\">{}</p>\n",
-            escape(&error_id),
-            escape(
-                &unique
-                    .iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            )
-        );
-        let end = element_end(&tokens, t);
-        if target.is_control() {
-            // Before the input (and its unit, if it has one).
-            let wrap = (0..t)
-                .rev()
-                .find(|&i| match &tokens[i] {
-                    Token::Text(r) => !html[r.clone()].trim().is_empty(),
-                    Token::Tag(_) => true,
-                })
-                .filter(|&i| {
-                    tag(&tokens, i)
-                        .is_some_and(|w| w.is_start("span") && w.has_class("amt-unit-wrap"))
-                });
-            before.entry(wrap.unwrap_or(t)).or_default().push_str(&p);
-            invalid.insert(t);
-            described.insert(t, error_id);
-        } else if target.is_start("fieldset") {
-            let legend = (t..end)
-                .find(|&i| tag(&tokens, i).is_some_and(|l| l.closing && l.name == "legend"));
-            after.entry(legend.unwrap_or(t)).or_default().push_str(&p);
-            described.insert(t, error_id.clone());
-            if target.has_class("amt-choices") {
-                for i in t..end {
-                    if tag(&tokens, i).is_some_and(|x| x.is_start("input")) {
-                        invalid.insert(i);
-                        described.insert(i, error_id.clone());
-                    }
-                }
-            }
-        } else {
-            after.entry(t).or_default().push_str(&p);
-        }
-    }
-    // The summary at the top of the main content.
-    let mut box_html = String::new();
-    if !summary.is_empty() {
-        box_html.push_str("\n<div class=\"amt-error-summary\" role=\"alert\" tabindex=\"-1\" autofocus aria-labelledby=\"amt-error-summary-title\">\n<h2 id=\"amt-error-summary-title\">");
-        box_html.push_str(&escape(wording.heading));
-        box_html.push_str("</h2>\n<ul>\n");
-        for (text, href) in &summary {
-            match href {
-                Some(h) if !h.is_empty() => box_html.push_str(&format!(
-                    "<li><a href=\"#{}\">{}</a></li>\n",
-                    escape(h),
-                    escape(text)
-                )),
-                _ => box_html.push_str(&format!("<li>{}</li>\n", escape(text))),
-            }
-        }
-        box_html.push_str("</ul>\n</div>");
-    }
-    let find = |pred: &dyn Fn(&Tag) -> bool| {
-        tokens
-            .iter()
-            .position(|t| matches!(t, Token::Tag(t) if pred(t)))
-    };
-    if !box_html.is_empty() {
-        match find(&|t| t.is_start("main")).or_else(|| find(&|t| t.is_start("body"))) {
-            Some(i) => after.entry(i).or_default().insert_str(0, &box_html),
-            None => before.entry(0).or_default().insert_str(0, &box_html),
-        }
-    }
-    match find(&|t| t.closing && t.name == "head")
-        .or_else(|| find(&|t| t.closing && t.name == "body"))
-    {
-        Some(i) => before.entry(i).or_default().push_str(reload),
-        None => after.entry(tokens.len()).or_default().push_str(reload),
-    }
-    let title = find(&|t| t.is_start("title"));
+    ids
+}
 
-    // The values entered, and the marks of the fields in error.
-    let mut used: HashMap<String, usize> = HashMap::new();
-    let mut select: Option<&Vec<String>> = None;
-    let mut textarea: Option<String> = None;
-    let mut changed: HashMap<usize, String> = HashMap::new();
-    let mut text_for: HashMap<usize, String> = HashMap::new();
-    for (i, token) in tokens.iter_mut().enumerate() {
-        let Token::Tag(t) = token else {
-            if let Some(v) = textarea.take() {
-                let lead = if v.starts_with('\n') { "\n" } else { "" };
-                text_for.insert(i, format!("{lead}{}", escape(&v)));
+/// The element an error belongs to: its field's, else the nearest
+/// enclosing part's the page has.
+fn element_of(ids: &HashMap<&str, usize>, form_path: &str) -> Option<usize> {
+    let mut path = Some(form_path).filter(|p| !p.is_empty());
+    while let Some(p) = path {
+        if let Some(&i) = ids.get(element_id(p).as_str()) {
+            return Some(i);
+        }
+        path = parent(p);
+    }
+    None
+}
+
+/// An error's line in the summary: its label, then its message.
+fn summary_text(e: &Shown) -> String {
+    match &e.label {
+        // No colon after a label that ends in `?` or `:`, as amt.js.
+        Some(l) if l.ends_with(['?', ':', '!']) => format!("{l} {}", e.message),
+        Some(l) if !l.is_empty() => format!("{l}: {}", e.message),
+        _ => e.message.clone(),
+    }
+}
+
+/// The id a summary link goes to: the first input of the element opened
+/// at `t`, else the element itself.
+fn link_target(tokens: &[Token], t: usize) -> String {
+    let end = element_end(tokens, t);
+    (t..=end.min(tokens.len() - 1))
+        .filter_map(|i| tag(tokens, i))
+        .find(|t| t.is_control() && t.has("id"))
+        .or_else(|| tag(tokens, t))
+        .and_then(|t| t.attr("id"))
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The paragraph of an element's messages, each said once.
+fn message_paragraph(error_id: &str, messages: &[String]) -> String {
+    let mut unique: Vec<&String> = Vec::new();
+    for m in messages {
+        if !unique.contains(&m) {
+            unique.push(m);
+        }
+    }
+    format!(
+        "<p class=\"amt-error\" id=\"{}\">{}</p>\n",
+        escape(error_id),
+        escape(
+            &unique
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+    )
+}
+
+/// The box at the top of the page that lists every error, linked to its
+/// field; empty without errors.
+fn summary_box(summary: &[(String, Option<String>)], heading: &str) -> String {
+    let mut box_html = String::new();
+    if summary.is_empty() {
+        return box_html;
+    }
+    box_html.push_str("\n<div class=\"amt-error-summary\" role=\"alert\" tabindex=\"-1\" autofocus aria-labelledby=\"amt-error-summary-title\">\n<h2 id=\"amt-error-summary-title\">");
+    box_html.push_str(&escape(heading));
+    box_html.push_str("</h2>\n<ul>\n");
+    for (text, href) in summary {
+        match href {
+            Some(h) if !h.is_empty() => box_html.push_str(&format!(
+                "<li><a href=\"#{}\">{}</a></li>\n",
+                escape(h),
+                escape(text)
+            )),
+            _ => box_html.push_str(&format!("<li>{}</li>\n", escape(text))),
+        }
+    }
+    box_html.push_str("</ul>\n</div>");
+    box_html
+}
+
+/// The start tag of the unit wrapper a control is the first thing in, if
+/// it is (a message goes before the wrapper, so the unit stays beside the
+/// input).
+fn unit_wrap(html: &str, tokens: &[Token], control: usize) -> Option<usize> {
+    (0..control)
+        .rev()
+        .find(|&i| match &tokens[i] {
+            Token::Text(r) => !html[r.clone()].trim().is_empty(),
+            Token::Tag(_) => true,
+        })
+        .filter(|&i| {
+            tag(tokens, i).is_some_and(|w| w.is_start("span") && w.has_class("amt-unit-wrap"))
+        })
+}
+
+/// What changes in the page, by the index of the token it concerns.
+#[derive(Default)]
+struct Edits {
+    /// HTML written before a token.
+    before: BTreeMap<usize, String>,
+    /// HTML written after a token; after `tokens.len()`, at the end.
+    after: BTreeMap<usize, String>,
+    /// Tags marked `aria-invalid`.
+    invalid: HashSet<usize>,
+    /// Tags described by an error message: the message's id.
+    described: HashMap<usize, String>,
+    /// Tags written anew.
+    changed: HashMap<usize, String>,
+    /// Text written instead of a token's (a textarea's value).
+    text_for: HashMap<usize, String>,
+}
+
+impl Edits {
+    /// Puts each element's messages beside it and links its controls to
+    /// them.
+    fn messages(&mut self, html: &str, tokens: &[Token], messages: &BTreeMap<usize, Vec<String>>) {
+        for (&t, list) in messages {
+            let Some(target) = tag(tokens, t) else {
+                continue;
+            };
+            let id = target.attr("id").unwrap_or_default();
+            let error_id = format!("{id}--error");
+            let p = message_paragraph(&error_id, list);
+            if target.is_control() {
+                // Before the input (and its unit, if it has one).
+                let at = unit_wrap(html, tokens, t).unwrap_or(t);
+                self.before.entry(at).or_default().push_str(&p);
+                self.invalid.insert(t);
+                self.described.insert(t, error_id);
+            } else if target.is_start("fieldset") {
+                self.fieldset_message(tokens, t, &p, error_id);
+            } else {
+                self.after.entry(t).or_default().push_str(&p);
             }
-            continue;
+        }
+    }
+
+    /// A fieldset's message goes after its legend; the inputs of a choice
+    /// are each in error.
+    fn fieldset_message(&mut self, tokens: &[Token], t: usize, p: &str, error_id: String) {
+        let end = element_end(tokens, t);
+        let legend =
+            (t..end).find(|&i| tag(tokens, i).is_some_and(|l| l.closing && l.name == "legend"));
+        self.after
+            .entry(legend.unwrap_or(t))
+            .or_default()
+            .push_str(p);
+        self.described.insert(t, error_id.clone());
+        if tag(tokens, t).is_some_and(|f| f.has_class("amt-choices")) {
+            for i in t..end {
+                if tag(tokens, i).is_some_and(|x| x.is_start("input")) {
+                    self.invalid.insert(i);
+                    self.described.insert(i, error_id.clone());
+                }
+            }
+        }
+    }
+
+    /// Puts the summary at the top of the main content (else of the body,
+    /// else of the page).
+    fn summary(&mut self, tokens: &[Token], box_html: &str) {
+        if box_html.is_empty() {
+            return;
+        }
+        match position(tokens, |t| t.is_start("main"))
+            .or_else(|| position(tokens, |t| t.is_start("body")))
+        {
+            Some(i) => self.after.entry(i).or_default().insert_str(0, box_html),
+            None => self.before.entry(0).or_default().insert_str(0, box_html),
+        }
+    }
+
+    /// Puts the reload script at the end of the head (else of the body, else
+    /// of the page).
+    fn reload(&mut self, tokens: &[Token], reload: &str) {
+        match position(tokens, |t| t.closing && t.name == "head")
+            .or_else(|| position(tokens, |t| t.closing && t.name == "body"))
+        {
+            Some(i) => self.before.entry(i).or_default().push_str(reload),
+            None => self.after.entry(tokens.len()).or_default().push_str(reload),
+        }
+    }
+
+    /// Puts the values entered back into the controls and marks the tags
+    /// in error, writing anew each tag that changes.
+    fn refill_and_mark(&mut self, tokens: &mut [Token], values: &HashMap<String, Vec<String>>) {
+        let mut refill = Refill {
+            values,
+            used: HashMap::new(),
+            select: None,
+            textarea: None,
         };
+        for (i, token) in tokens.iter_mut().enumerate() {
+            match token {
+                Token::Text(_) => {
+                    if let Some(v) = refill.textarea.take() {
+                        let lead = if v.starts_with('\n') { "\n" } else { "" };
+                        self.text_for.insert(i, format!("{lead}{}", escape(&v)));
+                    }
+                }
+                Token::Tag(t) if t.closing => {
+                    if t.name == "select" {
+                        refill.select = None;
+                    }
+                }
+                Token::Tag(t) => {
+                    let mut edited = refill.start_tag(t);
+                    edited |= self.mark(i, t);
+                    if edited {
+                        self.changed.insert(i, t.render());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Marks a tag in error and links it to its message; whether it
+    /// changed.
+    fn mark(&self, i: usize, t: &mut Tag) -> bool {
         let mut edited = false;
-        if t.closing {
-            if t.name == "select" {
-                select = None;
-            }
-            continue;
-        }
-        let name = t.attr("name").map(str::to_string);
-        match (
-            t.name.as_str(),
-            name.and_then(|n| values.get(&n).map(|v| (n, v))),
-        ) {
-            ("input", Some((name, posted))) => {
-                let kind = t.attr("type").unwrap_or("text").to_ascii_lowercase();
-                match kind.as_str() {
-                    "checkbox" | "radio" => {
-                        let value = t.attr("value").unwrap_or("on").to_string();
-                        if posted.contains(&value) {
-                            t.set("checked", None);
-                        } else {
-                            t.remove("checked");
-                        }
-                        edited = true;
-                    }
-                    "file" | "submit" | "button" | "reset" | "image" | "hidden" => {}
-                    _ => {
-                        let k = used.entry(name).or_default();
-                        if let Some(v) = posted.get(*k) {
-                            t.set("value", Some(v.clone()));
-                            edited = true;
-                        }
-                        *k += 1;
-                    }
-                }
-            }
-            ("select", Some((_, posted))) => select = Some(posted),
-            ("textarea", Some((name, posted))) => {
-                let k = used.entry(name).or_default();
-                textarea = posted.get(*k).cloned();
-                *k += 1;
-            }
-            ("option", _) => {
-                if let Some(posted) = select {
-                    if t.attr("value")
-                        .is_some_and(|v| posted.iter().any(|p| p == v))
-                    {
-                        t.set("selected", None);
-                    } else {
-                        t.remove("selected");
-                    }
-                    edited = true;
-                }
-            }
-            _ => {}
-        }
-        if invalid.contains(&i) {
+        if self.invalid.contains(&i) {
             t.set("aria-invalid", Some("true".into()));
             edited = true;
         }
-        if let Some(error_id) = described.get(&i) {
+        if let Some(error_id) = self.described.get(&i) {
             let mut list: Vec<String> = t
                 .attr("aria-describedby")
                 .unwrap_or_default()
@@ -599,39 +671,129 @@ pub fn with_errors(
             t.set("aria-describedby", Some(list.join(" ")));
             edited = true;
         }
-        if edited {
-            changed.insert(i, t.render());
+        edited
+    }
+
+    /// The page with the edits, the title after `title` beginning with
+    /// `title_prefix`.
+    fn write(
+        &self,
+        html: &str,
+        tokens: &[Token],
+        title: Option<usize>,
+        title_prefix: &str,
+    ) -> String {
+        let mut out = String::with_capacity(html.len() + 4096);
+        for (i, token) in tokens.iter().enumerate() {
+            if let Some(s) = self.before.get(&i) {
+                out.push_str(s);
+            }
+            match token {
+                Token::Text(r) => match self.text_for.get(&i) {
+                    Some(s) => out.push_str(s),
+                    None => {
+                        if title.is_some_and(|t| t + 1 == i) {
+                            out.push_str(&escape(title_prefix));
+                        }
+                        out.push_str(&html[r.clone()]);
+                    }
+                },
+                Token::Tag(t) => match self.changed.get(&i) {
+                    Some(s) => out.push_str(s),
+                    None => out.push_str(&html[t.start..t.end]),
+                },
+            }
+            if let Some(s) = self.after.get(&i) {
+                out.push_str(s);
+            }
+        }
+        if let Some(s) = self.after.get(&tokens.len()) {
+            out.push_str(s);
+        }
+        out
+    }
+}
+
+/// Puts the values posted back into the form's controls, in page order:
+/// the n-th control of a name takes the n-th value posted under it.
+struct Refill<'v> {
+    values: &'v HashMap<String, Vec<String>>,
+    /// How many values of each name the controls so far took.
+    used: HashMap<String, usize>,
+    /// The values posted for the `select` being read.
+    select: Option<&'v Vec<String>>,
+    /// The value of the `textarea` just opened, for the text that follows.
+    textarea: Option<String>,
+}
+
+impl<'v> Refill<'v> {
+    /// Sets the value, checked or selected state of a start tag as posted;
+    /// whether it changed.
+    fn start_tag(&mut self, t: &mut Tag) -> bool {
+        let values = self.values;
+        let name = t.attr("name").map(str::to_string);
+        match (
+            t.name.as_str(),
+            name.and_then(|n| values.get(&n).map(|v| (n, v))),
+        ) {
+            ("input", Some((name, posted))) => self.input(t, name, posted),
+            ("select", Some((_, posted))) => {
+                self.select = Some(posted);
+                false
+            }
+            ("textarea", Some((name, posted))) => {
+                self.textarea = self.next(name, posted).cloned();
+                false
+            }
+            ("option", _) => {
+                let Some(posted) = self.select else {
+                    return false;
+                };
+                if t.attr("value")
+                    .is_some_and(|v| posted.iter().any(|p| p == v))
+                {
+                    t.set("selected", None);
+                } else {
+                    t.remove("selected");
+                }
+                true
+            }
+            _ => false,
         }
     }
 
-    let mut out = String::with_capacity(html.len() + 4096);
-    for (i, token) in tokens.iter().enumerate() {
-        if let Some(s) = before.get(&i) {
-            out.push_str(s);
-        }
-        match token {
-            Token::Text(r) => match text_for.get(&i) {
-                Some(s) => out.push_str(s),
-                None => {
-                    if title.is_some_and(|t| t + 1 == i) {
-                        out.push_str(&escape(wording.title_prefix));
-                    }
-                    out.push_str(&html[r.clone()]);
+    /// An input: a check box or radio button checked if its value was
+    /// posted, a text input holding the next value of its name.
+    fn input(&mut self, t: &mut Tag, name: String, posted: &'v [String]) -> bool {
+        let kind = t.attr("type").unwrap_or("text").to_ascii_lowercase();
+        match kind.as_str() {
+            "checkbox" | "radio" => {
+                let value = t.attr("value").unwrap_or("on").to_string();
+                if posted.contains(&value) {
+                    t.set("checked", None);
+                } else {
+                    t.remove("checked");
                 }
-            },
-            Token::Tag(t) => match changed.get(&i) {
-                Some(s) => out.push_str(s),
-                None => out.push_str(&html[t.start..t.end]),
+                true
+            }
+            "file" | "submit" | "button" | "reset" | "image" | "hidden" => false,
+            _ => match self.next(name, posted) {
+                Some(v) => {
+                    t.set("value", Some(v.clone()));
+                    true
+                }
+                None => false,
             },
         }
-        if let Some(s) = after.get(&i) {
-            out.push_str(s);
-        }
     }
-    if let Some(s) = after.get(&tokens.len()) {
-        out.push_str(s);
+
+    /// The next value posted under a name, counting it as taken.
+    fn next(&mut self, name: String, posted: &'v [String]) -> Option<&'v String> {
+        let k = self.used.entry(name).or_default();
+        let v = posted.get(*k);
+        *k += 1;
+        v
     }
-    out
 }
 
 #[cfg(test)]
