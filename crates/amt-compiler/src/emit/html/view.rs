@@ -62,6 +62,16 @@ pub(super) struct Item {
     pub(super) max: Option<u64>,
 }
 
+/// How many slots a repeat shows without JavaScript: the required ones and
+/// one more, up to [`SLOTS`] (or all the required ones, where the repeat has
+/// a maximum) and no more than that maximum, but always at least one.
+fn slot_count(card: ir::Cardinality) -> u64 {
+    card.min
+        .max(1)
+        .max(card.min.saturating_add(1).min(SLOTS))
+        .min(card.max.unwrap_or(SLOTS).max(1))
+}
+
 /// How a node sits in the form.
 #[derive(Clone)]
 pub(super) struct Place {
@@ -172,12 +182,7 @@ impl<'p> View<'p> {
                         it.kind = "repeat";
                         it.min = card.min;
                         it.max = card.max;
-                        let count = card
-                            .min
-                            .max(1)
-                            .max(card.min.saturating_add(1).min(SLOTS))
-                            .min(card.max.unwrap_or(SLOTS).max(1));
-                        for i in 0..count {
+                        for i in 0..slot_count(card) {
                             let required = certain && i < card.min;
                             let place = Place {
                                 name: format!("{name}[{i}]"),
@@ -226,12 +231,7 @@ impl<'p> View<'p> {
                     it.kind = "repeat";
                     it.min = card.min;
                     it.max = card.max;
-                    let count = card
-                        .min
-                        .max(1)
-                        .max(card.min.saturating_add(1).min(SLOTS))
-                        .min(card.max.unwrap_or(SLOTS).max(1));
-                    for i in 0..count {
+                    for i in 0..slot_count(card) {
                         let required = certain && i < card.min;
                         let mut one = self.field(
                             n,
