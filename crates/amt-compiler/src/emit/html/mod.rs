@@ -284,12 +284,7 @@ pub fn procedure_page_with(
                 },
                 title: v.text(&page.label),
                 when: page.when.as_ref().map(|w| v.when_sentence(w)),
-                items: page
-                    .items
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, n)| v.node(n, &place, i))
-                    .collect(),
+                items: v.items(&page.items, &place),
             }
         })
         .collect();
@@ -307,12 +302,7 @@ pub fn procedure_page_with(
                 "Documents".into()
             },
             when: None,
-            items: p
-                .attachments
-                .iter()
-                .enumerate()
-                .filter_map(|(i, n)| v.node(n, &root, i))
-                .collect(),
+            items: v.items(&p.attachments, &root),
         });
     }
     render_select_options(env, options, &mut steps, lang, source)?;

@@ -3,6 +3,7 @@
 
 use super::Texts;
 use crate::ir::{self, Expr, ExprKind, FieldType, I18n, Literal, Node, NodeKind, Procedure};
+use amt_model::formats::TextFormat;
 use amt_model::{Means, TrustLevel, is_german};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -122,7 +123,62 @@ impl<'p> View<'p> {
 
     /// One node; `index` is its place among its siblings (notes without a
     /// name are known by it).
-    pub(super) fn node(&self, n: &'p Node, at: &Place, index: usize) -> Option<Item> {
+    fn node(&self, n: &'p Node, at: &Place, index: usize) -> Item {
+        let mut it = self.item(n, at, index);
+        let certain = at.certain && n.when.is_none();
+        match &n.kind {
+            NodeKind::Note { text } => {
+                it.kind = "note";
+                it.text = self.text(text);
+            }
+            NodeKind::Computed { .. } => it.kind = "computed",
+            NodeKind::Group { items, .. } => match n.repeat {
+                Some(card) => self.repeated_group(&mut it, items, card, certain, at.first),
+                None => {
+                    it.kind = "group";
+                    let inside = Place {
+                        name: it.name.clone(),
+                        id: format!("{}-", it.id),
+                        certain: certain && n.required,
+                        first: at.first,
+                    };
+                    it.items = self.items(items, &inside);
+                }
+            },
+            NodeKind::Attachment {
+                media_types, count, ..
+            } => attachment_input(&mut it, media_types, *count, certain && n.required),
+            NodeKind::Field { ty } => match n.repeat {
+                Some(card) => self.repeated_field(&mut it, n, ty, card, certain, at.first),
+                None => {
+                    let input =
+                        self.field(n, ty, &it.id, &it.name, certain && n.required, at.first);
+                    it.kind = input.kind;
+                    it.attrs = input.attrs;
+                    it.options = input.options;
+                    it.list = input.list;
+                    it.input = input.input;
+                    it.multiple = input.multiple;
+                    it.unit = input.unit;
+                }
+            },
+        }
+        it
+    }
+
+    /// Nodes among siblings (a page's, a group's), each known by its index.
+    pub(super) fn items(&self, nodes: &'p [Node], at: &Place) -> Vec<Item> {
+        nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| self.node(n, at, i))
+            .collect()
+    }
+
+    /// What every kind of node shows: its id and name at its place, label
+    /// and hint, when it applies, where it is prefilled from, and the ids of
+    /// the texts that describe it.
+    fn item(&self, n: &'p Node, at: &Place, index: usize) -> Item {
         let id = if n.id.is_empty() {
             // `--` cannot occur in a field's id: no name collides with it.
             format!("{}-note{index}", at.id)
@@ -134,11 +190,9 @@ impl<'p> View<'p> {
         } else {
             format!("{}.{}", at.name, n.id)
         };
-        let conditional = n.when.is_some();
-        let certain = at.certain && !conditional;
         let mut it = Item {
-            id: id.clone(),
-            name: name.clone(),
+            id,
+            name,
             label: n.label.as_ref().map(|l| self.text(l)).unwrap_or_default(),
             hint: n.hint.as_ref().map(|h| self.text(h)),
             when: n.when.as_ref().map(|w| {
@@ -159,114 +213,83 @@ impl<'p> View<'p> {
             (it.prefill.is_some(), "prefill"),
         ] {
             if present {
-                it.describedby.push(format!("{id}--{suffix}"));
+                it.describedby.push(format!("{}--{suffix}", it.id));
             }
         }
-        match &n.kind {
-            NodeKind::Note { text } => {
-                it.kind = "note";
-                it.text = self.text(text);
-            }
-            NodeKind::Computed { .. } => it.kind = "computed",
-            NodeKind::Group { items, .. } => {
-                let fill = |place: &Place| {
-                    items
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, c)| self.node(c, place, i))
-                        .collect::<Vec<_>>()
-                };
-                match n.repeat {
-                    Some(card) => {
-                        // Without JavaScript: the required items and a few more.
-                        it.kind = "repeat";
-                        it.min = card.min;
-                        it.max = card.max;
-                        for i in 0..slot_count(card) {
-                            let required = certain && i < card.min;
-                            let place = Place {
-                                name: format!("{name}[{i}]"),
-                                id: format!("{id}-{i}-"),
-                                certain: required,
-                                first: at.first && i == 0,
-                            };
-                            it.slots.push(Slot {
-                                id: format!("{id}-{i}"),
-                                index: i,
-                                legend: format!("{} {}", it.label, i + 1),
-                                optional: !required,
-                                items: fill(&place),
-                            });
-                        }
-                    }
-                    None => {
-                        it.kind = "group";
-                        let place = Place {
-                            name,
-                            id: format!("{id}-"),
-                            certain: certain && n.required,
-                            first: at.first,
-                        };
-                        it.items = fill(&place);
-                    }
-                }
-            }
-            NodeKind::Attachment {
-                media_types, count, ..
-            } => {
-                it.kind = "input";
-                it.attrs.push(("type", Some("file".into())));
-                let accept: Vec<String> = media_types.clone();
-                it.attrs.push(("accept", Some(accept.join(","))));
-                if count.max != Some(1) {
-                    it.attrs.push(("multiple", None));
-                }
-                if certain && n.required {
-                    it.attrs.push(("required", None));
-                }
-            }
-            NodeKind::Field { ty } => {
-                if let Some(card) = n.repeat {
-                    // A repeated value: a few inputs, the first ones required.
-                    it.kind = "repeat";
-                    it.min = card.min;
-                    it.max = card.max;
-                    for i in 0..slot_count(card) {
-                        let required = certain && i < card.min;
-                        let mut one = self.field(
-                            n,
-                            ty,
-                            &format!("{id}-{i}"),
-                            &format!("{name}[{i}]"),
-                            required,
-                            at.first && i == 0,
-                        );
-                        one.label = format!("{} {}", it.label, i + 1);
-                        one.optional = !required;
-                        it.slots.push(Slot {
-                            id: format!("{id}-{i}-slot"),
-                            index: i,
-                            legend: format!("{} {}", it.label, i + 1),
-                            optional: !required,
-                            items: vec![one],
-                        });
-                    }
-                } else {
-                    let field = self.field(n, ty, &id, &name, certain && n.required, at.first);
-                    it.kind = field.kind;
-                    it.attrs = field.attrs;
-                    it.options = field.options;
-                    it.list = field.list;
-                    it.input = field.input;
-                    it.multiple = field.multiple;
-                    it.unit = field.unit;
-                }
-            }
-        }
-        Some(it)
+        it
     }
 
-    /// One input of a field.
+    /// A repeated group without JavaScript: a few slots of the group's items,
+    /// those of the first `card.min` slots required where the group is
+    /// `certain`.
+    fn repeated_group(
+        &self,
+        it: &mut Item,
+        items: &'p [Node],
+        card: ir::Cardinality,
+        certain: bool,
+        first: bool,
+    ) {
+        it.kind = "repeat";
+        it.min = card.min;
+        it.max = card.max;
+        for i in 0..slot_count(card) {
+            let required = certain && i < card.min;
+            let place = Place {
+                name: format!("{}[{i}]", it.name),
+                id: format!("{}-{i}-", it.id),
+                certain: required,
+                first: first && i == 0,
+            };
+            it.slots.push(Slot {
+                id: format!("{}-{i}", it.id),
+                index: i,
+                legend: format!("{} {}", it.label, i + 1),
+                optional: !required,
+                items: self.items(items, &place),
+            });
+        }
+    }
+
+    /// A repeated value without JavaScript: an input in each of a few
+    /// slots, the first `card.min` required where the field is `certain`.
+    fn repeated_field(
+        &self,
+        it: &mut Item,
+        n: &'p Node,
+        ty: &'p FieldType,
+        card: ir::Cardinality,
+        certain: bool,
+        first: bool,
+    ) {
+        it.kind = "repeat";
+        it.min = card.min;
+        it.max = card.max;
+        for i in 0..slot_count(card) {
+            let required = certain && i < card.min;
+            let legend = format!("{} {}", it.label, i + 1);
+            let mut one = self.field(
+                n,
+                ty,
+                &format!("{}-{i}", it.id),
+                &format!("{}[{i}]", it.name),
+                required,
+                first && i == 0,
+            );
+            one.label = legend.clone();
+            one.optional = !required;
+            it.slots.push(Slot {
+                id: format!("{}-{i}-slot", it.id),
+                index: i,
+                legend,
+                optional: !required,
+                items: vec![one],
+            });
+        }
+    }
+
+    /// One input of a field: the control its type asks for, then what any
+    /// single control carries (autocomplete, prefill, `required`).
     fn field(
         &self,
         n: &'p Node,
@@ -283,16 +306,6 @@ impl<'p> View<'p> {
             kind: "input",
             ..Item::default()
         };
-        let mut attr = |k: &'static str, v: Option<String>| it.attrs.push((k, v));
-        let constant = |b: &Option<Expr>| match b.as_ref().map(|e| &e.kind) {
-            Some(ExprKind::Literal { value }) => match value {
-                Literal::Integer(i) => Some(i.to_string()),
-                Literal::Decimal(d) | Literal::Date(d) => Some(d.clone()),
-                Literal::Money(c) => Some(format!("{}.{:02}", c / 100, (c % 100).abs())),
-                _ => None,
-            },
-            _ => None,
-        };
         match ty {
             FieldType::Text {
                 multiline,
@@ -302,43 +315,17 @@ impl<'p> View<'p> {
                 format,
                 ..
             } => {
-                let (input_type, input_mode) = format.map_or(("text", None), |f| f.html_input());
-                if !*multiline {
-                    attr("type", Some(input_type.into()));
-                }
-                if let Some(mode) = input_mode {
-                    attr("inputmode", Some(mode.into()));
-                }
-                if let Some(min) = min_length {
-                    attr("minlength", Some(min.to_string()));
-                }
-                if let Some(max) = max_length {
-                    attr("maxlength", Some(max.to_string()));
-                }
-                // One pattern attribute: the author's, else the format's.
-                let p = pattern
-                    .clone()
-                    .or_else(|| format.map(|f| f.pattern().to_string()));
-                if let (Some(p), false) = (p, *multiline) {
-                    attr("pattern", Some(p));
-                }
-                if *multiline {
-                    it.kind = "textarea";
-                }
+                let limits = (*min_length, *max_length);
+                text_control(&mut it, *multiline, limits, pattern.as_deref(), *format);
             }
             FieldType::Integer { bounds } => {
-                attr("type", Some("number".into()));
-                attr("step", Some("1".into()));
-                if let Some(v) = constant(&bounds.min) {
-                    attr("min", Some(v));
-                }
-                if let Some(v) = constant(&bounds.max) {
-                    attr("max", Some(v));
-                }
+                it.attrs.push(("type", Some("number".into())));
+                it.attrs.push(("step", Some("1".into())));
+                it.attrs.extend(bound_attrs(bounds));
             }
             FieldType::Decimal { .. } | FieldType::Money { .. } => {
-                attr("type", Some("text".into()));
-                attr("inputmode", Some("decimal".into()));
+                it.attrs.push(("type", Some("text".into())));
+                it.attrs.push(("inputmode", Some("decimal".into())));
                 if matches!(ty, FieldType::Money { .. }) {
                     it.unit = Some("EUR".into());
                 }
@@ -351,85 +338,73 @@ impl<'p> View<'p> {
                     FieldType::Time { .. } => "time",
                     _ => "datetime-local",
                 };
-                attr("type", Some(t.into()));
-                if let Some(v) = constant(&bounds.min) {
-                    attr("min", Some(v));
-                }
-                if let Some(v) = constant(&bounds.max) {
-                    attr("max", Some(v));
-                }
+                it.attrs.push(("type", Some(t.into())));
+                it.attrs.extend(bound_attrs(bounds));
             }
             // A required yes/no question is answered yes or no; an optional
             // one is a box to tick (unticked counts as no).
-            FieldType::Boolean if n.required => {
-                it.kind = "choices";
-                it.input = "radio";
-                it.options = [("true", self.t.yes), ("false", self.t.no)]
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (value, label))| Opt {
-                        value: value.into(),
-                        label: label.into(),
-                        id: format!("{id}-{i}"),
-                        required: required && i == 0,
-                    })
-                    .collect();
-                return it;
-            }
+            FieldType::Boolean if n.required => return self.yes_no_buttons(it, required),
             FieldType::Boolean | FieldType::Consent => {
                 it.kind = "checkbox";
                 if matches!(ty, FieldType::Consent) && required {
-                    attr("required", None);
+                    it.attrs.push(("required", None));
                 }
             }
             FieldType::Choice { codelist, multiple } => {
-                let values = self
-                    .p
-                    .codelists
-                    .get(codelist)
-                    .map(|l| l.values.as_slice())
-                    .unwrap_or_default();
+                let list = self.p.codelists.get(codelist);
+                let values = list.map(|l| l.values.as_slice()).unwrap_or_default();
                 it.multiple = *multiple;
                 if values.len() <= RADIO_LIMIT {
-                    it.options = values
-                        .iter()
-                        .enumerate()
-                        .map(|(i, v)| Opt {
-                            value: v.code.clone(),
-                            label: self.text(&v.label),
-                            id: format!("{id}-{i}"),
-                            required: required && !*multiple && i == 0,
-                        })
-                        .collect();
-                    it.kind = "choices";
-                    it.input = if *multiple { "checkbox" } else { "radio" };
-                    return it;
+                    return self.choice_buttons(it, values, required);
                 }
-                it.list = self.p.codelists.get(codelist).cloned();
+                it.list = list.cloned();
                 it.kind = "select";
                 if *multiple {
-                    attr("multiple", None);
+                    it.attrs.push(("multiple", None));
                 }
             }
         }
-        // Autocomplete and prefill are about the applicant: not for a second person.
-        if let (Some(a), true) = (&n.autocomplete, first) {
-            it.attrs.push(("autocomplete", Some(a.clone())));
-        }
-        if let (Some(pf), true) = (&n.prefill, first) {
-            it.attrs.push(("data-prefill", Some(pf.attribute.clone())));
-            if pf.locked {
-                it.attrs.push(("data-locked", None));
-                // `readonly` exists for text inputs only; a locked select or
-                // checkbox is explained by its prefill note.
-                if matches!(it.kind, "input" | "textarea") {
-                    it.attrs.push(("readonly", None));
-                }
-            }
-        }
+        applicant_attrs(&mut it, n, first);
         if required && !matches!(ty, FieldType::Boolean | FieldType::Consent) {
             it.attrs.push(("required", None));
         }
+        it
+    }
+
+    /// A required yes/no question as two radio buttons, yes first; the
+    /// first carries `required`, which makes the pair required.
+    fn yes_no_buttons(&self, mut it: Item, required: bool) -> Item {
+        it.kind = "choices";
+        it.input = "radio";
+        it.options = [("true", self.t.yes), ("false", self.t.no)]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, label))| Opt {
+                value: value.into(),
+                label: label.into(),
+                id: format!("{}-{i}", it.id),
+                required: required && i == 0,
+            })
+            .collect();
+        it
+    }
+
+    /// A short code list as radio buttons, or checkboxes where several may
+    /// be chosen (`it.multiple`); a checkbox is never `required`, since
+    /// that would demand that box in particular.
+    fn choice_buttons(&self, mut it: Item, values: &'p [ir::Code], required: bool) -> Item {
+        it.options = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Opt {
+                value: v.code.clone(),
+                label: self.text(&v.label),
+                id: format!("{}-{i}", it.id),
+                required: required && !it.multiple && i == 0,
+            })
+            .collect();
+        it.kind = "choices";
+        it.input = if it.multiple { "checkbox" } else { "radio" };
         it
     }
 
@@ -494,5 +469,97 @@ impl<'p> View<'p> {
             }
         });
         (Some(identity), prefilled)
+    }
+}
+
+/// A file input for an attachment: its media types, and one file or several.
+fn attachment_input(it: &mut Item, media_types: &[String], count: ir::Cardinality, required: bool) {
+    it.kind = "input";
+    it.attrs.push(("type", Some("file".into())));
+    it.attrs.push(("accept", Some(media_types.join(","))));
+    if count.max != Some(1) {
+        it.attrs.push(("multiple", None));
+    }
+    if required {
+        it.attrs.push(("required", None));
+    }
+}
+
+/// A line of text, of the input type and mode its format asks for (e.g.
+/// `email`), or a text area; with its length `limits` (fewest, most) and
+/// its pattern.
+fn text_control(
+    it: &mut Item,
+    multiline: bool,
+    limits: (Option<u64>, Option<u64>),
+    pattern: Option<&str>,
+    format: Option<TextFormat>,
+) {
+    let (input_type, input_mode) = format.map_or(("text", None), |f| f.html_input());
+    if !multiline {
+        it.attrs.push(("type", Some(input_type.into())));
+    }
+    if let Some(mode) = input_mode {
+        it.attrs.push(("inputmode", Some(mode.into())));
+    }
+    if let Some(min) = limits.0 {
+        it.attrs.push(("minlength", Some(min.to_string())));
+    }
+    if let Some(max) = limits.1 {
+        it.attrs.push(("maxlength", Some(max.to_string())));
+    }
+    // One pattern attribute: the author's, else the format's.
+    let p = pattern
+        .map(str::to_string)
+        .or_else(|| format.map(|f| f.pattern().to_string()));
+    if let (Some(p), false) = (p, multiline) {
+        it.attrs.push(("pattern", Some(p)));
+    }
+    if multiline {
+        it.kind = "textarea";
+    }
+}
+
+/// `min` and `max` for the bounds that are constants (not computed from
+/// other answers or from today's date).
+fn bound_attrs(bounds: &ir::Bounds) -> Vec<(&'static str, Option<String>)> {
+    [("min", &bounds.min), ("max", &bounds.max)]
+        .into_iter()
+        .filter_map(|(attr, bound)| Some((attr, Some(constant(bound.as_ref()?)?))))
+        .collect()
+}
+
+/// A constant bound as an attribute's value (money in euros, e.g. `12.50`).
+fn constant(bound: &Expr) -> Option<String> {
+    match &bound.kind {
+        ExprKind::Literal { value } => match value {
+            Literal::Integer(i) => Some(i.to_string()),
+            Literal::Decimal(d) | Literal::Date(d) => Some(d.clone()),
+            Literal::Money(c) => Some(format!("{}.{:02}", c / 100, (c % 100).abs())),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Autocomplete and prefill: about the applicant, so only on the `first`
+/// of a repeat's inputs, not for a second person.
+fn applicant_attrs(it: &mut Item, n: &Node, first: bool) {
+    if !first {
+        return;
+    }
+    if let Some(a) = &n.autocomplete {
+        it.attrs.push(("autocomplete", Some(a.clone())));
+    }
+    if let Some(pf) = &n.prefill {
+        it.attrs.push(("data-prefill", Some(pf.attribute.clone())));
+        if pf.locked {
+            it.attrs.push(("data-locked", None));
+            // `readonly` exists for text inputs only; a locked select or
+            // checkbox is explained by its prefill note.
+            if matches!(it.kind, "input" | "textarea") {
+                it.attrs.push(("readonly", None));
+            }
+        }
     }
 }
