@@ -258,53 +258,7 @@ pub fn procedure_page_with(
         labels,
         t: texts(lang),
     };
-    let root = Place {
-        name: String::new(),
-        id: "f-".into(),
-        certain: true,
-        first: true,
-    };
-    let total = p.pages.len() + usize::from(!p.attachments.is_empty());
-    let d = is_german(lang);
-    let mut steps: Vec<Step> = p
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let place = Place {
-                certain: page.when.is_none(),
-                ..root.clone()
-            };
-            Step {
-                id: format!("page--{}", page.id),
-                number: if d {
-                    format!("Schritt {} von {total}:", i + 1)
-                } else {
-                    format!("Step {} of {total}:", i + 1)
-                },
-                title: v.text(&page.label),
-                when: page.when.as_ref().map(|w| v.when_sentence(w)),
-                items: v.items(&page.items, &place),
-            }
-        })
-        .collect();
-    if !p.attachments.is_empty() {
-        steps.push(Step {
-            id: "page--attachments".into(),
-            number: if d {
-                format!("Schritt {total} von {total}:")
-            } else {
-                format!("Step {total} of {total}:")
-            },
-            title: if d {
-                "Nachweise".into()
-            } else {
-                "Documents".into()
-            },
-            when: None,
-            items: v.items(&p.attachments, &root),
-        });
-    }
+    let mut steps = steps(&v);
     render_select_options(env, options, &mut steps, lang, source)?;
     let (identity, prefilled) = v.identity();
     let model = script_model(p, lang);
@@ -343,6 +297,58 @@ pub fn procedure_page_with(
     };
     env.get_template("procedure.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
+
+/// The steps of the form: a page each, then the attachments as the last.
+fn steps(v: &View) -> Vec<Step> {
+    let p = v.p;
+    let root = Place {
+        name: String::new(),
+        id: "f-".into(),
+        certain: true,
+        first: true,
+    };
+    let total = p.pages.len() + usize::from(!p.attachments.is_empty());
+    let d = is_german(v.lang);
+    let number = |n: usize| {
+        if d {
+            format!("Schritt {n} von {total}:")
+        } else {
+            format!("Step {n} of {total}:")
+        }
+    };
+    let mut steps: Vec<Step> = p
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let place = Place {
+                certain: page.when.is_none(),
+                ..root.clone()
+            };
+            Step {
+                id: format!("page--{}", page.id),
+                number: number(i + 1),
+                title: v.text(&page.label),
+                when: page.when.as_ref().map(|w| v.when_sentence(w)),
+                items: v.items(&page.items, &place),
+            }
+        })
+        .collect();
+    if !p.attachments.is_empty() {
+        steps.push(Step {
+            id: "page--attachments".into(),
+            number: number(total),
+            title: if d {
+                "Nachweise".into()
+            } else {
+                "Documents".into()
+            },
+            when: None,
+            items: v.items(&p.attachments, &root),
+        });
+    }
+    steps
 }
 
 /// Renders the options of every select with the macro `select_options`,

@@ -98,146 +98,167 @@ impl<'p> View<'p> {
     }
 
     /// A condition in words, e.g. `„Die neue Wohnung ist“: Hauptwohnung oder Nebenwohnung`.
+    /// What has no wording of its own is written as an expression.
     fn words(&self, e: &'p Expr) -> String {
-        let d = is_german(self.lang);
         match &e.kind {
             ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.yes),
             ExprKind::Unary {
                 operator: UnaryOp::Not,
                 operand,
-            } => match &operand.kind {
-                ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.no),
-                ExprKind::Call { function, args, .. } if *function == Function::Filled => {
-                    match args.first().map(|a| &a.kind) {
-                        Some(ExprKind::Ref { path }) => format!(
-                            "{} {}",
-                            self.label_of(path),
-                            if d {
-                                "ist nicht ausgefüllt"
-                            } else {
-                                "is not filled in"
-                            }
-                        ),
-                        _ => e.to_string(),
-                    }
-                }
-                _ => format!(
-                    "{} ({})",
-                    if d { "nicht" } else { "not" },
-                    self.words(operand)
-                ),
-            },
+            } => self.not_words(e, operand),
             ExprKind::Binary {
                 operator,
                 left,
                 right,
             } => match operator {
-                BinaryOp::And | BinaryOp::Or => {
-                    let join = match (operator, d) {
-                        (BinaryOp::And, true) => " und ",
-                        (BinaryOp::And, false) => " and ",
-                        (_, true) => " oder ",
-                        (_, false) => " or ",
-                    };
-                    let part = |x: &'p Expr| match &x.kind {
-                        ExprKind::Binary { operator: o, .. }
-                            if matches!(o, BinaryOp::And | BinaryOp::Or) && o != operator =>
-                        {
-                            format!("({})", self.words(x))
-                        }
-                        _ => self.words(x),
-                    };
-                    format!("{}{join}{}", part(left), part(right))
-                }
+                BinaryOp::And | BinaryOp::Or => self.junction_words(*operator, left, right),
                 BinaryOp::Eq | BinaryOp::In | BinaryOp::Ne | BinaryOp::NotIn => {
-                    let field = match &left.kind {
-                        ExprKind::Ref { path } => Some(path.as_str()),
-                        _ => None,
-                    };
-                    let negated = matches!(operator, BinaryOp::Ne | BinaryOp::NotIn);
-                    let not = if negated {
-                        if d { "nicht " } else { "not " }
-                    } else {
-                        ""
-                    };
-                    match (&left.kind, &right.kind) {
-                        (
-                            ExprKind::Literal {
-                                value: Literal::Code(c),
-                            },
-                            ExprKind::Ref { path },
-                        ) => {
-                            format!(
-                                "{}: {not}{}",
-                                self.label_of(path),
-                                self.code_label(Some(path), c)
-                            )
-                        }
-                        (ExprKind::Ref { path }, _) => format!(
-                            "{}: {not}{}",
-                            self.label_of(path),
-                            self.value_words(right, field)
-                        ),
-                        _ => format!(
-                            "{} {} {}",
-                            self.value_words(left, None),
-                            op_words(*operator, d),
-                            self.value_words(right, None)
-                        ),
-                    }
+                    self.equality_words(*operator, left, right)
                 }
-                op @ (BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) => {
-                    let subject = match &left.kind {
-                        ExprKind::Call { function, args, .. } if *function == Function::Age => {
-                            let born = args
-                                .first()
-                                .map(|a| self.value_words(a, None))
-                                .unwrap_or_default();
-                            match (args.get(1), d) {
-                                (Some(at), true) => format!(
-                                    "das Alter nach {born} am {}",
-                                    self.value_words(at, None)
-                                ),
-                                (Some(at), false) => {
-                                    format!("the age by {born} on {}", self.value_words(at, None))
-                                }
-                                (None, true) => format!("das Alter nach {born}"),
-                                (None, false) => format!("the age by {born}"),
-                            }
-                        }
-                        ExprKind::Call { function, args, .. } if *function == Function::Count => {
-                            let what = args
-                                .first()
-                                .map(|a| self.value_words(a, None))
-                                .unwrap_or_default();
-                            if d {
-                                format!("die Anzahl von {what}")
-                            } else {
-                                format!("the number of {what}")
-                            }
-                        }
-                        _ => self.value_words(left, None),
-                    };
-                    let verb = if d { "ist" } else { "is" };
-                    format!(
-                        "{subject} {verb} {} {}",
-                        op_words(*op, d),
-                        self.value_words(right, None)
-                    )
+                BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                    self.comparison_words(*operator, left, right)
                 }
                 _ => e.to_string(),
             },
             ExprKind::Call { function, args, .. } if *function == Function::Filled => {
-                match args.first().map(|a| &a.kind) {
-                    Some(ExprKind::Ref { path }) => format!(
-                        "{} {}",
-                        self.label_of(path),
-                        if d { "ist ausgefüllt" } else { "is filled in" }
-                    ),
-                    _ => e.to_string(),
-                }
+                self.filled_words(e, args, true)
             }
             _ => e.to_string(),
+        }
+    }
+
+    /// `not` of `operand` (the whole being `e`): a yes/no answer as „nein“,
+    /// a field not filled in, else `nicht (…)`.
+    fn not_words(&self, e: &'p Expr, operand: &'p Expr) -> String {
+        match &operand.kind {
+            ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.no),
+            ExprKind::Call { function, args, .. } if *function == Function::Filled => {
+                self.filled_words(e, args, false)
+            }
+            _ => format!(
+                "{} ({})",
+                if is_german(self.lang) { "nicht" } else { "not" },
+                self.words(operand)
+            ),
+        }
+    }
+
+    /// That the field `filled(…)` reads is filled in, or not; `e` as
+    /// written where its argument is no field.
+    fn filled_words(&self, e: &'p Expr, args: &'p [Expr], filled: bool) -> String {
+        let Some(ExprKind::Ref { path }) = args.first().map(|a| &a.kind) else {
+            return e.to_string();
+        };
+        let state = match (is_german(self.lang), filled) {
+            (true, true) => "ist ausgefüllt",
+            (true, false) => "ist nicht ausgefüllt",
+            (false, true) => "is filled in",
+            (false, false) => "is not filled in",
+        };
+        format!("{} {state}", self.label_of(path))
+    }
+
+    /// Conditions joined by „und“ or „oder“; a part joined the other way is
+    /// put in parentheses, so that the sentence groups as the condition does.
+    fn junction_words(&self, operator: BinaryOp, left: &'p Expr, right: &'p Expr) -> String {
+        let join = match (operator, is_german(self.lang)) {
+            (BinaryOp::And, true) => " und ",
+            (BinaryOp::And, false) => " and ",
+            (_, true) => " oder ",
+            (_, false) => " or ",
+        };
+        let part = |x: &'p Expr| match &x.kind {
+            ExprKind::Binary { operator: o, .. }
+                if matches!(o, BinaryOp::And | BinaryOp::Or) && *o != operator =>
+            {
+                format!("({})", self.words(x))
+            }
+            _ => self.words(x),
+        };
+        format!("{}{join}{}", part(left), part(right))
+    }
+
+    /// An answer that is (or is not) a value or one of several, e.g.
+    /// `„Die neue Wohnung ist“: nicht Nebenwohnung`, codes by their labels.
+    fn equality_words(&self, operator: BinaryOp, left: &'p Expr, right: &'p Expr) -> String {
+        let d = is_german(self.lang);
+        let not = match (operator, d) {
+            (BinaryOp::Ne | BinaryOp::NotIn, true) => "nicht ",
+            (BinaryOp::Ne | BinaryOp::NotIn, false) => "not ",
+            _ => "",
+        };
+        match (&left.kind, &right.kind) {
+            (
+                ExprKind::Literal {
+                    value: Literal::Code(c),
+                },
+                ExprKind::Ref { path },
+            ) => {
+                format!(
+                    "{}: {not}{}",
+                    self.label_of(path),
+                    self.code_label(Some(path), c)
+                )
+            }
+            (ExprKind::Ref { path }, _) => format!(
+                "{}: {not}{}",
+                self.label_of(path),
+                self.value_words(right, Some(path))
+            ),
+            _ => format!(
+                "{} {} {}",
+                self.value_words(left, None),
+                op_words(operator, d),
+                self.value_words(right, None)
+            ),
+        }
+    }
+
+    /// An order, e.g. `das Alter nach „Geburtsdatum“ ist mindestens 18`.
+    fn comparison_words(&self, operator: BinaryOp, left: &'p Expr, right: &'p Expr) -> String {
+        let d = is_german(self.lang);
+        let verb = if d { "ist" } else { "is" };
+        format!(
+            "{} {verb} {} {}",
+            self.subject_words(left),
+            op_words(operator, d),
+            self.value_words(right, None)
+        )
+    }
+
+    /// What an order compares: an age or a number of items said as such,
+    /// else the value.
+    fn subject_words(&self, subject: &'p Expr) -> String {
+        let d = is_german(self.lang);
+        match &subject.kind {
+            ExprKind::Call { function, args, .. } if *function == Function::Age => {
+                let born = args
+                    .first()
+                    .map(|a| self.value_words(a, None))
+                    .unwrap_or_default();
+                match (args.get(1), d) {
+                    (Some(at), true) => {
+                        format!("das Alter nach {born} am {}", self.value_words(at, None))
+                    }
+                    (Some(at), false) => {
+                        format!("the age by {born} on {}", self.value_words(at, None))
+                    }
+                    (None, true) => format!("das Alter nach {born}"),
+                    (None, false) => format!("the age by {born}"),
+                }
+            }
+            ExprKind::Call { function, args, .. } if *function == Function::Count => {
+                let what = args
+                    .first()
+                    .map(|a| self.value_words(a, None))
+                    .unwrap_or_default();
+                if d {
+                    format!("die Anzahl von {what}")
+                } else {
+                    format!("the number of {what}")
+                }
+            }
+            _ => self.value_words(subject, None),
         }
     }
 
