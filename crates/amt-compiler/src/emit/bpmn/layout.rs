@@ -1,0 +1,414 @@
+//! The diagram and the XML of the process: where each shape goes (layers
+//! left to right, rows beside what leads to them), the bends of each flow,
+//! and the elements written out per container.
+
+use super::{El, Flow, Kind, xml};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+
+/// A shape's place: x, y, width, height.
+pub(super) type Bounds = (i64, i64, i64, i64);
+
+fn size(kind: &Kind) -> (i64, i64) {
+    match kind {
+        Kind::Start | Kind::End { .. } | Kind::Boundary { .. } => (36, 36),
+        Kind::UserTask { .. } | Kind::ServiceTask { .. } => (100, 80),
+        Kind::Xor { .. } | Kind::And => (50, 50),
+        Kind::Sub => (0, 0),
+    }
+}
+
+const GAP_X: i64 = 60;
+const GAP_Y: i64 = 60;
+const PAD: i64 = 40;
+
+/// Lays out one container left to right: layers by longest path (loops
+/// broken at their back edge), rows keeping each node beside the node it is
+/// first reached from. Returns the bounds of every shape (subprocesses laid
+/// out first, as one block) relative to the container's origin.
+pub(super) fn layout(
+    els: &[El],
+    flows: &[Flow],
+    container: &str,
+    out: &mut BTreeMap<String, Bounds>,
+) -> (i64, i64) {
+    let members: Vec<&El> = els
+        .iter()
+        .filter(|e| e.parent == container && !matches!(e.kind, Kind::Boundary { .. }))
+        .collect();
+    let mut sizes: HashMap<&str, (i64, i64)> = HashMap::new();
+    let mut inner: HashMap<&str, BTreeMap<String, Bounds>> = HashMap::new();
+    for e in &members {
+        if e.kind == Kind::Sub {
+            let mut sub = BTreeMap::new();
+            let (w, h) = layout(els, flows, &e.id, &mut sub);
+            sizes.insert(&e.id, (w + 2 * PAD, h + 2 * PAD));
+            inner.insert(&e.id, sub);
+        } else {
+            sizes.insert(&e.id, size(&e.kind));
+        }
+    }
+    // Edges between members; a boundary event's flows leave from its task.
+    let attached: HashMap<&str, &str> = els
+        .iter()
+        .filter_map(|e| match &e.kind {
+            Kind::Boundary { attached, .. } => Some((e.id.as_str(), attached.as_str())),
+            _ => None,
+        })
+        .collect();
+    let index: HashMap<&str, usize> = members
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.id.as_str(), i))
+        .collect();
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+    for f in flows {
+        let source = attached
+            .get(f.source.as_str())
+            .copied()
+            .unwrap_or(&f.source);
+        if let (Some(&a), Some(&b)) = (index.get(source), index.get(f.target.as_str()))
+            && !succ[a].contains(&b)
+        {
+            succ[a].push(b);
+        }
+    }
+    // Depth-first from the sources in order; back edges are the loops.
+    let mut state = vec![0u8; members.len()];
+    let mut order = Vec::new();
+    let mut back: BTreeSet<(usize, usize)> = BTreeSet::new();
+    fn dfs(
+        n: usize,
+        succ: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        back: &mut BTreeSet<(usize, usize)>,
+    ) {
+        state[n] = 1;
+        order.push(n);
+        for &m in &succ[n] {
+            match state[m] {
+                0 => dfs(m, succ, state, order, back),
+                1 => {
+                    back.insert((n, m));
+                }
+                _ => {}
+            }
+        }
+        state[n] = 2;
+    }
+    let has_pred: BTreeSet<usize> = succ.iter().flatten().copied().collect();
+    for n in (0..members.len())
+        .filter(|n| !has_pred.contains(n))
+        .chain(0..members.len())
+    {
+        if state[n] == 0 {
+            dfs(n, &succ, &mut state, &mut order, &mut back);
+        }
+    }
+    let mut layer = vec![0usize; members.len()];
+    for _ in 0..members.len() {
+        let mut changed = false;
+        for a in 0..members.len() {
+            for &b in &succ[a] {
+                if !back.contains(&(a, b)) && layer[b] < layer[a] + 1 {
+                    layer[b] = layer[a] + 1;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Columns in pixels: each node right of its furthest predecessor (loops
+    // broken), so a wide subprocess pushes only what follows it.
+    let mut by_layer: Vec<usize> = (0..members.len()).collect();
+    by_layer.sort_by_key(|&n| layer[n]);
+    let mut x = vec![0i64; members.len()];
+    for &n in &by_layer {
+        for p in 0..members.len() {
+            if succ[p].contains(&n) && !back.contains(&(p, n)) {
+                let w = sizes[members[p].id.as_str()].0;
+                x[n] = x[n].max(x[p] + w + GAP_X);
+            }
+        }
+    }
+    // Rows: beside the first predecessor if that place is free, else the
+    // next row where nothing overlaps horizontally.
+    let mut row = vec![usize::MAX; members.len()];
+    let mut placed: Vec<(usize, i64, i64)> = Vec::new();
+    for &n in &order {
+        let w = sizes[members[n].id.as_str()].0;
+        let preferred = (0..members.len())
+            .find(|&p| row[p] != usize::MAX && succ[p].contains(&n) && !back.contains(&(p, n)))
+            .map_or(0, |p| row[p]);
+        let (lo, hi) = (x[n], x[n] + w);
+        let mut r = preferred;
+        while placed
+            .iter()
+            .any(|&(pr, a, b)| pr == r && lo < b + GAP_X / 2 && a < hi + GAP_X / 2)
+        {
+            r += 1;
+        }
+        row[n] = r;
+        placed.push((r, lo, hi));
+    }
+    let rows = row.iter().max().map_or(0, |m| m + 1);
+    let mut row_h = vec![0i64; rows];
+    for (i, e) in members.iter().enumerate() {
+        row_h[row[i]] = row_h[row[i]].max(sizes[e.id.as_str()].1);
+    }
+    let row_y: Vec<i64> = row_h
+        .iter()
+        .scan(0, |y, h| {
+            let here = *y;
+            *y += h + GAP_Y;
+            Some(here)
+        })
+        .collect();
+    let mut width = 0;
+    for (i, e) in members.iter().enumerate() {
+        let (w, h) = sizes[e.id.as_str()];
+        let (nx, ny) = (x[i], row_y[row[i]] + (row_h[row[i]] - h) / 2);
+        width = width.max(nx + w);
+        out.insert(e.id.clone(), (nx, ny, w, h));
+        if let Some(sub) = inner.remove(e.id.as_str()) {
+            for (id, (ix, iy, iw, ih)) in sub {
+                out.insert(id, (nx + PAD + ix, ny + PAD + iy, iw, ih));
+            }
+        }
+    }
+    // Boundary events sit on the lower edge of their task.
+    for e in els.iter().filter(|e| e.parent == container) {
+        if let Kind::Boundary { attached, .. } = &e.kind
+            && let Some(&(x, y, w, h)) = out.get(attached)
+        {
+            let k = els
+                .iter()
+                .filter(|o| matches!(&o.kind, Kind::Boundary { attached: a, .. } if a == attached))
+                .position(|o| o.id == e.id)
+                .unwrap_or(0) as i64;
+            out.insert(e.id.clone(), (x + w - 54 - 40 * k, y + h - 18, 36, 36));
+        }
+    }
+    let height = row_h.iter().sum::<i64>() + GAP_Y * (rows.saturating_sub(1) as i64);
+    (width, height)
+}
+
+pub(super) fn waypoints(
+    f: &Flow,
+    bounds: &BTreeMap<String, Bounds>,
+    boundary: bool,
+    gateway: bool,
+    below: i64,
+) -> Vec<(i64, i64)> {
+    let (Some(&(sx, sy, sw, sh)), Some(&(tx, ty, _tw, th))) =
+        (bounds.get(&f.source), bounds.get(&f.target))
+    else {
+        return Vec::new();
+    };
+    let (t_mid_y, s_mid_y) = (ty + th / 2, sy + sh / 2);
+    if boundary {
+        // Down from the boundary event, then right into the target.
+        let (bx, by) = (sx + sw / 2, sy + sh);
+        if tx > bx {
+            return vec![
+                (bx, by),
+                (bx, t_mid_y.max(by + 20)),
+                (tx, t_mid_y.max(by + 20)),
+            ]
+            .into_iter()
+            .chain(if t_mid_y >= by + 20 {
+                None
+            } else {
+                Some((tx, t_mid_y))
+            })
+            .collect();
+        }
+        return vec![(bx, by), (bx, below), (tx + 18, below), (tx + 18, ty + th)];
+    }
+    if tx > sx + sw {
+        let start = (sx + sw, s_mid_y);
+        if s_mid_y == t_mid_y {
+            return vec![start, (tx, t_mid_y)];
+        }
+        // A branch leaves a gateway from its lower (or upper) corner.
+        if gateway {
+            let scx = sx + sw / 2;
+            let from = if t_mid_y > s_mid_y {
+                (scx, sy + sh)
+            } else {
+                (scx, sy)
+            };
+            return vec![from, (scx, t_mid_y), (tx, t_mid_y)];
+        }
+        let mx = tx - GAP_X / 2;
+        return vec![start, (mx, s_mid_y), (mx, t_mid_y), (tx, t_mid_y)];
+    }
+    // A loop back: below everything, into the target from underneath.
+    // From the left part of the source, clear of boundary events on the right.
+    let (scx, tcx) = (sx + sw / 4, tx + _tw / 4);
+    vec![(scx, sy + sh), (scx, below), (tcx, below), (tcx, ty + th)]
+}
+
+pub(super) fn write_container(
+    x: &mut String,
+    els: &[El],
+    flows: &[Flow],
+    container: &str,
+    depth: usize,
+    procedure: &str,
+) {
+    let pad = "  ".repeat(depth);
+    let ids: BTreeSet<&str> = els
+        .iter()
+        .filter(|e| e.parent == container)
+        .map(|e| e.id.as_str())
+        .collect();
+    for e in els.iter().filter(|e| e.parent == container) {
+        let incoming: Vec<&Flow> = flows.iter().filter(|f| f.target == e.id).collect();
+        let outgoing: Vec<&Flow> = flows.iter().filter(|f| f.source == e.id).collect();
+        let (tag, attrs) = match &e.kind {
+            Kind::Start => ("startEvent", String::new()),
+            Kind::End { .. } => ("endEvent", String::new()),
+            Kind::UserTask { .. } => ("userTask", String::new()),
+            Kind::ServiceTask { .. } => ("serviceTask", String::new()),
+            Kind::Xor { default } => (
+                "exclusiveGateway",
+                default
+                    .as_ref()
+                    .map(|d| format!(r#" default="{}""#, xml(d)))
+                    .unwrap_or_default(),
+            ),
+            Kind::And => ("parallelGateway", String::new()),
+            Kind::Sub => ("subProcess", String::new()),
+            Kind::Boundary {
+                attached,
+                interrupting,
+                ..
+            } => (
+                "boundaryEvent",
+                format!(
+                    r#" attachedToRef="{}" cancelActivity="{interrupting}""#,
+                    xml(attached)
+                ),
+            ),
+        };
+        let name = if e.name.is_empty() {
+            String::new()
+        } else {
+            format!(r#" name="{}""#, xml(&e.name))
+        };
+        let _ = writeln!(x, r#"{pad}<bpmn:{tag} id="{}"{name}{attrs}>"#, xml(&e.id));
+        match &e.kind {
+            Kind::UserTask { group } => {
+                let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
+                let _ = writeln!(x, "{pad}    <zeebe:userTask />");
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#,
+                    xml(&format!(
+                        "amt:{procedure}:{}",
+                        e.id.trim_start_matches("Task_")
+                    ))
+                );
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <zeebe:assignmentDefinition candidateGroups="{}" />"#,
+                    xml(group)
+                );
+                let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
+            }
+            Kind::ServiceTask { job, headers } => {
+                let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#,
+                    xml(job)
+                );
+                if !headers.is_empty() {
+                    let _ = writeln!(x, "{pad}    <zeebe:taskHeaders>");
+                    for (k, v) in headers {
+                        let _ = writeln!(
+                            x,
+                            r#"{pad}      <zeebe:header key="{}" value="{}" />"#,
+                            xml(k),
+                            xml(v)
+                        );
+                    }
+                    let _ = writeln!(x, "{pad}    </zeebe:taskHeaders>");
+                }
+                let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
+            }
+            _ => {}
+        }
+        for f in &incoming {
+            let _ = writeln!(x, "{pad}  <bpmn:incoming>{}</bpmn:incoming>", xml(&f.id));
+        }
+        for f in &outgoing {
+            let _ = writeln!(x, "{pad}  <bpmn:outgoing>{}</bpmn:outgoing>", xml(&f.id));
+        }
+        match &e.kind {
+            Kind::Boundary { duration, .. } => {
+                let _ = writeln!(
+                    x,
+                    "{pad}  <bpmn:timerEventDefinition id=\"{}__def\">",
+                    xml(&e.id)
+                );
+                let _ = writeln!(
+                    x,
+                    r#"{pad}    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{}</bpmn:timeDuration>"#,
+                    xml(duration)
+                );
+                let _ = writeln!(x, "{pad}  </bpmn:timerEventDefinition>");
+            }
+            Kind::End { terminate: true } => {
+                let _ = writeln!(
+                    x,
+                    r#"{pad}  <bpmn:terminateEventDefinition id="{}__def" />"#,
+                    xml(&e.id)
+                );
+            }
+            Kind::Sub => write_container(x, els, flows, &e.id, depth + 1, procedure),
+            _ => {}
+        }
+        let _ = writeln!(x, "{pad}</bpmn:{tag}>");
+    }
+    for f in flows.iter().filter(|f| {
+        ids.contains(f.source.as_str())
+            || (container.is_empty() && !els.iter().any(|e| e.id == f.source))
+    }) {
+        let name = f
+            .name
+            .as_ref()
+            .map(|n| format!(r#" name="{}""#, xml(n)))
+            .unwrap_or_default();
+        match &f.condition {
+            Some(c) => {
+                let _ = writeln!(
+                    x,
+                    r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}">"#,
+                    xml(&f.id),
+                    xml(&f.source),
+                    xml(&f.target)
+                );
+                let _ = writeln!(
+                    x,
+                    r#"{pad}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{}</bpmn:conditionExpression>"#,
+                    xml(c)
+                );
+                let _ = writeln!(x, "{pad}</bpmn:sequenceFlow>");
+            }
+            None => {
+                let _ = writeln!(
+                    x,
+                    r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}" />"#,
+                    xml(&f.id),
+                    xml(&f.source),
+                    xml(&f.target)
+                );
+            }
+        }
+    }
+}
