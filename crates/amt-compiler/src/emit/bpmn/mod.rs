@@ -291,8 +291,16 @@ impl<'p> Builder<'p> {
         if t.issues.is_empty() {
             return self.flow(from, &target, name, condition);
         }
-        let labels: Vec<String> = t
-            .issues
+        let task = self.issue_task(&format!("Issue_{from}_{}", t.to), &t.issues, container);
+        let f = self.flow(from, &task, name, condition);
+        self.flow(&task, &target, None, None);
+        f
+    }
+
+    /// A service task `issue-document` that issues `documents` (their ids in
+    /// its task header), named by their labels.
+    fn issue_task(&mut self, base: &str, documents: &[String], container: &str) -> String {
+        let labels: Vec<String> = documents
             .iter()
             .map(|d| {
                 self.w
@@ -302,18 +310,15 @@ impl<'p> Builder<'p> {
                     .map_or_else(|| d.clone(), |x| label(&x.label, self.lang))
             })
             .collect();
-        let task = self.el(
-            &format!("Issue_{from}_{}", t.to),
+        self.el(
+            base,
             labels.join(", "),
             Kind::ServiceTask {
                 job: "issue-document".into(),
-                headers: vec![("documents".into(), t.issues.join(","))],
+                headers: vec![("documents".into(), documents.join(","))],
             },
             container,
-        );
-        let f = self.flow(from, &task, name, condition);
-        self.flow(&task, &target, None, None);
-        f
+        )
     }
 
     /// The way out of `from` by the state's plain (not timed) transitions.
@@ -578,26 +583,7 @@ impl<'p> Builder<'p> {
             self.flow(from, end, name, condition);
             return;
         }
-        let labels: Vec<String> = t
-            .issues
-            .iter()
-            .map(|d| {
-                self.w
-                    .documents
-                    .iter()
-                    .find(|x| x.id == *d)
-                    .map_or_else(|| d.clone(), |x| label(&x.label, self.lang))
-            })
-            .collect();
-        let task = self.el(
-            &format!("Issue_{from}"),
-            labels.join(", "),
-            Kind::ServiceTask {
-                job: "issue-document".into(),
-                headers: vec![("documents".into(), t.issues.join(","))],
-            },
-            "",
-        );
+        let task = self.issue_task(&format!("Issue_{from}"), &t.issues, "");
         self.flow(from, &task, name, condition);
         self.flow(&task, end, None, None);
     }
