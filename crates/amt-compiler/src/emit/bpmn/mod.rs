@@ -353,222 +353,259 @@ impl<'p> Builder<'p> {
         }
     }
 
+    /// The elements and flows of the workflow. The timer comes first: the
+    /// states in its span are put inside its subprocess ([`Self::container_of`]).
     fn build(&mut self) {
-        let lang = self.lang;
-        // The timer's span: states reachable from its start.
         if let Some(t) = self.w.timers.first() {
-            let mut stack = vec![t.from.clone()];
-            while let Some(s) = stack.pop() {
-                if self.span.insert(s.clone())
-                    && let Some(st) = self.state(&s)
-                {
-                    stack.extend(st.transitions.iter().map(|x| x.to.clone()));
-                }
-            }
-            let sub = self.el(
-                &format!("Sub_{}", t.id),
-                label(&t.label, lang),
-                Kind::Sub,
-                "",
-            );
-            self.sub = Some(sub.clone());
-            let inner_start = self.el(
-                &format!("Start_{}", t.id),
-                label(&t.label, lang),
-                Kind::Start,
-                &sub,
-            );
-            let first = self.entry(&t.from, &sub);
-            self.flow(&inner_start, &first, None, None);
-            let done_name = self.words("Verfahren abgeschlossen", "Case closed");
-            let done = self.el(
-                &format!("End_{}_done", t.id),
-                done_name,
-                Kind::End { terminate: false },
-                "",
-            );
-            self.flow(&sub, &done, None, None);
-            let timer = self.el(
-                &format!("Timer_{}", t.id),
-                label(&t.label, lang),
-                Kind::Boundary {
-                    attached: sub.clone(),
-                    duration: iso_duration(&t.after),
-                    interrupting: false,
-                },
-                "",
-            );
-            let end_label = self
-                .state(&t.to)
-                .map(|s| label(&s.label, lang))
-                .unwrap_or_default();
-            let end = self.el(
-                &format!("End_{}", t.to),
-                end_label,
-                Kind::End { terminate: true },
-                "",
-            );
-            let transition = ir::Transition {
-                to: t.to.clone(),
-                when: None,
-                after: None,
-                issues: t.issues.clone(),
-            };
-            match &t.when {
-                Some(w) => {
-                    let gw = self.el(
-                        &format!("Gateway_{}", t.id),
-                        format!("{w}?"),
-                        Kind::Xor { default: None },
-                        "",
-                    );
-                    self.flow(&timer, &gw, None, None);
-                    let no_effect_name =
-                        self.words("Frist ohne Wirkung", "Deadline without effect");
-                    let no_effect = self.el(
-                        &format!("End_{}_no_effect", t.id),
-                        no_effect_name,
-                        Kind::End { terminate: false },
-                        "",
-                    );
-                    let default = self.flow(&gw, &no_effect, None, None);
-                    if let Some(el) = self.els.iter_mut().find(|e| e.id == gw) {
-                        el.kind = Kind::Xor {
-                            default: Some(default),
-                        };
-                    }
-                    let condition = Some(condition(w, &self.computed));
-                    self.along_to(&gw, &transition, &end, condition, Some(w.to_string()));
-                }
-                None => self.along_to(&timer, &transition, &end, None, None),
-            }
+            self.timer(t);
         }
         for s in &self.w.states {
             let container = self.container_of(&s.id);
             match s.kind {
-                StateKind::Start => {
-                    let id = self.el(
-                        &format!("Start_{}", s.id),
-                        label(&s.label, lang),
-                        Kind::Start,
-                        &container,
-                    );
-                    let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
-                    self.exits(&s.id, &id, &plain, &container);
-                }
-                StateKind::Step => {
-                    let kind = self.task_kind(s.actor.as_deref(), &s.id);
-                    let task = self.el(
-                        &format!("Task_{}", s.id),
-                        label(&s.label, lang),
-                        kind,
-                        &container,
-                    );
-                    for t in s.transitions.iter().filter(|t| t.after.is_some()) {
-                        let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
-                        let b = self.el(
-                            &format!("Timer_{}_{}", s.id, t.to),
-                            d.clone(),
-                            Kind::Boundary {
-                                attached: task.clone(),
-                                duration: d,
-                                interrupting: true,
-                            },
-                            &container,
-                        );
-                        self.along(&b, t, &container, None, None);
-                    }
-                    let plain: Vec<&ir::Transition> =
-                        s.transitions.iter().filter(|t| t.after.is_none()).collect();
-                    self.exits(&s.id, &task, &plain, &container);
-                }
-                StateKind::Parallel => {
-                    let fork = self.el(
-                        &format!("Fork_{}", s.id),
-                        label(&s.label, lang),
-                        Kind::And,
-                        &container,
-                    );
-                    let join = self.el(
-                        &format!("Join_{}", s.id),
-                        String::new(),
-                        Kind::And,
-                        &container,
-                    );
-                    for b in &s.branches {
-                        let kind = self.task_kind(b.actor.as_deref(), &b.id);
-                        match b.transitions.iter().find(|t| t.after.is_some()) {
-                            // A branch that a deadline can end: its own subprocess,
-                            // whose two ends (done, deadline passed) both lead to
-                            // the join without a merge.
-                            Some(t) => {
-                                let sub = self.el(
-                                    &format!("Sub_{}", b.id),
-                                    label(&b.label, lang),
-                                    Kind::Sub,
-                                    &container,
-                                );
-                                let start = self.el(
-                                    &format!("Start_{}_in", b.id),
-                                    label(&b.label, lang),
-                                    Kind::Start,
-                                    &sub,
-                                );
-                                let task = self.el(
-                                    &format!("Task_{}", b.id),
-                                    label(&b.label, lang),
-                                    kind,
-                                    &sub,
-                                );
-                                let done_name = self.words("Erledigt", "Done");
-                                let done = self.el(
-                                    &format!("End_{}_done", b.id),
-                                    done_name,
-                                    Kind::End { terminate: false },
-                                    &sub,
-                                );
-                                let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
-                                let timer = self.el(
-                                    &format!("Timer_{}", b.id),
-                                    d.clone(),
-                                    Kind::Boundary {
-                                        attached: task.clone(),
-                                        duration: d,
-                                        interrupting: true,
-                                    },
-                                    &sub,
-                                );
-                                let passed_name = self.words("Frist abgelaufen", "Deadline passed");
-                                let passed = self.el(
-                                    &format!("End_{}_deadline", b.id),
-                                    passed_name,
-                                    Kind::End { terminate: false },
-                                    &sub,
-                                );
-                                self.flow(&start, &task, None, None);
-                                self.flow(&task, &done, None, None);
-                                self.flow(&timer, &passed, None, None);
-                                self.flow(&fork, &sub, None, None);
-                                self.flow(&sub, &join, None, None);
-                            }
-                            None => {
-                                let task = self.el(
-                                    &format!("Task_{}", b.id),
-                                    label(&b.label, lang),
-                                    kind,
-                                    &container,
-                                );
-                                self.flow(&fork, &task, None, None);
-                                self.flow(&task, &join, None, None);
-                            }
-                        }
-                    }
-                    let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
-                    self.exits(&s.id, &join, &plain, &container);
-                }
+                StateKind::Start => self.start(s, &container),
+                StateKind::Step => self.step(s, &container),
+                StateKind::Parallel => self.parallel(s, &container),
+                // End events are made where a flow arrives ([`Self::entry`]).
                 StateKind::End => {}
             }
         }
+    }
+
+    /// The states reachable from `from` (itself included): a timer's span.
+    fn reachable(&self, from: &str) -> BTreeSet<String> {
+        let mut span = BTreeSet::new();
+        let mut stack = vec![from.to_string()];
+        while let Some(s) = stack.pop() {
+            if span.insert(s.clone())
+                && let Some(st) = self.state(&s)
+            {
+                stack.extend(st.transitions.iter().map(|x| x.to.clone()));
+            }
+        }
+        span
+    }
+
+    /// The workflow's timer: the states after its start in a subprocess
+    /// that ends the case when they do, with a non-interrupting boundary
+    /// timer that may end the process ([`Self::timer_fired`]).
+    fn timer(&mut self, t: &'p ir::Timer) {
+        let lang = self.lang;
+        self.span = self.reachable(&t.from);
+        let sub = self.el(
+            &format!("Sub_{}", t.id),
+            label(&t.label, lang),
+            Kind::Sub,
+            "",
+        );
+        self.sub = Some(sub.clone());
+        let inner_start = self.el(
+            &format!("Start_{}", t.id),
+            label(&t.label, lang),
+            Kind::Start,
+            &sub,
+        );
+        let first = self.entry(&t.from, &sub);
+        self.flow(&inner_start, &first, None, None);
+        let done_name = self.words("Verfahren abgeschlossen", "Case closed");
+        let done = self.el(
+            &format!("End_{}_done", t.id),
+            done_name,
+            Kind::End { terminate: false },
+            "",
+        );
+        self.flow(&sub, &done, None, None);
+        let timer = self.el(
+            &format!("Timer_{}", t.id),
+            label(&t.label, lang),
+            Kind::Boundary {
+                attached: sub.clone(),
+                duration: iso_duration(&t.after),
+                interrupting: false,
+            },
+            "",
+        );
+        self.timer_fired(t, &timer);
+    }
+
+    /// What follows when the timer fires: the process ends in a terminate
+    /// end event, issuing the timer's documents on the way; with a guard,
+    /// only if it holds, else the timer is without effect.
+    fn timer_fired(&mut self, t: &'p ir::Timer, timer: &str) {
+        let end_label = self
+            .state(&t.to)
+            .map(|s| label(&s.label, self.lang))
+            .unwrap_or_default();
+        let end = self.el(
+            &format!("End_{}", t.to),
+            end_label,
+            Kind::End { terminate: true },
+            "",
+        );
+        let transition = ir::Transition {
+            to: t.to.clone(),
+            when: None,
+            after: None,
+            issues: t.issues.clone(),
+        };
+        let Some(w) = &t.when else {
+            self.along_to(timer, &transition, &end, None, None);
+            return;
+        };
+        let gw = self.el(
+            &format!("Gateway_{}", t.id),
+            format!("{w}?"),
+            Kind::Xor { default: None },
+            "",
+        );
+        self.flow(timer, &gw, None, None);
+        let no_effect_name = self.words("Frist ohne Wirkung", "Deadline without effect");
+        let no_effect = self.el(
+            &format!("End_{}_no_effect", t.id),
+            no_effect_name,
+            Kind::End { terminate: false },
+            "",
+        );
+        let default = self.flow(&gw, &no_effect, None, None);
+        if let Some(el) = self.els.iter_mut().find(|e| e.id == gw) {
+            el.kind = Kind::Xor {
+                default: Some(default),
+            };
+        }
+        let condition = Some(condition(w, &self.computed));
+        self.along_to(&gw, &transition, &end, condition, Some(w.to_string()));
+    }
+
+    /// A start state: a start event and the way out of it.
+    fn start(&mut self, s: &'p State, container: &str) {
+        let id = self.el(
+            &format!("Start_{}", s.id),
+            label(&s.label, self.lang),
+            Kind::Start,
+            container,
+        );
+        let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
+        self.exits(&s.id, &id, &plain, container);
+    }
+
+    /// A step: a task, an interrupting boundary timer for each timed
+    /// transition, and the way out by the others.
+    fn step(&mut self, s: &'p State, container: &str) {
+        let kind = self.task_kind(s.actor.as_deref(), &s.id);
+        let task = self.el(
+            &format!("Task_{}", s.id),
+            label(&s.label, self.lang),
+            kind,
+            container,
+        );
+        for t in s.transitions.iter().filter(|t| t.after.is_some()) {
+            let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
+            let b = self.el(
+                &format!("Timer_{}_{}", s.id, t.to),
+                d.clone(),
+                Kind::Boundary {
+                    attached: task.clone(),
+                    duration: d,
+                    interrupting: true,
+                },
+                container,
+            );
+            self.along(&b, t, container, None, None);
+        }
+        let plain: Vec<&ir::Transition> =
+            s.transitions.iter().filter(|t| t.after.is_none()).collect();
+        self.exits(&s.id, &task, &plain, container);
+    }
+
+    /// Parallel steps: a task per branch between a fork and a join, then
+    /// the way out of the join.
+    fn parallel(&mut self, s: &'p State, container: &str) {
+        let fork = self.el(
+            &format!("Fork_{}", s.id),
+            label(&s.label, self.lang),
+            Kind::And,
+            container,
+        );
+        let join = self.el(
+            &format!("Join_{}", s.id),
+            String::new(),
+            Kind::And,
+            container,
+        );
+        for b in &s.branches {
+            match b.transitions.iter().find(|t| t.after.is_some()) {
+                Some(t) => self.branch_with_deadline(b, t, (&fork, &join), container),
+                None => {
+                    let kind = self.task_kind(b.actor.as_deref(), &b.id);
+                    let task = self.el(
+                        &format!("Task_{}", b.id),
+                        label(&b.label, self.lang),
+                        kind,
+                        container,
+                    );
+                    self.flow(&fork, &task, None, None);
+                    self.flow(&task, &join, None, None);
+                }
+            }
+        }
+        let plain: Vec<&ir::Transition> = s.transitions.iter().collect();
+        self.exits(&s.id, &join, &plain, container);
+    }
+
+    /// A branch that a deadline (`timed`) can end: its own subprocess,
+    /// whose two ends (done, deadline passed) both lead to the join without
+    /// a merge.
+    fn branch_with_deadline(
+        &mut self,
+        b: &'p State,
+        timed: &ir::Transition,
+        (fork, join): (&str, &str),
+        container: &str,
+    ) {
+        let lang = self.lang;
+        let kind = self.task_kind(b.actor.as_deref(), &b.id);
+        let sub = self.el(
+            &format!("Sub_{}", b.id),
+            label(&b.label, lang),
+            Kind::Sub,
+            container,
+        );
+        let start = self.el(
+            &format!("Start_{}_in", b.id),
+            label(&b.label, lang),
+            Kind::Start,
+            &sub,
+        );
+        let task = self.el(&format!("Task_{}", b.id), label(&b.label, lang), kind, &sub);
+        let done_name = self.words("Erledigt", "Done");
+        let done = self.el(
+            &format!("End_{}_done", b.id),
+            done_name,
+            Kind::End { terminate: false },
+            &sub,
+        );
+        let d = timed.after.as_ref().map(iso_duration).unwrap_or_default();
+        let timer = self.el(
+            &format!("Timer_{}", b.id),
+            d.clone(),
+            Kind::Boundary {
+                attached: task.clone(),
+                duration: d,
+                interrupting: true,
+            },
+            &sub,
+        );
+        let passed_name = self.words("Frist abgelaufen", "Deadline passed");
+        let passed = self.el(
+            &format!("End_{}_deadline", b.id),
+            passed_name,
+            Kind::End { terminate: false },
+            &sub,
+        );
+        self.flow(&start, &task, None, None);
+        self.flow(&task, &done, None, None);
+        self.flow(&timer, &passed, None, None);
+        self.flow(fork, &sub, None, None);
+        self.flow(&sub, join, None, None);
     }
 
     fn along_to(
