@@ -36,128 +36,28 @@ pub(super) fn layout(
         .iter()
         .filter(|e| e.parent == container && !matches!(e.kind, Kind::Boundary { .. }))
         .collect();
-    let mut sizes: HashMap<&str, (i64, i64)> = HashMap::new();
     let mut inner: HashMap<&str, BTreeMap<String, Bounds>> = HashMap::new();
-    for e in &members {
-        if e.kind == Kind::Sub {
-            let mut sub = BTreeMap::new();
-            let (w, h) = layout(els, flows, &e.id, &mut sub);
-            sizes.insert(&e.id, (w + 2 * PAD, h + 2 * PAD));
-            inner.insert(&e.id, sub);
-        } else {
-            sizes.insert(&e.id, size(&e.kind));
-        }
-    }
-    // Edges between members; a boundary event's flows leave from its task.
-    let attached: HashMap<&str, &str> = els
+    let sizes: Vec<(i64, i64)> = members
         .iter()
-        .filter_map(|e| match &e.kind {
-            Kind::Boundary { attached, .. } => Some((e.id.as_str(), attached.as_str())),
-            _ => None,
+        .map(|e| {
+            if e.kind == Kind::Sub {
+                let mut sub = BTreeMap::new();
+                let (w, h) = layout(els, flows, &e.id, &mut sub);
+                inner.insert(&e.id, sub);
+                (w + 2 * PAD, h + 2 * PAD)
+            } else {
+                size(&e.kind)
+            }
         })
         .collect();
-    let index: HashMap<&str, usize> = members
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
-    for f in flows {
-        let source = attached
-            .get(f.source.as_str())
-            .copied()
-            .unwrap_or(&f.source);
-        if let (Some(&a), Some(&b)) = (index.get(source), index.get(f.target.as_str()))
-            && !succ[a].contains(&b)
-        {
-            succ[a].push(b);
-        }
-    }
-    // Depth-first from the sources in order; back edges are the loops.
-    let mut state = vec![0u8; members.len()];
-    let mut order = Vec::new();
-    let mut back: BTreeSet<(usize, usize)> = BTreeSet::new();
-    fn dfs(
-        n: usize,
-        succ: &[Vec<usize>],
-        state: &mut [u8],
-        order: &mut Vec<usize>,
-        back: &mut BTreeSet<(usize, usize)>,
-    ) {
-        state[n] = 1;
-        order.push(n);
-        for &m in &succ[n] {
-            match state[m] {
-                0 => dfs(m, succ, state, order, back),
-                1 => {
-                    back.insert((n, m));
-                }
-                _ => {}
-            }
-        }
-        state[n] = 2;
-    }
-    let has_pred: BTreeSet<usize> = succ.iter().flatten().copied().collect();
-    for n in (0..members.len())
-        .filter(|n| !has_pred.contains(n))
-        .chain(0..members.len())
-    {
-        if state[n] == 0 {
-            dfs(n, &succ, &mut state, &mut order, &mut back);
-        }
-    }
-    let mut layer = vec![0usize; members.len()];
-    for _ in 0..members.len() {
-        let mut changed = false;
-        for a in 0..members.len() {
-            for &b in &succ[a] {
-                if !back.contains(&(a, b)) && layer[b] < layer[a] + 1 {
-                    layer[b] = layer[a] + 1;
-                    changed = true;
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    // Columns in pixels: each node right of its furthest predecessor (loops
-    // broken), so a wide subprocess pushes only what follows it.
-    let mut by_layer: Vec<usize> = (0..members.len()).collect();
-    by_layer.sort_by_key(|&n| layer[n]);
-    let mut x = vec![0i64; members.len()];
-    for &n in &by_layer {
-        for p in 0..members.len() {
-            if succ[p].contains(&n) && !back.contains(&(p, n)) {
-                let w = sizes[members[p].id.as_str()].0;
-                x[n] = x[n].max(x[p] + w + GAP_X);
-            }
-        }
-    }
-    // Rows: beside the first predecessor if that place is free, else the
-    // next row where nothing overlaps horizontally.
-    let mut row = vec![usize::MAX; members.len()];
-    let mut placed: Vec<(usize, i64, i64)> = Vec::new();
-    for &n in &order {
-        let w = sizes[members[n].id.as_str()].0;
-        let preferred = (0..members.len())
-            .find(|&p| row[p] != usize::MAX && succ[p].contains(&n) && !back.contains(&(p, n)))
-            .map_or(0, |p| row[p]);
-        let (lo, hi) = (x[n], x[n] + w);
-        let mut r = preferred;
-        while placed
-            .iter()
-            .any(|&(pr, a, b)| pr == r && lo < b + GAP_X / 2 && a < hi + GAP_X / 2)
-        {
-            r += 1;
-        }
-        row[n] = r;
-        placed.push((r, lo, hi));
-    }
+    let graph = Graph::new(els, flows, &members);
+    let widths: Vec<i64> = sizes.iter().map(|&(w, _)| w).collect();
+    let x = graph.columns(&widths);
+    let row = graph.rows(&x, &widths);
     let rows = row.iter().max().map_or(0, |m| m + 1);
     let mut row_h = vec![0i64; rows];
-    for (i, e) in members.iter().enumerate() {
-        row_h[row[i]] = row_h[row[i]].max(sizes[e.id.as_str()].1);
+    for (i, &(_, h)) in sizes.iter().enumerate() {
+        row_h[row[i]] = row_h[row[i]].max(h);
     }
     let row_y: Vec<i64> = row_h
         .iter()
@@ -169,7 +69,7 @@ pub(super) fn layout(
         .collect();
     let mut width = 0;
     for (i, e) in members.iter().enumerate() {
-        let (w, h) = sizes[e.id.as_str()];
+        let (w, h) = sizes[i];
         let (nx, ny) = (x[i], row_y[row[i]] + (row_h[row[i]] - h) / 2);
         width = width.max(nx + w);
         out.insert(e.id.clone(), (nx, ny, w, h));
@@ -179,7 +79,14 @@ pub(super) fn layout(
             }
         }
     }
-    // Boundary events sit on the lower edge of their task.
+    place_boundary_events(els, container, out);
+    let height = row_h.iter().sum::<i64>() + GAP_Y * (rows.saturating_sub(1) as i64);
+    (width, height)
+}
+
+/// Boundary events sit on the lower edge of their task, from the right,
+/// side by side.
+fn place_boundary_events(els: &[El], container: &str, out: &mut BTreeMap<String, Bounds>) {
     for e in els.iter().filter(|e| e.parent == container) {
         if let Kind::Boundary { attached, .. } = &e.kind
             && let Some(&(x, y, w, h)) = out.get(attached)
@@ -192,8 +99,157 @@ pub(super) fn layout(
             out.insert(e.id.clone(), (x + w - 54 - 40 * k, y + h - 18, 36, 36));
         }
     }
-    let height = row_h.iter().sum::<i64>() + GAP_Y * (rows.saturating_sub(1) as i64);
-    (width, height)
+}
+
+/// The flows between the members of a container, by the members' index:
+/// what follows each, the order a depth-first walk reaches them in, and
+/// the back edges that close loops.
+struct Graph {
+    succ: Vec<Vec<usize>>,
+    order: Vec<usize>,
+    back: BTreeSet<(usize, usize)>,
+}
+
+impl Graph {
+    /// The graph of `members`; a boundary event's flows leave from its task.
+    fn new(els: &[El], flows: &[Flow], members: &[&El]) -> Graph {
+        let attached: HashMap<&str, &str> = els
+            .iter()
+            .filter_map(|e| match &e.kind {
+                Kind::Boundary { attached, .. } => Some((e.id.as_str(), attached.as_str())),
+                _ => None,
+            })
+            .collect();
+        let index: HashMap<&str, usize> = members
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.as_str(), i))
+            .collect();
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); members.len()];
+        for f in flows {
+            let source = attached
+                .get(f.source.as_str())
+                .copied()
+                .unwrap_or(&f.source);
+            if let (Some(&a), Some(&b)) = (index.get(source), index.get(f.target.as_str()))
+                && !succ[a].contains(&b)
+            {
+                succ[a].push(b);
+            }
+        }
+        let (order, back) = depth_first(&succ);
+        Graph { succ, order, back }
+    }
+
+    /// Whether `a → b` is an edge that closes no loop.
+    fn forward(&self, a: usize, b: usize) -> bool {
+        self.succ[a].contains(&b) && !self.back.contains(&(a, b))
+    }
+
+    /// Each node's layer: the length of the longest path to it, loops
+    /// broken.
+    fn layers(&self) -> Vec<usize> {
+        let n = self.succ.len();
+        let mut layer = vec![0usize; n];
+        for _ in 0..n {
+            let mut changed = false;
+            for a in 0..n {
+                for &b in &self.succ[a] {
+                    if !self.back.contains(&(a, b)) && layer[b] < layer[a] + 1 {
+                        layer[b] = layer[a] + 1;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        layer
+    }
+
+    /// Columns in pixels: each node right of its furthest predecessor (loops
+    /// broken), so a wide subprocess pushes only what follows it.
+    fn columns(&self, widths: &[i64]) -> Vec<i64> {
+        let n = self.succ.len();
+        let layer = self.layers();
+        let mut by_layer: Vec<usize> = (0..n).collect();
+        by_layer.sort_by_key(|&i| layer[i]);
+        let mut x = vec![0i64; n];
+        for &i in &by_layer {
+            for p in 0..n {
+                if self.forward(p, i) {
+                    x[i] = x[i].max(x[p] + widths[p] + GAP_X);
+                }
+            }
+        }
+        x
+    }
+
+    /// Rows: beside the first predecessor if that place is free, else the
+    /// next row where nothing overlaps horizontally.
+    fn rows(&self, x: &[i64], widths: &[i64]) -> Vec<usize> {
+        let n = self.succ.len();
+        let mut row = vec![usize::MAX; n];
+        let mut placed: Vec<(usize, i64, i64)> = Vec::new();
+        for &i in &self.order {
+            let preferred = (0..n)
+                .find(|&p| row[p] != usize::MAX && self.forward(p, i))
+                .map_or(0, |p| row[p]);
+            let (lo, hi) = (x[i], x[i] + widths[i]);
+            let mut r = preferred;
+            while placed
+                .iter()
+                .any(|&(pr, a, b)| pr == r && lo < b + GAP_X / 2 && a < hi + GAP_X / 2)
+            {
+                r += 1;
+            }
+            row[i] = r;
+            placed.push((r, lo, hi));
+        }
+        row
+    }
+}
+
+/// A depth-first walk, from the nodes nothing leads to in order, then from
+/// any not reached yet: the order the nodes are reached in, and the back
+/// edges (the loops).
+fn depth_first(succ: &[Vec<usize>]) -> (Vec<usize>, BTreeSet<(usize, usize)>) {
+    /// Walks on from `n`; `state` is 0 where not reached yet, 1 on the
+    /// path being walked, 2 where done.
+    fn visit(
+        n: usize,
+        succ: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        back: &mut BTreeSet<(usize, usize)>,
+    ) {
+        state[n] = 1;
+        order.push(n);
+        for &m in &succ[n] {
+            match state[m] {
+                0 => visit(m, succ, state, order, back),
+                1 => {
+                    back.insert((n, m));
+                }
+                _ => {}
+            }
+        }
+        state[n] = 2;
+    }
+    let mut state = vec![0u8; succ.len()];
+    let mut order = Vec::new();
+    let mut back = BTreeSet::new();
+    let has_pred: BTreeSet<usize> = succ.iter().flatten().copied().collect();
+    for n in (0..succ.len())
+        .filter(|n| !has_pred.contains(n))
+        .chain(0..succ.len())
+    {
+        if state[n] == 0 {
+            visit(n, succ, &mut state, &mut order, &mut back);
+        }
+    }
+    (order, back)
 }
 
 pub(super) fn waypoints(
