@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 /// A shape's place: x, y, width, height.
-pub(super) type Bounds = (i64, i64, i64, i64);
+type Bounds = (i64, i64, i64, i64);
 
 fn size(kind: &Kind) -> (i64, i64) {
     match kind {
@@ -26,7 +26,7 @@ const PAD: i64 = 40;
 /// broken at their back edge), rows keeping each node beside the node it is
 /// first reached from. Returns the bounds of every shape (subprocesses laid
 /// out first, as one block) relative to the container's origin.
-pub(super) fn layout(
+fn layout(
     els: &[El],
     flows: &[Flow],
     container: &str,
@@ -252,14 +252,14 @@ fn depth_first(succ: &[Vec<usize>]) -> (Vec<usize>, BTreeSet<(usize, usize)>) {
     (order, back)
 }
 
-pub(super) fn waypoints(
+fn waypoints(
     f: &Flow,
     bounds: &BTreeMap<String, Bounds>,
     boundary: bool,
     gateway: bool,
     below: i64,
 ) -> Vec<(i64, i64)> {
-    let (Some(&(sx, sy, sw, sh)), Some(&(tx, ty, _tw, th))) =
+    let (Some(&(sx, sy, sw, sh)), Some(&(tx, ty, tw, th))) =
         (bounds.get(&f.source), bounds.get(&f.target))
     else {
         return Vec::new();
@@ -304,10 +304,111 @@ pub(super) fn waypoints(
     }
     // A loop back: below everything, into the target from underneath.
     // From the left part of the source, clear of boundary events on the right.
-    let (scx, tcx) = (sx + sw / 4, tx + _tw / 4);
+    let (scx, tcx) = (sx + sw / 4, tx + tw / 4);
     vec![(scx, sy + sh), (scx, below), (tcx, below), (tcx, ty + th)]
 }
 
+/// The diagram: a shape for each element and an edge for each flow, as
+/// [`layout`] places them, moved right and down from the origin as
+/// modelers do.
+pub(super) fn write_diagram(
+    x: &mut String,
+    els: &[El],
+    flows: &[Flow],
+    procedure: &str,
+    process_id: &str,
+) {
+    let mut bounds = BTreeMap::new();
+    let (_, height) = layout(els, flows, "", &mut bounds);
+    let bounds: BTreeMap<String, Bounds> = bounds
+        .into_iter()
+        .map(|(k, (x, y, w, h))| (k, (x + 150, y + 80, w, h)))
+        .collect();
+    let _ = writeln!(
+        x,
+        r#"  <bpmndi:BPMNDiagram id="Diagram_{}">"#,
+        xml(procedure)
+    );
+    let _ = writeln!(
+        x,
+        r#"    <bpmndi:BPMNPlane id="Plane_{}" bpmnElement="{}">"#,
+        xml(procedure),
+        xml(process_id)
+    );
+    write_shapes(x, els, &bounds);
+    write_edges(x, els, flows, &bounds, 80 + height + 40);
+    let _ = writeln!(x, "    </bpmndi:BPMNPlane>");
+    let _ = writeln!(x, "  </bpmndi:BPMNDiagram>");
+}
+
+/// A shape for each element that has a place.
+fn write_shapes(x: &mut String, els: &[El], bounds: &BTreeMap<String, Bounds>) {
+    for e in els {
+        let Some(&(bx, by, bw, bh)) = bounds.get(&e.id) else {
+            continue;
+        };
+        let extra = match e.kind {
+            Kind::Xor { .. } => r#" isMarkerVisible="true""#,
+            Kind::Sub => r#" isExpanded="true""#,
+            _ => "",
+        };
+        let _ = writeln!(
+            x,
+            r#"      <bpmndi:BPMNShape id="{0}_di" bpmnElement="{0}"{extra}>"#,
+            xml(&e.id)
+        );
+        let _ = writeln!(
+            x,
+            r#"        <dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" />"#
+        );
+        let _ = writeln!(x, "      </bpmndi:BPMNShape>");
+    }
+}
+
+/// An edge for each flow. Loops run back underneath, each in a lane of its
+/// own: below the diagram (from `below` down), or inside the subprocess
+/// they belong to.
+fn write_edges(
+    x: &mut String,
+    els: &[El],
+    flows: &[Flow],
+    bounds: &BTreeMap<String, Bounds>,
+    below: i64,
+) {
+    let mut lanes: HashMap<String, i64> = HashMap::new();
+    for f in flows {
+        let source = els.iter().find(|e| e.id == f.source);
+        let kind = source.map(|e| &e.kind);
+        let boundary = matches!(kind, Some(Kind::Boundary { .. }));
+        let gateway = matches!(kind, Some(Kind::Xor { .. } | Kind::And));
+        let parent = source.map_or("", |e| e.parent.as_str());
+        let is_loop = matches!((bounds.get(&f.source), bounds.get(&f.target)), (Some(a), Some(b)) if b.0 <= a.0 + a.2);
+        let lane = if is_loop {
+            let k = lanes.entry(parent.to_string()).or_insert(0);
+            *k += 1;
+            *k
+        } else {
+            0
+        };
+        let floor = match bounds.get(parent) {
+            Some(&(_, y, _, h)) => y + h - 8 - 10 * ((lane - 1).max(0) % 3),
+            None => below + 14 * (lane - 1).max(0),
+        };
+        let points = waypoints(f, bounds, boundary, gateway, floor);
+        let _ = writeln!(
+            x,
+            r#"      <bpmndi:BPMNEdge id="{0}_di" bpmnElement="{0}">"#,
+            xml(&f.id)
+        );
+        for (px, py) in points {
+            let _ = writeln!(x, r#"        <di:waypoint x="{px}" y="{py}" />"#);
+        }
+        let _ = writeln!(x, "      </bpmndi:BPMNEdge>");
+    }
+}
+
+/// The elements of `container` and the flows that leave them, as the
+/// process's XML, `depth` levels in; a subprocess holds its own.
 pub(super) fn write_container(
     x: &mut String,
     els: &[El],
@@ -317,154 +418,176 @@ pub(super) fn write_container(
     procedure: &str,
 ) {
     let pad = "  ".repeat(depth);
-    let ids: BTreeSet<&str> = els
-        .iter()
-        .filter(|e| e.parent == container)
-        .map(|e| e.id.as_str())
-        .collect();
     for e in els.iter().filter(|e| e.parent == container) {
-        let incoming: Vec<&Flow> = flows.iter().filter(|f| f.target == e.id).collect();
-        let outgoing: Vec<&Flow> = flows.iter().filter(|f| f.source == e.id).collect();
-        let (tag, attrs) = match &e.kind {
-            Kind::Start => ("startEvent", String::new()),
-            Kind::End { .. } => ("endEvent", String::new()),
-            Kind::UserTask { .. } => ("userTask", String::new()),
-            Kind::ServiceTask { .. } => ("serviceTask", String::new()),
-            Kind::Xor { default } => (
-                "exclusiveGateway",
-                default
-                    .as_ref()
-                    .map(|d| format!(r#" default="{}""#, xml(d)))
-                    .unwrap_or_default(),
-            ),
-            Kind::And => ("parallelGateway", String::new()),
-            Kind::Sub => ("subProcess", String::new()),
-            Kind::Boundary {
-                attached,
-                interrupting,
-                ..
-            } => (
-                "boundaryEvent",
-                format!(
-                    r#" attachedToRef="{}" cancelActivity="{interrupting}""#,
-                    xml(attached)
-                ),
-            ),
-        };
+        let (tag, attrs) = tag_and_attrs(&e.kind);
         let name = if e.name.is_empty() {
             String::new()
         } else {
             format!(r#" name="{}""#, xml(&e.name))
         };
         let _ = writeln!(x, r#"{pad}<bpmn:{tag} id="{}"{name}{attrs}>"#, xml(&e.id));
-        match &e.kind {
-            Kind::UserTask { group } => {
-                let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
-                let _ = writeln!(x, "{pad}    <zeebe:userTask />");
-                let _ = writeln!(
-                    x,
-                    r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#,
-                    xml(&format!(
-                        "amt:{procedure}:{}",
-                        e.id.trim_start_matches("Task_")
-                    ))
-                );
-                let _ = writeln!(
-                    x,
-                    r#"{pad}    <zeebe:assignmentDefinition candidateGroups="{}" />"#,
-                    xml(group)
-                );
-                let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
-            }
-            Kind::ServiceTask { job, headers } => {
-                let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
-                let _ = writeln!(
-                    x,
-                    r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#,
-                    xml(job)
-                );
-                if !headers.is_empty() {
-                    let _ = writeln!(x, "{pad}    <zeebe:taskHeaders>");
-                    for (k, v) in headers {
-                        let _ = writeln!(
-                            x,
-                            r#"{pad}      <zeebe:header key="{}" value="{}" />"#,
-                            xml(k),
-                            xml(v)
-                        );
-                    }
-                    let _ = writeln!(x, "{pad}    </zeebe:taskHeaders>");
-                }
-                let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
-            }
-            _ => {}
-        }
-        for f in &incoming {
+        write_zeebe_extensions(x, &pad, e, procedure);
+        for f in flows.iter().filter(|f| f.target == e.id) {
             let _ = writeln!(x, "{pad}  <bpmn:incoming>{}</bpmn:incoming>", xml(&f.id));
         }
-        for f in &outgoing {
+        for f in flows.iter().filter(|f| f.source == e.id) {
             let _ = writeln!(x, "{pad}  <bpmn:outgoing>{}</bpmn:outgoing>", xml(&f.id));
         }
         match &e.kind {
-            Kind::Boundary { duration, .. } => {
-                let _ = writeln!(
-                    x,
-                    "{pad}  <bpmn:timerEventDefinition id=\"{}__def\">",
-                    xml(&e.id)
-                );
-                let _ = writeln!(
-                    x,
-                    r#"{pad}    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{}</bpmn:timeDuration>"#,
-                    xml(duration)
-                );
-                let _ = writeln!(x, "{pad}  </bpmn:timerEventDefinition>");
-            }
-            Kind::End { terminate: true } => {
-                let _ = writeln!(
-                    x,
-                    r#"{pad}  <bpmn:terminateEventDefinition id="{}__def" />"#,
-                    xml(&e.id)
-                );
-            }
             Kind::Sub => write_container(x, els, flows, &e.id, depth + 1, procedure),
-            _ => {}
+            _ => write_event_definition(x, &pad, e),
         }
         let _ = writeln!(x, "{pad}</bpmn:{tag}>");
     }
+    let ids: BTreeSet<&str> = els
+        .iter()
+        .filter(|e| e.parent == container)
+        .map(|e| e.id.as_str())
+        .collect();
     for f in flows.iter().filter(|f| {
         ids.contains(f.source.as_str())
             || (container.is_empty() && !els.iter().any(|e| e.id == f.source))
     }) {
-        let name = f
-            .name
-            .as_ref()
-            .map(|n| format!(r#" name="{}""#, xml(n)))
-            .unwrap_or_default();
-        match &f.condition {
-            Some(c) => {
-                let _ = writeln!(
-                    x,
-                    r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}">"#,
-                    xml(&f.id),
-                    xml(&f.source),
-                    xml(&f.target)
-                );
-                let _ = writeln!(
-                    x,
-                    r#"{pad}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{}</bpmn:conditionExpression>"#,
-                    xml(c)
-                );
-                let _ = writeln!(x, "{pad}</bpmn:sequenceFlow>");
+        write_flow(x, &pad, f);
+    }
+}
+
+/// An element's tag, and the attributes its kind adds (a gateway's default
+/// flow, the task a boundary event is attached to).
+fn tag_and_attrs(kind: &Kind) -> (&'static str, String) {
+    match kind {
+        Kind::Start => ("startEvent", String::new()),
+        Kind::End { .. } => ("endEvent", String::new()),
+        Kind::UserTask { .. } => ("userTask", String::new()),
+        Kind::ServiceTask { .. } => ("serviceTask", String::new()),
+        Kind::Xor { default } => (
+            "exclusiveGateway",
+            default
+                .as_ref()
+                .map(|d| format!(r#" default="{}""#, xml(d)))
+                .unwrap_or_default(),
+        ),
+        Kind::And => ("parallelGateway", String::new()),
+        Kind::Sub => ("subProcess", String::new()),
+        Kind::Boundary {
+            attached,
+            interrupting,
+            ..
+        } => (
+            "boundaryEvent",
+            format!(
+                r#" attachedToRef="{}" cancelActivity="{interrupting}""#,
+                xml(attached)
+            ),
+        ),
+    }
+}
+
+/// What Zeebe needs to run a task: a user task's form and candidate group,
+/// a service task's job type and headers.
+fn write_zeebe_extensions(x: &mut String, pad: &str, e: &El, procedure: &str) {
+    match &e.kind {
+        Kind::UserTask { group } => {
+            let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
+            let _ = writeln!(x, "{pad}    <zeebe:userTask />");
+            let _ = writeln!(
+                x,
+                r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#,
+                xml(&format!(
+                    "amt:{procedure}:{}",
+                    e.id.trim_start_matches("Task_")
+                ))
+            );
+            let _ = writeln!(
+                x,
+                r#"{pad}    <zeebe:assignmentDefinition candidateGroups="{}" />"#,
+                xml(group)
+            );
+            let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
+        }
+        Kind::ServiceTask { job, headers } => {
+            let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
+            let _ = writeln!(
+                x,
+                r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#,
+                xml(job)
+            );
+            if !headers.is_empty() {
+                let _ = writeln!(x, "{pad}    <zeebe:taskHeaders>");
+                for (k, v) in headers {
+                    let _ = writeln!(
+                        x,
+                        r#"{pad}      <zeebe:header key="{}" value="{}" />"#,
+                        xml(k),
+                        xml(v)
+                    );
+                }
+                let _ = writeln!(x, "{pad}    </zeebe:taskHeaders>");
             }
-            None => {
-                let _ = writeln!(
-                    x,
-                    r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}" />"#,
-                    xml(&f.id),
-                    xml(&f.source),
-                    xml(&f.target)
-                );
-            }
+            let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
+        }
+        _ => {}
+    }
+}
+
+/// A boundary event's timer, or a terminate end event's definition.
+fn write_event_definition(x: &mut String, pad: &str, e: &El) {
+    match &e.kind {
+        Kind::Boundary { duration, .. } => {
+            let _ = writeln!(
+                x,
+                "{pad}  <bpmn:timerEventDefinition id=\"{}__def\">",
+                xml(&e.id)
+            );
+            let _ = writeln!(
+                x,
+                r#"{pad}    <bpmn:timeDuration xsi:type="bpmn:tFormalExpression">{}</bpmn:timeDuration>"#,
+                xml(duration)
+            );
+            let _ = writeln!(x, "{pad}  </bpmn:timerEventDefinition>");
+        }
+        Kind::End { terminate: true } => {
+            let _ = writeln!(
+                x,
+                r#"{pad}  <bpmn:terminateEventDefinition id="{}__def" />"#,
+                xml(&e.id)
+            );
+        }
+        _ => {}
+    }
+}
+
+/// A sequence flow, with its condition where it has one.
+fn write_flow(x: &mut String, pad: &str, f: &Flow) {
+    let name = f
+        .name
+        .as_ref()
+        .map(|n| format!(r#" name="{}""#, xml(n)))
+        .unwrap_or_default();
+    match &f.condition {
+        Some(c) => {
+            let _ = writeln!(
+                x,
+                r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}">"#,
+                xml(&f.id),
+                xml(&f.source),
+                xml(&f.target)
+            );
+            let _ = writeln!(
+                x,
+                r#"{pad}  <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{}</bpmn:conditionExpression>"#,
+                xml(c)
+            );
+            let _ = writeln!(x, "{pad}</bpmn:sequenceFlow>");
+        }
+        None => {
+            let _ = writeln!(
+                x,
+                r#"{pad}<bpmn:sequenceFlow id="{}"{name} sourceRef="{}" targetRef="{}" />"#,
+                xml(&f.id),
+                xml(&f.source),
+                xml(&f.target)
+            );
         }
     }
 }

@@ -25,8 +25,8 @@ mod layout;
 
 use crate::emit::feel::{computed_values, condition, iso_duration};
 use crate::ir::{self, ActorKind, Procedure, State, StateKind, Workflow};
-use layout::{Bounds, layout, waypoints, write_container};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use layout::{write_container, write_diagram};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -643,14 +643,6 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
     };
     b.build();
     b.merges();
-    let (els, flows) = (b.els, b.flows);
-    let mut bounds = BTreeMap::new();
-    let (_, height) = layout(&els, &flows, "", &mut bounds);
-    // Shift everything right and down from the origin, as modelers do.
-    let bounds: BTreeMap<String, Bounds> = bounds
-        .into_iter()
-        .map(|(k, (x, y, w, h))| (k, (x + 150, y + 80, w, h)))
-        .collect();
     let process_id = format!("Process_{}", p.id);
     let mut x = String::new();
     let _ = writeln!(x, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -668,70 +660,9 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
         xml(&process_id),
         xml(&title)
     );
-    write_container(&mut x, &els, &flows, "", 2, &p.id);
+    write_container(&mut x, &b.els, &b.flows, "", 2, &p.id);
     let _ = writeln!(x, "  </bpmn:process>");
-    let _ = writeln!(x, r#"  <bpmndi:BPMNDiagram id="Diagram_{}">"#, xml(&p.id));
-    let _ = writeln!(
-        x,
-        r#"    <bpmndi:BPMNPlane id="Plane_{}" bpmnElement="{}">"#,
-        xml(&p.id),
-        xml(&process_id)
-    );
-    for e in &els {
-        let Some(&(bx, by, bw, bh)) = bounds.get(&e.id) else {
-            continue;
-        };
-        let extra = match e.kind {
-            Kind::Xor { .. } => r#" isMarkerVisible="true""#,
-            Kind::Sub => r#" isExpanded="true""#,
-            _ => "",
-        };
-        let _ = writeln!(
-            x,
-            r#"      <bpmndi:BPMNShape id="{0}_di" bpmnElement="{0}"{extra}>"#,
-            xml(&e.id)
-        );
-        let _ = writeln!(
-            x,
-            r#"        <dc:Bounds x="{bx}" y="{by}" width="{bw}" height="{bh}" />"#
-        );
-        let _ = writeln!(x, "      </bpmndi:BPMNShape>");
-    }
-    let below = 80 + height + 40;
-    // Loops run back underneath, each in a lane of its own: below the
-    // diagram, or inside the subprocess they belong to.
-    let mut lanes: HashMap<String, i64> = HashMap::new();
-    for f in &flows {
-        let source = els.iter().find(|e| e.id == f.source);
-        let kind = source.map(|e| &e.kind);
-        let boundary = matches!(kind, Some(Kind::Boundary { .. }));
-        let gateway = matches!(kind, Some(Kind::Xor { .. } | Kind::And));
-        let parent = source.map_or("", |e| e.parent.as_str());
-        let is_loop = matches!((bounds.get(&f.source), bounds.get(&f.target)), (Some(a), Some(b)) if b.0 <= a.0 + a.2);
-        let lane = if is_loop {
-            let k = lanes.entry(parent.to_string()).or_insert(0);
-            *k += 1;
-            *k
-        } else {
-            0
-        };
-        let floor = match bounds.get(parent) {
-            Some(&(_, y, _, h)) => y + h - 8 - 10 * ((lane - 1).max(0) % 3),
-            None => below + 14 * (lane - 1).max(0),
-        };
-        let points = waypoints(f, &bounds, boundary, gateway, floor);
-        let _ = writeln!(
-            x,
-            r#"      <bpmndi:BPMNEdge id="{0}_di" bpmnElement="{0}">"#,
-            xml(&f.id)
-        );
-        for (px, py) in points {
-            let _ = writeln!(x, r#"        <di:waypoint x="{px}" y="{py}" />"#);
-        }
-        let _ = writeln!(x, "      </bpmndi:BPMNEdge>");
-    }
-    let _ = writeln!(x, "    </bpmndi:BPMNPlane>");
-    let _ = writeln!(x, "  </bpmndi:BPMNDiagram>");
+    write_diagram(&mut x, &b.els, &b.flows, &p.id, &process_id);
     let _ = writeln!(x, "</bpmn:definitions>");
     Some(x)
 }
