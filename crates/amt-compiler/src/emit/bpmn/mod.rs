@@ -18,7 +18,7 @@
 //!   non-interrupting boundary timer that, when its guard holds, ends the
 //!   process in a terminate end event.
 //!
-//! This file builds the graph of elements and flows; [`layout`] places them
+//! This file builds the graph of elements and flows; `layout.rs` places them
 //! and writes them out.
 
 mod layout;
@@ -365,7 +365,7 @@ impl<'p> Builder<'p> {
                 StateKind::Start => self.start(s, &container),
                 StateKind::Step => self.step(s, &container),
                 StateKind::Parallel => self.parallel(s, &container),
-                // End events are made where a flow arrives ([`Self::entry`]).
+                // End events are made where a flow arrives (`entry`).
                 StateKind::End => {}
             }
         }

@@ -13,7 +13,7 @@
 //! where they hold whatever the other answers are.
 //!
 //! This file holds the pages and the script's model; the view model of the
-//! form is in [`view`], conditions in words in [`words`].
+//! form is in `view.rs`, conditions in words in `words.rs`.
 
 mod view;
 mod words;
