@@ -98,41 +98,12 @@ fn nullable(e: &Expr) -> bool {
 }
 
 impl<'o> Feel<'o> {
+    /// An expression in FEEL.
     fn expr(&mut self, e: &'o Expr) -> String {
         match &e.kind {
-            ExprKind::Literal { value } => match value {
-                Literal::Boolean(b) => b.to_string(),
-                Literal::Integer(i) => i.to_string(),
-                Literal::Decimal(d) => d.clone(),
-                Literal::Money(c) => {
-                    let sign = if *c < 0 { "-" } else { "" };
-                    format!(
-                        "{sign}{}.{:02}",
-                        c.unsigned_abs() / 100,
-                        c.unsigned_abs() % 100
-                    )
-                }
-                Literal::Text(t) | Literal::Code(t) => string(t),
-                Literal::Date(d) => format!("date({})", string(d)),
-                Literal::Duration(d) => format!("duration({})", string(&feel_duration(d))),
-            },
+            ExprKind::Literal { value } => literal(value),
             ExprKind::Today => "today()".into(),
-            ExprKind::Ref { path } => {
-                if let Some(value) = self.computed.get(path.as_str()) {
-                    return format!("({})", self.expr(value));
-                }
-                let p = relative(path, &self.over);
-                match &e.ty {
-                    // An unanswered yes/no question counts as `no`.
-                    Ty::Boolean => format!("({p} = true)"),
-                    // An unanswered multiple choice is no choice.
-                    Ty::CodeSet { .. } => format!("(if {p} = null then [] else {p})"),
-                    Ty::Date => format!("(if {p} = null then null else date({p}))"),
-                    Ty::Time => format!("(if {p} = null then null else time({p}))"),
-                    Ty::Datetime => format!("(if {p} = null then null else date and time({p}))"),
-                    _ => p,
-                }
-            }
+            ExprKind::Ref { path } => self.reference(path, &e.ty),
             ExprKind::Unary { operator, operand } => match operator {
                 UnaryOp::Not => format!("not({})", self.expr(operand)),
                 UnaryOp::Neg => format!("-({})", self.expr(operand)),
@@ -141,49 +112,7 @@ impl<'o> Feel<'o> {
                 operator,
                 left,
                 right,
-            } => {
-                let (l, r) = (self.expr(left), self.expr(right));
-                let compared = match operator {
-                    BinaryOp::In | BinaryOp::NotIn => {
-                        let contains = format!("list contains({r}, {l})");
-                        if *operator == BinaryOp::In {
-                            contains
-                        } else {
-                            format!("not({contains})")
-                        }
-                    }
-                    op => {
-                        let symbol = match op {
-                            BinaryOp::Eq => "=",
-                            other => other.symbol(),
-                        };
-                        format!("({l} {symbol} {r})")
-                    }
-                };
-                // A comparison with a missing value is unknown, as in amt
-                // (FEEL's own `!=` would say true).
-                let comparison = matches!(
-                    operator,
-                    BinaryOp::Eq
-                        | BinaryOp::Ne
-                        | BinaryOp::Lt
-                        | BinaryOp::Le
-                        | BinaryOp::Gt
-                        | BinaryOp::Ge
-                        | BinaryOp::In
-                        | BinaryOp::NotIn
-                );
-                let missing: Vec<String> = [(&**left, &l), (&**right, &r)]
-                    .into_iter()
-                    .filter(|(x, _)| comparison && nullable(x))
-                    .map(|(_, s)| format!("{s} = null"))
-                    .collect();
-                if missing.is_empty() {
-                    compared
-                } else {
-                    format!("(if {} then null else {compared})", missing.join(" or "))
-                }
-            }
+            } => self.binary(*operator, left, right),
             ExprKind::If {
                 condition,
                 then,
@@ -202,74 +131,190 @@ impl<'o> Feel<'o> {
                 function,
                 over,
                 args,
-            } => {
-                let arg =
-                    |s: &mut Self, i: usize| args.get(i).map(|a| s.expr(a)).unwrap_or_default();
-                match function {
-                    Function::Age => {
-                        let at = if args.len() > 1 {
-                            arg(self, 1)
-                        } else {
-                            "today()".into()
-                        };
-                        let born = arg(self, 0);
-                        format!(
-                            "(if {born} = null or {at} = null then null else years and months duration({born}, {at}).years)"
-                        )
-                    }
-                    Function::Len => format!("string length({})", arg(self, 0)),
-                    Function::Matches => match args.get(1).map(|a| &a.kind) {
-                        Some(ExprKind::Literal {
-                            value: Literal::Text(p),
-                        }) => format!("matches({}, {})", arg(self, 0), string(&format!("^({p})$"))),
-                        _ => "null".into(),
-                    },
-                    Function::Filled => match args.first().map(|a| &a.kind) {
-                        Some(ExprKind::Ref { path }) => {
-                            format!("({} != null)", relative(path, &self.over))
-                        }
-                        _ => "false".into(),
-                    },
-                    Function::Sum => {
-                        let list = match args.first().map(|a| &a.kind) {
-                            Some(ExprKind::Ref { path }) => {
-                                let p = relative(path, &self.over);
-                                match p.rsplit_once('.') {
-                                    Some((rep, field)) => {
-                                        format!("(if {rep} = null then [] else {rep}.{field})")
-                                    }
-                                    None => format!("(if {p} = null then [] else {p})"),
-                                }
-                            }
-                            _ => arg(self, 0),
-                        };
-                        // The sum of nothing is 0 in amt, null in FEEL.
-                        format!("(if count({list}) = 0 then 0 else sum({list}))")
-                    }
-                    Function::Count | Function::Any | Function::All => {
-                        let target = match args.first().map(|a| &a.kind) {
-                            Some(ExprKind::Ref { path }) => relative(path, &self.over),
-                            _ => "[]".into(),
-                        };
-                        let list = format!("(if {target} = null then [] else {target})");
-                        let (Some(rep), Some(cond)) = (over.as_deref(), args.get(1)) else {
-                            return format!("count({list})");
-                        };
-                        let var = ITEM_VARS[self.over.len().min(ITEM_VARS.len() - 1)];
-                        self.over.push((rep, var));
-                        let c = self.expr(cond);
-                        self.over.pop();
-                        match function {
-                            Function::Any => format!("(some {var} in {list} satisfies {c})"),
-                            Function::All => format!("(every {var} in {list} satisfies {c})"),
-                            _ => format!(
-                                "(if count({list}) = 0 then 0 else sum(for {var} in {list} return if {c} then 1 else 0))"
-                            ),
-                        }
-                    }
+            } => self.call(*function, over.as_deref(), args),
+        }
+    }
+
+    /// An answer as its type is read; a computed value or fee written out,
+    /// since it is no process variable.
+    fn reference(&mut self, path: &'o str, ty: &Ty) -> String {
+        if let Some(value) = self.computed.get(path) {
+            return format!("({})", self.expr(value));
+        }
+        let p = relative(path, &self.over);
+        match ty {
+            // An unanswered yes/no question counts as `no`.
+            Ty::Boolean => format!("({p} = true)"),
+            // An unanswered multiple choice is no choice.
+            Ty::CodeSet { .. } => format!("(if {p} = null then [] else {p})"),
+            Ty::Date => format!("(if {p} = null then null else date({p}))"),
+            Ty::Time => format!("(if {p} = null then null else time({p}))"),
+            Ty::Datetime => format!("(if {p} = null then null else date and time({p}))"),
+            _ => p,
+        }
+    }
+
+    /// An operation of two operands.
+    fn binary(&mut self, operator: BinaryOp, left: &'o Expr, right: &'o Expr) -> String {
+        let (l, r) = (self.expr(left), self.expr(right));
+        let compared = match operator {
+            BinaryOp::In | BinaryOp::NotIn => {
+                let contains = format!("list contains({r}, {l})");
+                if operator == BinaryOp::In {
+                    contains
+                } else {
+                    format!("not({contains})")
                 }
             }
+            op => {
+                let symbol = match op {
+                    BinaryOp::Eq => "=",
+                    other => other.symbol(),
+                };
+                format!("({l} {symbol} {r})")
+            }
+        };
+        // A comparison with a missing value is unknown, as in amt
+        // (FEEL's own `!=` would say true).
+        let comparison = matches!(
+            operator,
+            BinaryOp::Eq
+                | BinaryOp::Ne
+                | BinaryOp::Lt
+                | BinaryOp::Le
+                | BinaryOp::Gt
+                | BinaryOp::Ge
+                | BinaryOp::In
+                | BinaryOp::NotIn
+        );
+        let missing: Vec<String> = [(left, &l), (right, &r)]
+            .into_iter()
+            .filter(|(x, _)| comparison && nullable(x))
+            .map(|(_, s)| format!("{s} = null"))
+            .collect();
+        if missing.is_empty() {
+            compared
+        } else {
+            format!("(if {} then null else {compared})", missing.join(" or "))
         }
+    }
+
+    /// A call of a built-in function; `over` is the repeat a quantifier
+    /// iterates.
+    fn call(&mut self, function: Function, over: Option<&'o str>, args: &'o [Expr]) -> String {
+        match function {
+            Function::Age => self.age(args),
+            Function::Len => format!("string length({})", self.arg(args, 0)),
+            Function::Matches => match args.get(1).map(|a| &a.kind) {
+                Some(ExprKind::Literal {
+                    value: Literal::Text(p),
+                }) => format!(
+                    "matches({}, {})",
+                    self.arg(args, 0),
+                    string(&format!("^({p})$"))
+                ),
+                _ => "null".into(),
+            },
+            Function::Filled => match args.first().map(|a| &a.kind) {
+                Some(ExprKind::Ref { path }) => {
+                    format!("({} != null)", relative(path, &self.over))
+                }
+                _ => "false".into(),
+            },
+            Function::Sum => self.sum(args),
+            Function::Count | Function::Any | Function::All => {
+                self.quantified(function, over, args)
+            }
+        }
+    }
+
+    /// Argument `i` in FEEL, empty where there is none.
+    fn arg(&mut self, args: &'o [Expr], i: usize) -> String {
+        args.get(i).map(|a| self.expr(a)).unwrap_or_default()
+    }
+
+    /// `age(born, at)`: whole years from `born` to `at` (today if not
+    /// given); unknown where either is missing.
+    fn age(&mut self, args: &'o [Expr]) -> String {
+        let at = if args.len() > 1 {
+            self.arg(args, 1)
+        } else {
+            "today()".into()
+        };
+        let born = self.arg(args, 0);
+        format!(
+            "(if {born} = null or {at} = null then null else years and months duration({born}, {at}).years)"
+        )
+    }
+
+    /// `sum(repeat.field)`: the field's values over a repeat's items, none
+    /// where the repeat is missing.
+    fn sum(&mut self, args: &'o [Expr]) -> String {
+        let list = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Ref { path }) => {
+                let p = relative(path, &self.over);
+                match p.rsplit_once('.') {
+                    Some((rep, field)) => {
+                        format!("(if {rep} = null then [] else {rep}.{field})")
+                    }
+                    None => format!("(if {p} = null then [] else {p})"),
+                }
+            }
+            _ => self.arg(args, 0),
+        };
+        // The sum of nothing is 0 in amt, null in FEEL.
+        format!("(if count({list}) = 0 then 0 else sum({list}))")
+    }
+
+    /// `count`, `any` or `all` over a repeat's items (none where the repeat
+    /// is missing), with a condition on each item that reads it by an item
+    /// variable of its own, so that quantifiers nest.
+    fn quantified(
+        &mut self,
+        function: Function,
+        over: Option<&'o str>,
+        args: &'o [Expr],
+    ) -> String {
+        let target = match args.first().map(|a| &a.kind) {
+            Some(ExprKind::Ref { path }) => relative(path, &self.over),
+            _ => "[]".into(),
+        };
+        let list = format!("(if {target} = null then [] else {target})");
+        let (Some(rep), Some(cond)) = (over, args.get(1)) else {
+            return format!("count({list})");
+        };
+        let var = ITEM_VARS[self.over.len().min(ITEM_VARS.len() - 1)];
+        self.over.push((rep, var));
+        let c = self.expr(cond);
+        self.over.pop();
+        match function {
+            Function::Any => format!("(some {var} in {list} satisfies {c})"),
+            Function::All => format!("(every {var} in {list} satisfies {c})"),
+            _ => format!(
+                "(if count({list}) = 0 then 0 else sum(for {var} in {list} return if {c} then 1 else 0))"
+            ),
+        }
+    }
+}
+
+/// A constant in FEEL: money in euros, e.g. `-12.50`; texts, codes, dates
+/// and durations as FEEL's strings and conversions.
+fn literal(value: &Literal) -> String {
+    match value {
+        Literal::Boolean(b) => b.to_string(),
+        Literal::Integer(i) => i.to_string(),
+        Literal::Decimal(d) => d.clone(),
+        Literal::Money(c) => {
+            let sign = if *c < 0 { "-" } else { "" };
+            format!(
+                "{sign}{}.{:02}",
+                c.unsigned_abs() / 100,
+                c.unsigned_abs() % 100
+            )
+        }
+        Literal::Text(t) | Literal::Code(t) => string(t),
+        Literal::Date(d) => format!("date({})", string(d)),
+        Literal::Duration(d) => format!("duration({})", string(&feel_duration(d))),
     }
 }
 

@@ -1,0 +1,615 @@
+//! `index.html` per procedure and language, the list of procedures, and the
+//! shared assets: forms that work without JavaScript.
+//!
+//! The templates live in `templates/` (embedded at build time) and a
+//! municipality can override any of them, and the stylesheet, from a folder
+//! of its own (`amt build --templates DIR`). This module builds the view
+//! model the templates read; every value is escaped by minijinja, whose
+//! `.html` templates auto-escape.
+//!
+//! Without JavaScript every page of the form is a section of one page; a
+//! conditional part carries a sentence saying when it applies, and native
+//! constraints (`required`, `pattern`, `maxlength`, `min`/`max`) appear only
+//! where they hold whatever the other answers are.
+//!
+//! This file holds the pages and the script's model; the view model of the
+//! form is in `view.rs`, conditions in words in `words.rs`.
+
+mod view;
+mod words;
+
+use crate::ir::{self, Procedure};
+use amt_model::is_german;
+use minijinja::Environment;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use view::{Item, Opt, Place, View};
+
+/// The default templates and stylesheet, as shipped.
+const DEFAULTS: &[(&str, &str)] = &[
+    (
+        "procedure.html",
+        include_str!("../../../../../templates/procedure.html"),
+    ),
+    (
+        "macros.html",
+        include_str!("../../../../../templates/macros.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../../../../../templates/index.html"),
+    ),
+];
+/// The script that enhances the forms, as shipped.
+pub const SCRIPT: &str = include_str!("../../../../../assets/amt.js");
+/// The stylesheet, as shipped.
+pub const STYLESHEET: &str = include_str!("../../../../../assets/amt.css");
+
+/// Fixed texts of the form's frame, per language (German, else English).
+#[derive(Serialize, Clone)]
+struct Texts {
+    skip: &'static str,
+    skip_index: &'static str,
+    languages: &'static str,
+    about: &'static str,
+    legal: &'static str,
+    fees: &'static str,
+    submit: &'static str,
+    optional: &'static str,
+    choose: &'static str,
+    computed_later: &'static str,
+    generated: &'static str,
+    index_title: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    /// `de` on pages in another language: citations of German law are German.
+    legal_lang: &'static str,
+}
+
+fn texts(lang: &str) -> Texts {
+    if amt_model::is_german(lang) {
+        Texts {
+            skip: "Zum Formular springen",
+            skip_index: "Zur Liste springen",
+            languages: "Sprache",
+            about: "Über dieses Verfahren",
+            legal: "Rechtsgrundlage",
+            fees: "Gebühren",
+            submit: "Antrag absenden",
+            optional: "optional",
+            choose: "Bitte wählen",
+            computed_later: "wird aus Ihren Angaben berechnet",
+            generated: "Dieses Formular wurde mit amt erstellt.",
+            index_title: "Verfahren",
+            yes: "ja",
+            no: "nein",
+            legal_lang: "",
+        }
+    } else {
+        Texts {
+            skip: "Skip to the form",
+            skip_index: "Skip to the list",
+            languages: "Language",
+            about: "About this procedure",
+            legal: "Legal basis",
+            fees: "Fees",
+            submit: "Submit application",
+            optional: "optional",
+            choose: "Please choose",
+            computed_later: "is computed from your answers",
+            generated: "This form was made with amt.",
+            index_title: "Procedures",
+            yes: "yes",
+            no: "no",
+            legal_lang: "de",
+        }
+    }
+}
+
+/// The name of a language in itself.
+fn language_name(lang: &str) -> String {
+    match lang {
+        "de" => "Deutsch".into(),
+        "en" => "English".into(),
+        "fr" => "Français".into(),
+        "tr" => "Türkçe".into(),
+        "ar" => "العربية".into(),
+        "uk" => "Українська".into(),
+        "ru" => "Русский".into(),
+        "pl" => "Polski".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The file of a procedure's form in a language.
+pub fn page_file(p: &Procedure, lang: &str) -> String {
+    if p.languages.first().is_none_or(|l| l == lang) {
+        "index.html".into()
+    } else {
+        format!("index.{lang}.html")
+    }
+}
+
+#[derive(Serialize)]
+struct LangLink {
+    lang: String,
+    label: String,
+    href: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct Step {
+    id: String,
+    number: String,
+    title: String,
+    when: Option<String>,
+    items: Vec<Item>,
+}
+
+#[derive(Serialize)]
+struct FeeView {
+    id: String,
+    label: String,
+    text: String,
+    legal: Vec<ir::LegalRef>,
+}
+
+#[derive(Serialize)]
+struct PageContext {
+    lang: String,
+    title: String,
+    description: Option<String>,
+    languages: Vec<LangLink>,
+    t: Texts,
+    assets: &'static str,
+    action: &'static str,
+    identity: Option<String>,
+    prefilled: Option<String>,
+    legal: Vec<ir::LegalRef>,
+    steps: Vec<Step>,
+    fees: Vec<FeeView>,
+    /// What the script needs: the form's nodes with their conditions, rules
+    /// and computed values as data, and the messages in this language; as
+    /// JSON text, safe inside `<script>` (see [`island`]).
+    model_json: minijinja::Value,
+}
+
+/// JSON for a `<script type="application/json">` element: compact, with
+/// `<`, `>`, `&` and `'` written as `\u` escapes, so that no author string
+/// (`</script>`, `<!--`) can end the element or open anything in it.
+fn island(value: &impl Serialize) -> String {
+    let json = serde_json::to_string(value).expect("the model serialises");
+    let mut out = String::with_capacity(json.len() + json.len() / 16);
+    // The four are ASCII: everything between them is copied as it is.
+    let mut from = 0;
+    for (at, b) in json.bytes().enumerate() {
+        let escaped = match b {
+            b'<' => "\\u003c",
+            b'>' => "\\u003e",
+            b'&' => "\\u0026",
+            b'\'' => "\\u0027",
+            _ => continue,
+        };
+        out.push_str(&json[from..at]);
+        out.push_str(escaped);
+        from = at + 1;
+    }
+    out.push_str(&json[from..]);
+    out
+}
+
+/// Templates: the shipped ones, each overridable from `dir`.
+pub fn environment(dir: Option<PathBuf>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    env.set_loader(move |name| {
+        if let Some(dir) = &dir {
+            let path = dir.join(name);
+            if path.is_file() {
+                return std::fs::read_to_string(&path).map(Some).map_err(|e| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("cannot read template {}: {e}", path.display()),
+                    )
+                });
+            }
+        }
+        Ok(DEFAULTS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s.to_string()))
+    });
+    env
+}
+
+/// The form of a procedure in one language.
+pub fn procedure_page(
+    env: &Environment,
+    p: &Procedure,
+    lang: &str,
+) -> Result<String, minijinja::Error> {
+    procedure_page_with(env, &OptionsCache::default(), p, lang)
+}
+
+/// Select options rendered by the macro `select_options`, by list: shared
+/// by the pages of a build (a country list is the same in every form of one
+/// language). Bound to one template environment.
+#[derive(Default)]
+pub struct OptionsCache(std::sync::Mutex<HashMap<u64, Vec<RenderedOptions>>>);
+
+/// A list's values as shown (code, label) and their rendered options.
+type RenderedOptions = (Vec<(String, String)>, minijinja::Value);
+
+/// [`procedure_page`], reusing the options rendered for other pages.
+pub fn procedure_page_with(
+    env: &Environment,
+    options: &OptionsCache,
+    p: &Procedure,
+    lang: &str,
+) -> Result<String, minijinja::Error> {
+    let source = p.source_language();
+    let labels = p.all_nodes().map(|n| (n.path.as_str(), n)).collect();
+    let v = View {
+        p,
+        lang,
+        source,
+        labels,
+        t: texts(lang),
+    };
+    let mut steps = steps(&v);
+    render_select_options(env, options, &mut steps, lang, source)?;
+    let (identity, prefilled) = v.identity();
+    let model = script_model(p, lang);
+    let ctx = PageContext {
+        lang: lang.to_string(),
+        title: v.text(&p.title),
+        description: p.description.as_ref().map(|d| v.text(d)),
+        languages: p
+            .languages
+            .iter()
+            .map(|l| LangLink {
+                lang: l.clone(),
+                label: language_name(l),
+                href: page_file(p, l),
+                current: l == lang,
+            })
+            .collect(),
+        t: v.t.clone(),
+        assets: "../assets/",
+        action: "",
+        identity,
+        prefilled,
+        legal: p.legal.clone(),
+        steps,
+        fees: p
+            .fees
+            .iter()
+            .map(|f| FeeView {
+                id: f.id.clone(),
+                label: v.text(&f.label),
+                text: v.t.computed_later.to_string(),
+                legal: f.legal.clone(),
+            })
+            .collect(),
+        model_json: minijinja::Value::from_safe_string(island(&model)),
+    };
+    env.get_template("procedure.html")?
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
+
+/// The steps of the form: a page each, then the attachments as the last.
+fn steps(v: &View) -> Vec<Step> {
+    let p = v.p;
+    let root = Place {
+        name: String::new(),
+        id: "f-".into(),
+        certain: true,
+        first: true,
+    };
+    let total = p.pages.len() + usize::from(!p.attachments.is_empty());
+    let d = is_german(v.lang);
+    let number = |n: usize| {
+        if d {
+            format!("Schritt {n} von {total}:")
+        } else {
+            format!("Step {n} of {total}:")
+        }
+    };
+    let mut steps: Vec<Step> = p
+        .pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let place = Place {
+                certain: page.when.is_none(),
+                ..root.clone()
+            };
+            Step {
+                id: format!("page--{}", page.id),
+                number: number(i + 1),
+                title: v.text(&page.label),
+                when: page.when.as_ref().map(|w| v.when_sentence(w)),
+                items: v.items(&page.items, &place),
+            }
+        })
+        .collect();
+    if !p.attachments.is_empty() {
+        steps.push(Step {
+            id: "page--attachments".into(),
+            number: number(total),
+            title: if d {
+                "Nachweise".into()
+            } else {
+                "Documents".into()
+            },
+            when: None,
+            items: v.items(&p.attachments, &root),
+        });
+    }
+    steps
+}
+
+/// Renders the options of every select with the macro `select_options`,
+/// once for each distinct list of the page.
+fn render_select_options(
+    env: &Environment,
+    cache: &OptionsCache,
+    steps: &mut [Step],
+    lang: &str,
+    source: &str,
+) -> Result<(), minijinja::Error> {
+    fn walk(
+        items: &mut [Item],
+        f: &mut dyn FnMut(&mut Item) -> Result<(), minijinja::Error>,
+    ) -> Result<(), minijinja::Error> {
+        for it in items {
+            if it.kind == "select" {
+                f(it)?;
+            }
+            walk(&mut it.items, f)?;
+            for slot in &mut it.slots {
+                walk(&mut slot.items, f)?;
+            }
+        }
+        Ok(())
+    }
+    // A value as the page shows it: its code and its label.
+    let shown = |v: &'_ ir::Code| -> (String, String) {
+        (
+            v.code.clone(),
+            v.label.pick(lang, source).unwrap_or_default().to_string(),
+        )
+    };
+    // The macros are evaluated only when a list is not in the cache yet.
+    let mut macros = None;
+    for step in steps {
+        walk(&mut step.items, &mut |it| {
+            let Some(list) = it.list.take() else {
+                return Ok(());
+            };
+            // Looked up without copying the list: by a fingerprint, then
+            // compared value by value.
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            for v in &list.values {
+                std::hash::Hash::hash(&v.code, &mut hasher);
+                std::hash::Hash::hash(v.label.pick(lang, source).unwrap_or_default(), &mut hasher);
+            }
+            let fingerprint = std::hash::Hasher::finish(&hasher);
+            let same = |key: &[(String, String)]| {
+                key.len() == list.values.len()
+                    && key.iter().zip(&list.values).all(|((code, label), v)| {
+                        *code == v.code && label == v.label.pick(lang, source).unwrap_or_default()
+                    })
+            };
+            let known = cache.0.lock().ok().and_then(|c| {
+                c.get(&fingerprint)?
+                    .iter()
+                    .find(|(key, _)| same(key))
+                    .map(|(_, html)| html.clone())
+            });
+            if let Some(html) = known {
+                it.options_html = Some(html);
+                return Ok(());
+            }
+            let key: Vec<(String, String)> = list.values.iter().map(shown).collect();
+            it.options = key
+                .iter()
+                .enumerate()
+                .map(|(i, (value, label))| Opt {
+                    value: value.clone(),
+                    label: label.clone(),
+                    id: format!("{}-{i}", it.id),
+                    required: false,
+                })
+                .collect();
+            if macros.is_none() {
+                macros = Some(env.get_template("macros.html")?.render_captured(())?);
+            }
+            let Some(captured) = macros.as_mut() else {
+                return Ok(());
+            };
+            // A municipality's own macros.html from before
+            // `select_options` loops over `it.options` itself.
+            if captured.state().lookup("select_options").is_none() {
+                return Ok(());
+            }
+            let options = minijinja::Value::from(minijinja::value::Serde(&it.options));
+            let html = minijinja::Value::from_safe_string(
+                captured.with_state_mut(|state| state.call_macro("select_options", &[options]))?,
+            );
+            if let Ok(mut c) = cache.0.lock() {
+                c.entry(fingerprint).or_default().push((key, html.clone()));
+            }
+            it.options_html = Some(html);
+            it.options = Vec::new();
+            Ok(())
+        })?;
+    }
+    Ok(())
+}
+
+/// The model the script interprets: pages with their nodes (conditions,
+/// rules, computed values as the checked model writes them), fees, and the
+/// fixed texts and built-in messages in the page's language.
+fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
+    use crate::validate::{Check, messages::builtin};
+    use amt_model::formats::TextFormat;
+    let d = is_german(lang);
+    let t = |de_text: &'static str, en_text: &'static str| if d { de_text } else { en_text };
+    // The checks the script makes, in a stable order; the check digits per
+    // format that has them (`checksum_iban`).
+    let mut messages = serde_json::Map::new();
+    for check in [
+        Check::Required,
+        Check::Type,
+        Check::MinLength,
+        Check::MaxLength,
+        Check::Pattern,
+        Check::Minimum,
+        Check::Maximum,
+        Check::Code,
+        Check::MinItems,
+        Check::MaxItems,
+        Check::Consent,
+        Check::MediaType,
+        Check::FileSize,
+        Check::Rule,
+        Check::Checksum,
+        Check::Scale,
+    ] {
+        if check == Check::Checksum {
+            for format in TextFormat::ALL
+                .iter()
+                .filter(|f| f.check_digits().is_some())
+            {
+                let text = format.check_digits_message(d);
+                messages.insert(format!("checksum_{format}"), text.into());
+            }
+        } else {
+            messages.insert(check.to_string(), builtin(check, lang, "{}").into());
+        }
+    }
+    ScriptModel {
+        lang,
+        source: p.source_language(),
+        pages: &p.pages,
+        attachments: &p.attachments,
+        computed: &p.computed,
+        fees: &p.fees,
+        messages,
+        texts: ScriptTexts {
+            next: t("Weiter", "Continue"),
+            back: t("Zurück", "Back"),
+            review: t("Angaben prüfen", "Check your answers"),
+            review_lead: t(
+                "Bitte prüfen Sie Ihre Angaben, bevor Sie den Antrag absenden.",
+                "Please check your answers before you submit the application.",
+            ),
+            change: t("Ändern", "Change"),
+            problem: t("Es gibt ein Problem", "There is a problem"),
+            add: t("Weitere Angabe hinzufügen", "Add another"),
+            remove: t("Entfernen", "Remove"),
+            yes: t("ja", "yes"),
+            no: t("nein", "no"),
+            none: t("keine Angabe", "not given"),
+            step: t("Schritt {n} von {m}:", "Step {n} of {m}:"),
+            notes: t("Hinweise", "Notes"),
+        },
+    }
+}
+
+/// What the script interprets, serialised straight into the page's JSON
+/// island (the model's own parts by reference, not copied).
+#[derive(Serialize)]
+struct ScriptModel<'p> {
+    lang: &'p str,
+    source: &'p str,
+    pages: &'p [ir::Page],
+    attachments: &'p [ir::Node],
+    computed: &'p [ir::Node],
+    fees: &'p [ir::Fee],
+    /// Built-in messages by check, in the page's language.
+    messages: serde_json::Map<String, serde_json::Value>,
+    texts: ScriptTexts,
+}
+
+/// The script's fixed texts in the page's language.
+#[derive(Serialize)]
+struct ScriptTexts {
+    next: &'static str,
+    back: &'static str,
+    review: &'static str,
+    review_lead: &'static str,
+    change: &'static str,
+    problem: &'static str,
+    add: &'static str,
+    remove: &'static str,
+    yes: &'static str,
+    no: &'static str,
+    none: &'static str,
+    step: &'static str,
+    notes: &'static str,
+}
+
+#[derive(Serialize)]
+struct IndexEntry {
+    href: String,
+    title: String,
+    description: Option<String>,
+    others: Vec<IndexOther>,
+}
+
+#[derive(Serialize)]
+struct IndexOther {
+    href: String,
+    lang: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct IndexContext {
+    lang: &'static str,
+    t: Texts,
+    procedures: Vec<IndexEntry>,
+}
+
+/// The list of every procedure (German, with links to the other languages).
+pub fn index_page(
+    env: &Environment,
+    procedures: &[&Procedure],
+) -> Result<String, minijinja::Error> {
+    let entries = procedures
+        .iter()
+        .map(|p| {
+            let source = p.source_language();
+            IndexEntry {
+                href: format!("{}/index.html", p.id),
+                title: p.title.pick(source, source).unwrap_or_default().to_string(),
+                description: p
+                    .description
+                    .as_ref()
+                    .and_then(|d| d.pick(source, source))
+                    .map(str::to_string),
+                others: p
+                    .languages
+                    .iter()
+                    .skip(1)
+                    .map(|l| IndexOther {
+                        href: format!("{}/{}", p.id, page_file(p, l)),
+                        lang: l.clone(),
+                        title: p.title.pick(l, source).unwrap_or_default().to_string(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let ctx = IndexContext {
+        lang: "de",
+        t: texts("de"),
+        procedures: entries,
+    };
+    env.get_template("index.html")?
+        .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
