@@ -469,3 +469,42 @@ fn renames_across_files_and_follows_the_disk() {
     let diags = c.diagnostics_for(&other_uri);
     assert!(diags.iter().any(|d| d["code"] == "E0001"), "{diags:?}");
 }
+
+/// Workflow names follow the checker's resolution too: a state (in `goto`,
+/// a timer's `from`, a parallel branch's way out, an example's `expect
+/// path`), a decision (its guards and the examples' `decide`), an actor
+/// (`by`) and a document (`issue`): renaming one renames every use in the
+/// procedure, and nothing else.
+#[test]
+fn workflow_names_are_renamed_wherever_the_checker_reads_them() {
+    const BAU: &str = "bauantrag.amt";
+    let mut c = Client::start("workflow-names");
+    let text = c.open(BAU);
+    let whole_words = |name: &str| {
+        text.match_indices(name)
+            .filter(|(i, _)| {
+                let after = text[i + name.len()..].chars().next().unwrap_or(' ');
+                let before = text[..*i].chars().last().unwrap_or(' ');
+                !(after.is_alphanumeric()
+                    || after == '_'
+                    || before.is_alphanumeric()
+                    || before == '_')
+            })
+            .count()
+    };
+    for (declared, name) in [
+        ("parallel beteiligung", "beteiligung"),
+        ("decide vollstaendig:", "vollstaendig"),
+        ("actor bauaufsicht:", "bauaufsicht"),
+        ("document nachforderung", "nachforderung"),
+    ] {
+        let at = c.at(&text, BAU, declared, 0, declared.find(name).unwrap() + 1);
+        let edit = c.request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": c.uri(BAU)}, "position": at["position"], "newName": "neu"}),
+        );
+        let edits = edit["changes"][c.uri(BAU)].as_array().unwrap();
+        assert_eq!(edits.len(), whole_words(name), "{name}: {edits:?}");
+        assert!(whole_words(name) >= 2, "{name} is declared and used");
+    }
+}

@@ -4,6 +4,7 @@
 //! only in which files they check again and what they keep of a checked
 //! procedure.
 
+use crate::check::Reference;
 use crate::diagnostic::Diagnostic;
 use crate::resolve::Program;
 use crate::source::{FileId, SourceMap};
@@ -59,17 +60,21 @@ pub(crate) struct Checked<R> {
     pub results: Vec<R>,
     /// The names of its procedures that parsed, for duplicates across files.
     pub names: Vec<ast::Ident>,
+    /// What each name written in it refers to (when asked for).
+    pub references: Vec<Reference>,
 }
 
 /// Checks every declaration of `files` on every core (a procedure kept as
 /// a stub is parsed for its check), hands each checked procedure to `each`
 /// with its own diagnostics on the worker that checked it, and reports
-/// each file's unused imports. `stubs` gives a file's stubs.
+/// each file's unused imports. `stubs` gives a file's stubs. With
+/// `references`, what each name refers to is kept (for editors).
 pub(crate) fn check<'s, R: Send>(
     sources: &SourceMap,
     program: &Program,
     files: &[FileId],
     stubs: impl Fn(FileId) -> &'s [(usize, Range<usize>)] + Sync,
+    references: bool,
     each: impl Fn(ir::Procedure, &[Diagnostic]) -> R + Sync,
 ) -> Vec<Checked<R>> {
     let units: Vec<(usize, FileId, usize)> = files
@@ -81,6 +86,7 @@ pub(crate) fn check<'s, R: Send>(
         .collect();
     let done = par::map(&units, |&(_, file, index)| {
         let mut diags = Vec::new();
+        let mut refs = Vec::new();
         let item = &program.module(file).ast.items[index];
         let stub = stubs(file).iter().find(|(i, _)| *i == index);
         let (name, procedure) = match stub {
@@ -88,7 +94,9 @@ pub(crate) fn check<'s, R: Send>(
                 let text = &sources.get(file).text;
                 match syntax::parse_procedure(file, text, range.clone(), &mut diags) {
                     Some(decl) => {
-                        let p = check::check_procedure(sources, program, file, &decl, &mut diags);
+                        let p = check::check_procedure(
+                            sources, program, file, &decl, &mut diags, &mut refs,
+                        );
                         (Some(decl.name), Some(p))
                     }
                     None => (None, None),
@@ -99,12 +107,16 @@ pub(crate) fn check<'s, R: Send>(
                     ast::Item::Procedure(decl) => Some(decl.name.clone()),
                     _ => None,
                 };
-                let p = check::check_item(sources, program, file, index, item, &mut diags);
+                let p =
+                    check::check_item(sources, program, file, index, item, &mut diags, &mut refs);
                 (name, p)
             }
         };
         let result = procedure.map(|p| each(p, &diags));
-        (diags, name, result)
+        if !references {
+            refs = Vec::new();
+        }
+        (diags, name, result, refs)
     });
     let mut checked: Vec<Checked<R>> = files
         .iter()
@@ -112,17 +124,26 @@ pub(crate) fn check<'s, R: Send>(
             diagnostics: Vec::new(),
             results: Vec::new(),
             names: Vec::new(),
+            references: Vec::new(),
         })
         .collect();
-    for (&(at, _, _), (diags, name, result)) in units.iter().zip(done) {
+    for (&(at, _, _), (diags, name, result, refs)) in units.iter().zip(done) {
         let c = &mut checked[at];
         c.diagnostics.extend(diags);
         c.names.extend(name);
         c.results.extend(result);
+        c.references.extend(refs);
     }
     // A file's imports are used once all its declarations are checked.
     for (c, &file) in checked.iter_mut().zip(files) {
         program.report_unused_imports_of(file, &mut c.diagnostics);
+        if references {
+            c.references.extend(
+                program
+                    .imported_names(file)
+                    .map(|(at, to)| Reference { at, to }),
+            );
+        }
     }
     checked
 }

@@ -43,6 +43,7 @@ pub use amt_model as ir;
 pub use amt_model::STACK;
 /// The validator and the JSON Schema ([`amt_validate`]).
 pub use amt_validate as validate;
+pub use check::Reference;
 pub use load::{
     LoadError, MAX_FILE_BYTES, MAX_FILES, SETTINGS_FILE, load, project_files, project_root,
     project_settings, read_source,
@@ -99,7 +100,14 @@ pub fn compile_each<R: Send>(
         stubs.push(parsed.stubs);
     }
     let program = resolve::Program::new(sources, asts, &mut diags);
-    let checked = driver::check(sources, &program, &files, |f| &stubs[f.0 as usize], each);
+    let checked = driver::check(
+        sources,
+        &program,
+        &files,
+        |f| &stubs[f.0 as usize],
+        false,
+        each,
+    );
     let mut names = Vec::new();
     let mut results = Vec::new();
     for c in checked {

@@ -3,6 +3,7 @@
 //! declarations that depend on it (its own, and those of every file that
 //! imports from it, directly or not) are checked again.
 
+use crate::check::Reference;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap};
 use crate::syntax::ast;
@@ -24,6 +25,8 @@ struct FileState {
     procedures: Vec<ir::Procedure>,
     /// The names of the file's procedures that parsed, for duplicates.
     names: Vec<ast::Ident>,
+    /// What each name written in the file refers to (editors only).
+    references: Vec<Reference>,
 }
 
 /// A checked project that can be changed one file at a time.
@@ -144,6 +147,7 @@ impl Workspace {
             &program,
             &affected,
             |f| &files[f.0 as usize].stubs,
+            !keep,
             |p, _| (p.id.clone(), keep.then_some(p)),
         );
         let mut ids = Vec::new();
@@ -156,6 +160,7 @@ impl Workspace {
                 state.procedures.extend(p);
             }
             state.names = c.names;
+            state.references = c.references;
         }
         // Duplicates among the procedures that parsed, as `compile` finds them.
         global.extend(check::duplicate_procedure_names(
@@ -194,6 +199,25 @@ impl Workspace {
             all.extend(f.check.iter().cloned());
         }
         all.finish()
+    }
+
+    /// What each name written in `file` refers to, as the checker resolved
+    /// it (kept in the mode for editors, see [`Workspace::with_models`]).
+    pub fn references(&self, file: FileId) -> &[Reference] {
+        &self.files[file.0 as usize].references
+    }
+
+    /// Every use of the declaration whose name is written at `to`, in any
+    /// file (the mode for editors).
+    pub fn uses_of(
+        &self,
+        to: crate::source::Span,
+    ) -> impl Iterator<Item = crate::source::Span> + '_ {
+        self.files
+            .iter()
+            .flat_map(|f| f.references.iter())
+            .filter(move |r| r.to == to)
+            .map(|r| r.at)
     }
 
     /// Every checked procedure, in source order.

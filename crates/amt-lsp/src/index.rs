@@ -1,17 +1,13 @@
-//! What an editor asks about names: every declaration of a file, every use
-//! of a name, and what each use refers to. Built from the syntax tree, so it
-//! works while the rest of the project has errors.
-//!
-//! Names resolve as the checker resolves them: code lists, types and groups
-//! through the file's declarations and imports ([`resolve::Program`]); a
-//! field, group or computed value from the innermost enclosing group outward
-//! (pages do not make names), then through the group a field is made of;
-//! a bare name that is no field, as a value of a code list in scope;
-//! workflow states, actors, documents and decisions within the procedure.
+//! What an editor asks about a file's declarations: each one's kind, name,
+//! place, label, type, conditions and legal references, and which encloses
+//! which. Built from the syntax tree, so it works while the rest of the
+//! project has errors. What a *use* of a name refers to is not worked out
+//! here: the checker records it as it resolves the name
+//! ([`amt_compiler::Reference`], kept by the workspace), so the editor
+//! follows the checker's own rules of scope.
 
-use amt_compiler::resolve::Program;
 use amt_compiler::source::{FileId, SourceMap, Span};
-use amt_compiler::syntax::ast::{self, Expr, ExprKind, Item, Stmt, Text};
+use amt_compiler::syntax::ast::{self, Item, Stmt, Text};
 
 /// What a declaration is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,13 +83,6 @@ impl DefKind {
                 | DefKind::Deadline
         )
     }
-
-    fn is_workflow(self) -> bool {
-        matches!(
-            self,
-            DefKind::State | DefKind::Actor | DefKind::Document | DefKind::Decision
-        )
-    }
 }
 
 /// One declaration.
@@ -125,46 +114,11 @@ pub struct Def {
     pub value: Option<String>,
 }
 
-/// How a use of a name is looked up.
-#[derive(Clone, Debug)]
-pub enum RefKind {
-    /// A code list, type or group, through the file's scope.
-    Global,
-    /// A segment of a data path: the segments before it, and the innermost
-    /// enclosing declaration.
-    Data {
-        /// The segments before this one.
-        before: Vec<String>,
-        /// The declaration whose scope the path is written in.
-        scope: usize,
-    },
-    /// A workflow name within the procedure (the procedure's def).
-    Workflow {
-        /// The procedure.
-        procedure: usize,
-        /// What kind of declaration the name must be.
-        kind: DefKind,
-    },
-}
-
-/// A use of a name.
-#[derive(Clone, Debug)]
-pub struct Ref {
-    /// The name.
-    pub name: String,
-    /// Where it is written.
-    pub span: Span,
-    /// How it is looked up.
-    pub kind: RefKind,
-}
-
 /// A file's declarations and uses of names.
 #[derive(Debug, Default)]
 pub struct FileIndex {
     /// Declarations, parents before children, in source order.
     pub defs: Vec<Def>,
-    /// Uses of names, in source order.
-    pub refs: Vec<Ref>,
 }
 
 /// A declaration somewhere in the project.
@@ -201,13 +155,14 @@ impl FileIndex {
         FileIndex::new(sources, &ast)
     }
 
-    /// The declaration whose name, or the use of a name, is at `offset`.
-    pub fn at(&self, offset: usize) -> Option<At<'_>> {
-        let within = |s: &Span| s.range().start <= offset && offset <= s.range().end;
-        if let Some(i) = self.defs.iter().position(|d| within(&d.name_span)) {
-            return Some(At::Def(i));
-        }
-        self.refs.iter().find(|r| within(&r.span)).map(At::Ref)
+    /// The declaration whose name is written at `offset`.
+    pub fn def_at(&self, offset: usize) -> Option<usize> {
+        self.defs.iter().position(|d| within(&d.name_span, offset))
+    }
+
+    /// The declaration whose name is written at `span`.
+    pub fn def_named_at(&self, span: Span) -> Option<usize> {
+        self.defs.iter().position(|d| d.name_span == span)
     }
 
     /// The innermost declaration containing `offset`.
@@ -259,120 +214,10 @@ impl FileIndex {
     }
 }
 
-/// What is at a place in a file.
-#[derive(Debug)]
-pub enum At<'i> {
-    /// The name of a declaration.
-    Def(usize),
-    /// A use of a name.
-    Ref(&'i Ref),
-}
-
-/// Resolves uses of names across the project.
-pub struct Resolver<'p> {
-    /// The project's modules.
-    pub program: &'p Program,
-    /// Each file's index, by [`FileId`].
-    pub indexes: &'p [std::sync::Arc<FileIndex>],
-}
-
-impl Resolver<'_> {
-    /// What a use of a name in `file` refers to.
-    pub fn resolve(&self, file: FileId, r: &Ref) -> Option<Target> {
-        let index = &self.indexes[file.0 as usize];
-        match &r.kind {
-            RefKind::Global => self.global(file, &r.name),
-            RefKind::Workflow { procedure, kind } => {
-                let top = index.top(*procedure);
-                (0..index.defs.len())
-                    .find(|&i| {
-                        let d = &index.defs[i];
-                        d.name == r.name
-                            && (d.kind == *kind
-                                || *kind == DefKind::State && d.kind == DefKind::Decision)
-                            && index.top(i) == top
-                    })
-                    .map(|def| Target { file, def })
-            }
-            RefKind::Data { before, scope } => {
-                let mut names = before.iter().chain(std::iter::once(&r.name));
-                let first = names.next()?;
-                let found = index
-                    .data_in(*scope)
-                    .into_iter()
-                    .find(|&d| index.defs[d].name == *first)
-                    .map(|def| Target { file, def });
-                let Some(mut current) = found else {
-                    // A bare name that is no data: a value of a code list.
-                    return if before.is_empty() {
-                        self.code(file, &r.name)
-                    } else {
-                        None
-                    };
-                };
-                for name in names {
-                    current = self.member(current, name)?;
-                }
-                Some(current)
-            }
-        }
-    }
-
-    /// A code list, type or group visible in `file`.
-    fn global(&self, file: FileId, name: &str) -> Option<Target> {
-        let (decl, _) = self.program.lookup(file, name)?;
-        let index = self.indexes.get(decl.file.0 as usize)?;
-        // By name (an import cannot rename): the program may count the
-        // items of a file differently while a procedure in it is broken.
-        let def = index.defs.iter().position(|d| {
-            d.parent.is_none()
-                && matches!(d.kind, DefKind::Codelist | DefKind::Type | DefKind::Group)
-                && d.name == name
-        })?;
-        Some(Target {
-            file: decl.file,
-            def,
-        })
-    }
-
-    /// A member of a group: its own block's, or those of the group it is
-    /// made of.
-    fn member(&self, group: Target, name: &str) -> Option<Target> {
-        let index = &self.indexes[group.file.0 as usize];
-        let mut own = Vec::new();
-        index.collect_data(group.def, &mut own);
-        if let Some(def) = own.into_iter().find(|&d| index.defs[d].name == name) {
-            return Some(Target {
-                file: group.file,
-                def,
-            });
-        }
-        let base = index.defs[group.def].type_name.as_deref()?;
-        let decl = self.global(group.file, base)?;
-        self.member(decl, name)
-    }
-
-    /// A value of a code list visible in `file` (own or imported lists).
-    fn code(&self, file: FileId, name: &str) -> Option<Target> {
-        let index = &self.indexes[file.0 as usize];
-        let own = (0..index.defs.len())
-            .find(|&i| index.defs[i].kind == DefKind::Code && index.defs[i].name == name);
-        if let Some(def) = own {
-            return Some(Target { file, def });
-        }
-        for imported in self.program.imported_files(file) {
-            let other = &self.indexes[imported.0 as usize];
-            if let Some(def) = (0..other.defs.len())
-                .find(|&i| other.defs[i].kind == DefKind::Code && other.defs[i].name == name)
-            {
-                return Some(Target {
-                    file: imported,
-                    def,
-                });
-            }
-        }
-        None
-    }
+/// Whether `offset` lies in `span` (at its end too: where the cursor stands
+/// after the last character of a name).
+pub fn within(span: &Span, offset: usize) -> bool {
+    span.range().start <= offset && offset <= span.range().end
 }
 
 struct Indexer<'s> {
@@ -411,21 +256,9 @@ impl Indexer<'_> {
         self.index.defs.len() - 1
     }
 
-    fn global_ref(&mut self, name: &ast::Ident) {
-        self.index.refs.push(Ref {
-            name: name.name.clone(),
-            span: name.span,
-            kind: RefKind::Global,
-        });
-    }
-
     fn item(&mut self, item: &Item) {
         match item {
-            Item::Import(import) => {
-                for name in &import.names {
-                    self.global_ref(name);
-                }
-            }
+            Item::Import(_) => {}
             Item::Codelist(c) => {
                 let d = self.def(DefKind::Codelist, &c.name, c.span, None, c.label.as_ref());
                 for entry in &c.entries {
@@ -465,16 +298,6 @@ impl Indexer<'_> {
         let text = self.text(t.span);
         self.index.defs[d].type_text = Some(text);
         self.index.defs[d].type_name = Some(t.name.name.clone());
-        if !amt_model::catalog::is_builtin_type(&t.name.name) {
-            self.global_ref(&t.name);
-        }
-        for arg in &t.args {
-            match arg {
-                ast::TypeArg::Name(n) => self.global_ref(n),
-                ast::TypeArg::Min(e, _) | ast::TypeArg::Max(e, _) => self.expr(e, d),
-                _ => {}
-            }
-        }
     }
 
     /// A group, procedure, field, page or attachment: its definition, its
@@ -513,7 +336,6 @@ impl Indexer<'_> {
                 let d = self.def(kind, &c.name, c.span, Some(parent), c.label.as_ref());
                 let value = self.text(c.value.span);
                 self.index.defs[d].value = Some(value);
-                self.expr(&c.value, parent);
                 self.body(&c.body, d);
             }
             Stmt::Deadline(dl) => {
@@ -524,17 +346,12 @@ impl Indexer<'_> {
                     Some(parent),
                     dl.label.as_ref(),
                 );
-                if let Some(p) = &dl.after {
-                    self.path(&p.segments, parent);
-                }
                 self.body(&dl.body, d);
             }
             Stmt::Note(n) => self.body(&n.body, parent),
-            Stmt::Rule { condition, .. } => self.expr(condition, parent),
             Stmt::When(e, _) => {
                 let condition = self.text(e.span);
                 self.index.defs[parent].conditions.push(condition);
-                self.expr(e, parent);
             }
             Stmt::Required(_) => self.index.defs[parent].required = true,
             Stmt::Legal { citation, url, .. } => {
@@ -551,37 +368,6 @@ impl Indexer<'_> {
                     span: e.name.span,
                 };
                 self.def(DefKind::Example, &name, e.span, Some(parent), None);
-                for (path, value) in &e.given {
-                    self.data_path(path, parent);
-                    self.expr(value, parent);
-                }
-                for path in &e.omit {
-                    self.data_path(path, parent);
-                }
-                for (name, value) in &e.decisions {
-                    self.workflow_ref(name, parent, DefKind::Decision);
-                    self.expr(value, parent);
-                }
-                for name in &e.timeouts {
-                    self.workflow_ref(name, parent, DefKind::State);
-                }
-                for expect in &e.expects {
-                    match expect {
-                        ast::Expect::Problem { path, .. } | ast::Expect::Shown { path, .. } => {
-                            self.data_path(path, parent)
-                        }
-                        ast::Expect::Value { path, value, .. } => {
-                            self.data_path(path, parent);
-                            self.expr(value, parent);
-                        }
-                        ast::Expect::Path(names, _) => {
-                            for n in names {
-                                self.workflow_ref(n, parent, DefKind::State);
-                            }
-                        }
-                        ast::Expect::Outcome(..) | ast::Expect::Valid(_) => {}
-                    }
-                }
             }
             Stmt::Actor {
                 name, label, span, ..
@@ -610,91 +396,7 @@ impl Indexer<'_> {
                 );
                 self.body(&s.body, d);
             }
-            Stmt::By(name, _) => self.workflow_ref(name, parent, DefKind::Actor),
-            Stmt::Goto(g) => {
-                self.workflow_ref(&g.target, parent, DefKind::State);
-                if let Some((_, Some(from))) = &g.after {
-                    self.workflow_ref(from, parent, DefKind::State);
-                }
-                if let Some(e) = &g.when {
-                    self.expr(e, parent);
-                }
-                for doc in &g.issue {
-                    self.workflow_ref(doc, parent, DefKind::Document);
-                }
-            }
             _ => {}
-        }
-    }
-
-    fn workflow_ref(&mut self, name: &ast::Ident, scope: usize, kind: DefKind) {
-        // The procedure is the top of the scope chain.
-        let mut procedure = scope;
-        while let Some(p) = self.index.defs[procedure].parent {
-            procedure = p;
-        }
-        self.index.refs.push(Ref {
-            name: name.name.clone(),
-            span: name.span,
-            kind: RefKind::Workflow { procedure, kind },
-        });
-    }
-
-    /// The data scope of a statement in `parent`: the nearest enclosing
-    /// declaration that holds data (states and pages do not).
-    fn data_scope(&self, mut parent: usize) -> usize {
-        loop {
-            let d = &self.index.defs[parent];
-            if !(d.kind.is_workflow() || d.kind == DefKind::Page || d.kind == DefKind::Example) {
-                return parent;
-            }
-            match d.parent {
-                Some(p) => parent = p,
-                None => return parent,
-            }
-        }
-    }
-
-    fn path(&mut self, segments: &[ast::Ident], parent: usize) {
-        let scope = self.data_scope(parent);
-        for (i, seg) in segments.iter().enumerate() {
-            self.index.refs.push(Ref {
-                name: seg.name.clone(),
-                span: seg.span,
-                kind: RefKind::Data {
-                    before: segments[..i].iter().map(|s| s.name.clone()).collect(),
-                    scope,
-                },
-            });
-        }
-    }
-
-    fn data_path(&mut self, path: &ast::DataPath, parent: usize) {
-        let segments: Vec<ast::Ident> = path.segments.iter().map(|(n, _)| n.clone()).collect();
-        self.path(&segments, parent);
-    }
-
-    fn expr(&mut self, e: &Expr, parent: usize) {
-        // Iterative: expressions can be long chains.
-        let mut stack = vec![e];
-        while let Some(e) = stack.pop() {
-            match &e.kind {
-                ExprKind::Path(p) => self.path(&p.segments, parent),
-                ExprKind::List(items) | ExprKind::Call(_, items) => {
-                    stack.extend(items.iter().rev())
-                }
-                ExprKind::Unary(_, x) => stack.push(x),
-                ExprKind::Binary(_, l, r) => {
-                    stack.push(r);
-                    stack.push(l);
-                }
-                ExprKind::If(c, t, f) => {
-                    stack.push(f);
-                    stack.push(t);
-                    stack.push(c);
-                }
-                _ => {}
-            }
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod index;
 use amt_compiler::Workspace;
 use amt_compiler::diagnostic::{Diagnostic, Severity};
 use amt_compiler::source::{FileId, SourceFile, Span};
-use index::{At, DefKind, FileIndex, Resolver, Target};
+use index::{DefKind, FileIndex, Target};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
 use lsp_types as lsp;
 use std::collections::{BTreeMap, HashMap};
@@ -425,87 +425,33 @@ impl Server {
         index
     }
 
-    fn all_indexes(&mut self) -> Vec<Arc<FileIndex>> {
-        let n = self.ws.sources().len();
-        if self.indexes.len() < n {
-            self.indexes.resize(n, None);
-        }
-        // The files not indexed yet, on both cores.
-        let missing: Vec<FileId> = (0..n)
-            .filter(|&i| self.indexes[i].is_none())
-            .map(|i| FileId(i as u32))
-            .collect();
-        let sources = self.ws.sources();
-        let built =
-            amt_compiler::par::map(&missing, |&file| Arc::new(FileIndex::of(sources, file)));
-        for (file, index) in missing.into_iter().zip(built) {
-            self.indexes[file.0 as usize] = Some(index);
-        }
-        (0..n).map(|i| self.index(FileId(i as u32))).collect()
-    }
-
-    /// The declaration named at a place: its own name, or a use of it.
+    /// The declaration named at a place: its own name, or a use of it (as
+    /// the checker resolved it).
     fn target_at(&mut self, at: &lsp::TextDocumentPositionParams) -> Option<Target> {
         let file = self.file_of(&at.text_document.uri)?;
         let offset = self.offset(file, at.position);
-        let index = self.index(file);
-        match index.at(offset)? {
-            At::Def(def) => Some(Target { file, def }),
-            At::Ref(r) => {
-                let indexes = self.resolver_indexes(file);
-                Resolver {
-                    program: self.ws.program(),
-                    indexes: &indexes,
-                }
-                .resolve(file, r)
-            }
+        if let Some(def) = self.index(file).def_at(offset) {
+            return Some(Target { file, def });
         }
+        let to = self
+            .ws
+            .references(file)
+            .iter()
+            .find(|r| index::within(&r.at, offset))?
+            .to;
+        let def = self.index(to.file).def_named_at(to)?;
+        Some(Target { file: to.file, def })
     }
 
-    /// Indexes for resolving names of `file`: its own and those of the
-    /// files it imports from (the others are not needed; left empty).
-    fn resolver_indexes(&mut self, file: FileId) -> Vec<Arc<FileIndex>> {
-        let mut wanted = vec![file];
-        wanted.extend(self.ws.program().imported_files(file));
-        let mut out: Vec<Arc<FileIndex>> = vec![Arc::default(); self.ws.sources().len()];
-        // Groups may be made of groups from further files: follow imports.
-        let mut i = 0;
-        while i < wanted.len() {
-            let f = wanted[i];
-            if out[f.0 as usize].defs.is_empty() {
-                out[f.0 as usize] = self.index(f);
-                for next in self.ws.program().imported_files(f) {
-                    if !wanted.contains(&next) {
-                        wanted.push(next);
-                    }
-                }
-            }
-            i += 1;
-        }
-        out
-    }
-
-    /// Every place that names `target`: uses anywhere in the project, and
-    /// with `declaration` its own name.
+    /// Every place that names `target`: its uses anywhere in the project,
+    /// and with `declaration` its own name.
     fn uses(&mut self, target: Target, declaration: bool) -> Vec<Span> {
-        let indexes = self.all_indexes();
-        let def = &indexes[target.file.0 as usize].defs[target.def];
-        let name = def.name.clone();
-        let mut spans = Vec::new();
+        let name_span = self.index(target.file).defs[target.def].name_span;
+        let mut spans: Vec<Span> = self.ws.uses_of(name_span).collect();
+        spans.sort_by_key(|s| (s.file, s.start));
+        spans.dedup();
         if declaration {
-            spans.push(def.name_span);
-        }
-        let resolver = Resolver {
-            program: self.ws.program(),
-            indexes: &indexes,
-        };
-        for (i, index) in indexes.iter().enumerate() {
-            let file = FileId(i as u32);
-            for r in index.refs.iter().filter(|r| r.name == name) {
-                if resolver.resolve(file, r) == Some(target) {
-                    spans.push(r.span);
-                }
-            }
+            spans.insert(0, name_span);
         }
         spans
     }

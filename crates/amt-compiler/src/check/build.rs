@@ -37,6 +37,8 @@ pub struct Builder<'a, 'd> {
     pub diags: &'d mut Vec<Diagnostic>,
     /// Groups being instantiated, to catch a group that contains itself.
     group_stack: Vec<DeclRef>,
+    /// What the names of types, groups and code lists refer to.
+    pub refs: Vec<super::Reference>,
 }
 
 /// A field's type, resolved.
@@ -72,6 +74,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             meta: Meta::default(),
             diags,
             group_stack: Vec::new(),
+            refs: Vec::new(),
         }
     }
 
@@ -149,6 +152,13 @@ impl<'a, 'd> Builder<'a, 'd> {
         self.block(id, &decl.body, decl_ref.file, &mut Vec::new());
         self.group_stack.pop();
         id
+    }
+
+    /// Records that the name written at `at` refers to the declaration `decl`.
+    fn refer(&mut self, at: Span, decl: DeclRef) {
+        if let Some(to) = self.program.name_span(decl) {
+            self.refs.push(super::Reference { at, to });
+        }
     }
 
     /// A `type` declaration on its own, as a field that uses it would see it,
@@ -610,7 +620,10 @@ impl<'a, 'd> Builder<'a, 'd> {
     ) -> Option<ResolvedType<'a>> {
         let name = &type_ref.name;
         match self.program.lookup(file, &name.name) {
-            Some((decl, DeclKind::Type)) => self.declared_type(type_ref, decl, chain),
+            Some((decl, DeclKind::Type)) => {
+                self.refer(name.span, decl);
+                self.declared_type(type_ref, decl, chain)
+            }
             Some((_, kind)) => {
                 self.not_a_type(name, kind);
                 None
@@ -825,7 +838,10 @@ impl<'a, 'd> Builder<'a, 'd> {
             _ => {}
         }
         match self.program.lookup(file, &name.name) {
-            Some((decl, DeclKind::Codelist)) => Some(ListRef::Decl(decl)),
+            Some((decl, DeclKind::Codelist)) => {
+                self.refer(name.span, decl);
+                Some(ListRef::Decl(decl))
+            }
             Some((_, kind)) => {
                 self.diags.push(
                     Diagnostic::new(
@@ -931,7 +947,10 @@ impl<'a, 'd> Builder<'a, 'd> {
         let name = &type_ref.name;
         match self.program.lookup(file, &name.name) {
             Some((d, DeclKind::Group)) => match self.program.item(d) {
-                Item::Group(g) => Some((g, d)),
+                Item::Group(g) => {
+                    self.refer(name.span, d);
+                    Some((g, d))
+                }
                 _ => None,
             },
             Some((_, kind)) => {

@@ -158,6 +158,33 @@ impl Checker<'_, '_> {
             .push(Diagnostic::new(code, span, message).label(label).help(help));
     }
 
+    /// Records what each name of an example's path refers to, through the
+    /// procedure's tree (pages make no names; item indexes are not names).
+    fn refer_to_data_path(&mut self, path: &DataPath) {
+        let mut container = 0;
+        for (name, _) in &path.segments {
+            let Some(&id) = self.tree.names.get(&(container, name.name.as_str())) else {
+                return;
+            };
+            self.refer_to_node(name.span, id);
+            container = id;
+        }
+    }
+
+    /// Records what a decision's name in an example refers to.
+    fn refer_to_decision(&mut self, name: &ast::Ident) {
+        if let Some(&id) = self.tree.names.get(&(0, name.name.as_str())) {
+            self.refer_to_node(name.span, id);
+        }
+    }
+
+    /// Records what a state's name in an example refers to.
+    fn refer_to_state(&mut self, name: &ast::Ident) {
+        if let Some(&to) = self.state_names.get(&name.name) {
+            self.refs.push(super::Reference { at: name.span, to });
+        }
+    }
+
     /// What an example's path names in the procedure, and where its value
     /// goes in the submission.
     fn resolve_example_path<'p>(
@@ -165,6 +192,7 @@ impl Checker<'_, '_> {
         p: &'p ir::Procedure,
         path: &DataPath,
     ) -> Option<Resolved<'p>> {
+        self.refer_to_data_path(path);
         let mut items: Vec<&'p Node> = p.top_nodes().collect();
         let mut pointer = String::new();
         let last_index = path.segments.len() - 1;
@@ -825,11 +853,13 @@ impl Checker<'_, '_> {
             .chain(w.states.iter().flat_map(|s| &s.branches))
             .collect();
         for (name, value) in &ex.decisions {
+            self.refer_to_decision(name);
             if let Some(values) = self.example_decision(p, &steps, name, value) {
                 out.decisions.insert(name.name.clone(), values);
             }
         }
         for t in &ex.timeouts {
+            self.refer_to_state(t);
             if self.example_timeout(w, &steps, t) && !out.timeouts.contains(&t.name) {
                 out.timeouts.push(t.name.clone());
             }
@@ -922,6 +952,7 @@ impl Checker<'_, '_> {
 
     /// `expect outcome END`.
     fn expect_outcome(&mut self, w: &ir::Workflow, name: &ast::Ident) -> Option<Expectation> {
+        self.refer_to_state(name);
         if w.states
             .iter()
             .any(|s| s.id == name.name && s.kind == ir::StateKind::End)
@@ -955,6 +986,7 @@ impl Checker<'_, '_> {
     fn expect_path(&mut self, w: &ir::Workflow, names: &[ast::Ident]) -> Option<Expectation> {
         let mut ok = true;
         for n in names {
+            self.refer_to_state(n);
             if !w.states.iter().any(|s| s.id == n.name) {
                 ok = false;
                 let d = Diagnostic::new(

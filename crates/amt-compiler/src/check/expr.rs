@@ -158,7 +158,11 @@ impl<'a> Checker<'a, '_> {
     /// Resolves a path to a node and the type of its value from `cx`.
     fn path(&mut self, path: &ast::Path, cx: &mut ExprCx) -> Option<(NodeId, Ty)> {
         let first = &path.segments[0];
-        let Some(mut id) = self.lookup_name(cx.scope, &first.name) else {
+        let found = self.lookup_name(cx.scope, &first.name);
+        if let Some(id) = found {
+            self.refer_to_node(first.span, id);
+        }
+        let Some(mut id) = found else {
             let names = self.names_in_scope(cx.scope);
             let mut d = Diagnostic::new(
                 Code::UnknownName,
@@ -193,7 +197,10 @@ impl<'a> Checker<'a, '_> {
                 return None;
             }
             match self.tree.names.get(&(id, seg.name.as_str())) {
-                Some(&child) => id = child,
+                Some(&child) => {
+                    id = child;
+                    self.refer_to_node(seg.span, id);
+                }
                 None => {
                     let children: Vec<&str> = self.tree.nodes[id]
                         .children
@@ -254,7 +261,10 @@ impl<'a> Checker<'a, '_> {
             _ => return None,
         };
         let is_path = matches!(e.kind, ExprKind::Path(_));
-        if self.has_code(codelist, &text) {
+        if let Some(declared) = self.find_code(codelist, &text) {
+            if let Some(to) = declared {
+                self.refs.push(super::Reference { at: span, to });
+            }
             return Some(lit(
                 Literal::Code(text),
                 Ty::Code {

@@ -460,6 +460,9 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
                 .names
                 .get(&(root, p.segments[0].name.as_str()))
                 .copied();
+            if let Some(id) = found {
+                c.refer_to_node(p.segments[0].span, id);
+            }
             match found {
                 None => {
                     let names: Vec<&str> = c

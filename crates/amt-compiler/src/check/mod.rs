@@ -28,6 +28,18 @@ use amt_model::catalog;
 use std::collections::{BTreeMap, HashMap};
 use tree::{Kind, ListRef, NodeId, Tree};
 
+/// What a name written at `at` refers to: the declaration whose name is
+/// written at `to`. The checker records one for every name it resolves, so
+/// that an editor's go-to-definition, references and rename follow the
+/// checker's own rules of scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// Where the name is used.
+    pub at: Span,
+    /// Where the name it refers to is declared.
+    pub to: Span,
+}
+
 /// The typed expressions of one node.
 #[derive(Default)]
 struct NodeExprs {
@@ -55,6 +67,10 @@ pub struct Checker<'a, 'd> {
     computed_types: HashMap<NodeId, Option<Ty>>,
     exprs: HashMap<NodeId, NodeExprs>,
     languages: Vec<String>,
+    /// The names resolved so far (the builder's first).
+    refs: Vec<Reference>,
+    /// Where each state of the workflow is named (for the examples).
+    state_names: HashMap<String, Span>,
 }
 
 /// Two procedures with one name (their output folders would collide),
@@ -94,23 +110,36 @@ pub fn duplicate_procedure_names<'a>(
     diags
 }
 
+/// The names resolved in a declaration of `file` that are written in
+/// `file`: a group's own names are recorded where the group is checked on
+/// its own, not once per procedure that uses it.
+fn keep_own(found: Vec<Reference>, file: crate::source::FileId, refs: &mut Vec<Reference>) {
+    refs.extend(found.into_iter().filter(|r| r.at.file == file));
+}
+
 /// Checks a procedure of `file` (from the program, or parsed on its own
-/// after an outline, see [`crate::syntax::parse_outline`]).
+/// after an outline, see [`crate::syntax::parse_outline`]); what its names
+/// refer to goes to `refs`.
 pub fn check_procedure(
     sources: &SourceMap,
     program: &Program,
     file: crate::source::FileId,
     decl: &ast::Decl,
     diags: &mut Vec<Diagnostic>,
+    refs: &mut Vec<Reference>,
 ) -> ir::Procedure {
     let mut builder = build::Builder::new(program, diags);
     builder.procedure(decl, file);
-    let (tree, meta) = (builder.tree, builder.meta);
+    let (tree, meta, found) = (builder.tree, builder.meta, builder.refs);
     let mut checker = Checker::new(program, sources, tree, meta, diags);
-    checker.run_procedure(decl)
+    checker.refs = found;
+    let procedure = checker.run_procedure(decl);
+    keep_own(checker.refs, file, refs);
+    procedure
 }
 
-/// Checks one top-level declaration; a procedure comes back checked.
+/// Checks one top-level declaration; a procedure comes back checked. What
+/// its names refer to goes to `refs`.
 pub fn check_item(
     sources: &SourceMap,
     program: &Program,
@@ -118,9 +147,12 @@ pub fn check_item(
     item_index: usize,
     item: &Item,
     diags: &mut Vec<Diagnostic>,
+    refs: &mut Vec<Reference>,
 ) -> Option<ir::Procedure> {
     match item {
-        Item::Procedure(decl) => return Some(check_procedure(sources, program, file, decl, diags)),
+        Item::Procedure(decl) => {
+            return Some(check_procedure(sources, program, file, decl, diags, refs));
+        }
         Item::Group(decl) => {
             let mut builder = build::Builder::new(program, diags);
             builder.standalone_group(
@@ -130,9 +162,11 @@ pub fn check_item(
                     item: item_index,
                 },
             );
-            let (tree, meta) = (builder.tree, builder.meta);
+            let (tree, meta, found) = (builder.tree, builder.meta, builder.refs);
             let mut checker = Checker::new(program, sources, tree, meta, diags);
+            checker.refs = found;
             checker.run_group();
+            keep_own(checker.refs, file, refs);
         }
         Item::Codelist(list) => lint::codelist(list, diags),
         Item::Type(t) => {
@@ -148,6 +182,7 @@ pub fn check_item(
                     item: item_index,
                 },
             );
+            keep_own(builder.refs, file, refs);
         }
         Item::Import(_) => {}
         Item::Stray(stmt) => {
@@ -184,7 +219,15 @@ impl<'a, 'd> Checker<'a, 'd> {
             computed_types: HashMap::new(),
             exprs: HashMap::new(),
             languages,
+            refs: Vec::new(),
+            state_names: HashMap::new(),
         }
+    }
+
+    /// Records that the name written at `at` refers to the node `id`.
+    fn refer_to_node(&mut self, at: Span, id: NodeId) {
+        let to = self.tree.nodes[id].name_span;
+        self.refs.push(Reference { at, to });
     }
 
     /// The model's key for a code list; registers it on first use.
@@ -235,17 +278,24 @@ impl<'a, 'd> Checker<'a, 'd> {
         }
     }
 
-    /// Whether a list has a code, without building the list of its codes.
-    fn has_code(&self, key: &str, code: &str) -> bool {
+    /// Whether a list has a code, without building the list of its codes:
+    /// `None` if not; else where the code is declared (`None` for the
+    /// built-in lists).
+    fn find_code(&self, key: &str, code: &str) -> Option<Option<Span>> {
         match self.lists.get(key) {
-            Some(ListRef::Country) | Some(ListRef::Nationality) => {
-                catalog::COUNTRIES.iter().any(|c| c.code == code)
-            }
+            Some(ListRef::Country) | Some(ListRef::Nationality) => catalog::COUNTRIES
+                .iter()
+                .any(|c| c.code == code)
+                .then_some(None),
             Some(ListRef::Decl(d)) => match self.program.item(*d) {
-                Item::Codelist(c) => c.entries.iter().any(|e| e.code.value == code),
-                _ => false,
+                Item::Codelist(c) => c
+                    .entries
+                    .iter()
+                    .find(|e| e.code.value == code)
+                    .map(|e| Some(e.code.span)),
+                _ => None,
             },
-            None => false,
+            None => None,
         }
     }
 

@@ -302,6 +302,25 @@ impl Program {
         &self.module(decl.file).ast.items[decl.item]
     }
 
+    /// Where a declaration's name is written.
+    pub fn name_span(&self, decl: DeclRef) -> Option<Span> {
+        match self.item(decl) {
+            Item::Codelist(c) => Some(c.name.span),
+            Item::Type(t) => Some(t.name.span),
+            Item::Group(d) | Item::Procedure(d) => Some(d.name.span),
+            Item::Import(_) | Item::Stray(_) => None,
+        }
+    }
+
+    /// The names a file imports, each with where the name is declared in
+    /// the file it comes from (imports that failed left out).
+    pub fn imported_names(&self, file: FileId) -> impl Iterator<Item = (Span, Span)> + '_ {
+        self.module(file).imports.iter().filter_map(|i| {
+            let (decl, _) = i.target?;
+            Some((i.name.span, self.name_span(decl)?))
+        })
+    }
+
     /// The files a file imports from.
     pub fn imported_files(&self, file: FileId) -> impl Iterator<Item = FileId> + '_ {
         self.module(file).imports_from.iter().copied()

@@ -38,6 +38,8 @@ struct Lowering<'a, 'c, 'd> {
     /// A transition names an unknown state: the graph checks would only
     /// repeat that error in other words.
     broken: bool,
+    /// Where each declared actor and document is named.
+    declared: HashMap<(&'static str, String), Span>,
 }
 
 /// Whether a guard can hold when `decision` has `value`; `None` when it
@@ -184,8 +186,17 @@ impl<'a> Lowering<'a, '_, '_> {
         );
     }
 
+    /// Records that a workflow name written at `at` refers to the one
+    /// declared at `to`.
+    fn refer(&mut self, at: Span, to: Span) {
+        self.checker.refs.push(super::Reference { at, to });
+    }
+
     fn actor(&mut self, name: &ast::Ident) -> Option<String> {
         if self.actors.iter().any(|a| a.id == name.name) {
+            if let Some(&to) = self.declared.get(&("actor", name.name.clone())) {
+                self.refer(name.span, to);
+            }
             return Some(name.name.clone());
         }
         if let Some(b) = BUILTIN_ACTORS.iter().find(|b| b.0 == name.name) {
@@ -217,6 +228,9 @@ impl<'a> Lowering<'a, '_, '_> {
         let mut out = Vec::new();
         for n in names {
             if self.documents.iter().any(|d| d.id == n.name) {
+                if let Some(&to) = self.declared.get(&("document", n.name.clone())) {
+                    self.refer(n.span, to);
+                }
                 out.push(n.name.clone());
                 continue;
             }
@@ -238,7 +252,8 @@ impl<'a> Lowering<'a, '_, '_> {
     }
 
     fn target(&mut self, name: &ast::Ident) -> bool {
-        if let Some(&(kind, _, parallel)) = self.names.get(name.name.as_str()) {
+        if let Some(&(kind, declared, parallel)) = self.names.get(name.name.as_str()) {
+            self.refer(name.span, declared);
             let why = match (kind, parallel) {
                 (_, Some(p)) => Some(format!(
                     "`{}` is a step inside the parallel state `{p}`; a case enters it through `{p}`",
@@ -494,7 +509,11 @@ impl<'a> Lowering<'a, '_, '_> {
             );
             return None;
         }
-        if !ends_branch && !self.target(&g.target) {
+        if ends_branch {
+            if let Some(&(_, declared, _)) = self.names.get(g.target.name.as_str()) {
+                self.refer(g.target.span, declared);
+            }
+        } else if !self.target(&g.target) {
             return None;
         }
         let when = g.when.as_ref().map(|e| self.guard(e));
@@ -670,6 +689,9 @@ impl<'a> Lowering<'a, '_, '_> {
     /// Whether a timer can count from the state `from`: one the case is in
     /// while its work goes on (if not, it is reported).
     fn timer_start(&mut self, from: &ast::Ident) -> bool {
+        if let Some(&(_, declared, _)) = self.names.get(from.name.as_str()) {
+            self.refer(from.span, declared);
+        }
         let from_problem = match self.names.get(from.name.as_str()) {
             None => {
                 self.target(from);
@@ -715,6 +737,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         names: HashMap::new(),
         used_builtins: BTreeSet::new(),
         broken: false,
+        declared: HashMap::new(),
     };
     // Declarations first, so that order does not matter.
     let (states, timers) = l.declarations(body);
@@ -738,6 +761,11 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     if !l.broken {
         l.coverage(&states, &lowered);
     }
+    l.checker.state_names = l
+        .names
+        .iter()
+        .map(|(name, (_, span, _))| (name.to_string(), *span))
+        .collect();
     let mut actors = std::mem::take(&mut l.actors);
     actors.extend(l.builtin_actors());
     Some(ir::Workflow {
@@ -797,6 +825,8 @@ impl<'a> Lowering<'a, '_, '_> {
             );
             return;
         }
+        self.declared
+            .insert(("actor", name.name.clone()), name.span);
         self.actors.push(ir::Actor {
             id: name.name.clone(),
             // After an unknown kind (reported) the actor still
@@ -820,6 +850,8 @@ impl<'a> Lowering<'a, '_, '_> {
             );
             return;
         }
+        self.declared
+            .insert(("document", name.name.clone()), name.span);
         self.documents.push(ir::Document {
             id: name.name.clone(),
             label: label.map(|t| self.checker.i18n(t)).unwrap_or_default(),
