@@ -12,6 +12,7 @@
 
 #![deny(missing_docs)]
 
+mod complete;
 pub mod index;
 
 use amt_compiler::Workspace;
@@ -536,176 +537,13 @@ impl Server {
         &mut self,
         at: &lsp::TextDocumentPositionParams,
     ) -> Option<lsp::CompletionResponse> {
-        use amt_compiler::resolve::DeclKind;
-        use amt_model::catalog::{self, BuiltinType};
-        use amt_model::{Means, TrustLevel};
         let file = self.file_of(&at.text_document.uri)?;
         let offset = self.offset(file, at.position);
+        let index = self.index(file);
         let source = self.ws.sources().get(file);
         let line_start = source.line_starts()[source.line_index(offset)];
-        let before = source.text[line_start..offset].to_string();
-        let words: Vec<&str> = before.split_whitespace().collect();
-        let partial = !before.ends_with(char::is_whitespace);
-        // The word before the one being typed.
-        let previous = if partial {
-            words.iter().rev().nth(1)
-        } else {
-            words.last()
-        }
-        .copied()
-        .unwrap_or("");
-        let item = |label: &str, kind: lsp::CompletionItemKind, detail: Option<String>| {
-            lsp::CompletionItem {
-                label: label.to_string(),
-                kind: Some(kind),
-                detail,
-                ..Default::default()
-            }
-        };
-        let mut items: Vec<lsp::CompletionItem> = Vec::new();
-        let index = self.index(file);
-        let scope = index.enclosing(offset);
-        let program = self.ws.program();
-        let global = |kinds: &[DeclKind]| -> Vec<String> {
-            kinds
-                .iter()
-                .flat_map(|k| program.names_of(file, *k))
-                .map(str::to_string)
-                .collect()
-        };
-        let typing_type = before.trim_end().ends_with(':')
-            || (previous.ends_with(':') && partial)
-            || before.trim_end().ends_with("choice(")
-            || before
-                .rsplit_once('(')
-                .is_some_and(|(b, rest)| b.ends_with("choice") && !rest.contains(')'));
-        if previous == "autocomplete" {
-            for t in catalog::AUTOCOMPLETE {
-                items.push(item(
-                    t,
-                    lsp::CompletionItemKind::VALUE,
-                    Some("autocomplete token".into()),
-                ));
-            }
-        } else if previous == "prefill" {
-            for a in catalog::ATTRIBUTES {
-                items.push(item(
-                    a.0,
-                    lsp::CompletionItemKind::PROPERTY,
-                    Some("identity attribute".into()),
-                ));
-            }
-        } else if previous == "identity" {
-            for l in TrustLevel::words() {
-                items.push(item(
-                    l,
-                    lsp::CompletionItemKind::ENUM_MEMBER,
-                    Some("eIDAS trust level".into()),
-                ));
-            }
-        } else if previous == "via" || previous.ends_with(',') && before.contains(" via ") {
-            for m in Means::ALL {
-                items.push(item(
-                    m.word(),
-                    lsp::CompletionItemKind::ENUM_MEMBER,
-                    Some(m.describe().to_string()),
-                ));
-            }
-        } else if typing_type {
-            if before.contains("choice(") && !before.trim_end().ends_with(':') {
-                for n in global(&[DeclKind::Codelist]) {
-                    items.push(item(
-                        &n,
-                        lsp::CompletionItemKind::ENUM,
-                        Some("code list".into()),
-                    ));
-                }
-            } else {
-                for t in BuiltinType::words() {
-                    items.push(item(
-                        t,
-                        lsp::CompletionItemKind::KEYWORD,
-                        Some("built-in type".into()),
-                    ));
-                }
-                for n in global(&[DeclKind::Type]) {
-                    items.push(item(
-                        &n,
-                        lsp::CompletionItemKind::CLASS,
-                        Some("type".into()),
-                    ));
-                }
-                for n in global(&[DeclKind::Group]) {
-                    items.push(item(
-                        &n,
-                        lsp::CompletionItemKind::STRUCT,
-                        Some("group".into()),
-                    ));
-                }
-            }
-        } else if matches!(
-            previous,
-            "goto" | "by" | "issue" | "timeout" | "path" | "outcome"
-        ) {
-            let kind = match previous {
-                "by" => DefKind::Actor,
-                "issue" => DefKind::Document,
-                _ => DefKind::State,
-            };
-            if let Some(s) = scope {
-                let top = index.top(s);
-                for (i, d) in index.defs.iter().enumerate() {
-                    if d.kind == kind && index.top(i) == top {
-                        items.push(item(
-                            &d.name,
-                            lsp::CompletionItemKind::ENUM_MEMBER,
-                            d.label.clone(),
-                        ));
-                    }
-                }
-            }
-        } else {
-            if words.len() <= usize::from(partial) {
-                use amt_compiler::syntax::{EXAMPLE_STATEMENTS, STATEMENTS, scan::TOP_LEVEL};
-                let keywords: Vec<&str> = if scope.is_some() {
-                    STATEMENTS
-                        .iter()
-                        .chain(EXAMPLE_STATEMENTS)
-                        .copied()
-                        .collect()
-                } else {
-                    TOP_LEVEL.to_vec()
-                };
-                for k in keywords {
-                    items.push(item(k, lsp::CompletionItemKind::KEYWORD, None));
-                }
-            }
-            if let Some(s) = scope {
-                let mut seen = std::collections::BTreeSet::new();
-                for d in index.data_in(s) {
-                    let def = &index.defs[d];
-                    if seen.insert(def.name.clone()) {
-                        items.push(item(
-                            &def.name,
-                            lsp::CompletionItemKind::FIELD,
-                            def.label.clone().or_else(|| def.type_text.clone()),
-                        ));
-                    }
-                }
-                for d in index.defs.iter().filter(|d| d.kind == DefKind::Code) {
-                    if seen.insert(d.name.clone()) {
-                        items.push(item(
-                            &d.name,
-                            lsp::CompletionItemKind::ENUM_MEMBER,
-                            d.label.clone(),
-                        ));
-                    }
-                }
-                for w in amt_compiler::syntax::RESERVED {
-                    items.push(item(w, lsp::CompletionItemKind::KEYWORD, None));
-                }
-            }
-        }
+        let place = complete::Place::new(&source.text[line_start..offset], &index, offset);
+        let items = complete::items(&place, &index, self.ws.program(), file);
         Some(lsp::CompletionResponse::Array(items))
     }
 
