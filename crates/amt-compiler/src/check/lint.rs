@@ -437,6 +437,126 @@ fn nodes(c: &mut Checker) {
     }
 }
 
+/// The date field a deadline runs from (`deadline … after einzug`).
+fn deadline_start(c: &mut Checker, p: &ast::Path) {
+    // The deadline runs from a date field.
+    let root = 0;
+    let found = c
+        .tree
+        .names
+        .get(&(root, p.segments[0].name.as_str()))
+        .copied();
+    if let Some(id) = found {
+        c.refer_to_node(p.segments[0].span, id);
+    }
+    match found {
+        None => {
+            let names: Vec<&str> = c
+                .tree
+                .names
+                .keys()
+                .filter(|(cont, _)| *cont == root)
+                .map(|(_, n)| *n)
+                .collect();
+            let mut d = Diagnostic::new(
+                Code::UnknownName,
+                p.span,
+                format!(
+                    "there is no field `{}` for the deadline to run from",
+                    p.segments[0].name
+                ),
+            )
+            .label("unknown name");
+            if let Some(s) = did_you_mean(&p.segments[0].name, names) {
+                d = d.help(format!("did you mean `{s}`?"));
+            }
+            c.diags.push(d);
+        }
+        Some(id)
+            if !matches!(&c.tree.nodes[id].kind, Kind::Field(ft) if ft.base == Base::Date)
+                && p.segments.len() == 1 =>
+        {
+            c.diags.push(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    p.span,
+                    format!(
+                        "a deadline runs from a date, but `{}` is not a date field",
+                        p.segments[0].name
+                    ),
+                )
+                .label("not a date")
+                .help("name the date field the deadline starts from"),
+            );
+        }
+        _ => {}
+    }
+}
+
+/// One text against the declared languages: each translation once, into a
+/// declared language, and one into every other declared language.
+fn text_languages(
+    c: &mut Checker,
+    text: &ast::Text,
+    languages: &[String],
+    lang_span: Option<Span>,
+) {
+    let mut seen: Vec<&ast::Ident> = Vec::new();
+    for (lang, _) in &text.translations {
+        if let Some(first) = seen.iter().find(|l| l.name == lang.name) {
+            c.diags.push(
+                Diagnostic::new(
+                    Code::RepeatedSetting,
+                    lang.span,
+                    format!("this text has two `{}` translations", lang.name),
+                )
+                .label("second translation")
+                .secondary(first.span, "first translation")
+                .help("keep one of them"),
+            );
+        } else {
+            seen.push(lang);
+        }
+        if !languages.contains(&lang.name) {
+            let mut d = Diagnostic::new(
+                Code::UndeclaredLanguage,
+                lang.span,
+                format!(
+                    "this procedure does not declare the language `{}`",
+                    lang.name
+                ),
+            )
+            .label("undeclared language")
+            .help(format!(
+                "add `{}` to the procedure's `languages`, or remove the translation",
+                lang.name
+            ));
+            if let Some(s) = lang_span {
+                d = d.secondary(s, "the declared languages");
+            }
+            c.diags.push(d);
+        }
+    }
+    for lang in &languages[1..] {
+        if !text.translations.iter().any(|(l, _)| l.name == *lang) {
+            let mut d = Diagnostic::new(
+                Code::MissingTranslation,
+                text.span,
+                format!("this text has no `{lang}` translation"),
+            )
+            .label(format!("missing `@{lang} \"…\"`"))
+            .help(format!(
+                "add the translation after the text: `\"{}\" @{lang} \"…\"`",
+                text.source.value.chars().take(40).collect::<String>()
+            ));
+            if let Some(s) = lang_span {
+                d = d.secondary(s, "the procedure declares this language");
+            }
+            c.diags.push(d);
+        }
+    }
+}
+
 /// Every text of the procedure against the declared languages.
 fn texts(c: &mut Checker, decl: &ast::Decl) {
     let mut all: Vec<&ast::Text> = Vec::new();
@@ -453,58 +573,7 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
     for d in &deadlines {
         all.extend(d.label.iter());
         if let Some(p) = &d.after {
-            // The deadline runs from a date field.
-            let root = 0;
-            let found = c
-                .tree
-                .names
-                .get(&(root, p.segments[0].name.as_str()))
-                .copied();
-            if let Some(id) = found {
-                c.refer_to_node(p.segments[0].span, id);
-            }
-            match found {
-                None => {
-                    let names: Vec<&str> = c
-                        .tree
-                        .names
-                        .keys()
-                        .filter(|(cont, _)| *cont == root)
-                        .map(|(_, n)| *n)
-                        .collect();
-                    let mut d = Diagnostic::new(
-                        Code::UnknownName,
-                        p.span,
-                        format!(
-                            "there is no field `{}` for the deadline to run from",
-                            p.segments[0].name
-                        ),
-                    )
-                    .label("unknown name");
-                    if let Some(s) = did_you_mean(&p.segments[0].name, names) {
-                        d = d.help(format!("did you mean `{s}`?"));
-                    }
-                    c.diags.push(d);
-                }
-                Some(id)
-                    if !matches!(&c.tree.nodes[id].kind, Kind::Field(ft) if ft.base == Base::Date)
-                        && p.segments.len() == 1 =>
-                {
-                    c.diags.push(
-                        Diagnostic::new(
-                            Code::TypeMismatch,
-                            p.span,
-                            format!(
-                                "a deadline runs from a date, but `{}` is not a date field",
-                                p.segments[0].name
-                            ),
-                        )
-                        .label("not a date")
-                        .help("name the date field the deadline starts from"),
-                    );
-                }
-                _ => {}
-            }
+            deadline_start(c, p);
         }
         for s in &d.body {
             if let ast::Stmt::Legal { url: Some(u), .. } = s {
@@ -534,60 +603,7 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
     let languages = c.languages.clone();
     let lang_span = c.meta.languages.map(|(_, s)| s);
     for text in all {
-        let mut seen: Vec<&ast::Ident> = Vec::new();
-        for (lang, _) in &text.translations {
-            if let Some(first) = seen.iter().find(|l| l.name == lang.name) {
-                c.diags.push(
-                    Diagnostic::new(
-                        Code::RepeatedSetting,
-                        lang.span,
-                        format!("this text has two `{}` translations", lang.name),
-                    )
-                    .label("second translation")
-                    .secondary(first.span, "first translation")
-                    .help("keep one of them"),
-                );
-            } else {
-                seen.push(lang);
-            }
-            if !languages.contains(&lang.name) {
-                let mut d = Diagnostic::new(
-                    Code::UndeclaredLanguage,
-                    lang.span,
-                    format!(
-                        "this procedure does not declare the language `{}`",
-                        lang.name
-                    ),
-                )
-                .label("undeclared language")
-                .help(format!(
-                    "add `{}` to the procedure's `languages`, or remove the translation",
-                    lang.name
-                ));
-                if let Some(s) = lang_span {
-                    d = d.secondary(s, "the declared languages");
-                }
-                c.diags.push(d);
-            }
-        }
-        for lang in &languages[1..] {
-            if !text.translations.iter().any(|(l, _)| l.name == *lang) {
-                let mut d = Diagnostic::new(
-                    Code::MissingTranslation,
-                    text.span,
-                    format!("this text has no `{lang}` translation"),
-                )
-                .label(format!("missing `@{lang} \"…\"`"))
-                .help(format!(
-                    "add the translation after the text: `\"{}\" @{lang} \"…\"`",
-                    text.source.value.chars().take(40).collect::<String>()
-                ));
-                if let Some(s) = lang_span {
-                    d = d.secondary(s, "the procedure declares this language");
-                }
-                c.diags.push(d);
-            }
-        }
+        text_languages(c, text, &languages, lang_span);
     }
 }
 
