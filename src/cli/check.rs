@@ -21,17 +21,24 @@ pub fn run(args: &CheckArgs) -> u8 {
 }
 
 pub fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt_compiler::Compiled), u8> {
+    let (sources, load) = load(args)?;
+    let (sources, compiled) = amt_compiler::check_sources(sources, load);
+    report(&sources, &compiled, args);
+    Ok((sources, compiled))
+}
+
+/// Reads the project `args` names, with what reading found; a missing or
+/// unreadable folder is reported here (exit code 2).
+fn load(args: &CheckArgs) -> Result<(SourceMap, Vec<amt_compiler::diagnostic::Diagnostic>), u8> {
     let root = amt_compiler::project_root(&args.path);
     if !root.exists() {
         eprintln!("amt: `{}` does not exist", args.path.display());
         return Err(USAGE_OR_IO);
     }
-    let (sources, compiled) = amt_compiler::check_project(&root).map_err(|e| {
+    amt_compiler::load(&root).map_err(|e| {
         eprintln!("amt: cannot read the project: {e}");
         USAGE_OR_IO
-    })?;
-    report(&sources, &compiled, args);
-    Ok((sources, compiled))
+    })
 }
 
 /// Loads and checks a project procedure by procedure ([`amt_compiler::compile_each`]),
@@ -41,15 +48,7 @@ pub fn check_each<R: Send>(
     args: &CheckArgs,
     each: impl Fn(amt_compiler::ir::Procedure, &[amt_compiler::diagnostic::Diagnostic]) -> R + Sync,
 ) -> Result<(amt_compiler::Compiled, Vec<R>), u8> {
-    let root = amt_compiler::project_root(&args.path);
-    if !root.exists() {
-        eprintln!("amt: `{}` does not exist", args.path.display());
-        return Err(USAGE_OR_IO);
-    }
-    let (sources, load) = amt_compiler::load(&root).map_err(|e| {
-        eprintln!("amt: cannot read the project: {e}");
-        USAGE_OR_IO
-    })?;
+    let (sources, load) = load(args)?;
     let (diagnostics, results) = amt_compiler::compile_each(&sources, each);
     let mut all = amt_compiler::diagnostic::Diagnostics::new();
     all.extend(load);

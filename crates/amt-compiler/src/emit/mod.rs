@@ -1,7 +1,10 @@
-//! Emitters: the checked model → the files of a build. Each emitter is a pure
-//! function from [`ir`] to bytes; writing them is the caller's business
-//! (the `amt` command writes them into a staging folder that replaces the
-//! output whole).
+//! Emitters: the checked model → the files of a build. Each emitter turns
+//! the model ([`ir`]) into bytes. The one reading they do is of what a
+//! municipality gives in place of the shipped templates (`--templates`):
+//! [`Emitter::start`] reads its stylesheet, and the HTML emitter's
+//! environment loads each of its templates once, when first used. Writing
+//! the files is the caller's business: the `amt` command writes them into a
+//! staging folder that replaces the output whole.
 
 pub mod bpmn;
 pub(crate) mod feel;
