@@ -123,16 +123,30 @@ for (const id of readdirSync(root).sort()) {
     await page.screenshot({ path: join(shots, `${id}-2-error-summary.png`), fullPage: true });
   } else fail(`${id}: continuing from an empty first step shows no error summary`);
 
-  // The form refuses what amt refuses: an example that expects an error,
-  // filled in, leaves the script with at least one error to show.
-  const bad = (model.examples || []).find((e) => e.expect.some((x) => x.expect === 'error') && !Object.values(e.data).some((v) => Array.isArray(v) && v.length && typeof v[0] === 'object' && 'filename' in v[0]));
-  if (bad) {
+  // The form refuses what amt refuses: every example that expects an error
+  // (and needs no file), filled in, leaves the script with an error at each
+  // place the example expects one, where a citizen can make that mistake
+  // in the form (not answers to parts that do not apply, which the form
+  // never sends).
+  const bad = (model.examples || []).filter((e) => e.expect.some((x) => x.expect === 'error') && !Object.values(e.data).some((v) => Array.isArray(v) && v.length && typeof v[0] === 'object' && 'filename' in v[0]));
+  for (const ex of bad) {
+    const file = join(work, 'bad.json');
+    writeFileSync(file, JSON.stringify(ex.data));
+    const args = ['validate', modelFile, file, '--format', 'json'];
+    if (ex.today) args.push('--today', ex.today);
+    let out;
+    try { out = execFileSync(amtBin, args, { encoding: 'utf8' }); } catch (e) { out = e.stdout; }
+    const typeable = new Set(JSON.parse(out).problems
+      .filter((p) => p.severity === 'error' && !['not_applicable', 'unknown'].includes(p.check))
+      .map((p) => p.path));
+    const expected = ex.expect.filter((x) => x.expect === 'error' && typeable.has(x.path)).map((x) => x.path);
+    if (!expected.length) continue;
     await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
-    await fill(bad.data);
-    const errors = await page.evaluate((today) => window.amt.check(null, today), bad.today || null);
+    await fill(ex.data);
+    const errors = await page.evaluate((today) => window.amt.check(null, today), ex.today || null);
     const names = new Set(errors.map((e) => e.name));
-    const missed = bad.expect.filter((x) => x.expect === 'error' && !names.has(x.path)).map((x) => x.path);
-    if (missed.length) fail(`${id} › ${bad.name}: the form shows no error at ${missed.join(', ')} (it shows ${JSON.stringify(errors)})`);
+    const missed = expected.filter((path) => !names.has(path));
+    if (missed.length) fail(`${id} › ${ex.name}: the form shows no error at ${missed.join(', ')} (it shows ${JSON.stringify(errors)})`);
     else stats.refused++;
   }
 

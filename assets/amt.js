@@ -547,6 +547,16 @@
       }
       return rem === 1;
     },
+    // ISO 7064, MOD 11,10 over the first ten digits.
+    steuer_id: (s) => {
+      if (!/^[1-9][0-9]{10}$/.test(s)) return true;
+      let product = 10;
+      for (const c of s.slice(0, 10)) {
+        const sum = (Number(c) + product) % 10 || 10;
+        product = (2 * sum) % 11;
+      }
+      return (11 - product) % 10 === Number(s[10]);
+    },
   };
   // The problems of a step (or of every step): the validator's checks on
   // what the form shows.

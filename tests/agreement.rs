@@ -115,6 +115,7 @@ impl Gen<'_> {
                             "DE89370400440532013001",
                         ],
                         TextFormat::Postcode => &["10115", "80331"],
+                        TextFormat::SteuerId => &["12345678995", "12345678994"],
                     };
                     return json!(rng.pick(samples));
                 }

@@ -7,69 +7,122 @@ use crate::formats::TextFormat;
 use crate::vocab::Means;
 use std::sync::LazyLock;
 
-crate::words! {
-    /// The built-in field types.
-    pub enum BuiltinType {
-        /// One line of text.
-        Text = "text",
-        /// Several lines of text.
-        Multiline = "multiline",
-        /// A whole number.
-        Integer = "integer",
-        /// A decimal number.
-        Decimal = "decimal",
-        /// Euros, exact to the cent.
-        Money = "money",
-        /// Yes or no.
-        Boolean = "boolean",
-        /// A calendar date.
-        Date = "date",
-        /// A time of day.
-        Time = "time",
-        /// A date and time.
-        Datetime = "datetime",
-        /// One value of a code list.
-        Choice = "choice",
-        /// Several values of a code list.
-        Multichoice = "multichoice",
-        /// An e-mail address ([`TextFormat::Email`]).
-        Email = "email",
-        /// A phone number ([`TextFormat::Phone`]).
-        Phone = "phone",
-        /// An IBAN ([`TextFormat::Iban`]).
-        Iban = "iban",
-        /// A German postcode ([`TextFormat::Postcode`]).
-        Postcode = "postcode",
-        /// A country of ISO 3166-1.
-        Country = "country",
-        /// A nationality (by the country's code).
-        Nationality = "nationality",
-        /// An agreement that must be given.
-        Consent = "consent",
-    }
+/// The built-in field types. The text formats (`email`, `iban`, …) are
+/// types of their own, declared once, in [`TextFormat`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BuiltinType {
+    /// One line of text.
+    Text,
+    /// Several lines of text.
+    Multiline,
+    /// A whole number.
+    Integer,
+    /// A decimal number.
+    Decimal,
+    /// Euros, exact to the cent.
+    Money,
+    /// Yes or no.
+    Boolean,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and time.
+    Datetime,
+    /// One value of a code list.
+    Choice,
+    /// Several values of a code list.
+    Multichoice,
+    /// Text with a built-in shape, e.g. an IBAN.
+    Format(TextFormat),
+    /// A country of ISO 3166-1.
+    Country,
+    /// A nationality (by the country's code).
+    Nationality,
+    /// An agreement that must be given.
+    Consent,
 }
 
 impl BuiltinType {
+    /// Every built-in type, in the order the documentation lists them.
+    pub fn all() -> impl Iterator<Item = BuiltinType> + Clone {
+        use BuiltinType::*;
+        [
+            Text,
+            Multiline,
+            Integer,
+            Decimal,
+            Money,
+            Boolean,
+            Date,
+            Time,
+            Datetime,
+            Choice,
+            Multichoice,
+        ]
+        .into_iter()
+        .chain(TextFormat::ALL.iter().map(|f| Format(*f)))
+        .chain([Country, Nationality, Consent])
+    }
+
+    /// The word that names the type.
+    pub fn word(self) -> &'static str {
+        use BuiltinType::*;
+        match self {
+            Text => "text",
+            Multiline => "multiline",
+            Integer => "integer",
+            Decimal => "decimal",
+            Money => "money",
+            Boolean => "boolean",
+            Date => "date",
+            Time => "time",
+            Datetime => "datetime",
+            Choice => "choice",
+            Multichoice => "multichoice",
+            Format(f) => f.word(),
+            Country => "country",
+            Nationality => "nationality",
+            Consent => "consent",
+        }
+    }
+
+    /// The type a word names.
+    pub fn from_word(word: &str) -> Option<BuiltinType> {
+        BuiltinType::all().find(|t| t.word() == word)
+    }
+
+    /// Every type's word, in order (for did-you-mean and completion).
+    pub fn words() -> impl Iterator<Item = &'static str> + Clone {
+        BuiltinType::all().map(BuiltinType::word)
+    }
+
     /// The format of a text type with a built-in shape.
     pub fn text_format(self) -> Option<TextFormat> {
         match self {
-            BuiltinType::Email => Some(TextFormat::Email),
-            BuiltinType::Phone => Some(TextFormat::Phone),
-            BuiltinType::Iban => Some(TextFormat::Iban),
-            BuiltinType::Postcode => Some(TextFormat::Postcode),
+            BuiltinType::Format(f) => Some(f),
             _ => None,
         }
     }
 
     /// Whether its values are text.
     pub fn is_text(self) -> bool {
-        matches!(self, BuiltinType::Text | BuiltinType::Multiline) || self.text_format().is_some()
+        matches!(
+            self,
+            BuiltinType::Text | BuiltinType::Multiline | BuiltinType::Format(_)
+        )
     }
 
     /// Whether it has bounds (`min`, `max`).
     pub fn has_bounds(self) -> bool {
         use BuiltinType::*;
         matches!(self, Integer | Decimal | Money | Date | Time | Datetime)
+    }
+}
+
+impl std::fmt::Display for BuiltinType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.word())
     }
 }
 

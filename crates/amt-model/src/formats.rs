@@ -9,6 +9,9 @@ pub const POSTCODE: &str = "[0-9]{5}";
 pub const EMAIL: &str = "[^@ \\t\\r\\n]+@[^@ \\t\\r\\n]+\\.[^@ \\t\\r\\n]+";
 /// A phone number: digits with optional `+`, spaces, `/`, `-` and parentheses.
 pub const PHONE: &str = "\\+?[0-9 \\/\\-\\(\\)]{5,30}";
+/// A German tax identification number (Steuer-ID, § 139b AO): eleven
+/// digits, the first not 0 (the check digit is verified apart).
+pub const STEUER_ID: &str = "[1-9][0-9]{10}";
 /// The shape of an IBAN without spaces (the check digits are verified apart).
 pub const IBAN: &str = "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}";
 /// A time of day, `HH:MM`.
@@ -20,9 +23,11 @@ pub const DATETIME: &str =
 crate::words! {
     /// The built-in refinements of text: each a shape that every validator
     /// checks by its pattern, and some with check digits that amt's
-    /// validator and the form's script verify (JSON Schema cannot). A new
-    /// format is one entry here, its twin in the form's script
-    /// (`assets/amt.js`), a test and its documentation.
+    /// validator and the form's script verify (JSON Schema cannot). Each is
+    /// also a built-in type of its own name. A new format is one entry here
+    /// (its word, pattern, check digits and their message, how a browser
+    /// takes it), its twin in the form's script (`assets/amt.js`), a test
+    /// and its documentation.
     pub enum TextFormat {
         /// An e-mail address.
         Email = "email",
@@ -32,6 +37,9 @@ crate::words! {
         Iban = "iban",
         /// A German postcode.
         Postcode = "postcode",
+        /// A German tax identification number (Steuer-ID, § 139b AO), with
+        /// its check digit.
+        SteuerId = "steuer_id",
     }
 }
 
@@ -43,6 +51,7 @@ impl TextFormat {
             TextFormat::Phone => PHONE,
             TextFormat::Iban => IBAN,
             TextFormat::Postcode => POSTCODE,
+            TextFormat::SteuerId => STEUER_ID,
         }
     }
 
@@ -51,6 +60,7 @@ impl TextFormat {
     pub fn check_digits(self) -> Option<fn(&str) -> bool> {
         match self {
             TextFormat::Iban => Some(iban_checksum_ok),
+            TextFormat::SteuerId => Some(steuer_id_check_digit_ok),
             TextFormat::Email | TextFormat::Phone | TextFormat::Postcode => None,
         }
     }
@@ -62,7 +72,17 @@ impl TextFormat {
             TextFormat::Email => ("text", Some("email")),
             TextFormat::Phone => ("tel", None),
             TextFormat::Iban => ("text", None),
-            TextFormat::Postcode => ("text", Some("numeric")),
+            TextFormat::Postcode | TextFormat::SteuerId => ("text", Some("numeric")),
+        }
+    }
+
+    /// The autocomplete token a field of this format about the applicant
+    /// carries (WCAG 2.1 SC 1.3.5), if HTML has one.
+    pub fn autocomplete(self) -> Option<&'static str> {
+        match self {
+            TextFormat::Email => Some("email"),
+            TextFormat::Phone => Some("tel"),
+            TextFormat::Iban | TextFormat::Postcode | TextFormat::SteuerId => None,
         }
     }
 
@@ -71,6 +91,9 @@ impl TextFormat {
     pub fn check_digits_rule(self) -> &'static str {
         match self {
             TextFormat::Iban => "the IBAN's check digits (ISO 13616, mod 97)",
+            TextFormat::SteuerId => {
+                "the tax identification number's check digit (ISO 7064, MOD 11,10)"
+            }
             TextFormat::Email | TextFormat::Phone | TextFormat::Postcode => "no check digits",
         }
     }
@@ -81,6 +104,12 @@ impl TextFormat {
         match (self, german) {
             (TextFormat::Iban, true) => "Die Prüfziffern der IBAN stimmen nicht.",
             (TextFormat::Iban, false) => "The IBAN's check digits are wrong.",
+            (TextFormat::SteuerId, true) => {
+                "Die Prüfziffer der Steuer-Identifikationsnummer stimmt nicht."
+            }
+            (TextFormat::SteuerId, false) => {
+                "The check digit of the tax identification number is wrong."
+            }
             (_, true) => "Die Prüfziffer stimmt nicht.",
             (_, false) => "The check digit is wrong.",
         }
@@ -145,6 +174,27 @@ pub fn iban_checksum_ok(iban: &str) -> bool {
     rem == 1
 }
 
+/// Whether a Steuer-ID's last digit is the check digit of the ten before it
+/// (ISO 7064, MOD 11,10: the chain computation the Bundeszentralamt für
+/// Steuern uses, described e.g. at kryptografie.de/kryptografie/chiffre/steuer-id.htm;
+/// the same rule is written out for the VAT id in BGBl. I 1993 S. 736).
+pub fn steuer_id_check_digit_ok(id: &str) -> bool {
+    let digits: Vec<u32> = id.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.len() != 11 || id.len() != 11 {
+        return false;
+    }
+    let mut product = 10;
+    for d in &digits[..10] {
+        let mut sum = (d + product) % 10;
+        if sum == 0 {
+            sum = 10;
+        }
+        product = (2 * sum) % 11;
+    }
+    let check = (11 - product) % 10;
+    check == digits[10]
+}
+
 /// Minutes of a `HH:MM` time.
 pub fn parse_time(text: &str) -> Option<i64> {
     let b = text.as_bytes();
@@ -175,6 +225,23 @@ mod tests {
             assert!(!re.is_match(t), "{t:?}");
         }
         assert_eq!(for_rust("[.]\\.x."), "[.]\\.x[^\\n\\r\\u{2028}\\u{2029}]");
+    }
+
+    #[test]
+    fn steuer_id_check_digit() {
+        // The worked example of the description the function cites.
+        assert!(steuer_id_check_digit_ok("12345678995"));
+        assert!(!steuer_id_check_digit_ok("12345678994"));
+        assert!(!steuer_id_check_digit_ok("1234567899"));
+        assert!(!steuer_id_check_digit_ok("1234567899x"));
+        // Every other last digit is refused.
+        let wrong = (0..10)
+            .filter(|d| steuer_id_check_digit_ok(&format!("1234567899{d}")))
+            .count();
+        assert_eq!(wrong, 1);
+        let format = TextFormat::SteuerId;
+        assert_eq!(TextFormat::from_word("steuer_id"), Some(format));
+        assert!(format.check_digits().is_some_and(|ok| ok("12345678995")));
     }
 
     #[test]

@@ -1110,8 +1110,7 @@ fn collect_decisions<'a>(body: &'a [Stmt], out: &mut Vec<DecisionDecl<'a>>) {
 
 /// The built-in types as a sentence: `text, …, choice(…), … and consent`.
 fn builtin_type_list() -> String {
-    let words: Vec<String> = Base::ALL
-        .iter()
+    let words: Vec<String> = Base::all()
         .map(|b| match b {
             Base::Choice | Base::Multichoice => format!("{b}(…)"),
             _ => b.to_string(),

@@ -420,11 +420,7 @@ fn nodes(c: &mut Checker) {
         if let Some(fim) = node.fim {
             expected.extend(catalog::fim_autocomplete(&fim.value));
         }
-        match base {
-            Base::Email => expected.push("email"),
-            Base::Phone => expected.push("tel"),
-            _ => {}
-        }
+        expected.extend(base.text_format().and_then(|f| f.autocomplete()));
         if node.autocomplete.is_none() && !expected.is_empty() && personal(c, id) {
             let node = &c.tree.nodes[id];
             c.diags.push(
