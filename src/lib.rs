@@ -15,6 +15,13 @@ use std::process::ExitCode;
 
 /// Runs the command with the process's arguments.
 pub fn main() -> ExitCode {
+    // A panic is a bug in amt: say so with a code, not with a stack trace.
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error[E0901]: amt failed inside: {info}");
+        eprintln!(
+            "  = note: this is a bug in amt, not a problem of the procedure; please report it with this message"
+        );
+    }));
     // The work runs on a thread with a large stack (reserved address space,
     // not memory): models and expressions are walked recursively, up to the
     // depth the parser allows, in a debug build as well.

@@ -757,3 +757,35 @@ fn watch_builds_again_on_every_change_and_keeps_running_after_errors() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// A municipality's own template that fails is a coded error (E0801) that
+/// names the template; nothing is written and the exit code is 1.
+#[test]
+fn a_broken_template_of_ones_own_is_a_coded_error_and_writes_nothing() {
+    let t = Temp::new("broken-template");
+    let src = t.write(
+        "src/p.amt",
+        "procedure p \"P\" {\n  version 1.0.0\n  page a \"A\" {\n    field x: text \"X\"\n  }\n}\n",
+    );
+    let src = src.parent().unwrap().to_str().unwrap().to_string();
+    t.write(
+        "own/procedure.html",
+        "<h1>{{ procedure.title | no_such_filter }}</h1>",
+    );
+    let out = t.0.join("out");
+    let own = t.0.join("own");
+    let run = amt(&[
+        "build",
+        &src,
+        "--out",
+        out.to_str().unwrap(),
+        "--templates",
+        own.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains("error[E0801]"), "{stderr}");
+    assert!(stderr.contains("procedure.html"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!out.exists());
+}

@@ -161,6 +161,26 @@ fn a_municipality_replaces_templates_and_stylesheet() {
     // A broken template of one's own is an error, not a half-written output.
     std::fs::write(root.join("own/index.html"), "{% for p in %}").unwrap();
     let err = amt_compiler::emit::build(&compiled.procedures, &settings).unwrap_err();
-    assert!(err.contains("template"), "{err}");
+    assert_eq!(
+        err.code(),
+        Some(amt_compiler::diagnostic::Code::TemplateFailed),
+        "{err}"
+    );
+    assert!(!err.is_io());
+    assert!(err.to_string().contains("--templates"), "{err}");
+    // The same failure in amt's own templates would be a bug in amt.
+    let internal = amt_compiler::emit::EmitError::Internal {
+        procedure: Some("p".into()),
+        stage: "the HTML form",
+        error: "e".into(),
+    };
+    assert_eq!(
+        internal.code(),
+        Some(amt_compiler::diagnostic::Code::InternalError)
+    );
+    assert!(
+        internal.to_string().contains("this is a bug in amt"),
+        "{internal}"
+    );
     std::fs::remove_dir_all(&root).unwrap();
 }

@@ -583,3 +583,90 @@ fn write_build(
     }
     staging.commit()
 }
+
+/// Runs `amt ARGS`, killing it if it has not ended after `limit`: a run
+/// that does not end by itself is the failure these tests look for.
+fn run_to_end(args: &[&str], limit: std::time::Duration) -> std::process::Output {
+    let mut child = Command::new(AMT)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("`amt {}` did not end", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// The "billion laughs" of amt: forty groups, each using the one before
+/// twice, would be a trillion fields. The check refuses it at once, with
+/// one diagnostic at the first group that is too large, and builds nothing.
+#[test]
+fn groups_that_double_forty_times_are_refused_at_once() {
+    let t = Temp::new("laughs");
+    let mut text = String::from("group s0 \"S0\" {\n  field wert: text \"Wert\"\n}\n");
+    for i in 1..=40 {
+        let before = i - 1;
+        text.push_str(&format!(
+            "group s{i} \"S{i}\" {{\n  group a: s{before} \"A\"\n  group b: s{before} \"B\"\n}}\n"
+        ));
+    }
+    text.push_str("procedure p \"P\" {\n  version 1.0.0\n  page seite \"Seite\" {\n    group alles: s40 \"Alles\"\n  }\n}\n");
+    let src = t.write("src/laughs.amt", text);
+    let src = src.parent().unwrap().to_str().unwrap();
+    let limit = std::time::Duration::from_secs(120);
+    let out = run_to_end(&["check", src, "--message-format", "json"], limit);
+    assert_eq!(out.status.code(), Some(1));
+    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["code"].to_string())
+        .collect();
+    assert_eq!(codes, ["\"E0119\""], "one diagnostic, at the cause");
+    let target = t.0.join("out");
+    let built = run_to_end(&["build", src, "--out", target.to_str().unwrap()], limit);
+    assert_eq!(built.status.code(), Some(1));
+    assert!(!target.exists(), "nothing is written");
+}
+
+/// A chain of 2,000 files, each group using the next, is refused where the
+/// chain first nests more than 32 groups deep; checking it costs time in
+/// proportion to the files (each group is expanded at most 32 levels).
+#[test]
+fn a_chain_of_two_thousand_groups_is_refused_once_where_it_becomes_too_deep() {
+    let t = Temp::new("chain");
+    let n = 2000;
+    for i in 0..n {
+        let next = i + 1;
+        let text = if next < n {
+            format!(
+                "import g{next}.{{g{next}}}\ngroup g{i} \"G{i}\" {{\n  group inner: g{next} \"Inner\"\n}}\n"
+            )
+        } else {
+            format!("group g{i} \"G{i}\" {{\n  field x: text \"X\"\n}}\n")
+        };
+        t.write(&format!("g{i}.amt"), text);
+    }
+    t.write(
+        "p.amt",
+        "import g0.{g0}\nprocedure p \"P\" {\n  version 1.0.0\n  page a \"A\" {\n    group start: g0 \"Start\"\n  }\n}\n",
+    );
+    let out = run_to_end(
+        &["check", t.s(), "--message-format", "json"],
+        std::time::Duration::from_secs(120),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let found: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["code"], "E0118");
+    // `g{k}` holds groups nested n - 1 - k deep: g{n-34} is the first over 32.
+    assert_eq!(found[0]["file"], format!("g{}.amt", n - 34));
+}

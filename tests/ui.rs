@@ -131,8 +131,11 @@ fn every_code_has_a_fixture_and_an_explanation() {
             "{code}: the explanation must start with `# {code}: {}`",
             info.title
         );
-        // E0004 (too large) is tested with generated files in tests/cli.rs.
-        if code != "E0004" {
+        // E0004 (too large) is tested with generated files, and E0801 (a
+        // municipality's template fails) with a template folder, in
+        // tests/cli.rs; E0901 is a bug report no input causes (its wording
+        // is tested with the emitter's errors).
+        if !matches!(code, "E0004" | "E0801" | "E0901") {
             assert!(
                 names.iter().any(|n| n.starts_with(code)),
                 "{code} has no fixture in tests/ui"

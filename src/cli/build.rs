@@ -4,6 +4,7 @@
 use super::check::check_each;
 use super::{CheckArgs, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO, report};
 use amt_compiler::diagnostic::Severity;
+use amt_compiler::emit::EmitError;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -83,13 +84,19 @@ impl<'a> Writing<'a> {
         })
     }
 
-    /// Reports why nothing was written; the exit code says whose fault.
-    fn failed(&self, e: &str) -> u8 {
+    /// Reports why nothing was written, with its code where it has one;
+    /// the exit code says whose fault.
+    fn failed(&self, e: &EmitError) -> u8 {
+        let head = match e.code() {
+            Some(code) => format!("error[{}]", code.as_str()),
+            None => "amt".to_string(),
+        };
+        eprintln!("{head}: {e}");
         eprintln!(
-            "amt: {e}; nothing was written, `{}` is unchanged",
+            "amt: nothing was written; `{}` is unchanged",
             self.args.out.display()
         );
-        if self.write_failed.load(std::sync::atomic::Ordering::Relaxed) {
+        if e.is_io() || self.write_failed.load(std::sync::atomic::Ordering::Relaxed) {
             USAGE_OR_IO
         } else {
             INPUT_ERRORS
@@ -127,7 +134,7 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings) -> u8 {
         Err(code) => return code,
     };
     let sink = |file: amt_compiler::emit::OutputFile| writing.write(&file);
-    let failure = |e: String| writing.failed(&e);
+    let failure = |e: EmitError| writing.failed(&e);
     let emitter = match amt_compiler::emit::Emitter::start(settings, &sink) {
         Ok(e) => e,
         Err(e) => return failure(e),

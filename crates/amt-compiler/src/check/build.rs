@@ -39,6 +39,9 @@ pub struct Builder<'a, 'd> {
     group_stack: Vec<DeclRef>,
     /// What the names of types, groups and code lists refer to.
     pub refs: Vec<super::Reference>,
+    /// The declaration being built is too large or too deep once expanded
+    /// (reported): no group is expanded.
+    no_expansion: bool,
 }
 
 /// A field's type, resolved.
@@ -75,6 +78,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             diags,
             group_stack: Vec::new(),
             refs: Vec::new(),
+            no_expansion: false,
         }
     }
 
@@ -109,6 +113,11 @@ impl<'a, 'd> Builder<'a, 'd> {
 
     /// Builds the tree of a procedure.
     pub fn procedure(&mut self, decl: &'a ast::Decl, file: FileId) -> NodeId {
+        let expansion = self.program.block_expansion(file, &decl.body);
+        self.no_expansion = expansion.too_large();
+        if self.no_expansion {
+            super::limits::procedure_too_large(self.program, decl, file, expansion, self.diags);
+        }
         let mut root = Node::new(&decl.name.name, decl.name.span, None, Kind::Root);
         root.label = decl.label.as_ref();
         let root = self.add(root);
@@ -143,6 +152,10 @@ impl<'a, 'd> Builder<'a, 'd> {
     /// Builds the tree of a reusable group on its own, to check it even when
     /// no procedure uses it.
     pub fn standalone_group(&mut self, decl: &'a ast::Decl, decl_ref: DeclRef) -> NodeId {
+        self.no_expansion = self.program.expansion(decl_ref).too_large();
+        if self.no_expansion {
+            super::limits::group_too_large(self.program, decl, decl_ref, self.diags);
+        }
         let root = self.add(Node::new(&decl.name.name, decl.name.span, None, Kind::Root));
         let mut node = Node::new(&decl.name.name, decl.name.span, Some(root), Kind::Group);
         node.label = decl.label.as_ref();
@@ -927,6 +940,8 @@ impl<'a, 'd> Builder<'a, 'd> {
                         "a form cannot be infinitely deep; use a repeat of a smaller group instead",
                     ),
                 );
+            } else if self.no_expansion || self.program.expansion(d).too_large() {
+                // Reported where the group, or the declaration, is checked.
             } else {
                 self.group_stack.push(d);
                 self.block(id, &g.body, d.file, &mut seen);

@@ -12,6 +12,7 @@ mod backtracking;
 mod build;
 mod example_data;
 mod expr;
+mod limits;
 mod lint;
 mod lower;
 pub(crate) mod pattern;

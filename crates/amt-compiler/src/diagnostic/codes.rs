@@ -108,6 +108,10 @@ codes! {
     WrongKind = "E0116", Error, "name of the wrong kind";
     /// A group that contains a use of itself.
     RecursiveGroup = "E0117", Error, "group contains itself";
+    /// Groups inside groups, deeper than amt expands.
+    GroupsTooDeep = "E0118", Error, "groups nested too deep";
+    /// A procedure or group larger than amt expands once its groups are expanded.
+    ExpansionTooLarge = "E0119", Error, "too large once its groups are expanded";
     /// An import that nothing uses.
     UnusedImport = "W0101", Warning, "unused import";
     /// Operand types that an operator cannot combine.
@@ -196,6 +200,10 @@ codes! {
     FeelName = "E0711", Error, "name FEEL cannot read";
     /// A decision's outcome that no transition handles.
     UncoveredDecision = "W0701", Warning, "decision outcome not handled";
+    /// A template of the municipality's own (`--templates`) fails.
+    TemplateFailed = "E0801", Error, "template failed";
+    /// amt fails inside: a bug, reported with the procedure and the stage.
+    InternalError = "E0901", Error, "internal error";
 }
 
 /// Finds a code by its text, e.g. `E0101` (case-insensitive).

@@ -51,25 +51,114 @@ impl Default for Settings {
     }
 }
 
-/// Where a build's files go, one at a time, from every core.
+/// Where a build's files go, one at a time, from every core. A sink's
+/// error says why a file could not be written.
 pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), String> + Sync + 'a;
+
+/// Why a build could not be made. None of these is a problem of the
+/// procedures (those are diagnostics, found before anything is emitted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmitError {
+    /// A template of the municipality's own (`--templates`) failed.
+    Template {
+        /// The procedure being rendered, if one was.
+        procedure: Option<String>,
+        /// What the template engine said.
+        error: String,
+    },
+    /// A file of the municipality's own could not be read.
+    Read(String),
+    /// A file of the build could not be written.
+    Write(String),
+    /// An emitter failed on a checked model: a bug in amt.
+    Internal {
+        /// The procedure being emitted, if one was.
+        procedure: Option<String>,
+        /// Which output.
+        stage: &'static str,
+        /// What failed.
+        error: String,
+    },
+}
+
+impl EmitError {
+    /// The diagnostic code of a failure that is not the file system's.
+    pub fn code(&self) -> Option<crate::diagnostic::Code> {
+        use crate::diagnostic::Code;
+        match self {
+            EmitError::Template { .. } => Some(Code::TemplateFailed),
+            EmitError::Internal { .. } => Some(Code::InternalError),
+            EmitError::Read(_) | EmitError::Write(_) => None,
+        }
+    }
+
+    /// Whether the file system is to blame (exit code 2), not the input.
+    pub fn is_io(&self) -> bool {
+        matches!(self, EmitError::Read(_) | EmitError::Write(_))
+    }
+
+    /// What went wrong where a template failed: the municipality's own
+    /// templates, or amt's (a bug).
+    fn template(settings: &Settings, procedure: Option<&str>, e: minijinja::Error) -> EmitError {
+        let procedure = procedure.map(str::to_string);
+        let error = format!("{e:#}");
+        if settings.templates.is_some() {
+            EmitError::Template { procedure, error }
+        } else {
+            EmitError::Internal {
+                procedure,
+                stage: "the HTML form",
+                error,
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let of = |p: &Option<String>| match p {
+            Some(p) => format!(" of the procedure `{p}`"),
+            None => String::new(),
+        };
+        match self {
+            EmitError::Template { procedure, error } => write!(
+                f,
+                "the template{} failed: {error}\n  = help: check the templates given with --templates; amt's own are in templates/",
+                of(procedure)
+            ),
+            EmitError::Read(e) | EmitError::Write(e) => f.write_str(e),
+            EmitError::Internal {
+                procedure,
+                stage,
+                error,
+            } => write!(
+                f,
+                "amt failed while making {stage}{}: {error}\n  = note: this is a bug in amt, not a problem of the procedure; please report it with this message",
+                of(procedure)
+            ),
+        }
+    }
+}
 
 /// Every file of a build, in a stable order: the shared assets, per
 /// procedure its files, the list of procedures, then the manifest. Fails only
 /// on a broken template of the municipality's own (`--templates`).
-pub fn build(procedures: &[ir::Procedure], settings: &Settings) -> Result<Vec<OutputFile>, String> {
+pub fn build(
+    procedures: &[ir::Procedure],
+    settings: &Settings,
+) -> Result<Vec<OutputFile>, EmitError> {
     let collected = std::sync::Mutex::new(Vec::new());
     let procedures: Vec<&ir::Procedure> = procedures.iter().collect();
     let records = build_into(&procedures, settings, &|file| {
         collected
             .lock()
-            .map_err(|_| "an emitter failed".to_string())?
+            .map_err(|_| "a worker writing the build failed".to_string())?
             .push(file);
         Ok(())
     })?;
     let mut files = collected
         .into_inner()
-        .map_err(|_| "an emitter failed".to_string())?;
+        .map_err(|_| internal(None, "the build", "a worker writing the build failed"))?;
     let order: std::collections::HashMap<&str, usize> = records
         .iter()
         .enumerate()
@@ -87,7 +176,7 @@ pub fn build_into(
     procedures: &[&ir::Procedure],
     settings: &Settings,
     sink: &Sink,
-) -> Result<Vec<FileRecord>, String> {
+) -> Result<Vec<FileRecord>, EmitError> {
     let emitter = Emitter::start(settings, sink)?;
     // After the first failure the other workers stop (`None`): the build is
     // lost, and the first failure in the procedures' order is reported.
@@ -127,12 +216,11 @@ pub struct Emitter<'s> {
 
 impl<'s> Emitter<'s> {
     /// Writes the shared assets (stylesheet, script).
-    pub fn start(settings: &'s Settings, sink: &'s Sink<'s>) -> Result<Emitter<'s>, String> {
+    pub fn start(settings: &'s Settings, sink: &'s Sink<'s>) -> Result<Emitter<'s>, EmitError> {
         let env = html::environment(settings.templates.clone());
         let stylesheet = match settings.templates.as_ref().map(|d| d.join("amt.css")) {
-            Some(own) if own.is_file() => {
-                std::fs::read(&own).map_err(|e| format!("cannot read {}: {e}", own.display()))?
-            }
+            Some(own) if own.is_file() => std::fs::read(&own)
+                .map_err(|e| EmitError::Read(format!("cannot read {}: {e}", own.display())))?,
             _ => html::STYLESHEET.as_bytes().to_vec(),
         };
         let mut assets = Vec::new();
@@ -162,7 +250,7 @@ impl<'s> Emitter<'s> {
     }
 
     /// Writes the files of one procedure; returns their records.
-    pub fn procedure(&self, p: &ir::Procedure) -> Result<Vec<FileRecord>, String> {
+    pub fn procedure(&self, p: &ir::Procedure) -> Result<Vec<FileRecord>, EmitError> {
         let mut records = Vec::new();
         for file in procedure_files(&self.env, &self.options, p, self.settings)? {
             emit_to(self.sink, &mut records, file)?;
@@ -176,7 +264,7 @@ impl<'s> Emitter<'s> {
     pub fn finish(
         self,
         mut done: Vec<(&ir::Procedure, Vec<FileRecord>)>,
-    ) -> Result<Vec<FileRecord>, String> {
+    ) -> Result<Vec<FileRecord>, EmitError> {
         done.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         let mut records = self.assets;
         let sorted: Vec<&ir::Procedure> = done.iter().map(|(p, _)| *p).collect();
@@ -186,7 +274,7 @@ impl<'s> Emitter<'s> {
         let index = OutputFile {
             path: "index.html".into(),
             bytes: html::index_page(&self.env, &sorted)
-                .map_err(template_error)?
+                .map_err(|e| EmitError::template(self.settings, None, e))?
                 .into_bytes(),
         };
         emit_to(self.sink, &mut records, index)?;
@@ -211,13 +299,17 @@ pub fn header(mut p: ir::Procedure) -> ir::Procedure {
 }
 
 /// Records a file for the manifest and hands it to the sink.
-fn emit_to(sink: &Sink, records: &mut Vec<FileRecord>, file: OutputFile) -> Result<(), String> {
+fn emit_to(sink: &Sink, records: &mut Vec<FileRecord>, file: OutputFile) -> Result<(), EmitError> {
     records.push(FileRecord::of(&file));
-    sink(file)
+    sink(file).map_err(EmitError::Write)
 }
 
-fn template_error(e: minijinja::Error) -> String {
-    format!("the HTML template failed: {e:#}")
+fn internal(procedure: Option<&str>, stage: &'static str, error: &str) -> EmitError {
+    EmitError::Internal {
+        procedure: procedure.map(str::to_string),
+        stage,
+        error: error.to_string(),
+    }
 }
 
 /// The files of one procedure: its forms, model, schema and workflow.
@@ -226,13 +318,13 @@ fn procedure_files(
     options: &html::OptionsCache,
     p: &ir::Procedure,
     settings: &Settings,
-) -> Result<Vec<OutputFile>, String> {
+) -> Result<Vec<OutputFile>, EmitError> {
     let mut files = Vec::new();
     for lang in &p.languages {
         files.push(OutputFile {
             path: format!("{}/{}", p.id, html::page_file(p, lang)),
             bytes: html::procedure_page_with(env, options, p, lang)
-                .map_err(template_error)?
+                .map_err(|e| EmitError::template(settings, Some(&p.id), e))?
                 .into_bytes(),
         });
     }

@@ -5,6 +5,7 @@
 //! project root), finds import cycles, and answers name lookups for the
 //! checker, remembering which imports were used so unused ones can be reported.
 
+pub mod expansion;
 mod suggest;
 
 pub use suggest::{did_you_mean, suggest};
@@ -112,6 +113,8 @@ impl Module {
 pub struct Program {
     /// Modules in file order.
     pub modules: Vec<Module>,
+    /// What each declared group becomes once expanded ([`expansion`]).
+    expansions: std::sync::Mutex<HashMap<DeclRef, expansion::Expansion>>,
 }
 
 fn declared(item: &Item) -> Option<(&ast::Ident, DeclKind)> {
@@ -153,6 +156,7 @@ impl Program {
                 .enumerate()
                 .map(|(i, ast)| Module::scope(FileId(i as u32), ast))
                 .collect(),
+            expansions: Default::default(),
         };
         for i in 0..program.modules.len() {
             program.resolve_imports(sources, i);
@@ -169,6 +173,11 @@ impl Program {
     pub fn update(&mut self, sources: &SourceMap, file: FileId, ast: std::sync::Arc<ast::File>) {
         let index = file.0 as usize;
         self.modules[index] = Module::scope(file, ast);
+        // A declaration's index may have moved, and a group's size changed.
+        self.expansions
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clear();
         let importers: Vec<usize> = (0..self.modules.len())
             .filter(|&i| i == index || self.modules[i].imports_from.contains(&file))
             .collect();
