@@ -53,11 +53,12 @@
     return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
   };
   const monthDays = (y, m) => [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  // Years 0001 to 9999, as amt's validator (no year 0000).
   const parseDate = (s) => {
     const r = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s || '');
     if (!r) return null;
     const [y, m, d] = [+r[1], +r[2], +r[3]];
-    return m >= 1 && m <= 12 && d >= 1 && d <= monthDays(y, m) ? daysFromCivil(y, m, d) : null;
+    return y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= monthDays(y, m) ? daysFromCivil(y, m, d) : null;
   };
   const addMonths = (days, months) => {
     const [y, m, d] = civilFromDays(days);
@@ -84,8 +85,11 @@
   const isU = (v) => v === U;
   const B = (b) => (b === null || b === undefined ? U : { b });
   const num = (v) => (v.i !== undefined ? v.i : v.d !== undefined ? v.d : null);
+  // Euros exact to the cent: at most two decimals, and within what every
+  // JSON reader keeps exactly (2^53 − 1 cents), as amt's validator.
+  const SAFE_MONEY = 90071992547409;
   const cents = (n) => {
-    if (typeof n !== 'number' || !Number.isFinite(n)) return null;
+    if (typeof n !== 'number' || !Number.isFinite(n) || Math.abs(n) > SAFE_MONEY) return null;
     const s = String(n);
     if (/e/i.test(s) || (s.split('.')[1] || '').length > 2) return null;
     return Math.round(n * 100);
@@ -603,7 +607,8 @@
           }
           const fv = fieldValue(ty, v);
           if (isU(fv) && ty.base !== 'choice') { add(errors, message('type', '')); continue; }
-          if (ty.base === 'money' && cents(v) === null) add(errors, message('scale', '2'));
+          if (ty.base === 'money' && typeof v === 'number' && Math.abs(v) > SAFE_MONEY) add(errors, message(v < 0 ? 'minimum' : 'maximum', format({ m: Math.sign(v) * Math.round(SAFE_MONEY * 100) })));
+          else if (ty.base === 'money' && cents(v) === null) add(errors, message('scale', '2'));
           if (ty.base === 'decimal' && ty.scale !== undefined && ((String(v).split('.')[1] || '').length > ty.scale)) add(errors, message('scale', ty.scale));
           const digitsOk = checkDigits[ty.format];
           if (digitsOk && typeof v === 'string' && !digitsOk(v)) add(errors, message(`checksum_${ty.format}`));

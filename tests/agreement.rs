@@ -372,7 +372,20 @@ fn mutate(g: &mut Gen, model: &Model, data: &mut Json) {
         } else {
             g.rng.pick(&ps).clone()
         };
-        match g.rng.below(15) {
+        match g.rng.below(19) {
+            // What the validators of other languages read differently.
+            15 => {
+                if let Some(Json::String(old)) = data.pointer(&target).cloned() {
+                    insert(data, &target, json!(format!("{old}\n")));
+                }
+            }
+            16 => insert(data, &target, json!("0000-01-01")),
+            17 => insert(
+                data,
+                &target,
+                serde_json::from_str("10000000000000000.0").unwrap(),
+            ),
+            18 => insert(data, &target, json!(90_071_992_547_410.5)),
             12 => insert(
                 data,
                 &target,
@@ -431,9 +444,24 @@ fn schema_and_validator_agree_on_generated_submissions() {
         lang: None,
     };
     let mut failures = Vec::new();
+    // With AMT_AGREEMENT_CASES=DIR, the schemas and every case with amt's
+    // verdict are written there, for the validators of other languages
+    // (.ci/agreement.py runs Python's jsonschema on them).
+    let dump = std::env::var_os("AMT_AGREEMENT_CASES").map(std::path::PathBuf::from);
+    let mut cases = dump.as_ref().map(|dir| {
+        std::fs::create_dir_all(dir).unwrap();
+        std::io::BufWriter::new(std::fs::File::create(dir.join("cases.jsonl")).unwrap())
+    });
     for (k, p) in procedures.iter().enumerate() {
         let schema =
             amt_compiler::emit::schema::schema(p, amt_compiler::emit::schema::DEFAULT_BASE);
+        if let Some(dir) = &dump {
+            std::fs::write(
+                dir.join(format!("{}.schema.json", p.id)),
+                schema.to_string(),
+            )
+            .unwrap();
+        }
         let validator = jsonschema::options()
             .should_validate_formats(true)
             .build(&schema)
@@ -462,6 +490,11 @@ fn schema_and_validator_agree_on_generated_submissions() {
             let report = model.validate(&data, &options);
             let schema_ok = validator.is_valid(&data);
             let claimed: Vec<_> = report.problems.iter().filter(|p| p.schema).collect();
+            if let Some(cases) = &mut cases {
+                use std::io::Write as _;
+                let case = json!({"schema": p.id, "data": data, "valid": report.valid, "claimed": !claimed.is_empty()});
+                writeln!(cases, "{case}").unwrap();
+            }
             if report.valid {
                 valid += 1;
             } else if claimed.is_empty() {

@@ -789,3 +789,47 @@ fn a_broken_template_of_ones_own_is_a_coded_error_and_writes_nothing() {
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!out.exists());
 }
+
+/// A lone UTF-16 surrogate is valid JSON but no character: the submission
+/// gets a verdict (exit 1, check `unicode` at its place), not an error about
+/// reading it.
+#[test]
+fn a_lone_surrogate_in_a_submission_gets_a_coded_verdict() {
+    let t = Temp::new("surrogate");
+    let submission = t.write(
+        "antrag.json",
+        r#"{"einzug": "2026-03-02", "adresse": {"strasse": "Linden\ud800straße"}}"#,
+    );
+    let out = amt(&[
+        "validate",
+        "output/wohnsitzanmeldung/procedure.json",
+        submission.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        "2026-03-10",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at: Vec<&serde_json::Value> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["pointer"] == "/adresse/strasse")
+        .collect();
+    assert_eq!(at.len(), 1, "{report}");
+    assert_eq!(at[0]["check"], "unicode");
+    // Broken JSON is still a usage error.
+    let broken = t.write("broken.json", "{\"einzug\": ");
+    let out = amt(&[
+        "validate",
+        "output/wohnsitzanmeldung/procedure.json",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -110,17 +110,16 @@ pub fn run(args: &ValidateArgs) -> Result<u8, u8> {
         eprintln!("amt: cannot read `{}`: {e}", args.submission.display());
         USAGE_OR_IO
     })?;
-    let data: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        eprintln!("amt: `{}` is not JSON: {e}", args.submission.display());
-        USAGE_OR_IO
-    })?;
     let procedure = load_procedure(args)?;
     let model = amt_compiler::validate::Model::new(&procedure);
     let options = amt_compiler::validate::Options {
         today,
         lang: args.lang.clone(),
     };
-    let report = model.validate(&data, &options);
+    let (_, report) = model.validate_text(&text, &options).map_err(|e| {
+        eprintln!("amt: `{}` is not JSON: {e}", args.submission.display());
+        USAGE_OR_IO
+    })?;
     let mut out = std::io::stdout().lock();
     match args.format {
         MessageFormat::Json => {

@@ -858,8 +858,8 @@ fn check<'p>(
         .filter(|t| !t.trim().is_empty())
     {
         Some(json) => {
-            let data: Json = match serde_json::from_str(json) {
-                Ok(d) => d,
+            let (data, report) = match model.validate_text(json, &options) {
+                Ok(read) => read,
                 Err(e) => {
                     return Err(Reply::plain(
                         400,
@@ -867,7 +867,6 @@ fn check<'p>(
                     ));
                 }
             };
-            let report = model.validate(&data, &options);
             let values = form::values_of(p, &data, lang);
             Checked {
                 model,

@@ -29,7 +29,8 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`; `None` for malformed text or a day not in the calendar.
+    /// Parses `YYYY-MM-DD` (years 0001 to 9999); `None` for malformed text
+    /// or a day not in the calendar.
     pub fn parse(text: &str) -> Option<Date> {
         let b = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
@@ -45,7 +46,8 @@ impl Date {
         let year: i32 = text[0..4].parse().ok()?;
         let month: u32 = text[5..7].parse().ok()?;
         let day: u32 = text[8..10].parse().ok()?;
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        // Year 0000 is no year to most RFC 3339 validators (see formats::DATE).
+        if year == 0 || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
         Some(Date { year, month, day })

@@ -14,11 +14,15 @@ pub const PHONE: &str = "\\+?[0-9 \\/\\-\\(\\)]{5,30}";
 pub const STEUER_ID: &str = "[1-9][0-9]{10}";
 /// The shape of an IBAN without spaces (the check digits are verified apart).
 pub const IBAN: &str = "[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}";
+/// A calendar date, `YYYY-MM-DD`, in the years 0001 to 9999 (the days of a
+/// month are checked apart). Year 0000 is refused: RFC 3339 validators of
+/// most languages (Python's, Java's) have no year 0.
+pub const DATE: &str =
+    "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])";
 /// A time of day, `HH:MM`.
 pub const TIME: &str = "([01][0-9]|2[0-3]):[0-5][0-9]";
 /// A local date and time, `YYYY-MM-DDTHH:MM` (the day is checked apart).
-pub const DATETIME: &str =
-    "[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]";
+pub const DATETIME: &str = "([1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]";
 
 crate::words! {
     /// The built-in refinements of text: each a shape that every validator
@@ -147,9 +151,19 @@ pub fn for_rust(pattern: &str) -> String {
     out
 }
 
-/// A pattern anchored to match the whole value, as JSON Schema needs.
+/// A pattern anchored to match the whole value, for amt's validator (Rust's
+/// `regex`, where `$` is the end of the text).
 pub fn anchored(pattern: &str) -> String {
     format!("^(?:{pattern})$")
+}
+
+/// A pattern anchored to match the whole value in every JSON Schema
+/// validator a portal may use. `$` would also match before a final line
+/// break in Python's, Java's and .NET's engines (so `"10969\n"` would pass a
+/// postcode's pattern there); "no character follows" is the end in every
+/// dialect with lookahead, which JSON Schema's ECMA-262 patterns have.
+pub fn anchored_for_schema(pattern: &str) -> String {
+    format!("^(?:{pattern})(?![\\s\\S])")
 }
 
 /// Whether an IBAN's check digits are right (ISO 13616, mod 97).
@@ -242,6 +256,24 @@ mod tests {
         let format = TextFormat::SteuerId;
         assert_eq!(TextFormat::from_word("steuer_id"), Some(format));
         assert!(format.check_digits().is_some_and(|ok| ok("12345678995")));
+    }
+
+    #[test]
+    fn a_date_pattern_refuses_year_0000_and_the_thirteenth_month() {
+        let re = regex::Regex::new(&anchored(DATE)).unwrap();
+        for ok in ["2026-03-10", "0001-01-01", "9999-12-31", "0999-02-29"] {
+            assert!(re.is_match(ok), "{ok}");
+        }
+        for bad in [
+            "0000-01-01",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-32",
+            "26-01-01",
+        ] {
+            assert!(!re.is_match(bad), "{bad}");
+        }
+        assert_eq!(crate::date::Date::parse("0000-01-01"), None);
     }
 
     #[test]

@@ -46,3 +46,8 @@ pub const STACK: usize = 64 * 1024 * 1024;
 /// The largest whole number every JSON reader keeps exactly (2^53 − 1,
 /// JavaScript's `Number.MAX_SAFE_INTEGER`); schemas bound integers by it.
 pub const SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+/// The largest amount of money every JSON reader keeps exact to the cent:
+/// the whole euros below [`SAFE_INTEGER`] cents (the bound itself is exact
+/// in every reader). Schemas bound money by it.
+pub const SAFE_MONEY: f64 = 90_071_992_547_409.0;

@@ -110,7 +110,8 @@ pub fn cents(n: &serde_json::Number) -> Option<i64> {
     let decimals = text.split_once('.').map_or(0, |(_, d)| {
         d.trim_end_matches(|c: char| !c.is_ascii_digit()).len()
     });
-    (decimals <= 2 && !text.contains(['e', 'E']) && c.abs() < 9.0e15).then_some(c as i64)
+    (decimals <= 2 && !text.contains(['e', 'E']) && c.abs() <= SAFE_INTEGER as f64)
+        .then_some(c as i64)
 }
 
 /// Whether a JSON number is a whole number (JSON Schema's `integer`), of any size.

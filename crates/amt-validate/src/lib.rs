@@ -18,6 +18,7 @@
 pub mod eval;
 pub mod messages;
 pub mod schema;
+mod unicode;
 mod walk;
 
 use crate::schema::Coverage;
@@ -106,6 +107,9 @@ amt_model::words! {
         FileSize = "file_size",
         /// A rule of the author's that does not hold.
         Rule = "rule",
+        /// A text holding a lone UTF-16 surrogate (`"\ud800"`), which is
+        /// no character: JSON allows the escape, Unicode text does not.
+        Unicode = "unicode",
     }
 }
 
@@ -165,6 +169,32 @@ impl<'p> Model<'p> {
     /// The compiled, anchored form of a pattern used by the procedure.
     pub fn pattern(&self, pattern: &str) -> Option<&Regex> {
         self.patterns.get(pattern)
+    }
+
+    /// Checks a submission given as JSON text. Text that is not JSON is an
+    /// error of its own; a string with a lone UTF-16 surrogate escape (valid
+    /// JSON, but no character) is read with a stand-in and refused at its
+    /// place with [`Check::Unicode`], so it gets a verdict like any other
+    /// mistake.
+    /// The submission read (stand-ins in place of lone surrogates) comes
+    /// back with the report.
+    pub fn validate_text(
+        &self,
+        text: &str,
+        options: &Options,
+    ) -> Result<(Json, Report), serde_json::Error> {
+        let (data, surrogates) = match serde_json::from_str(text) {
+            Ok(data) => (data, false),
+            Err(e) => match unicode::without_lone_surrogates(text) {
+                Some(clean) => (serde_json::from_str(&clean).map_err(|_| e)?, true),
+                None => return Err(e),
+            },
+        };
+        let mut report = self.validate(&data, options);
+        if surrogates {
+            unicode::refuse_stand_ins(&data, &mut report, options, self.procedure);
+        }
+        Ok((data, report))
     }
 
     /// Checks a submission.

@@ -51,6 +51,8 @@ pub fn builtin(check: Check, lang: &str, detail: &str) -> String {
         (Check::MediaType, false) => format!("This file type is not accepted; accepted: {detail}."),
         (Check::FileSize, true) => format!("Die Datei ist zu groß (höchstens {detail})."),
         (Check::FileSize, false) => format!("The file is too large (at most {detail})."),
+        (Check::Unicode, true) => "Diese Angabe enthält ein Zeichen, das es nicht gibt (ein einzelnes UTF-16-Ersatzzeichen).".into(),
+        (Check::Unicode, false) => "This holds a character that does not exist (a lone UTF-16 surrogate).".into(),
         (Check::Rule, true) => "Die Regel ist nicht erfüllt.".into(),
         (Check::Rule, false) => "The rule is not met.".into(),
     }

@@ -612,11 +612,38 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         }
         let before = self.report.problems.len();
         self.bounds(n, ty, value, at);
-        if let (FieldType::Integer { .. }, Json::Number(x)) = (ty, value)
+        if let Json::Number(x) = value
             && self.report.problems.len() == before
         {
-            self.safe_integer(n, x, at);
+            match ty {
+                FieldType::Integer { .. } => self.safe_integer(n, x, at),
+                FieldType::Money { .. } => self.safe_money(n, x, at),
+                _ => {}
+            }
         }
+    }
+
+    /// Checks that an amount of money is within what every JSON reader
+    /// keeps exact to the cent; called only when no bound of the author's
+    /// said so already.
+    fn safe_money(&mut self, n: &Node, x: &Number, at: &Place) {
+        let Some(f) = x.as_f64() else { return };
+        if f.abs() <= amt_model::SAFE_MONEY {
+            return;
+        }
+        let (check, bound) = if f < 0.0 {
+            (Check::Minimum, -amt_model::SAFE_MONEY)
+        } else {
+            (Check::Maximum, amt_model::SAFE_MONEY)
+        };
+        let cents = (bound * 100.0).round() as i64;
+        self.problem(
+            Some(n),
+            at,
+            check,
+            display(&V::Money(cents), self.de()),
+            true,
+        );
     }
 
     /// Checks a text's number of characters.
@@ -682,7 +709,12 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     self.problem(Some(n), at, Check::Scale, scale.to_string(), false);
                 }
             }
-            FieldType::Money { .. } if eval::cents(x).is_none() => {
+            // Beyond what JSON keeps exact to the cent is a bound, not a
+            // matter of decimals (the bound is reported with the others).
+            FieldType::Money { .. }
+                if x.as_f64().is_some_and(|f| f.abs() <= amt_model::SAFE_MONEY)
+                    && eval::cents(x).is_none() =>
+            {
                 self.problem(Some(n), at, Check::Scale, "2".into(), false);
             }
             _ => {}

@@ -348,7 +348,7 @@ impl<'p> Emitter<'p> {
                     return Err("it matches something other than a field".into());
                 };
                 let segs = self.ref_path(path, scope, false)?;
-                let pattern = json!({ "pattern": formats::anchored(p) });
+                let pattern = json!({ "pattern": formats::anchored_for_schema(p) });
                 let leaf = if want { pattern } else { not(pattern) };
                 Ok(at(&segs, json!({ "type": "string", "allOf": [leaf] })))
             }

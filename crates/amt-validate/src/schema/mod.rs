@@ -271,8 +271,17 @@ impl<'p> Emitter<'p> {
                 s
             }
             FieldType::Money { bounds } => {
-                let mut s = json!({ "type": "number" });
+                // Within what every JSON reader keeps exact to the cent.
+                let safe = amt_model::SAFE_MONEY;
+                let mut s = json!({ "type": "number", "minimum": -safe, "maximum": safe });
                 self.bounds(n, bounds, &mut s);
+                // An author's bound beyond that range gives way to it.
+                if s["minimum"].as_f64().is_some_and(|v| v < -safe) {
+                    s["minimum"] = json!(-safe);
+                }
+                if s["maximum"].as_f64().is_some_and(|v| v > safe) {
+                    s["maximum"] = json!(safe);
+                }
                 self.gap(&n.path, GapCheck::Scale, Severity::Error, None, None, "Euros with at most 2 decimal places (cents); JSON Schema's multipleOf is unreliable with binary fractions.".into());
                 s
             }
@@ -281,19 +290,17 @@ impl<'p> Emitter<'p> {
             FieldType::Date { bounds } => {
                 // The pattern holds for validators that treat `format` as a
                 // mere annotation; `format` adds the calendar (no 30 February).
-                let mut s = json!({ "type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" });
+                let mut s = json!({ "type": "string", "format": "date", "pattern": formats::anchored_for_schema(formats::DATE) });
                 self.bounds(n, bounds, &mut s);
                 s
             }
             FieldType::Time { bounds } => {
-                let mut s =
-                    json!({ "type": "string", "pattern": formats::anchored(formats::TIME) });
+                let mut s = json!({ "type": "string", "pattern": formats::anchored_for_schema(formats::TIME) });
                 self.bounds(n, bounds, &mut s);
                 s
             }
             FieldType::Datetime { bounds } => {
-                let mut s =
-                    json!({ "type": "string", "pattern": formats::anchored(formats::DATETIME) });
+                let mut s = json!({ "type": "string", "pattern": formats::anchored_for_schema(formats::DATETIME) });
                 self.bounds(n, bounds, &mut s);
                 self.gap(&n.path, GapCheck::Calendar, Severity::Error, None, None, "The pattern allows days such as 31 April; amt's validator checks the calendar.".into());
                 s
@@ -326,7 +333,7 @@ impl<'p> Emitter<'p> {
         let patterns: Vec<String> = pattern
             .into_iter()
             .chain(format.map(TextFormat::pattern))
-            .map(formats::anchored)
+            .map(formats::anchored_for_schema)
             .collect();
         match patterns.as_slice() {
             [] => {}
