@@ -645,3 +645,129 @@ pub fn generate_sized(n: usize, seed: u64, fields: Option<usize>) -> Vec<File> {
     }
     files
 }
+
+/// Words a mutation puts in place of a token: keywords, values at the edges
+/// of what amt reads, patterns that backtrack, dates that do not exist.
+const MUTANTS: &[&str] = &[
+    "field",
+    "group",
+    "page",
+    "required",
+    "when",
+    "rule",
+    "warn",
+    "goto",
+    "step",
+    "end",
+    "timer",
+    "parallel",
+    "import",
+    "procedure",
+    "codelist",
+    "type",
+    "computed",
+    "fee",
+    "example",
+    "expect",
+    "decide",
+    "by",
+    "issue",
+    "after",
+    "outcome",
+    "version",
+    "languages",
+    "0",
+    "-1",
+    "99999999999999999999",
+    "1.5",
+    "12.80 EUR",
+    "\"\"",
+    "\"x\"",
+    "2023-02-29",
+    "0000-01-01",
+    "today",
+    "yes",
+    "no",
+    "[",
+    "]",
+    "{",
+    "}",
+    "(",
+    ")",
+    ",",
+    ".",
+    "..",
+    "=",
+    "\"(a+)+b\"",
+    "\"[\"",
+    "count(x)",
+    "age(x)",
+    "sum(x)",
+    "any(x, yes)",
+    "if x then 1 else 2",
+    "not",
+    "and",
+    "or",
+    "in",
+    "@en",
+    "@fr \"t\"",
+    "text(max 0)",
+    "integer(min 5, max 1)",
+    "[1..0]",
+    "[0..]",
+    "choice(x)",
+    "country",
+    "steuer_id",
+    "// c",
+    "/* c */",
+    "\"\\u{0}\"",
+];
+
+/// A project for fuzzing, drawn from `data`: its first bytes choose a
+/// generated project (one to three procedures of the corpus, with their
+/// shared files: imports, groups, repeats, conditions, rules, fees,
+/// examples and workflows, all valid), and every further four bytes apply
+/// one mutation to one of its lines (drop it, repeat it, swap it with the
+/// next, or put a word of [`MUTANTS`] in place of one of its words). A
+/// fuzzer then explores valid projects and the mistakes one edit away from
+/// them, which reach the checker and the emitters, not only the parser.
+pub fn from_bytes(data: &[u8]) -> Vec<File> {
+    let byte = |i: usize| data.get(i).copied().unwrap_or(0);
+    let seed = u64::from_le_bytes(std::array::from_fn(|i| byte(i)));
+    let n = 1 + usize::from(byte(8) % 3);
+    let fields = 16 + usize::from(byte(9) % 40);
+    let mut files = generate_sized(n, seed, Some(fields));
+    for chunk in data.get(10..).unwrap_or_default().chunks(4) {
+        let [which, line, op, word] = std::array::from_fn(|i| chunk.get(i).copied().unwrap_or(0));
+        let count = files.len();
+        let file = &mut files[usize::from(which) % count];
+        let mut lines: Vec<String> = file.text.lines().map(str::to_string).collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let at = usize::from(line) * lines.len() / 256;
+        match op % 4 {
+            0 => {
+                lines.remove(at);
+            }
+            1 => {
+                let copy = lines[at].clone();
+                lines.insert(at, copy);
+            }
+            2 if at + 1 < lines.len() => lines.swap(at, at + 1),
+            _ => {
+                let words: Vec<&str> = lines[at].split(' ').collect();
+                let target = usize::from(word) % words.len().max(1);
+                let mutant = MUTANTS[usize::from(op / 4) % MUTANTS.len()];
+                let replaced: Vec<&str> = words
+                    .iter()
+                    .enumerate()
+                    .map(|(i, w)| if i == target { mutant } else { *w })
+                    .collect();
+                lines[at] = replaced.join(" ");
+            }
+        }
+        file.text = lines.join("\n") + "\n";
+    }
+    files
+}
