@@ -733,7 +733,7 @@ const MUTANTS: &[&str] = &[
 /// them, which reach the checker and the emitters, not only the parser.
 pub fn from_bytes(data: &[u8]) -> Vec<File> {
     let byte = |i: usize| data.get(i).copied().unwrap_or(0);
-    let seed = u64::from_le_bytes(std::array::from_fn(|i| byte(i)));
+    let seed = u64::from_le_bytes(std::array::from_fn(byte));
     let n = 1 + usize::from(byte(8) % 3);
     let fields = 16 + usize::from(byte(9) % 40);
     let mut files = generate_sized(n, seed, Some(fields));
