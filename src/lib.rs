@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 mod cli;
+mod incremental;
 pub mod output;
 mod poll;
 mod serve;

@@ -140,12 +140,50 @@ impl Staging {
         if !is_safe_relative(&file.path) {
             return Err(OutputError::UnsafePath(file.path.clone()));
         }
-        let path = self.dir.join(&file.path);
         let reused = self.previous.as_ref().map(|p| p.join(&file.path));
         let reused = reused.filter(|old| same_bytes(old, &file.bytes));
+        self.place(&file.path, |path| {
+            put(path, reused.as_deref(), |at| {
+                fs::File::create_new(at)?.write_all(&file.bytes)
+            })
+        })
+    }
+
+    /// Puts the previous output's file at `path` into the build as it is
+    /// (an unchanged procedure's file, see `crate::incremental`): a hard
+    /// link, or a copy where links cannot be made.
+    pub fn keep(&self, path: &str) -> Result<(), OutputError> {
+        let Some(previous) = &self.previous else {
+            return Err(OutputError::Io(
+                self.out.join(path),
+                io::Error::new(io::ErrorKind::NotFound, "there is no previous output"),
+            ));
+        };
+        let old = previous.join(path);
+        self.place(path, |at| {
+            put(at, Some(&old), |at| fs::copy(&old, at).map(|_| ()))
+        })
+    }
+
+    /// What the file at `path` in the build is on disk ([`Fingerprint`]).
+    pub fn fingerprint(&self, path: &str) -> io::Result<Fingerprint> {
+        Fingerprint::of(&self.dir.join(path))
+    }
+
+    /// Makes the file at the relative `path` with `make`, creating its
+    /// folder when the file system says it is missing.
+    fn place(
+        &self,
+        relative: &str,
+        make: impl Fn(&Path) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        if !is_safe_relative(relative) {
+            return Err(OutputError::UnsafePath(relative.to_string()));
+        }
+        let path = self.dir.join(relative);
         // Most files go into a folder that exists: try first, and create the
         // folder only when the file system says it is missing.
-        match put(&path, reused.as_deref(), &file.bytes) {
+        match make(&path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // Never recreate the staging folder: if it is gone, the
                 // build fails instead of swapping in a partial tree.
@@ -158,7 +196,7 @@ impl Staging {
                 if let Some(dir) = path.parent() {
                     fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
                 }
-                put(&path, reused.as_deref(), &file.bytes)
+                make(&path)
             }
             other => other,
         }
@@ -209,8 +247,12 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Links `reused` at `path`, or, failing that, writes `bytes` there.
-fn put(path: &Path, reused: Option<&Path>, bytes: &[u8]) -> io::Result<()> {
+/// Links `reused` at `path`, or, failing that, makes the file with `make`.
+fn put(
+    path: &Path,
+    reused: Option<&Path>,
+    make: impl Fn(&Path) -> io::Result<()>,
+) -> io::Result<()> {
     if let Some(old) = reused {
         match fs::hard_link(old, path) {
             Ok(()) => return Ok(()),
@@ -221,11 +263,60 @@ fn put(path: &Path, reused: Option<&Path>, bytes: &[u8]) -> io::Result<()> {
             {
                 return Err(e);
             }
-            // No hard links here (or too many): write the file instead.
+            // No hard links here (or too many): make the file instead.
             Err(_) => {}
         }
     }
-    fs::File::create_new(path)?.write_all(bytes)
+    make(path)
+}
+
+/// What a file is on disk, as far as telling it changed without reading
+/// it goes (as `git` and `make` do): its size, its inode and the time its
+/// content last changed, to the nanosecond. A file rewritten in place gets
+/// a new modification time; one replaced gets a new inode; a hard link to
+/// it (a kept file) keeps both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fingerprint {
+    /// The size in bytes.
+    pub len: u64,
+    /// The inode (0 where the platform has none).
+    pub ino: u64,
+    /// The modification time, in nanoseconds since the epoch.
+    pub mtime: i128,
+}
+
+impl Fingerprint {
+    /// The fingerprint of the regular file at `path` (a symbolic link is
+    /// not followed: amt never writes one).
+    pub fn of(path: &Path) -> io::Result<Fingerprint> {
+        let meta = fs::symlink_metadata(path)?;
+        if !meta.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "not a regular file",
+            ));
+        }
+        #[cfg(unix)]
+        let (ino, mtime) = {
+            use std::os::unix::fs::MetadataExt;
+            (
+                meta.ino(),
+                i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+            )
+        };
+        #[cfg(not(unix))]
+        let (ino, mtime) = (
+            0,
+            meta.modified()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as i128),
+        );
+        Ok(Fingerprint {
+            len: meta.len(),
+            ino,
+            mtime,
+        })
+    }
 }
 
 /// Removes a retired output, its top-level folders (one per procedure) on

@@ -20,7 +20,9 @@ fn write_corpus(dir: &Path, n: usize) {
     }
 }
 
-/// Every file under `dir`, by relative path.
+/// Every file under `dir`, by relative path; in an output folder, the
+/// cache of incremental builds is left out (it is no output: it holds
+/// where each file is on disk).
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -35,7 +37,9 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
                     .unwrap()
                     .to_string_lossy()
                     .into_owned();
-                out.insert(rel, std::fs::read(&path).unwrap());
+                if rel != ".amt-cache.json" {
+                    out.insert(rel, std::fs::read(&path).unwrap());
+                }
             }
         }
     }

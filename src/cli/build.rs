@@ -1,12 +1,12 @@
 //! `amt build`: a project's outputs, written whole or not at all, once or
 //! (`--watch`) on every change.
 
-use super::check::check_each;
-use super::{CheckArgs, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO, report};
+use super::{CheckArgs, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO, check, report};
+use crate::incremental;
 use amt_compiler::diagnostic::Severity;
 use amt_compiler::emit::EmitError;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -29,6 +29,11 @@ pub struct BuildArgs {
     /// there is no error. Stop with Ctrl-C.
     #[arg(long)]
     pub watch: bool,
+    /// Check and generate every procedure again, instead of keeping the
+    /// files of those whose sources did not change since the previous
+    /// build of the output folder.
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 /// Runs `amt build`.
@@ -49,7 +54,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if args.watch {
         return watch(args, &settings, &root);
     }
-    ExitCode::from(build(args, &settings))
+    ExitCode::from(build(args, &settings, &root))
 }
 
 /// A build being written into the staging folder beside `args.out`, which
@@ -77,7 +82,18 @@ impl<'a> Writing<'a> {
     }
 
     fn write(&self, file: &amt_compiler::emit::OutputFile) -> Result<(), String> {
-        self.staging.write(file).map_err(|e| {
+        let written = self.staging.write(file);
+        self.written(written)
+    }
+
+    /// Keeps a file of the previous output (an unchanged procedure's).
+    fn keep(&self, path: &str) -> Result<(), String> {
+        let kept = self.staging.keep(path);
+        self.written(kept)
+    }
+
+    fn written(&self, result: Result<(), crate::output::OutputError>) -> Result<(), String> {
+        result.map_err(|e| {
             self.write_failed
                 .store(true, std::sync::atomic::Ordering::Relaxed);
             e.to_string()
@@ -103,13 +119,18 @@ impl<'a> Writing<'a> {
         }
     }
 
-    /// Puts the written build in place of the output.
-    fn commit(self, procedures: usize, files: usize) -> u8 {
+    /// Puts the written build in place of the output; `kept` of the
+    /// `procedures` were unchanged and their files kept.
+    fn commit(self, procedures: usize, kept: usize, files: usize) -> u8 {
         match self.staging.commit() {
             Ok(()) => {
                 if matches!(self.args.check.message_format, MessageFormat::Human) {
+                    let unchanged = match kept {
+                        0 => String::new(),
+                        n => format!("; {n} kept unchanged from the previous build"),
+                    };
                     eprintln!(
-                        "built {procedures} procedure{} into `{}` ({files} files)",
+                        "built {procedures} procedure{} into `{}` ({files} files{unchanged})",
                         if procedures == 1 { "" } else { "s" },
                         self.args.out.display(),
                     );
@@ -127,8 +148,17 @@ impl<'a> Writing<'a> {
 /// `amt build`: each procedure is written as soon as it is checked (into the
 /// staging folder, see [`write_build`]), so a build of thousands holds only
 /// the procedures' headers; the output is replaced only if there is no
-/// error anywhere.
-fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings) -> u8 {
+/// error anywhere. Source files unchanged since the previous build of the
+/// output are not checked again and their procedures' files are kept
+/// ([`crate::incremental`]).
+fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings, root: &Path) -> u8 {
+    // Without a key (amt's own executable unreadable), nothing is kept and
+    // nothing remembered.
+    let key = incremental::key(settings, root).ok();
+    let previous = match &key {
+        Some(key) if !args.fresh => incremental::Cache::read(&args.out, key),
+        _ => None,
+    };
     let writing = match Writing::begin(args) {
         Ok(w) => w,
         Err(code) => return code,
@@ -139,23 +169,31 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings) -> u8 {
         Ok(e) => e,
         Err(e) => return failure(e),
     };
-    let deny = args.check.deny_warnings;
-    let checked = check_each(&args.check, |p, own| {
-        // A procedure with a problem of its own is not emitted; the build
-        // fails anyway (and with any error elsewhere, nothing is kept).
-        if own.iter().any(|d| deny || d.severity() == Severity::Error) {
-            return None;
-        }
-        Some(
-            emitter
-                .procedure(&p)
-                .map(|records| (amt_compiler::emit::header(p), records)),
-        )
-    });
-    let (compiled, results) = match checked {
-        Ok(c) => c,
+    let (sources, load) = match check::load(&args.check) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
     };
+    let plan = incremental::Plan::new(previous, &sources, &load, &args.out);
+    let deny = args.check.deny_warnings;
+    let checked = amt_compiler::compile_except(
+        &sources,
+        |file| plan.keeps(file),
+        plan.known_names(),
+        |p, own| {
+            let clean = own.is_empty();
+            // A procedure with a problem of its own is not emitted; the
+            // build fails anyway (and with any error elsewhere, nothing is
+            // kept).
+            if own.iter().any(|d| deny || d.severity() == Severity::Error) {
+                return (clean, None);
+            }
+            let emitted = emitter
+                .procedure(&p)
+                .map(|records| (amt_compiler::emit::header(p), records));
+            (clean, Some(emitted))
+        },
+    );
+    let compiled = check::reported(&sources, load, checked.diagnostics, &args.check);
     if compiled.failed(deny) {
         eprintln!(
             "amt: nothing was written; `{}` is unchanged",
@@ -163,24 +201,55 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings) -> u8 {
         );
         return INPUT_ERRORS;
     }
-    let mut done = Vec::with_capacity(results.len());
-    for result in results.into_iter().flatten() {
+    let mut built = Vec::with_capacity(checked.results.len());
+    for (clean, result) in checked.results {
         match result {
-            Ok(d) => done.push(d),
-            Err(e) => return failure(e),
+            Some(Ok((p, records))) => built.push((p, records, clean)),
+            Some(Err(e)) => return failure(e),
+            None => {}
         }
     }
-    let n = done.len();
-    let written = emitter.finish(
-        done.iter_mut()
-            .map(|(p, r)| (&*p, std::mem::take(r)))
-            .collect(),
-    );
-    let records = match written {
+    let kept = plan.kept_procedures();
+    let linked = amt_compiler::par::map(&kept, |(_, files)| {
+        files
+            .iter()
+            .try_for_each(|(record, _)| writing.keep(&record.path))
+    });
+    if let Some(Err(e)) = linked.into_iter().find(Result::is_err) {
+        return failure(EmitError::Write(e));
+    }
+    let mut done: Vec<(&amt_compiler::ir::Procedure, Vec<_>)> = kept
+        .iter()
+        .map(|(p, files)| (*p, files.iter().map(|(r, _)| r.clone()).collect()))
+        .collect();
+    done.extend(built.iter().map(|(p, records, _)| (p, records.clone())));
+    let procedures = done.len();
+    let kept_count = kept.len();
+    drop(kept);
+    let records = match emitter.finish(done) {
         Ok(r) => r,
         Err(e) => return failure(e),
     };
-    writing.commit(n, records.len())
+    if let Some(key) = key {
+        let cache = plan.next(
+            key,
+            &sources,
+            &checked.files,
+            &compiled.diagnostics,
+            built,
+            &writing.staging,
+        );
+        let written = cache.map_err(|e| e.to_string()).and_then(|cache| {
+            writing.write(&amt_compiler::emit::OutputFile {
+                path: incremental::FILE.to_string(),
+                bytes: cache.to_bytes(),
+            })
+        });
+        if let Err(e) = written {
+            return failure(EmitError::Write(e));
+        }
+    }
+    writing.commit(procedures, kept_count, records.len())
 }
 
 /// Writes a build of `procedures` into `args.out`: every file into a
@@ -195,7 +264,7 @@ fn write_build(
         Err(code) => return code,
     };
     match amt_compiler::emit::build_into(procedures, settings, &|file| writing.write(&file)) {
-        Ok(records) => writing.commit(procedures.len(), records.len()),
+        Ok(records) => writing.commit(procedures.len(), 0, records.len()),
         Err(e) => writing.failed(&e),
     }
 }

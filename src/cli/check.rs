@@ -29,7 +29,9 @@ pub fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt_compiler::Compiled)
 
 /// Reads the project `args` names, with what reading found; a missing or
 /// unreadable folder is reported here (exit code 2).
-fn load(args: &CheckArgs) -> Result<(SourceMap, Vec<amt_compiler::diagnostic::Diagnostic>), u8> {
+pub(super) fn load(
+    args: &CheckArgs,
+) -> Result<(SourceMap, Vec<amt_compiler::diagnostic::Diagnostic>), u8> {
     let root = amt_compiler::project_root(&args.path);
     if !root.exists() {
         eprintln!("amt: `{}` does not exist", args.path.display());
@@ -50,15 +52,25 @@ pub fn check_each<R: Send>(
 ) -> Result<(amt_compiler::Compiled, Vec<R>), u8> {
     let (sources, load) = load(args)?;
     let (diagnostics, results) = amt_compiler::compile_each(&sources, each);
+    Ok((reported(&sources, load, diagnostics, args), results))
+}
+
+/// Reports what loading and checking found, in one sorted list.
+pub(super) fn reported(
+    sources: &SourceMap,
+    load: Vec<amt_compiler::diagnostic::Diagnostic>,
+    checked: Vec<amt_compiler::diagnostic::Diagnostic>,
+    args: &CheckArgs,
+) -> amt_compiler::Compiled {
     let mut all = amt_compiler::diagnostic::Diagnostics::new();
     all.extend(load);
-    all.extend(diagnostics);
+    all.extend(checked);
     let compiled = amt_compiler::Compiled {
         procedures: Vec::new(),
         diagnostics: all.finish(),
     };
-    report(&sources, &compiled, args);
-    Ok((compiled, results))
+    report(sources, &compiled, args);
+    compiled
 }
 
 /// Lists, per procedure, what only amt's validator enforces.

@@ -1028,6 +1028,7 @@ impl Builder<'_> {
             schema_base: None,
             templates: self.settings.templates.clone(),
             watch: false,
+            fresh: false,
         };
         match crate::cli::build_workspace(ws, self.settings, &args) {
             Some(OK) => {

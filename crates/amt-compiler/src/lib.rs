@@ -90,14 +90,73 @@ pub fn compile_each<R: Send>(
     sources: &SourceMap,
     each: impl Fn(ir::Procedure, &[Diagnostic]) -> R + Sync,
 ) -> (Vec<Diagnostic>, Vec<R>) {
-    let files: Vec<source::FileId> = sources.iter().map(|(id, _)| id).collect();
+    let checked = compile_except(sources, |_| false, Vec::new(), each);
+    (checked.diagnostics, checked.results)
+}
+
+/// What [`compile_except`] checked.
+#[derive(Debug)]
+pub struct Partial<R> {
+    /// Every problem found, sorted by place.
+    pub diagnostics: Vec<Diagnostic>,
+    /// What `each` made of each checked procedure, in source order.
+    pub results: Vec<R>,
+    /// The files checked, in order.
+    pub files: Vec<CheckedFile>,
+}
+
+/// A file [`compile_except`] checked: what a later build needs to know to
+/// tell whether it can be skipped.
+#[derive(Debug)]
+pub struct CheckedFile {
+    /// The file.
+    pub file: source::FileId,
+    /// The files it imports from (transitively, those import from others).
+    pub imports: Vec<source::FileId>,
+    /// The names of its procedures, where they are written.
+    pub procedures: Vec<syntax::ast::Ident>,
+}
+
+/// Like [`compile_each`], but the files `skip` names are not checked:
+/// a build that knows them unchanged since it last checked them clean
+/// (they and everything they import). They are parsed only where a file
+/// that is checked imports from them. `known` are the procedures the
+/// skipped files declare, so that a checked procedure taking a name already
+/// taken is still reported.
+pub fn compile_except<R: Send>(
+    sources: &SourceMap,
+    skip: impl Fn(source::FileId) -> bool,
+    known: Vec<syntax::ast::Ident>,
+    each: impl Fn(ir::Procedure, &[Diagnostic]) -> R + Sync,
+) -> Partial<R> {
+    let files: Vec<source::FileId> = sources
+        .iter()
+        .map(|(id, _)| id)
+        .filter(|&id| !skip(id))
+        .collect();
     let mut diags = Vec::new();
-    let mut asts = Vec::with_capacity(files.len());
-    let mut stubs = Vec::with_capacity(files.len());
-    for parsed in driver::parse(sources, &files, true) {
-        diags.extend(parsed.diagnostics);
-        asts.push(std::sync::Arc::new(parsed.ast));
-        stubs.push(parsed.stubs);
+    let mut parsed: Vec<Option<driver::Parsed>> = (0..sources.len()).map(|_| None).collect();
+    // The files to check, then, wave by wave, the skipped files they
+    // import from (skipped files import only skipped files).
+    let mut wave = files.clone();
+    while !wave.is_empty() {
+        let mut next = Vec::new();
+        for (&id, p) in wave.iter().zip(driver::parse(sources, &wave, true)) {
+            next.extend(resolve::import_targets(sources, &p.ast));
+            parsed[id.0 as usize] = Some(p);
+        }
+        next.sort_unstable();
+        next.dedup();
+        next.retain(|id| parsed[id.0 as usize].is_none());
+        wave = next;
+    }
+    let mut asts = Vec::with_capacity(parsed.len());
+    let mut stubs = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        let p = p.unwrap_or_default();
+        diags.extend(p.diagnostics);
+        asts.push(std::sync::Arc::new(p.ast));
+        stubs.push(p.stubs);
     }
     let program = resolve::Program::new(sources, asts, &mut diags);
     let checked = driver::check(
@@ -108,17 +167,29 @@ pub fn compile_each<R: Send>(
         false,
         each,
     );
-    let mut names = Vec::new();
+    let mut names = known;
     let mut results = Vec::new();
-    for c in checked {
+    let mut summaries = Vec::with_capacity(files.len());
+    for (c, &file) in checked.into_iter().zip(&files) {
         diags.extend(c.diagnostics);
-        names.extend(c.names);
+        names.extend(c.names.iter().cloned());
         results.extend(c.results);
+        summaries.push(CheckedFile {
+            file,
+            imports: program.imported_files(file).collect(),
+            procedures: c.names,
+        });
     }
+    // The first of two procedures of one name is the first in file order.
+    names.sort_by_key(|n| (n.span.file, n.span.start));
     diags.extend(check::duplicate_procedure_names(names.iter()));
     let mut all = diagnostic::Diagnostics::new();
     all.extend(diags);
-    (all.finish(), results)
+    Partial {
+        diagnostics: all.finish(),
+        results,
+        files: summaries,
+    }
 }
 
 /// Loads and compiles a project: [`load`] then [`compile`], with the

@@ -132,13 +132,15 @@ pub fn load(root: &Path) -> Result<(SourceMap, Vec<Diagnostic>), LoadError> {
         );
         return Ok((sources, diags));
     }
-    // Read on every core: ten thousand files are mostly system calls.
-    let read = crate::par::map(&files, |(_, path)| read_bytes(path));
-    for ((name, path), read) in files.into_iter().zip(read) {
-        let (bytes, size) = read.map_err(|error| LoadError { path, error })?;
-        if let Some(d) = admit(&mut sources, None, name, bytes, size) {
-            diags.push(d);
-        }
+    // Read and looked at on every core: ten thousand files are mostly
+    // system calls, then a pass over each file's bytes.
+    let read = crate::par::map(&files, |(name, path)| {
+        let (bytes, size) = read_bytes(path)?;
+        Ok(examine(name.clone(), bytes, size))
+    });
+    for ((_, path), read) in files.into_iter().zip(read) {
+        let examined = read.map_err(|error| LoadError { path, error })?;
+        diags.extend(admit(&mut sources, None, examined));
     }
     if sources.is_empty() {
         let id = sources.add_unparsed(root.display().to_string(), "");
@@ -167,7 +169,7 @@ pub fn read_source(
         path: path.to_path_buf(),
         error,
     })?;
-    Ok(admit(sources, None, name, bytes, size))
+    Ok(admit(sources, None, examine(name, bytes, size)))
 }
 
 /// A file's bytes and size; a file over [`MAX_FILE_BYTES`] is not read.
@@ -179,50 +181,77 @@ fn read_bytes(path: &Path) -> std::io::Result<(Vec<u8>, u64)> {
     Ok((std::fs::read(path)?, size))
 }
 
-/// Puts a file's bytes into `sources` (as a new file, or as the new text of
-/// `existing`): too large or not UTF-8 text, it is kept for diagnostics to
-/// point into, unparsed, and its diagnostic comes back.
+/// A file read and looked at, not yet in a [`SourceMap`]: the part of
+/// loading that runs on every core.
+pub(crate) struct Examined {
+    file: source::SourceFile,
+    problem: Option<Problem>,
+}
+
+enum Problem {
+    /// Over [`MAX_FILE_BYTES`], with its size: not read.
+    TooLarge(u64),
+    /// Not UTF-8 text, and why.
+    NotText(&'static str),
+}
+
+/// Looks at a file's bytes: too large or not UTF-8 text, it is kept for
+/// diagnostics to point into, unparsed.
+pub(crate) fn examine(name: String, bytes: Vec<u8>, size: u64) -> Examined {
+    if size > MAX_FILE_BYTES {
+        let mut file = source::SourceFile::new(name, String::new());
+        file.parse = false;
+        return Examined {
+            file,
+            problem: Some(Problem::TooLarge(size)),
+        };
+    }
+    match text_of(bytes) {
+        Ok(text) => Examined {
+            file: source::SourceFile::new(name, text),
+            problem: None,
+        },
+        Err((text, what)) => {
+            let mut file = source::SourceFile::new(name, text);
+            file.parse = false;
+            Examined {
+                file,
+                problem: Some(Problem::NotText(what)),
+            }
+        }
+    }
+}
+
+/// Puts an examined file into `sources` (as a new file, or as the new text
+/// of `existing`); a file with a problem comes with its diagnostic.
 pub(crate) fn admit(
     sources: &mut SourceMap,
     existing: Option<source::FileId>,
-    name: String,
-    bytes: Vec<u8>,
-    size: u64,
+    examined: Examined,
 ) -> Option<Diagnostic> {
-    let mut put = |text: String, parse: bool| match existing {
+    let id = match existing {
         Some(id) => {
-            sources.replace(id, text, parse);
+            sources.put(id, examined.file);
             id
         }
-        None if parse => sources.add(name.clone(), text),
-        None => sources.add_unparsed(name.clone(), text),
+        None => sources.insert(examined.file),
     };
-    if size > MAX_FILE_BYTES {
-        let id = put(String::new(), false);
-        return Some(
-            Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("this file is {} MB; amt reads files up to {} MB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)))
-                .label("too large")
-                .help("a procedure file is usually a few kilobytes; split the file or check that it is the right one"),
-        );
-    }
-    match text_of(bytes) {
-        Ok(text) => {
-            put(text, true);
-            None
-        }
-        Err((text, offset, what)) => {
-            let id = put(text, false);
-            let end = sources.get(id).text[offset..]
+    Some(match examined.problem? {
+        Problem::TooLarge(size) => Diagnostic::new(Code::TooLarge, Span::new(id, 0..0), format!("this file is {} MB; amt reads files up to {} MB", size / (1024 * 1024), MAX_FILE_BYTES / (1024 * 1024)))
+            .label("too large")
+            .help("a procedure file is usually a few kilobytes; split the file or check that it is the right one"),
+        Problem::NotText(what) => {
+            let text = &sources.get(id).text;
+            let offset = text.find('\u{FFFD}').unwrap_or(0);
+            let end = text[offset..]
                 .chars()
                 .next()
                 .map_or(offset, |c| offset + c.len_utf8());
-            Some(
-                Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
-                    .label("first byte that is not text")
-                    .help("save the file as UTF-8 text; if it is not a procedure, give it another extension than `.amt`"),
-            )
+            Diagnostic::new(Code::NotText, Span::new(id, offset..end), format!("this file is not UTF-8 text: {what}"))
+                .label("first byte that is not text")
+                .help("save the file as UTF-8 text; if it is not a procedure, give it another extension than `.amt`")
         }
-    }
+    })
 }
 
 /// Whether `text` holds a control character (Unicode's `Cc`: U+0000–U+001F
@@ -241,8 +270,8 @@ fn has_control(text: &str) -> bool {
 
 /// Checks bytes for text. On failure returns a printable stand-in (control
 /// characters and invalid bytes replaced by U+FFFD, so lines and columns stay
-/// right), the offset of the first bad character in it, and what was wrong.
-fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
+/// right) and what was wrong.
+fn text_of(bytes: Vec<u8>) -> Result<String, (String, &'static str)> {
     let (text, what) = match String::from_utf8(bytes) {
         Ok(text) if !has_control(&text) => return Ok(text),
         Ok(text) => (
@@ -259,8 +288,7 @@ fn text_of(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
         .chars()
         .map(|c| if is_bad(c) { '\u{FFFD}' } else { c })
         .collect();
-    let offset = clean.find('\u{FFFD}').unwrap_or(0);
-    Err((clean, offset, what))
+    Err((clean, what))
 }
 
 #[cfg(test)]

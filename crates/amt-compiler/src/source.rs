@@ -63,7 +63,8 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    fn new(name: String, mut text: String) -> Self {
+    /// A file to parse (a leading byte-order mark is dropped).
+    pub(crate) fn new(name: String, mut text: String) -> Self {
         if text.starts_with('\u{FEFF}') {
             text.drain(..3);
         }
@@ -132,11 +133,21 @@ impl SourceMap {
 
     /// Adds a file and returns its id.
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.insert(SourceFile::new(name.into(), text.into()))
+    }
+
+    /// Adds a file made beforehand (on another core) and returns its id.
+    pub(crate) fn insert(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let name = name.into();
-        self.by_name.insert(name.clone(), id);
-        self.files.push(SourceFile::new(name, text.into()));
+        self.by_name.insert(file.name.clone(), id);
+        self.files.push(file);
         id
+    }
+
+    /// Puts a file made beforehand in place of the file `id` (same name).
+    pub(crate) fn put(&mut self, id: FileId, file: SourceFile) {
+        debug_assert_eq!(self.files[id.0 as usize].name, file.name);
+        self.files[id.0 as usize] = file;
     }
 
     /// Adds a file that is only there for diagnostics to point into; it is
@@ -145,14 +156,6 @@ impl SourceMap {
         let id = self.add(name, text);
         self.files[id.0 as usize].parse = false;
         id
-    }
-
-    /// Gives a file new text (an editor's change), keeping its id; `parse`
-    /// is false for text kept only for diagnostics to point into.
-    pub fn replace(&mut self, id: FileId, text: impl Into<String>, parse: bool) {
-        let file = &mut self.files[id.0 as usize];
-        *file = SourceFile::new(std::mem::take(&mut file.name), text.into());
-        file.parse = parse;
     }
 
     /// The file with this id.

@@ -92,7 +92,8 @@ impl Workspace {
         } else {
             text
         };
-        let found = crate::load::admit(&mut self.sources, existing, name.to_string(), bytes, size);
+        let examined = crate::load::examine(name.to_string(), bytes, size);
+        let found = crate::load::admit(&mut self.sources, existing, examined);
         self.load.extend(found);
         let id = existing.unwrap_or_else(|| {
             self.files.push(FileState::default());

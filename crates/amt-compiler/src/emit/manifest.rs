@@ -3,7 +3,7 @@
 
 use super::OutputFile;
 use crate::ir;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
@@ -24,7 +24,7 @@ struct Entry<'a> {
 }
 
 /// What the manifest says of one written file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FileRecord {
     /// The path in the output folder.
     pub path: String,

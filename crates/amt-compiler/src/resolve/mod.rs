@@ -143,6 +143,18 @@ fn normalise(path: &str) -> Result<String, ()> {
     Ok(format!("{}.amt", parts.join("/")))
 }
 
+/// The files of the project a parsed file's imports name (those that
+/// exist), before any scope is built: what must be parsed to check it.
+pub fn import_targets<'a>(
+    sources: &'a SourceMap,
+    file: &'a ast::File,
+) -> impl Iterator<Item = FileId> + 'a {
+    file.items.iter().filter_map(|item| match item {
+        Item::Import(import) => sources.find(&normalise(&import.path.value).ok()?),
+        _ => None,
+    })
+}
+
 impl Program {
     /// Builds the module scopes and resolves imports.
     pub fn new(
