@@ -281,7 +281,7 @@ fn templates_and_amt_itself_are_inputs_of_every_procedure() {
 
 #[test]
 fn an_output_file_changed_by_hand_is_made_again() {
-    let (project, work, out) = built_once("tamper");
+    let (project, _work, out) = built_once("tamper");
     let clean = files(&out);
 
     // Written over in place (same inode), and replaced by another file.
