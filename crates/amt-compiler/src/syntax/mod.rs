@@ -119,6 +119,24 @@ pub struct Outline {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Checks that the hand-written reader of declarations reads every
+/// declaration of `text` that it reads at all as pest does (the same tree,
+/// to the byte of every place): for tests and fuzzing. Returns how many
+/// declarations it read and how many it left to pest.
+pub fn check_fast_reader(text: &str) -> Result<(usize, usize), String> {
+    let scan = scan::scan(crate::source::FileId(0), text);
+    let (mut read, mut left) = (0, 0);
+    for chunk in scan.chunks.iter().filter(|c| !c.broken) {
+        let piece = &text[chunk.start..chunk.end];
+        match parser::fast_reader_agrees(piece) {
+            Ok(true) => read += 1,
+            Ok(false) => left += 1,
+            Err(e) => return Err(format!("in the declaration at byte {}: {e}", chunk.start)),
+        }
+    }
+    Ok((read, left))
+}
+
 /// Reads a file's outline (see [`Outline`]).
 pub fn parse_outline(file: FileId, text: &str) -> Outline {
     let scan = scan::scan(file, text);

@@ -6,6 +6,7 @@
 //! understands ([`errors`]).
 
 mod errors;
+mod fast;
 
 use super::ast::*;
 use crate::diagnostic::{Code, Diagnostic};
@@ -41,6 +42,52 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 /// Turns one top-level declaration's text into an [`Item`]. `offset` is the
 /// declaration's byte position in the file, added to every span.
 pub fn parse_item(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    fast::parse_item(file, text, offset)
+        .or_else(|| parse_with_pest(file, text, offset, diagnostics))
+}
+
+/// Whether the hand-written reader ([`fast`]) reads the declaration `text`
+/// as pest does: `Ok(true)` when it read it (to the same tree, without a
+/// diagnostic from pest), `Ok(false)` when it left it to pest.
+pub fn fast_reader_agrees(text: &str) -> Result<bool, String> {
+    let file = FileId(0);
+    let Some(fast) = fast::parse_item(file, text, 0) else {
+        return Ok(false);
+    };
+    let mut diagnostics = Vec::new();
+    let pest = parse_with_pest(file, text, 0, &mut diagnostics);
+    if !diagnostics.is_empty() {
+        return Err(format!(
+            "the fast reader read what pest reports: {}",
+            diagnostics[0].message
+        ));
+    }
+    let fast = Some(fast);
+    if format!("{fast:?}") == format!("{pest:?}") {
+        return Ok(true);
+    }
+    let (f, p) = (format!("{fast:#?}"), format!("{pest:#?}"));
+    let (f, p): (Vec<&str>, Vec<&str>) = (f.lines().collect(), p.lines().collect());
+    let at = f
+        .iter()
+        .zip(&p)
+        .position(|(a, b)| a != b)
+        .unwrap_or(f.len().min(p.len()));
+    let around = |lines: &[&str]| lines[at.saturating_sub(8)..(at + 3).min(lines.len())].join("\n");
+    Err(format!(
+        "the trees differ at line {at}:\n--- fast\n{}\n--- pest\n{}",
+        around(&f),
+        around(&p)
+    ))
+}
+
+/// Reads one declaration with pest, which reports every syntax error.
+fn parse_with_pest(
     file: FileId,
     text: &str,
     offset: usize,
