@@ -1,9 +1,11 @@
 #!/bin/sh
 # Seeds the fuzzer's corpus with every procedure and fixture of the
 # repository, and one input that carries imports (files cut at `==> NAME`).
+#
+#   fuzz/seed.sh [TARGET]     default: pipeline (`reader` takes the same seeds)
 set -eu
 cd "$(dirname "$0")/.."
-out=fuzz/corpus/pipeline
+out=fuzz/corpus/${1:-pipeline}
 mkdir -p "$out"
 for f in forms/*.amt forms/common/*.amt tests/ui/*.amt tests/agreement/*.amt tests/workflows/*.amt tests/hostile/*.amt; do
   cp "$f" "$out/seed_$(echo "$f" | tr '/' '_')"

@@ -6,6 +6,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// The stack of each worker: reserved address space, not memory in use.
 pub use amt_model::STACK;
 
+/// How many cores there are, asked once: the standard library reads the
+/// process's control groups on every question (five system calls).
+fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
 /// `f` applied to every item, on as many threads as there are cores (at
 /// most one per item), handing items out one at a time, since they differ
 /// in size. The results come back in the order of `items`.
@@ -16,9 +23,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     if items.len() <= 1 {
         return items.iter().map(f).collect();
     }
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len());
+    let workers = cores().min(items.len());
     let next = AtomicUsize::new(0);
     let work = || {
         let mut out = Vec::new();
