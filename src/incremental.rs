@@ -16,11 +16,14 @@
 //!
 //! Only files checked without any diagnostic are remembered: a file with a
 //! warning is checked again on every build, so its warnings are never
-//! lost. The cache is written into the new output before it replaces the
-//! old one, so output and cache always agree; `manifest.json` does not list
-//! it, and every other byte of the output is that of a build from scratch.
+//! lost. A rebuild under the same key changes the output in place (see
+//! [`crate::output::Staging`]): the previous cache is retired before the
+//! output changes, and the new one is written once it is complete, from
+//! what is then on disk, so a cache never vouches for an output it did not
+//! see. `manifest.json` does not list it, and every other byte of the
+//! output is that of a build from scratch.
 
-use crate::output::{Fingerprint, Staging};
+use crate::output::Fingerprint;
 use amt_compiler::diagnostic::Diagnostic;
 use amt_compiler::emit::{FileRecord, Settings};
 use amt_compiler::ir;
@@ -36,7 +39,7 @@ use std::path::Path;
 pub const FILE: &str = ".amt-cache.json";
 
 /// The shape of the cache; a cache of another shape is not read.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a build of an output folder was made from.
 #[derive(Serialize, Deserialize)]
@@ -70,6 +73,9 @@ struct Built {
     header: ir::Procedure,
     /// Its files, as listed in the manifest and as found on disk.
     files: Vec<(FileRecord, Fingerprint)>,
+    /// The folders its files are in, as found on disk: a file added to one
+    /// by hand changes the folder's modification time.
+    folders: Vec<(String, Fingerprint)>,
 }
 
 /// The key of a build: amt's own identity, the settings, `amt.json` and
@@ -196,6 +202,8 @@ impl Plan {
             cache.files[at].procedures.iter().all(|p| {
                 p.files.iter().all(|(record, seen)| {
                     Fingerprint::of(&out.join(&record.path)).is_ok_and(|now| now == *seen)
+                }) && p.folders.iter().all(|(folder, seen)| {
+                    Fingerprint::of_folder(&out.join(folder)).is_ok_and(|now| now == *seen)
                 })
             })
         });
@@ -274,10 +282,10 @@ impl Plan {
             .filter_map(|(id, at)| Some((FileId(id as u32), &self.previous[(*at)?])))
     }
 
-    /// The cache of the build being written: the kept files as they were,
-    /// and each checked file that had no diagnostic, with its procedures
-    /// (`built`: header, files, and whether its check was clean) and their
-    /// files as they are in `staging`.
+    /// The cache of the build just written into `out`: the kept files as
+    /// they were, and each checked file that had no diagnostic, with its
+    /// procedures (`built`: header, files, and whether its check was clean)
+    /// and their files and folders as they are in `out`.
     pub fn next(
         mut self,
         key: String,
@@ -285,7 +293,7 @@ impl Plan {
         checked: &[amt_compiler::CheckedFile],
         diagnostics: &[Diagnostic],
         built: Vec<(ir::Procedure, Vec<FileRecord>, bool)>,
-        staging: &Staging,
+        out: &Path,
     ) -> io::Result<Cache> {
         let mut touched: HashSet<FileId> = HashSet::new();
         for d in diagnostics {
@@ -319,10 +327,23 @@ impl Plan {
                     break;
                 };
                 let (header, records, _) = mine.swap_remove(at);
+                let mut folders: Vec<String> = records
+                    .iter()
+                    .filter_map(|r| Some(r.path.rsplit_once('/')?.0.to_string()))
+                    .collect();
+                folders.sort();
+                folders.dedup();
+                let folders = folders
+                    .into_iter()
+                    .map(|f| {
+                        let seen = Fingerprint::of_folder(&out.join(&f))?;
+                        Ok((f, seen))
+                    })
+                    .collect::<io::Result<_>>()?;
                 let files = records
                     .into_iter()
                     .map(|r| {
-                        let seen = staging.fingerprint(&r.path)?;
+                        let seen = Fingerprint::of(&out.join(&r.path))?;
                         Ok((r, seen))
                     })
                     .collect::<io::Result<_>>()?;
@@ -330,6 +351,7 @@ impl Plan {
                     name_at: (ident.span.start, ident.span.end),
                     header,
                     files,
+                    folders,
                 });
             }
             if procedures.len() != c.procedures.len() {

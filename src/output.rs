@@ -86,10 +86,21 @@ pub fn is_safe_relative(path: &str) -> bool {
 }
 
 /// A build being written: files go into a fresh folder beside the target
-/// (`.NAME.amt-new-PID`); [`Staging::commit`] swaps it in with two renames.
-/// Dropped without a commit, the folder is removed and the target is left as
-/// it was. A portal serving the target never sees a half-written file: every
-/// file is complete before the folder it is in becomes the target.
+/// (`.NAME.amt-new-PID`), and nothing in the target changes until every file
+/// is written. Dropped without a commit, the folder is removed and the
+/// target is left as it was. A portal serving the target never sees a
+/// half-written file. There are two ways to commit:
+///
+/// - **whole** ([`Staging::begin`]): the folder holds the entire build and
+///   replaces the target in two renames;
+/// - **in place** ([`Staging::begin_update`], an incremental rebuild): the
+///   folder holds only what was made again; files of the previous output
+///   that stay as they are ([`Staging::keep`]) are not touched, and
+///   [`Staging::commit`] swaps in each changed top-level folder (one per
+///   procedure) and file by renames, then retires what the build no longer
+///   makes. A rebuild then costs what changed, not a rename or link per
+///   file of the output. Each file and each procedure's folder is replaced
+///   whole; a failure on the way puts back what was already swapped.
 ///
 /// A file whose bytes are those of the same file in the previous output is
 /// not written again: the staging folder gets a hard link to the previous
@@ -103,12 +114,26 @@ pub struct Staging {
     retired: PathBuf,
     /// The output being replaced, whose files may be reused.
     previous: Option<PathBuf>,
+    /// Committed in place: the top-level entries of the previous output
+    /// that stay (those of kept files); `None` for a whole build.
+    in_place: Option<std::sync::Mutex<std::collections::BTreeSet<String>>>,
     committed: bool,
 }
 
 impl Staging {
-    /// Starts a build of `out` (which [`check_target`] has accepted).
+    /// Starts a build of `out` (which [`check_target`] has accepted) that
+    /// replaces it whole.
     pub fn begin(out: &Path) -> Result<Staging, OutputError> {
+        Staging::start(out, false)
+    }
+
+    /// Starts a rebuild of `out` that changes it in place, keeping what is
+    /// not made again; without a previous output, a whole build.
+    pub fn begin_update(out: &Path) -> Result<Staging, OutputError> {
+        Staging::start(out, true)
+    }
+
+    fn start(out: &Path, in_place: bool) -> Result<Staging, OutputError> {
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -123,13 +148,15 @@ impl Staging {
         let dir = parent.join(format!(".{name}.amt-new-{pid}"));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir(&dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+        let previous = out
+            .join("manifest.json")
+            .is_file()
+            .then(|| out.to_path_buf());
         Ok(Staging {
             out: out.to_path_buf(),
             retired: parent.join(format!(".{name}.amt-old-{pid}")),
-            previous: out
-                .join("manifest.json")
-                .is_file()
-                .then(|| out.to_path_buf()),
+            in_place: (in_place && previous.is_some()).then(Default::default),
+            previous,
             dir,
             committed: false,
         })
@@ -159,15 +186,21 @@ impl Staging {
                 io::Error::new(io::ErrorKind::NotFound, "there is no previous output"),
             ));
         };
+        if let Some(stays) = &self.in_place {
+            if !is_safe_relative(path) {
+                return Err(OutputError::UnsafePath(path.to_string()));
+            }
+            let top = path.split('/').next().unwrap_or(path);
+            stays
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(top.to_string());
+            return Ok(());
+        }
         let old = previous.join(path);
         self.place(path, |at| {
             put(at, Some(&old), |at| fs::copy(&old, at).map(|_| ()))
         })
-    }
-
-    /// What the file at `path` in the build is on disk ([`Fingerprint`]).
-    pub fn fingerprint(&self, path: &str) -> io::Result<Fingerprint> {
-        Fingerprint::of(&self.dir.join(path))
     }
 
     /// Makes the file at the relative `path` with `make`, creating its
@@ -203,8 +236,11 @@ impl Staging {
         .map_err(|e| OutputError::Io(path, e))
     }
 
-    /// Replaces the target with what was written.
+    /// Replaces the target with what was written: whole, or in place.
     pub fn commit(mut self) -> Result<(), OutputError> {
+        if self.in_place.is_some() {
+            return self.commit_in_place();
+        }
         let out = self.out.clone();
         if out.exists() {
             fs::rename(&out, &self.retired).map_err(|e| OutputError::Io(out.clone(), e))?;
@@ -217,6 +253,148 @@ impl Staging {
         self.committed = true;
         remove_tree(&self.retired);
         Ok(())
+    }
+
+    /// Swaps what was made again into the target, entry by entry, in an
+    /// order that never leaves the index pointing at a missing folder: the
+    /// procedures' folders, then the files beside them (the index and
+    /// manifest among them), then what the build no longer makes is retired
+    /// (moved beside the target, then removed). An entry whose files are
+    /// all those of the target (hard links, see [`Staging::write`]) stays
+    /// as it is. The target's cache ([`crate::incremental::FILE`]) is
+    /// retired first: if the process dies half-way, the next build builds
+    /// everything.
+    fn commit_in_place(mut self) -> Result<(), OutputError> {
+        let stays = self
+            .in_place
+            .take()
+            .map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()))
+            .unwrap_or_default();
+        let names = |dir: &Path| -> Result<Vec<(String, bool)>, OutputError> {
+            let mut names = Vec::new();
+            for entry in fs::read_dir(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))? {
+                let entry = entry.map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
+                let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+                names.push((entry.file_name().to_string_lossy().into_owned(), is_dir));
+            }
+            // Folders first, then files; each by name.
+            names.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            Ok(names)
+        };
+        let made = names(&self.dir)?;
+        let previous = names(&self.out)?;
+        fs::create_dir(&self.retired).map_err(|e| OutputError::Io(self.retired.clone(), e))?;
+        let mut swaps = Swaps::default();
+        let cache = crate::incremental::FILE;
+        let mut step = || -> io::Result<()> {
+            let old_cache = self.out.join(cache);
+            if old_cache.exists() {
+                swaps.rename(&old_cache, &self.retired.join(cache))?;
+            }
+            for (name, _) in made.iter().filter(|(name, _)| name != cache) {
+                let (new, old) = (self.dir.join(name), self.out.join(name));
+                if same_tree(&new, &old) {
+                    continue;
+                }
+                if fs::symlink_metadata(&old).is_ok() {
+                    swaps.rename(&old, &self.retired.join(name))?;
+                }
+                swaps.rename(&new, &old)?;
+            }
+            let made: std::collections::HashSet<&str> =
+                made.iter().map(|(name, _)| name.as_str()).collect();
+            for (name, _) in &previous {
+                if !made.contains(name.as_str()) && !stays.contains(name) && name != cache {
+                    swaps.rename(&self.out.join(name), &self.retired.join(name))?;
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = step() {
+            swaps.undo();
+            let _ = fs::remove_dir_all(&self.retired);
+            return Err(OutputError::Io(self.out.clone(), e));
+        }
+        self.committed = true;
+        remove_tree(&self.retired);
+        let _ = fs::remove_dir_all(&self.dir);
+        Ok(())
+    }
+}
+
+/// Writes `bytes` as the file `name` in the folder `dir`, whole or not at
+/// all: into a file beside it, which then replaces it by a rename.
+pub fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let path = dir.join(name);
+    let part = dir.join(format!("{name}.part-{}", std::process::id()));
+    let written = fs::File::create(&part)
+        .and_then(|mut f| f.write_all(bytes))
+        .and_then(|()| fs::rename(&part, &path));
+    if written.is_err() {
+        let _ = fs::remove_file(&part);
+    }
+    written
+}
+
+/// The renames of an in-place commit, to undo them on a failure.
+#[derive(Default)]
+struct Swaps(Vec<(PathBuf, PathBuf)>);
+
+#[cfg(test)]
+thread_local! {
+    /// In tests: how many renames succeed before one fails.
+    static RENAMES_LEFT: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+impl Swaps {
+    fn rename(&mut self, from: &Path, to: &Path) -> io::Result<()> {
+        #[cfg(test)]
+        if let Some(left) = RENAMES_LEFT.get() {
+            if left == 0 {
+                return Err(io::Error::other("a failure for the test"));
+            }
+            RENAMES_LEFT.set(Some(left - 1));
+        }
+        fs::rename(from, to)?;
+        self.0.push((from.to_path_buf(), to.to_path_buf()));
+        Ok(())
+    }
+
+    /// Puts everything back where it was, last rename first.
+    fn undo(self) {
+        for (from, to) in self.0.into_iter().rev() {
+            let _ = fs::rename(&to, &from);
+        }
+    }
+}
+
+/// Whether the entry `new` of a staging folder is the entry `old` of the
+/// target as it is: the same file (a hard link to it), or a folder with the
+/// same names, each the same.
+fn same_tree(new: &Path, old: &Path) -> bool {
+    let (Ok(a), Ok(b)) = (fs::symlink_metadata(new), fs::symlink_metadata(old)) else {
+        return false;
+    };
+    #[cfg(unix)]
+    if a.is_file() && b.is_file() {
+        use std::os::unix::fs::MetadataExt;
+        return a.ino() == b.ino() && a.dev() == b.dev();
+    }
+    if !(a.is_dir() && b.is_dir()) {
+        return false;
+    }
+    let list = |dir: &Path| -> Option<Vec<std::ffi::OsString>> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .ok()?
+            .map(|e| e.map(|e| e.file_name()))
+            .collect::<io::Result<_>>()
+            .ok()?;
+        names.sort();
+        Some(names)
+    };
+    match (list(new), list(old)) {
+        (Some(x), Some(y)) if x == y => x.iter().all(|n| same_tree(&new.join(n), &old.join(n))),
+        _ => false,
     }
 }
 
@@ -289,11 +467,26 @@ impl Fingerprint {
     /// The fingerprint of the regular file at `path` (a symbolic link is
     /// not followed: amt never writes one).
     pub fn of(path: &Path) -> io::Result<Fingerprint> {
+        Fingerprint::read(path, false)
+    }
+
+    /// The fingerprint of the folder at `path`: its modification time
+    /// changes whenever an entry is added, removed or renamed in it (moving
+    /// the folder itself keeps it).
+    pub fn of_folder(path: &Path) -> io::Result<Fingerprint> {
+        Fingerprint::read(path, true)
+    }
+
+    fn read(path: &Path, folder: bool) -> io::Result<Fingerprint> {
         let meta = fs::symlink_metadata(path)?;
-        if !meta.is_file() {
+        if folder && !meta.is_dir() || !folder && !meta.is_file() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                "not a regular file",
+                if folder {
+                    "not a folder"
+                } else {
+                    "not a regular file"
+                },
             ));
         }
         #[cfg(unix)]
@@ -387,6 +580,76 @@ fn remove_abandoned(parent: &Path, name: &str, out: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every file under `dir`, with its text.
+    fn tree(dir: &Path) -> Vec<(String, String)> {
+        let mut all = Vec::new();
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                all.extend(
+                    tree(&path)
+                        .into_iter()
+                        .map(|(n, t)| (format!("{name}/{n}"), t)),
+                );
+            } else {
+                all.push((name, fs::read_to_string(&path).unwrap()));
+            }
+        }
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn an_in_place_commit_that_fails_half_way_puts_everything_back() {
+        let work = std::env::temp_dir().join(format!("amt-in-place-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&work);
+        let out = work.join("out");
+        for (path, text) in [
+            ("manifest.json", "1"),
+            ("a/f", "1"),
+            ("b/f", "1"),
+            ("c/f", "1"),
+        ] {
+            let path = out.join(path);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        let before = tree(&out);
+        let file = |path: &str| OutputFile {
+            path: path.to_string(),
+            bytes: b"2".to_vec(),
+        };
+        // `a`, `b` and the manifest made again (two renames each), `c` no
+        // longer made (one): a failure at each.
+        for renames in 0..7 {
+            let staging = Staging::begin_update(&out).unwrap();
+            for path in ["manifest.json", "a/f", "b/f"] {
+                staging.write(&file(path)).unwrap();
+            }
+            RENAMES_LEFT.set(Some(renames));
+            assert!(staging.commit().is_err(), "after {renames} renames");
+            RENAMES_LEFT.set(None);
+            assert_eq!(tree(&out), before, "after {renames} renames");
+            assert_eq!(
+                fs::read_dir(&work).unwrap().count(),
+                1,
+                "after {renames} renames"
+            );
+        }
+        let staging = Staging::begin_update(&out).unwrap();
+        for path in ["manifest.json", "a/f", "b/f"] {
+            staging.write(&file(path)).unwrap();
+        }
+        staging.commit().unwrap();
+        let two = |p: &str| (p.to_string(), "2".to_string());
+        assert_eq!(
+            tree(&out),
+            vec![two("a/f"), two("b/f"), two("manifest.json")]
+        );
+        fs::remove_dir_all(&work).unwrap();
+    }
 
     #[test]
     fn only_plain_relative_paths_are_safe() {

@@ -300,6 +300,14 @@ fn an_output_file_changed_by_hand_is_made_again() {
     assert_eq!(rebuilt.kept, 1, "{}", rebuilt.stderr);
     assert_eq!(files(&out), clean);
 
+    // Added beside a procedure's files, and beside the procedures: a build
+    // from scratch has neither.
+    std::fs::write(out.join("b/notiz.txt"), "von Hand").unwrap();
+    std::fs::write(out.join("notiz.txt"), "von Hand").unwrap();
+    let rebuilt = build(project.path(), &out, &[]);
+    assert_eq!(rebuilt.kept, 2, "{}", rebuilt.stderr);
+    assert_eq!(files(&out), clean);
+
     // Removed.
     std::fs::remove_file(out.join("a/procedure.json")).unwrap();
     let rebuilt = build(project.path(), &out, &[]);
@@ -374,4 +382,40 @@ fn the_cache_is_not_in_the_manifest() {
     assert!(out.join(".amt-cache.json").is_file());
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(!manifest.contains("amt-cache"), "{manifest}");
+}
+
+#[test]
+fn a_rebuild_changes_the_output_in_place_and_only_what_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let (project, work, out) = built_once("in-place");
+    let folder = std::fs::metadata(&out).unwrap().ino();
+    let before = inodes(&out);
+
+    // Nothing changed: not a file is touched, the folder is the same one.
+    let rebuilt = build(project.path(), &out, &[]);
+    assert_eq!(rebuilt.kept, 3, "{}", rebuilt.stderr);
+    assert_eq!(inodes(&out), before);
+    assert_eq!(std::fs::metadata(&out).unwrap().ino(), folder);
+
+    // One procedure changed: only its folder and the lists are new files.
+    project.write("b.amt", procedure("b", "Antrag B, neu", false));
+    let rebuilt = build(project.path(), &out, &[]);
+    assert_eq!(rebuilt.kept, 2, "{}", rebuilt.stderr);
+    let after = inodes(&out);
+    let new: BTreeSet<String> = after
+        .iter()
+        .filter(|(name, ino)| before.get(*name) != Some(ino))
+        .map(|(name, _)| name.clone())
+        .collect();
+    assert_eq!(folders(&new), set(&["b", "index.html", "manifest.json"]));
+    assert_eq!(std::fs::metadata(&out).unwrap().ino(), folder);
+    assert_eq!(files(&out), from_scratch(project.path(), &work, &[]));
+
+    // Nothing is left beside the output.
+    let beside: Vec<String> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains(".amt-"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
 }

@@ -5,9 +5,13 @@
 
 use libfuzzer_sys::fuzz_target;
 
+mod common;
+
 fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    if let Err(e) = amt_compiler::syntax::check_fast_reader(&text) {
-        panic!("{e}");
-    }
+    let text = String::from_utf8_lossy(data).into_owned();
+    common::on_amts_stack(move || {
+        if let Err(e) = amt_compiler::syntax::check_fast_reader(&text) {
+            panic!("{e}");
+        }
+    });
 });

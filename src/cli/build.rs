@@ -67,8 +67,15 @@ struct Writing<'a> {
 }
 
 impl<'a> Writing<'a> {
-    fn begin(args: &'a BuildArgs) -> Result<Writing<'a>, u8> {
-        match crate::output::Staging::begin(&args.out) {
+    /// Starts a build that replaces the output whole, or (`in_place`, an
+    /// incremental rebuild) one that changes only what it makes again.
+    fn begin(args: &'a BuildArgs, in_place: bool) -> Result<Writing<'a>, u8> {
+        let staging = if in_place {
+            crate::output::Staging::begin_update(&args.out)
+        } else {
+            crate::output::Staging::begin(&args.out)
+        };
+        match staging {
             Ok(staging) => Ok(Writing {
                 staging,
                 write_failed: std::sync::atomic::AtomicBool::new(false),
@@ -119,30 +126,30 @@ impl<'a> Writing<'a> {
         }
     }
 
-    /// Puts the written build in place of the output; `kept` of the
-    /// `procedures` were unchanged and their files kept.
-    fn commit(self, procedures: usize, kept: usize, files: usize) -> u8 {
-        match self.staging.commit() {
-            Ok(()) => {
-                if matches!(self.args.check.message_format, MessageFormat::Human) {
-                    let unchanged = match kept {
-                        0 => String::new(),
-                        n => format!("; {n} kept unchanged from the previous build"),
-                    };
-                    eprintln!(
-                        "built {procedures} procedure{} into `{}` ({files} files{unchanged})",
-                        if procedures == 1 { "" } else { "s" },
-                        self.args.out.display(),
-                    );
-                }
-                OK
-            }
-            Err(e) => {
-                eprintln!("amt: {e}");
-                USAGE_OR_IO
-            }
-        }
+    /// Puts the written build in place of the output.
+    fn commit(self) -> Result<(), u8> {
+        self.staging.commit().map_err(|e| {
+            eprintln!("amt: {e}");
+            USAGE_OR_IO
+        })
     }
+}
+
+/// Says what a build wrote; `kept` of the `procedures` were unchanged and
+/// their files kept.
+fn summary(args: &BuildArgs, procedures: usize, kept: usize, files: usize) -> u8 {
+    if matches!(args.check.message_format, MessageFormat::Human) {
+        let unchanged = match kept {
+            0 => String::new(),
+            n => format!("; {n} kept unchanged from the previous build"),
+        };
+        eprintln!(
+            "built {procedures} procedure{} into `{}` ({files} files{unchanged})",
+            if procedures == 1 { "" } else { "s" },
+            args.out.display(),
+        );
+    }
+    OK
 }
 
 /// `amt build`: each procedure is written as soon as it is checked (into the
@@ -159,7 +166,7 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings, root: &Path)
         Some(key) if !args.fresh => incremental::Cache::read(&args.out, key),
         _ => None,
     };
-    let writing = match Writing::begin(args) {
+    let writing = match Writing::begin(args, previous.is_some()) {
         Ok(w) => w,
         Err(code) => return code,
     };
@@ -226,30 +233,37 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings, root: &Path)
     let procedures = done.len();
     let kept_count = kept.len();
     drop(kept);
-    let records = match emitter.finish(done) {
-        Ok(r) => r,
+    let files = match emitter.finish(done) {
+        Ok(records) => records.len(),
         Err(e) => return failure(e),
     };
+    if let Err(code) = writing.commit() {
+        return code;
+    }
+    // The output is complete; the cache records it as it now is on disk.
     if let Some(key) = key {
-        let cache = plan.next(
-            key,
-            &sources,
-            &checked.files,
-            &compiled.diagnostics,
-            built,
-            &writing.staging,
-        );
-        let written = cache.map_err(|e| e.to_string()).and_then(|cache| {
-            writing.write(&amt_compiler::emit::OutputFile {
-                path: incremental::FILE.to_string(),
-                bytes: cache.to_bytes(),
-            })
-        });
-        if let Err(e) = written {
-            return failure(EmitError::Write(e));
+        let out = &args.out;
+        let remembered = plan
+            .next(
+                key,
+                &sources,
+                &checked.files,
+                &compiled.diagnostics,
+                built,
+                out,
+            )
+            .and_then(|cache| {
+                crate::output::write_whole(out, incremental::FILE, &cache.to_bytes())
+            });
+        if let Err(e) = remembered {
+            let _ = std::fs::remove_file(out.join(incremental::FILE));
+            eprintln!(
+                "amt: warning: the build cache `{}` could not be written ({e}); the next build builds everything",
+                out.join(incremental::FILE).display()
+            );
         }
     }
-    writing.commit(procedures, kept_count, records.len())
+    summary(args, procedures, kept_count, files)
 }
 
 /// Writes a build of `procedures` into `args.out`: every file into a
@@ -259,12 +273,15 @@ fn write_build(
     settings: &amt_compiler::emit::Settings,
     args: &BuildArgs,
 ) -> u8 {
-    let writing = match Writing::begin(args) {
+    let writing = match Writing::begin(args, false) {
         Ok(w) => w,
         Err(code) => return code,
     };
     match amt_compiler::emit::build_into(procedures, settings, &|file| writing.write(&file)) {
-        Ok(records) => writing.commit(procedures.len(), 0, records.len()),
+        Ok(records) => match writing.commit() {
+            Ok(()) => summary(args, procedures.len(), 0, records.len()),
+            Err(code) => code,
+        },
         Err(e) => writing.failed(&e),
     }
 }

@@ -28,6 +28,7 @@ pub(super) fn parse_item(file: FileId, text: &str, offset: usize) -> Option<Item
         pos: 0,
         file,
         offset,
+        expr_start: None,
     };
     let item = r.item()?;
     r.skip();
@@ -52,6 +53,10 @@ struct Reader<'t> {
     pos: usize,
     file: FileId,
     offset: usize,
+    /// Where the outermost expression being read starts: a nested one
+    /// (`if`, parentheses, arguments) gives up as soon as the whole is too
+    /// long, instead of reading (and recursing through) all of it first.
+    expr_start: Option<usize>,
 }
 
 fn is_ident_char(b: u8) -> bool {
@@ -1445,6 +1450,19 @@ impl<'t> Reader<'t> {
     /// pest's Pratt parser over its tokens.
     fn expr(&mut self) -> Option<Expr> {
         let start = self.pos;
+        match self.expr_start {
+            Some(outer) if start - outer >= MAX_EXPR_BYTES => None,
+            Some(_) => self.expr_inner(start),
+            None => {
+                self.expr_start = Some(start);
+                let read = self.expr_inner(start);
+                self.expr_start = None;
+                read
+            }
+        }
+    }
+
+    fn expr_inner(&mut self, start: usize) -> Option<Expr> {
         let mut tokens = Vec::new();
         self.prefixes(&mut tokens);
         self.skip();
