@@ -246,3 +246,22 @@ fn split_declarations(text: &str) -> Vec<String> {
     }
     pieces
 }
+
+/// Found by fuzzing (`fuzz/fuzz_targets/reader.rs`): an `if` chain as long
+/// as a file was read, recursing once per `if`, before the reader gave up
+/// on its length. It gives up as soon as the whole is too long, so a small
+/// stack is enough; pest reads it (on amt's stack).
+#[test]
+fn an_over_long_expression_is_left_to_pest_without_deep_recursion() {
+    let chain = "if x > 1 then 1 else ".repeat(5_000);
+    let text = format!(
+        "procedure p \"P\" {{\n  version 1.0.0\n  page a \"A\" {{ field x: integer \"X\" }}\n  computed c \"C\" = {chain}0\n}}\n"
+    );
+    let small = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(move || amt_compiler::syntax::check_fast_reader(&text))
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert_eq!(small, Ok((0, 1)));
+}

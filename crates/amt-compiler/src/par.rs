@@ -15,15 +15,17 @@ fn cores() -> usize {
 
 /// `f` applied to every item, on as many threads as there are cores (at
 /// most one per item), handing items out one at a time, since they differ
-/// in size. The results come back in the order of `items`.
+/// in size. The calling thread is one of them. The results come back in the
+/// order of `items`.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     // One item is done where it is: starting a thread costs more than most
-    // items. (`amt` itself runs on a thread with as large a stack as the
-    // workers'; a library caller with deep models gives its thread one too.)
+    // items. The caller works too, and needs as large a stack as the
+    // workers': `amt` itself runs on such a thread, and a library caller
+    // with deep models gives its thread one too.
     if items.len() <= 1 {
         return items.iter().map(f).collect();
     }
-    let workers = cores().min(items.len());
+    let helpers = cores().min(items.len()) - 1;
     let next = AtomicUsize::new(0);
     let work = || {
         let mut out = Vec::new();
@@ -37,21 +39,19 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
     let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
         // As much stack as the main thread of `amt`: expressions and groups
         // are walked recursively (their size is bounded by the parser).
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
+        // Where no thread is to be had, the caller does all the work.
+        let handles: Vec<_> = (0..helpers)
+            .filter_map(|_| {
                 std::thread::Builder::new()
                     .stack_size(STACK)
                     .spawn_scoped(scope, work)
+                    .ok()
             })
             .collect();
-        let mut done = Vec::new();
+        let mut done = work();
         for handle in handles {
-            match handle {
-                // A panic in `f` is a bug; let it surface as one.
-                Ok(h) => done.extend(h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
-                // No thread to be had: do the work here.
-                Err(_) => done.extend(work()),
-            }
+            // A panic in `f` is a bug; let it surface as one.
+            done.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
         }
         done
     });
