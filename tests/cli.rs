@@ -242,6 +242,31 @@ fn json_diagnostics_carry_every_documented_field() {
 }
 
 #[test]
+fn check_says_what_it_checked_and_warns_when_there_is_no_procedure() {
+    let t = Temp::new("scope");
+    t.write("common.amt", "codelist c \"C\" { A \"a\" }\n");
+    let out = amt(&["check", t.s()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(said.contains("warning[W0102]"), "{said}");
+    assert!(
+        said.ends_with("passed: 0 errors, 1 warning (0 procedures in 1 file)\n"),
+        "{said}"
+    );
+
+    t.write("p.amt", VALID);
+    t.write("q.amt", VALID.replace("procedure p", "procedure q"));
+    let out = amt(&["check", t.s()]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert_eq!(said, "checked 2 procedures in 3 files: no problems\n");
+
+    // Machine-readable output stays one diagnostic per line, nothing else.
+    let out = amt(&["check", t.s(), "--message-format", "json"]);
+    assert!(out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+}
+
+#[test]
 fn warnings_pass_unless_denied() {
     let t = Temp::new("warnings");
     t.write("common.amt", "codelist c \"C\" { A \"a\" }\n");

@@ -200,7 +200,7 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings, root: &Path)
             (clean, Some(emitted))
         },
     );
-    let compiled = check::reported(&sources, load, checked.diagnostics, &args.check);
+    let compiled = check::reported(&sources, load, checked.diagnostics, &args.check, None);
     if compiled.failed(deny) {
         eprintln!(
             "amt: nothing was written; `{}` is unchanged",
@@ -337,7 +337,7 @@ pub fn build_workspace(
         procedures: Vec::new(),
         diagnostics: ws.diagnostics(),
     };
-    report(ws.sources(), &compiled, &args.check);
+    report(ws.sources(), &compiled, &args.check, None);
     if compiled.failed(args.check.deny_warnings) {
         return None;
     }

@@ -1,6 +1,6 @@
 //! `amt check`: every problem of a project, procedure by procedure.
 
-use super::{CheckArgs, INPUT_ERRORS, OK, USAGE_OR_IO, report};
+use super::{CheckArgs, INPUT_ERRORS, OK, Scope, USAGE_OR_IO, report};
 use amt_compiler::source::SourceMap;
 
 /// Runs `amt check`: procedure by procedure, so that a check of thousands
@@ -23,7 +23,7 @@ pub fn run(args: &CheckArgs) -> u8 {
 pub fn run_check(args: &CheckArgs) -> Result<(SourceMap, amt_compiler::Compiled), u8> {
     let (sources, load) = load(args)?;
     let (sources, compiled) = amt_compiler::check_sources(sources, load);
-    report(&sources, &compiled, args);
+    report(&sources, &compiled, args, None);
     Ok((sources, compiled))
 }
 
@@ -52,7 +52,14 @@ pub fn check_each<R: Send>(
 ) -> Result<(amt_compiler::Compiled, Vec<R>), u8> {
     let (sources, load) = load(args)?;
     let (diagnostics, results) = amt_compiler::compile_each(&sources, each);
-    Ok((reported(&sources, load, diagnostics, args), results))
+    let scope = Scope {
+        procedures: results.len(),
+        files: sources.len(),
+    };
+    Ok((
+        reported(&sources, load, diagnostics, args, Some(scope)),
+        results,
+    ))
 }
 
 /// Reports what loading and checking found, in one sorted list.
@@ -61,6 +68,7 @@ pub(super) fn reported(
     load: Vec<amt_compiler::diagnostic::Diagnostic>,
     checked: Vec<amt_compiler::diagnostic::Diagnostic>,
     args: &CheckArgs,
+    scope: Option<Scope>,
 ) -> amt_compiler::Compiled {
     let mut all = amt_compiler::diagnostic::Diagnostics::new();
     all.extend(load);
@@ -69,7 +77,7 @@ pub(super) fn reported(
         procedures: Vec::new(),
         diagnostics: all.finish(),
     };
-    report(sources, &compiled, args);
+    report(sources, &compiled, args, scope);
     compiled
 }
 

@@ -97,7 +97,38 @@ pub fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
-pub fn report(sources: &SourceMap, compiled: &amt_compiler::Compiled, args: &CheckArgs) {
+/// What a run looked at, for its closing line.
+#[derive(Clone, Copy)]
+pub struct Scope {
+    /// The procedures checked.
+    pub procedures: usize,
+    /// The source files read.
+    pub files: usize,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        write!(
+            f,
+            "{} procedure{} in {} file{}",
+            self.procedures,
+            plural(self.procedures),
+            self.files,
+            plural(self.files)
+        )
+    }
+}
+
+/// Prints the diagnostics (as text or JSON lines) and, as text, a closing
+/// line that counts them; with a `scope`, the line also says what was
+/// checked, even when nothing was found.
+pub fn report(
+    sources: &SourceMap,
+    compiled: &amt_compiler::Compiled,
+    args: &CheckArgs,
+    scope: Option<Scope>,
+) {
     match args.message_format {
         MessageFormat::Json => {
             let mut out = std::io::stdout().lock();
@@ -122,15 +153,18 @@ pub fn report(sources: &SourceMap, compiled: &amt_compiler::Compiled, args: &Che
                     |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
                 let _ = writeln!(
                     err,
-                    "{}: {}, {}",
+                    "{}: {}, {}{}",
                     if compiled.failed(args.deny_warnings) {
                         "failed"
                     } else {
                         "passed"
                     },
                     plural(errors, "error"),
-                    plural(warnings, "warning")
+                    plural(warnings, "warning"),
+                    scope.map(|s| format!(" ({s})")).unwrap_or_default(),
                 );
+            } else if let Some(scope) = scope {
+                let _ = writeln!(err, "checked {scope}: no problems");
             }
         }
     }

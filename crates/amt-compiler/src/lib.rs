@@ -183,6 +183,11 @@ pub fn compile_except<R: Send>(
     // The first of two procedures of one name is the first in file order.
     names.sort_by_key(|n| (n.span.file, n.span.start));
     diags.extend(check::duplicate_procedure_names(names.iter()));
+    // A project of groups and code lists alone builds nothing: say so,
+    // unless an error (which may have hidden a procedure) says more.
+    if names.is_empty() && !diags.iter().any(|d| d.severity() == Severity::Error) {
+        diags.extend(check::no_procedure(sources));
+    }
     let mut all = diagnostic::Diagnostics::new();
     all.extend(diags);
     Partial {

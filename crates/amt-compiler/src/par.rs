@@ -51,7 +51,11 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> 
         let mut done = work();
         for handle in handles {
             // A panic in `f` is a bug; let it surface as one.
-            done.extend(handle.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            done.extend(
+                handle
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
         }
         done
     });

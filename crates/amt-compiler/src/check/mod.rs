@@ -111,6 +111,32 @@ pub fn duplicate_procedure_names<'a>(
     diags
 }
 
+/// The warning for a project whose files declare no procedure: it is
+/// shown at the start of its first file. Files that could not be read as
+/// text (reported when loading) do not count; without any other, there is
+/// no warning.
+pub fn no_procedure(sources: &SourceMap) -> Option<Diagnostic> {
+    let mut readable = sources.iter().filter(|(_, f)| f.parse).map(|(id, _)| id);
+    let first = readable.next()?;
+    let files = 1 + readable.count();
+    Some(
+        Diagnostic::new(
+            Code::NoProcedure,
+            Span::new(first, 0..0),
+            if files == 1 {
+                "the project's only file declares no procedure: there is nothing to build"
+                    .to_string()
+            } else {
+                format!(
+                    "none of the project's {files} files declares a procedure: there is nothing to build"
+                )
+            },
+        )
+        .label("no procedure here or in any other file")
+        .help("a procedure starts with `procedure NAME \"Title\" {`; files of groups and code lists alone are only shared, by the procedures that import from them"),
+    )
+}
+
 /// The names resolved in a declaration of `file` that are written in
 /// `file`: a group's own names are recorded where the group is checked on
 /// its own, not once per procedure that uses it.

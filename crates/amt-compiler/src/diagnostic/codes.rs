@@ -114,6 +114,8 @@ codes! {
     ExpansionTooLarge = "E0119", Error, "too large once its groups are expanded";
     /// An import that nothing uses.
     UnusedImport = "W0101", Warning, "unused import";
+    /// A project without a procedure: nothing to build.
+    NoProcedure = "W0102", Warning, "no procedure";
     /// Operand types that an operator cannot combine.
     TypeMismatch = "E0201", Error, "type mismatch";
     /// A function argument of the wrong type.
