@@ -166,6 +166,8 @@ codes! {
     MalformedIdentifier = "E0509", Error, "malformed identifier";
     /// A procedure without a setting it must have.
     MissingSetting = "E0510", Error, "missing setting";
+    /// A prefilled field of a type that cannot hold what the attribute delivers.
+    PrefillType = "E0511", Error, "prefill into a field of the wrong type";
     /// An example names an answer the procedure does not have.
     UnknownExamplePath = "E0601", Error, "unknown path in an example";
     /// An example's value does not fit the field.

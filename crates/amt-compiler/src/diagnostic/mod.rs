@@ -6,6 +6,7 @@
 
 mod codes;
 mod render;
+pub mod suggest;
 
 pub use codes::{CODES, Code, CodeInfo, lookup};
 pub use render::{render_human, render_json_line};

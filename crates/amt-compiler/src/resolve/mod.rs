@@ -6,9 +6,8 @@
 //! checker, remembering which imports were used so unused ones can be reported.
 
 pub mod expansion;
-mod suggest;
 
-pub use suggest::{did_you_mean, suggest};
+pub use crate::diagnostic::suggest::{did_you_mean, suggest};
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};

@@ -27,11 +27,18 @@ pub(super) fn syntax_error(
     {
         return unknown_escape(file, text, offset, pos + bad);
     }
+    if let Some(d) = import_with_extension(file, text, offset, pos) {
+        return d;
+    }
     let (found, len) = found_at(text, pos);
     let span = Span::new(file, offset + pos..offset + pos + len);
+    let block = enclosing_block(text, pos);
+    let workflow = block == Some("workflow");
+    let mut meant = None;
     let (message, label) = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
-            let expected = expected_words(positives);
+            meant = misspelt_statement(&text[pos..pos + len], positives, workflow);
+            let expected = expected_words(positives, block);
             (
                 format!("expected {expected}, found {found}"),
                 format!("expected {expected}"),
@@ -51,11 +58,102 @@ pub(super) fn syntax_error(
         ),
     };
     let d = Diagnostic::new(Code::SyntaxError, span, message).label(label);
+    if let Some(word) = meant {
+        return d.help(format!("did you mean `{word}`?"));
+    }
     match slip_help(text, pos, &found) {
         Some(help) => d.help(help),
         None => d,
     }
 }
+
+/// `import common/kontakt.amt.{…}`: a path written with the file's
+/// extension, which pest can only report at the `import` as a whole.
+fn import_with_extension(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    pos: usize,
+) -> Option<Diagnostic> {
+    let rest = text[pos..].strip_prefix("import")?;
+    let path_start = pos + "import".len() + (rest.len() - rest.trim_start().len());
+    let path_end = text[path_start..]
+        .find(|c: char| c == '{' || c.is_whitespace())
+        .map_or(text.len(), |i| path_start + i);
+    let path = text[path_start..path_end].trim_end_matches('.');
+    let at = path.find(".amt").filter(|&i| {
+        let after = &path[i + ".amt".len()..];
+        after.is_empty() || after.starts_with('/')
+    })?;
+    let start = offset + path_start + at;
+    let module = &path[..at];
+    Some(
+        Diagnostic::new(
+            Code::SyntaxError,
+            Span::new(file, start..start + ".amt".len()),
+            format!("an import names the file `{module}` without its extension"),
+        )
+        .label("remove `.amt`")
+        .help(format!(
+            "write `import {module}.{{…}}`: the path is relative to the project root, without `.amt`"
+        )),
+    )
+}
+
+/// The first word on the line that opened the block around byte `pos`
+/// (`field`, `page`, `workflow`, `step` …), skipping texts and comments.
+fn enclosing_block(text: &str, pos: usize) -> Option<&str> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut line_start = 0;
+    for line in text[..pos].split_inclusive('\n') {
+        let code = match line_comment_start(line) {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let mut in_text = false;
+        let mut escaped = false;
+        for (i, c) in code.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_text => escaped = true,
+                '"' => in_text = !in_text,
+                '{' if !in_text => open.push(line_start + i),
+                '}' if !in_text => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        line_start += line.len();
+    }
+    let brace = *open.last()?;
+    let line = &text[text[..brace].rfind('\n').map_or(0, |i| i + 1)..brace];
+    let word = line.trim_start();
+    let end = word
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .unwrap_or(word.len());
+    Some(&word[..end])
+}
+
+/// The statement keyword a misspelt word at a statement's place most likely
+/// means (`requried` → `required`).
+fn misspelt_statement(word: &str, rules: &[Rule], workflow: bool) -> Option<&'static str> {
+    if word.is_empty() || !word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut candidates: Vec<&'static str> =
+        rules.iter().filter_map(|r| statement_keyword(*r)).collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    if workflow || rules.contains(&Rule::state_kind) {
+        candidates.extend(STATE_KINDS);
+    }
+    crate::diagnostic::suggest::did_you_mean(word, candidates)
+}
+
+/// The kinds of state a workflow has (`state_kind` in the grammar).
+const STATE_KINDS: [&str; 5] = ["start", "step", "parallel", "end", "timer"];
 
 /// A text whose backslash at byte `at` starts no escape amt knows.
 fn unknown_escape(file: FileId, text: &str, offset: usize, at: usize) -> Diagnostic {
@@ -97,10 +195,27 @@ fn slip_help(text: &str, pos: usize, found: &str) -> Option<&'static str> {
 }
 
 /// What the parser expected, as one phrase: `` `field`, `group` or a name ``.
-fn expected_words(rules: &[Rule]) -> String {
+/// Only what can stand there: a declaration where one starts; in a block
+/// (opened by the word `block`), the statements of its kind.
+fn expected_words(rules: &[Rule], block: Option<&str>) -> String {
+    if rules.contains(&Rule::stray) {
+        return expected_word(Rule::stray).unwrap_or_default().to_string();
+    }
+    let statements = rules.iter().any(|r| is_statement(*r));
+    let workflow = block == Some("workflow");
+    if statements && workflow {
+        return "`actor`, `document` or a state (`start`, `step`, `parallel`, `end` or `timer`)"
+            .to_string();
+    }
+    if statements && block.is_some_and(|b| STATE_KINDS.contains(&b)) {
+        return "`by`, `decide`, `goto` or a step of a `parallel` state".to_string();
+    }
     let mut words: Vec<&str> = Vec::new();
     let mut keywords: Vec<String> = Vec::new();
     for expected in rules {
+        if *expected == Rule::state_kind && statements && !workflow {
+            continue;
+        }
         if let Some(k) = keyword(*expected) {
             let k = format!("`{k}`");
             if !keywords.contains(&k) {
@@ -108,6 +223,7 @@ fn expected_words(rules: &[Rule]) -> String {
             }
         } else if let Some(w) = expected_word(*expected)
             && !words.contains(&w)
+            && !keywords.iter().any(|k| k == w)
         {
             words.push(w);
         }
@@ -196,49 +312,54 @@ fn expected_word(expected: Rule) -> Option<&'static str> {
 
 /// Whether a rule is one of the statements of a block.
 fn is_statement(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::field
-            | Rule::group
-            | Rule::page
-            | Rule::computed
-            | Rule::fee
-            | Rule::deadline
-            | Rule::attachment
-            | Rule::note
-            | Rule::rule_stmt
-            | Rule::warn
-            | Rule::when
-            | Rule::required
-            | Rule::hint
-            | Rule::legal
-            | Rule::fim
-            | Rule::autocomplete
-            | Rule::prefill
-            | Rule::personal
-            | Rule::version
-            | Rule::leika
-            | Rule::identity
-            | Rule::languages
-            | Rule::description
-            | Rule::authority
-            | Rule::privacy
-            | Rule::purpose
-            | Rule::basis
-            | Rule::retention
-            | Rule::types
-            | Rule::max_size
-            | Rule::count
-            | Rule::example
-            | Rule::workflow
-            | Rule::wf_actor
-            | Rule::wf_document
-            | Rule::wf_state
-            | Rule::wf_by
-            | Rule::wf_decide
-            | Rule::wf_goto
-            | Rule::wf_outcome
-    )
+    statement_keyword(rule).is_some() || rule == Rule::wf_state
+}
+
+/// The keyword that starts a statement of a block (the kinds of state
+/// have their own, [`STATE_KINDS`]).
+fn statement_keyword(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::field => "field",
+        Rule::group => "group",
+        Rule::page => "page",
+        Rule::computed => "computed",
+        Rule::fee => "fee",
+        Rule::deadline => "deadline",
+        Rule::attachment => "attachment",
+        Rule::note => "note",
+        Rule::rule_stmt => "rule",
+        Rule::warn => "warn",
+        Rule::when => "when",
+        Rule::required => "required",
+        Rule::hint => "hint",
+        Rule::legal => "legal",
+        Rule::fim => "fim",
+        Rule::autocomplete => "autocomplete",
+        Rule::prefill => "prefill",
+        Rule::personal => "personal",
+        Rule::version => "version",
+        Rule::leika => "leika",
+        Rule::identity => "identity",
+        Rule::languages => "languages",
+        Rule::description => "description",
+        Rule::authority => "authority",
+        Rule::privacy => "privacy",
+        Rule::purpose => "purpose",
+        Rule::basis => "basis",
+        Rule::retention => "retention",
+        Rule::types => "types",
+        Rule::max_size => "max",
+        Rule::count => "count",
+        Rule::example => "example",
+        Rule::workflow => "workflow",
+        Rule::wf_actor => "actor",
+        Rule::wf_document => "document",
+        Rule::wf_by => "by",
+        Rule::wf_decide => "decide",
+        Rule::wf_goto => "goto",
+        Rule::wf_outcome => "outcome",
+        _ => return None,
+    })
 }
 
 /// Whether a rule is an operator.
