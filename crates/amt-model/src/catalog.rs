@@ -131,6 +131,40 @@ pub fn is_builtin_type(name: &str) -> bool {
     BuiltinType::from_word(name).is_some()
 }
 
+/// What an identity attribute delivers, the types of field that can hold
+/// it (both in words), and the test: the eID and the EUDI wallet deliver
+/// names, places and streets as free text, the birth date as a date,
+/// countries and nationalities as ISO 3166-1 codes, gender as a code.
+/// `None` for an attribute amt does not know.
+pub fn attribute_fits(attribute: &str) -> Option<AttributeFit> {
+    use BuiltinType::*;
+    let text: AttributeFit = ("free text", "`text` or `multiline`", |t| {
+        matches!(t, Text | Multiline)
+    });
+    Some(match attribute {
+        "given_name" | "family_name" | "birth_name" | "doctoral_degree" | "birth_place"
+        | "street" | "house_number" | "city" => text,
+        "birth_date" => ("a date", "`date`", |t| t == Date),
+        "postal_code" => ("a postcode", "`postcode` or `text`", |t| {
+            matches!(t, Format(TextFormat::Postcode) | Text)
+        }),
+        "country" => ("a country code", "`country`", |t| t == Country),
+        "nationality" => ("a country code", "`nationality`", |t| t == Nationality),
+        "gender" => ("a code", "`choice`", |t| t == Choice),
+        "email" => ("an e-mail address", "`email` or `text`", |t| {
+            matches!(t, Format(TextFormat::Email) | Text)
+        }),
+        "phone" => ("a phone number", "`phone` or `text`", |t| {
+            matches!(t, Format(TextFormat::Phone) | Text)
+        }),
+        _ => return None,
+    })
+}
+
+/// What an attribute delivers, the field types that hold it, and the test
+/// ([`attribute_fits`]).
+pub type AttributeFit = (&'static str, &'static str, fn(BuiltinType) -> bool);
+
 /// One identity attribute: amt's name, its eID/BundID SAML name, its EUDI PID
 /// name, and the autocomplete token a field with it must carry.
 pub type Attribute = (

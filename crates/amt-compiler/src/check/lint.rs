@@ -375,6 +375,20 @@ fn nodes(c: &mut Checker) {
                     if let Some(t) = token {
                         expected.push(t);
                     }
+                    if let Some((what, types, fits)) = catalog::attribute_fits(name)
+                        && !fits(base)
+                    {
+                        c.diags.push(
+                            Diagnostic::new(
+                                Code::PrefillType,
+                                attr.span,
+                                format!("`{name}` delivers {what}, which the field `{}` cannot hold", node.name),
+                            )
+                            .label(what)
+                            .secondary(ft.span, "the field's type")
+                            .help(format!("prefill it into a {types} field, or remove the prefill and let people answer")),
+                        );
+                    }
                     let identity = c.meta.identity;
                     if identity.is_none() {
                         c.diags.push(
