@@ -268,7 +268,9 @@ fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
     }
 }
 
-#[derive(Default)]
+/// What one path can be, as far as the atoms of a term and the field's own
+/// type (`integer(min 1, max 2)`) say.
+#[derive(Clone, Default)]
 struct Domain {
     allowed: Option<Vec<Value>>,
     excluded: Vec<Value>,
@@ -276,13 +278,15 @@ struct Domain {
     hi: Option<(f64, bool)>,
 }
 
-fn satisfiable(term: &[Atom]) -> bool {
+fn satisfiable(term: &[Atom], bounds: &HashMap<String, Domain>) -> bool {
     let mut domains: HashMap<&str, Domain> = HashMap::new();
     for atom in term {
         let Atom::Cmp { path, op, values } = atom else {
             return false;
         };
-        let d = domains.entry(path.as_str()).or_default();
+        let d = domains
+            .entry(path.as_str())
+            .or_insert_with(|| bounds.get(path).cloned().unwrap_or_default());
         match op {
             BinaryOp::Eq | BinaryOp::In => {
                 d.allowed = Some(match d.allowed.take() {
@@ -330,11 +334,47 @@ fn satisfiable(term: &[Atom]) -> bool {
     })
 }
 
-fn never(e: &ir::Expr) -> bool {
+fn never(e: &ir::Expr, bounds: &HashMap<String, Domain>) -> bool {
     match dnf(e, false) {
-        Some(terms) => !terms.iter().any(|t| satisfiable(t)),
+        Some(terms) => !terms.iter().any(|t| satisfiable(t, bounds)),
         None => false,
     }
+}
+
+/// The range each number, money and date field's own type allows, by
+/// path: `when anzahl > 2` on an `integer(min 1, max 2)` never holds.
+fn field_bounds(c: &Checker) -> HashMap<String, Domain> {
+    use super::tree::Base;
+    use crate::syntax::ast::{ExprKind as E, UnaryOp};
+    /// A bound as the conditions' literals count it (money in cents, dates
+    /// in days), when it is a literal of the field's own kind.
+    fn number(e: &crate::syntax::ast::Expr, base: Base) -> Option<f64> {
+        match (&e.kind, base) {
+            (E::Integer(n), Base::Integer | Base::Decimal) => Some(*n as f64),
+            (E::Decimal(d), Base::Decimal) => d.parse().ok(),
+            (E::Money(c), Base::Money) => Some(*c as f64),
+            (E::Date(d), Base::Date) => Date::parse(d).map(|d| d.to_days() as f64),
+            (E::Unary(UnaryOp::Neg, inner), _) => number(inner, base).map(|x| -x),
+            _ => None,
+        }
+    }
+    let mut bounds = HashMap::new();
+    for (id, node) in c.tree.nodes.iter().enumerate() {
+        let Kind::Field(ft) = &node.kind else {
+            continue;
+        };
+        let lo = ft.min.and_then(|e| number(e, ft.base)).map(|x| (x, false));
+        let hi = ft.max.and_then(|e| number(e, ft.base)).map(|x| (x, false));
+        if lo.is_some() || hi.is_some() {
+            let domain = Domain {
+                lo,
+                hi,
+                ..Domain::default()
+            };
+            bounds.insert(c.tree.path(id), domain);
+        }
+    }
+    bounds
 }
 
 /// Required parts under conditions that can never hold (error), and parts
@@ -344,6 +384,7 @@ pub fn never_true(c: &mut Checker) {
     // The conjunction of a node's own condition and its ancestors'.
     let mut chains: Vec<Option<ir::Expr>> = Vec::with_capacity(n);
     let mut dead = vec![false; n];
+    let bounds = field_bounds(c);
     for i in 0..n {
         let own = c.exprs.get(&i).and_then(|e| e.when.clone());
         let parent = c.tree.nodes[i].parent;
@@ -360,7 +401,7 @@ pub fn never_true(c: &mut Checker) {
             }),
         };
         let parent_dead = parent.is_some_and(|p| dead[p]);
-        dead[i] = parent_dead || chain.as_ref().is_some_and(never);
+        dead[i] = parent_dead || chain.as_ref().is_some_and(|e| never(e, &bounds));
         chains.push(chain);
         if !dead[i] {
             continue;
@@ -400,7 +441,7 @@ pub fn never_true(c: &mut Checker) {
                 )
                 .label("never true")
                 .note("the parts under this condition are never shown")
-                .help("check the condition: it is false for every possible answer (a field cannot have two values at once)"),
+                .help("check the condition: it is false for every possible answer (a field cannot have two values at once, nor a value outside its own `min` and `max`)"),
             );
         }
     }
