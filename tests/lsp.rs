@@ -258,6 +258,15 @@ fn hover_definition_references_and_rename() {
     assert!(value.contains("Die neue Wohnung ist"), "{value}");
     assert!(value.contains("required"), "{value}");
 
+    // Its legal basis, as cited (the citation carries its own `§`).
+    let hover = c.request(
+        "textDocument/hover",
+        c.at(&text, FILE, "field einzug:", 0, 7),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("legal basis: § 17 Abs. 1 BMG"), "{value}");
+    assert!(!value.contains("§ §"), "{value}");
+
     // Definition of the use: the field's name.
     let def = c.request(
         "textDocument/definition",

@@ -482,8 +482,10 @@ impl Server {
         if let Some(v) = &def.value {
             md.push_str(&format!("\n\n= `{v}`"));
         }
-        for l in &def.legal {
-            md.push_str(&format!("\n\n§ {}", escape_md(l)));
+        // A citation carries its own `§` or `Art.`: it is shown as written.
+        if !def.legal.is_empty() {
+            let cited: Vec<String> = def.legal.iter().map(|l| escape_md(l)).collect();
+            md.push_str(&format!("\n\nlegal basis: {}", cited.join("; ")));
         }
         let mut parents = Vec::new();
         let mut p = def.parent;
