@@ -44,6 +44,7 @@ procedure probe "Probeantrag" @en "Trial application" {
     field seit: date "Seit" @en "Since"
     group kinder: kind[1..3] "Kinder" @en "Children"
   }
+  fee gebuehr "Gebühr" @en "Fee" = 1234.50 EUR
 }
 "#;
 
@@ -383,6 +384,7 @@ fn serve_builds_serves_checks_posts_and_reloads() {
         .has("&quot;betrag&quot;: 999.5")
         .has("&quot;vorname&quot;: &quot;Max&quot;")
         .has("&quot;alter&quot;: 4")
+        .has("1.234,50\u{a0}€")
         .lacks("egal")
         .lacks("Anna <b>");
     assert_no_inline_code(&accepted.body);

@@ -634,6 +634,10 @@ impl State {
                     label
                 };
                 let value = match value {
+                    Json::Number(n) if checked.model.is_money(path) => {
+                        let cents = (n.as_f64().unwrap_or(0.0) * 100.0).round() as i64;
+                        amt_compiler::ir::print::money_in(lang, cents)
+                    }
                     Json::String(s) => s.clone(),
                     Json::Bool(b) => (if *b { t.yes } else { t.no }).to_string(),
                     Json::Number(n) if amt_compiler::ir::is_german(lang) => {

@@ -37,6 +37,27 @@ pub fn money(cents: i64) -> String {
     format!("{sign}{}.{:02} EUR", c / 100, c % 100)
 }
 
+/// Writes money in cents as a person reads it in `lang`: `1.234,56 €` in
+/// German (a no-break space before the sign), `€1,234.56` otherwise.
+pub fn money_in(lang: &str, cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let c = cents.unsigned_abs();
+    let german = crate::is_german(lang);
+    let euros = (c / 100).to_string();
+    let mut grouped = String::with_capacity(euros.len() + euros.len() / 3);
+    for (i, digit) in euros.chars().enumerate() {
+        if i > 0 && (euros.len() - i) % 3 == 0 {
+            grouped.push(if german { '.' } else { ',' });
+        }
+        grouped.push(digit);
+    }
+    if german {
+        format!("{sign}{grouped},{:02}\u{a0}€", c % 100)
+    } else {
+        format!("{sign}€{grouped}.{:02}", c % 100)
+    }
+}
+
 impl Display for Literal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -142,5 +163,16 @@ impl Display for Expr {
                 f.write_char(')')
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn money_reads_as_people_write_it() {
+        assert_eq!(super::money_in("de", 66000), "660,00\u{a0}€");
+        assert_eq!(super::money_in("de-AT", 123456789), "1.234.567,89\u{a0}€");
+        assert_eq!(super::money_in("en", -5), "-€0.05");
+        assert_eq!(super::money_in("en", 100000), "€1,000.00");
     }
 }

@@ -166,6 +166,18 @@ impl<'p> Model<'p> {
         self.entries.get(path)
     }
 
+    /// Whether the computed value or fee at `path` (a path of the report's
+    /// `computed`, with item indices) is money, which JSON carries in euros.
+    pub fn is_money(&self, path: &str) -> bool {
+        let plain: String = path
+            .split('[')
+            .map(|s| s.split_once(']').map_or(s, |(_, rest)| rest))
+            .collect();
+        self.get(&plain)
+            .and_then(|e| e.value)
+            .is_some_and(|v| v.ty == amt_model::Ty::Money)
+    }
+
     /// The compiled, anchored form of a pattern used by the procedure.
     pub fn pattern(&self, pattern: &str) -> Option<&Regex> {
         self.patterns.get(pattern)
