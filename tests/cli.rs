@@ -446,6 +446,7 @@ procedure umzug "Umzug" @en "Move" {
     field personen: integer(min 1, max 10) "Personen" @en "Persons"
     computed doppelt "Doppelt" @en "Double" = personen * 2
   }
+  fee gebuehr "Gebühr" @en "Fee" = 660.00 EUR
   example "allein" {
     today 2026-03-10
     einzug = 2026-03-01
@@ -483,6 +484,10 @@ fn validate_reports_each_problem_with_pointer_label_and_message() {
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{stdout}");
     assert!(stdout.contains("computed: doppelt = 6"), "{stdout}");
+    assert!(
+        stdout.contains("computed: gebuehr = 660.00 EUR"),
+        "{stdout}"
+    );
     assert!(stdout.contains("valid: 0 errors"), "{stdout}");
 
     let o = amt(&["validate", source, bad, "--today", "2026-03-10"]);
@@ -565,6 +570,24 @@ fn validate_reads_a_built_model_as_well_as_sources() {
     ]);
     assert_eq!(from_model.status.code(), Some(1));
     assert_eq!(from_model.stdout, from_source.stdout);
+    // The built procedure's folder, and the build's folder with `--id`.
+    let validate = |extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend([bad.to_str().unwrap(), "--today", "2026-03-10"]);
+        amt(&args)
+    };
+    let folder = out.join("umzug");
+    let from_folder = validate(&["validate", folder.to_str().unwrap()]);
+    assert_eq!(from_folder.status.code(), Some(1));
+    assert_eq!(from_folder.stdout, from_source.stdout);
+    let from_build = validate(&["validate", out.to_str().unwrap(), "--id", "umzug"]);
+    assert_eq!(from_build.stdout, from_source.stdout);
+    let unnamed = validate(&["validate", out.to_str().unwrap()]);
+    assert_eq!(unnamed.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unnamed.stderr).contains("--id"));
+    let unknown = validate(&["validate", out.to_str().unwrap(), "--id", "umzg"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no procedure `umzg`"));
     let unreadable = dir.write("not-json.json", "{");
     let o = amt(&[
         "validate",

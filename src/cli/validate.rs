@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ValidateArgs {
-    /// The procedure: a built `procedure.json`, a `.amt` file, or a project folder.
+    /// The procedure: a built `procedure.json` or the folder of a built
+    /// procedure (`output/<id>`), a build's output folder with `--id`, a
+    /// `.amt` file, or a project folder.
     pub procedure: PathBuf,
     /// The submission, a JSON file (`-` for standard input).
     pub submission: PathBuf,
@@ -26,10 +28,48 @@ pub struct ValidateArgs {
     pub format: MessageFormat,
 }
 
+/// The built model `args.procedure` points at as a folder: a built
+/// procedure's (`output/<id>`), or, with `--id`, one of a build's output
+/// folder (the one with `manifest.json`). `None` for anything else.
+fn built_model(args: &ValidateArgs) -> Result<Option<PathBuf>, u8> {
+    let dir = &args.procedure;
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let model = dir.join("procedure.json");
+    if model.is_file() {
+        return Ok(Some(model));
+    }
+    if !dir.join("manifest.json").is_file() {
+        return Ok(None);
+    }
+    match &args.id {
+        Some(id) if dir.join(id).join("procedure.json").is_file() => {
+            Ok(Some(dir.join(id).join("procedure.json")))
+        }
+        Some(id) => {
+            eprintln!(
+                "amt: the build in `{}` has no procedure `{id}`",
+                dir.display()
+            );
+            Err(USAGE_OR_IO)
+        }
+        None => {
+            eprintln!(
+                "amt: `{}` is a build of several procedures: name one with `--id`, or give its folder (`{}`)",
+                dir.display(),
+                dir.join("<id>").display()
+            );
+            Err(USAGE_OR_IO)
+        }
+    }
+}
+
 /// Loads the procedure to validate against: from a built model, or by
 /// compiling the sources (whose diagnostics are reported).
 fn load_procedure(args: &ValidateArgs) -> Result<amt_compiler::ir::Procedure, u8> {
-    let path = &args.procedure;
+    let built = built_model(args)?;
+    let path = built.as_ref().unwrap_or(&args.procedure);
     if path.extension().is_some_and(|e| e == "json") {
         let text = std::fs::read_to_string(path).map_err(|e| {
             eprintln!("amt: cannot read `{}`: {e}", path.display());
@@ -152,6 +192,12 @@ pub fn run(args: &ValidateArgs) -> Result<u8, u8> {
                 );
             }
             for (path, value) in &report.computed {
+                let value = match value.as_f64() {
+                    Some(euros) if model.is_money(path) => {
+                        amt_compiler::ir::print::money((euros * 100.0).round() as i64)
+                    }
+                    _ => value.to_string(),
+                };
                 let _ = writeln!(out, "computed: {path} = {value}");
             }
             let errors = report
