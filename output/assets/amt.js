@@ -527,6 +527,14 @@
       const out = document.querySelector(`[data-fee="${CSS.escape(f.id)}"]`);
       if (out) out.textContent = format(ev.eval(f.value));
     }
+    // The procedure's own computed values, shown with the fees.
+    for (const n of M.computed || []) {
+      if (n.kind !== 'computed') continue;
+      const out = document.querySelector(`.amt-fees [data-computed="${CSS.escape(n.path)}"]`);
+      if (!out) continue;
+      const on = !n.when || ev.eval(n.when).b === true;
+      out.textContent = on ? format(ev.eval(n.value)) : '—';
+    }
     // Progress: the steps that apply, counted.
     const shown = steps.filter((s) => s.dataset.skip !== 'true');
     shown.forEach((s, i) => {
@@ -722,8 +730,9 @@
   const reviewBody = document.createElement('div');
   review.append(reviewTitle, reviewLead, reviewBody);
   const actions = form.querySelector('.amt-actions');
-  const feesSection = form.querySelector('.amt-fees-section');
-  form.insertBefore(review, feesSection || actions);
+  // The computed values and the fees, shown with the review.
+  const feesSections = Array.from(form.querySelectorAll('.amt-fees-section'));
+  form.insertBefore(review, feesSections[0] || actions);
   const hidden = document.createElement('input');
   hidden.type = 'hidden';
   hidden.name = 'amt_submission';
@@ -733,7 +742,7 @@
   const show = (section) => {
     for (const s of [...steps, review]) s.hidden = s !== section;
     actions.hidden = section !== review;
-    if (feesSection) feesSection.hidden = section !== review;
+    for (const f of feesSections) f.hidden = section !== review;
     // On the first page nothing moves: the applicant starts at the top.
     if (initial) { initial = false; return; }
     const h = section.querySelector('h2');

@@ -55,6 +55,7 @@ struct Texts {
     about: &'static str,
     legal: &'static str,
     fees: &'static str,
+    results: &'static str,
     submit: &'static str,
     optional: &'static str,
     choose: &'static str,
@@ -76,6 +77,7 @@ fn texts(lang: &str) -> Texts {
             about: "Über dieses Verfahren",
             legal: "Rechtsgrundlage",
             fees: "Gebühren",
+            results: "Berechnete Angaben",
             submit: "Antrag absenden",
             optional: "optional",
             choose: "Bitte wählen",
@@ -94,6 +96,7 @@ fn texts(lang: &str) -> Texts {
             about: "About this procedure",
             legal: "Legal basis",
             fees: "Fees",
+            results: "Calculated values",
             submit: "Submit application",
             optional: "optional",
             choose: "Please choose",
@@ -169,6 +172,9 @@ struct PageContext {
     prefilled: Option<String>,
     legal: Vec<ir::LegalRef>,
     steps: Vec<Step>,
+    /// The procedure's own computed values (outside pages), shown with the
+    /// fees: `id` is their data path.
+    results: Vec<FeeView>,
     fees: Vec<FeeView>,
     /// What the script needs: the form's nodes with their conditions, rules
     /// and computed values as data, and the messages in this language; as
@@ -283,6 +289,17 @@ pub fn procedure_page_with(
         prefilled,
         legal: p.legal.clone(),
         steps,
+        results: p
+            .computed
+            .iter()
+            .filter(|n| matches!(n.kind, ir::NodeKind::Computed { .. }))
+            .map(|n| FeeView {
+                id: n.path.clone(),
+                label: n.label.as_ref().map(|l| v.text(l)).unwrap_or_default(),
+                text: v.t.computed_later.to_string(),
+                legal: n.legal.clone(),
+            })
+            .collect(),
         fees: p
             .fees
             .iter()
