@@ -89,6 +89,9 @@ pub(crate) fn check<'s, R: Send>(
         let mut refs = Vec::new();
         let item = &program.module(file).ast.items[index];
         let stub = stubs(file).iter().find(|(i, _)| *i == index);
+        // A declaration read around a syntax error (`ast::File::recovered`)
+        // is checked, so that what uses it finds it, but its own problems
+        // beyond reading it are not reported: they would echo the error.
         let (name, procedure) = match stub {
             Some((_, range)) => {
                 let text = &sources.get(file).text;
@@ -97,6 +100,9 @@ pub(crate) fn check<'s, R: Send>(
                         let p = check::check_procedure(
                             sources, program, file, &decl, &mut diags, &mut refs,
                         );
+                        if syntax::has_syntax_error(&diags) {
+                            diags.retain(syntax::is_reading_problem);
+                        }
                         (Some(decl.name), Some(p))
                     }
                     None => (None, None),
@@ -109,6 +115,9 @@ pub(crate) fn check<'s, R: Send>(
                 };
                 let p =
                     check::check_item(sources, program, file, index, item, &mut diags, &mut refs);
+                if program.module(file).ast.recovered.contains(&index) {
+                    diags.retain(syntax::is_reading_problem);
+                }
                 (name, p)
             }
         };

@@ -44,6 +44,10 @@ pub struct File {
     pub items: Vec<Item>,
     /// Every comment, in order, for tools that keep layout (formatter, language server).
     pub comments: Vec<Span>,
+    /// The indices of the declarations read around a syntax error (the
+    /// statement with the error left out): their own checks are not
+    /// reported, since they would only echo the error.
+    pub recovered: Vec<usize>,
 }
 
 /// A top-level declaration.

@@ -88,12 +88,17 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let scan = scan::scan(file, text);
     let mut diagnostics = scan.diagnostics;
     let mut items = Vec::with_capacity(scan.chunks.len());
+    let mut recovered = Vec::new();
     for chunk in &scan.chunks {
         if chunk.broken {
             continue;
         }
         let piece = &text[chunk.start..chunk.end];
+        let before = diagnostics.len();
         if let Some(item) = parser::parse_item(file, piece, chunk.start, &mut diagnostics) {
+            if has_syntax_error(&diagnostics[before..]) {
+                recovered.push(items.len());
+            }
             items.push(item);
         }
     }
@@ -101,6 +106,7 @@ pub fn parse_file(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         ast::File {
             items,
             comments: scan.comments,
+            recovered,
         },
         diagnostics,
     )
@@ -142,6 +148,7 @@ pub fn parse_outline(file: FileId, text: &str) -> Outline {
     let scan = scan::scan(file, text);
     let mut diagnostics = scan.diagnostics;
     let mut items = Vec::with_capacity(scan.chunks.len());
+    let mut recovered = Vec::new();
     let mut procedures = Vec::new();
     for chunk in &scan.chunks {
         if chunk.broken {
@@ -165,7 +172,11 @@ pub fn parse_outline(file: FileId, text: &str) -> Outline {
             }));
             continue;
         }
+        let before = diagnostics.len();
         if let Some(item) = parser::parse_item(file, piece, chunk.start, &mut diagnostics) {
+            if has_syntax_error(&diagnostics[before..]) {
+                recovered.push(items.len());
+            }
             items.push(item);
         }
     }
@@ -173,10 +184,25 @@ pub fn parse_outline(file: FileId, text: &str) -> Outline {
         file: ast::File {
             items,
             comments: scan.comments,
+            recovered,
         },
         procedures,
         diagnostics,
     }
+}
+
+/// Whether a syntax error is among `found` (a declaration read around it,
+/// see [`ast::File::recovered`]).
+pub fn has_syntax_error(found: &[Diagnostic]) -> bool {
+    found
+        .iter()
+        .any(|d| d.code == crate::diagnostic::Code::SyntaxError)
+}
+
+/// Whether a diagnostic is one of reading the text (the `E00xx` codes),
+/// not of checking what was read.
+pub fn is_reading_problem(d: &Diagnostic) -> bool {
+    d.code.as_str().starts_with("E00")
 }
 
 /// Parses the text of a procedure found by [`parse_outline`].

@@ -9,6 +9,86 @@ use pest::error::{ErrorVariant, InputLocation};
 /// The phrase for "a statement goes here", however many could.
 const A_STATEMENT: &str = "a statement such as `field`, `group`, `required` or `when`";
 
+/// Where pest's error is, as a byte position in the declaration.
+pub(super) fn position(error: &pest::error::Error<Rule>) -> usize {
+    match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+}
+
+/// The statement a syntax error at byte `at` of a declaration is in, as the
+/// byte range to leave out when reading the declaration again: from the
+/// first word of its line to the end of the line, or, when the line opens
+/// a block, to the block's `}`. An error at a `}` belongs to the statement
+/// above it (a block closed before the statement was complete). `None` on
+/// the declaration's own first line: there is nothing to keep.
+pub(super) fn statement_around(text: &str, at: usize) -> Option<std::ops::Range<usize>> {
+    let at = at.min(text.len());
+    let line_start = |pos: usize| text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let mut start = line_start(at);
+    let first_word = |start: usize| {
+        start + (text[start..].len() - text[start..].trim_start_matches([' ', '\t']).len())
+    };
+    let mut word = first_word(start);
+    while text[word..].starts_with('}')
+        || text[word..].starts_with('\n')
+        || text[word..].starts_with("//")
+    {
+        // The statement is above: the nearest line with a statement on it.
+        if start == 0 {
+            return None;
+        }
+        start = line_start(start - 1);
+        word = first_word(start);
+    }
+    if start == 0 {
+        return None;
+    }
+    let line_end = text[word..].find('\n').map_or(text.len(), |i| word + i);
+    // Braces outside texts and comments: a line that opens more than it
+    // closes takes its block along.
+    let mut depth = 0i32;
+    let mut end = line_end;
+    let mut pos = word;
+    // Line by line from the statement's first word.
+    while pos < text.len() {
+        let line_stop = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = &text[pos..line_stop];
+        let code = match line_comment_start(line) {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let (mut in_text, mut escaped) = (false, false);
+        for (i, c) in code.char_indices() {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' if in_text => escaped = true,
+                '"' => in_text = !in_text,
+                '{' if !in_text => depth += 1,
+                '}' if !in_text => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = pos + i + 1;
+                    }
+                    if depth < 0 {
+                        // The statement's line closes an outer block: keep
+                        // that brace.
+                        return Some(word..pos + i);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if depth <= 0 {
+            return Some(word..if pos == word { line_end } else { end });
+        }
+        pos = line_stop + 1;
+    }
+    // The block is never closed: up to the end of the declaration.
+    Some(word..text.len())
+}
+
 /// The diagnostic for pest's `error` in the text of one declaration, which
 /// starts at byte `offset` of the file.
 pub(super) fn syntax_error(
@@ -17,10 +97,7 @@ pub(super) fn syntax_error(
     offset: usize,
     error: pest::error::Error<Rule>,
 ) -> Diagnostic {
-    let pos = match error.location {
-        InputLocation::Pos(p) => p,
-        InputLocation::Span((s, _)) => s,
-    };
+    let pos = position(&error);
     // pest reports a bad escape as a text that does not fit: say what it is.
     if text[pos..].starts_with('"')
         && let Some(bad) = bad_escape(&text[pos..])
@@ -29,6 +106,21 @@ pub(super) fn syntax_error(
     }
     if let Some(d) = import_with_extension(file, text, offset, pos) {
         return d;
+    }
+    if text[pos..].trim().is_empty()
+        && let Some((brace, next)) = unclosed_block(text)
+    {
+        return Diagnostic::new(
+            Code::SyntaxError,
+            Span::new(file, offset + brace..offset + brace + 1),
+            "this block is not closed",
+        )
+        .label("opened here")
+        .secondary(
+            Span::new(file, offset + next..offset + next),
+            "its `}` belongs before this line, which is indented no further than the block's first line",
+        )
+        .help("add the missing `}`; the statements of a block are indented further than the line that opens it");
     }
     let (found, len) = found_at(text, pos);
     let span = Span::new(file, offset + pos..offset + pos + len);
@@ -98,6 +190,47 @@ fn import_with_extension(
             "write `import {module}.{{…}}`: the path is relative to the project root, without `.amt`"
         )),
     )
+}
+
+/// A block that indentation says was not closed, for a declaration whose
+/// text ended before all its blocks did: the place of its `{`, and of the
+/// first statement after it that is indented no further than the line that
+/// opened it (where its `}` was due). Blank lines and comments do not count.
+fn unclosed_block(text: &str) -> Option<(usize, usize)> {
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start_matches([' ', '\t']).len();
+        let trimmed = &content[indent..];
+        if !trimmed.is_empty() && !trimmed.starts_with("//") {
+            if let Some(&(opened, brace)) = open.last()
+                && indent <= opened
+                && !trimmed.starts_with('}')
+            {
+                return Some((brace, start + indent));
+            }
+            let code = match line_comment_start(content) {
+                Some(i) => &content[..i],
+                None => content,
+            };
+            let (mut in_text, mut escaped) = (false, false);
+            for (i, c) in code.char_indices() {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' if in_text => escaped = true,
+                    '"' => in_text = !in_text,
+                    '{' if !in_text => open.push((indent, start + i)),
+                    '}' if !in_text => {
+                        open.pop();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        start += line.len();
+    }
+    None
 }
 
 /// The first word on the line that opened the block around byte `pos`

@@ -106,10 +106,80 @@ fn parse_with_pest(
             (!b.rejected).then_some(item)
         }
         Err(error) => {
+            let at = errors::position(&error);
             diagnostics.push(errors::syntax_error(file, text, offset, error));
-            None
+            recover(file, text, offset, at, diagnostics)
         }
     }
+}
+
+/// The most statements one declaration may lose to recovery before it is
+/// given up, and the largest declaration read again so: each try reads it
+/// whole, so a hostile file costs at most 17 readings of a megabyte per
+/// declaration.
+const MAX_RECOVERIES: usize = 16;
+const MAX_RECOVERY_BYTES: usize = 1 << 20;
+
+/// Reads a declaration that has a syntax error at byte `at` as well as it
+/// can: the statement around the error (with its block) is blanked out
+/// (spaces, so every other position stays where it is) and the rest read
+/// again, so one slip inside a group or a procedure does not hide the whole
+/// declaration and give a cascade of follow-up errors. Each further syntax
+/// error is reported and blanked in turn. The declaration read so is
+/// checked like any other, though the build fails on the error anyway.
+fn recover(
+    file: FileId,
+    text: &str,
+    offset: usize,
+    mut at: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    if text.len() > MAX_RECOVERY_BYTES {
+        return None;
+    }
+    let mut text = text.to_string();
+    let mut blanked = Vec::new();
+    for _ in 0..MAX_RECOVERIES {
+        let range = errors::statement_around(&text, at)?;
+        if blanked.contains(&range) {
+            return None;
+        }
+        // The range starts and ends at ASCII bytes (a line's first word, a
+        // line end, a brace) and every byte in it becomes a space: the text
+        // stays UTF-8.
+        let mut bytes = std::mem::take(&mut text).into_bytes();
+        for b in &mut bytes[range.clone()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+        text = String::from_utf8(bytes).ok()?;
+        blanked.push(range);
+        match AmtParser::parse(Rule::item, &text) {
+            Ok(mut pairs) => {
+                let pair = pairs.next()?;
+                let mut b = Builder {
+                    file,
+                    offset,
+                    diagnostics,
+                    rejected: false,
+                };
+                let item = b.item(pair);
+                return (!b.rejected).then_some(item);
+            }
+            Err(error) => {
+                // The same place again (a block never closed): leaving out
+                // more would only repeat the error.
+                let next = errors::position(&error);
+                if next == at {
+                    return None;
+                }
+                at = next;
+                diagnostics.push(errors::syntax_error(file, &text, offset, error));
+            }
+        }
+    }
+    None
 }
 
 /// The most tokens one expression may have (a long fee table has a few
