@@ -201,7 +201,7 @@ fn check_names_the_files_that_would_change_and_fmt_changes_them() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("E0001") && err.contains("broken.amt:3"),
+        err.contains("E0001") && err.contains("broken.amt:2"),
         "{err}"
     );
     assert_eq!(

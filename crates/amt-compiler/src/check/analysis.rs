@@ -175,9 +175,11 @@ fn value(e: &ir::Expr) -> Option<Value> {
 fn dnf(e: &ir::Expr, negated: bool) -> Option<Vec<Vec<Atom>>> {
     let always = Some(vec![Vec::new()]);
     match &e.kind {
+        // A literal yes or no (not a stand-in for something already
+        // reported as unknown, which may be anything).
         ExprKind::Literal {
             value: Literal::Boolean(b),
-        } => {
+        } if e.ty == Ty::Boolean => {
             if *b != negated {
                 always
             } else {
@@ -403,46 +405,60 @@ pub fn never_true(c: &mut Checker) {
         let parent_dead = parent.is_some_and(|p| dead[p]);
         dead[i] = parent_dead || chain.as_ref().is_some_and(|e| never(e, &bounds));
         chains.push(chain);
-        if !dead[i] {
+    }
+    // One diagnostic per condition that never holds, at the condition (the
+    // cause), however many parts it hides: an error when one of them is
+    // required, else a warning. Parts hidden by a hidden part add nothing.
+    let mut cause: Vec<Option<NodeId>> = vec![None; n];
+    for i in 0..n {
+        if dead[i] {
+            let parent = c.tree.nodes[i].parent.filter(|&p| dead[p]);
+            cause[i] = Some(parent.and_then(|p| cause[p]).unwrap_or(i));
+        }
+    }
+    for root in 0..n {
+        if cause[root] != Some(root) {
             continue;
         }
-        let node = &c.tree.nodes[i];
-        let when_span = node.whens.first().map(|w| w.span);
-        if let Some(req) = node.required {
-            let mut d = Diagnostic::new(Code::RequiredUnderFalseCondition, req, format!("`{}` is required, but it is never shown", node.name))
-                .label("required")
-                .note("a hidden part is not asked and not submitted, so this requirement can never be met or checked")
-                .help("correct the condition, or remove `required`");
-            if let Some(s) = when_span {
-                d = d.secondary(s, "this condition can never be true");
-            } else {
-                let mut anc = node.parent;
-                while let Some(a) = anc {
-                    if let Some(w) = c.tree.nodes[a].whens.first() {
-                        d = d.secondary(
-                            w.span,
-                            format!(
-                                "the condition of `{}` can never be true",
-                                c.tree.nodes[a].name
-                            ),
-                        );
-                        break;
-                    }
-                    anc = c.tree.nodes[a].parent;
-                }
-            }
-            c.diags.push(d);
-        } else if !parent_dead && let Some(s) = when_span {
-            c.diags.push(
-                Diagnostic::new(
-                    Code::NeverShown,
-                    s,
-                    format!("the condition of `{}` can never be true", node.name),
-                )
+        let node = &c.tree.nodes[root];
+        let Some(when) = node.whens.first().map(|w| w.span) else {
+            continue;
+        };
+        let required: Vec<(NodeId, Span)> = (root..n)
+            .filter(|&j| cause[j] == Some(root))
+            .filter_map(|j| Some((j, c.tree.nodes[j].required?)))
+            .collect();
+        let d = match required.first() {
+            Some(&(first, at)) => {
+                let message = match required.len() {
+                    1 if first == root => format!(
+                        "`{}` is required, but its condition can never be true",
+                        node.name
+                    ),
+                    1 => format!(
+                        "the condition of `{}` can never be true, but `{}` is required under it",
+                        node.name, c.tree.nodes[first].name
+                    ),
+                    n => format!(
+                        "the condition of `{}` can never be true, but {n} parts are required under it",
+                        node.name
+                    ),
+                };
+                Diagnostic::new(Code::RequiredUnderFalseCondition, when, message)
                 .label("never true")
-                .note("the parts under this condition are never shown")
-                .help("check the condition: it is false for every possible answer (a field cannot have two values at once, nor a value outside its own `min` and `max`)"),
-            );
-        }
+                .secondary(at, "required")
+                .note("a hidden part is not asked and not submitted, so this requirement can never be met or checked")
+                .help("correct the condition, or remove `required`")
+            }
+            None => Diagnostic::new(
+                Code::NeverShown,
+                when,
+                format!("the condition of `{}` can never be true", node.name),
+            )
+            .label("never true")
+            .note("the parts under this condition are never shown")
+            .help("check the condition: it is false for every possible answer (a field cannot have two values at once, nor a value outside its own `min` and `max`)"),
+        };
+        c.diags.push(d);
     }
 }

@@ -42,6 +42,8 @@ pub struct Builder<'a, 'd> {
     /// The declaration being built is too large or too deep once expanded
     /// (reported): no group is expanded.
     no_expansion: bool,
+    /// Unknown group names already reported (at their first use).
+    unknown_groups: std::collections::HashSet<(FileId, String)>,
 }
 
 /// A field's type, resolved.
@@ -79,6 +81,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             group_stack: Vec::new(),
             refs: Vec::new(),
             no_expansion: false,
+            unknown_groups: std::collections::HashSet::new(),
         }
     }
 
@@ -917,11 +920,14 @@ impl<'a, 'd> Builder<'a, 'd> {
                 );
             }
             base = self.group_base(decl, type_ref, file);
-            if let Some((g, _)) = base {
-                node.group = Some(&g.name.name);
-                if node.label.is_none() {
-                    node.label = g.label.as_ref();
+            match base {
+                Some((g, _)) => {
+                    node.group = Some(&g.name.name);
+                    if node.label.is_none() {
+                        node.label = g.label.as_ref();
+                    }
                 }
+                None => node.unresolved = true,
             }
         }
         let id = self.add(node);
@@ -989,6 +995,8 @@ impl<'a, 'd> Builder<'a, 'd> {
                 None
             }
             None if self.program.is_broken_import(file, &name.name) => None,
+            // One unknown name, one error: its other uses say nothing new.
+            None if !self.unknown_groups.insert((file, name.name.clone())) => None,
             None => {
                 let mut d = Diagnostic::new(
                     Code::UnknownGroup,

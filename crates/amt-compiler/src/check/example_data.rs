@@ -214,7 +214,11 @@ impl Checker<'_, '_> {
                 .copied()
                 .find(|n| n.id == name.name && !matches!(n.kind, NodeKind::Note { .. }))
             else {
-                self.unknown_example_name(p, path, i, &items);
+                // Inside a group that holds nothing (its group is unknown,
+                // which is reported where it is named), nothing is known.
+                if i == 0 || !items.is_empty() {
+                    self.unknown_example_name(p, path, i, &items);
+                }
                 return None;
             };
             pointer.push('/');
@@ -437,11 +441,12 @@ impl Checker<'_, '_> {
         code: &str,
         span: crate::source::Span,
     ) -> bool {
-        let codes: Vec<&str> = p
-            .codelists
-            .get(list)
-            .map(|l| l.values.iter().map(|v| v.code.as_str()).collect())
-            .unwrap_or_default();
+        // A field whose code list is unknown (reported where it is named):
+        // no value can be judged.
+        let Some(known) = p.codelists.get(list) else {
+            return true;
+        };
+        let codes: Vec<&str> = known.values.iter().map(|v| v.code.as_str()).collect();
         if codes.contains(&code) {
             return true;
         }

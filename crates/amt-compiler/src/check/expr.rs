@@ -180,6 +180,10 @@ impl<'a> Checker<'a, '_> {
             return None;
         };
         for seg in &path.segments[1..] {
+            // A group whose group is unknown: that is reported already.
+            if self.tree.nodes[id].unresolved {
+                return None;
+            }
             if !matches!(self.tree.nodes[id].kind, Kind::Group) {
                 self.diags.push(
                     Diagnostic::new(
@@ -479,6 +483,16 @@ impl<'a> Checker<'a, '_> {
             (left, right)
         } else {
             let left = self.expr(l, cx, None);
+            // The left side is already reported (an unknown type or name):
+            // an unknown bare name on the right is most likely one of its
+            // codes, not a second mistake.
+            if left.ty == Ty::Unknown
+                && matches!(op, Eq | Ne | In | NotIn)
+                && Self::is_bare_name(r)
+                    .is_some_and(|n| self.lookup_name(cx.scope, &n.name).is_none())
+            {
+                return unknown();
+            }
             let right_expected = match (op, &left.ty) {
                 (Eq | Ne, t @ Ty::Code { .. }) => Some(t.clone()),
                 // A repeated code (an error reported below): still read the code.

@@ -89,6 +89,9 @@ pub struct Node<'a> {
     pub prefill: Option<(&'a ast::Ident, bool, Span)>,
     /// The reusable group this node instantiates.
     pub group: Option<&'a str>,
+    /// A group use whose group is unknown (reported once, where it is
+    /// named): its parts are not reported as unknown again.
+    pub unresolved: bool,
 }
 
 impl<'a> Node<'a> {
@@ -111,6 +114,7 @@ impl<'a> Node<'a> {
             autocomplete: None,
             prefill: None,
             group: None,
+            unresolved: false,
         }
     }
 

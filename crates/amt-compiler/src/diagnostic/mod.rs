@@ -121,9 +121,21 @@ impl Diagnostics {
         self.items.extend(diagnostics);
     }
 
-    /// Sorts by file and position and drops exact repeats (a group used by
-    /// many procedures is checked once per use but reported once).
+    /// Sorts by file and position, drops exact repeats (a group used by
+    /// many procedures is checked once per use but reported once) and the
+    /// unused imports of files with an error.
     pub fn finish(mut self) -> Vec<Diagnostic> {
+        // An unused import in a file with an error is most likely the
+        // error's echo (a misspelt use, a declaration that did not read):
+        // the error is what to fix.
+        let failing: std::collections::HashSet<crate::source::FileId> = self
+            .items
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .map(|d| d.primary.span.file)
+            .collect();
+        self.items
+            .retain(|d| d.code != Code::UnusedImport || !failing.contains(&d.primary.span.file));
         self.items.sort_by(|a, b| {
             (a.primary.span, a.code.as_str(), &a.message).cmp(&(
                 b.primary.span,

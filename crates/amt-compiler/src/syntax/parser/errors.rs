@@ -123,18 +123,32 @@ pub(super) fn syntax_error(
         .help("add the missing `}`; the statements of a block are indented further than the line that opens it");
     }
     let (found, len) = found_at(text, pos);
-    let span = Span::new(file, offset + pos..offset + pos + len);
+    let mut span = Span::new(file, offset + pos..offset + pos + len);
     let block = enclosing_block(text, pos);
     let workflow = block == Some("workflow");
     let mut meant = None;
+    let mut moved = false;
     let (message, label) = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } if !positives.is_empty() => {
             meant = misspelt_statement(&text[pos..pos + len], positives, workflow);
             let expected = expected_words(positives, block);
-            (
-                format!("expected {expected}, found {found}"),
-                format!("expected {expected}"),
-            )
+            // Mid-statement at the start of a line: what is missing belongs
+            // at the end of the line above (`hint` without its text).
+            match statement_left_open(text, pos, positives) {
+                Some(end) => {
+                    let last = text[..end].char_indices().next_back().map_or(0, |(i, _)| i);
+                    span = Span::new(file, offset + last..offset + end);
+                    moved = true;
+                    (
+                        format!("expected {expected}, found {found}"),
+                        format!("expected {expected} after this"),
+                    )
+                }
+                None => (
+                    format!("expected {expected}, found {found}"),
+                    format!("expected {expected}"),
+                ),
+            }
         }
         ErrorVariant::CustomError { message }
             if message.contains("call limit") || message.contains("stack") =>
@@ -154,8 +168,41 @@ pub(super) fn syntax_error(
         return d.help(format!("did you mean `{word}`?"));
     }
     match slip_help(text, pos, &found) {
-        Some(help) => d.help(help),
-        None => d,
+        // Pointing at the line above already says where to look.
+        Some(help) if !(moved && text[pos..].starts_with('}')) => d.help(help),
+        _ => d,
+    }
+}
+
+/// Where the line above ends, when an error at byte `pos` is at the start
+/// of a line but no statement could start there: the statement above was
+/// left incomplete. Comments and blank lines are skipped.
+fn statement_left_open(text: &str, pos: usize, expected: &[Rule]) -> Option<usize> {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0
+        || !text[line_start..pos].trim().is_empty()
+        || expected
+            .iter()
+            .any(|r| is_statement(*r) || *r == Rule::stray)
+    {
+        return None;
+    }
+    let mut end = line_start - 1;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let code = match line_comment_start(line) {
+            Some(i) => &line[..i],
+            None => line,
+        };
+        let code = code.trim_end();
+        if !code.trim().is_empty() {
+            return Some(start + code.len());
+        }
+        if start == 0 {
+            return None;
+        }
+        end = start - 1;
     }
 }
 
