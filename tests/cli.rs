@@ -881,3 +881,41 @@ fn a_lone_surrogate_in_a_submission_gets_a_coded_verdict() {
     ]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_group_written_in_place_can_repeat() {
+    let dir = Temp::new("inline-repeat");
+    dir.write(
+        "kinder.amt",
+        r#"procedure kinder "Kindergeld" @en "Child benefit" {
+  version 1.0.0
+  languages de, en
+  page seite "Kinder" @en "Children" {
+    group kind[1..2] "Kind" @en "Child" {
+      field vorname: text(max 40) "Vorname" @en "Given name" { required }
+    }
+  }
+  example "zwei Kinder" {
+    kind[0].vorname = "Anna"
+    kind[1].vorname = "Ben"
+    expect valid
+  }
+  example "keins" {
+    expect error on kind
+  }
+}
+"#,
+    );
+    let out = amt(&["test", dir.s()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let three = dir.write(
+        "drei.json",
+        r#"{"kind": [{"vorname": "A"}, {"vorname": "B"}, {"vorname": "C"}]}"#,
+    );
+    let out = amt(&["validate", dir.s(), three.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("/kind"),
+        "{out:?}"
+    );
+}

@@ -895,6 +895,10 @@ impl<'a, 'd> Builder<'a, 'd> {
         let mut node = Node::new(&decl.name.name, decl.name.span, Some(owner), Kind::Group);
         node.label = decl.label.as_ref();
         let mut base = None;
+        if let Some(r) = &decl.repeat {
+            node.repeat = Some(*r);
+            super::ranges::check_cardinality(r, self.diags);
+        }
         if let Some(type_ref) = &decl.type_ref {
             node.repeat = type_ref.cardinality;
             if let Some(r) = &type_ref.cardinality {

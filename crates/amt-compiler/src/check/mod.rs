@@ -137,6 +137,14 @@ pub fn no_procedure(sources: &SourceMap) -> Option<Diagnostic> {
     )
 }
 
+/// A repeat as written: `[1..5]`, `[0..]`.
+fn range_text(r: &ast::Range) -> String {
+    match r.max {
+        Some(max) => format!("[{}..{max}]", r.min),
+        None => format!("[{}..]", r.min),
+    }
+}
+
 /// The names resolved in a declaration of `file` that are written in
 /// `file`: a group's own names are recorded where the group is checked on
 /// its own, not once per procedure that uses it.
@@ -181,6 +189,13 @@ pub fn check_item(
             return Some(check_procedure(sources, program, file, decl, diags, refs));
         }
         Item::Group(decl) => {
+            if let Some(r) = &decl.repeat {
+                diags.push(
+                    Diagnostic::new(Code::MisplacedStatement, r.span, "a declared group is repeated where it is used, not where it is declared")
+                        .label("repeat here has no meaning")
+                        .help(format!("remove the repeat here and write it at the use, e.g. `group {}_liste: {}{} \"…\"`", decl.name.name, decl.name.name, range_text(r))),
+                );
+            }
             let mut builder = build::Builder::new(program, diags);
             builder.standalone_group(
                 decl,

@@ -127,6 +127,10 @@ pub struct Decl {
     pub name: Ident,
     /// For fields and groups: the type or group it is made of.
     pub type_ref: Option<TypeRef>,
+    /// For a group written in place: how often it repeats (`group kind[1..5]
+    /// "Kind" { … }`); a group made of a declared group says so in its
+    /// `type_ref`.
+    pub repeat: Option<Range>,
     /// Its label.
     pub label: Option<Text>,
     /// The statements in its block.

@@ -165,6 +165,7 @@ pub fn parse_outline(file: FileId, text: &str) -> Outline {
                     span,
                 },
                 type_ref: None,
+                repeat: None,
                 label: None,
                 body: Vec::new(),
                 keyword: span,

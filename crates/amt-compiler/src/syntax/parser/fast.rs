@@ -638,6 +638,8 @@ impl<'t> Reader<'t> {
                 self.skip();
                 Some(t)
             }
+            // A group repeated in place (`group kind[1..5] …`): pest reads it.
+            "group" if self.peek() == Some(b'[') => return None,
             _ => None,
         };
         let label = self.opt_text()?;
@@ -651,6 +653,7 @@ impl<'t> Reader<'t> {
         Some(Decl {
             name,
             type_ref,
+            repeat: None,
             label,
             body,
             keyword: Span {

@@ -336,6 +336,9 @@ impl Builder<'_> {
         let type_ref = inner
             .next_if(|p| p.as_rule() == Rule::type_ref)
             .map(|p| self.type_ref(p));
+        let repeat = inner
+            .next_if(|p| p.as_rule() == Rule::cardinality)
+            .map(|p| self.range(first(p)));
         let label = inner
             .next_if(|p| p.as_rule() == Rule::text)
             .map(|p| self.text(p));
@@ -343,6 +346,7 @@ impl Builder<'_> {
         Decl {
             name,
             type_ref,
+            repeat,
             label,
             body,
             keyword,
