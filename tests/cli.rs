@@ -919,3 +919,33 @@ fn a_group_written_in_place_can_repeat() {
         "{out:?}"
     );
 }
+
+#[test]
+fn a_value_can_depend_on_its_items_position() {
+    let dir = Temp::new("position");
+    dir.write(
+        "kfz.amt",
+        r#"procedure kfz "Kfz" @en "Vehicles" {
+  version 1.0.0
+  languages de, en
+  page fahrzeuge "Fahrzeuge" @en "Vehicles" {
+    group fahrzeug[1..5] "Fahrzeug" @en "Vehicle" {
+      field kennzeichen: text(max 12) "Kennzeichen" @en "Number plate" { required }
+      computed gebuehr "Gebühr" @en "Fee" = if position(fahrzeug) = 1 then 30.00 EUR else 15.00 EUR
+    }
+  }
+  fee gesamt "Gebühren" @en "Fees" = sum(fahrzeug.gebuehr)
+  example "drei" {
+    fahrzeug[0].kennzeichen = "M-AB 1"
+    fahrzeug[1].kennzeichen = "M-AB 2"
+    fahrzeug[2].kennzeichen = "M-AB 3"
+    expect fahrzeug[0].gebuehr = 30.00 EUR
+    expect fahrzeug[2].gebuehr = 15.00 EUR
+    expect gesamt = 60.00 EUR
+  }
+}
+"#,
+    );
+    let out = amt(&["test", dir.s()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}

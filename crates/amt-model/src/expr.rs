@@ -198,6 +198,8 @@ crate::words! {
         Any = "any",
         /// Whether a condition holds for every item of a repeat.
         All = "all",
+        /// The position of the current item of a repeat, from 1.
+        Position = "position",
     }
 }
 
@@ -207,7 +209,7 @@ impl Function {
         match self {
             Function::Age | Function::Count => (1, 2),
             Function::Matches | Function::Any | Function::All => (2, 2),
-            Function::Sum | Function::Len | Function::Filled => (1, 1),
+            Function::Sum | Function::Len | Function::Filled | Function::Position => (1, 1),
         }
     }
 
@@ -222,6 +224,7 @@ impl Function {
             Function::Filled => "filled(telefon)",
             Function::Any => "any(person, age(geburtsdatum) < 18)",
             Function::All => "all(person, filled(ausweis))",
+            Function::Position => "position(fahrzeug) inside the group `fahrzeug`",
         }
     }
 }

@@ -297,6 +297,11 @@ impl<'a> Eval<'a> {
             Function::Count | Function::Any | Function::All => {
                 self.quantifier(f, over, &args[0], args.get(1))
             }
+            // The item of the repeat this expression is evaluated in.
+            Function::Position => {
+                let item = self.bound.iter().rev().find(|(p, _)| Some(*p) == over);
+                item.map_or(V::Unknown, |&(_, i)| V::Int(i as i64 + 1))
+            }
         }
     }
 

@@ -649,7 +649,7 @@ impl<'a> Checker<'a, '_> {
             d = match did_you_mean(&name.name, Function::words()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => {
-                    d.help("the functions are age, count, sum, len, matches, filled, any and all")
+                    d.help("the functions are age, count, sum, len, matches, filled, any, all and position")
                 }
             };
             self.diags.push(d);
@@ -711,6 +711,16 @@ impl<'a> Checker<'a, '_> {
                 let ty = self.sum_type(&args[0], &e.ty);
                 out_args.push(e);
                 ty
+            }
+            Function::Position => {
+                let Some(path) = self.position_of(&args[0], cx, &mut out_args) else {
+                    return ir::Expr {
+                        ty: Ty::Integer,
+                        kind: unknown().kind,
+                    };
+                };
+                over = Some(path);
+                Ty::Integer
             }
             Function::Count | Function::Any | Function::All => {
                 let result = if f == Function::Count {
@@ -814,6 +824,55 @@ impl<'a> Checker<'a, '_> {
     /// the condition typed per item when there is one). `None` when the
     /// repeat is not found; otherwise the repeat iterated over, if there is
     /// a condition.
+    /// `position(kind)`: the repeat whose current item is meant, which the
+    /// expression must be inside of. Its path, or `None` (reported).
+    fn position_of(
+        &mut self,
+        arg: &ast::Expr,
+        cx: &mut ExprCx,
+        out_args: &mut Vec<ir::Expr>,
+    ) -> Option<String> {
+        let ExprKind::Path(p) = &arg.kind else {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::NotARepeat,
+                    arg.span,
+                    "`position` names the repeat whose item is meant",
+                )
+                .label("not the name of a repeat")
+                .help("e.g. `position(fahrzeug)` in a value inside the group `fahrzeug`"),
+            );
+            return None;
+        };
+        let reads = cx.refs.len();
+        let (rep, ty) = self.path(p, cx)?;
+        // The position depends on no answer: the item's value is not read
+        // (a value inside the item would otherwise depend on itself).
+        cx.refs.truncate(reads);
+        let name = self.tree.nodes[rep].name;
+        if self.tree.nodes[rep].repeat.is_none() || !cx.bound.contains(&rep) {
+            let why = if self.tree.nodes[rep].repeat.is_none() {
+                format!("`{name}` does not repeat, so it has no positions")
+            } else {
+                format!("`position({name})` is known only inside an item of `{name}`")
+            };
+            self.diags.push(
+                Diagnostic::new(Code::NotARepeat, arg.span, why)
+                    .label("no current item here")
+                    .help(format!(
+                        "use it in a value, rule or condition inside `{name}`, e.g. `computed nummer \"Nr.\" = position({name})`"
+                    )),
+            );
+            return None;
+        }
+        let path = self.tree.path(rep);
+        out_args.push(ir::Expr {
+            ty,
+            kind: ir::ExprKind::Ref { path: path.clone() },
+        });
+        Some(path)
+    }
+
     fn quantifier(
         &mut self,
         f: Function,

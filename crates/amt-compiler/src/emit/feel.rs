@@ -222,6 +222,8 @@ impl<'o> Feel<'o> {
                 _ => "false".into(),
             },
             Function::Sum => self.sum(args),
+            // Items of the form's repeats are not case data a guard reads.
+            Function::Position => "null".into(),
             Function::Count | Function::Any | Function::All => {
                 self.quantified(function, over, args)
             }
