@@ -283,6 +283,11 @@
           for (const x of v.list) total = arithmetic('add', total, x);
           return total;
         }
+        case 'position': {
+          // The item of the repeat this expression is evaluated in, from 1.
+          const b = [...this.bound].reverse().find(([p]) => p === e.over);
+          return b && b[1] < 1e9 ? { i: b[1] + 1 } : U;
+        }
         case 'count': case 'any': case 'all': {
           const saved = this.bound;
           const path = a[0].path;
