@@ -630,7 +630,7 @@
             ev.bound = bound;
             const b = ev.eval(bound_);
             const c = compare(fv.m !== undefined ? { d: fv.m / 100 } : fv, b.m !== undefined ? { d: b.m / 100 } : b);
-            if (c !== null && (kind === 'minimum' ? c < 0 : c > 0)) add(errors, message(kind, format(b)));
+            if (c !== null && (kind === 'minimum' ? c < 0 : c > 0)) add(errors, message(b.date !== undefined ? `${kind}_date` : kind, format(b)));
           }
         }
       }

@@ -949,3 +949,24 @@ fn a_value_can_depend_on_its_items_position() {
     let out = amt(&["test", dir.s()]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
+
+#[test]
+fn a_date_outside_its_bounds_is_before_or_after_a_day() {
+    let dir = Temp::new("date-bounds");
+    dir.write(
+        "p.amt",
+        "procedure p \"P\" {\n  version 1.0.0\n  page a \"A\" {\n    field seit: date(min 2001-03-10, max 2030-12-31) \"Seit\"\n  }\n}\n",
+    );
+    let early = dir.write("early.json", r#"{"seit": "2000-01-01"}"#);
+    let out = amt(&["validate", dir.s(), early.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("Das Datum darf nicht vor dem 10.03.2001 liegen. [minimum]"),
+        "{said}"
+    );
+    let late = dir.write("late.json", r#"{"seit": "2031-01-01"}"#);
+    let out = amt(&["validate", dir.s(), late.to_str().unwrap(), "--lang", "en"]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("The date must not be after"), "{said}");
+}

@@ -4,6 +4,19 @@
 use crate::Check;
 use amt_model::formats::TextFormat;
 
+/// The message for a date outside its bound (`detail` is the bound, as the
+/// page shows dates): a date is before or after a day, not smaller or
+/// greater than it. The check stays [`Check::Minimum`] or
+/// [`Check::Maximum`].
+pub fn date_bound(is_min: bool, lang: &str, detail: &str) -> String {
+    match (is_min, amt_model::is_german(lang)) {
+        (true, true) => format!("Das Datum darf nicht vor dem {detail} liegen."),
+        (true, false) => format!("The date must not be before {detail}."),
+        (false, true) => format!("Das Datum darf nicht nach dem {detail} liegen."),
+        (false, false) => format!("The date must not be after {detail}."),
+    }
+}
+
 /// A built-in message in `lang` (German, or English for every other
 /// language). `detail` fills in what the check found wrong: a length, a
 /// bound, the accepted file types; for [`Check::Checksum`], the format.

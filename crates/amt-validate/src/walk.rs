@@ -201,6 +201,19 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         detail: String,
         schema: bool,
     ) {
+        let message = messages::builtin(check, self.lang, &detail);
+        self.problem_saying(node, at, check, message, schema);
+    }
+
+    /// A problem with a message of its own words.
+    fn problem_saying(
+        &mut self,
+        node: Option<&Node>,
+        at: &Place,
+        check: Check,
+        message: String,
+        schema: bool,
+    ) {
         let problem = Problem {
             severity: Severity::Error,
             pointer: at.pointer.clone(),
@@ -208,7 +221,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
             check,
             rule: None,
             label: self.label(node),
-            message: messages::builtin(check, self.lang, &detail),
+            message,
             schema,
         };
         self.report.problems.push(problem);
@@ -830,7 +843,13 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                     .coverage
                     .bounds
                     .contains(&(n.path.clone(), is_min));
-                self.problem(Some(n), at, check, display(&b, de), schema);
+                let detail = display(&b, de);
+                if matches!(b, V::Date(_)) {
+                    let message = messages::date_bound(is_min, self.lang, &detail);
+                    self.problem_saying(Some(n), at, check, message, schema);
+                } else {
+                    self.problem(Some(n), at, check, detail, schema);
+                }
             }
         }
     }

@@ -508,6 +508,11 @@ fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
             messages.insert(check.to_string(), builtin(check, lang, "{}").into());
         }
     }
+    // Dates are before or after a day (amt's validator says so too).
+    for (key, is_min) in [("minimum_date", true), ("maximum_date", false)] {
+        let text = crate::validate::messages::date_bound(is_min, lang, "{}");
+        messages.insert(key.to_string(), text.into());
+    }
     ScriptModel {
         lang,
         source: p.source_language(),
