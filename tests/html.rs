@@ -184,3 +184,61 @@ fn a_municipality_replaces_templates_and_stylesheet() {
     );
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+#[test]
+fn conditions_on_choices_read_without_double_negation() {
+    let (_, html) = build_one(
+        r#"codelist befreiung "Befreiung" {
+  keine "keine Befreiung"
+  teil "teilweise Befreiung"
+  voll "vollständige Befreiung"
+}
+codelist vorgang "Vorgang" {
+  a "Anmeldung"
+  b "Abmeldung"
+  c "Ummeldung"
+  d "Neuzulassung"
+  e "Tageszulassung"
+  f "Außerbetriebsetzung"
+}
+procedure p "P" {
+  version 1.0.0
+  page s "S" {
+    field befreit: choice(befreiung) "Befreiung" { required }
+    field grund: text(max 80) "Grund der Befreiung" {
+      when befreit != keine
+    }
+    field was: choice(vorgang) "Vorgang" { required }
+    field alt: text(max 20) "Altes Kennzeichen" {
+      when was not in [d, e]
+    }
+    field lang: text(max 20) "Bemerkung" {
+      when was in [a, b, c, d, e]
+    }
+  }
+}
+"#,
+    );
+    let when = |id: &str| {
+        let at = html.find(&format!("id=\"f-{id}--when\">")).unwrap();
+        html[at..].split_once("</p>").unwrap().0.to_string()
+    };
+    // `!= keine`: what it may be, not "nicht keine Befreiung".
+    assert!(
+        when("grund").contains("„Befreiung“: teilweise Befreiung oder vollständige Befreiung"),
+        "{}",
+        when("grund")
+    );
+    // `not in [d, e]`: neither … nor, not the ambiguous "nicht d oder e".
+    assert!(
+        when("alt").contains("weder Neuzulassung noch Tageszulassung"),
+        "{}",
+        when("alt")
+    );
+    // Five of six: said by the one it may not be.
+    assert!(
+        when("lang").contains("nicht Außerbetriebsetzung"),
+        "{}",
+        when("lang")
+    );
+}

@@ -45,17 +45,80 @@ impl<'p> View<'p> {
 
     /// A code's label in the list of the field at `path`.
     fn code_label(&self, path: Option<&str>, code: &str) -> String {
-        let list = path
-            .and_then(|p| self.labels.get(p))
+        self.codelist_of(path)
+            .and_then(|l| l.values.iter().find(|v| v.code == code))
+            .map(|v| self.text(&v.label))
+            .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The code list of the choice field at `path`.
+    fn codelist_of(&self, path: Option<&str>) -> Option<&'p amt_model::Codelist> {
+        path.and_then(|p| self.labels.get(p))
             .and_then(|n| match &n.kind {
                 NodeKind::Field {
                     ty: FieldType::Choice { codelist, .. },
-                } => self.p.codelists.get(codelist),
+                } => self.p.codelists.get(codelist).map(|l| &**l),
                 _ => None,
-            });
-        list.and_then(|l| l.values.iter().find(|v| v.code == code))
-            .map(|v| self.text(&v.label))
-            .unwrap_or_else(|| code.to_string())
+            })
+    }
+
+    /// A choice that is (`yes`) or is not one of `codes`, said as the
+    /// author wrote it unless another way reads better: a long list of what
+    /// it may be (more than four) as the shorter list of what it may not be
+    /// (`weder … noch …`); what it may not be, where that is itself a
+    /// negation ("nicht keine Befreiung"), as what it may be. `None` when
+    /// the field's list is not known.
+    fn choice_words(&self, path: &str, codes: &[&str], yes: bool) -> Option<String> {
+        let list = self.codelist_of(Some(path))?;
+        let all: Vec<&str> = list.values.iter().map(|v| v.code.as_str()).collect();
+        let inside: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|c| codes.contains(c) == yes)
+            .collect();
+        let outside: Vec<&str> = all
+            .iter()
+            .copied()
+            .filter(|c| codes.contains(c) != yes)
+            .collect();
+        let d = is_german(self.lang);
+        let labels = |cs: &[&str]| -> Vec<String> {
+            cs.iter().map(|c| self.code_label(Some(path), c)).collect()
+        };
+        if inside.is_empty() || outside.is_empty() {
+            return None;
+        }
+        let negation = |c: &&str| {
+            let label = self.code_label(Some(path), c).to_lowercase();
+            ["kein", "nicht", "no ", "none", "not "]
+                .iter()
+                .any(|w| label.starts_with(w))
+        };
+        const LONG: usize = 4;
+        let positive = if yes {
+            inside.len() <= LONG || outside.len() >= inside.len()
+        } else {
+            outside.iter().any(negation) && inside.len() <= LONG
+                || outside.len() > LONG && inside.len() < outside.len()
+        };
+        // The author's own list keeps the author's order.
+        let (inside, outside) = match (yes, positive) {
+            (true, true) => (codes.to_vec(), outside),
+            (false, false) => (inside, codes.to_vec()),
+            _ => (inside, outside),
+        };
+        let said = if positive {
+            labels(&inside).join(if d { " oder " } else { " or " })
+        } else {
+            let not = labels(&outside);
+            match (not.len(), d) {
+                (1, true) => format!("nicht {}", not[0]),
+                (1, false) => format!("not {}", not[0]),
+                (_, true) => format!("weder {}", not.join(" noch ")),
+                (_, false) => format!("neither {}", not.join(" nor ")),
+            }
+        };
+        Some(format!("{}: {said}", self.label_of(path)))
     }
 
     fn value_words(&self, e: &'p Expr, field: Option<&str>) -> String {
@@ -187,6 +250,36 @@ impl<'p> View<'p> {
             (BinaryOp::Ne | BinaryOp::NotIn, false) => "not ",
             _ => "",
         };
+        let yes = matches!(operator, BinaryOp::Eq | BinaryOp::In);
+        let codes = |e: &'p Expr| -> Option<Vec<&'p str>> {
+            match &e.kind {
+                ExprKind::Literal {
+                    value: Literal::Code(c),
+                } => Some(vec![c.as_str()]),
+                ExprKind::List { items } => items
+                    .iter()
+                    .map(|i| match &i.kind {
+                        ExprKind::Literal {
+                            value: Literal::Code(c),
+                        } => Some(c.as_str()),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            }
+        };
+        let choice = match (&left.kind, &right.kind) {
+            (ExprKind::Ref { path }, _) => codes(right).map(|cs| (path, cs)),
+            (_, ExprKind::Ref { path }) if !matches!(operator, BinaryOp::In | BinaryOp::NotIn) => {
+                codes(left).map(|cs| (path, cs))
+            }
+            _ => None,
+        };
+        if let Some((path, cs)) = choice
+            && let Some(said) = self.choice_words(path, &cs, yes)
+        {
+            return said;
+        }
         match (&left.kind, &right.kind) {
             (
                 ExprKind::Literal {
