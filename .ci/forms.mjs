@@ -103,6 +103,12 @@ for (const id of readdirSync(root).sort()) {
   for (const step of await page.evaluate(() => window.amt.steps())) {
     await page.evaluate((s) => window.amt.show(s), step);
     await axe(`${id} step ${step}`);
+    // Every button of a step says what it does: no two share a name.
+    const same = await page.evaluate(() => {
+      const names = [...document.querySelectorAll('button')].filter((b) => b.checkVisibility()).map((b) => b.textContent.trim());
+      return [...new Set(names.filter((n, i) => names.indexOf(n) !== i))];
+    });
+    if (same.length) fail(`${id} step ${step}: buttons share a name: ${same.join('; ')}`);
   }
   // Every conditional part shown at once.
   await page.evaluate(() => {

@@ -890,17 +890,23 @@
     const items = () => Array.from(rep.querySelectorAll(':scope > .amt-item'));
     const filled = (it) => Array.from(it.querySelectorAll('input, select, textarea')).some((e) => (e.type === 'checkbox' || e.type === 'radio' ? e.checked : e.value !== ''));
     items().forEach((it) => { if (Number(it.dataset.index) >= Math.max(min, 1) && !filled(it)) it.hidden = true; });
+    // Each button says what it adds or removes, and for whom: a repeat
+    // inside an item names that item ("Staatsangehörigkeit (Person 2)").
+    const legendOf = (el) => (el?.querySelector(':scope > legend')?.firstChild?.textContent || '').trim();
+    const owner = legendOf(rep.parentElement?.closest('.amt-item'));
+    const whose = owner ? ` (${owner})` : '';
+    const what = legendOf(items()[0]).replace(/\s*\d+$/, '');
     const add = document.createElement('button');
     add.type = 'button';
     add.className = 'amt-button amt-secondary';
-    add.textContent = T.add;
+    add.textContent = what ? `${T.add}: ${what}${whose}` : T.add;
     const refresh = () => { add.hidden = items().filter((it) => !it.hidden).length >= max; };
     const removable = (it) => {
       if (Number(it.dataset.index) < Math.max(min, 1) || it.querySelector(':scope > .amt-remove')) return;
       const remove = document.createElement('button');
       remove.type = 'button';
       remove.className = 'amt-button amt-secondary amt-remove';
-      remove.textContent = `${T.remove}: ${it.querySelector('legend').firstChild.textContent.trim()}`;
+      remove.textContent = `${T.remove}: ${legendOf(it)}${whose}`;
       remove.addEventListener('click', () => {
         for (const input of it.querySelectorAll('input, select, textarea')) {
           if (input.type === 'checkbox' || input.type === 'radio') input.checked = false;
