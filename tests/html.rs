@@ -117,7 +117,8 @@ procedure p "P" {
         !input("manchmal").contains(" required"),
         "required only when `frei` is filled"
     );
-    assert!(html.contains("Nur auszufüllen, wenn gilt: „Frei“ ist ausgefüllt."));
+    // Required when it applies: said so, not "(optional)".
+    assert!(html.contains("Pflichtangabe, wenn gilt: „Frei“ ist ausgefüllt."));
     assert!(input("zahl").contains(r#"min="1""#) && input("zahl").contains(r#"max="5""#));
     assert!(
         !input("datum").contains("max="),
@@ -241,4 +242,31 @@ procedure p "P" {
         "{}",
         when("lang")
     );
+}
+
+#[test]
+fn parts_required_under_a_condition_are_not_marked_optional() {
+    let (_, html) = build_one(
+        r#"procedure p "P" {
+  version 1.0.0
+  page s "S" {
+    field ausland: boolean "Aus dem Ausland"
+    group staaten[1..3] "Staat" {
+      when ausland
+      field name: text(max 40) "Name des Staates" { required }
+    }
+    field notiz: text(max 40) "Notiz" { when ausland }
+  }
+}
+"#,
+    );
+    let legend = |i: usize| {
+        let at = html.find(&format!("id=\"f-staaten-{i}\"")).unwrap();
+        let from = at + html[at..].find("<legend>").unwrap();
+        html[from..from + html[from..].find("</legend>").unwrap()].to_string()
+    };
+    assert!(!legend(0).contains("optional"), "{}", legend(0));
+    assert!(legend(1).contains("(optional)"), "{}", legend(1));
+    assert!(html.contains("Pflichtangabe, wenn gilt: „Aus dem Ausland“: ja."));
+    assert!(html.contains("Nur auszufüllen, wenn gilt: „Aus dem Ausland“: ja."));
 }

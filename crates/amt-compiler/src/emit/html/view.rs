@@ -198,6 +198,8 @@ impl<'p> View<'p> {
             when: n.when.as_ref().map(|w| {
                 if matches!(n.kind, NodeKind::Note { .. }) {
                     self.applies_sentence(w)
+                } else if n.required || n.repeat.is_some_and(|r| r.min > 0) {
+                    self.required_when_sentence(w)
                 } else {
                     self.when_sentence(w)
                 }
@@ -245,7 +247,9 @@ impl<'p> View<'p> {
                 id: format!("{}-{i}", it.id),
                 index: i,
                 legend: format!("{} {}", it.label, i + 1),
-                optional: !required,
+                // Marked as it is when the part applies: the first items are
+                // required then, with or without the script.
+                optional: i >= card.min,
                 items: self.items(items, &place),
             });
         }
@@ -277,12 +281,12 @@ impl<'p> View<'p> {
                 first && i == 0,
             );
             one.label = legend.clone();
-            one.optional = !required;
+            one.optional = i >= card.min;
             it.slots.push(Slot {
                 id: format!("{}-{i}-slot", it.id),
                 index: i,
                 legend,
-                optional: !required,
+                optional: i >= card.min,
                 items: vec![one],
             });
         }

@@ -363,6 +363,17 @@ impl<'p> View<'p> {
         }
     }
 
+    /// The condition of a part that is required when it applies: the page
+    /// without its script cannot mark it required (it may not apply), so
+    /// the sentence says both.
+    pub(super) fn required_when_sentence(&self, e: &'p Expr) -> String {
+        if is_german(self.lang) {
+            format!("Pflichtangabe, wenn gilt: {}.", self.words(e))
+        } else {
+            format!("Required if: {}.", self.words(e))
+        }
+    }
+
     pub(super) fn applies_sentence(&self, e: &'p Expr) -> String {
         if is_german(self.lang) {
             format!("Gilt, wenn: {}.", self.words(e))
