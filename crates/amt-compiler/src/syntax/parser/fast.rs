@@ -1373,23 +1373,7 @@ impl<'t> Reader<'t> {
         if self.peek() == Some(b'(') {
             self.pos += 1;
             self.skip();
-            if self.peek() != Some(b')') && self.peek() != Some(b',') {
-                args.push(self.type_arg()?);
-                self.skip();
-                while self.peek() == Some(b',') {
-                    self.pos += 1;
-                    self.skip();
-                    if self.peek() == Some(b')') {
-                        break;
-                    }
-                    args.push(self.type_arg()?);
-                    self.skip();
-                }
-            } else if self.peek() == Some(b',') {
-                self.pos += 1;
-                self.skip();
-            }
-            self.expect(b')')?;
+            args = self.listed(b')', Self::type_arg)?;
             self.skip();
         }
         let cardinality = if self.peek() == Some(b'[') {
@@ -1445,6 +1429,34 @@ impl<'t> Reader<'t> {
             }
             _ => TypeArg::Name(self.name()?),
         })
+    }
+
+    /// `(item ~ ("," ~ item)*)? ~ ","? ~ close`, read after the opening
+    /// bracket and the space behind it (`type_args` and `list`).
+    fn listed<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut items = Vec::new();
+        if self.peek() != Some(close) && self.peek() != Some(b',') {
+            items.push(item(self)?);
+            self.skip();
+            while self.peek() == Some(b',') {
+                self.pos += 1;
+                self.skip();
+                if self.peek() == Some(close) {
+                    break;
+                }
+                items.push(item(self)?);
+                self.skip();
+            }
+        } else if self.peek() == Some(b',') {
+            self.pos += 1;
+            self.skip();
+        }
+        self.expect(close)?;
+        Some(items)
     }
 
     // ------------------------------------------------------------ expressions
@@ -1589,25 +1601,7 @@ impl<'t> Reader<'t> {
             b'[' => {
                 self.pos += 1;
                 self.skip();
-                let mut items = Vec::new();
-                if self.peek() != Some(b']') && self.peek() != Some(b',') {
-                    items.push(self.expr()?);
-                    self.skip();
-                    while self.peek() == Some(b',') {
-                        self.pos += 1;
-                        self.skip();
-                        if self.peek() == Some(b']') {
-                            break;
-                        }
-                        items.push(self.expr()?);
-                        self.skip();
-                    }
-                } else if self.peek() == Some(b',') {
-                    self.pos += 1;
-                    self.skip();
-                }
-                self.expect(b']')?;
-                ExprKind::List(items)
+                ExprKind::List(self.listed(b']', Self::expr)?)
             }
             b'0'..=b'9' => self.numeric()?,
             b'"' => ExprKind::Str(self.string()?.value),
