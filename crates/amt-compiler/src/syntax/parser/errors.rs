@@ -54,30 +54,18 @@ pub(super) fn statement_around(text: &str, at: usize) -> Option<std::ops::Range<
     // Line by line from the statement's first word.
     while pos < text.len() {
         let line_stop = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
-        let line = &text[pos..line_stop];
-        let code = match line_comment_start(line) {
-            Some(i) => &line[..i],
-            None => line,
-        };
-        let (mut in_text, mut escaped) = (false, false);
-        for (i, c) in code.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if in_text => escaped = true,
-                '"' => in_text = !in_text,
-                '{' if !in_text => depth += 1,
-                '}' if !in_text => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = pos + i + 1;
-                    }
-                    if depth < 0 {
-                        // The statement's line closes an outer block: keep
-                        // that brace.
-                        return Some(word..pos + i);
-                    }
-                }
-                _ => {}
+        for (i, opens) in braces(&text[pos..line_stop]) {
+            if opens {
+                depth += 1;
+                continue;
+            }
+            depth -= 1;
+            if depth == 0 {
+                end = pos + i + 1;
+            }
+            if depth < 0 {
+                // The statement's line closes an outer block: keep that brace.
+                return Some(word..pos + i);
             }
         }
         if depth <= 0 {
@@ -87,6 +75,26 @@ pub(super) fn statement_around(text: &str, at: usize) -> Option<std::ops::Range<
     }
     // The block is never closed: up to the end of the declaration.
     Some(word..text.len())
+}
+
+/// The braces of one line outside its texts and its comment: each one's
+/// byte offset in the line and whether it opens.
+fn braces(line: &str) -> impl Iterator<Item = (usize, bool)> + '_ {
+    let code = match line_comment_start(line) {
+        Some(i) => &line[..i],
+        None => line,
+    };
+    let (mut in_text, mut escaped) = (false, false);
+    code.char_indices().filter_map(move |(i, c)| {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_text => escaped = true,
+            '"' => in_text = !in_text,
+            '{' | '}' if !in_text => return Some((i, c == '{')),
+            _ => {}
+        }
+        None
+    })
 }
 
 /// The diagnostic for pest's `error` in the text of one declaration, which
@@ -257,21 +265,11 @@ fn unclosed_block(text: &str) -> Option<(usize, usize)> {
             {
                 return Some((brace, start + indent));
             }
-            let code = match line_comment_start(content) {
-                Some(i) => &content[..i],
-                None => content,
-            };
-            let (mut in_text, mut escaped) = (false, false);
-            for (i, c) in code.char_indices() {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' if in_text => escaped = true,
-                    '"' => in_text = !in_text,
-                    '{' if !in_text => open.push((indent, start + i)),
-                    '}' if !in_text => {
-                        open.pop();
-                    }
-                    _ => {}
+            for (i, opens) in braces(content) {
+                if opens {
+                    open.push((indent, start + i));
+                } else {
+                    open.pop();
                 }
             }
         }
@@ -286,22 +284,11 @@ fn enclosing_block(text: &str, pos: usize) -> Option<&str> {
     let mut open: Vec<usize> = Vec::new();
     let mut line_start = 0;
     for line in text[..pos].split_inclusive('\n') {
-        let code = match line_comment_start(line) {
-            Some(i) => &line[..i],
-            None => line,
-        };
-        let mut in_text = false;
-        let mut escaped = false;
-        for (i, c) in code.char_indices() {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' if in_text => escaped = true,
-                '"' => in_text = !in_text,
-                '{' if !in_text => open.push(line_start + i),
-                '}' if !in_text => {
-                    open.pop();
-                }
-                _ => {}
+        for (i, opens) in braces(line) {
+            if opens {
+                open.push(line_start + i);
+            } else {
+                open.pop();
             }
         }
         line_start += line.len();
