@@ -94,23 +94,31 @@ fn parse_with_pest(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Item> {
     match AmtParser::parse(Rule::item, text) {
-        Ok(mut pairs) => {
-            let pair = pairs.next()?;
-            let mut b = Builder {
-                file,
-                offset,
-                diagnostics,
-                rejected: false,
-            };
-            let item = b.item(pair);
-            (!b.rejected).then_some(item)
-        }
+        Ok(mut pairs) => build_item(file, offset, pairs.next()?, diagnostics),
         Err(error) => {
             let at = errors::position(&error);
             diagnostics.push(errors::syntax_error(file, text, offset, error));
             recover(file, text, offset, at, diagnostics)
         }
     }
+}
+
+/// The tree of a declaration pest read; `None` when a part of it was
+/// refused (reported).
+fn build_item(
+    file: FileId,
+    offset: usize,
+    pair: Pair<Rule>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Item> {
+    let mut b = Builder {
+        file,
+        offset,
+        diagnostics,
+        rejected: false,
+    };
+    let item = b.item(pair);
+    (!b.rejected).then_some(item)
 }
 
 /// The most statements one declaration may lose to recovery before it is
@@ -156,17 +164,7 @@ fn recover(
         text = String::from_utf8(bytes).ok()?;
         blanked.push(range);
         match AmtParser::parse(Rule::item, &text) {
-            Ok(mut pairs) => {
-                let pair = pairs.next()?;
-                let mut b = Builder {
-                    file,
-                    offset,
-                    diagnostics,
-                    rejected: false,
-                };
-                let item = b.item(pair);
-                return (!b.rejected).then_some(item);
-            }
+            Ok(mut pairs) => return build_item(file, offset, pairs.next()?, diagnostics),
             Err(error) => {
                 // The same place again (a block never closed): leaving out
                 // more would only repeat the error.
