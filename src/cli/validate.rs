@@ -192,11 +192,9 @@ pub fn run(args: &ValidateArgs) -> Result<u8, u8> {
                 );
             }
             for (path, value) in &report.computed {
-                let value = match value.as_f64() {
-                    Some(euros) if model.is_money(path) => {
-                        amt_compiler::ir::print::money((euros * 100.0).round() as i64)
-                    }
-                    _ => value.to_string(),
+                let value = match model.money_cents(path, value) {
+                    Some(cents) => amt_compiler::ir::print::money(cents),
+                    None => value.to_string(),
                 };
                 let _ = writeln!(out, "computed: {path} = {value}");
             }

@@ -608,17 +608,7 @@ impl State {
             .computed
             .iter()
             .map(|(path, value)| {
-                let plain: String = path
-                    .split('[')
-                    .enumerate()
-                    .map(|(i, s)| {
-                        if i == 0 {
-                            s
-                        } else {
-                            s.split_once(']').map_or("", |(_, r)| r)
-                        }
-                    })
-                    .collect();
+                let plain = amt_compiler::validate::without_indices(path);
                 let label = checked
                     .model
                     .get(&plain)
@@ -633,17 +623,14 @@ impl State {
                 } else {
                     label
                 };
-                let value = match value {
-                    Json::Number(n) if checked.model.is_money(path) => {
-                        let cents = (n.as_f64().unwrap_or(0.0) * 100.0).round() as i64;
-                        amt_compiler::ir::print::money_in(lang, cents)
-                    }
-                    Json::String(s) => s.clone(),
-                    Json::Bool(b) => (if *b { t.yes } else { t.no }).to_string(),
-                    Json::Number(n) if amt_compiler::ir::is_german(lang) => {
+                let value = match (checked.model.money_cents(path, value), value) {
+                    (Some(cents), _) => amt_compiler::ir::print::money_in(lang, cents),
+                    (None, Json::String(s)) => s.clone(),
+                    (None, Json::Bool(b)) => (if *b { t.yes } else { t.no }).to_string(),
+                    (None, Json::Number(n)) if amt_compiler::ir::is_german(lang) => {
                         n.to_string().replace('.', ",")
                     }
-                    other => other.to_string(),
+                    (None, other) => other.to_string(),
                 };
                 (label, value)
             })

@@ -42,6 +42,14 @@ pub struct Entry<'p> {
     pub repeated: bool,
 }
 
+/// A data path without its item indices: `kinder[1].alter` → `kinder.alter`,
+/// as [`Model::get`] names things.
+pub fn without_indices(path: &str) -> String {
+    path.split('[')
+        .map(|s| s.split_once(']').map_or(s, |(_, rest)| rest))
+        .collect()
+}
+
 /// A procedure prepared for validating many submissions.
 #[derive(Debug)]
 pub struct Model<'p> {
@@ -166,16 +174,18 @@ impl<'p> Model<'p> {
         self.entries.get(path)
     }
 
-    /// Whether the computed value or fee at `path` (a path of the report's
-    /// `computed`, with item indices) is money, which JSON carries in euros.
-    pub fn is_money(&self, path: &str) -> bool {
-        let plain: String = path
-            .split('[')
-            .map(|s| s.split_once(']').map_or(s, |(_, rest)| rest))
-            .collect();
-        self.get(&plain)
+    /// The cents of a computed value or fee of the report (`path` as in its
+    /// `computed`, with item indices), when it is money (which JSON carries
+    /// in euros); `None` for any other value.
+    pub fn money_cents(&self, path: &str, value: &serde_json::Value) -> Option<i64> {
+        let money = self
+            .get(&without_indices(path))
             .and_then(|e| e.value)
-            .is_some_and(|v| v.ty == amt_model::Ty::Money)
+            .is_some_and(|v| v.ty == amt_model::Ty::Money);
+        match value {
+            serde_json::Value::Number(n) if money => eval::cents(n),
+            _ => None,
+        }
     }
 
     /// The compiled, anchored form of a pattern used by the procedure.
