@@ -28,6 +28,9 @@
   index(M.attachments);
   index(M.computed);
   const fees = new Map((M.fees || []).map((f) => [f.id, f]));
+  // The code lists whose columns expressions read, by key and code.
+  const lists = new Map(Object.entries(M.lists || {}).map(([k, l]) => [k, new Map(l.values.map((c) => [c.code, c]))]));
+  const codeOf = (list, code) => (lists.get(list) || new Map()).get(code);
   const text = (t) => (t ? t[M.lang] ?? t[M.source] ?? Object.values(t)[0] ?? '' : '');
   // "Label: message", without a colon after a label that ends in `?` or `:`.
   const labelled = (label, message) => (/[?:!]$/.test(label) ? `${label} ${message}` : `${label}: ${message}`);
@@ -228,6 +231,14 @@
           return c.b === true ? this.eval(e.then) : c.b === false ? this.eval(e.otherwise) : U;
         }
         case 'list': return { list: e.items.map((i) => this.eval(i)) };
+        case 'column': {
+          const cell = (v) => {
+            const c = v.code === undefined ? undefined : codeOf(e.codelist, v.code);
+            return c && c.cells && c.cells[e.column] ? literal(c.cells[e.column]) : U;
+          };
+          const v = this.eval(e.value);
+          return v.list ? { list: v.list.map(cell) } : cell(v);
+        }
         case 'call': return this.call(e);
         default: return U;
       }
@@ -502,8 +513,13 @@
     return { data, states, slots };
   };
 
-  const format = (v) => {
+  // A value as shown; a code by its label where its list is known.
+  const format = (v, ty) => {
     if (isU(v)) return '—';
+    if (v.code !== undefined && ty && ty.base === 'code') {
+      const c = codeOf(ty.codelist, v.code);
+      if (c) return text(c.label);
+    }
     if (v.m !== undefined) return new Intl.NumberFormat(M.lang, { style: 'currency', currency: 'EUR' }).format(v.m / 100);
     if (v.i !== undefined) return new Intl.NumberFormat(M.lang).format(v.i);
     if (v.d !== undefined) return new Intl.NumberFormat(M.lang).format(v.d);
@@ -520,7 +536,7 @@
       if (n.kind === 'computed') {
         const out = document.getElementById(`${id}--value`);
         e.bound = bound;
-        if (out) out.textContent = state === true ? format(e.eval(n.value)) : '—';
+        if (out) out.textContent = state === true ? format(e.eval(n.value), n.type) : '—';
       }
       if (!n.when) return;
       const el = n.kind === 'field' && !n.repeat ? fieldWrap(id) : document.getElementById(id);
@@ -538,7 +554,7 @@
       const out = document.querySelector(`.amt-fees [data-computed="${CSS.escape(n.path)}"]`);
       if (!out) continue;
       const on = !n.when || ev.eval(n.when).b === true;
-      out.textContent = on ? format(ev.eval(n.value)) : '—';
+      out.textContent = on ? format(ev.eval(n.value), n.type) : '—';
     }
     // Progress: the steps that apply, counted.
     const shown = steps.filter((s) => s.dataset.skip !== 'true');

@@ -65,7 +65,9 @@ impl Expr {
             ExprKind::Literal { .. } | ExprKind::Today | ExprKind::Ref { .. } => {
                 Children::Fixed([None, None, None], 0)
             }
-            ExprKind::Unary { operand, .. } => Children::Fixed([Some(operand), None, None], 0),
+            ExprKind::Unary { operand, .. } | ExprKind::Column { value: operand, .. } => {
+                Children::Fixed([Some(operand), None, None], 0)
+            }
             ExprKind::Binary { left, right, .. } => {
                 Children::Fixed([Some(left), Some(right), None], 0)
             }
@@ -165,6 +167,16 @@ pub enum ExprKind {
     List {
         /// The items.
         items: Vec<Expr>,
+    },
+    /// A column of a code list, read for a code: `strasse.bezirk` is the
+    /// `bezirk` of the street chosen.
+    Column {
+        /// The code (or the codes, one per repeat item).
+        value: Box<Expr>,
+        /// The list's key in the procedure's code lists.
+        codelist: String,
+        /// The column.
+        column: String,
     },
     /// A built-in function. For `any`, `all` and `count` with a condition,
     /// `over` is the repeat and the condition is evaluated per item.

@@ -26,7 +26,8 @@ fn strength(e: &Expr) -> u8 {
             ..
         } => 3,
         ExprKind::If { .. } => 0,
-        _ => 9,
+        ExprKind::Unary { .. } => 9,
+        _ => 10,
     }
 }
 
@@ -151,6 +152,10 @@ impl Display for Expr {
                     write!(f, "{item}")?;
                 }
                 f.write_char(']')
+            }
+            ExprKind::Column { value, column, .. } => {
+                operand(f, value, 10)?;
+                write!(f, ".{column}")
             }
             ExprKind::Call { function, args, .. } => {
                 write!(f, "{function}(")?;

@@ -547,8 +547,35 @@ pub struct Codelist {
     /// The external list it follows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<CodelistSource>,
+    /// Its columns: more values of each code, read in expressions as
+    /// `field.column`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<CodeColumn>,
     /// The values in order.
     pub values: Vec<Code>,
+}
+
+impl Codelist {
+    /// The value of `code` in `column`, if both exist.
+    pub fn cell(&self, code: &str, column: &str) -> Option<&crate::Literal> {
+        self.values
+            .iter()
+            .find(|c| c.code == code)
+            .and_then(|c| c.cells.get(column))
+    }
+}
+
+/// A column of a code list: one more value of each code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeColumn {
+    /// Its name.
+    pub name: String,
+    /// Label per language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<I18n>,
+    /// The type of its values.
+    #[serde(rename = "type")]
+    pub ty: Ty,
 }
 
 /// Reference to an external code list (e.g. XRepository).
@@ -568,6 +595,9 @@ pub struct Code {
     pub code: String,
     /// Label per language.
     pub label: I18n,
+    /// Its value in each column of the list.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cells: BTreeMap<String, crate::Literal>,
 }
 
 #[cfg(test)]

@@ -220,6 +220,21 @@ impl<'a> Eval<'a> {
                 None => V::Unknown,
             },
             ExprKind::List { items } => V::List(items.iter().map(|i| self.eval(i)).collect()),
+            ExprKind::Column {
+                value,
+                codelist,
+                column,
+            } => {
+                let list = self.model.procedure.codelists.get(codelist);
+                let cell = |v: V| match (v, list) {
+                    (V::Code(c), Some(list)) => list.cell(&c, column).map_or(V::Unknown, literal),
+                    _ => V::Unknown,
+                };
+                match self.eval(value) {
+                    V::List(items) => V::List(items.into_iter().map(cell).collect()),
+                    v => cell(v),
+                }
+            }
             ExprKind::Call {
                 function,
                 over,
@@ -249,15 +264,8 @@ impl<'a> Eval<'a> {
                 (Some(false), Some(false)) => V::Bool(false),
                 _ => V::Unknown,
             },
-            Eq => known(equal(&l, &r)),
-            Ne => known(equal(&l, &r).map(|b| !b)),
-            Lt => known(compare(&l, &r).map(Ordering::is_lt)),
-            Le => known(compare(&l, &r).map(Ordering::is_le)),
-            Gt => known(compare(&l, &r).map(Ordering::is_gt)),
-            Ge => known(compare(&l, &r).map(Ordering::is_ge)),
-            In => known(member(&l, &r)),
-            NotIn => known(member(&l, &r).map(|b| !b)),
             Add | Sub | Mul | Div => arithmetic(op, l, r),
+            _ => known(relation(op, &l, &r)),
         }
     }
 
@@ -548,6 +556,23 @@ pub fn equal(l: &V, r: &V) -> Option<bool> {
             Some(a == b)
         }
         _ => compare(l, r).map(Ordering::is_eq),
+    }
+}
+
+/// Whether a comparison (`=` … `not in`) holds; `None` when unknown or
+/// for another operator.
+pub fn relation(op: BinaryOp, l: &V, r: &V) -> Option<bool> {
+    use BinaryOp::*;
+    match op {
+        Eq => equal(l, r),
+        Ne => equal(l, r).map(|b| !b),
+        Lt => compare(l, r).map(Ordering::is_lt),
+        Le => compare(l, r).map(Ordering::is_le),
+        Gt => compare(l, r).map(Ordering::is_gt),
+        Ge => compare(l, r).map(Ordering::is_ge),
+        In => member(l, r),
+        NotIn => member(l, r).map(|b| !b),
+        And | Or | Add | Sub | Mul | Div => None,
     }
 }
 

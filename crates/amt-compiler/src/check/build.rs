@@ -470,6 +470,23 @@ impl<'a, 'd> Builder<'a, 'd> {
 
     /// A computed value or fee under `owner`.
     fn computed(&mut self, owner: NodeId, c: &'a ast::Computed, fee: bool, file: FileId) {
+        let declared = c.ty.as_ref().and_then(|t| {
+            if let Some(card) = &t.cardinality {
+                self.diags.push(
+                    Diagnostic::new(Code::ConstraintMismatch, card.span, "a computed value is one value; it cannot repeat")
+                        .label("repeat here")
+                        .help("put the computed value inside the repeated group: it is then computed for each item"),
+                );
+            }
+            if let Some(arg) = t.args.iter().find(|a| !matches!(a, TypeArg::Name(_))) {
+                self.diags.push(
+                    Diagnostic::new(Code::ConstraintMismatch, arg.span(), "a computed value's type takes no constraints: nobody enters it")
+                        .label("constraint here")
+                        .help("say what must hold of it with a `rule`, e.g. `rule zuschlag <= 100 EUR \"…\"`"),
+                );
+            }
+            self.field_type(t, file, &mut Vec::new()).map(|r| r.ty)
+        });
         let mut node = Node::new(
             &c.name.name,
             c.name.span,
@@ -477,6 +494,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             Kind::Computed {
                 value: &c.value,
                 fee,
+                declared,
             },
         );
         node.label = c.label.as_ref();
@@ -905,14 +923,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 super::ranges::check_cardinality(r, self.diags);
             }
             if let Some(arg) = type_ref.args.first() {
-                let span = match arg {
-                    TypeArg::Min(_, s)
-                    | TypeArg::Max(_, s)
-                    | TypeArg::Length(_, s)
-                    | TypeArg::Pattern(_, s)
-                    | TypeArg::Scale(_, s) => *s,
-                    TypeArg::Name(i) => i.span,
-                };
+                let span = arg.span();
                 self.diags.push(
                     Diagnostic::new(
                         Code::ConstraintMismatch,

@@ -3,7 +3,7 @@
 //! types. Produces the typed [`ir::Expr`] that emitters and evaluators read.
 
 use super::Checker;
-use super::tree::{Base, Kind, NodeId};
+use super::tree::{Base, Kind, ListRef, NodeId};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{self, Function, Literal, Ty};
 use crate::resolve::{did_you_mean, suggest};
@@ -125,28 +125,8 @@ impl<'a> Checker<'a, '_> {
     pub fn node_ty(&mut self, id: NodeId) -> Ty {
         match &self.tree.nodes[id].kind {
             Kind::Field(ft) => {
-                let multiple = ft.base == Base::Multichoice;
-                match ft.base {
-                    b if b.is_text() => Ty::Text,
-                    Base::Integer => Ty::Integer,
-                    Base::Decimal => Ty::Decimal,
-                    Base::Money => Ty::Money,
-                    Base::Boolean | Base::Consent => Ty::Boolean,
-                    Base::Date => Ty::Date,
-                    Base::Time => Ty::Time,
-                    Base::Datetime => Ty::Datetime,
-                    _ => match ft.codelist {
-                        Some(list) => {
-                            let codelist = self.list_key(list);
-                            if multiple {
-                                Ty::CodeSet { codelist }
-                            } else {
-                                Ty::Code { codelist }
-                            }
-                        }
-                        None => Ty::Unknown,
-                    },
-                }
+                let (base, codelist) = (ft.base, ft.codelist);
+                self.value_ty(base, codelist)
             }
             Kind::Group => Ty::Group,
             Kind::Attachment { .. } => Ty::Attachment,
@@ -155,8 +135,110 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
+    /// The type of the values of a field's type.
+    pub fn value_ty(&mut self, base: Base, codelist: Option<ListRef>) -> Ty {
+        match base {
+            b if b.is_text() => Ty::Text,
+            Base::Integer => Ty::Integer,
+            Base::Decimal => Ty::Decimal,
+            Base::Money => Ty::Money,
+            Base::Boolean | Base::Consent => Ty::Boolean,
+            Base::Date => Ty::Date,
+            Base::Time => Ty::Time,
+            Base::Datetime => Ty::Datetime,
+            _ => match codelist {
+                Some(list) => {
+                    let codelist = self.list_key(list);
+                    if base == Base::Multichoice {
+                        Ty::CodeSet { codelist }
+                    } else {
+                        Ty::Code { codelist }
+                    }
+                }
+                None => Ty::Unknown,
+            },
+        }
+    }
+
     /// Resolves a path to a node and the type of its value from `cx`.
     fn path(&mut self, path: &ast::Path, cx: &mut ExprCx) -> Option<(NodeId, Ty)> {
+        self.path_or_column(path, cx, false)
+            .map(|(id, ty, _)| (id, ty))
+    }
+
+    /// A path as a value: a node's, or a column of the code chosen in a
+    /// field (`strasse.bezirk`).
+    fn path_value(&mut self, path: &ast::Path, cx: &mut ExprCx) -> ir::Expr {
+        let Some((id, ty, column)) = self.path_or_column(path, cx, true) else {
+            return unknown();
+        };
+        let value = ir::Expr {
+            ty: ty.clone(),
+            kind: ir::ExprKind::Ref {
+                path: self.tree.path(id),
+            },
+        };
+        let Some((codelist, column, column_ty)) = column else {
+            return value;
+        };
+        let ty = match ty {
+            Ty::List { .. } => Ty::List {
+                item: Box::new(column_ty),
+            },
+            _ => column_ty,
+        };
+        ir::Expr {
+            ty,
+            kind: ir::ExprKind::Column {
+                value: Box::new(value),
+                codelist,
+                column,
+            },
+        }
+    }
+
+    /// The column `seg` of the list of the choice field `id`, as (list key,
+    /// column, type); reported when the list has no such column.
+    fn column(&mut self, id: NodeId, seg: &ast::Ident) -> Option<Option<(String, String, Ty)>> {
+        let Kind::Field(ft) = &self.tree.nodes[id].kind else {
+            return Some(None);
+        };
+        let (Base::Choice, Some(list)) = (ft.base, ft.codelist) else {
+            return Some(None);
+        };
+        let key = self.list_key(list);
+        let columns = self.columns_of(list, false);
+        if let Some(c) = columns.get(&seg.name) {
+            return Some(Some((key, c.name.clone(), c.ty.clone())));
+        }
+        let field = self.tree.nodes[id].name;
+        let mut d = Diagnostic::new(
+            Code::UnknownName,
+            seg.span,
+            format!("the code list `{key}` of `{field}` has no column `{}`", seg.name),
+        )
+        .label("no such column");
+        d = if columns.columns.is_empty() {
+            d.help(format!(
+                "a code list gives more values per code in columns: `column {}: text \"Label\"` in `codelist {key}`, then `{field}.{}` reads the chosen code's value",
+                seg.name, seg.name
+            ))
+        } else if let Some(s) = did_you_mean(&seg.name, columns.columns.iter().map(|c| c.name.as_str())) {
+            d.help(format!("did you mean `{s}`?"))
+        } else {
+            let names: Vec<String> = columns.columns.iter().map(|c| format!("`{}`", c.name)).collect();
+            d.help(format!("the columns of `{key}` are {}", names.join(", ")))
+        };
+        self.diags.push(d);
+        None
+    }
+
+    fn path_or_column(
+        &mut self,
+        path: &ast::Path,
+        cx: &mut ExprCx,
+        columns_ok: bool,
+    ) -> Option<(NodeId, Ty, Option<(String, String, Ty)>)> {
         let first = &path.segments[0];
         let found = self.lookup_name(cx.scope, &first.name);
         if let Some(id) = found {
@@ -179,10 +261,17 @@ impl<'a> Checker<'a, '_> {
             self.diags.push(d);
             return None;
         };
-        for seg in &path.segments[1..] {
+        let mut column = None;
+        for (i, seg) in path.segments.iter().enumerate().skip(1) {
             // A group whose group is unknown: that is reported already.
             if self.tree.nodes[id].unresolved {
                 return None;
+            }
+            if columns_ok && i + 1 == path.segments.len() {
+                column = self.column(id, seg)?;
+                if column.is_some() {
+                    break;
+                }
             }
             if !matches!(self.tree.nodes[id].kind, Kind::Group) {
                 self.diags.push(
@@ -246,7 +335,7 @@ impl<'a> Checker<'a, '_> {
         } else {
             item
         };
-        Some((id, ty))
+        Some((id, ty, column))
     }
 
     fn is_bare_name(e: &ast::Expr) -> Option<&ast::Ident> {
@@ -254,6 +343,49 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Path(p) if p.segments.len() == 1 => Some(&p.segments[0]),
             _ => None,
         }
+    }
+
+    /// A bare name that is no field here but a code of a list in use, where
+    /// no code is expected (`then nord` in a computed value that does not
+    /// declare its type): reported, and taken as that code so that nothing
+    /// else follows from it.
+    fn code_out_of_place(&mut self, p: &ast::Path, cx: &ExprCx) -> Option<ir::Expr> {
+        let [name] = p.segments.as_slice() else {
+            return None;
+        };
+        if self.lookup_name(cx.scope, &name.name).is_some() {
+            return None;
+        }
+        let list = self
+            .lists
+            .keys()
+            .find(|k| self.find_code(k, &name.name).is_some())?
+            .clone();
+        let field = self
+            .tree
+            .nodes
+            .iter()
+            .find(|n| {
+                matches!(&n.kind, Kind::Field(ft) if ft.base == Base::Choice
+                    && ft.codelist.and_then(|l| self.list_keys.get(&l)) == Some(&list))
+            })
+            .map_or("feld", |n| n.name);
+        self.diags.push(
+            Diagnostic::new(
+                Code::UnknownName,
+                name.span,
+                format!("`{}` is a value of the code list `{list}`, but no value of that list is expected here", name.name),
+            )
+            .label("a code where no code list is expected")
+            .help(format!(
+                "compare it with a field of that list (`{field} = {}`), or give the computed value its type: `computed NAME: choice({list}) = …`",
+                name.name
+            )),
+        );
+        Some(lit(
+            Literal::Code(name.name.clone()),
+            Ty::Code { codelist: list },
+        ))
     }
 
     /// A code value (bare name or string) of the list behind `expected`.
@@ -335,14 +467,9 @@ impl<'a> Checker<'a, '_> {
                 ty: Ty::Date,
                 kind: ir::ExprKind::Today,
             },
-            ExprKind::Path(p) => match self.path(p, cx) {
-                Some((id, ty)) => ir::Expr {
-                    ty,
-                    kind: ir::ExprKind::Ref {
-                        path: self.tree.path(id),
-                    },
-                },
-                None => unknown(),
+            ExprKind::Path(p) => match self.code_out_of_place(p, cx) {
+                Some(code) => code,
+                None => self.path_value(p, cx),
             },
             ExprKind::List(items) => {
                 let item_expected = expected.and_then(|t| match t {

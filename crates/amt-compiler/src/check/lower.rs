@@ -87,10 +87,12 @@ impl Checker<'_, '_> {
                         value: ir::Literal::Boolean(false),
                     },
                 });
-                ir::NodeKind::Computed {
-                    ty: value.ty.clone(),
-                    value,
-                }
+                // Its declared type, if it declares one.
+                let ty = match self.computed_types.get(&id) {
+                    Some(Some(ty)) => ty.clone(),
+                    _ => value.ty.clone(),
+                };
+                ir::NodeKind::Computed { ty, value }
             }
             Kind::Attachment {
                 types,
@@ -203,6 +205,7 @@ impl Checker<'_, '_> {
                         urn: "urn:iso:std:iso:3166:-1:alpha-2".to_string(),
                         version: None,
                     }),
+                    columns: Vec::new(),
                     values: catalog::COUNTRIES
                         .iter()
                         .map(|c| ir::Code {
@@ -212,6 +215,7 @@ impl Checker<'_, '_> {
                             } else {
                                 lang_of(c.de, c.en)
                             },
+                            cells: Default::default(),
                         })
                         .collect(),
                 }
@@ -220,18 +224,33 @@ impl Checker<'_, '_> {
                 let Item::Codelist(cl) = self.program.item(d) else {
                     unreachable!("list refs point at code lists")
                 };
+                let columns = self.columns.get(&list).cloned().unwrap_or_default();
                 ir::Codelist {
                     label: cl.label.as_ref().map(|l| self.i18n(l)),
                     source: cl.source.as_ref().map(|(urn, version)| ir::CodelistSource {
                         urn: urn.value.clone(),
                         version: version.as_ref().map(|v| v.value.clone()),
                     }),
+                    columns: cl
+                        .columns
+                        .iter()
+                        .filter_map(|c| {
+                            let ty = columns.get(&c.name.name)?.ty.clone();
+                            Some(ir::CodeColumn {
+                                name: c.name.name.clone(),
+                                label: c.label.as_ref().map(|l| self.i18n(l)),
+                                ty,
+                            })
+                        })
+                        .collect(),
                     values: cl
                         .entries
                         .iter()
-                        .map(|e| ir::Code {
+                        .enumerate()
+                        .map(|(i, e)| ir::Code {
                             code: e.code.value.clone(),
                             label: e.label.as_ref().map(|l| self.i18n(l)).unwrap_or_default(),
+                            cells: columns.cells.get(i).cloned().unwrap_or_default(),
                         })
                         .collect(),
                 }

@@ -10,6 +10,7 @@
 mod analysis;
 mod backtracking;
 mod build;
+mod columns;
 mod example_data;
 mod expr;
 mod limits;
@@ -65,6 +66,8 @@ pub struct Checker<'a, 'd> {
     /// Code lists in use: key in the model → list.
     lists: BTreeMap<String, ListRef>,
     list_keys: HashMap<ListRef, String>,
+    /// The columns of the code lists in use, resolved on first use.
+    columns: HashMap<ListRef, std::rc::Rc<columns::Columns>>,
     computed_types: HashMap<NodeId, Option<Ty>>,
     exprs: HashMap<NodeId, NodeExprs>,
     languages: Vec<String>,
@@ -210,7 +213,19 @@ pub fn check_item(
             checker.run_group();
             keep_own(checker.refs, file, refs);
         }
-        Item::Codelist(list) => lint::codelist(list, diags),
+        Item::Codelist(list) => {
+            lint::codelist(list, diags);
+            if !list.columns.is_empty() {
+                let tree = tree::Tree::default();
+                let mut checker =
+                    Checker::new(program, sources, tree, build::Meta::default(), diags);
+                checker.run_codelist(DeclRef {
+                    file,
+                    item: item_index,
+                });
+                keep_own(checker.refs, file, refs);
+            }
+        }
         Item::Type(t) => {
             // Checked on its own, in its own file's scope: its mistakes are
             // found before a field uses it, and what it imports is marked
@@ -258,6 +273,7 @@ impl<'a, 'd> Checker<'a, 'd> {
             diags,
             lists: BTreeMap::new(),
             list_keys: HashMap::new(),
+            columns: HashMap::new(),
             computed_types: HashMap::new(),
             exprs: HashMap::new(),
             languages,
@@ -302,6 +318,8 @@ impl<'a, 'd> Checker<'a, 'd> {
         };
         self.lists.insert(key.clone(), list);
         self.list_keys.insert(list, key.clone());
+        // The lists its columns' codes come from are the procedure's too.
+        self.columns_of(list, false);
         key
     }
 
@@ -348,9 +366,19 @@ impl<'a, 'd> Checker<'a, 'd> {
             Some(None) => return Ty::Unknown, // a cycle; reported by the analysis
             None => {}
         }
-        let Kind::Computed { value, .. } = self.tree.nodes[id].kind else {
+        let Kind::Computed {
+            value, declared, ..
+        } = &self.tree.nodes[id].kind
+        else {
             return Ty::Unknown;
         };
+        if let Some(ft) = declared {
+            let (base, codelist) = (ft.base, ft.codelist);
+            let ty = self.value_ty(base, codelist);
+            self.computed_types.insert(id, Some(ty.clone()));
+            return ty;
+        }
+        let value: &'a ast::Expr = value;
         self.computed_types.insert(id, None);
         let scope = self.tree.nodes[id].parent.unwrap_or(id);
         let mut cx = self.cx(scope);
@@ -413,10 +441,36 @@ impl<'a, 'd> Checker<'a, 'd> {
                 });
             }
             match &self.tree.nodes[id].kind {
-                Kind::Computed { value, .. } => {
+                Kind::Computed {
+                    value, declared, ..
+                } => {
                     let value: &'a ast::Expr = value;
+                    let declared = declared.as_ref().map(|ft| (ft.base, ft.codelist, ft.span));
+                    let declared =
+                        declared.map(|(base, list, span)| (self.value_ty(base, list), span));
                     let mut vcx = self.cx(scope);
-                    let e = self.expr(value, &mut vcx, None);
+                    let e = self.expr(value, &mut vcx, declared.as_ref().map(|(t, _)| t));
+                    if let Some((ty, span)) = &declared
+                        && !(e.ty == *ty
+                            || e.ty == Ty::Unknown
+                            || *ty == Ty::Unknown
+                            || (*ty == Ty::Decimal && e.ty == Ty::Integer))
+                    {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::TypeMismatch,
+                                value.span,
+                                format!(
+                                    "this is {}, but the computed value is declared as {}",
+                                    expr::describe(&e.ty),
+                                    expr::describe(ty)
+                                ),
+                            )
+                            .label(format!("this is {}", expr::describe(&e.ty)))
+                            .secondary(*span, "declared here")
+                            .help("compute a value of the declared type, or declare the type it has"),
+                        );
+                    }
                     if let Kind::Computed { fee: true, .. } = self.tree.nodes[id].kind
                         && !matches!(e.ty, Ty::Money | Ty::Unknown)
                     {
@@ -433,7 +487,8 @@ impl<'a, 'd> Checker<'a, 'd> {
                             .help("write amounts with their currency, e.g. `12.80 EUR`"),
                         );
                     }
-                    self.computed_types.insert(id, Some(e.ty.clone()));
+                    let ty = declared.map_or_else(|| e.ty.clone(), |(t, _)| t);
+                    self.computed_types.insert(id, Some(ty));
                     out.value = Some(e);
                     out.value_refs = vcx.refs;
                 }

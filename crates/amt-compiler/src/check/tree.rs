@@ -50,6 +50,8 @@ pub enum Kind<'a> {
     Computed {
         value: &'a ast::Expr,
         fee: bool,
+        /// The type it declares (`computed zone: choice(zone) = …`).
+        declared: Option<FieldTy<'a>>,
     },
     Attachment {
         types: Vec<&'a ast::Ident>,

@@ -130,6 +130,8 @@ codes! {
     ConstraintMismatch = "E0206", Error, "constraint does not fit the type";
     /// A quantifier over something that does not repeat.
     NotARepeat = "E0207", Error, "not a repeat";
+    /// A code of a list with columns gives no value for one of them.
+    MissingCell = "E0208", Error, "code without a value in a column";
     /// A regular expression that does not parse.
     InvalidPattern = "E0301", Error, "invalid pattern";
     /// A regular expression that means different things in browsers, JSON Schema and Rust.

@@ -12,9 +12,10 @@
 //! `date(…)`, `time(…)` and `date and time(…)`; computed values and fees are
 //! not process variables and are written out where a guard reads them.
 
-use crate::ir::{Expr, ExprKind, Function, Literal, NodeKind, Procedure, Ty};
+use crate::ir::{Codelist, Expr, ExprKind, Function, Literal, NodeKind, Procedure, Ty};
 use amt_model::{BinaryOp, DurationUnit, UnaryOp};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A duration as FEEL reads it: weeks as days (`P14D`), since FEEL's
 /// durations know no weeks.
@@ -83,8 +84,16 @@ fn relative(path: &str, over: &[(&str, &str)]) -> String {
 struct Feel<'o> {
     /// Quantifiers in scope: (repeat path, item variable).
     over: Vec<(&'o str, &'o str)>,
-    /// How computed values and fees are computed, by path.
-    computed: &'o HashMap<String, &'o Expr>,
+    /// How computed values and fees are computed; the code lists.
+    computed: &'o Computed<'o>,
+}
+
+/// What a guard reads besides the process variables: how each computed
+/// value and fee is computed, by path (they are written out where read),
+/// and the code lists whose columns it reads.
+pub struct Computed<'p> {
+    values: HashMap<String, &'p Expr>,
+    codelists: &'p BTreeMap<String, Arc<Codelist>>,
 }
 
 const ITEM_VARS: [&str; 4] = ["amt_item", "amt_item2", "amt_item3", "amt_item4"];
@@ -127,6 +136,31 @@ impl<'o> Feel<'o> {
                 let items: Vec<String> = items.iter().map(|i| self.expr(i)).collect();
                 format!("[{}]", items.join(", "))
             }
+            ExprKind::Column {
+                value,
+                codelist,
+                column,
+            } => {
+                // The column as a context from code to value.
+                let mut table = Vec::new();
+                for code in self
+                    .computed
+                    .codelists
+                    .get(codelist)
+                    .map_or(&[][..], |l| &l.values[..])
+                {
+                    if let Some(cell) = code.cells.get(column) {
+                        table.push(format!("{}: {}", string(&code.code), literal(cell)));
+                    }
+                }
+                let table = format!("{{{}}}", table.join(", "));
+                let v = self.expr(value);
+                if matches!(value.ty, Ty::List { .. }) {
+                    format!("(for amt_code in {v} return get value({table}, amt_code))")
+                } else {
+                    format!("(if {v} = null then null else get value({table}, {v}))")
+                }
+            }
             ExprKind::Call {
                 function,
                 over,
@@ -138,7 +172,7 @@ impl<'o> Feel<'o> {
     /// An answer as its type is read; a computed value or fee written out,
     /// since it is no process variable.
     fn reference(&mut self, path: &'o str, ty: &Ty) -> String {
-        if let Some(value) = self.computed.get(path) {
+        if let Some(value) = self.computed.values.get(path) {
             return format!("({})", self.expr(value));
         }
         let p = relative(path, &self.over);
@@ -321,9 +355,7 @@ fn literal(value: &Literal) -> String {
 }
 
 /// The expression in FEEL, without the leading `=` of Camunda conditions.
-/// `computed` holds how the procedure's computed values and fees are
-/// computed, by path (they are written out where read).
-pub fn feel(e: &Expr, computed: &HashMap<String, &Expr>) -> String {
+pub fn feel(e: &Expr, computed: &Computed) -> String {
     Feel {
         over: Vec::new(),
         computed,
@@ -332,20 +364,23 @@ pub fn feel(e: &Expr, computed: &HashMap<String, &Expr>) -> String {
 }
 
 /// A gateway's condition: taken only when it holds (`null` is not taken).
-pub fn condition(e: &Expr, computed: &HashMap<String, &Expr>) -> String {
+pub fn condition(e: &Expr, computed: &Computed) -> String {
     format!("=({}) = true", feel(e, computed))
 }
 
-/// How each computed value and fee of a procedure is computed, by path.
-pub fn computed_values(p: &Procedure) -> HashMap<String, &Expr> {
-    let mut out = HashMap::new();
+/// What the guards of a procedure read besides its process variables.
+pub fn computed_values(p: &Procedure) -> Computed<'_> {
+    let mut values = HashMap::new();
     for n in p.all_nodes() {
         if let NodeKind::Computed { value, .. } = &n.kind {
-            out.insert(n.path.clone(), value);
+            values.insert(n.path.clone(), value);
         }
     }
     for f in &p.fees {
-        out.insert(f.id.clone(), &f.value);
+        values.insert(f.id.clone(), &f.value);
     }
-    out
+    Computed {
+        values,
+        codelists: &p.codelists,
+    }
 }

@@ -1,14 +1,12 @@
 //! `workflow.json`: the workflow as a documented state machine, for portals
 //! that run their own (README, "The workflow (`workflow.json`)").
 
-use crate::emit::feel::{computed_values, feel, iso_duration};
+use crate::emit::feel::{Computed, computed_values, feel, iso_duration};
 use crate::ir::{self, Procedure};
 use serde_json::{Value as Json, json};
 
 /// The shape version of `workflow.json`.
 pub const WORKFLOW_VERSION: &str = "1";
-
-type Computed<'p> = std::collections::HashMap<String, &'p ir::Expr>;
 
 fn guard(e: &ir::Expr, c: &Computed) -> Json {
     json!({ "amt": e.to_string(), "feel": feel(e, c), "expr": e })

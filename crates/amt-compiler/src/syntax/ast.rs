@@ -87,8 +87,23 @@ pub struct Codelist {
     pub label: Option<Text>,
     /// An external list this one follows: URN and version.
     pub source: Option<(Str, Option<Str>)>,
+    /// Its columns: more values of each code, read as `list.column`.
+    pub columns: Vec<CodeColumn>,
     /// Its values.
     pub entries: Vec<CodeEntry>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `column bezirk: choice(bezirk) "Bezirk"`
+#[derive(Debug)]
+pub struct CodeColumn {
+    /// Its name.
+    pub name: Ident,
+    /// The type of its values.
+    pub ty: TypeRef,
+    /// Its label.
+    pub label: Option<Text>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -100,6 +115,8 @@ pub struct CodeEntry {
     pub code: Str,
     /// Its label.
     pub label: Option<Text>,
+    /// Its values in the list's columns: `{ bezirk = nord }`.
+    pub cells: Vec<(Ident, Expr)>,
     /// The whole entry.
     pub span: Span,
 }
@@ -146,6 +163,8 @@ pub struct Decl {
 pub struct Computed {
     /// Its name.
     pub name: Ident,
+    /// The type it declares (`computed zone: choice(zone) = …`), if any.
+    pub ty: Option<TypeRef>,
     /// Its label.
     pub label: Option<Text>,
     /// How it is computed.
@@ -619,6 +638,20 @@ pub enum TypeArg {
     Scale(u64, Span),
     /// A bare name, e.g. the code list of `choice(familienstand)`.
     Name(Ident),
+}
+
+impl TypeArg {
+    /// Where it is written.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeArg::Min(_, s)
+            | TypeArg::Max(_, s)
+            | TypeArg::Length(_, s)
+            | TypeArg::Pattern(_, s)
+            | TypeArg::Scale(_, s) => *s,
+            TypeArg::Name(i) => i.span,
+        }
+    }
 }
 
 /// A duration: `3 months`.

@@ -289,6 +289,19 @@ impl<'p> Emitter<'p> {
                 self.comparison(op, left, right, scope)
             }
             ExprKind::Ref { path } => self.ref_truth(path, scope, want),
+            // A yes/no column: the codes whose value is `want`.
+            ExprKind::Column {
+                value,
+                codelist,
+                column,
+            } => self.compare_column(
+                BinaryOp::Eq,
+                value,
+                codelist,
+                column,
+                &crate::eval::V::Bool(want),
+                scope,
+            ),
             ExprKind::Call {
                 function,
                 over,
@@ -420,6 +433,26 @@ impl<'p> Emitter<'p> {
         }
         match &subject.kind {
             ExprKind::Ref { path } => self.compare_field(op, path, other, scope),
+            ExprKind::Column {
+                value,
+                codelist,
+                column,
+            } => {
+                let constant = match &other.kind {
+                    ExprKind::Literal { value } => crate::eval::literal(value),
+                    ExprKind::List { items } => crate::eval::V::List(
+                        items
+                            .iter()
+                            .map(|i| match &i.kind {
+                                ExprKind::Literal { value } => Ok(crate::eval::literal(value)),
+                                _ => Err("the list holds more than constants"),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    _ => return Err("it compares a column with a computed value".into()),
+                };
+                self.compare_column(op, value, codelist, column, &constant, scope)
+            }
             ExprKind::Call {
                 function,
                 args,
@@ -483,6 +516,40 @@ impl<'p> Emitter<'p> {
             BinaryOp::Ne => any_of(vec![range(0, Some(k - 1)), range(k + 1, None)]),
             _ => return Err("this comparison".into()),
         })
+    }
+
+    /// `field.column op constant`: the field is one of the codes whose
+    /// value in the column makes the comparison hold (unanswered, it is
+    /// none of them: the comparison is unknown, as in amt).
+    fn compare_column(
+        &self,
+        op: BinaryOp,
+        value: &'p Expr,
+        codelist: &str,
+        column: &str,
+        constant: &crate::eval::V,
+        scope: &'p str,
+    ) -> Result<Json, Why> {
+        let ExprKind::Ref { path } = &value.kind else {
+            return Err("it reads a column of a computed code".into());
+        };
+        let list = self
+            .p
+            .codelists
+            .get(codelist)
+            .ok_or("it reads a column of an unknown list")?;
+        let codes: Vec<Json> = list
+            .values
+            .iter()
+            .filter(|c| {
+                c.cells.get(column).is_some_and(|cell| {
+                    crate::eval::relation(op, &crate::eval::literal(cell), constant) == Some(true)
+                })
+            })
+            .map(|c| Json::String(c.code.clone()))
+            .collect();
+        let segs = self.ref_path(path, scope, false)?;
+        Ok(at(&segs, typed("string", json!({ "enum": codes }))))
     }
 
     fn compare_field(

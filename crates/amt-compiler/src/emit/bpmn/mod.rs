@@ -23,7 +23,7 @@
 
 mod layout;
 
-use crate::emit::feel::{computed_values, condition, iso_duration};
+use crate::emit::feel::{Computed, computed_values, condition, iso_duration};
 use crate::ir::{self, ActorKind, Procedure, State, StateKind, Workflow};
 use layout::{write_container, write_diagram};
 use std::collections::{BTreeSet, HashMap};
@@ -75,7 +75,7 @@ struct Flow {
 struct Builder<'p> {
     w: &'p Workflow,
     /// Computed values and fees, written out where guards read them.
-    computed: HashMap<String, &'p ir::Expr>,
+    computed: Computed<'p>,
     lang: &'p str,
     els: Vec<El>,
     flows: Vec<Flow>,

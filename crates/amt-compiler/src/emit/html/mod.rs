@@ -22,7 +22,7 @@ use crate::ir::{self, Procedure};
 use amt_model::is_german;
 use minijinja::Environment;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use view::{Item, Opt, Place, View};
 
@@ -513,9 +513,23 @@ fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
         let text = crate::validate::messages::date_bound(is_min, lang, "{}");
         messages.insert(key.to_string(), text.into());
     }
+    // The lists whose columns expressions read, or whose codes computed
+    // values give (shown by their labels).
+    let computed_code = |key: &str| {
+        p.all_nodes().any(|n| {
+            matches!(&n.kind, ir::NodeKind::Computed { ty: ir::Ty::Code { codelist }, .. } if codelist == key)
+        })
+    };
+    let lists = p
+        .codelists
+        .iter()
+        .filter(|(key, list)| !list.columns.is_empty() || computed_code(key))
+        .map(|(key, list)| (key.as_str(), &**list))
+        .collect();
     ScriptModel {
         lang,
         source: p.source_language(),
+        lists,
         pages: &p.pages,
         attachments: &p.attachments,
         computed: &p.computed,
@@ -552,6 +566,9 @@ struct ScriptModel<'p> {
     attachments: &'p [ir::Node],
     computed: &'p [ir::Node],
     fees: &'p [ir::Fee],
+    /// The code lists expressions read columns of, or computed values give.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    lists: BTreeMap<&'p str, &'p ir::Codelist>,
     /// Built-in messages by check, in the page's language.
     messages: serde_json::Map<String, serde_json::Value>,
     texts: ScriptTexts,

@@ -2,7 +2,7 @@
 //! tell a reader without JavaScript when a part of the form applies.
 
 use super::view::View;
-use crate::ir::{Expr, ExprKind, FieldType, Function, Literal, NodeKind};
+use crate::ir::{Expr, ExprKind, FieldType, Function, Literal, NodeKind, Ty};
 use amt_model::{BinaryOp, UnaryOp, is_german};
 
 /// An operator in words, as in „das Alter ist mindestens 18“.
@@ -124,7 +124,18 @@ impl<'p> View<'p> {
     fn value_words(&self, e: &'p Expr, field: Option<&str>) -> String {
         match &e.kind {
             ExprKind::Literal { value } => match value {
-                Literal::Code(c) => self.code_label(field, c),
+                Literal::Code(c) => match &e.ty {
+                    // The literal knows its list (a column's codes are
+                    // another list than the field's).
+                    Ty::Code { codelist } => self
+                        .p
+                        .codelists
+                        .get(codelist)
+                        .and_then(|l| l.values.iter().find(|v| v.code == *c))
+                        .map(|v| self.text(&v.label))
+                        .unwrap_or_else(|| self.code_label(field, c)),
+                    _ => self.code_label(field, c),
+                },
                 Literal::Boolean(b) => if *b { self.t.yes } else { self.t.no }.to_string(),
                 Literal::Date(d) => amt_model::date::Date::parse(d)
                     .map(|d| {
@@ -150,6 +161,26 @@ impl<'p> View<'p> {
                     .join(or)
             }
             ExprKind::Ref { path } => self.label_of(path),
+            ExprKind::Column {
+                value,
+                codelist,
+                column,
+            } => {
+                let label = self
+                    .p
+                    .codelists
+                    .get(codelist)
+                    .and_then(|l| l.columns.iter().find(|c| c.name == *column))
+                    .and_then(|c| c.label.as_ref())
+                    .map(|l| self.quote(&self.text(l)))
+                    .unwrap_or_else(|| self.quote(column));
+                let of = self.value_words(value, None);
+                if is_german(self.lang) {
+                    format!("{label} zu {of}")
+                } else {
+                    format!("the {label} of {of}")
+                }
+            }
             ExprKind::Today => if is_german(self.lang) {
                 "heute"
             } else {
@@ -297,6 +328,11 @@ impl<'p> View<'p> {
                 "{}: {not}{}",
                 self.label_of(path),
                 self.value_words(right, Some(path))
+            ),
+            (ExprKind::Column { .. }, _) => format!(
+                "{}: {not}{}",
+                self.value_words(left, None),
+                self.value_words(right, None)
             ),
             _ => format!(
                 "{} {} {}",

@@ -567,6 +567,28 @@ impl<'t> Reader<'t> {
         };
         self.expect(b'{')?;
         self.skip();
+        // A `column` that does not read as one could be a code: pest
+        // decides.
+        let mut columns = Vec::new();
+        while self.at_word("column") {
+            let column_start = self.pos;
+            self.kw("column")?;
+            self.skip();
+            let name = self.name()?;
+            self.skip();
+            self.expect(b':')?;
+            self.skip();
+            let ty = self.type_ref()?;
+            self.skip();
+            let label = self.opt_text()?;
+            columns.push(CodeColumn {
+                name,
+                ty,
+                label,
+                span: self.span(column_start, self.pos),
+            });
+            self.skip();
+        }
         let mut entries = Vec::new();
         while self.peek() != Some(b'}') {
             let entry_start = self.pos;
@@ -577,9 +599,29 @@ impl<'t> Reader<'t> {
             };
             self.skip();
             let label = self.opt_text()?;
+            self.skip();
+            let mut cells = Vec::new();
+            if self.peek() == Some(b'{') {
+                self.pos += 1;
+                self.skip();
+                while self.peek() != Some(b'}') {
+                    let name = self.name()?;
+                    self.skip();
+                    self.expect(b'=')?;
+                    self.skip();
+                    cells.push((name, self.expr()?));
+                    self.skip();
+                    if self.peek() == Some(b',') {
+                        self.pos += 1;
+                        self.skip();
+                    }
+                }
+                self.pos += 1;
+            }
             entries.push(CodeEntry {
                 code,
                 label,
+                cells,
                 span: self.span(entry_start, self.pos),
             });
             self.skip();
@@ -589,6 +631,7 @@ impl<'t> Reader<'t> {
             name,
             label,
             source,
+            columns,
             entries,
             span: self.span(start, self.pos),
         })
@@ -970,6 +1013,15 @@ impl<'t> Reader<'t> {
         self.skip();
         let name = self.name()?;
         self.skip();
+        let ty = if keyword == "computed" && self.peek() == Some(b':') {
+            self.pos += 1;
+            self.skip();
+            let ty = self.type_ref()?;
+            self.skip();
+            Some(ty)
+        } else {
+            None
+        };
         let label = self.opt_text()?;
         self.skip();
         self.expect(b'=')?;
@@ -979,6 +1031,7 @@ impl<'t> Reader<'t> {
         let body = self.opt_block()?;
         Some(Computed {
             name,
+            ty,
             label,
             value,
             body,

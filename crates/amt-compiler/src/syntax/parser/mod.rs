@@ -285,19 +285,54 @@ impl Builder<'_> {
                 let version = parts.next().map(|v| self.str(v));
                 (urn, version)
             });
+        let mut columns = Vec::new();
+        while let Some(column) = inner.next_if(|p| p.as_rule() == Rule::code_column) {
+            let span = self.span(&column);
+            let mut parts = children(column);
+            let name = self.ident(parts.next().expect("grammar: column has a name"));
+            let ty = self.type_ref(parts.next().expect("grammar: column has a type"));
+            let label = parts.next().map(|p| self.text(p));
+            columns.push(CodeColumn {
+                name,
+                ty,
+                label,
+                span,
+            });
+        }
         let entries = inner
             .map(|entry| {
                 let span = self.span(&entry);
-                let mut parts = children(entry);
+                let mut parts = children(entry).peekable();
                 let code = self.str(parts.next().expect("grammar: entry has a code"));
-                let label = parts.next().map(|p| self.text(p));
-                CodeEntry { code, label, span }
+                let label = parts
+                    .next_if(|p| p.as_rule() == Rule::text)
+                    .map(|p| self.text(p));
+                let cells = parts
+                    .next()
+                    .map(|cells| {
+                        children(cells)
+                            .map(|cell| {
+                                let mut cell = children(cell);
+                                let name = self.ident(cell.next().expect("grammar: cell has a name"));
+                                let value = self.expr(cell.next().expect("grammar: cell has a value"));
+                                (name, value)
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                CodeEntry {
+                    code,
+                    label,
+                    cells,
+                    span,
+                }
             })
             .collect();
         Codelist {
             name,
             label,
             source,
+            columns,
             entries,
             span,
         }
@@ -360,6 +395,9 @@ impl Builder<'_> {
         let span = self.span(&pair);
         let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: computed has a name"));
+        let ty = inner
+            .next_if(|p| p.as_rule() == Rule::type_ref)
+            .map(|p| self.type_ref(p));
         let label = inner
             .next_if(|p| p.as_rule() == Rule::text)
             .map(|p| self.text(p));
@@ -367,6 +405,7 @@ impl Builder<'_> {
         let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
         Computed {
             name,
+            ty,
             label,
             value,
             body,
