@@ -84,7 +84,10 @@ impl<'a> Checker<'a, '_> {
                     Diagnostic::new(
                         Code::DuplicateName,
                         c.name.span,
-                        format!("the code list `{}` has two columns `{}`", cl.name.name, c.name.name),
+                        format!(
+                            "the code list `{}` has two columns `{}`",
+                            cl.name.name, c.name.name
+                        ),
                     )
                     .label("second column")
                     .secondary(cl.columns[first].name.span, "first column")
@@ -115,7 +118,11 @@ impl<'a> Checker<'a, '_> {
             );
         };
         if let Some(card) = &t.cardinality {
-            wrong(self, card.span, "a column holds one value per code; it cannot repeat".into());
+            wrong(
+                self,
+                card.span,
+                "a column holds one value per code; it cannot repeat".into(),
+            );
             return None;
         }
         let base = Base::from_word(&t.name.name);
@@ -141,11 +148,19 @@ impl<'a> Checker<'a, '_> {
         let list = match (base, t.args.as_slice()) {
             (Some(Base::Choice), [TypeArg::Name(name)]) => name,
             (Some(Base::Choice), _) => {
-                wrong(self, t.span, "`choice` in a column names one code list: `choice(bezirk)`".into());
+                wrong(
+                    self,
+                    t.span,
+                    "`choice` in a column names one code list: `choice(bezirk)`".into(),
+                );
                 return None;
             }
             _ => {
-                wrong(self, t.name.span, format!("`{}` cannot be the type of a column", t.name.name));
+                wrong(
+                    self,
+                    t.name.span,
+                    format!("`{}` cannot be the type of a column", t.name.name),
+                );
                 return None;
             }
         };
@@ -196,7 +211,10 @@ impl<'a> Checker<'a, '_> {
                 let mut d = Diagnostic::new(
                     Code::UnknownName,
                     name.span,
-                    format!("the code list `{}` has no column `{}`", cl.name.name, name.name),
+                    format!(
+                        "the code list `{}` has no column `{}`",
+                        cl.name.name, name.name
+                    ),
                 )
                 .label("unknown column");
                 d = if columns.is_empty() {
@@ -204,10 +222,13 @@ impl<'a> Checker<'a, '_> {
                         "declare it before the codes: `column {}: text \"Label\"`",
                         name.name
                     ))
-                } else if let Some(s) = did_you_mean(&name.name, columns.iter().map(|c| c.name.as_str())) {
+                } else if let Some(s) =
+                    did_you_mean(&name.name, columns.iter().map(|c| c.name.as_str()))
+                {
                     d.help(format!("did you mean `{s}`?"))
                 } else {
-                    let names: Vec<String> = columns.iter().map(|c| format!("`{}`", c.name)).collect();
+                    let names: Vec<String> =
+                        columns.iter().map(|c| format!("`{}`", c.name)).collect();
                     d.help(format!("its columns are {}", names.join(", ")))
                 };
                 self.diags.push(d);
@@ -238,11 +259,18 @@ impl<'a> Checker<'a, '_> {
             .collect();
         if !missing.is_empty() {
             let (what, example) = if missing.len() == 1 {
-                (format!("the column `{}`", missing[0]), format!("{} = …", missing[0]))
+                (
+                    format!("the column `{}`", missing[0]),
+                    format!("{} = …", missing[0]),
+                )
             } else {
                 (
                     format!("the columns {}", quoted(&missing)),
-                    missing.iter().map(|m| format!("{m} = …")).collect::<Vec<_>>().join(", "),
+                    missing
+                        .iter()
+                        .map(|m| format!("{m} = …"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                 )
             };
             self.diags.push(
@@ -325,16 +353,13 @@ impl<'a> Checker<'a, '_> {
             return Some(Literal::Code(code.to_string()));
         }
         let codes = self.codes_of(codelist);
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             Code::UnknownCode,
             e.span,
             format!("`{code}` is not a value of the code list `{codelist}`"),
         )
         .label("no such value");
-        if let Some(s) = did_you_mean(code, codes.iter().map(String::as_str)) {
-            d = d.help(format!("did you mean `{s}`?"));
-        }
-        self.diags.push(d);
+        self.diags.push(super::expr::code_help(d, code, &codes));
         None
     }
 }

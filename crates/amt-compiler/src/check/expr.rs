@@ -31,6 +31,31 @@ pub fn describe(ty: &Ty) -> String {
     }
 }
 
+/// The help of a code that is not in its list: the nearest code, or the
+/// first codes of the list.
+pub(super) fn code_help(d: Diagnostic, code: &str, codes: &[String]) -> Diagnostic {
+    match did_you_mean(code, codes.iter().map(String::as_str)) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => {
+            let shown: Vec<String> = codes
+                .iter()
+                .take(12)
+                .map(|c| {
+                    if c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                        && !c.starts_with(|ch: char| ch.is_ascii_digit())
+                    {
+                        c.clone()
+                    } else {
+                        format!("\"{c}\"")
+                    }
+                })
+                .collect();
+            let more = if codes.len() > 12 { ", …" } else { "" };
+            d.help(format!("the values are: {}{more}", shown.join(", ")))
+        }
+    }
+}
+
 fn is_numeric(ty: &Ty) -> bool {
     matches!(ty, Ty::Integer | Ty::Decimal)
 }
@@ -215,7 +240,10 @@ impl<'a> Checker<'a, '_> {
         let mut d = Diagnostic::new(
             Code::UnknownName,
             seg.span,
-            format!("the code list `{key}` of `{field}` has no column `{}`", seg.name),
+            format!(
+                "the code list `{key}` of `{field}` has no column `{}`",
+                seg.name
+            ),
         )
         .label("no such column");
         d = if columns.columns.is_empty() {
@@ -223,10 +251,16 @@ impl<'a> Checker<'a, '_> {
                 "a code list gives more values per code in columns: `column {}: text \"Label\"` in `codelist {key}`, then `{field}.{}` reads the chosen code's value",
                 seg.name, seg.name
             ))
-        } else if let Some(s) = did_you_mean(&seg.name, columns.columns.iter().map(|c| c.name.as_str())) {
+        } else if let Some(s) =
+            did_you_mean(&seg.name, columns.columns.iter().map(|c| c.name.as_str()))
+        {
             d.help(format!("did you mean `{s}`?"))
         } else {
-            let names: Vec<String> = columns.columns.iter().map(|c| format!("`{}`", c.name)).collect();
+            let names: Vec<String> = columns
+                .columns
+                .iter()
+                .map(|c| format!("`{}`", c.name))
+                .collect();
             d.help(format!("the columns of `{key}` are {}", names.join(", ")))
         };
         self.diags.push(d);
@@ -338,6 +372,17 @@ impl<'a> Checker<'a, '_> {
         Some((id, ty, column))
     }
 
+    /// A bare name that is no field here (so most likely a code), or a
+    /// list of such.
+    fn code_like(&self, e: &ast::Expr, scope: NodeId) -> bool {
+        match &e.kind {
+            ExprKind::List(items) => {
+                !items.is_empty() && items.iter().all(|i| self.code_like(i, scope))
+            }
+            _ => Self::is_bare_name(e).is_some_and(|n| self.lookup_name(scope, &n.name).is_none()),
+        }
+    }
+
     fn is_bare_name(e: &ast::Expr) -> Option<&ast::Ident> {
         match &e.kind {
             ExprKind::Path(p) if p.segments.len() == 1 => Some(&p.segments[0]),
@@ -345,10 +390,10 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
-    /// A bare name that is no field here but a code of a list in use, where
-    /// no code is expected (`then nord` in a computed value that does not
-    /// declare its type): reported, and taken as that code so that nothing
-    /// else follows from it.
+    /// A bare name that is no field here but a code of a list in use, as
+    /// the first branch of an `if` where no code is expected (`then nord` in
+    /// a computed value that does not declare its type): reported, and taken
+    /// as that code so that the other branch reads as one too.
     fn code_out_of_place(&mut self, p: &ast::Path, cx: &ExprCx) -> Option<ir::Expr> {
         let [name] = p.segments.as_slice() else {
             return None;
@@ -412,33 +457,13 @@ impl<'a> Checker<'a, '_> {
             return None; // a field after all
         }
         let codes = self.codes_of(codelist);
-        let mut d = Diagnostic::new(
+        let d = Diagnostic::new(
             Code::UnknownCode,
             span,
             format!("`{text}` is not a value of the code list `{codelist}`"),
         )
         .label("no such value");
-        d = match did_you_mean(&text, codes.iter().map(String::as_str)) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
-            None => {
-                let shown: Vec<String> = codes
-                    .iter()
-                    .take(12)
-                    .map(|c| {
-                        if c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
-                            && !c.starts_with(|ch: char| ch.is_ascii_digit())
-                        {
-                            c.clone()
-                        } else {
-                            format!("\"{c}\"")
-                        }
-                    })
-                    .collect();
-                let more = if codes.len() > 12 { ", …" } else { "" };
-                d.help(format!("the values are: {}{more}", shown.join(", ")))
-            }
-        };
-        self.diags.push(d);
+        self.diags.push(code_help(d, &text, &codes));
         Some(lit(Literal::Code(text), Ty::Unknown))
     }
 
@@ -467,10 +492,7 @@ impl<'a> Checker<'a, '_> {
                 ty: Ty::Date,
                 kind: ir::ExprKind::Today,
             },
-            ExprKind::Path(p) => match self.code_out_of_place(p, cx) {
-                Some(code) => code,
-                None => self.path_value(p, cx),
-            },
+            ExprKind::Path(p) => self.path_value(p, cx),
             ExprKind::List(items) => {
                 let item_expected = expected.and_then(|t| match t {
                     Ty::List { item } => Some(item.as_ref().clone()),
@@ -528,7 +550,14 @@ impl<'a> Checker<'a, '_> {
             ExprKind::Binary(op, l, r) => self.binary(*op, l, r, cx),
             ExprKind::If(c, t, f) => {
                 let condition = self.condition(c, cx, "the condition of `if`");
-                let then = self.expr(t, cx, expected);
+                let then = match (expected, &t.kind) {
+                    (None, ExprKind::Path(p)) => self.code_out_of_place(p, cx),
+                    _ => None,
+                };
+                let then = match then {
+                    Some(code) => code,
+                    None => self.expr(t, cx, expected),
+                };
                 let otherwise = self.expr(
                     f,
                     cx,
@@ -594,7 +623,8 @@ impl<'a> Checker<'a, '_> {
         use BinaryOp::*;
         // A bare code on the left (`VH = familienstand`): read the right first.
         let (left, right) = if matches!(op, Eq | Ne | In | NotIn)
-            && Self::is_bare_name(l).is_some_and(|n| self.lookup_name(cx.scope, &n.name).is_none())
+            && self.code_like(l, cx.scope)
+            && !self.code_like(r, cx.scope)
         {
             // `VH = familienstand`, `rot in farben`: the code's list comes from the right.
             let right = self.expr(r, cx, None);
@@ -615,8 +645,7 @@ impl<'a> Checker<'a, '_> {
             // codes, not a second mistake.
             if left.ty == Ty::Unknown
                 && matches!(op, Eq | Ne | In | NotIn)
-                && Self::is_bare_name(r)
-                    .is_some_and(|n| self.lookup_name(cx.scope, &n.name).is_none())
+                && self.code_like(r, cx.scope)
             {
                 return unknown();
             }

@@ -468,7 +468,9 @@ impl<'a, 'd> Checker<'a, 'd> {
                             )
                             .label(format!("this is {}", expr::describe(&e.ty)))
                             .secondary(*span, "declared here")
-                            .help("compute a value of the declared type, or declare the type it has"),
+                            .help(
+                                "compute a value of the declared type, or declare the type it has",
+                            ),
                         );
                     }
                     if let Kind::Computed { fee: true, .. } = self.tree.nodes[id].kind

@@ -313,8 +313,10 @@ impl Builder<'_> {
                         children(cells)
                             .map(|cell| {
                                 let mut cell = children(cell);
-                                let name = self.ident(cell.next().expect("grammar: cell has a name"));
-                                let value = self.expr(cell.next().expect("grammar: cell has a value"));
+                                let name =
+                                    self.ident(cell.next().expect("grammar: cell has a name"));
+                                let value =
+                                    self.expr(cell.next().expect("grammar: cell has a value"));
                                 (name, value)
                             })
                             .collect()
