@@ -376,7 +376,44 @@ fn completion_outline_and_formatting() {
     for want in ["text", "date", "anschrift"] {
         assert!(items.iter().any(|i| i == want), "{want} in {items:?}");
     }
-    c.change(FILE, 3, &text);
+
+    // After a group's name and `.`: its parts, also those of the declared
+    // group it is made of (in another file), in examples as in conditions;
+    // at an empty place in an expression: the names in scope.
+    let edited = text.replacen(
+        "    bisherige.strasse = \"Hauptstraße\"\n",
+        "    bisherige.\n",
+        1,
+    );
+    c.change(FILE, 3, &edited);
+    let items = labels(&c.request(
+        "textDocument/completion",
+        c.at(&edited, FILE, "    bisherige.\n", 0, 14),
+    ));
+    for want in ["strasse", "hausnummer", "plz", "ort"] {
+        assert!(items.iter().any(|i| i == want), "{want} in {items:?}");
+    }
+    assert!(
+        !items.iter().any(|i| i == "procedure" || i == "einzug"),
+        "{items:?}"
+    );
+    let edited = text.replacen("      required\n", "      when adresse.\n", 1);
+    c.change(FILE, 4, &edited);
+    let items = labels(&c.request(
+        "textDocument/completion",
+        c.at(&edited, FILE, "when adresse.\n", 0, 13),
+    ));
+    assert!(items.iter().any(|i| i == "plz"), "{items:?}");
+    let edited = text.replacen("      required\n", "      when \n", 1);
+    c.change(FILE, 5, &edited);
+    let items = labels(&c.request(
+        "textDocument/completion",
+        c.at(&edited, FILE, "      when \n", 0, 11),
+    ));
+    for want in ["einzug", "status", "haupt", "age"] {
+        assert!(items.iter().any(|i| i == want), "{want} in {items:?}");
+    }
+    c.change(FILE, 6, &text);
 
     // The outline: the procedure, its pages, their fields.
     let symbols = c.request(
@@ -410,7 +447,7 @@ fn completion_outline_and_formatting() {
     );
     assert_eq!(none, json!([]));
     let messy = text.replacen("    field einzug: date", "field   einzug :date", 1);
-    c.change(FILE, 4, &messy);
+    c.change(FILE, 7, &messy);
     let edits = c.request(
         "textDocument/formatting",
         json!({"textDocument": {"uri": c.uri(FILE)}, "options": {"tabSize": 2, "insertSpaces": true}}),

@@ -4,6 +4,7 @@
 use crate::index::{DefKind, FileIndex};
 use amt_compiler::resolve::{DeclKind, Program};
 use amt_compiler::source::FileId;
+use amt_compiler::syntax::ast::{self, Item, Stmt, TypeArg};
 use amt_model::catalog::{self, BuiltinType};
 use amt_model::{Means, TrustLevel};
 use lsp_types as lsp;
@@ -73,6 +74,8 @@ pub fn items(
     file: FileId,
 ) -> Vec<lsp::CompletionItem> {
     if let Some(items) = after_keyword(place) {
+        items
+    } else if let Some(items) = members(place, index, program, file) {
         items
     } else if place.typing_type() {
         types(place, program, file)
@@ -242,10 +245,191 @@ fn statements_and_names(place: &Place, index: &FileIndex) -> Vec<lsp::Completion
             ));
         }
     }
+    items.extend(amt_model::Function::ALL.iter().map(|f| {
+        item(
+            f.word(),
+            lsp::CompletionItemKind::FUNCTION,
+            Some(f.example().to_string()),
+        )
+    }));
     items.extend(
         RESERVED
             .iter()
             .map(|w| item(w, lsp::CompletionItemKind::KEYWORD, None)),
     );
     items
+}
+
+/// What a path before a `.` names, to list its parts.
+enum Holder<'a> {
+    /// A declaration of this file's index.
+    Def(usize),
+    /// The statements of a group declared at the top level, in its file.
+    Body(&'a [Stmt], FileId),
+    /// A code list: its columns.
+    Columns(&'a ast::Codelist),
+}
+
+/// After `name.` (also `name[0].` in examples): the parts of the group, or
+/// the columns of the code list of the choice field, that `name` is.
+fn members(
+    place: &Place,
+    index: &FileIndex,
+    program: &Program,
+    file: FileId,
+) -> Option<Vec<lsp::CompletionItem>> {
+    let token_start = place
+        .before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || "_.[]".contains(c)))
+        .map_or(0, |i| i + 1);
+    let token = &place.before[token_start..];
+    let (path, _typed) = token.rsplit_once('.')?;
+    let segments: Vec<&str> = path
+        .split('.')
+        .map(|s| s.split('[').next().unwrap_or(s))
+        .collect();
+    let scope = place.scope?;
+    let first = index
+        .data_in(scope)
+        .into_iter()
+        .find(|&d| index.defs[d].name == segments[0])?;
+    let mut holder = def_holder(first, index, program, file)?;
+    for seg in &segments[1..] {
+        holder = part(&holder, seg, index, program, file)?;
+    }
+    let mut items = Vec::new();
+    list_parts(&holder, index, program, file, &mut items);
+    Some(items)
+}
+
+/// What a declaration of the index holds: its own parts, or its list's
+/// columns.
+fn def_holder<'a>(
+    d: usize,
+    index: &FileIndex,
+    program: &'a Program,
+    file: FileId,
+) -> Option<Holder<'a>> {
+    let def = &index.defs[d];
+    match def.kind {
+        DefKind::Subgroup => Some(Holder::Def(d)),
+        DefKind::Field => {
+            let text = def.type_text.as_deref()?;
+            let list = text.strip_prefix("choice(")?.split(')').next()?.trim();
+            codelist(program, file, list)
+        }
+        _ => None,
+    }
+}
+
+fn codelist<'a>(program: &'a Program, file: FileId, name: &str) -> Option<Holder<'a>> {
+    match program.lookup(file, name) {
+        Some((decl, DeclKind::Codelist)) => match program.item(decl) {
+            Item::Codelist(cl) => Some(Holder::Columns(cl)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The top-level group `name` as seen from `file`.
+fn group<'a>(program: &'a Program, file: FileId, name: &str) -> Option<Holder<'a>> {
+    match program.lookup(file, name) {
+        Some((decl, DeclKind::Group)) => match program.item(decl) {
+            Item::Group(g) => Some(Holder::Body(&g.body, decl.file)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The part `name` of what `holder` holds.
+fn part<'a>(
+    holder: &Holder<'a>,
+    name: &str,
+    index: &FileIndex,
+    program: &'a Program,
+    file: FileId,
+) -> Option<Holder<'a>> {
+    match holder {
+        Holder::Def(d) => {
+            let mut own = Vec::new();
+            index.collect_data(*d, &mut own);
+            if let Some(&c) = own.iter().find(|&&c| index.defs[c].name == name) {
+                return def_holder(c, index, program, file);
+            }
+            let made_of = index.defs[*d].type_name.as_deref()?;
+            part(&group(program, file, made_of)?, name, index, program, file)
+        }
+        Holder::Body(body, at) => {
+            for stmt in body.iter() {
+                match stmt {
+                    Stmt::Group(g) if g.name.name == name => {
+                        return Some(match &g.type_ref {
+                            Some(t) if g.body.is_empty() => group(program, *at, &t.name.name)?,
+                            _ => Holder::Body(&g.body, *at),
+                        });
+                    }
+                    Stmt::Field(f) if f.name.name == name => {
+                        let t = f.type_ref.as_ref()?;
+                        let list = match (t.name.name.as_str(), t.args.as_slice()) {
+                            ("choice", [TypeArg::Name(list)]) => &list.name,
+                            _ => return None,
+                        };
+                        return codelist(program, *at, list);
+                    }
+                    _ => {}
+                }
+            }
+            None
+        }
+        Holder::Columns(_) => None,
+    }
+}
+
+/// The names of the parts `holder` holds, as completion items.
+fn list_parts(
+    holder: &Holder,
+    index: &FileIndex,
+    program: &Program,
+    file: FileId,
+    out: &mut Vec<lsp::CompletionItem>,
+) {
+    match holder {
+        Holder::Def(d) => {
+            let mut own = Vec::new();
+            index.collect_data(*d, &mut own);
+            for c in own {
+                let def = &index.defs[c];
+                let detail = def.label.clone().or_else(|| def.type_text.clone());
+                out.push(item(&def.name, lsp::CompletionItemKind::FIELD, detail));
+            }
+            if let Some(made_of) = index.defs[*d].type_name.as_deref()
+                && let Some(g) = group(program, file, made_of)
+            {
+                list_parts(&g, index, program, file, out);
+            }
+        }
+        Holder::Body(body, _) => {
+            for stmt in body.iter() {
+                let (name, label) = match stmt {
+                    Stmt::Field(d) | Stmt::Group(d) | Stmt::Attachment(d) => (&d.name, &d.label),
+                    Stmt::Computed(c) | Stmt::Fee(c) => (&c.name, &c.label),
+                    _ => continue,
+                };
+                let detail = label.as_ref().map(|l| l.source.value.clone());
+                out.push(item(&name.name, lsp::CompletionItemKind::FIELD, detail));
+            }
+        }
+        Holder::Columns(cl) => {
+            for c in &cl.columns {
+                let detail = c.label.as_ref().map(|l| l.source.value.clone());
+                out.push(item(
+                    &c.name.name,
+                    lsp::CompletionItemKind::PROPERTY,
+                    detail,
+                ));
+            }
+        }
+    }
 }

@@ -194,7 +194,7 @@ impl FileIndex {
 
     /// The data names that belong to `container`: its children, looking
     /// through pages.
-    fn collect_data(&self, container: usize, out: &mut Vec<usize>) {
+    pub fn collect_data(&self, container: usize, out: &mut Vec<usize>) {
         for child in self.children(Some(container)) {
             let kind = self.defs[child].kind;
             if kind.is_data() {
