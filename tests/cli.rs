@@ -970,3 +970,58 @@ fn a_date_outside_its_bounds_is_before_or_after_a_day() {
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("The date must not be after"), "{said}");
 }
+
+#[test]
+fn one_problem_gives_one_message() {
+    // A postcode too short is told its length, not also its shape; a
+    // warning about a value that is wrong already is not given.
+    let dir = Temp::new("one-problem");
+    let source = dir.write(
+        "plz.amt",
+        r#"procedure plz "PLZ" {
+  version 1.0.0
+  page p "Seite" {
+    field plz: text(length 5..5, pattern "[0-9]{5}") "Postleitzahl" {
+      warn plz != "00000" "Diese Postleitzahl gibt es nicht."
+    }
+    field zahl: integer(max 10) "Zahl" {
+      warn zahl < 5 "Ungewöhnlich viele."
+    }
+  }
+}
+"#,
+    );
+    let data = dir.write("d.json", r#"{"plz": "1234", "zahl": 11}"#);
+    let o = amt(&[
+        "validate",
+        source.to_str().unwrap(),
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let checks: Vec<(&str, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap(), p["check"].as_str().unwrap()))
+        .collect();
+    assert_eq!(checks, [("plz", "min_length"), ("zahl", "maximum")]);
+    // Right length, wrong shape: the shape; a warning on a sound value stays.
+    let data = dir.write("e.json", r#"{"plz": "12a45", "zahl": 7}"#);
+    let o = amt(&[
+        "validate",
+        source.to_str().unwrap(),
+        data.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let checks: Vec<(&str, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["path"].as_str().unwrap(), p["check"].as_str().unwrap()))
+        .collect();
+    assert_eq!(checks, [("plz", "pattern"), ("zahl", "rule")]);
+}

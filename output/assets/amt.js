@@ -629,7 +629,8 @@
           if (v === undefined) continue;
           const input = byName(nm)[0];
           if (input && input.validity && !input.validity.valid) {
-            const key = input.validity.patternMismatch ? 'pattern' : input.validity.tooLong ? 'max_length' : input.validity.tooShort ? 'min_length' : input.validity.rangeUnderflow ? 'minimum' : input.validity.rangeOverflow ? 'maximum' : 'type';
+            // One problem, one error: a wrong length before a wrong shape, as amt's validator.
+            const key = input.validity.tooShort ? 'min_length' : input.validity.tooLong ? 'max_length' : input.validity.patternMismatch ? 'pattern' : input.validity.rangeUnderflow ? 'minimum' : input.validity.rangeOverflow ? 'maximum' : 'type';
             const attr = { max_length: 'maxlength', min_length: 'minlength', minimum: 'min', maximum: 'max' }[key];
             add(errors, message(key, attr ? input.getAttribute(attr) : ''));
             continue;
@@ -652,10 +653,15 @@
       }
       // Rules: a field's wherever it is asked, a group's when it is given,
       // a repeat's in each item.
+      // A warning is not given about a value that is wrong already (an error
+      // of this part, built in or the author's), as amt's validator.
+      const errorsBefore = errors.filter((e) => e.id === id).length;
       const rules = (b) => {
-        for (const r of n.rules || []) {
-          ev.bound = b;
-          if (ev.eval(r.condition).b === false) add(r.severity === 'error' ? errors : warnings, text(r.message) || message('rule'));
+        const broken = (n.rules || []).filter((r) => { ev.bound = b; return ev.eval(r.condition).b === false; });
+        const wrong = errorsBefore > 0 || broken.some((r) => r.severity === 'error');
+        for (const r of broken) {
+          if (r.severity === 'error') add(errors, text(r.message) || message('rule'));
+          else if (!wrong) add(warnings, text(r.message) || message('rule'));
         }
       };
       if (n.repeat) {

@@ -460,12 +460,26 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
 
     /// Checks the author's rules of a node; one that is unknown (reads an
     /// unanswered value) does not fail.
+    /// A warning is not given about a value that is wrong already (an
+    /// error at the same place, built in or the author's).
     fn rules(&mut self, n: &'p Node, at: &Place) {
-        for (i, r) in n.rules.iter().enumerate() {
-            if self.eval.eval(&r.condition).truth() == Some(false) {
-                let schema = self.model.coverage.rules.contains(&(n.path.clone(), i));
-                self.broken_rule(n, at, i, schema);
+        let broken: Vec<usize> = (0..n.rules.len())
+            .filter(|&i| self.eval.eval(&n.rules[i].condition).truth() == Some(false))
+            .collect();
+        let wrong = broken
+            .iter()
+            .any(|&i| n.rules[i].severity == Severity::Error)
+            || self
+                .report
+                .problems
+                .iter()
+                .any(|p| p.severity == Severity::Error && p.pointer == at.pointer);
+        for i in broken {
+            if n.rules[i].severity == Severity::Warning && wrong {
+                continue;
             }
+            let schema = self.model.coverage.rules.contains(&(n.path.clone(), i));
+            self.broken_rule(n, at, i, schema);
         }
     }
 
@@ -602,8 +616,11 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 ..
             } => {
                 let s = value.as_str().unwrap_or_default();
-                self.text_length(n, s, *min_length, *max_length, at);
-                self.text_patterns(n, s, pattern.as_deref(), *format, at);
+                // One problem, one error: a text of the wrong length is
+                // told its length, not also that its shape is wrong.
+                if self.text_length(n, s, *min_length, *max_length, at) {
+                    self.text_patterns(n, s, pattern.as_deref(), *format, at);
+                }
             }
             FieldType::Decimal { .. } | FieldType::Money { .. } => {
                 if let Json::Number(x) = value {
@@ -659,7 +676,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         );
     }
 
-    /// Checks a text's number of characters.
+    /// Checks a text's number of characters; whether it fits.
     fn text_length(
         &mut self,
         n: &Node,
@@ -667,18 +684,21 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         min_length: Option<u64>,
         max_length: Option<u64>,
         at: &Place,
-    ) {
+    ) -> bool {
         let len = s.chars().count() as u64;
         if let Some(min) = min_length
             && len < min
         {
             self.problem(Some(n), at, Check::MinLength, min.to_string(), true);
+            return false;
         }
         if let Some(max) = max_length
             && len > max
         {
             self.problem(Some(n), at, Check::MaxLength, max.to_string(), true);
+            return false;
         }
+        true
     }
 
     /// Checks a text against its pattern and format, and the check digits of
