@@ -270,3 +270,36 @@ fn parts_required_under_a_condition_are_not_marked_optional() {
     assert!(html.contains("Pflichtangabe, wenn gilt: „Aus dem Ausland“: ja."));
     assert!(html.contains("Nur auszufüllen, wenn gilt: „Aus dem Ausland“: ja."));
 }
+
+#[test]
+fn a_checkbox_stands_before_its_label_and_a_column_is_said_in_words() {
+    let (_, html) = build_one(
+        r#"codelist strasse "Straße" {
+  column zuschlag: money "Zuschlag"
+  column innen: boolean "Innenstadt"
+  markt "Marktplatz" { zuschlag = 5.00 EUR, innen = yes }
+  feld "Feldweg" { zuschlag = 0.00 EUR, innen = no }
+}
+procedure p "P" {
+  version 1.0.0
+  page s "S" {
+    field strasse: choice(strasse) "Straße"
+    field laerm: boolean "Lärmschutz gewünscht" {
+      when strasse.innen
+    }
+    field einwilligung: consent "Ich willige ein." { required }
+  }
+}
+"#,
+    );
+    for id in ["f-laerm", "f-einwilligung"] {
+        let input = html
+            .find(&format!("<input type=\"checkbox\" id=\"{id}\""))
+            .unwrap();
+        let label = html.find(&format!("<label for=\"{id}\"")).unwrap();
+        assert!(input < label, "the box of {id} comes after its label");
+    }
+    let at = html.find("id=\"f-laerm--when\">").unwrap();
+    let when = html[at..].split_once("</p>").unwrap().0;
+    assert!(when.contains("„Innenstadt“ zu „Straße“: ja"), "{when}");
+}

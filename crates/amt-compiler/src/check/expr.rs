@@ -71,6 +71,9 @@ fn unknown() -> ir::Expr {
     lit(Literal::Boolean(false), Ty::Unknown)
 }
 
+/// A column read after a choice field: (list key, column, its type).
+type ColumnRead = (String, String, Ty);
+
 /// The state of checking one expression.
 pub struct ExprCx {
     /// Where names are looked up first.
@@ -224,7 +227,7 @@ impl<'a> Checker<'a, '_> {
 
     /// The column `seg` of the list of the choice field `id`, as (list key,
     /// column, type); reported when the list has no such column.
-    fn column(&mut self, id: NodeId, seg: &ast::Ident) -> Option<Option<(String, String, Ty)>> {
+    fn column(&mut self, id: NodeId, seg: &ast::Ident) -> Option<Option<ColumnRead>> {
         let Kind::Field(ft) = &self.tree.nodes[id].kind else {
             return Some(None);
         };
@@ -272,7 +275,7 @@ impl<'a> Checker<'a, '_> {
         path: &ast::Path,
         cx: &mut ExprCx,
         columns_ok: bool,
-    ) -> Option<(NodeId, Ty, Option<(String, String, Ty)>)> {
+    ) -> Option<(NodeId, Ty, Option<ColumnRead>)> {
         let first = &path.segments[0];
         let found = self.lookup_name(cx.scope, &first.name);
         if let Some(id) = found {

@@ -196,6 +196,7 @@ impl<'p> View<'p> {
     fn words(&self, e: &'p Expr) -> String {
         match &e.kind {
             ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.yes),
+            ExprKind::Column { .. } => format!("{}: {}", self.value_words(e, None), self.t.yes),
             ExprKind::Unary {
                 operator: UnaryOp::Not,
                 operand,
@@ -226,6 +227,9 @@ impl<'p> View<'p> {
     fn not_words(&self, e: &'p Expr, operand: &'p Expr) -> String {
         match &operand.kind {
             ExprKind::Ref { path } => format!("{}: {}", self.label_of(path), self.t.no),
+            ExprKind::Column { .. } => {
+                format!("{}: {}", self.value_words(operand, None), self.t.no)
+            }
             ExprKind::Call { function, args, .. } if *function == Function::Filled => {
                 self.filled_words(e, args, false)
             }
