@@ -104,7 +104,15 @@ async function runCase(source, workflow, example) {
     });
   });
   const workers = new Proxy({}, {
-    get: (_, type) => (vars, cb) => {
+    get: (_, type) => (vars, cb, msg) => {
+      // A payment: paid at once, unless the example lets its deadline pass.
+      if (type === 'amt-payment') {
+        const id = msg.content.id.replace(/^Task_/, '');
+        const t = (states.get(id)?.transitions || []).find((x) => x.after);
+        if ((example.timeouts || []).includes(id) && t) setImmediate(() => fire(`Timer_${id}_${t.to}`));
+        else cb(null, {});
+        return;
+      }
       const step = states.get(type) || branches.get(type);
       cb(null, step ? decisionsOf(step) : {});
     },
@@ -122,7 +130,7 @@ async function runCase(source, workflow, example) {
         const def = values.find((v) => v.$type === 'zeebe:TaskDefinition');
         if (activity.type === 'bpmn:ServiceTask' && def) {
           activity.behaviour.Service = function ZeebeJob() {
-            return { type: `zeebe:job:${def.type}`, execute: (msg, cb) => workers[def.type](activity.environment.variables, cb) };
+            return { type: `zeebe:job:${def.type}`, execute: (msg, cb) => workers[def.type](activity.environment.variables, cb, msg) };
           };
         }
         return { activate() {}, deactivate() {} };
@@ -143,7 +151,7 @@ async function runCase(source, workflow, example) {
     if (!m) continue;
     const s = states.get(m[2]);
     if (!s) continue;
-    if ((m[1] === 'Start' && s.kind === 'start') || (m[1] === 'Task' && s.kind === 'step')
+    if ((m[1] === 'Start' && s.kind === 'start') || (m[1] === 'Task' && (s.kind === 'step' || s.kind === 'payment'))
       || (m[1] === 'Fork' && s.kind === 'parallel') || (m[1] === 'End' && s.kind === 'end')) names.push(s.id);
   }
   return names;

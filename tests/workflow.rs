@@ -125,14 +125,40 @@ fn diagrams_have_no_overlapping_shapes_and_flow_left_to_right() {
         }
     }
     assert_eq!(
-        checked, 5,
-        "every procedure of forms/ and the fixture has a workflow"
+        checked, 6,
+        "every procedure of forms/ and the fixtures has a workflow"
+    );
+}
+
+#[test]
+fn the_outputs_of_a_payment_are_as_reviewed() {
+    let all = procedures("tests/workflows");
+    let p = all
+        .iter()
+        .find(|p| p.id == "payment")
+        .expect("the payment fixture");
+    let json = amt_compiler::emit::workflow::workflow_json(p).expect("a workflow");
+    let bezahlung = &json["states"][2];
+    assert_eq!(bezahlung["kind"], "payment");
+    // The fees, added up, in amt's words and in FEEL.
+    assert_eq!(bezahlung["amount"]["amt"], "grundgebuehr + tagesgebuehr");
+    insta::assert_snapshot!(
+        "payment.workflow.json",
+        serde_json::to_string_pretty(&json).unwrap()
+    );
+    insta::assert_snapshot!(
+        "payment.workflow.bpmn",
+        amt_compiler::emit::bpmn::bpmn(p).expect("a workflow")
     );
 }
 
 #[test]
 fn the_outputs_of_a_workflow_are_as_reviewed() {
-    let p = &procedures("tests/workflows")[0];
+    let all = procedures("tests/workflows");
+    let p = all
+        .iter()
+        .find(|p| p.id == "hearing")
+        .expect("the hearing fixture");
     let json = amt_compiler::emit::workflow::workflow_json(p).expect("a workflow");
     insta::assert_snapshot!(
         "hearing.workflow.json",

@@ -214,7 +214,10 @@ pub fn simulate(
                 .and_then(|a| w.actors.iter().find(|x| x.id == *a))
                 .is_some_and(|a| a.kind != ActorKind::System)
         };
-        person(&s.actor) || s.branches.iter().any(|b| person(&b.actor))
+        // A payment waits for the applicant.
+        s.kind == StateKind::Payment
+            || person(&s.actor)
+            || s.branches.iter().any(|b| person(&b.actor))
     };
     // The states a timer's deadline runs over.
     let span = |from: &str| {
@@ -278,7 +281,7 @@ pub fn simulate(
         };
         let timed_out = example.timeouts.contains(&state.id);
         let next = match state.kind {
-            StateKind::Step if timed_out => state
+            StateKind::Step | StateKind::Payment if timed_out => state
                 .transitions
                 .iter()
                 .find(|t| t.after.is_some())

@@ -141,6 +141,8 @@ words! {
         Parallel = "parallel",
         /// Where a case ends, with an outcome.
         End = "end",
+        /// The applicant pays an amount before a deadline.
+        Payment = "payment",
     }
 }
 

@@ -64,6 +64,9 @@ pub struct State {
     /// Legal references.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalRef>,
+    /// What a payment asks the applicant to pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Expr>,
 }
 
 /// A decision taken in a step.

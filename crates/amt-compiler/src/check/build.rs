@@ -1108,6 +1108,7 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         Stmt::Actor { .. } | Stmt::Document { .. } | Stmt::State(_) => "a workflow",
         Stmt::By(..) | Stmt::Decide { .. } | Stmt::Goto(_) => "a workflow step",
         Stmt::Outcome(..) => "an end state of a workflow",
+        Stmt::Amount(..) => "a `payment` state of a workflow",
         Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => {
             "the procedure's `privacy { … }` section"
         }

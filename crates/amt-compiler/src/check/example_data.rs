@@ -949,7 +949,7 @@ impl Checker<'_, '_> {
                 d,
                 &t.name,
                 known,
-                "`timeout` names a step with `goto … after …` or a `timer`",
+                "`timeout` names a step or payment with `goto … after …`, or a `timer`",
             ));
         }
         has_deadline

@@ -52,6 +52,9 @@ fn state(s: &ir::State, c: &Computed) -> Json {
     if !s.legal.is_empty() {
         o["legal"] = json!(s.legal);
     }
+    if let Some(amount) = &s.amount {
+        o["amount"] = guard(amount, c);
+    }
     o
 }
 

@@ -342,6 +342,8 @@ pub enum Stmt {
     Goto(Goto),
     /// `outcome granted`
     Outcome(Ident, Span),
+    /// `amount gebuehr`: what a payment state asks to pay.
+    Amount(Expr, Span),
 }
 
 /// Kinds of workflow states.
@@ -357,6 +359,8 @@ pub enum StateKind {
     End,
     /// A deadline counted from entering a state, running across the steps after it.
     Timer,
+    /// The applicant pays, before a deadline.
+    Payment,
 }
 
 impl StateKind {
@@ -376,6 +380,7 @@ impl StateKind {
             StateKind::Step => amt_model::StateKind::Step,
             StateKind::Parallel => amt_model::StateKind::Parallel,
             StateKind::End => amt_model::StateKind::End,
+            StateKind::Payment => amt_model::StateKind::Payment,
             StateKind::Timer => return None,
         })
     }
@@ -509,7 +514,7 @@ impl Stmt {
             Stmt::Actor { span, .. } | Stmt::Document { span, .. } | Stmt::Decide { span, .. } => {
                 *span
             }
-            Stmt::Workflow(_, s) | Stmt::By(_, s) | Stmt::Outcome(_, s) => *s,
+            Stmt::Workflow(_, s) | Stmt::By(_, s) | Stmt::Outcome(_, s) | Stmt::Amount(_, s) => *s,
             Stmt::Note(n) => n.span,
             Stmt::Rule { span, .. }
             | Stmt::Legal { span, .. }
@@ -580,11 +585,13 @@ impl Stmt {
                 StateKind::Parallel => "a parallel step",
                 StateKind::End => "an end state",
                 StateKind::Timer => "a timer",
+                StateKind::Payment => "a payment",
             },
             Stmt::By(..) => "an actor (`by`)",
             Stmt::Decide { .. } => "a decision",
             Stmt::Goto(_) => "a transition (`goto`)",
             Stmt::Outcome(..) => "an outcome",
+            Stmt::Amount(..) => "an amount to pay",
         }
     }
 }

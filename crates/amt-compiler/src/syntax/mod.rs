@@ -60,10 +60,12 @@ pub const STATEMENTS: &[&str] = &[
     "parallel",
     "end",
     "timer",
+    "payment",
     "by",
     "decide",
     "goto",
     "outcome",
+    "amount",
 ];
 
 /// The words that begin a statement of an `example` (the grammar's

@@ -123,6 +123,7 @@ fn state_place(kind: StateKind, parallel: Option<&str>) -> &'static str {
         (StateKind::Parallel, _) => "a parallel state",
         (StateKind::End, _) => "an end state",
         (StateKind::Timer, _) => "a timer",
+        (StateKind::Payment, _) => "a payment",
     }
 }
 
@@ -298,6 +299,71 @@ impl<'a> Lowering<'a, '_, '_> {
         false
     }
 
+    /// What a payment asks to pay: an amount of money, read from the
+    /// procedure's answers and fees.
+    fn amount(&mut self, e: &ast::Expr) -> ir::Expr {
+        let mut cx = self.checker.cx(0);
+        let out = self.checker.expr(e, &mut cx, None);
+        if !matches!(out.ty, Ty::Money | Ty::Unknown) {
+            self.checker.diags.push(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    e.span,
+                    format!(
+                        "a payment asks for an amount of money, but this is {}",
+                        super::expr::describe(&out.ty)
+                    ),
+                )
+                .label("not money")
+                .help("name a fee of the procedure, e.g. `amount gebuehr`"),
+            );
+        }
+        out
+    }
+
+    /// The amount of a payment that does not say it: the procedure's fees,
+    /// added up; reported when it has none.
+    fn fees_due(&mut self, d: &ast::StateDecl) -> Option<ir::Expr> {
+        let ids: Vec<usize> = self.checker.tree.nodes[0]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| {
+                matches!(
+                    self.checker.tree.nodes[c].kind,
+                    super::tree::Kind::Computed { fee: true, .. }
+                )
+            })
+            .collect();
+        let fees: Vec<ir::Expr> = ids
+            .into_iter()
+            .map(|c| ir::Expr {
+                ty: self.checker.node_ty(c),
+                kind: ir::ExprKind::Ref {
+                    path: self.checker.tree.path(c),
+                },
+            })
+            .collect();
+        let mut fees = fees.into_iter();
+        let Some(first) = fees.next() else {
+            self.shape_error(
+                d,
+                format!("the payment `{}` has nothing to pay: the procedure has no fee", d.name.name),
+                "no amount",
+                "declare the fee (`fee gebuehr \"Gebühr\" = 25.00 EUR`) or say what to pay with `amount`",
+            );
+            return None;
+        };
+        Some(fees.fold(first, |sum, fee| ir::Expr {
+            ty: Ty::Money,
+            kind: ir::ExprKind::Binary {
+                operator: ir::BinaryOp::Add,
+                left: Box::new(sum),
+                right: Box::new(fee),
+            },
+        }))
+    }
+
     fn guard(&mut self, e: &ast::Expr) -> ir::Expr {
         let scope = self.checker.meta.case.unwrap_or(0);
         let mut cx = self.checker.cx(scope);
@@ -379,9 +445,13 @@ impl<'a> Lowering<'a, '_, '_> {
             outcome: None,
             transitions: Vec::new(),
             legal: Vec::new(),
+            amount: None,
         };
         for stmt in &d.body {
             self.state_stmt(d, parallel, stmt, &mut out);
+        }
+        if d.kind == StateKind::Payment && out.amount.is_none() {
+            out.amount = self.fees_due(d);
         }
         self.state_shape(d, parallel, &out);
         out
@@ -410,6 +480,12 @@ impl<'a> Lowering<'a, '_, '_> {
                 }
             }
             Stmt::Outcome(o, span) if d.kind == StateKind::End => self.outcome(o, *span, out),
+            Stmt::Amount(e, span) if d.kind == StateKind::Payment => {
+                if out.amount.is_some() {
+                    self.checker.diags.push(Diagnostic::new(Code::RepeatedSetting, *span, "the payment says twice what to pay").label("second `amount`").help("one amount per payment: add the fees up, e.g. `amount gebuehr + auslagen`"));
+                }
+                out.amount = Some(self.amount(e));
+            }
             Stmt::Legal { citation, url, .. } => out.legal.push(ir::LegalRef {
                 citation: citation.value.clone(),
                 url: url.as_ref().map(|u| u.value.clone()),
@@ -434,6 +510,7 @@ impl<'a> Lowering<'a, '_, '_> {
                     StateKind::End => "an end state takes `outcome` and `legal`",
                     StateKind::Start => "a start state takes `goto` and `legal`",
                     StateKind::Parallel => "a parallel state holds `step`s and a `goto`",
+                    StateKind::Payment => "a payment takes `amount`, `goto` (when paid), `goto … after …` (when not paid in time) and `legal`",
                     _ => "a step takes `by`, `decide`, `goto` and `legal`",
                 },
             ),
@@ -580,8 +657,23 @@ impl<'a> Lowering<'a, '_, '_> {
             ),
             _ => {}
         }
-        let needs_way_out = matches!(d.kind, StateKind::Start | StateKind::Parallel)
-            || (d.kind == StateKind::Step && parallel.is_none());
+        if d.kind == StateKind::Payment
+            && !d
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Goto(g) if g.after.is_some()))
+        {
+            self.shape_error(
+                d,
+                format!("the payment `{}` has no deadline", d.name.name),
+                "no `goto … after …`",
+                "say where the case goes when the fee is not paid in time, e.g. `goto abgebrochen after 14 days`",
+            );
+        }
+        let needs_way_out = matches!(
+            d.kind,
+            StateKind::Start | StateKind::Parallel | StateKind::Payment
+        ) || (d.kind == StateKind::Step && parallel.is_none());
         let plain_way_out = d
             .body
             .iter()

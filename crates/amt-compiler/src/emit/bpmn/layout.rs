@@ -505,13 +505,29 @@ fn write_zeebe_extensions(x: &mut String, pad: &str, e: &El, procedure: &str) {
             );
             let _ = writeln!(x, "{pad}  </bpmn:extensionElements>");
         }
-        Kind::ServiceTask { job, headers } => {
+        Kind::ServiceTask {
+            job,
+            headers,
+            inputs,
+        } => {
             let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
             let _ = writeln!(
                 x,
                 r#"{pad}    <zeebe:taskDefinition type="{}" retries="3" />"#,
                 xml(job)
             );
+            if !inputs.is_empty() {
+                let _ = writeln!(x, "{pad}    <zeebe:ioMapping>");
+                for (target, source) in inputs {
+                    let _ = writeln!(
+                        x,
+                        r#"{pad}      <zeebe:input source="{}" target="{}" />"#,
+                        xml(source),
+                        xml(target)
+                    );
+                }
+                let _ = writeln!(x, "{pad}    </zeebe:ioMapping>");
+            }
             if !headers.is_empty() {
                 let _ = writeln!(x, "{pad}    <zeebe:taskHeaders>");
                 for (k, v) in headers {

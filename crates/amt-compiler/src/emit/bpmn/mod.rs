@@ -10,6 +10,9 @@
 //!   through an exclusive gateway with FEEL conditions (`=…`), the one without
 //!   a guard as its default flow;
 //! - a step's `after` → interrupting boundary timer (ISO 8601 duration);
+//! - a `payment` → service task `amt-payment` (the payment provider's
+//!   worker) with the amount due as its input `amount` (FEEL, in euros) and
+//!   the state in its header `state`, its deadline a boundary timer;
 //! - documents issued → a service task `issue-document` on the way, with the
 //!   documents in its task headers;
 //! - `parallel` → parallel gateways around its steps; a step's timer ends its
@@ -41,6 +44,8 @@ enum Kind {
     ServiceTask {
         job: String,
         headers: Vec<(String, String)>,
+        /// Input variables: name, FEEL expression (`=…`).
+        inputs: Vec<(String, String)>,
     },
     Xor {
         default: Option<String>,
@@ -172,6 +177,7 @@ impl<'p> Builder<'p> {
             Kind::ServiceTask {
                 job: step.to_string(),
                 headers: Vec::new(),
+                inputs: Vec::new(),
             }
         } else {
             Kind::UserTask {
@@ -274,7 +280,7 @@ impl<'p> Builder<'p> {
         match s.kind {
             StateKind::Parallel => format!("Fork_{state}"),
             StateKind::Start => format!("Start_{state}"),
-            StateKind::Step | StateKind::End => format!("Task_{state}"),
+            StateKind::Step | StateKind::End | StateKind::Payment => format!("Task_{state}"),
         }
     }
 
@@ -316,6 +322,7 @@ impl<'p> Builder<'p> {
             Kind::ServiceTask {
                 job: "issue-document".into(),
                 headers: vec![("documents".into(), documents.join(","))],
+                inputs: Vec::new(),
             },
             container,
         )
@@ -363,7 +370,7 @@ impl<'p> Builder<'p> {
             let container = self.container_of(&s.id);
             match s.kind {
                 StateKind::Start => self.start(s, &container),
-                StateKind::Step => self.step(s, &container),
+                StateKind::Step | StateKind::Payment => self.step(s, &container),
                 StateKind::Parallel => self.parallel(s, &container),
                 // End events are made where a flow arrives (`entry`).
                 StateKind::End => {}
@@ -490,7 +497,20 @@ impl<'p> Builder<'p> {
     /// A step: a task, an interrupting boundary timer for each timed
     /// transition, and the way out by the others.
     fn step(&mut self, s: &'p State, container: &str) {
-        let kind = self.task_kind(s.actor.as_deref(), &s.id);
+        let kind = match &s.amount {
+            // A payment: the provider's worker (e.g. for ePayBL) takes the
+            // job, asks the applicant to pay `amount` and completes the job
+            // when paid; the deadline's timer interrupts it when not.
+            Some(amount) if s.kind == StateKind::Payment => Kind::ServiceTask {
+                job: "amt-payment".into(),
+                headers: vec![("state".into(), s.id.clone())],
+                inputs: vec![(
+                    "amount".into(),
+                    format!("={}", crate::emit::feel::feel(amount, &self.computed)),
+                )],
+            },
+            _ => self.task_kind(s.actor.as_deref(), &s.id),
+        };
         let task = self.el(
             &format!("Task_{}", s.id),
             label(&s.label, self.lang),

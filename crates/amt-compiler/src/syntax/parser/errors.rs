@@ -525,6 +525,7 @@ fn statement_keyword(rule: Rule) -> Option<&'static str> {
         Rule::wf_decide => "decide",
         Rule::wf_goto => "goto",
         Rule::wf_outcome => "outcome",
+        Rule::wf_amount => "amount",
         _ => return None,
     })
 }

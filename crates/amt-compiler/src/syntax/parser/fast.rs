@@ -971,7 +971,9 @@ impl<'t> Reader<'t> {
                     span: self.span(start, self.pos),
                 }
             }
-            "start" | "step" | "parallel" | "end" | "timer" => Stmt::State(self.state()?),
+            "start" | "step" | "parallel" | "end" | "timer" | "payment" => {
+                Stmt::State(self.state()?)
+            }
             "by" => {
                 self.kw(word)?;
                 self.skip();
@@ -1138,6 +1140,7 @@ impl<'t> Reader<'t> {
             "step" => StateKind::Step,
             "parallel" => StateKind::Parallel,
             "end" => StateKind::End,
+            "payment" => StateKind::Payment,
             _ => StateKind::Timer,
         };
         self.pos += self.word().len();

@@ -459,6 +459,7 @@ impl Builder<'_> {
             Rule::wf_decide => self.decide(pair, span),
             Rule::wf_goto => Stmt::Goto(self.goto(pair, span)),
             Rule::wf_outcome => Stmt::Outcome(self.ident(first(pair)), span),
+            Rule::wf_amount => Stmt::Amount(self.expr(first(pair)), span),
             Rule::example => Stmt::Example(self.example(pair, span)),
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
@@ -616,6 +617,7 @@ impl Builder<'_> {
             "step" => StateKind::Step,
             "parallel" => StateKind::Parallel,
             "end" => StateKind::End,
+            "payment" => StateKind::Payment,
             _ => StateKind::Timer,
         };
         let name = self.ident(inner.next().expect("grammar: a state has a name"));
