@@ -303,3 +303,35 @@ procedure p "P" {
     let when = html[at..].split_once("</p>").unwrap().0;
     assert!(when.contains("„Innenstadt“ zu „Straße“: ja"), "{when}");
 }
+
+#[test]
+fn repeat_items_are_named_as_one_item() {
+    let (_, html) = build_one(
+        r#"group kind "Kind" {
+  field name: text(max 30) "Vorname"
+}
+procedure p "P" {
+  version 1.0.0
+  page s "S" {
+    group kinder: kind[1..4] "Kinder"
+    group person[1..2] "Person" {
+      field name: text(max 30) "Name"
+    }
+  }
+}
+"#,
+    );
+    // The repeat keeps its own label as the name of the whole; each item
+    // is one child.
+    assert!(html.contains("<legend>Kind 1</legend>"), "{html}");
+    assert!(html.contains("<legend>Kind 2 <span class=\"amt-optional\">"), "{html}");
+    assert!(!html.contains("Kinder 1"), "{html}");
+    assert!(
+        html.contains(r#"role="group" aria-labelledby="f-kinder--label""#)
+            && html.contains(r#"id="f-kinder--label">Kinder</p>"#),
+        "{html}"
+    );
+    // An inline group is named as its items already.
+    assert!(html.contains("<legend>Person 1</legend>"), "{html}");
+    assert!(!html.contains("f-person--label"), "{html}");
+}

@@ -257,6 +257,11 @@ pub struct Node {
     /// Label per language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<I18n>,
+    /// The label of one item of a repeated group, where it is not the
+    /// group's: `group kinder: kind[0..4] "Kinder"` has the items "Kind 1",
+    /// "Kind 2", … (the declared group's label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_label: Option<I18n>,
     /// Hint per language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<I18n>,

@@ -940,6 +940,9 @@ impl<'a, 'd> Builder<'a, 'd> {
                     node.group = Some(&g.name.name);
                     if node.label.is_none() {
                         node.label = g.label.as_ref();
+                    } else if node.repeat.is_some() {
+                        // `group kinder: kind[0..4] "Kinder"`: each item is a "Kind".
+                        node.item_label = g.label.as_ref();
                     }
                 }
                 None => node.unresolved = true,

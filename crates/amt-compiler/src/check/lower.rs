@@ -133,6 +133,7 @@ impl Checker<'_, '_> {
             path,
             kind,
             label: node.label.map(|l| self.i18n(l)),
+            item_label: node.item_label.map(|l| self.i18n(l)),
             hint: node.hint.map(|h| self.i18n(h)),
             required: node.required.is_some() || node.repeat.is_some_and(|r| r.min > 0),
             repeat: node.repeat.map(|r| Cardinality {

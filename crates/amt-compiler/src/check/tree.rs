@@ -91,6 +91,9 @@ pub struct Node<'a> {
     pub prefill: Option<(&'a ast::Ident, bool, Span)>,
     /// The reusable group this node instantiates.
     pub group: Option<&'a str>,
+    /// The label of one item of a repeated group use, where it is not the
+    /// use's own: the declared group's.
+    pub item_label: Option<&'a ast::Text>,
     /// A group use whose group is unknown (reported once, where it is
     /// named): its parts are not reported as unknown again.
     pub unresolved: bool,
@@ -116,6 +119,7 @@ impl<'a> Node<'a> {
             autocomplete: None,
             prefill: None,
             group: None,
+            item_label: None,
             unresolved: false,
         }
     }

@@ -58,6 +58,9 @@ pub(super) struct Item {
     pub(super) unit: Option<String>,
     pub(super) items: Vec<Item>,
     pub(super) slots: Vec<Slot>,
+    /// What one item of a repeat is called, where it is not the repeat's
+    /// label (`Kinder` holds `Kind 1`, `Kind 2`, …).
+    pub(super) item_label: Option<String>,
     /// For repeats: the fewest and most items.
     pub(super) min: u64,
     pub(super) max: Option<u64>,
@@ -133,7 +136,14 @@ impl<'p> View<'p> {
             }
             NodeKind::Computed { .. } => it.kind = "computed",
             NodeKind::Group { items, .. } => match n.repeat {
-                Some(card) => self.repeated_group(&mut it, items, card, certain, at.first),
+                Some(card) => {
+                    it.item_label = n
+                        .item_label
+                        .as_ref()
+                        .map(|l| self.text(l))
+                        .filter(|l| *l != it.label);
+                    self.repeated_group(&mut it, items, card, certain, at.first)
+                }
                 None => {
                     it.kind = "group";
                     let inside = Place {
@@ -246,7 +256,7 @@ impl<'p> View<'p> {
             it.slots.push(Slot {
                 id: format!("{}-{i}", it.id),
                 index: i,
-                legend: format!("{} {}", it.label, i + 1),
+                legend: format!("{} {}", it.item_label.as_ref().unwrap_or(&it.label), i + 1),
                 // Marked as it is when the part applies: the first items are
                 // required then, with or without the script.
                 optional: i >= card.min,
