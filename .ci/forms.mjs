@@ -39,7 +39,14 @@ const server = createServer((req, res) => {
   }
   const path = join(root, decodeURIComponent(new URL(req.url, 'http://x').pathname));
   try {
-    const body = readFileSync(statSync(path).isDirectory() ? join(path, 'index.html') : path);
+    let body = readFileSync(statSync(path).isDirectory() ? join(path, 'index.html') : path);
+    // `?prefilled`: as a portal serves the form after identification, the
+    // first value of each locked prefilled list chosen.
+    if (new URL(req.url, 'http://x').searchParams.has('prefilled')) {
+      body = body.toString('utf8')
+        .replace(/(<select[^>]*data-locked[^>]*>[\s\S]*?<option value=")([^"]+)(")/g, '$1$2$3 selected')
+        .replace(/(<fieldset[^>]*data-locked[^>]*>[\s\S]*?<input type="radio"[^>]*)>/g, '$1 checked>');
+    }
     res.writeHead(200, { 'Content-Type': types[extname(path)] || 'application/octet-stream', 'Content-Security-Policy': "default-src 'self'" });
     res.end(body);
   } catch { res.writeHead(404); res.end(); }
@@ -156,6 +163,27 @@ for (const id of readdirSync(root).sort()) {
     else stats.refused++;
   }
 
+  // A locked prefilled list keeps the delivered value: its other options
+  // cannot be chosen.
+  const locked = await page.evaluate(() => document.querySelectorAll('select[data-locked], fieldset[data-locked]').length);
+  if (locked) {
+    await page.goto(`${base}${id}/index.html?prefilled`, { waitUntil: 'load' });
+    const states = await page.evaluate(() => [
+      ...Array.from(document.querySelectorAll('select[data-locked]')).map((el) => ({
+        name: el.name, value: el.value, offered: Array.from(el.options).filter((o) => !o.disabled).map((o) => o.value),
+      })),
+      ...Array.from(document.querySelectorAll('fieldset[data-locked]')).map((set) => {
+        const buttons = Array.from(set.querySelectorAll('input[type=radio]'));
+        return { name: set.id, value: (buttons.find((b) => b.checked) || { value: '' }).value, offered: buttons.filter((b) => !b.disabled).map((b) => b.value) };
+      }),
+    ]);
+    for (const st of states) {
+      if (st.value === '' || st.offered.length !== 1 || st.offered[0] !== st.value) fail(`${id}: the locked list ${st.name} offers ${JSON.stringify(st.offered)} besides the prefilled ${JSON.stringify(st.value)}`);
+    }
+    stats.locked = (stats.locked || 0) + states.length;
+    await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
+  }
+
   // 3. Fill the first valid example through the form and submit it.
   const ex = (model.examples || []).find((e) => e.expect.some((x) => x.expect === 'valid') && !e.expect.some((x) => x.expect === 'error'));
   if (!ex) continue;
@@ -198,5 +226,5 @@ for (const id of readdirSync(root).sort()) {
 await context.close();
 server.close();
 rmSync(work, { recursive: true, force: true });
-console.log(`forms: ${stats.compared} examples compared with amt's validator, ${stats.states} states checked with axe, ${stats.filled} procedures filled and submitted, ${stats.refused} invalid examples refused, ${failures} failures`);
+console.log(`forms: ${stats.compared} examples compared with amt's validator, ${stats.states} states checked with axe, ${stats.filled} procedures filled and submitted, ${stats.refused} invalid examples refused, ${stats.locked || 0} locked lists kept, ${failures} failures`);
 process.exit(failures === 0 && stats.filled > 0 && stats.refused > 0 ? 0 : 1);

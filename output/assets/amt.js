@@ -1052,6 +1052,18 @@
   // If anything goes wrong here, the page stays the complete form it is
   // without the script: every step shown, the browser's own checks on.
   try {
+    // A locked prefilled choice keeps what the identification delivered:
+    // `readonly` exists for text inputs only, so the other options of a
+    // prefilled list are not offered (the list is still submitted).
+    for (const el of form.querySelectorAll('select[data-locked]')) {
+      if (el.value === '') continue;
+      for (const o of el.options) o.disabled = !o.selected;
+    }
+    for (const set of form.querySelectorAll('fieldset[data-locked]')) {
+      const buttons = Array.from(set.querySelectorAll('input[type=radio]'));
+      if (!buttons.some((b) => b.checked)) continue;
+      for (const b of buttons) b.disabled = !b.checked;
+    }
     form.noValidate = true;
     form.addEventListener('input', () => update());
     form.addEventListener('change', () => update());

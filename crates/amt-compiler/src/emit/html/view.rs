@@ -58,6 +58,9 @@ pub(super) struct Item {
     pub(super) unit: Option<String>,
     pub(super) items: Vec<Item>,
     pub(super) slots: Vec<Slot>,
+    /// Prefilled and locked: the script keeps the delivered value (a list
+    /// or buttons, where `readonly` does not exist).
+    pub(super) locked: bool,
     /// What one item of a repeat is called, where it is not the repeat's
     /// label (`Kinder` holds `Kind 1`, `Kind 2`, …).
     pub(super) item_label: Option<String>,
@@ -170,6 +173,7 @@ impl<'p> View<'p> {
                     it.input = input.input;
                     it.multiple = input.multiple;
                     it.unit = input.unit;
+                    it.locked = input.locked;
                 }
             },
         }
@@ -369,6 +373,9 @@ impl<'p> View<'p> {
                 let values = list.map(|l| l.values.as_slice()).unwrap_or_default();
                 it.multiple = *multiple;
                 if values.len() <= RADIO_LIMIT {
+                    // Buttons take no autocomplete; a locked prefill is kept
+                    // by the script.
+                    it.locked = first && n.prefill.as_ref().is_some_and(|p| p.locked);
                     return self.choice_buttons(it, values, required);
                 }
                 it.list = list.cloned();
@@ -568,6 +575,7 @@ fn applicant_attrs(it: &mut Item, n: &Node, first: bool) {
     if let Some(pf) = &n.prefill {
         it.attrs.push(("data-prefill", Some(pf.attribute.clone())));
         if pf.locked {
+            it.locked = true;
             it.attrs.push(("data-locked", None));
             // `readonly` exists for text inputs only; a locked select or
             // checkbox is explained by its prefill note.
