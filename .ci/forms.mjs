@@ -141,6 +141,26 @@ for (const id of readdirSync(root).sort()) {
   // place the example expects one, where a citizen can make that mistake
   // in the form (not answers to parts that do not apply, which the form
   // never sends).
+  // The messages of group rules that read exactly one field of the group.
+  const aboutOne = new Map();
+  const groups = (items) => {
+    for (const n of items || []) {
+      if (n.kind !== 'group') continue;
+      for (const r of n.rules || []) {
+        const own = new Set();
+        const refs = (e) => {
+          if (!e || typeof e !== 'object') return;
+          if (e.op === 'ref' && e.path.startsWith(`${n.path}.`) && !e.path.slice(n.path.length + 1).includes('.')) own.add(e.path);
+          for (const v of Object.values(e)) refs(v);
+        };
+        refs(r.condition);
+        const field = own.size === 1 ? (n.items || []).find((c) => c.path === [...own][0] && c.kind === 'field') : null;
+        if (field && r.message) for (const t of Object.values(r.message)) aboutOne.set(t, field.id);
+      }
+      groups(n.items);
+    }
+  };
+  for (const p of model.pages) groups(p.items);
   const bad = (model.examples || []).filter((e) => e.expect.some((x) => x.expect === 'error') && !Object.values(e.data).some((v) => Array.isArray(v) && v.length && typeof v[0] === 'object' && 'filename' in v[0]));
   for (const ex of bad) {
     const file = join(work, 'bad.json');
@@ -161,6 +181,12 @@ for (const id of readdirSync(root).sort()) {
     const missed = expected.filter((path) => !names.has(path));
     if (missed.length) fail(`${id} › ${ex.name}: the form shows no error at ${missed.join(', ')} (it shows ${JSON.stringify(errors)})`);
     else stats.refused++;
+    // A group's rule that reads exactly one of the group's fields is about
+    // that field: its error links to that field's input.
+    for (const e of errors) {
+      const one = aboutOne.get(e.text);
+      if (one && !(e.target || '').replace(/\[\d+\]/g, '').endsWith(`.${one}`) && e.target !== one) fail(`${id} › ${ex.name}: the error "${e.text}" is about ${one} but links to ${e.target}`);
+    }
   }
 
   // A locked prefilled list keeps the delivered value: its other options

@@ -656,19 +656,45 @@
       // A warning is not given about a value that is wrong already (an error
       // of this part, built in or the author's), as amt's validator.
       const errorsBefore = errors.filter((e) => e.id === id).length;
-      const rules = (b) => {
+      // A group's rule that reads exactly one of its own fields is about
+      // that field: its message stands there and the summary links to it.
+      const aboutOne = (r, prefix) => {
+        if (n.kind !== 'group') return null;
+        const own = new Set();
+        const visitE = (e) => {
+          if (e.op === 'ref' && e.path.startsWith(`${n.path}.`)) {
+            const rest = e.path.slice(n.path.length + 1);
+            if (!rest.includes('.')) own.add(rest);
+          }
+          for (const v of Object.values(e)) if (v && typeof v === 'object' && v.op) visitE(v); else if (Array.isArray(v)) v.forEach((x) => x && x.op && visitE(x));
+        };
+        visitE(r.condition);
+        if (own.size !== 1) return null;
+        const child = [...own][0];
+        const node = (n.items || []).find((c) => c.id === child);
+        const fid = `${prefix}${child}`;
+        const el = document.getElementById(fid);
+        if (!el || !node || node.kind !== 'field') return null;
+        const input = el.matches('fieldset, div') ? el.querySelector('input, select, textarea') || el : el;
+        return { node, id: fid, el: input, box: el.matches('fieldset') ? el : el.closest('.amt-field') };
+      };
+      const rules = (b, prefix) => {
         const broken = (n.rules || []).filter((r) => { ev.bound = b; return ev.eval(r.condition).b === false; });
         const wrong = errorsBefore > 0 || broken.some((r) => r.severity === 'error');
         for (const r of broken) {
-          if (r.severity === 'error') add(errors, text(r.message) || message('rule'));
-          else if (!wrong) add(warnings, text(r.message) || message('rule'));
+          if (r.severity !== 'error' && wrong) continue;
+          const list = r.severity === 'error' ? errors : warnings;
+          const said = text(r.message) || message('rule');
+          const one = aboutOne(r, prefix);
+          if (one) list.push({ n: one.node, id: one.id, name, el: one.el, box: one.box, text: said });
+          else add(list, said);
         }
       };
       if (n.repeat) {
-        slotsOf(id).forEach((slot) => { const at = slots.get(slot.id); if (at !== null && at !== undefined) rules([...bound, [n.path, at]]); });
+        slotsOf(id).forEach((slot) => { const at = slots.get(slot.id); if (at !== null && at !== undefined) rules([...bound, [n.path, at]], `${slot.id}-`); });
         if (n.kind === 'field') values.forEach(([, v], i) => { if (v !== undefined) rules([...bound, [n.path, values.slice(0, i).filter(([, x]) => x !== undefined).length]]); });
       } else if (n.kind === 'group') {
-        if (groupGiven(data, bound, n)) rules(bound);
+        if (groupGiven(data, bound, n)) rules(bound, `${id}-`);
       } else if (container) {
         rules(bound);
       }
@@ -1098,7 +1124,7 @@
         const saved = todayOverride;
         if (todayIso) todayOverride = parseDate(todayIso);
         try {
-          return check(settle(), i).errors.map((p) => ({ name: p.name, text: p.text }));
+          return check(settle(), i).errors.map((p) => ({ name: p.name, text: p.text, target: p.el && p.el.name ? p.el.name : null }));
         } finally {
           todayOverride = saved;
         }
