@@ -981,7 +981,7 @@ fn one_problem_gives_one_message() {
         r#"procedure plz "PLZ" {
   version 1.0.0
   page p "Seite" {
-    field plz: text(length 5..5, pattern "[0-9]{5}") "Postleitzahl" {
+    field plz: text(length 5..5, pattern "[0-9]{5}", message "Bitte fünf Ziffern, zum Beispiel 10115.") "Postleitzahl" {
       warn plz != "00000" "Diese Postleitzahl gibt es nicht."
     }
     field zahl: integer(max 10) "Zahl" {
@@ -1024,4 +1024,9 @@ fn one_problem_gives_one_message() {
         .map(|p| (p["path"].as_str().unwrap(), p["check"].as_str().unwrap()))
         .collect();
     assert_eq!(checks, [("plz", "pattern"), ("zahl", "rule")]);
+    // The shape is told in the author's words.
+    assert_eq!(
+        report["problems"][0]["message"],
+        "Bitte fünf Ziffern, zum Beispiel 10115."
+    );
 }

@@ -324,7 +324,10 @@ procedure p "P" {
     // The repeat keeps its own label as the name of the whole; each item
     // is one child.
     assert!(html.contains("<legend>Kind 1</legend>"), "{html}");
-    assert!(html.contains("<legend>Kind 2 <span class=\"amt-optional\">"), "{html}");
+    assert!(
+        html.contains("<legend>Kind 2 <span class=\"amt-optional\">"),
+        "{html}"
+    );
     assert!(!html.contains("Kinder 1"), "{html}");
     assert!(
         html.contains(r#"role="group" aria-labelledby="f-kinder--label""#)

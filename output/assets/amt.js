@@ -632,7 +632,7 @@
             // One problem, one error: a wrong length before a wrong shape, as amt's validator.
             const key = input.validity.tooShort ? 'min_length' : input.validity.tooLong ? 'max_length' : input.validity.patternMismatch ? 'pattern' : input.validity.rangeUnderflow ? 'minimum' : input.validity.rangeOverflow ? 'maximum' : 'type';
             const attr = { max_length: 'maxlength', min_length: 'minlength', minimum: 'min', maximum: 'max' }[key];
-            add(errors, message(key, attr ? input.getAttribute(attr) : ''));
+            add(errors, key === 'pattern' && ty.pattern_message ? text(ty.pattern_message) : message(key, attr ? input.getAttribute(attr) : ''));
             continue;
           }
           const fv = fieldValue(ty, v);

@@ -456,6 +456,10 @@ pub enum FieldType {
         /// A portable regular expression the whole value must match.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pattern: Option<String>,
+        /// What to tell a person whose answer does not match the pattern
+        /// (or the format's shape), per language.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pattern_message: Option<I18n>,
         /// A built-in refinement, e.g. `iban`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         format: Option<TextFormat>,

@@ -612,6 +612,7 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 min_length,
                 max_length,
                 pattern,
+                pattern_message,
                 format,
                 ..
             } => {
@@ -619,7 +620,11 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
                 // One problem, one error: a text of the wrong length is
                 // told its length, not also that its shape is wrong.
                 if self.text_length(n, s, *min_length, *max_length, at) {
-                    self.text_patterns(n, s, pattern.as_deref(), *format, at);
+                    let said = pattern_message
+                        .as_ref()
+                        .and_then(|m| m.pick(self.lang, self.source))
+                        .map(str::to_string);
+                    self.text_patterns(n, s, pattern.as_deref(), *format, said, at);
                 }
             }
             FieldType::Decimal { .. } | FieldType::Money { .. } => {
@@ -709,12 +714,20 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         s: &str,
         pattern: Option<&str>,
         format: Option<TextFormat>,
+        message: Option<String>,
         at: &Place,
     ) {
-        for p in pattern.into_iter().chain(format.map(TextFormat::pattern)) {
-            if self.model.pattern(p).is_some_and(|re| !re.is_match(s)) {
-                self.problem(Some(n), at, Check::Pattern, String::new(), true);
+        // One message, however many shapes it fails: the author's, if any.
+        let fails = pattern
+            .into_iter()
+            .chain(format.map(TextFormat::pattern))
+            .any(|p| self.model.pattern(p).is_some_and(|re| !re.is_match(s)));
+        if fails {
+            match message {
+                Some(m) => self.problem_saying(Some(n), at, Check::Pattern, m, true),
+                None => self.problem(Some(n), at, Check::Pattern, String::new(), true),
             }
+            return;
         }
         // Check digits are checked on a value of the right shape.
         if let Some(format) = format

@@ -760,6 +760,20 @@ impl<'a, 'd> Builder<'a, 'd> {
             self.apply_arg(ty, arg, base_name, file);
         }
         let base = ty.base;
+        if let Some(TypeArg::Message(_, span)) = type_ref
+            .args
+            .iter()
+            .find(|a| matches!(a, TypeArg::Message(..)))
+            && base.is_text()
+            && ty.pattern.is_none()
+            && base.text_format().is_none()
+        {
+            self.diags.push(
+                Diagnostic::new(Code::ConstraintMismatch, *span, "a `message` without a `pattern` is never said")
+                    .label("no pattern to explain")
+                    .help("give the pattern it explains: `text(pattern \"[0-9]{5}\", message \"Bitte fünf Ziffern.\")`; lengths are told by amt"),
+            );
+        }
         let names_a_list = type_ref.args.iter().any(|a| matches!(a, TypeArg::Name(_)));
         if matches!(base, Base::Choice | Base::Multichoice)
             && ty.codelist.is_none()
@@ -807,6 +821,13 @@ impl<'a, 'd> Builder<'a, 'd> {
                 "`pattern`",
                 *span,
                 "only text can have a pattern",
+            )),
+            TypeArg::Message(text, _) if base.is_text() => ty.pattern_message = Some(text),
+            TypeArg::Message(_, span) => self.diags.push(constraint_mismatch(
+                base_name,
+                "`message`",
+                *span,
+                "a `message` says what a text's pattern expects; numbers and dates are told their bounds by amt",
             )),
             TypeArg::Scale(n, _) if base == Base::Decimal => ty.scale = Some(*n),
             TypeArg::Scale(_, span) => self.diags.push(constraint_mismatch(base_name, "`scale`", *span, "only `decimal` has a scale (digits after the point); money is always exact to the cent")),
@@ -1071,6 +1092,7 @@ fn builtin_type<'a>(base: Base, span: Span) -> FieldTy<'a> {
         min_length: None,
         max_length: None,
         pattern: None,
+        pattern_message: None,
         scale: None,
         min: None,
         max: None,

@@ -38,6 +38,7 @@ impl Checker<'_, '_> {
             min_length: ft.min_length,
             max_length: ft.max_length,
             pattern: ft.pattern.map(|p| p.value.clone()),
+            pattern_message: ft.pattern_message.map(|m| self.i18n(m)),
             format: ft.base.text_format(),
             named: ft.named.map(str::to_string),
         };

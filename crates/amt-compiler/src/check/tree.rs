@@ -30,6 +30,8 @@ pub struct FieldTy<'a> {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub pattern: Option<&'a ast::Str>,
+    /// What to say when the pattern does not match.
+    pub pattern_message: Option<&'a ast::Text>,
     pub scale: Option<u64>,
     pub min: Option<&'a ast::Expr>,
     pub max: Option<&'a ast::Expr>,

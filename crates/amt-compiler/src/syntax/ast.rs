@@ -641,6 +641,9 @@ pub enum TypeArg {
     Length(Range, Span),
     /// `pattern "…"`
     Pattern(Str, Span),
+    /// `message "Bitte im Format AB-123."`: said when the pattern does
+    /// not match.
+    Message(Text, Span),
     /// `scale 2`
     Scale(u64, Span),
     /// A bare name, e.g. the code list of `choice(familienstand)`.
@@ -655,6 +658,7 @@ impl TypeArg {
             | TypeArg::Max(_, s)
             | TypeArg::Length(_, s)
             | TypeArg::Pattern(_, s)
+            | TypeArg::Message(_, s)
             | TypeArg::Scale(_, s) => *s,
             TypeArg::Name(i) => i.span,
         }

@@ -330,11 +330,19 @@ impl<'p> View<'p> {
                 min_length,
                 max_length,
                 pattern,
+                pattern_message,
                 format,
                 ..
             } => {
                 let limits = (*min_length, *max_length);
                 text_control(&mut it, *multiline, limits, pattern.as_deref(), *format);
+                // The browser says it when the pattern does not match (the
+                // form without its script).
+                if let Some(m) = pattern_message
+                    && !*multiline
+                {
+                    it.attrs.push(("title", Some(self.text(m))));
+                }
             }
             FieldType::Integer { bounds } => {
                 it.attrs.push(("type", Some("number".into())));

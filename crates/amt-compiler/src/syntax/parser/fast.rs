@@ -1477,6 +1477,8 @@ impl<'t> Reader<'t> {
                 let s = self.string()?;
                 TypeArg::Pattern(s, self.span(start, self.pos))
             }
+            // Rare: pest reads it.
+            "message" if self.at_word("message") => return None,
             "scale" => {
                 self.kw(word)?;
                 self.skip();

@@ -860,6 +860,7 @@ impl Builder<'_> {
             Rule::arg_max => TypeArg::Max(self.expr(first(pair)), span),
             Rule::arg_length => TypeArg::Length(self.range(first(pair)), span),
             Rule::arg_pattern => TypeArg::Pattern(self.str(first(pair)), span),
+            Rule::arg_message => TypeArg::Message(self.text(first(pair)), span),
             Rule::arg_scale => {
                 let p = first(pair);
                 let s = self.span(&p);
