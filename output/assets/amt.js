@@ -539,7 +539,7 @@
         if (out) out.textContent = state === true ? format(e.eval(n.value), n.type) : '—';
       }
       if (!n.when) return;
-      const el = n.kind === 'field' && !n.repeat ? fieldWrap(id) : document.getElementById(id);
+      const el = (n.kind === 'field' || n.kind === 'attachment') && !n.repeat ? fieldWrap(id) : document.getElementById(id);
       if (el) el.hidden = state !== true;
     });
     steps.forEach((s, i) => { s.dataset.skip = states.get(`page:${i}`) === false ? 'true' : 'false'; });
@@ -925,7 +925,7 @@
     const nameTo = `${name}[${to}]`;
     const fix = (v) => v.split(idFrom).join(idTo).split(nameFrom).join(nameTo);
     for (const e of [el, ...el.querySelectorAll('*')]) {
-      for (const a of ['id', 'name', 'for', 'aria-describedby', 'href']) if (e.hasAttribute(a)) e.setAttribute(a, fix(e.getAttribute(a)));
+      for (const a of ['id', 'name', 'for', 'aria-describedby', 'aria-labelledby', 'href']) if (e.hasAttribute(a)) e.setAttribute(a, fix(e.getAttribute(a)));
     }
     el.dataset.index = String(to);
   };

@@ -324,6 +324,7 @@ fn steps(v: &View) -> Vec<Step> {
         id: "f-".into(),
         certain: true,
         first: true,
+        context: Vec::new(),
     };
     let total = p.pages.len() + usize::from(!p.attachments.is_empty());
     let d = is_german(v.lang);

@@ -58,6 +58,11 @@ pub(super) struct Item {
     pub(super) unit: Option<String>,
     pub(super) items: Vec<Item>,
     pub(super) slots: Vec<Slot>,
+    /// The legends of the groups and repeat items this part is in (ids,
+    /// innermost first, space-separated): a group or choice inside one
+    /// names itself with them, so that the "Anschrift" of the legal
+    /// representative of "Person 2" is told from every other "Anschrift".
+    pub(super) context: Option<String>,
     /// Prefilled and locked: the script keeps the delivered value (a list
     /// or buttons, where `readonly` does not exist).
     pub(super) locked: bool,
@@ -91,6 +96,18 @@ pub(super) struct Place {
     /// Not inside a second or later repeat item: about the applicant, so
     /// autocomplete and prefill apply.
     pub(super) first: bool,
+    /// The legends of the groups and repeat items around, innermost
+    /// first (their element ids).
+    pub(super) context: Vec<String>,
+}
+
+impl Place {
+    /// The place inside a group or repeat item whose legend is `legend`.
+    fn within(&self, legend: String) -> Vec<String> {
+        std::iter::once(legend)
+            .chain(self.context.iter().cloned())
+            .collect()
+    }
 }
 
 /// What the builders of a page's items read: the procedure, the page's
@@ -131,6 +148,7 @@ impl<'p> View<'p> {
     /// name are known by it).
     fn node(&self, n: &'p Node, at: &Place, index: usize) -> Item {
         let mut it = self.item(n, at, index);
+        it.context = (!at.context.is_empty()).then(|| at.context.join(" "));
         let certain = at.certain && n.when.is_none();
         match &n.kind {
             NodeKind::Note { text } => {
@@ -154,6 +172,7 @@ impl<'p> View<'p> {
                         id: format!("{}-", it.id),
                         certain: certain && n.required,
                         first: at.first,
+                        context: at.within(format!("{}--legend", it.id)),
                     };
                     it.items = self.items(items, &inside);
                 }
@@ -256,6 +275,13 @@ impl<'p> View<'p> {
                 id: format!("{}-{i}-", it.id),
                 certain: required,
                 first: first && i == 0,
+                context: std::iter::once(format!("{}-{i}--legend", it.id))
+                    .chain(
+                        it.context
+                            .iter()
+                            .flat_map(|c| c.split(' ').map(str::to_string)),
+                    )
+                    .collect(),
             };
             it.slots.push(Slot {
                 id: format!("{}-{i}", it.id),
