@@ -554,3 +554,38 @@ fn workflow_names_are_renamed_wherever_the_checker_reads_them() {
         assert!(whole_words(name) >= 2, "{name} is declared and used");
     }
 }
+
+#[test]
+fn a_column_read_shows_its_column_and_completes() {
+    let mut c = Client::start("columns");
+    let kfz = "kfz_zulassung.amt";
+    let text = c.open(kfz);
+    // Hover and definition of `vorgang.gebuehr`: the column of the list.
+    let at = c.at(&text, kfz, "vorgang.gebuehr", 0, 9);
+    let hover = c.request("textDocument/hover", at.clone());
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("**column** `gebuehr`: `money`"), "{value}");
+    assert!(value.contains("Gebühr (online)"), "{value}");
+    let def = c.request("textDocument/definition", at);
+    let line = text[..text.find("column gebuehr").unwrap()]
+        .matches('\n')
+        .count();
+    assert_eq!(def["range"]["start"]["line"], line, "{def}");
+    // After `vorgang.`: the list's columns.
+    let edited = text.replacen("vorgang.gebuehr +", "vorgang. +", 1);
+    c.change(kfz, 2, &edited);
+    let items = c.request(
+        "textDocument/completion",
+        c.at(&edited, kfz, "vorgang. +", 0, 8),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"gebuehr") && labels.contains(&"neues_kennzeichen"),
+        "{labels:?}"
+    );
+}

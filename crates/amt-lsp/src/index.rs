@@ -18,6 +18,8 @@ pub enum DefKind {
     Codelist,
     /// A value of a code list.
     Code,
+    /// A column of a code list.
+    Column,
     /// `type`
     Type,
     /// A top-level `group`.
@@ -55,6 +57,7 @@ impl DefKind {
             DefKind::Procedure => "procedure",
             DefKind::Codelist => "codelist",
             DefKind::Code => "code",
+            DefKind::Column => "column",
             DefKind::Type => "type",
             DefKind::Group | DefKind::Subgroup => "group",
             DefKind::Field => "field",
@@ -261,6 +264,16 @@ impl Indexer<'_> {
             Item::Import(_) => {}
             Item::Codelist(c) => {
                 let d = self.def(DefKind::Codelist, &c.name, c.span, None, c.label.as_ref());
+                for column in &c.columns {
+                    let col = self.def(
+                        DefKind::Column,
+                        &column.name,
+                        column.span,
+                        Some(d),
+                        column.label.as_ref(),
+                    );
+                    self.type_ref(&column.ty, col);
+                }
                 for entry in &c.entries {
                     let name = ast::Ident {
                         name: entry.code.value.clone(),

@@ -664,6 +664,7 @@ fn symbol_kind(kind: DefKind) -> lsp::SymbolKind {
         DefKind::Procedure => lsp::SymbolKind::MODULE,
         DefKind::Codelist => lsp::SymbolKind::ENUM,
         DefKind::Code => lsp::SymbolKind::ENUM_MEMBER,
+        DefKind::Column => lsp::SymbolKind::PROPERTY,
         DefKind::Type => lsp::SymbolKind::CLASS,
         DefKind::Group | DefKind::Subgroup => lsp::SymbolKind::STRUCT,
         DefKind::Field => lsp::SymbolKind::FIELD,

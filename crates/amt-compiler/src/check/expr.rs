@@ -237,6 +237,16 @@ impl<'a> Checker<'a, '_> {
         let key = self.list_key(list);
         let columns = self.columns_of(list, false);
         if let Some(c) = columns.get(&seg.name) {
+            // Where the column is declared, for the editor.
+            if let ListRef::Decl(d) = list
+                && let crate::syntax::ast::Item::Codelist(cl) = self.program.item(d)
+                && let Some(declared) = cl.columns.iter().find(|x| x.name.name == seg.name)
+            {
+                self.refs.push(super::Reference {
+                    at: seg.span,
+                    to: declared.name.span,
+                });
+            }
             return Some(Some((key, c.name.clone(), c.ty.clone())));
         }
         let field = self.tree.nodes[id].name;
