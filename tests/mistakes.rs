@@ -289,6 +289,46 @@ const MISTAKES: &[Mistake] = &[
         "  VW \"verwitwet\"",
         "  VH \"verwitwet\"",
     ),
+    // Code lists with columns.
+    m(
+        "column misspelt",
+        "= art.weitere_wohnung",
+        "= art.weitere_wohnungen",
+    ),
+    pointing(
+        in_file(
+            "code without its column's value",
+            "common/codes.amt",
+            " { weitere_wohnung = yes }\n  neben",
+            "\n  neben",
+        ),
+        "haupt \"Hauptwohnung\"",
+    ),
+    in_file(
+        "column value of the wrong type",
+        "common/codes.amt",
+        "{ weitere_wohnung = no }",
+        "{ weitere_wohnung = \"nein\" }",
+    ),
+    // Patterns and payments.
+    m(
+        "message without a pattern",
+        "length 4..4, pattern \"[0-9]{4}\", message",
+        "length 4..4, message",
+    ),
+    pointing(
+        m(
+            "payment without a deadline",
+            "      goto abgebrochen after 14 days\n",
+            "",
+        ),
+        "payment bezahlung",
+    ),
+    m(
+        "payment amount that is not money",
+        "amount gebuehr",
+        "amount personen",
+    ),
 ];
 
 /// A case's answer: how many diagnostics, and where the first one is.

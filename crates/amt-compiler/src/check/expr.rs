@@ -231,8 +231,12 @@ impl<'a> Checker<'a, '_> {
         let Kind::Field(ft) = &self.tree.nodes[id].kind else {
             return Some(None);
         };
-        let (Base::Choice, Some(list)) = (ft.base, ft.codelist) else {
-            return Some(None);
+        let list = match (ft.base, ft.codelist) {
+            (Base::Choice, Some(list)) => list,
+            // Its list is unknown (reported where it is named): nothing to
+            // say about its columns.
+            (Base::Choice | Base::Multichoice, None) => return None,
+            _ => return Some(None),
         };
         let key = self.list_key(list);
         let columns = self.columns_of(list, false);

@@ -378,6 +378,12 @@ impl<'a, 'd> Checker<'a, 'd> {
             self.computed_types.insert(id, Some(ty.clone()));
             return ty;
         }
+        // A fee is money: one that is not says so where it is declared,
+        // and what reads it reads money.
+        if let Kind::Computed { fee: true, .. } = &self.tree.nodes[id].kind {
+            self.computed_types.insert(id, Some(Ty::Money));
+            return Ty::Money;
+        }
         let value: &'a ast::Expr = value;
         self.computed_types.insert(id, None);
         let scope = self.tree.nodes[id].parent.unwrap_or(id);
@@ -442,8 +448,11 @@ impl<'a, 'd> Checker<'a, 'd> {
             }
             match &self.tree.nodes[id].kind {
                 Kind::Computed {
-                    value, declared, ..
+                    value,
+                    declared,
+                    fee,
                 } => {
+                    let fee = *fee;
                     let value: &'a ast::Expr = value;
                     let declared = declared.as_ref().map(|ft| (ft.base, ft.codelist, ft.span));
                     let declared =
@@ -473,9 +482,7 @@ impl<'a, 'd> Checker<'a, 'd> {
                             ),
                         );
                     }
-                    if let Kind::Computed { fee: true, .. } = self.tree.nodes[id].kind
-                        && !matches!(e.ty, Ty::Money | Ty::Unknown)
-                    {
+                    if fee && !matches!(e.ty, Ty::Money | Ty::Unknown) {
                         self.diags.push(
                             Diagnostic::new(
                                 Code::TypeMismatch,
@@ -489,7 +496,11 @@ impl<'a, 'd> Checker<'a, 'd> {
                             .help("write amounts with their currency, e.g. `12.80 EUR`"),
                         );
                     }
-                    let ty = declared.map_or_else(|| e.ty.clone(), |(t, _)| t);
+                    let ty = match (declared, fee) {
+                        (Some((t, _)), _) => t,
+                        (None, true) => Ty::Money,
+                        (None, false) => e.ty.clone(),
+                    };
                     self.computed_types.insert(id, Some(ty));
                     out.value = Some(e);
                     out.value_refs = vcx.refs;
