@@ -13,7 +13,8 @@
 //!   arguments, nor before the `[` of a cardinality or an index;
 //! - at most one blank line where the author left one, and always one
 //!   around a top-level declaration with a block;
-//! - the labels and translations of a code list's values aligned in columns;
+//! - the labels, translations and column values of a code list's codes
+//!   aligned in columns;
 //! - comments stay where they are: at the end of their line, or on their own
 //!   line at the indentation of what follows; a line comment inside a
 //!   statement continues the statement on the next line, indented once more.
@@ -117,6 +118,9 @@ enum Kind {
     Label,
     /// A code list value's translations start here (second column stop).
     Translations,
+    /// A code list value's values in the list's columns start here (third
+    /// column stop).
+    Cells,
     /// A long list opens: its values go one per line, indented once more.
     Wrap,
     /// The next value of a long list.
@@ -182,6 +186,9 @@ impl<'a> Tokens<'a> {
             // translations of their labels.
             if rule == Rule::code_entry && child.as_rule() == Rule::text {
                 self.push(Kind::Label, "", rule, child_start, child_start);
+            }
+            if rule == Rule::code_entry && child.as_rule() == Rule::code_cells {
+                self.push(Kind::Cells, "", rule, child_start, child_start);
             }
             if parent == Rule::code_entry
                 && child.as_rule() == Rule::translation
@@ -352,9 +359,10 @@ struct Writer<'s> {
     last_end: usize,
     /// The next line break is a blank line, whatever the author wrote.
     force_blank: bool,
-    /// Column stops in the output: (byte offset, second stop?).
-    stops: Vec<(usize, bool)>,
-    pending_stop: Option<bool>,
+    /// Column stops in the output: (byte offset, which stop: 0 the label,
+    /// 1 the translations, 2 the columns' values).
+    stops: Vec<(usize, u8)>,
+    pending_stop: Option<u8>,
 }
 
 impl<'s> Writer<'s> {
@@ -427,8 +435,9 @@ impl<'s> Writer<'s> {
                 }
                 self.newline(false);
             }
-            Kind::Label => self.pending_stop = Some(false),
-            Kind::Translations => self.pending_stop = Some(true),
+            Kind::Label => self.pending_stop = Some(0),
+            Kind::Translations => self.pending_stop = Some(1),
+            Kind::Cells => self.pending_stop = Some(2),
         }
     }
 
@@ -448,8 +457,8 @@ impl<'s> Writer<'s> {
         } else if self.after_comment || self.prev.is_some_and(|prev| space(prev, t)) {
             self.out.push(' ');
         }
-        if let Some(second) = self.pending_stop.take() {
-            self.stops.push((self.out.len(), second));
+        if let Some(stop) = self.pending_stop.take() {
+            self.stops.push((self.out.len(), stop));
         }
         self.out.push_str(&t.text);
         self.prev = Some(Prev {
@@ -557,12 +566,12 @@ impl<'s> Writer<'s> {
 }
 
 /// Aligns the column stops of consecutive lines (a code list's values).
-fn align(text: &str, stops: &[(usize, bool)]) -> String {
+fn align(text: &str, stops: &[(usize, u8)]) -> String {
     if stops.is_empty() {
         return text.to_string();
     }
     // Each line with its stops (byte offsets in the line).
-    let mut lines: Vec<(String, Vec<(usize, bool)>)> = Vec::new();
+    let mut lines: Vec<(String, Vec<(usize, u8)>)> = Vec::new();
     let mut at = 0;
     let mut next = 0;
     for line in text.split_inclusive('\n') {
@@ -575,10 +584,10 @@ fn align(text: &str, stops: &[(usize, bool)]) -> String {
         lines.push((line.to_string(), own));
         at = end;
     }
-    for second in [false, true] {
+    for column in 0..3 {
         let mut i = 0;
         while i < lines.len() {
-            let has = |l: &(String, Vec<(usize, bool)>)| l.1.iter().any(|s| s.1 == second);
+            let has = |l: &(String, Vec<(usize, u8)>)| l.1.iter().any(|s| s.1 == column);
             if !has(&lines[i]) {
                 i += 1;
                 continue;
@@ -587,17 +596,17 @@ fn align(text: &str, stops: &[(usize, bool)]) -> String {
             while j < lines.len() && has(&lines[j]) {
                 j += 1;
             }
-            let width = |l: &(String, Vec<(usize, bool)>)| {
-                let at = l.1.iter().find(|s| s.1 == second).map_or(0, |s| s.0);
+            let width = |l: &(String, Vec<(usize, u8)>)| {
+                let at = l.1.iter().find(|s| s.1 == column).map_or(0, |s| s.0);
                 l.0[..at].chars().count()
             };
             let widest = lines[i..j].iter().map(width).max().unwrap_or(0);
             for line in &mut lines[i..j] {
                 let pad = widest - width(line);
-                let at = line.1.iter().find(|s| s.1 == second).map_or(0, |s| s.0);
+                let at = line.1.iter().find(|s| s.1 == column).map_or(0, |s| s.0);
                 line.0.insert_str(at, &" ".repeat(pad));
                 for stop in &mut line.1 {
-                    if stop.0 >= at && stop.1 != second {
+                    if stop.0 >= at && stop.1 != column {
                         stop.0 += pad;
                     }
                 }
@@ -651,6 +660,12 @@ mod tests {
         assert_eq!(
             fmt(src),
             "codelist k \"K\" {\n  a   \"Eins\" @en \"One\"\n  bbb \"Zwei\" @en \"Two\"\n}\n\ngroup g {\n  max 10 MB\n  count 1..\n  deadline d 3 weeks\n}\n"
+        );
+        // The values in the list's columns line up as a third column.
+        let src = "codelist k \"K\" {\n column n: integer\n a \"Eins\" @en \"One\" {n=1}\n bbb \"Zwei\" @en \"Two or three\" { n = 2 }\n}\n";
+        assert_eq!(
+            fmt(src),
+            "codelist k \"K\" {\n  column n: integer\n  a   \"Eins\" @en \"One\"          { n = 1 }\n  bbb \"Zwei\" @en \"Two or three\" { n = 2 }\n}\n"
         );
     }
 
