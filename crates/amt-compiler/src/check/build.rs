@@ -887,42 +887,15 @@ impl<'a, 'd> Builder<'a, 'd> {
     }
 
     pub fn codelist_ref(&mut self, name: &'a ast::Ident, file: FileId) -> Option<ListRef> {
-        match name.name.as_str() {
-            "country" => return Some(ListRef::Country),
-            "nationality" => return Some(ListRef::Nationality),
-            _ => {}
-        }
-        match self.program.lookup(file, &name.name) {
-            Some((decl, DeclKind::Codelist)) => {
-                self.refer(name.span, decl);
-                Some(ListRef::Decl(decl))
+        match find_codelist(self.program, name, file) {
+            Ok(list) => {
+                if let ListRef::Decl(decl) = list {
+                    self.refer(name.span, decl);
+                }
+                Some(list)
             }
-            Some((_, kind)) => {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::WrongKind,
-                        name.span,
-                        format!("`{}` is {}, not a code list", name.name, kind.describe()),
-                    )
-                    .label("not a code list")
-                    .help("`choice(…)` takes the name of a `codelist`"),
-                );
-                None
-            }
-            None if self.program.is_broken_import(file, &name.name) => None,
-            None => {
-                let mut d = Diagnostic::new(
-                    Code::UnknownCodelist,
-                    name.span,
-                    format!("there is no code list `{}`", name.name),
-                )
-                .label("unknown code list");
-                d = match did_you_mean(&name.name, self.program.names_of(file, DeclKind::Codelist))
-                {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
-                    None => d.help("declare it with `codelist name \"Label\" { … }` or import it"),
-                };
-                self.diags.push(d);
+            Err(d) => {
+                self.diags.extend(d);
                 None
             }
         }
@@ -1085,6 +1058,47 @@ impl<'a, 'd> Builder<'a, 'd> {
 }
 
 /// A built-in type without constraints.
+/// The code list that `name`, written in `file` (in `choice(…)`), refers
+/// to; else why not (nothing to say where a broken import is reported).
+pub fn find_codelist(
+    program: &Program,
+    name: &ast::Ident,
+    file: FileId,
+) -> Result<ListRef, Option<Diagnostic>> {
+    match name.name.as_str() {
+        "country" => return Ok(ListRef::Country),
+        "nationality" => return Ok(ListRef::Nationality),
+        _ => {}
+    }
+    match program.lookup(file, &name.name) {
+        Some((decl, DeclKind::Codelist)) => Ok(ListRef::Decl(decl)),
+        Some((_, kind)) => Err(Some(
+            Diagnostic::new(
+                Code::WrongKind,
+                name.span,
+                format!("`{}` is {}, not a code list", name.name, kind.describe()),
+            )
+            .label("not a code list")
+            .help("`choice(…)` takes the name of a `codelist`"),
+        )),
+        None if program.is_broken_import(file, &name.name) => Err(None),
+        None => {
+            let d = Diagnostic::new(
+                Code::UnknownCodelist,
+                name.span,
+                format!("there is no code list `{}`", name.name),
+            )
+            .label("unknown code list");
+            Err(Some(
+                match did_you_mean(&name.name, program.names_of(file, DeclKind::Codelist)) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help("declare it with `codelist name \"Label\" { … }` or import it"),
+                },
+            ))
+        }
+    }
+}
+
 fn builtin_type<'a>(base: Base, span: Span) -> FieldTy<'a> {
     FieldTy {
         base,

@@ -10,7 +10,7 @@ use super::Checker;
 use super::tree::{Base, ListRef};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{Literal, Ty};
-use crate::resolve::{DeclKind, DeclRef, did_you_mean};
+use crate::resolve::{DeclRef, did_you_mean};
 use crate::source::FileId;
 use crate::syntax::ast::{self, ExprKind, Item, TypeArg, UnaryOp};
 use std::collections::BTreeMap;
@@ -23,6 +23,8 @@ pub struct Column {
     pub name: String,
     /// The type of its values (`Unknown` where its type is wrong).
     pub ty: Ty,
+    /// Its place among the list's declared columns.
+    pub decl: usize,
 }
 
 /// A list's columns and the value of each code in them.
@@ -78,8 +80,8 @@ impl<'a> Checker<'a, '_> {
 
     fn resolve_columns(&mut self, cl: &'a ast::Codelist, file: FileId) -> Columns {
         let mut out = Columns::default();
-        for c in &cl.columns {
-            if let Some(first) = out.columns.iter().position(|o| o.name == c.name.name) {
+        for (decl, c) in cl.columns.iter().enumerate() {
+            if let Some(first) = out.columns.iter().find(|o| o.name == c.name.name) {
                 self.diags.push(
                     Diagnostic::new(
                         Code::DuplicateName,
@@ -90,7 +92,7 @@ impl<'a> Checker<'a, '_> {
                         ),
                     )
                     .label("second column")
-                    .secondary(cl.columns[first].name.span, "first column")
+                    .secondary(cl.columns[first.decl].name.span, "first column")
                     .help("rename one of them"),
                 );
                 continue;
@@ -99,6 +101,7 @@ impl<'a> Checker<'a, '_> {
             out.columns.push(Column {
                 name: c.name.name.clone(),
                 ty,
+                decl,
             });
         }
         for entry in &cl.entries {
@@ -164,34 +167,18 @@ impl<'a> Checker<'a, '_> {
                 return None;
             }
         };
-        let list_ref = match list.name.as_str() {
-            "country" => ListRef::Country,
-            "nationality" => ListRef::Nationality,
-            _ => match self.program.lookup(file, &list.name) {
-                Some((decl, DeclKind::Codelist)) => {
-                    if let Some(to) = self.program.name_span(decl) {
-                        self.refs.push(super::Reference { at: list.span, to });
-                    }
-                    ListRef::Decl(decl)
-                }
-                Some(_) | None if self.program.is_broken_import(file, &list.name) => return None,
-                _ => {
-                    let mut d = Diagnostic::new(
-                        Code::UnknownCodelist,
-                        list.span,
-                        format!("there is no code list `{}`", list.name),
-                    )
-                    .label("unknown code list");
-                    if let Some(s) =
-                        did_you_mean(&list.name, self.program.names_of(file, DeclKind::Codelist))
-                    {
-                        d = d.help(format!("did you mean `{s}`?"));
-                    }
-                    self.diags.push(d);
-                    return None;
-                }
-            },
+        let list_ref = match super::build::find_codelist(self.program, list, file) {
+            Ok(list_ref) => list_ref,
+            Err(d) => {
+                self.diags.extend(d);
+                return None;
+            }
         };
+        if let ListRef::Decl(decl) = list_ref
+            && let Some(to) = self.program.name_span(decl)
+        {
+            self.refs.push(super::Reference { at: list.span, to });
+        }
         Some(Ty::Code {
             codelist: self.list_key(list_ref),
         })

@@ -244,11 +244,10 @@ impl<'a> Checker<'a, '_> {
             // Where the column is declared, for the editor.
             if let ListRef::Decl(d) = list
                 && let crate::syntax::ast::Item::Codelist(cl) = self.program.item(d)
-                && let Some(declared) = cl.columns.iter().find(|x| x.name.name == seg.name)
             {
                 self.refs.push(super::Reference {
                     at: seg.span,
-                    to: declared.name.span,
+                    to: cl.columns[c.decl].name.span,
                 });
             }
             return Some(Some((key, c.name.clone(), c.ty.clone())));
@@ -431,7 +430,7 @@ impl<'a> Checker<'a, '_> {
                 matches!(&n.kind, Kind::Field(ft) if ft.base == Base::Choice
                     && ft.codelist.and_then(|l| self.list_keys.get(&l)) == Some(&list))
             })
-            .map_or("feld", |n| n.name);
+            .map_or("FIELD", |n| n.name);
         self.diags.push(
             Diagnostic::new(
                 Code::UnknownName,

@@ -233,16 +233,14 @@ impl Checker<'_, '_> {
                         urn: urn.value.clone(),
                         version: version.as_ref().map(|v| v.value.clone()),
                     }),
-                    columns: cl
+                    // A column declared twice (reported) is in the model once.
+                    columns: columns
                         .columns
                         .iter()
-                        .filter_map(|c| {
-                            let ty = columns.get(&c.name.name)?.ty.clone();
-                            Some(ir::CodeColumn {
-                                name: c.name.name.clone(),
-                                label: c.label.as_ref().map(|l| self.i18n(l)),
-                                ty,
-                            })
+                        .map(|c| ir::CodeColumn {
+                            name: c.name.clone(),
+                            label: cl.columns[c.decl].label.as_ref().map(|l| self.i18n(l)),
+                            ty: c.ty.clone(),
                         })
                         .collect(),
                     values: cl
