@@ -156,6 +156,13 @@ const MAX_TERMS: usize = 64;
 
 fn value(e: &ir::Expr) -> Option<Value> {
     match &e.kind {
+        ExprKind::Unary {
+            operator: ir::UnaryOp::Neg,
+            operand,
+        } => match value(operand)? {
+            Value::Num(x) => Some(Value::Num(-x)),
+            _ => None,
+        },
         ExprKind::Literal { value } => match value {
             Literal::Integer(n) => Some(Value::Num(*n as f64)),
             Literal::Decimal(d) => d.parse().ok().map(Value::Num),
@@ -344,29 +351,31 @@ fn never(e: &ir::Expr, bounds: &HashMap<String, Domain>) -> bool {
 }
 
 /// The range each number, money and date field's own type allows, by
-/// path: `when anzahl > 2` on an `integer(min 1, max 2)` never holds.
+/// path: `when anzahl > 2` on an `integer(min 1, max 2)` never holds. The
+/// bounds are read as the conditions' literals are ([`value`]), where they
+/// are constants of the field's own kind.
 fn field_bounds(c: &Checker) -> HashMap<String, Domain> {
     use super::tree::Base;
-    use crate::syntax::ast::{ExprKind as E, UnaryOp};
-    /// A bound as the conditions' literals count it (money in cents, dates
-    /// in days), when it is a literal of the field's own kind.
-    fn number(e: &crate::syntax::ast::Expr, base: Base) -> Option<f64> {
-        match (&e.kind, base) {
-            (E::Integer(n), Base::Integer | Base::Decimal) => Some(*n as f64),
-            (E::Decimal(d), Base::Decimal) => d.parse().ok(),
-            (E::Money(c), Base::Money) => Some(*c as f64),
-            (E::Date(d), Base::Date) => Date::parse(d).map(|d| d.to_days() as f64),
-            (E::Unary(UnaryOp::Neg, inner), _) => number(inner, base).map(|x| -x),
-            _ => None,
-        }
-    }
     let mut bounds = HashMap::new();
     for (id, node) in c.tree.nodes.iter().enumerate() {
-        let Kind::Field(ft) = &node.kind else {
+        let (Kind::Field(ft), Some(exprs)) = (&node.kind, c.exprs.get(&id)) else {
             continue;
         };
-        let lo = ft.min.and_then(|e| number(e, ft.base)).map(|x| (x, false));
-        let hi = ft.max.and_then(|e| number(e, ft.base)).map(|x| (x, false));
+        let number = |e: &Option<ir::Expr>| {
+            let e = e.as_ref()?;
+            let fits = matches!(
+                (&e.ty, ft.base),
+                (Ty::Integer, Base::Integer | Base::Decimal)
+                    | (Ty::Decimal, Base::Decimal)
+                    | (Ty::Money, Base::Money)
+                    | (Ty::Date, Base::Date)
+            );
+            match value(e) {
+                Some(Value::Num(x)) if fits => Some((x, false)),
+                _ => None,
+            }
+        };
+        let (lo, hi) = (number(&exprs.min), number(&exprs.max));
         if lo.is_some() || hi.is_some() {
             let domain = Domain {
                 lo,
