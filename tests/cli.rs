@@ -991,39 +991,47 @@ fn one_problem_gives_one_message() {
 }
 "#,
     );
-    let data = dir.write("d.json", r#"{"plz": "1234", "zahl": 11}"#);
-    let o = amt(&[
-        "validate",
-        source.to_str().unwrap(),
-        data.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let checks: Vec<(&str, &str)> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["path"].as_str().unwrap(), p["check"].as_str().unwrap()))
-        .collect();
-    assert_eq!(checks, [("plz", "min_length"), ("zahl", "maximum")]);
+    // The report on `data`, and its problems as (path, check).
+    let validate = |name: &str, data: &str| {
+        let data = dir.write(name, data);
+        let o = amt(&[
+            "validate",
+            source.to_str().unwrap(),
+            data.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let checks: Vec<(String, String)> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["path"].as_str().unwrap().into(),
+                    p["check"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        (report, checks)
+    };
+    let (_, checks) = validate("d.json", r#"{"plz": "1234", "zahl": 11}"#);
+    assert_eq!(
+        checks,
+        [
+            ("plz".into(), "min_length".into()),
+            ("zahl".into(), "maximum".into())
+        ]
+    );
     // Right length, wrong shape: the shape; a warning on a sound value stays.
-    let data = dir.write("e.json", r#"{"plz": "12a45", "zahl": 7}"#);
-    let o = amt(&[
-        "validate",
-        source.to_str().unwrap(),
-        data.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let checks: Vec<(&str, &str)> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| (p["path"].as_str().unwrap(), p["check"].as_str().unwrap()))
-        .collect();
-    assert_eq!(checks, [("plz", "pattern"), ("zahl", "rule")]);
+    let (report, checks) = validate("e.json", r#"{"plz": "12a45", "zahl": 7}"#);
+    assert_eq!(
+        checks,
+        [
+            ("plz".into(), "pattern".into()),
+            ("zahl".into(), "rule".into())
+        ]
+    );
     // The shape is told in the author's words.
     assert_eq!(
         report["problems"][0]["message"],

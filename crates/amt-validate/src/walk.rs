@@ -466,14 +466,18 @@ impl<'m, 'p: 'm> Walker<'m, 'p> {
         let broken: Vec<usize> = (0..n.rules.len())
             .filter(|&i| self.eval.eval(&n.rules[i].condition).truth() == Some(false))
             .collect();
-        let wrong = broken
+        let warns = broken
             .iter()
-            .any(|&i| n.rules[i].severity == Severity::Error)
-            || self
-                .report
-                .problems
+            .any(|&i| n.rules[i].severity == Severity::Warning);
+        let wrong = warns
+            && (broken
                 .iter()
-                .any(|p| p.severity == Severity::Error && p.pointer == at.pointer);
+                .any(|&i| n.rules[i].severity == Severity::Error)
+                || self
+                    .report
+                    .problems
+                    .iter()
+                    .any(|p| p.severity == Severity::Error && p.pointer == at.pointer));
         for i in broken {
             if n.rules[i].severity == Severity::Warning && wrong {
                 continue;

@@ -516,15 +516,20 @@ fn script_model<'p>(p: &'p Procedure, lang: &'p str) -> ScriptModel<'p> {
     }
     // The lists whose columns expressions read, or whose codes computed
     // values give (shown by their labels).
-    let computed_code = |key: &str| {
-        p.all_nodes().any(|n| {
-            matches!(&n.kind, ir::NodeKind::Computed { ty: ir::Ty::Code { codelist }, .. } if codelist == key)
+    let computed_codes: std::collections::BTreeSet<&str> = p
+        .all_nodes()
+        .filter_map(|n| match &n.kind {
+            ir::NodeKind::Computed {
+                ty: ir::Ty::Code { codelist },
+                ..
+            } => Some(codelist.as_str()),
+            _ => None,
         })
-    };
+        .collect();
     let lists = p
         .codelists
         .iter()
-        .filter(|(key, list)| !list.columns.is_empty() || computed_code(key))
+        .filter(|(key, list)| !list.columns.is_empty() || computed_codes.contains(key.as_str()))
         .map(|(key, list)| (key.as_str(), &**list))
         .collect();
     ScriptModel {

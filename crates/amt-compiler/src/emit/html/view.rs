@@ -163,7 +163,7 @@ impl<'p> View<'p> {
                         .as_ref()
                         .map(|l| self.text(l))
                         .filter(|l| *l != it.label);
-                    self.repeated_group(&mut it, items, card, certain, at.first)
+                    self.repeated_group(&mut it, items, card, certain, at)
                 }
                 None => {
                     it.kind = "group";
@@ -263,7 +263,7 @@ impl<'p> View<'p> {
         items: &'p [Node],
         card: ir::Cardinality,
         certain: bool,
-        first: bool,
+        at: &Place,
     ) {
         it.kind = "repeat";
         it.min = card.min;
@@ -274,14 +274,8 @@ impl<'p> View<'p> {
                 name: format!("{}[{i}]", it.name),
                 id: format!("{}-{i}-", it.id),
                 certain: required,
-                first: first && i == 0,
-                context: std::iter::once(format!("{}-{i}--legend", it.id))
-                    .chain(
-                        it.context
-                            .iter()
-                            .flat_map(|c| c.split(' ').map(str::to_string)),
-                    )
-                    .collect(),
+                first: at.first && i == 0,
+                context: at.within(format!("{}-{i}--legend", it.id)),
             };
             it.slots.push(Slot {
                 id: format!("{}-{i}", it.id),
