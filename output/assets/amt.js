@@ -655,7 +655,7 @@
       // a repeat's in each item.
       // A warning is not given about a value that is wrong already (an error
       // of this part, built in or the author's), as amt's validator.
-      const errorsBefore = errors.filter((e) => e.id === id).length;
+      const errorsBefore = n.rules && n.rules.length ? errors.filter((e) => e.id === id).length : 0;
       // A group's rule that reads exactly one of its own fields is about
       // that field: its message stands there and the summary links to it.
       const aboutOne = (r, prefix) => {
