@@ -895,7 +895,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 Some(list)
             }
             Err(d) => {
-                self.diags.extend(d);
+                self.diags.extend(d.map(|d| *d));
                 None
             }
         }
@@ -1064,7 +1064,7 @@ pub fn find_codelist(
     program: &Program,
     name: &ast::Ident,
     file: FileId,
-) -> Result<ListRef, Option<Diagnostic>> {
+) -> Result<ListRef, Option<Box<Diagnostic>>> {
     match name.name.as_str() {
         "country" => return Ok(ListRef::Country),
         "nationality" => return Ok(ListRef::Nationality),
@@ -1072,7 +1072,7 @@ pub fn find_codelist(
     }
     match program.lookup(file, &name.name) {
         Some((decl, DeclKind::Codelist)) => Ok(ListRef::Decl(decl)),
-        Some((_, kind)) => Err(Some(
+        Some((_, kind)) => Err(Some(Box::new(
             Diagnostic::new(
                 Code::WrongKind,
                 name.span,
@@ -1080,7 +1080,7 @@ pub fn find_codelist(
             )
             .label("not a code list")
             .help("`choice(…)` takes the name of a `codelist`"),
-        )),
+        ))),
         None if program.is_broken_import(file, &name.name) => Err(None),
         None => {
             let d = Diagnostic::new(
@@ -1089,12 +1089,12 @@ pub fn find_codelist(
                 format!("there is no code list `{}`", name.name),
             )
             .label("unknown code list");
-            Err(Some(
+            Err(Some(Box::new(
                 match did_you_mean(&name.name, program.names_of(file, DeclKind::Codelist)) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d.help("declare it with `codelist name \"Label\" { … }` or import it"),
                 },
-            ))
+            )))
         }
     }
 }

@@ -170,7 +170,7 @@ impl<'a> Checker<'a, '_> {
         let list_ref = match super::build::find_codelist(self.program, list, file) {
             Ok(list_ref) => list_ref,
             Err(d) => {
-                self.diags.extend(d);
+                self.diags.extend(d.map(|d| *d));
                 return None;
             }
         };
