@@ -203,6 +203,19 @@ impl Staging {
         })
     }
 
+    /// Makes the file at `path` a second name of the file this build wrote
+    /// at `target` (a file shared by several municipalities): a hard link,
+    /// or a copy where links cannot be made.
+    pub fn link(&self, path: &str, target: &str) -> Result<(), OutputError> {
+        if !is_safe_relative(target) {
+            return Err(OutputError::UnsafePath(target.to_string()));
+        }
+        let first = self.dir.join(target);
+        self.place(path, |at| {
+            put(at, Some(&first), |at| fs::copy(&first, at).map(|_| ()))
+        })
+    }
+
     /// Makes the file at the relative `path` with `make`, creating its
     /// folder when the file system says it is missing.
     fn place(

@@ -59,7 +59,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 
 /// A build being written into the staging folder beside `args.out`, which
 /// replaces the output only when every file is written.
-struct Writing<'a> {
+pub(super) struct Writing<'a> {
     staging: crate::output::Staging,
     /// A write failed: the file system's problem (exit 2), not the input's.
     write_failed: std::sync::atomic::AtomicBool,
@@ -69,7 +69,7 @@ struct Writing<'a> {
 impl<'a> Writing<'a> {
     /// Starts a build that replaces the output whole, or (`in_place`, an
     /// incremental rebuild) one that changes only what it makes again.
-    fn begin(args: &'a BuildArgs, in_place: bool) -> Result<Writing<'a>, u8> {
+    pub(super) fn begin(args: &'a BuildArgs, in_place: bool) -> Result<Writing<'a>, u8> {
         let staging = if in_place {
             crate::output::Staging::begin_update(&args.out)
         } else {
@@ -88,9 +88,15 @@ impl<'a> Writing<'a> {
         }
     }
 
-    fn write(&self, file: &amt_compiler::emit::OutputFile) -> Result<(), String> {
+    pub(super) fn write(&self, file: &amt_compiler::emit::OutputFile) -> Result<(), String> {
         let written = self.staging.write(file);
         self.written(written)
+    }
+
+    /// Gives a file written by this build a second name.
+    pub(super) fn link(&self, path: &str, target: &str) -> Result<(), String> {
+        let linked = self.staging.link(path, target);
+        self.written(linked)
     }
 
     /// Keeps a file of the previous output (an unchanged procedure's).
@@ -109,7 +115,7 @@ impl<'a> Writing<'a> {
 
     /// Reports why nothing was written, with its code where it has one;
     /// the exit code says whose fault.
-    fn failed(&self, e: &EmitError) -> u8 {
+    pub(super) fn failed(&self, e: &EmitError) -> u8 {
         let head = match e.code() {
             Some(code) => format!("error[{}]", code.as_str()),
             None => "amt".to_string(),
@@ -127,7 +133,7 @@ impl<'a> Writing<'a> {
     }
 
     /// Puts the written build in place of the output.
-    fn commit(self) -> Result<(), u8> {
+    pub(super) fn commit(self) -> Result<(), u8> {
         self.staging.commit().map_err(|e| {
             eprintln!("amt: {e}");
             USAGE_OR_IO
@@ -137,7 +143,7 @@ impl<'a> Writing<'a> {
 
 /// Says what a build wrote; `kept` of the `procedures` were unchanged and
 /// their files kept.
-fn summary(args: &BuildArgs, procedures: usize, kept: usize, files: usize) -> u8 {
+pub(super) fn summary(args: &BuildArgs, procedures: usize, kept: usize, files: usize) -> u8 {
     if matches!(args.check.message_format, MessageFormat::Human) {
         let unchanged = match kept {
             0 => String::new(),
@@ -159,6 +165,13 @@ fn summary(args: &BuildArgs, procedures: usize, kept: usize, files: usize) -> u8
 /// output are not checked again and their procedures' files are kept
 /// ([`crate::incremental`]).
 fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings, root: &Path) -> u8 {
+    let (sources, load) = match check::load(&args.check) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    if amt_compiler::municipal::declared(&sources) {
+        return super::municipal::build(args, settings, &sources, load);
+    }
     // Without a key (amt's own executable unreadable), nothing is kept and
     // nothing remembered.
     let key = incremental::key(settings, root).ok();
@@ -175,10 +188,6 @@ fn build(args: &BuildArgs, settings: &amt_compiler::emit::Settings, root: &Path)
     let emitter = match amt_compiler::emit::Emitter::start(settings, &sink) {
         Ok(e) => e,
         Err(e) => return failure(e),
-    };
-    let (sources, load) = match check::load(&args.check) {
-        Ok(loaded) => loaded,
-        Err(code) => return code,
     };
     let plan = incremental::Plan::new(previous, &sources, &load, &args.out);
     let deny = args.check.deny_warnings;
@@ -336,6 +345,7 @@ pub fn build_workspace(
     let compiled = amt_compiler::Compiled {
         procedures: Vec::new(),
         diagnostics: ws.diagnostics(),
+        municipalities: Default::default(),
     };
     report(ws.sources(), &compiled, &args.check, None);
     if compiled.failed(args.check.deny_warnings) {

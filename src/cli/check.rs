@@ -76,6 +76,7 @@ pub(super) fn reported(
     let compiled = amt_compiler::Compiled {
         procedures: Vec::new(),
         diagnostics: all.finish(),
+        municipalities: Default::default(),
     };
     report(sources, &compiled, args, scope);
     compiled

@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod fmt;
+mod municipal;
 mod test;
 mod validate;
 

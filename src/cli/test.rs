@@ -29,7 +29,11 @@ pub fn run(args: &TestArgs) -> Result<u8, u8> {
         eprintln!("amt: the project has errors; no example was run");
         return Err(INPUT_ERRORS);
     }
-    let mut outcomes = amt_compiler::examples::run(&compiled.procedures, today_germany());
+    let mut outcomes = amt_compiler::examples::run_in(
+        &compiled.procedures,
+        &compiled.municipalities.registry,
+        today_germany(),
+    );
     if let Some(f) = &args.filter {
         outcomes.retain(|o| o.procedure.contains(f.as_str()) || o.name.contains(f.as_str()));
     }

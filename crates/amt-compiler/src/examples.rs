@@ -335,18 +335,47 @@ pub fn simulate(
 /// Runs every example of the procedures; `today` is used where an example
 /// does not fix the date itself.
 pub fn run(procedures: &[Procedure], today: Date) -> Vec<Outcome> {
+    run_in(procedures, &Default::default(), today)
+}
+
+/// [`run`], each example with the values of the municipality it names (of
+/// `registry`), or with the procedure's defaults.
+pub fn run_in(
+    procedures: &[Procedure],
+    registry: &crate::ir::municipality::Registry,
+    today: Date,
+) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
     for p in procedures {
         if p.examples.is_empty() {
             continue;
         }
-        let model = Model::new(p);
+        // One model per municipality the examples name, in their order.
+        let mut places: Vec<Option<&str>> = Vec::new();
         for ex in &p.examples {
+            if !places.contains(&ex.municipality.as_deref()) {
+                places.push(ex.municipality.as_deref());
+            }
+        }
+        let mut models = Vec::new();
+        for place in places {
+            let instance = crate::municipal::instance(p, registry, place);
+            models.push((place, instance));
+        }
+        for ex in &p.examples {
+            let (_, instance) = models
+                .iter()
+                .find(|(place, _)| *place == ex.municipality.as_deref())
+                .expect("a model per place");
+            let differences = match instance {
+                Ok(instance) => run_example(&Model::new(instance), ex, today),
+                Err(e) => vec![format!("cannot run: {e}")],
+            };
             outcomes.push(Outcome {
                 procedure: p.id.clone(),
                 name: ex.name.clone(),
                 location: format!("{}:{}", p.source, ex.line),
-                differences: run_example(&model, ex, today),
+                differences,
             });
         }
     }

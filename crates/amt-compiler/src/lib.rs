@@ -31,6 +31,7 @@ mod driver;
 pub mod emit;
 pub mod examples;
 mod load;
+pub mod municipal;
 pub mod par;
 pub mod resolve;
 pub mod source;
@@ -61,6 +62,8 @@ pub struct Compiled {
     pub procedures: Vec<ir::Procedure>,
     /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
+    /// The project's municipalities, checked against its procedures.
+    pub municipalities: municipal::Municipalities,
 }
 
 impl Compiled {
@@ -74,10 +77,11 @@ impl Compiled {
 
 /// Parses, resolves and checks every file of `sources`.
 pub fn compile(sources: &SourceMap) -> Compiled {
-    let (diagnostics, procedures) = compile_each(sources, |p, _| p);
+    let checked = compile_except(sources, |_| false, Vec::new(), |p, _| p);
     Compiled {
-        procedures,
-        diagnostics,
+        procedures: checked.results,
+        diagnostics: checked.diagnostics,
+        municipalities: checked.municipalities,
     }
 }
 
@@ -103,6 +107,9 @@ pub struct Partial<R> {
     pub results: Vec<R>,
     /// The files checked, in order.
     pub files: Vec<CheckedFile>,
+    /// The project's municipalities, checked against the procedures checked
+    /// (a build for municipalities skips no file).
+    pub municipalities: municipal::Municipalities,
 }
 
 /// A file [`compile_except`] checked: what a later build needs to know to
@@ -159,21 +166,29 @@ pub fn compile_except<R: Send>(
         stubs.push(p.stubs);
     }
     let program = resolve::Program::new(sources, asts, &mut diags);
+    // What the municipalities need of each procedure: a few names.
     let checked = driver::check(
         sources,
         &program,
         &files,
         |f| &stubs[f.0 as usize],
         false,
-        each,
+        |p, d| {
+            let facts = municipal::ProcedureFacts::of(&p);
+            (facts, each(p, d))
+        },
     );
     let mut names = known;
     let mut results = Vec::new();
+    let mut facts = Vec::new();
     let mut summaries = Vec::with_capacity(files.len());
     for (c, &file) in checked.into_iter().zip(&files) {
         diags.extend(c.diagnostics);
         names.extend(c.names.iter().cloned());
-        results.extend(c.results);
+        for (f, r) in c.results {
+            facts.push(f);
+            results.push(r);
+        }
         summaries.push(CheckedFile {
             file,
             imports: program.imported_files(file).collect(),
@@ -188,12 +203,15 @@ pub fn compile_except<R: Send>(
     if names.is_empty() && !diags.iter().any(|d| d.severity() == Severity::Error) {
         diags.extend(check::no_procedure(sources));
     }
+    let (municipalities, found) = municipal::check(sources, &facts);
+    diags.extend(found);
     let mut all = diagnostic::Diagnostics::new();
     all.extend(diags);
     Partial {
         diagnostics: all.finish(),
         results,
         files: summaries,
+        municipalities,
     }
 }
 

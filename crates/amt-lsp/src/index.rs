@@ -261,7 +261,7 @@ impl Indexer<'_> {
 
     fn item(&mut self, item: &Item) {
         match item {
-            Item::Import(_) => {}
+            Item::Import(_) | Item::Municipality(_) => {}
             Item::Codelist(c) => {
                 let d = self.def(DefKind::Codelist, &c.name, c.span, None, c.label.as_ref());
                 for column in &c.columns {

@@ -13,6 +13,9 @@ pub struct Example {
     /// The date `today` stands for (`YYYY-MM-DD`), if fixed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub today: Option<String>,
+    /// The municipality (its key) whose values the example is checked with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
     /// The submission, as the JSON Schema describes it.
     pub data: serde_json::Value,
     /// What must come out.

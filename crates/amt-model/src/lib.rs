@@ -22,6 +22,7 @@ mod example;
 mod expr;
 pub mod formats;
 mod i18n;
+pub mod municipality;
 pub mod print;
 mod procedure;
 mod vocab;

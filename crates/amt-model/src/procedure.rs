@@ -1,12 +1,12 @@
 //! A checked procedure: its metadata, its form and its code lists.
 
 use crate::formats::TextFormat;
-use crate::{Duration, Example, Expr, I18n, Means, Severity, TrustLevel, Ty, Workflow};
+use crate::{Duration, Example, Expr, I18n, Literal, Means, Severity, TrustLevel, Ty, Workflow};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A checked procedure.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Procedure {
     /// The shape version of this JSON ([`MODEL_VERSION`](crate::MODEL_VERSION)).
     pub model_version: String,
@@ -44,6 +44,11 @@ pub struct Procedure {
     /// Computed values of the whole procedure that are not fees.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub computed: Vec<Node>,
+    /// What each municipality may or must set. A build for a municipality
+    /// turns each into a computed value of the procedure (see
+    /// [`Procedure::instantiate`]), so that every evaluator reads it as one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
     /// Statutory deadlines.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<Deadline>,
@@ -82,6 +87,51 @@ impl Procedure {
             .flat_map(|page| &page.items)
             .chain(&self.attachments)
             .chain(&self.computed)
+    }
+
+    /// The procedure as one municipality serves it: each parameter becomes
+    /// a computed value of the procedure, placed before the others, whose
+    /// expression is `values` gives for it (the value in force on the
+    /// submission date, see the compiler's municipalities), else its
+    /// default. The parameters stay listed, so the model still says what was
+    /// set. `None` names the first parameter that has neither.
+    pub fn instantiate(
+        &mut self,
+        mut values: impl FnMut(&Parameter) -> Option<(Expr, Vec<LegalRef>)>,
+    ) -> Result<(), String> {
+        let mut nodes = Vec::with_capacity(self.parameters.len());
+        for p in &self.parameters {
+            let (value, legal) = match values(p) {
+                Some(v) => v,
+                None => match &p.default {
+                    Some(d) => (d.clone(), p.legal.clone()),
+                    None => return Err(p.id.clone()),
+                },
+            };
+            nodes.push(Node {
+                id: p.id.clone(),
+                path: p.id.clone(),
+                kind: NodeKind::Computed {
+                    ty: p.ty.clone(),
+                    value,
+                },
+                label: Some(p.label.clone()),
+                item_label: None,
+                hint: None,
+                required: false,
+                repeat: None,
+                when: None,
+                rules: Vec::new(),
+                legal,
+                fim: None,
+                personal: None,
+                autocomplete: None,
+                prefill: None,
+            });
+        }
+        nodes.append(&mut self.computed);
+        self.computed = nodes;
+        Ok(())
     }
 
     /// Every node: the top nodes and everything their groups hold, each
@@ -146,7 +196,7 @@ fn json_depth(text: &str) -> usize {
 }
 
 /// A citation with an optional http(s) link.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LegalRef {
     /// E.g. `§ 17 Abs. 1 BMG`.
     pub citation: String,
@@ -156,7 +206,7 @@ pub struct LegalRef {
 }
 
 /// The kind of authority that handles the procedure.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Authority {
     /// Machine name, e.g. `meldebehoerde`.
     pub id: String,
@@ -166,7 +216,7 @@ pub struct Authority {
 }
 
 /// Identification: minimum trust level and accepted means.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Identity {
     /// The minimum trust level (eIDAS Art. 8).
     pub level: TrustLevel,
@@ -175,7 +225,7 @@ pub struct Identity {
 }
 
 /// Data protection facts.
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Privacy {
     /// Purpose of processing, per language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -189,7 +239,7 @@ pub struct Privacy {
 }
 
 /// How long data is kept.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Retention {
     /// A period.
@@ -199,7 +249,7 @@ pub enum Retention {
 }
 
 /// A fee: a computed money value of the form.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fee {
     /// The fee's name; its value is the computed node of the same path.
     pub id: String,
@@ -212,8 +262,34 @@ pub struct Fee {
     pub legal: Vec<LegalRef>,
 }
 
+/// What a municipality may or must set for a procedure: a fee rate of its
+/// statute, a deadline of its own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Parameter {
+    /// Its name, read in expressions like a computed value's.
+    pub id: String,
+    /// Label per language.
+    pub label: I18n,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: Ty,
+    /// The least value allowed (a literal), if the law sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<Literal>,
+    /// The greatest value allowed (a literal), if the law sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<Literal>,
+    /// The value where no municipality sets one; without it, every
+    /// municipality that offers the procedure must.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Expr>,
+    /// Legal basis.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalRef>,
+}
+
 /// A statutory deadline.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Deadline {
     /// Its name.
     pub id: String,
@@ -230,7 +306,7 @@ pub struct Deadline {
 }
 
 /// One step of the form.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Page {
     /// Its name.
     pub id: String,
@@ -245,7 +321,7 @@ pub struct Page {
 
 /// A node of the form: data (field, group, computed value, attachment) or
 /// static content (note).
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Node {
     /// The name; unique among siblings.
     pub id: String,
@@ -354,7 +430,7 @@ impl<'p> Iterator for AllNodes<'p> {
 }
 
 /// The kinds of nodes.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NodeKind {
     /// An input.
@@ -428,7 +504,7 @@ pub struct Prefill {
 }
 
 /// A rule: a condition that must hold, else the message is shown.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Rule {
     /// Whether a broken rule refuses the submission or only warns.
     pub severity: Severity,
@@ -439,7 +515,7 @@ pub struct Rule {
 }
 
 /// A field's type with its constraints.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "base", rename_all = "snake_case")]
 pub enum FieldType {
     /// Text on one line, or several with `multiline`.
@@ -537,7 +613,7 @@ impl FieldType {
 
 /// Lower and upper bounds as expressions (constants, `today - 18 years`,
 /// another field).
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Bounds {
     /// Lowest allowed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]

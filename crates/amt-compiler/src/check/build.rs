@@ -219,9 +219,18 @@ impl<'a, 'd> Builder<'a, 'd> {
                 settings_seen(seen, "the description", span, self.diags);
                 self.meta.description = Some(t);
             }
-            Stmt::Authority(name, label, _) => {
+            Stmt::Authority {
+                name, label, body, ..
+            } => {
                 settings_seen(seen, "the authority", span, self.diags);
                 self.meta.authority = Some((name, label.as_ref()));
+                if let Some(first) = body.first() {
+                    self.misplaced(
+                        first,
+                        "a procedure's authority",
+                        "a municipality's authority: a procedure names only the kind of authority",
+                    );
+                }
             }
             Stmt::Identity { level, means, span } => {
                 settings_seen(seen, "the identity requirement", *span, self.diags);
@@ -247,6 +256,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                 self.only_settings(&d.body, "a deadline", &["legal"]);
             }
             Stmt::Page(decl) => self.page(root, decl, file),
+            Stmt::Parameter(p) => self.parameter(root, p, file),
             Stmt::Field(_) | Stmt::Group(_) => {
                 self.diags.push(
                     Diagnostic::new(Code::MisplacedStatement, span, format!("{} must be on a page", stmt.describe()))
@@ -492,14 +502,46 @@ impl<'a, 'd> Builder<'a, 'd> {
             c.name.span,
             Some(owner),
             Kind::Computed {
-                value: &c.value,
+                value: Some(&c.value),
                 fee,
                 declared,
+                parameter: None,
             },
         );
         node.label = c.label.as_ref();
         let id = self.add(node);
         self.block(id, &c.body, file, &mut Vec::new());
+    }
+
+    /// A parameter of the procedure: a computed value whose expression each
+    /// municipality gives (its default where it gives none).
+    fn parameter(&mut self, owner: NodeId, p: &'a ast::Parameter, file: FileId) {
+        if let Some(card) = &p.ty.cardinality {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::ConstraintMismatch,
+                    card.span,
+                    "a parameter is one value; it cannot repeat",
+                )
+                .label("repeat here")
+                .help("declare one parameter per value a municipality sets"),
+            );
+        }
+        let declared = self.field_type(&p.ty, file, &mut Vec::new()).map(|r| r.ty);
+        let mut node = Node::new(
+            &p.name.name,
+            p.name.span,
+            Some(owner),
+            Kind::Computed {
+                value: p.default.as_ref(),
+                fee: false,
+                declared,
+                parameter: Some(p),
+            },
+        );
+        node.label = p.label.as_ref();
+        let id = self.add(node);
+        self.block(id, &p.body, file, &mut Vec::new());
     }
 
     /// A note under `owner`, with its own `when` and `legal`.
@@ -1139,7 +1181,8 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         | Stmt::Identity { .. }
         | Stmt::Languages(..)
         | Stmt::Description(..)
-        | Stmt::Authority(..)
+        | Stmt::Authority { .. }
+        | Stmt::Parameter(_)
         | Stmt::Privacy(..)
         | Stmt::Deadline(_)
         | Stmt::Example(_)
@@ -1147,6 +1190,11 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         Stmt::Actor { .. } | Stmt::Document { .. } | Stmt::State(_) => "a workflow",
         Stmt::By(..) | Stmt::Decide { .. } | Stmt::Goto(_) => "a workflow step",
         Stmt::Outcome(..) => "an end state of a workflow",
+        Stmt::Kind(..) | Stmt::Offers { .. } | Stmt::Set { .. } | Stmt::Theme(..) => {
+            "a `municipality \"…\" \"…\" { … }`"
+        }
+        Stmt::Validity { .. } => "a parameter's value (`set`) in a municipality",
+        Stmt::Property { .. } | Stmt::Reply(..) => "an authority or a theme of a municipality",
         Stmt::Amount(..) => "a `payment` state of a workflow",
         Stmt::Purpose(..) | Stmt::Basis(..) | Stmt::Retention(..) => {
             "the procedure's `privacy { … }` section"

@@ -590,6 +590,7 @@ impl Checker<'_, '_> {
             .and_then(|base| self.example_base(base, earlier));
         let mut data = base.map_or_else(|| json!({}), |b| b.data.clone());
         let today = base.and_then(|b| b.today.clone());
+        let municipality = base.and_then(|b| b.municipality.clone());
         self.omit_answers(p, ex, &mut data);
         self.give_answers(p, ex, &mut data);
         let expect = self.form_expectations(p, ex);
@@ -601,6 +602,11 @@ impl Checker<'_, '_> {
             name: ex.name.value.clone(),
             line: file.line_index(ex.span.start as usize) as u32 + 1,
             today: ex.today.as_ref().map(|t| t.value.clone()).or(today),
+            municipality: ex
+                .municipality
+                .as_ref()
+                .map(|m| m.value.clone())
+                .or(municipality),
             data,
             expect,
             decisions,

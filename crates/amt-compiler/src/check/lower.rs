@@ -292,7 +292,35 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         }
     }
     let mut computed = Vec::new();
+    let mut parameters = Vec::new();
     for child in root_items {
+        if let Kind::Computed {
+            parameter: Some(decl),
+            ..
+        } = c.tree.nodes[child].kind
+        {
+            let node = c.node(child);
+            let ir::NodeKind::Computed { ty, value } = node.kind else {
+                continue;
+            };
+            let bound = |min: bool| {
+                decl.ty.args.iter().find_map(|a| match a {
+                    ast::TypeArg::Min(e, _) if min => crate::municipal::constant(e),
+                    ast::TypeArg::Max(e, _) if !min => crate::municipal::constant(e),
+                    _ => None,
+                })
+            };
+            parameters.push(ir::Parameter {
+                id: node.id,
+                label: node.label.unwrap_or_default(),
+                ty,
+                min: bound(true),
+                max: bound(false),
+                default: decl.default.as_ref().map(|_| value),
+                legal: node.legal,
+            });
+            continue;
+        }
         let is_fee = matches!(c.tree.nodes[child].kind, Kind::Computed { fee: true, .. });
         let node = c.node(child);
         match node.kind {
@@ -372,6 +400,7 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         privacy,
         fees,
         computed,
+        parameters,
         deadlines,
         pages,
         attachments,

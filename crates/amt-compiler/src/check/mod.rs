@@ -191,6 +191,9 @@ pub fn check_item(
         Item::Procedure(decl) => {
             return Some(check_procedure(sources, program, file, decl, diags, refs));
         }
+        // Municipalities are checked together, against every procedure
+        // (`municipal`).
+        Item::Municipality(_) => {}
         Item::Group(decl) => {
             if let Some(r) = &decl.repeat {
                 diags.push(
@@ -384,6 +387,9 @@ impl<'a, 'd> Checker<'a, 'd> {
             self.computed_types.insert(id, Some(Ty::Money));
             return Ty::Money;
         }
+        let Some(value) = *value else {
+            return Ty::Unknown;
+        };
         let value: &'a ast::Expr = value;
         self.computed_types.insert(id, None);
         let scope = self.tree.nodes[id].parent.unwrap_or(id);
@@ -448,11 +454,22 @@ impl<'a, 'd> Checker<'a, 'd> {
             }
             match &self.tree.nodes[id].kind {
                 Kind::Computed {
-                    value,
+                    value: None,
+                    declared,
+                    ..
+                } => {
+                    // A parameter without a default: its type is declared.
+                    let declared = declared.as_ref().map(|ft| (ft.base, ft.codelist));
+                    let ty = declared.map_or(Ty::Unknown, |(base, list)| self.value_ty(base, list));
+                    self.computed_types.insert(id, Some(ty));
+                }
+                Kind::Computed {
+                    value: Some(value),
                     declared,
                     fee,
+                    parameter,
                 } => {
-                    let fee = *fee;
+                    let (fee, parameter) = (*fee, *parameter);
                     let value: &'a ast::Expr = value;
                     let declared = declared.as_ref().map(|ft| (ft.base, ft.codelist, ft.span));
                     let declared =
@@ -502,6 +519,17 @@ impl<'a, 'd> Checker<'a, 'd> {
                         (None, false) => e.ty.clone(),
                     };
                     self.computed_types.insert(id, Some(ty));
+                    if parameter.is_some() && (!vcx.refs.is_empty() || mentions_today(value)) {
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::ParameterValue,
+                                value.span,
+                                "a parameter's default is a constant: it cannot depend on answers or on today",
+                            )
+                            .label("not a constant")
+                            .help("write the value itself, e.g. `= 100 EUR`; what depends on the answers belongs in a `computed` value or a `fee` that reads the parameter"),
+                        );
+                    }
                     out.value = Some(e);
                     out.value_refs = vcx.refs;
                 }
@@ -576,5 +604,18 @@ impl<'a, 'd> Checker<'a, 'd> {
             }
         }
         out
+    }
+}
+
+/// Whether `today` appears in an expression.
+fn mentions_today(e: &ast::Expr) -> bool {
+    use ast::ExprKind as K;
+    match &e.kind {
+        K::Today => true,
+        K::List(items) | K::Call(_, items) => items.iter().any(mentions_today),
+        K::Unary(_, a) => mentions_today(a),
+        K::Binary(_, a, b) => mentions_today(a) || mentions_today(b),
+        K::If(c, a, b) => mentions_today(c) || mentions_today(a) || mentions_today(b),
+        _ => false,
     }
 }

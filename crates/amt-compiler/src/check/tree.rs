@@ -50,8 +50,11 @@ pub enum Kind<'a> {
     Field(FieldTy<'a>),
     Group,
     Computed {
-        value: &'a ast::Expr,
+        /// How it is computed; a parameter without a default has none.
+        value: Option<&'a ast::Expr>,
         fee: bool,
+        /// The declaration, when this is a parameter a municipality sets.
+        parameter: Option<&'a ast::Parameter>,
         /// The type it declares (`computed zone: choice(zone) = …`).
         declared: Option<FieldTy<'a>>,
     },
@@ -140,6 +143,9 @@ impl<'a> Node<'a> {
             Kind::Case => "the workflow's decisions",
             Kind::Field(_) => "a field",
             Kind::Group => "a group",
+            Kind::Computed {
+                parameter: Some(_), ..
+            } => "a parameter",
             Kind::Computed { fee: false, .. } => "a computed value",
             Kind::Computed { fee: true, .. } => "a fee",
             Kind::Attachment { .. } => "an attachment",

@@ -210,6 +210,42 @@ codes! {
     TemplateFailed = "E0801", Error, "template failed";
     /// amt fails inside: a bug, reported with the procedure and the stage.
     InternalError = "E0901", Error, "internal error";
+    /// A Regionalschlüssel that is not 12 digits, or whose shape does not fit the kind.
+    MalformedArs = "E1001", Error, "malformed Regionalschlüssel";
+    /// Two municipalities with the same Regionalschlüssel.
+    DuplicateArs = "E1002", Error, "duplicate Regionalschlüssel";
+    /// A municipality whose parent (Landkreis, Regierungsbezirk, Land) is not declared.
+    MissingParent = "E1003", Error, "parent municipality missing";
+    /// A municipality without a kind, or with one amt does not know.
+    UnknownMunicipalityKind = "E1004", Error, "unknown kind of municipality";
+    /// `offers` or `set` names a procedure the project does not have.
+    UnknownProcedure = "E1005", Error, "unknown procedure";
+    /// `offers … by` names an authority neither the municipality nor a parent declares.
+    UnknownAuthority = "E1006", Error, "unknown authority";
+    /// `set` names a parameter the procedure does not declare.
+    UnknownParameter = "E1007", Error, "unknown parameter";
+    /// A parameter without a default that a municipality offering the procedure does not set.
+    ParameterUnset = "E1008", Error, "parameter not set";
+    /// A parameter's value of the wrong type, out of its range, or not a constant.
+    ParameterValue = "E1009", Error, "parameter value does not fit";
+    /// Validity periods of one parameter that overlap or leave a gap.
+    ValidityPeriods = "E1010", Error, "validity periods overlap or leave a gap";
+    /// The last value of a parameter ends, and nothing follows it.
+    ValueExpires = "E1011", Error, "value ends without a successor";
+    /// Theme colours whose contrast is under WCAG AA.
+    LowContrast = "E1012", Error, "colour contrast under WCAG AA";
+    /// A municipality asks for less identification than the procedure.
+    WeakerIdentity = "E1013", Error, "identity weaker than the procedure's";
+    /// A string that looks like a password, key or token.
+    SecretInSource = "E1014", Error, "secret in source";
+    /// A property of an authority, theme or payment that amt does not know or cannot read.
+    BadProperty = "E1015", Error, "unknown or malformed property";
+    /// An example names a municipality that is not declared or does not offer the procedure.
+    ExampleMunicipality = "E1016", Error, "example names no municipality that offers the procedure";
+    /// A municipality's value that does not cite the statute setting it.
+    MissingStatute = "E1017", Error, "value without its statute";
+    /// A procedure whose parameters have no default and that no municipality offers.
+    NotOffered = "W1001", Warning, "procedure offered by no municipality";
 }
 
 /// Finds a code by its text, e.g. `E0101` (case-insensitive).

@@ -78,3 +78,126 @@ pub fn manifest(procedures: &[&ir::Procedure], files: &[FileRecord]) -> OutputFi
         bytes: super::json(&manifest),
     }
 }
+
+#[derive(Serialize)]
+struct MunicipalManifest<'a> {
+    generator: &'static str,
+    model_version: &'static str,
+    /// Procedures built for no municipality, at `<id>/`.
+    procedures: Vec<Entry<'a>>,
+    /// Every municipality, with what it offers and the files of each.
+    municipalities: Vec<MunicipalEntry<'a>>,
+    /// What sharing saved.
+    sharing: Sharing,
+}
+
+#[derive(Serialize)]
+struct MunicipalEntry<'a> {
+    ars: &'a str,
+    name: &'a ir::I18n,
+    kind: ir::municipality::MunicipalKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parent: Option<&'a str>,
+    procedures: Vec<Offered<'a>>,
+}
+
+#[derive(Serialize)]
+struct Offered<'a> {
+    id: &'a str,
+    version: &'a str,
+    authority: &'a str,
+    authority_of: &'a str,
+    files: &'a [FileRecord],
+}
+
+/// How many files a municipal build lists, how many it stored, and their bytes.
+#[derive(Serialize, Default)]
+struct Sharing {
+    files: usize,
+    stored: usize,
+    bytes_listed: usize,
+    bytes_stored: usize,
+}
+
+/// The manifest of a build for municipalities: the generic procedures as
+/// [`manifest`] lists them, then every municipality (key, name, kind,
+/// parent) with the procedures it offers, their authority and files, and
+/// what sharing identical files saved.
+pub fn municipal_manifest(
+    registry: &ir::municipality::Registry,
+    built: &[&ir::Procedure],
+    generic: &[&ir::Procedure],
+    files: &[FileRecord],
+    units: &[super::municipal::Unit],
+) -> OutputFile {
+    let mut by_procedure: HashMap<&str, Vec<&FileRecord>> = HashMap::new();
+    for f in files {
+        if let Some((folder, _)) = f.path.split_once('/') {
+            by_procedure.entry(folder).or_default().push(f);
+        }
+    }
+    let procedures = generic
+        .iter()
+        .map(|p| Entry {
+            id: &p.id,
+            version: &p.version,
+            title: &p.title,
+            source: &p.source,
+            files: by_procedure.remove(p.id.as_str()).unwrap_or_default(),
+        })
+        .collect();
+    let mut sharing = Sharing::default();
+    for u in units {
+        sharing.files += u.files.len();
+        sharing.stored += u.files.len() - u.linked;
+        sharing.bytes_listed += u.files.iter().map(|f| f.bytes).sum::<usize>();
+        sharing.bytes_stored += u.files.iter().map(|f| f.bytes).sum::<usize>() - u.linked_bytes;
+    }
+    let mut by_ars: HashMap<&str, Vec<&super::municipal::Unit>> = HashMap::new();
+    for u in units {
+        by_ars.entry(u.ars.as_str()).or_default().push(u);
+    }
+    let version = |id: &str| {
+        built
+            .iter()
+            .find(|p| p.id == id)
+            .map_or("", |p| p.version.as_str())
+    };
+    let municipalities = registry
+        .municipalities
+        .values()
+        .map(|m| {
+            let mut offered: Vec<Offered> = by_ars
+                .remove(m.ars.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|u| Offered {
+                    id: &u.procedure,
+                    version: version(&u.procedure),
+                    authority: &u.authority.0,
+                    authority_of: &u.authority.1,
+                    files: &u.files,
+                })
+                .collect();
+            offered.sort_by(|a, b| a.id.cmp(b.id));
+            MunicipalEntry {
+                ars: &m.ars,
+                name: &m.name,
+                kind: m.kind,
+                parent: m.parent.as_deref(),
+                procedures: offered,
+            }
+        })
+        .collect();
+    let manifest = MunicipalManifest {
+        generator: concat!("amt ", env!("CARGO_PKG_VERSION")),
+        model_version: ir::MODEL_VERSION,
+        procedures,
+        municipalities,
+        sharing,
+    };
+    OutputFile {
+        path: "manifest.json".to_string(),
+        bytes: super::json(&manifest),
+    }
+}

@@ -10,6 +10,7 @@ pub mod bpmn;
 pub(crate) mod feel;
 pub mod html;
 mod manifest;
+pub mod municipal;
 pub use amt_validate::schema;
 pub mod workflow;
 
@@ -249,8 +250,23 @@ impl<'s> Emitter<'s> {
         })
     }
 
-    /// Writes the files of one procedure; returns their records.
+    /// Writes the files of one procedure; returns their records. A
+    /// procedure with parameters is built with their defaults; one that has
+    /// a parameter without a default is built only for the municipalities
+    /// that offer it ([`municipal`]), and here not at all (no records).
     pub fn procedure(&self, p: &ir::Procedure) -> Result<Vec<FileRecord>, EmitError> {
+        let instance;
+        let p = if p.parameters.is_empty() {
+            p
+        } else {
+            match crate::municipal::instance(p, &Default::default(), None) {
+                Ok(i) => {
+                    instance = i;
+                    &instance
+                }
+                Err(_) => return Ok(Vec::new()),
+            }
+        };
         let mut records = Vec::new();
         for file in procedure_files(&self.env, &self.options, p, self.settings)? {
             emit_to(self.sink, &mut records, file)?;
@@ -265,6 +281,8 @@ impl<'s> Emitter<'s> {
         self,
         mut done: Vec<(&ir::Procedure, Vec<FileRecord>)>,
     ) -> Result<Vec<FileRecord>, EmitError> {
+        // A procedure built for municipalities only has no files here.
+        done.retain(|(_, records)| !records.is_empty());
         done.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         let mut records = self.assets;
         let sorted: Vec<&ir::Procedure> = done.iter().map(|(p, _)| *p).collect();
@@ -280,6 +298,41 @@ impl<'s> Emitter<'s> {
         emit_to(self.sink, &mut records, index)?;
         let manifest = manifest(&sorted, &records);
         emit_to(self.sink, &mut records, manifest)?;
+        Ok(records)
+    }
+}
+
+impl Emitter<'_> {
+    /// Writes the start page (every municipality with its procedures, then
+    /// the procedures built for no municipality) and the manifest of a
+    /// build for municipalities. `generic` are the procedures built at
+    /// `<id>/` with their records; `units` what [`municipal::MunicipalBuild`]
+    /// built; `built` every procedure (for titles and versions).
+    pub fn finish_municipal(
+        self,
+        registry: &crate::ir::municipality::Registry,
+        built: &[&ir::Procedure],
+        mut generic: Vec<(&ir::Procedure, Vec<FileRecord>)>,
+        units: Vec<municipal::Unit>,
+    ) -> Result<Vec<FileRecord>, EmitError> {
+        generic.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+        let mut records = self.assets;
+        let sorted: Vec<&ir::Procedure> = generic.iter().map(|(p, _)| *p).collect();
+        for (_, r) in &mut generic {
+            records.append(r);
+        }
+        let index = OutputFile {
+            path: "index.html".into(),
+            bytes: html::municipalities_page(&self.env, registry, built, &sorted)
+                .map_err(|e| EmitError::template(self.settings, None, e))?
+                .into_bytes(),
+        };
+        emit_to(self.sink, &mut records, index)?;
+        let manifest = manifest::municipal_manifest(registry, built, &sorted, &records, &units);
+        emit_to(self.sink, &mut records, manifest)?;
+        for u in units {
+            records.extend(u.files);
+        }
         Ok(records)
     }
 }

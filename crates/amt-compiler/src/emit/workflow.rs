@@ -60,6 +60,16 @@ fn state(s: &ir::State, c: &Computed) -> Json {
 
 /// The workflow of a procedure as JSON, or `None` when it has none.
 pub fn workflow_json(p: &Procedure) -> Option<Json> {
+    workflow_json_for(p, None)
+}
+
+/// [`workflow_json`] for one municipality: it names the authority
+/// responsible (`authority`, with its FIT-Connect destination and reply
+/// channels) and the municipality (`municipality`, its key).
+pub fn workflow_json_for(
+    p: &Procedure,
+    responsible: Option<(&ir::municipality::AuthorityInfo, &str)>,
+) -> Option<Json> {
     let w = p.workflow.as_ref()?;
     let c = computed_values(p);
     let start = w
@@ -87,7 +97,7 @@ pub fn workflow_json(p: &Procedure) -> Option<Json> {
             o
         })
         .collect();
-    Some(json!({
+    let mut out = json!({
         "workflow_version": WORKFLOW_VERSION,
         "procedure": p.id,
         "version": p.version,
@@ -96,5 +106,10 @@ pub fn workflow_json(p: &Procedure) -> Option<Json> {
         "documents": w.documents,
         "states": w.states.iter().map(|s| state(s, &c)).collect::<Vec<_>>(),
         "timers": timers,
-    }))
+    });
+    if let Some((authority, ars)) = responsible {
+        out["authority"] = json!(authority);
+        out["authority_of"] = json!(ars);
+    }
+    Some(out)
 }

@@ -122,7 +122,7 @@ fn declared(item: &Item) -> Option<(&ast::Ident, DeclKind)> {
         Item::Type(t) => Some((&t.name, DeclKind::Type)),
         Item::Group(g) => Some((&g.name, DeclKind::Group)),
         Item::Procedure(p) => Some((&p.name, DeclKind::Procedure)),
-        Item::Import(_) | Item::Stray(_) => None,
+        Item::Import(_) | Item::Stray(_) | Item::Municipality(_) => None,
     }
 }
 
@@ -328,7 +328,7 @@ impl Program {
             Item::Codelist(c) => Some(c.name.span),
             Item::Type(t) => Some(t.name.span),
             Item::Group(d) | Item::Procedure(d) => Some(d.name.span),
-            Item::Import(_) | Item::Stray(_) => None,
+            Item::Import(_) | Item::Stray(_) | Item::Municipality(_) => None,
         }
     }
 

@@ -63,8 +63,40 @@ pub enum Item {
     Group(Decl),
     /// `procedure name "Title" { ... }`
     Procedure(Decl),
+    /// `municipality "091620000000" "Landeshauptstadt München" { ... }`
+    Municipality(Municipality),
     /// A statement that belongs inside a block, written at the top level.
     Stray(Stmt),
+}
+
+/// A municipality (or a Land, Landkreis, …) and what it sets.
+#[derive(Debug)]
+pub struct Municipality {
+    /// Its Amtlicher Regionalschlüssel as written.
+    pub ars: Str,
+    /// Its name.
+    pub name: Text,
+    /// Its statements.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `parameter satz: money "Steuersatz" = 100 EUR { legal "…" }`
+#[derive(Debug)]
+pub struct Parameter {
+    /// Its name.
+    pub name: Ident,
+    /// Its type.
+    pub ty: TypeRef,
+    /// Its label.
+    pub label: Option<Text>,
+    /// The value where no municipality sets one.
+    pub default: Option<Expr>,
+    /// The statements in its block.
+    pub body: Vec<Stmt>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// `import common/person.{anschrift, person}`
@@ -283,8 +315,72 @@ pub enum Stmt {
     Languages(Vec<Ident>, Span),
     /// `description "…"`
     Description(Text, Span),
-    /// `authority meldebehoerde "Meldebehörde"`
-    Authority(Ident, Option<Text>, Span),
+    /// `authority meldebehoerde "Meldebehörde"` in a procedure (the kind of
+    /// authority), with a block in a municipality (the authority itself).
+    Authority {
+        /// Its name.
+        name: Ident,
+        /// Its label.
+        label: Option<Text>,
+        /// Its statements (contacts, links, routing).
+        body: Vec<Stmt>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `parameter satz: money "Steuersatz" = 100 EUR`
+    Parameter(Parameter),
+    /// `kind landkreis`
+    Kind(Ident, Span),
+    /// `offers kfz_zulassung, bauantrag by lra`
+    Offers {
+        /// The procedures offered.
+        procedures: Vec<Ident>,
+        /// The authority responsible for them.
+        by: Ident,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `set hundesteuer.satz = 100 EUR { from 2025-01-01 legal "…" }`
+    Set {
+        /// The procedure.
+        procedure: Ident,
+        /// Its parameter.
+        parameter: Ident,
+        /// The value.
+        value: Expr,
+        /// Validity and provenance.
+        body: Vec<Stmt>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `from 2025-01-01` or `until 2024-12-31`
+    Validity {
+        /// Whether it is `until`.
+        until: bool,
+        /// The date as written.
+        date: Str,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `address "…"`, `short "…"`, `hours "…"`, `destination "…"`, and
+    /// with a name `contact phone "…"`, `link imprint <…>`, `color primary
+    /// "#…"`, `account originator "…"`, `secret token "env:…"`.
+    Property {
+        /// The keyword.
+        key: Ident,
+        /// The name after a keyword that takes one.
+        name: Option<Ident>,
+        /// The value (a link without its angle brackets).
+        value: Text,
+        /// Whether the value is a link (`<…>`).
+        url: bool,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `reply email, fitconnect`
+    Reply(Vec<Ident>, Span),
+    /// `theme { color … link logo <…> }`
+    Theme(Vec<Stmt>, Span),
     /// `privacy { purpose … basis … retention … }`
     Privacy(Vec<Stmt>, Span),
     /// `purpose "…"`
@@ -435,6 +531,8 @@ pub struct Example {
     pub decisions: Vec<(Ident, Expr)>,
     /// Deadlines that pass: `timeout nachreichen`.
     pub timeouts: Vec<Ident>,
+    /// The municipality whose values it is checked with: `municipality "…"`.
+    pub municipality: Option<Str>,
     /// The whole example.
     pub span: Span,
 }
@@ -516,6 +614,13 @@ impl Stmt {
             }
             Stmt::Workflow(_, s) | Stmt::By(_, s) | Stmt::Outcome(_, s) | Stmt::Amount(_, s) => *s,
             Stmt::Note(n) => n.span,
+            Stmt::Parameter(p) => p.span,
+            Stmt::Authority { span, .. }
+            | Stmt::Offers { span, .. }
+            | Stmt::Set { span, .. }
+            | Stmt::Validity { span, .. }
+            | Stmt::Property { span, .. } => *span,
+            Stmt::Kind(_, s) | Stmt::Reply(_, s) | Stmt::Theme(_, s) => *s,
             Stmt::Rule { span, .. }
             | Stmt::Legal { span, .. }
             | Stmt::Prefill { span, .. }
@@ -530,7 +635,6 @@ impl Stmt {
             | Stmt::Leika(_, s)
             | Stmt::Languages(_, s)
             | Stmt::Description(_, s)
-            | Stmt::Authority(_, _, s)
             | Stmt::Privacy(_, s)
             | Stmt::Purpose(_, s)
             | Stmt::Basis(_, s)
@@ -567,7 +671,16 @@ impl Stmt {
             Stmt::Identity { .. } => "an identity requirement",
             Stmt::Languages(..) => "a list of languages",
             Stmt::Description(..) => "a description",
-            Stmt::Authority(..) => "an authority",
+            Stmt::Authority { .. } => "an authority",
+            Stmt::Parameter(_) => "a parameter",
+            Stmt::Kind(..) => "a kind of municipality",
+            Stmt::Offers { .. } => "a list of procedures offered (`offers`)",
+            Stmt::Set { .. } => "a parameter's value (`set`)",
+            Stmt::Validity { until: false, .. } => "a start of validity (`from`)",
+            Stmt::Validity { until: true, .. } => "an end of validity (`until`)",
+            Stmt::Property { .. } => "a property of an authority or a theme",
+            Stmt::Reply(..) => "a list of reply channels",
+            Stmt::Theme(..) => "a theme",
             Stmt::Privacy(..) => "a privacy section",
             Stmt::Purpose(..) => "a purpose",
             Stmt::Basis(..) => "a legal basis",

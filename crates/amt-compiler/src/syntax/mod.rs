@@ -66,11 +66,35 @@ pub const STATEMENTS: &[&str] = &[
     "goto",
     "outcome",
     "amount",
+    "parameter",
+    "kind",
+    "offers",
+    "set",
+    "from",
+    "until",
+    "short",
+    "address",
+    "hours",
+    "destination",
+    "contact",
+    "link",
+    "color",
+    "account",
+    "secret",
+    "reply",
+    "theme",
 ];
 
 /// The words that begin a statement of an `example` (the grammar's
 /// `example_stmt` rule; an answer, `path = value`, begins with its path).
-pub const EXAMPLE_STATEMENTS: &[&str] = &["today", "expect", "omit", "decide", "timeout"];
+pub const EXAMPLE_STATEMENTS: &[&str] = &[
+    "today",
+    "expect",
+    "omit",
+    "decide",
+    "timeout",
+    "municipality",
+];
 
 /// Whether `s` can be a name: a letter or `_`, then letters, digits or `_`
 /// (ASCII), and not a reserved word.

@@ -20,7 +20,14 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_IFS: usize = 5_000;
 
 /// The keywords that start a top-level declaration.
-pub const TOP_LEVEL: [&str; 5] = ["import", "codelist", "type", "group", "procedure"];
+pub const TOP_LEVEL: [&str; 6] = [
+    "import",
+    "codelist",
+    "type",
+    "group",
+    "procedure",
+    "municipality",
+];
 
 /// One top-level declaration's byte range, and whether the scan already
 /// reported a problem in it (then it is not parsed).

@@ -648,6 +648,13 @@ impl<'p> Builder<'p> {
 
 /// The BPMN of a procedure's workflow, or `None` when it has none.
 pub fn bpmn(p: &Procedure) -> Option<String> {
+    bpmn_for(p, None)
+}
+
+/// [`bpmn`] for one authority: the process is named after the procedure and
+/// the authority responsible ("Bauantrag – Landratsamt Starnberg"), so that
+/// each authority's deployment says whose it is in Modeler and Operate.
+pub fn bpmn_for(p: &Procedure, authority: Option<&ir::I18n>) -> Option<String> {
     let w = p.workflow.as_ref()?;
     let lang = p.source_language();
     let mut b = Builder {
@@ -673,7 +680,10 @@ pub fn bpmn(p: &Procedure) -> Option<String> {
         version = xml(&p.version),
         amt = env!("CARGO_PKG_VERSION"),
     );
-    let title = label(&p.title, lang);
+    let mut title = label(&p.title, lang);
+    if let Some(a) = authority {
+        title = format!("{title} – {}", label(a, lang));
+    }
     let _ = writeln!(
         x,
         r#"  <bpmn:process id="{}" name="{}" isExecutable="true">"#,

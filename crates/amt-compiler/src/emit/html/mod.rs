@@ -15,7 +15,10 @@
 //! This file holds the pages and the script's model; the view model of the
 //! form is in `view.rs`, conditions in words in `words.rs`.
 
+mod municipal;
 mod view;
+
+pub use municipal::{municipal_parts, municipalities_page, splice};
 mod words;
 
 use crate::ir::{self, Procedure};
@@ -39,6 +42,14 @@ const DEFAULTS: &[(&str, &str)] = &[
     (
         "index.html",
         include_str!("../../../../../templates/index.html"),
+    ),
+    (
+        "municipality.html",
+        include_str!("../../../../../templates/municipality.html"),
+    ),
+    (
+        "municipalities.html",
+        include_str!("../../../../../templates/municipalities.html"),
     ),
 ];
 /// The script that enhances the forms, as shipped.
@@ -66,6 +77,22 @@ struct Texts {
     no: &'static str,
     /// `de` on pages in another language: citations of German law are German.
     legal_lang: &'static str,
+    logo_of: &'static str,
+    responsible: &'static str,
+    contact: &'static str,
+    hours: &'static str,
+    phone: &'static str,
+    fax: &'static str,
+    email: &'static str,
+    website: &'static str,
+    imprint: &'static str,
+    privacy: &'static str,
+    accessibility: &'static str,
+    contact_form: &'static str,
+    from: &'static str,
+    before: &'static str,
+    municipalities_title: &'static str,
+    find: &'static str,
 }
 
 fn texts(lang: &str) -> Texts {
@@ -87,6 +114,22 @@ fn texts(lang: &str) -> Texts {
             yes: "ja",
             no: "nein",
             legal_lang: "",
+            logo_of: "Logo:",
+            responsible: "Zuständig",
+            contact: "Kontakt",
+            hours: "Öffnungszeiten",
+            phone: "Telefon",
+            fax: "Fax",
+            email: "E-Mail",
+            website: "Internetseite",
+            imprint: "Impressum",
+            privacy: "Datenschutz",
+            accessibility: "Barrierefreiheit",
+            contact_form: "Kontaktformular",
+            from: "ab",
+            before: "davor",
+            municipalities_title: "Kommunen und ihre Verfahren",
+            find: "Kommune suchen",
         }
     } else {
         Texts {
@@ -106,6 +149,22 @@ fn texts(lang: &str) -> Texts {
             yes: "yes",
             no: "no",
             legal_lang: "de",
+            logo_of: "Logo:",
+            responsible: "Responsible",
+            contact: "Contact",
+            hours: "Opening hours",
+            phone: "Phone",
+            fax: "Fax",
+            email: "E-mail",
+            website: "Website",
+            imprint: "Imprint",
+            privacy: "Privacy",
+            accessibility: "Accessibility",
+            contact_form: "Contact form",
+            from: "from",
+            before: "before",
+            municipalities_title: "Municipalities and their procedures",
+            find: "Find a municipality",
         }
     }
 }
@@ -176,6 +235,11 @@ struct PageContext {
     /// fees: `id` is their data path.
     results: Vec<FeeView>,
     fees: Vec<FeeView>,
+    /// What a municipality's build shows of it (see `municipality.html`);
+    /// empty otherwise.
+    municipal_head: minijinja::Value,
+    municipal_header: minijinja::Value,
+    municipal_footer: minijinja::Value,
     /// What the script needs: the form's nodes with their conditions, rules
     /// and computed values as data, and the messages in this language; as
     /// JSON text, safe inside `<script>` (see [`island`]).
@@ -248,12 +312,41 @@ pub struct OptionsCache(std::sync::Mutex<HashMap<u64, Vec<RenderedOptions>>>);
 /// A list's values as shown (code, label) and their rendered options.
 type RenderedOptions = (Vec<(String, String)>, minijinja::Value);
 
+/// Where a page is and what it shows of a municipality: nothing (a build
+/// for no municipality), or the places where [`municipal_parts`] go.
+#[derive(Clone, Copy, Debug)]
+pub enum Frame {
+    /// A procedure's page at `<id>/`.
+    Plain,
+    /// A page at `<ARS>/<id>/`, with markers where the municipality's parts go.
+    Municipal,
+}
+
+/// The markers a [`Frame::Municipal`] page holds where the municipality's
+/// head, header and footer go.
+pub const MARKERS: [&str; 3] = [
+    "<!--amt:municipal-head-->",
+    "<!--amt:municipal-header-->",
+    "<!--amt:municipal-footer-->",
+];
+
 /// [`procedure_page`], reusing the options rendered for other pages.
 pub fn procedure_page_with(
     env: &Environment,
     options: &OptionsCache,
     p: &Procedure,
     lang: &str,
+) -> Result<String, minijinja::Error> {
+    procedure_page_framed(env, options, p, lang, Frame::Plain)
+}
+
+/// [`procedure_page_with`] in a frame.
+pub fn procedure_page_framed(
+    env: &Environment,
+    options: &OptionsCache,
+    p: &Procedure,
+    lang: &str,
+    frame: Frame,
 ) -> Result<String, minijinja::Error> {
     let source = p.source_language();
     let labels = p.all_nodes().map(|n| (n.path.as_str(), n)).collect();
@@ -283,7 +376,10 @@ pub fn procedure_page_with(
             })
             .collect(),
         t: v.t.clone(),
-        assets: "../assets/",
+        assets: match frame {
+            Frame::Plain => "../assets/",
+            Frame::Municipal => "../../assets/",
+        },
         action: "",
         identity,
         prefilled,
@@ -296,7 +392,11 @@ pub fn procedure_page_with(
             .map(|n| FeeView {
                 id: n.path.clone(),
                 label: n.label.as_ref().map(|l| v.text(l)).unwrap_or_default(),
-                text: v.t.computed_later.to_string(),
+                text: match &n.kind {
+                    ir::NodeKind::Computed { value, .. } => constant_text(value, lang, &v.t),
+                    _ => None,
+                }
+                .unwrap_or_else(|| v.t.computed_later.to_string()),
                 legal: n.legal.clone(),
             })
             .collect(),
@@ -310,10 +410,84 @@ pub fn procedure_page_with(
                 legal: f.legal.clone(),
             })
             .collect(),
+        municipal_head: marker(frame, 0),
+        municipal_header: marker(frame, 1),
+        municipal_footer: marker(frame, 2),
         model_json: minijinja::Value::from_safe_string(island(&model)),
     };
     env.get_template("procedure.html")?
         .render(minijinja::Value::from(minijinja::value::Serde(&ctx)))
+}
+
+fn marker(frame: Frame, part: usize) -> minijinja::Value {
+    minijinja::Value::from_safe_string(match frame {
+        Frame::Plain => String::new(),
+        Frame::Municipal => MARKERS[part].to_string(),
+    })
+}
+
+/// A value that does not depend on the answers, in words: a parameter's
+/// value, or its values over time (`ab 01.01.2025: 100,00 €; davor: 80,00 €`).
+fn constant_text(e: &ir::Expr, lang: &str, t: &Texts) -> Option<String> {
+    let literal = |e: &ir::Expr| match &e.kind {
+        ir::ExprKind::Literal { value } => Some(match value {
+            ir::Literal::Money(cents) => amt_model::print::money_in(lang, *cents),
+            ir::Literal::Date(d) => date_in(lang, d),
+            ir::Literal::Boolean(b) => (if *b { t.yes } else { t.no }).to_string(),
+            other => other.to_string(),
+        }),
+        _ => None,
+    };
+    let mut periods = Vec::new();
+    let mut at = e;
+    while let ir::ExprKind::If {
+        condition,
+        then,
+        otherwise,
+    } = &at.kind
+    {
+        let ir::ExprKind::Binary {
+            operator: ir::BinaryOp::Ge,
+            left,
+            right,
+        } = &condition.kind
+        else {
+            return None;
+        };
+        let (
+            ir::ExprKind::Today,
+            ir::ExprKind::Literal {
+                value: ir::Literal::Date(from),
+            },
+        ) = (&left.kind, &right.kind)
+        else {
+            return None;
+        };
+        periods.push(format!(
+            "{} {}: {}",
+            t.from,
+            date_in(lang, from),
+            literal(then)?
+        ));
+        at = otherwise;
+    }
+    let last = literal(at)?;
+    if periods.is_empty() {
+        return Some(last);
+    }
+    periods.push(format!("{}: {last}", t.before));
+    Some(periods.join("; "))
+}
+
+/// A date as people of a language write it: `01.01.2025` in German.
+fn date_in(lang: &str, iso: &str) -> String {
+    match (
+        is_german(lang),
+        iso.split('-').collect::<Vec<_>>().as_slice(),
+    ) {
+        (true, [y, m, d]) => format!("{d}.{m}.{y}"),
+        _ => iso.to_string(),
+    }
 }
 
 /// The steps of the form: a page each, then the attachments as the last.

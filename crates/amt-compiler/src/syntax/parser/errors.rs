@@ -526,6 +526,15 @@ fn statement_keyword(rule: Rule) -> Option<&'static str> {
         Rule::wf_goto => "goto",
         Rule::wf_outcome => "outcome",
         Rule::wf_amount => "amount",
+        Rule::parameter => "parameter",
+        Rule::kind => "kind",
+        Rule::offers => "offers",
+        Rule::set_value => "set",
+        Rule::validity => "from",
+        Rule::property => "address",
+        Rule::named_property => "link",
+        Rule::reply => "reply",
+        Rule::theme => "theme",
         _ => return None,
     })
 }

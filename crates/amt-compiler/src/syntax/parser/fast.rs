@@ -893,7 +893,18 @@ impl<'t> Reader<'t> {
                 let name = self.name()?;
                 self.skip();
                 let label = self.opt_text()?;
-                Stmt::Authority(name, label, self.span(start, self.pos))
+                let span = self.span(start, self.pos);
+                self.skip();
+                if self.peek() == Some(b'{') {
+                    // A municipality's authority, with its block: pest's.
+                    return None;
+                }
+                Stmt::Authority {
+                    name,
+                    label,
+                    body: Vec::new(),
+                    span,
+                }
             }
             "privacy" | "workflow" => {
                 self.kw(word)?;
@@ -1247,6 +1258,7 @@ impl<'t> Reader<'t> {
             today: None,
             given: Vec::new(),
             expects: Vec::new(),
+            municipality: None,
             span: Span::new(self.file, 0..0),
         };
         self.skip();
@@ -1296,6 +1308,11 @@ impl<'t> Reader<'t> {
                     self.kw("timeout")?;
                     self.skip();
                     example.timeouts.push(self.name()?);
+                }
+                "municipality" => {
+                    self.kw("municipality")?;
+                    self.skip();
+                    example.municipality = Some(self.string()?);
                 }
                 _ => {
                     let path = self.data_path()?;

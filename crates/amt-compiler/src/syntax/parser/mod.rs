@@ -211,6 +211,7 @@ impl Builder<'_> {
             Rule::type_decl => Item::Type(self.type_decl(pair)),
             Rule::group => Item::Group(self.decl(pair)),
             Rule::procedure => Item::Procedure(self.decl(pair)),
+            Rule::municipality => Item::Municipality(self.municipality(pair)),
             Rule::stray => {
                 let inner = first(pair);
                 Item::Stray(self.stmt(inner))
@@ -461,6 +462,14 @@ impl Builder<'_> {
             Rule::wf_outcome => Stmt::Outcome(self.ident(first(pair)), span),
             Rule::wf_amount => Stmt::Amount(self.expr(first(pair)), span),
             Rule::example => Stmt::Example(self.example(pair, span)),
+            Rule::parameter => Stmt::Parameter(self.parameter(pair, span)),
+            Rule::kind => Stmt::Kind(self.ident(first(pair)), span),
+            Rule::offers => self.offers(pair, span),
+            Rule::set_value => self.set_value(pair, span),
+            Rule::validity => self.validity(pair, span),
+            Rule::property | Rule::named_property => self.property(pair, span),
+            Rule::reply => Stmt::Reply(children(pair).map(|n| self.ident(n)).collect(), span),
+            Rule::theme => Stmt::Theme(self.block(first(pair)), span),
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
     }
@@ -557,12 +566,144 @@ impl Builder<'_> {
         Stmt::Identity { level, means, span }
     }
 
-    /// `authority NAME "Label"`, the label optional.
+    /// `authority NAME "Label" { … }`, the label and the block optional.
     fn authority(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
-        let mut inner = children(pair);
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: authority has a name"));
-        let label = inner.next().map(|l| self.text(l));
-        Stmt::Authority(name, label, span)
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|l| self.text(l));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Stmt::Authority {
+            name,
+            label,
+            body,
+            span,
+        }
+    }
+
+    /// `municipality "ARS" "Name" { … }`
+    fn municipality(&mut self, pair: Pair<Rule>) -> Municipality {
+        let span = self.span(&pair);
+        let mut inner = children(pair);
+        let ars = self.str(inner.next().expect("grammar: a municipality has a key"));
+        let name = self.text(inner.next().expect("grammar: a municipality has a name"));
+        let body = self.block(inner.next().expect("grammar: a municipality has a block"));
+        Municipality {
+            ars,
+            name,
+            body,
+            span,
+        }
+    }
+
+    /// `parameter NAME: TYPE "Label" = DEFAULT { … }`
+    fn parameter(&mut self, pair: Pair<Rule>, span: Span) -> Parameter {
+        let mut inner = children(pair).peekable();
+        let name = self.ident(inner.next().expect("grammar: a parameter has a name"));
+        let ty = self.type_ref(inner.next().expect("grammar: a parameter has a type"));
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|p| self.text(p));
+        let default = inner
+            .next_if(|p| p.as_rule() == Rule::param_default)
+            .map(|p| self.expr(first(p)));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Parameter {
+            name,
+            ty,
+            label,
+            default,
+            body,
+            span,
+        }
+    }
+
+    /// `offers PROCEDURE, … by AUTHORITY`
+    fn offers(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut names: Vec<Ident> = children(pair).map(|p| self.ident(p)).collect();
+        let by = names
+            .pop()
+            .expect("grammar: `offers` ends with an authority");
+        Stmt::Offers {
+            procedures: names,
+            by,
+            span,
+        }
+    }
+
+    /// `set PROCEDURE.PARAMETER = VALUE { … }`
+    fn set_value(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = children(pair);
+        let procedure = self.ident(inner.next().expect("grammar: `set` names a procedure"));
+        let parameter = self.ident(inner.next().expect("grammar: `set` names a parameter"));
+        let value = self.expr(inner.next().expect("grammar: `set` has a value"));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Stmt::Set {
+            procedure,
+            parameter,
+            value,
+            body,
+            span,
+        }
+    }
+
+    /// `from DATE` or `until DATE`.
+    fn validity(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let until = pair.as_str().starts_with("until");
+        let date = children(pair)
+            .last()
+            .expect("grammar: a validity has a date");
+        Stmt::Validity {
+            until,
+            date: self.str(date),
+            span,
+        }
+    }
+
+    /// `address "…"` or `link imprint <…>`: a keyword, a name where it
+    /// takes one, and a text or a link.
+    fn property(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
+        let mut inner = pair.into_inner().peekable();
+        let key = self.ident(inner.next().expect("grammar: a property has a keyword"));
+        let name = inner
+            .next_if(|p| p.as_rule() == Rule::name)
+            .map(|p| self.ident(p));
+        let value = inner.next().expect("grammar: a property has a value");
+        let (value, url) = match value.as_rule() {
+            Rule::text => (self.text(value), false),
+            Rule::url => {
+                let s = self.str(first(value));
+                let span = s.span;
+                (
+                    Text {
+                        source: s,
+                        translations: Vec::new(),
+                        span,
+                    },
+                    true,
+                )
+            }
+            _ => {
+                let s = self.str(value);
+                let span = s.span;
+                (
+                    Text {
+                        source: s,
+                        translations: Vec::new(),
+                        span,
+                    },
+                    false,
+                )
+            }
+        };
+        Stmt::Property {
+            key,
+            name,
+            value,
+            url,
+            span,
+        }
     }
 
     /// A retention period (`10 years`) or a text that says it in words.
@@ -710,6 +851,7 @@ impl Builder<'_> {
             today: None,
             given: Vec::new(),
             expects: Vec::new(),
+            municipality: None,
             span,
         };
         for stmt in inner {
@@ -723,6 +865,7 @@ impl Builder<'_> {
                     example.decisions.push((name, value));
                 }
                 Rule::ex_timeout => example.timeouts.push(self.ident(first(stmt))),
+                Rule::example_place => example.municipality = Some(self.str(first(stmt))),
                 Rule::omit => {
                     let path = self.data_path(first(stmt));
                     example.omit.push(path);
@@ -1136,10 +1279,10 @@ fn children(pair: Pair<Rule>) -> impl Iterator<Item = Pair<Rule>> {
 }
 
 fn first(pair: Pair<Rule>) -> Pair<Rule> {
-    let kind = pair.as_rule();
+    let rule = pair.as_rule();
     children(pair)
         .next()
-        .unwrap_or_else(|| unreachable!("grammar: `{kind:?}` always has a child"))
+        .unwrap_or_else(|| unreachable!("grammar: `{rule:?}` always has a child"))
 }
 
 fn keyword_len(text: &str) -> u32 {

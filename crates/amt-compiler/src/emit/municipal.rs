@@ -1,0 +1,282 @@
+//! A build for every municipality: each procedure a municipality offers,
+//! at `<ARS>/<procedure>/`, with its values, its authority and its look.
+//!
+//! What does not differ is made once and shared: the model and the schema
+//! depend only on the values in force (a "variant"), the workflow also on
+//! the authority responsible, the form on everything, but its body only on
+//! the variant. So a variant is made once, its files written for the first
+//! municipality that needs them and linked (by the [`Linker`], a hard link
+//! on disk) for every other; a form is the variant's page with the
+//! municipality's head, header and footer spliced in
+//! ([`html::municipal_parts`]). The output grows with what differs.
+
+use super::{EmitError, Emitter, FileRecord, OutputFile, emit_to, html, internal, json};
+use crate::ir::Procedure;
+use crate::ir::municipality::{Registry, Resolved};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Makes the file at the first path a second name of the one at the
+/// second (both relative to the output folder); an error says why not.
+pub type Linker<'a> = dyn Fn(&str, &str) -> Result<(), String> + Sync + 'a;
+
+/// The files made once and shared: each with its record at the path it was
+/// first written to.
+type Made = Result<Arc<Vec<FileRecord>>, EmitError>;
+
+/// A variant of a procedure: the model with one set of values, and its
+/// pages with markers for the municipality's parts.
+struct Variant {
+    procedure: Procedure,
+    /// Per language: the page's file name and its text.
+    pages: Vec<(String, String)>,
+    /// `procedure.json` and `schema.json` where first written.
+    files: Made,
+}
+
+type Slot<T> = Arc<OnceLock<T>>;
+
+/// Slots by key, each filled once by the first that needs it.
+type Slots<T> = Mutex<HashMap<String, Slot<T>>>;
+
+/// A build in progress for the municipalities of a [`Registry`].
+pub struct MunicipalBuild<'e, 's> {
+    emitter: &'e Emitter<'s>,
+    registry: &'e Registry,
+    procedures: BTreeMap<&'e str, &'e Procedure>,
+    link: &'e Linker<'e>,
+    variants: Slots<Result<Arc<Variant>, EmitError>>,
+    workflows: Slots<Made>,
+}
+
+/// One municipality's procedure as built: its files.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// The municipality's key.
+    pub ars: String,
+    /// The procedure.
+    pub procedure: String,
+    /// The authority responsible and the key of the municipality that declares it.
+    pub authority: (String, String),
+    /// Its files, each at its path under `<ARS>/<procedure>/`.
+    pub files: Vec<FileRecord>,
+    /// How many of them are second names of a file made for another.
+    pub linked: usize,
+    /// Their bytes.
+    pub linked_bytes: usize,
+}
+
+impl<'e, 's> MunicipalBuild<'e, 's> {
+    /// A build of `procedures` for the municipalities of `registry`.
+    pub fn new(
+        emitter: &'e Emitter<'s>,
+        registry: &'e Registry,
+        procedures: &[&'e Procedure],
+        link: &'e Linker<'e>,
+    ) -> MunicipalBuild<'e, 's> {
+        MunicipalBuild {
+            emitter,
+            registry,
+            procedures: procedures.iter().map(|p| (p.id.as_str(), *p)).collect(),
+            link,
+            variants: Mutex::new(HashMap::new()),
+            workflows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every (municipality, procedure) to build: each municipality where
+    /// citizens apply, with each procedure it offers that was checked.
+    pub fn units(&self) -> Vec<(String, String)> {
+        self.registry
+            .served()
+            .flat_map(|(m, offers)| {
+                offers
+                    .into_iter()
+                    .filter(|o| self.procedures.contains_key(o.procedure.as_str()))
+                    .map(|o| (m.ars.clone(), o.procedure.clone()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    /// Builds one procedure for one municipality (from any thread).
+    pub fn unit(&self, ars: &str, procedure: &str) -> Result<Unit, EmitError> {
+        let bug = |what: &str| internal(Some(procedure), "a municipality's build", what);
+        let p = *self
+            .procedures
+            .get(procedure)
+            .ok_or_else(|| bug("the procedure was not checked"))?;
+        let r = self
+            .registry
+            .resolve(ars, procedure)
+            .ok_or_else(|| bug("the municipality does not offer it"))?;
+        let dir = format!("{ars}/{procedure}");
+        let values = values_key(p, &r);
+        let variant = self.variant(p, &r, &values, &dir)?;
+        let mut unit = Unit {
+            ars: ars.to_string(),
+            procedure: procedure.to_string(),
+            authority: (r.authority.0.id.clone(), r.authority.1.ars.clone()),
+            files: Vec::new(),
+            linked: 0,
+            linked_bytes: 0,
+        };
+        let shared = variant.files.clone()?;
+        self.linked(&shared, &dir, &mut unit)?;
+        let workflow = self.workflow(&variant.procedure, &r, &values, &dir)?;
+        self.linked(&workflow, &dir, &mut unit)?;
+        for (file, page) in &variant.pages {
+            let lang = page_lang(&variant.procedure, file);
+            let parts = html::municipal_parts(&self.emitter.env, lang, &r)
+                .map_err(|e| EmitError::template(self.emitter.settings, Some(procedure), e))?;
+            emit_to(
+                self.emitter.sink,
+                &mut unit.files,
+                OutputFile {
+                    path: format!("{dir}/{file}"),
+                    bytes: html::splice(page, &parts).into_bytes(),
+                },
+            )?;
+        }
+        Ok(unit)
+    }
+
+    /// Records shared files for `dir`: those written there, and a link for
+    /// each written elsewhere.
+    fn linked(&self, shared: &[FileRecord], dir: &str, unit: &mut Unit) -> Result<(), EmitError> {
+        for record in shared {
+            let name = record.path.rsplit('/').next().unwrap_or_default();
+            let path = format!("{dir}/{name}");
+            if path != record.path {
+                (self.link)(&path, &record.path).map_err(EmitError::Write)?;
+                unit.linked += 1;
+                unit.linked_bytes += record.bytes;
+            }
+            unit.files.push(FileRecord {
+                path,
+                ..record.clone()
+            });
+        }
+        Ok(())
+    }
+
+    /// The variant of `p` with the values `r` gives, made by the first
+    /// municipality that needs it (its files written into its `dir`).
+    fn variant(
+        &self,
+        p: &Procedure,
+        r: &Resolved,
+        key: &str,
+        dir: &str,
+    ) -> Result<Arc<Variant>, EmitError> {
+        let slot = slot(&self.variants, key);
+        slot.get_or_init(|| {
+            let instance = crate::municipal::instance(p, self.registry, Some(&r.municipality.ars))
+                .map_err(|e| internal(Some(&p.id), "a municipality's build", &e))?;
+            let e = self.emitter;
+            let mut pages = Vec::new();
+            for lang in &instance.languages {
+                let page = html::procedure_page_framed(
+                    &e.env,
+                    &e.options,
+                    &instance,
+                    lang,
+                    html::Frame::Municipal,
+                )
+                .map_err(|err| EmitError::template(e.settings, Some(&instance.id), err))?;
+                pages.push((html::page_file(&instance, lang), page));
+            }
+            let mut records = Vec::new();
+            let files = [
+                OutputFile {
+                    path: format!("{dir}/procedure.json"),
+                    bytes: json(&instance),
+                },
+                OutputFile {
+                    path: format!("{dir}/schema.json"),
+                    bytes: json(&super::schema::schema(&instance, &e.settings.schema_base)),
+                },
+            ];
+            let mut written = Ok(());
+            for f in files {
+                if let Err(err) = emit_to(e.sink, &mut records, f) {
+                    written = Err(err);
+                    break;
+                }
+            }
+            Ok(Arc::new(Variant {
+                procedure: instance,
+                pages,
+                files: written.map(|()| Arc::new(records)),
+            }))
+        })
+        .clone()
+    }
+
+    /// The workflow of a variant for the authority responsible, made once
+    /// per variant and authority.
+    fn workflow(&self, p: &Procedure, r: &Resolved, values: &str, dir: &str) -> Made {
+        let (authority, owner) = r.authority;
+        let key = format!("{values}\u{1}{}\u{1}{}", owner.ars, authority.id);
+        let slot = slot(&self.workflows, &key);
+        slot.get_or_init(|| {
+            let mut records = Vec::new();
+            if let Some(xml) = super::bpmn::bpmn_for(p, Some(&authority.name)) {
+                emit_to(
+                    self.emitter.sink,
+                    &mut records,
+                    OutputFile {
+                        path: format!("{dir}/workflow.bpmn"),
+                        bytes: xml.into_bytes(),
+                    },
+                )?;
+            }
+            if let Some(w) = super::workflow::workflow_json_for(p, Some((authority, &owner.ars))) {
+                emit_to(
+                    self.emitter.sink,
+                    &mut records,
+                    OutputFile {
+                        path: format!("{dir}/workflow.json"),
+                        bytes: json(&w),
+                    },
+                )?;
+            }
+            Ok(Arc::new(records))
+        })
+        .clone()
+    }
+}
+
+/// The slot of `key` in a map of slots, made on first use.
+fn slot<T>(map: &Slots<T>, key: &str) -> Slot<T> {
+    let mut map = map
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    map.entry(key.to_string()).or_default().clone()
+}
+
+/// What tells variants apart: the procedure and, per parameter, the values
+/// a municipality set (with their periods), or nothing (the default).
+fn values_key(p: &Procedure, r: &Resolved) -> String {
+    let mut key = p.id.clone();
+    for param in &p.parameters {
+        key.push('\u{1}');
+        if let Some((periods, _)) = r.values.get(&param.id) {
+            for v in periods {
+                key.push_str(&format!(
+                    "{:?}|{:?}|{:?}|{:?};",
+                    v.value, v.from, v.until, v.legal
+                ));
+            }
+        }
+    }
+    key
+}
+
+/// The language of a page file (`index.html` is the source language's).
+fn page_lang<'p>(p: &'p Procedure, file: &str) -> &'p str {
+    p.languages
+        .iter()
+        .find(|l| html::page_file(p, l) == file)
+        .map_or_else(|| p.source_language(), String::as_str)
+}
