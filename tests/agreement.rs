@@ -133,7 +133,17 @@ impl Gen<'_> {
                     .collect();
                 json!(s.trim().to_string() + "x")
             }
-            FieldType::Integer { .. } => json!(rng.below(30) as i64 - 2),
+            // Around the least value where it is a number (a year from
+            // 1990), around zero otherwise.
+            FieldType::Integer { bounds } => {
+                let least = match bounds.min.as_ref().map(|e| &e.kind) {
+                    Some(amt_compiler::ir::ExprKind::Literal {
+                        value: amt_compiler::ir::Literal::Integer(n),
+                    }) => *n,
+                    _ => 0,
+                };
+                json!(least + rng.below(30) as i64 - 2)
+            }
             FieldType::Decimal { .. } => json!((rng.below(100_000) as f64) / 100.0),
             FieldType::Money { .. } => json!((rng.below(100_000) as f64) / 100.0),
             FieldType::Boolean => json!(rng.chance(50)),
@@ -437,7 +447,7 @@ fn schema_and_validator_agree_on_generated_submissions() {
         let (_, compiled) =
             amt_compiler::check_project(std::path::Path::new(dir)).expect("the project reads");
         assert!(!compiled.failed(false), "{dir} checks clean");
-        procedures.extend(compiled.procedures);
+        procedures.extend(compiled.instances());
     }
     let options = Options {
         today: Date::parse("2026-06-15").unwrap(),
@@ -556,7 +566,7 @@ fn schema_and_validator_agree_on_generated_submissions() {
 fn every_schema_is_valid_against_the_2020_12_meta_schema() {
     let (_, compiled) =
         amt_compiler::check_project(std::path::Path::new("forms")).expect("forms/ reads");
-    for p in &compiled.procedures {
+    for p in &compiled.instances() {
         let schema = amt_compiler::emit::schema::schema(p, "https://portal.example.de/schemas/");
         if let Err(e) = jsonschema::meta::validate(&schema) {
             panic!("{}: {e}", p.id);

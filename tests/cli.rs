@@ -399,6 +399,19 @@ fn the_real_procedures_check_clean_and_output_is_up_to_date() {
         }
     }
     assert_eq!(manifest["procedures"].as_array().unwrap().len(), 4);
+    // Every municipality's procedures: the four offered at their levels and
+    // the Hundesteuer, which only municipalities build.
+    let mut units = 0;
+    for m in manifest["municipalities"].as_array().unwrap() {
+        for p in m["procedures"].as_array().unwrap() {
+            units += 1;
+            for f in p["files"].as_array().unwrap() {
+                files.push(f["path"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    assert_eq!(units, 25);
+    files.push("index.html".into());
     for f in files {
         let committed = std::fs::read(root.join("output").join(&f)).unwrap_or_default();
         assert!(

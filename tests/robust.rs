@@ -504,7 +504,7 @@ fn every_model_reads_back_as_the_same_model() {
         .iter()
         .chain(&generated.procedures)
         .collect();
-    assert_eq!(all.len(), 29);
+    assert_eq!(all.len(), 30);
     for p in all {
         let written = String::from_utf8(amt_compiler::emit::json(p)).unwrap();
         let read = amt_compiler::ir::Procedure::from_json(&written).unwrap();

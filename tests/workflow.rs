@@ -125,7 +125,7 @@ fn diagrams_have_no_overlapping_shapes_and_flow_left_to_right() {
         }
     }
     assert_eq!(
-        checked, 6,
+        checked, 7,
         "every procedure of forms/ and the fixtures has a workflow"
     );
 }

@@ -67,6 +67,31 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Every procedure as it is built: as it is (with its parameters'
+    /// defaults), and as each municipality that offers it and sets one of
+    /// its parameters serves it.
+    pub fn instances(&self) -> Vec<ir::Procedure> {
+        let registry = &self.municipalities.registry;
+        let mut out = Vec::new();
+        for p in &self.procedures {
+            if p.parameters.is_empty() {
+                out.push(p.clone());
+                continue;
+            }
+            out.extend(municipal::instance(p, registry, None));
+            for (m, offers) in registry.served() {
+                if offers.iter().any(|o| o.procedure == p.id)
+                    && registry
+                        .resolve(&m.ars, &p.id)
+                        .is_some_and(|r| !r.values.is_empty())
+                {
+                    out.extend(municipal::instance(p, registry, Some(&m.ars)));
+                }
+            }
+        }
+        out
+    }
+
     /// Whether there is an error (or, with `deny_warnings`, any diagnostic).
     pub fn failed(&self, deny_warnings: bool) -> bool {
         self.diagnostics

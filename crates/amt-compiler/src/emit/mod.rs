@@ -315,6 +315,7 @@ impl Emitter<'_> {
         mut generic: Vec<(&ir::Procedure, Vec<FileRecord>)>,
         units: Vec<municipal::Unit>,
     ) -> Result<Vec<FileRecord>, EmitError> {
+        generic.retain(|(_, records)| !records.is_empty());
         generic.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         let mut records = self.assets;
         let sorted: Vec<&ir::Procedure> = generic.iter().map(|(p, _)| *p).collect();

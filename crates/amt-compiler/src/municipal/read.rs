@@ -140,6 +140,18 @@ pub(super) fn read(
     }
     let mut periods: BTreeMap<(String, String, String), Vec<(ParameterValue, Span)>> =
         BTreeMap::new();
+    // What each municipality sets, valid or not: a value reported as wrong
+    // is not reported again as missing.
+    let attempted: std::collections::BTreeSet<(String, String, String)> = sets
+        .iter()
+        .map(|s| {
+            (
+                s.ars.clone(),
+                s.procedure.name.clone(),
+                s.parameter.name.clone(),
+            )
+        })
+        .collect();
     for s in sets {
         if let Some(v) = value(procedures, &s, diags) {
             periods
@@ -155,7 +167,7 @@ pub(super) fn read(
             m.values.extend(list.into_iter().map(|(v, _)| v));
         }
     }
-    unset_parameters(&out, procedures, diags);
+    unset_parameters(&out, procedures, &attempted, diags);
     weaker_identity(&out, procedures, &identities, diags);
     examples(sources, &out, procedures, diags);
     not_offered(sources, &out, procedures, diags);
@@ -200,7 +212,7 @@ fn not_offered(
                 required.id
             ))
             .help(format!(
-                "declare a municipality that offers it: `municipality \"…\" \"…\" {{ kind gemeinde  offers {} by …  set {}.{} = … }}`, or give the parameter a default",
+                "let a municipality offer it (`offers {} by …`) and set `{}.{}`, or give the parameter a default",
                 f.id, f.id, required.id
             )),
         );
@@ -758,6 +770,7 @@ fn validity(list: &[(ParameterValue, Span)], diags: &mut Vec<Diagnostic>) {
 fn unset_parameters(
     out: &Municipalities,
     procedures: &[ProcedureFacts],
+    attempted: &std::collections::BTreeSet<(String, String, String)>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let mut missing: BTreeMap<(String, String, String), Vec<&Municipality>> = BTreeMap::new();
@@ -776,8 +789,12 @@ fn unset_parameters(
                 .into_iter()
                 .find(|c| c.offers.iter().any(|x| x.procedure == o.procedure))
                 .map_or_else(|| m.ars.clone(), |c| c.ars.clone());
+            let chain = out.registry.chain(&m.ars);
             for p in facts.parameters.iter().filter(|p| p.default.is_none()) {
-                if !resolved.values.contains_key(&p.id) {
+                let tried = chain.iter().any(|c| {
+                    attempted.contains(&(c.ars.clone(), o.procedure.clone(), p.id.clone()))
+                });
+                if !resolved.values.contains_key(&p.id) && !tried {
                     missing
                         .entry((site.clone(), o.procedure.clone(), p.id.clone()))
                         .or_default()
@@ -1112,32 +1129,43 @@ fn theme_of(body: &[Stmt], diags: &mut Vec<Diagnostic>) -> Theme {
             .or_else(|| theme::TOKENS.iter().find(|(k, _)| *k == n).map(|(_, v)| *v))
             .and_then(theme::parse)
     };
+    // Each colour the theme sets gets one diagnostic, naming every pair
+    // it fails in.
+    let mut failed: Vec<(Span, &str, Vec<String>, bool)> = Vec::new();
     for (fg, bg, min, what) in theme::PAIRS {
         let (Some(a), Some(b)) = (colour(fg), colour(bg)) else {
             continue;
         };
         let ratio = theme::contrast(a, b);
-        if ratio + 1e-9 < min {
-            let Some(span) = spans.get(fg).or_else(|| spans.get(bg)) else {
-                continue;
-            };
-            let other = if spans.contains_key(fg) { bg } else { fg };
-            diags.push(
-                Diagnostic::new(
-                    Code::LowContrast,
-                    *span,
-                    format!(
-                        "`{fg}` on `{bg}` has a contrast of {ratio:.2}:1; {what} need at least {min}:1"
-                    ),
-                )
-                .label(format!("{ratio:.2}:1"))
-                .note("WCAG 2.2 AA, success criteria 1.4.3 (text) and 1.4.11 (parts of the interface)")
-                .help(format!(
-                    "choose a {} colour, or set `{other}` too",
-                    if theme_darker_helps(a, b) { "darker" } else { "lighter" }
-                )),
-            );
+        if ratio + 1e-9 >= min {
+            continue;
         }
+        // The colour the theme sets is the one to change: the text's,
+        // else the background's.
+        let (span, set, darker) = match (spans.get(fg), spans.get(bg)) {
+            (Some(s), _) => (*s, fg, theme_darker_helps(a, b)),
+            (None, Some(s)) => (*s, bg, theme_darker_helps(b, a)),
+            (None, None) => continue,
+        };
+        let pair = format!(
+            "`{fg}` on `{bg}` has a contrast of {ratio:.2}:1; {what} need at least {min}:1"
+        );
+        match failed.iter_mut().find(|f| f.0 == span) {
+            Some(f) => f.2.push(pair),
+            None => failed.push((span, set, vec![pair], darker)),
+        }
+    }
+    for (span, set, pairs, darker) in failed {
+        let mut d = Diagnostic::new(Code::LowContrast, span, pairs[0].clone())
+            .label("too little contrast")
+            .note("WCAG 2.2 AA, success criteria 1.4.3 (text) and 1.4.11 (parts of the interface)");
+        for also in &pairs[1..] {
+            d = d.note(format!("also: {also}"));
+        }
+        diags.push(d.help(format!(
+            "choose a {} `{set}`",
+            if darker { "darker" } else { "lighter" }
+        )));
     }
     t
 }

@@ -20,10 +20,10 @@ pub const TOKENS: [(&str, &str); 9] = [
 /// The pairs drawn one on the other, with the contrast WCAG AA asks of
 /// them: 4.5:1 for text (1.4.3), 3:1 for the borders of inputs (1.4.11).
 pub const PAIRS: [(&str, &str, f64, &str); 7] = [
-    ("text", "background", 4.5, "text on the page"),
+    ("text", "background", 4.5, "texts on the page"),
     ("muted", "background", 4.5, "hints and notes"),
     ("primary", "background", 4.5, "links"),
-    ("primary_text", "primary", 4.5, "the text of buttons"),
+    ("primary_text", "primary", 4.5, "the labels of buttons"),
     ("error", "background", 4.5, "error messages"),
     ("border", "background", 3.0, "the borders of inputs"),
     ("muted", "surface", 4.5, "hints on the grey panels"),

@@ -480,6 +480,7 @@ impl<'t> Reader<'t> {
             "type" => Item::Type(self.type_decl()?),
             "group" => Item::Group(self.decl("group")?),
             "procedure" => Item::Procedure(self.decl("procedure")?),
+            "municipality" => Item::Municipality(self.municipality()?),
             _ => Item::Stray(self.member()?),
         })
     }
@@ -893,17 +894,127 @@ impl<'t> Reader<'t> {
                 let name = self.name()?;
                 self.skip();
                 let label = self.opt_text()?;
-                let span = self.span(start, self.pos);
                 self.skip();
-                if self.peek() == Some(b'{') {
-                    // A municipality's authority, with its block: pest's.
-                    return None;
-                }
+                let body = self.opt_block()?;
                 Stmt::Authority {
                     name,
                     label,
-                    body: Vec::new(),
-                    span,
+                    body,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "parameter" => Stmt::Parameter(self.parameter()?),
+            "kind" => {
+                self.kw(word)?;
+                self.skip();
+                let name = self.name()?;
+                Stmt::Kind(name, self.span(start, self.pos))
+            }
+            "reply" => {
+                self.kw(word)?;
+                self.skip();
+                let names = self.names()?;
+                Stmt::Reply(names, self.span(start, self.pos))
+            }
+            "theme" => {
+                self.kw(word)?;
+                self.skip();
+                let body = self.block()?;
+                Stmt::Theme(body, self.span(start, self.pos))
+            }
+            "offers" => {
+                self.kw(word)?;
+                self.skip();
+                let procedures = self.names()?;
+                self.skip();
+                self.kw("by")?;
+                self.skip();
+                let by = self.name()?;
+                Stmt::Offers {
+                    procedures,
+                    by,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "set" => {
+                self.kw(word)?;
+                self.skip();
+                let procedure = self.name()?;
+                self.skip();
+                self.expect(b'.')?;
+                self.skip();
+                let parameter = self.name()?;
+                self.skip();
+                self.expect(b'=')?;
+                self.skip();
+                let value = self.expr()?;
+                self.skip();
+                let body = self.opt_block()?;
+                Stmt::Set {
+                    procedure,
+                    parameter,
+                    value,
+                    body,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "from" | "until" => {
+                self.kw(word)?;
+                self.skip();
+                if !self.at_date() {
+                    return None;
+                }
+                let date_start = self.pos;
+                self.pos += 10;
+                Stmt::Validity {
+                    until: word == "until",
+                    date: self.raw(date_start),
+                    span: self.span(start, self.pos),
+                }
+            }
+            "short" | "address" | "hours" | "destination" => {
+                self.kw(word)?;
+                let key = self.raw_ident(start);
+                self.skip();
+                let value = self.text()?;
+                Stmt::Property {
+                    key,
+                    name: None,
+                    value,
+                    url: false,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "contact" | "link" | "color" | "account" | "secret" => {
+                self.kw(word)?;
+                let key = self.raw_ident(start);
+                self.skip();
+                let name = self.name()?;
+                self.skip();
+                let (source, url) = if self.peek() == Some(b'<') {
+                    self.pos += 1;
+                    let body = self.pos;
+                    self.pos += self.b[self.pos..]
+                        .iter()
+                        .take_while(|c| !matches!(c, b'>' | b'\n' | b' '))
+                        .count();
+                    let value = self.raw(body);
+                    self.expect(b'>')?;
+                    (value, true)
+                } else {
+                    (self.string()?, false)
+                };
+                let span = source.span;
+                Stmt::Property {
+                    key,
+                    name: Some(name),
+                    value: Text {
+                        source,
+                        translations: Vec::new(),
+                        span,
+                    },
+                    url,
+                    span: self.span(start, self.pos),
                 }
             }
             "privacy" | "workflow" => {
@@ -1020,6 +1131,57 @@ impl<'t> Reader<'t> {
     }
 
     /// `computed` and `fee`: `NAME "Label" = EXPR { … }`.
+    /// `municipality "ARS" "Name" { … }`
+    fn municipality(&mut self) -> Option<Municipality> {
+        let start = self.pos;
+        self.kw("municipality")?;
+        self.skip();
+        let ars = self.string()?;
+        self.skip();
+        let name = self.text()?;
+        self.skip();
+        let body = self.block()?;
+        Some(Municipality {
+            ars,
+            name,
+            body,
+            span: self.span(start, self.pos),
+        })
+    }
+
+    /// `parameter NAME: TYPE "Label" = DEFAULT { … }`
+    fn parameter(&mut self) -> Option<Parameter> {
+        let start = self.pos;
+        self.kw("parameter")?;
+        self.skip();
+        let name = self.name()?;
+        self.skip();
+        self.expect(b':')?;
+        self.skip();
+        let ty = self.type_ref()?;
+        self.skip();
+        let label = self.opt_text()?;
+        self.skip();
+        let default = if self.peek() == Some(b'=') {
+            self.pos += 1;
+            self.skip();
+            let value = self.expr()?;
+            self.skip();
+            Some(value)
+        } else {
+            None
+        };
+        let body = self.opt_block()?;
+        Some(Parameter {
+            name,
+            ty,
+            label,
+            default,
+            body,
+            span: self.span(start, self.pos),
+        })
+    }
+
     fn computed(&mut self, keyword: &str) -> Option<Computed> {
         let start = self.pos;
         self.kw(keyword)?;
