@@ -14,6 +14,9 @@
 
 use std::fmt::Write;
 
+mod land;
+pub use land::bavaria;
+
 /// One generated file: its path relative to the project root, and its text.
 pub struct File {
     /// Relative path with `/` separators, e.g. `verfahren/000/v00042.amt`.
