@@ -95,7 +95,10 @@ fn land(dir: &std::path::Path) -> ExitCode {
     }
     let declared: usize = files
         .iter()
-        .map(|f| f.text.matches("\nmunicipality \"").count() + usize::from(f.text.starts_with("municipality")))
+        .map(|f| {
+            f.text.matches("\nmunicipality \"").count()
+                + usize::from(f.text.starts_with("municipality"))
+        })
         .sum();
     println!(
         "wrote {declared} municipalities in {} files into {} (beside {} declared there)",

@@ -203,6 +203,22 @@ impl Staging {
         })
     }
 
+    /// Puts the previous output's file at `path` into the staging folder as
+    /// it is (a hard link, or a copy), also in a rebuild in place: for a
+    /// folder made again in part, the files that did not change.
+    pub fn carry(&self, path: &str) -> Result<(), OutputError> {
+        let Some(previous) = &self.previous else {
+            return Err(OutputError::Io(
+                self.out.join(path),
+                io::Error::new(io::ErrorKind::NotFound, "there is no previous output"),
+            ));
+        };
+        let old = previous.join(path);
+        self.place(path, |at| {
+            put(at, Some(&old), |at| fs::copy(&old, at).map(|_| ()))
+        })
+    }
+
     /// Makes the file at `path` a second name of the file this build wrote
     /// at `target` (a file shared by several municipalities): a hard link,
     /// or a copy where links cannot be made.

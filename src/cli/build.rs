@@ -93,6 +93,12 @@ impl<'a> Writing<'a> {
         self.written(written)
     }
 
+    /// Puts a file of the previous output into a folder made again in part.
+    pub(super) fn carry(&self, path: &str) -> Result<(), String> {
+        let carried = self.staging.carry(path);
+        self.written(carried)
+    }
+
     /// Gives a file written by this build a second name.
     pub(super) fn link(&self, path: &str, target: &str) -> Result<(), String> {
         let linked = self.staging.link(path, target);
@@ -100,7 +106,7 @@ impl<'a> Writing<'a> {
     }
 
     /// Keeps a file of the previous output (an unchanged procedure's).
-    fn keep(&self, path: &str) -> Result<(), String> {
+    pub(super) fn keep(&self, path: &str) -> Result<(), String> {
         let kept = self.staging.keep(path);
         self.written(kept)
     }
@@ -298,12 +304,16 @@ fn write_build(
 /// `amt build --watch`: the project stays in memory (`amt_compiler::Workspace`);
 /// files are polled every 250 ms ([`crate::poll::Poller`]); a change is checked
 /// where it has effect, and the output is built again when there is no error.
+/// A project with municipalities is built again only where a change has
+/// effect (see `super::municipal`). The time printed runs from the change
+/// found to the output written.
 fn watch(
     args: &BuildArgs,
     settings: &amt_compiler::emit::Settings,
     root: &std::path::Path,
 ) -> ExitCode {
     let mut poller = crate::poll::Poller::new(root);
+    let started = std::time::Instant::now();
     let mut ws = match amt_compiler::Workspace::open(root) {
         Ok(ws) => ws,
         Err(e) => {
@@ -311,27 +321,78 @@ fn watch(
             return ExitCode::from(USAGE_OR_IO);
         }
     };
-    let build = |ws: &amt_compiler::Workspace| {
-        let started = std::time::Instant::now();
-        if build_workspace(ws, settings, args).is_none() {
-            eprintln!(
-                "amt: nothing was written; `{}` is unchanged",
-                args.out.display()
-            );
-        }
-        eprintln!("({} ms)", started.elapsed().as_millis());
-    };
-    build(&ws);
+    let mut built = None;
+    let mut build =
+        |ws: &amt_compiler::Workspace, started: std::time::Instant, changed: &[String]| {
+            match build_workspace_again(ws, settings, args, built.as_ref(), changed) {
+                Ok(b) => built = b,
+                Err(()) => eprintln!(
+                    "amt: nothing was written; `{}` is unchanged",
+                    args.out.display()
+                ),
+            }
+            eprintln!("({} ms)", started.elapsed().as_millis());
+        };
+    build(&ws, started, &[]);
     eprintln!("watching `{}` for changes (Ctrl-C to stop)", root.display());
     loop {
         std::thread::sleep(crate::poll::INTERVAL);
+        let started = std::time::Instant::now();
         let changed = poller.changes(&mut ws);
         if changed.is_empty() {
             continue;
         }
         eprintln!("\nchanged: {}", changed.join(", "));
-        build(&ws);
+        build(&ws, started, &changed);
     }
+}
+
+/// A workspace's build for watch mode: reported, then written when there is
+/// no error, only what changed since the `previous` build where the project
+/// has municipalities. `Err` when nothing was written.
+fn build_workspace_again(
+    ws: &amt_compiler::Workspace,
+    settings: &amt_compiler::emit::Settings,
+    args: &BuildArgs,
+    previous: Option<&super::municipal::Built>,
+    changed: &[String],
+) -> Result<Option<super::municipal::Built>, ()> {
+    if ws.municipalities().is_empty() {
+        return match build_workspace(ws, settings, args) {
+            Some(OK) => Ok(None),
+            _ => Err(()),
+        };
+    }
+    let compiled = amt_compiler::Compiled {
+        procedures: Vec::new(),
+        diagnostics: ws.diagnostics(),
+        municipalities: Default::default(),
+    };
+    report(ws.sources(), &compiled, &args.check, None);
+    if compiled.failed(args.check.deny_warnings) {
+        return Err(());
+    }
+    let procedures: Vec<&amt_compiler::ir::Procedure> = ws.procedures().collect();
+    // The municipalities declared in the changed files (a municipality
+    // taken out of one leaves its old units to the comparison with the
+    // previous build).
+    let registry = &ws.municipalities().registry;
+    let dirty: std::collections::BTreeSet<String> = registry
+        .municipalities
+        .values()
+        .filter(|m| changed.contains(&m.source))
+        .map(|m| m.ars.clone())
+        .collect();
+    super::municipal::write(
+        args,
+        settings,
+        &procedures,
+        registry,
+        previous,
+        Some(&dirty),
+    )
+    .map(Some)
+    .map_err(|_| ())
 }
 
 /// Reports a workspace's diagnostics and, when there is no error, writes
@@ -352,6 +413,17 @@ pub fn build_workspace(
         return None;
     }
     let procedures: Vec<&amt_compiler::ir::Procedure> = ws.procedures().collect();
+    if !ws.municipalities().is_empty() {
+        let written = super::municipal::write(
+            args,
+            settings,
+            &procedures,
+            &ws.municipalities().registry,
+            None,
+            None,
+        );
+        return Some(written.map_or_else(|code| code, |_| OK));
+    }
     Some(write_build(&procedures, settings, args))
 }
 

@@ -27,6 +27,8 @@ struct FileState {
     names: Vec<ast::Ident>,
     /// What each name written in the file refers to (editors only).
     references: Vec<Reference>,
+    /// What the municipalities need of its procedures.
+    facts: Vec<crate::municipal::ProcedureFacts>,
 }
 
 /// A checked project that can be changed one file at a time.
@@ -42,6 +44,11 @@ pub struct Workspace {
     /// Whether checked models and procedures' syntax trees are kept (for
     /// watch mode, not for editors).
     keep_models: bool,
+    /// The project's municipalities, checked after every change (from the
+    /// syntax trees kept: no file is read again).
+    municipalities: crate::municipal::Municipalities,
+    /// What checking them found.
+    municipal: Vec<Diagnostic>,
 }
 
 impl Workspace {
@@ -63,6 +70,8 @@ impl Workspace {
             global: Vec::new(),
             program: None,
             keep_models,
+            municipalities: Default::default(),
+            municipal: Vec::new(),
         };
         let all: Vec<FileId> = ws.sources.iter().map(|(id, _)| id).collect();
         ws.parse(&all);
@@ -149,15 +158,20 @@ impl Workspace {
             &affected,
             |f| &files[f.0 as usize].stubs,
             !keep,
-            |p, _| (p.id.clone(), keep.then_some(p)),
+            |p, _| {
+                let facts = crate::municipal::ProcedureFacts::of(&p);
+                (p.id.clone(), facts, keep.then_some(p))
+            },
         );
         let mut ids = Vec::new();
         for (file, c) in affected.iter().zip(checked) {
             let state = &mut self.files[file.0 as usize];
             state.check = c.diagnostics;
             state.procedures = Vec::new();
-            for (id, p) in c.results {
+            state.facts = Vec::new();
+            for (id, facts, p) in c.results {
                 ids.push(id);
+                state.facts.push(facts);
                 state.procedures.extend(p);
             }
             state.names = c.names;
@@ -169,7 +183,26 @@ impl Workspace {
         ));
         self.global = global;
         self.program = Some(program);
+        let facts: Vec<crate::municipal::ProcedureFacts> = self
+            .files
+            .iter()
+            .flat_map(|f| f.facts.iter().cloned())
+            .collect();
+        let asts: Vec<(FileId, &ast::File)> = self
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), &*f.ast))
+            .collect();
+        let (municipalities, found) = crate::municipal::check_files(&self.sources, &asts, &facts);
+        self.municipalities = municipalities;
+        self.municipal = found;
         ids
+    }
+
+    /// The project's municipalities, as of the last check.
+    pub fn municipalities(&self) -> &crate::municipal::Municipalities {
+        &self.municipalities
     }
 
     /// The names of the project (declarations and imports of every file).
@@ -195,6 +228,7 @@ impl Workspace {
         let mut all = Diagnostics::new();
         all.extend(self.load.iter().cloned());
         all.extend(self.global.iter().cloned());
+        all.extend(self.municipal.iter().cloned());
         for f in &self.files {
             all.extend(f.parse.iter().cloned());
             all.extend(f.check.iter().cloned());

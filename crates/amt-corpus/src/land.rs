@@ -52,7 +52,9 @@ pub fn bavaria(taken: &BTreeSet<String>) -> Vec<File> {
             k.len() == 12
                 && &k[5..] == "0000000"
                 && &k[3..5] != "00"
-                && taken.iter().any(|g| g.starts_with(&k[..5]) && &g[5..] != "0000000")
+                && taken
+                    .iter()
+                    .any(|g| g.starts_with(&k[..5]) && &g[5..] != "0000000")
         })
         .count();
     let landkreise: usize = KREISE.iter().map(|k| k.0).sum::<usize>() - project_lk;
@@ -84,7 +86,9 @@ pub fn bavaria(taken: &BTreeSet<String>) -> Vec<File> {
                 k.starts_with(&rb)
                     && &k[5..] == "0000000"
                     && &k[3..5] != "00"
-                    && !taken.iter().any(|g| g.starts_with(&k[..5]) && &g[5..] != "0000000")
+                    && !taken
+                        .iter()
+                        .any(|g| g.starts_with(&k[..5]) && &g[5..] != "0000000")
             })
             .count();
         lk_made -= project_kfs;
@@ -188,13 +192,22 @@ fn kreisfreie_stadt(out: &mut String, kreis: &str) {
         "municipality \"{key}\" \"Stadt {kreis} (synthetisch)\" {{\n  kind kreisfreie_stadt"
     );
     authority(out, "stadt", &format!("Stadt {kreis}"), &key, 1);
-    authority(out, "buergerbuero", &format!("Stadt {kreis}, Bürgerbüro"), &key, 2);
+    authority(
+        out,
+        "buergerbuero",
+        &format!("Stadt {kreis}, Bürgerbüro"),
+        &key,
+        2,
+    );
     let _ = writeln!(
         out,
         "  offers gewerbeanmeldung, bauantrag_bayern, hundesteuer by stadt
   offers wohnsitzanmeldung, kfz_zulassung by buergerbuero"
     );
-    hundesteuer(out, kreis.len() + kreis.bytes().map(usize::from).sum::<usize>());
+    hundesteuer(
+        out,
+        kreis.len() + kreis.bytes().map(usize::from).sum::<usize>(),
+    );
     out.push_str("}\n\n");
 }
 
@@ -229,8 +242,16 @@ fn landkreis(kreis: &str, count: usize) -> String {
                     out,
                     "municipality \"{vg_key}\" \"Verwaltungsgemeinschaft {kreis}-{vg} (synthetisch)\" {{\n  kind verwaltungsgemeinschaft"
                 );
-                authority(&mut out, "vg", &format!("Verwaltungsgemeinschaft {kreis}-{vg}"), &vg_key, 4);
-                out.push_str("  offers wohnsitzanmeldung, gewerbeanmeldung, hundesteuer by vg\n}\n\n");
+                authority(
+                    &mut out,
+                    "vg",
+                    &format!("Verwaltungsgemeinschaft {kreis}-{vg}"),
+                    &vg_key,
+                    4,
+                );
+                out.push_str(
+                    "  offers wohnsitzanmeldung, gewerbeanmeldung, hundesteuer by vg\n}\n\n",
+                );
             }
             let gkey = format!("{kreis}5{vg:03}{:03}", 101 + g);
             let _ = writeln!(
@@ -247,10 +268,22 @@ fn landkreis(kreis: &str, count: usize) -> String {
                 out,
                 "municipality \"{gkey}\" \"Gemeinde {kreis} {own} (synthetisch)\" {{\n  kind gemeinde"
             );
-            authority(&mut out, "rathaus", &format!("Gemeinde {kreis} {own}"), &gkey, 5);
+            authority(
+                &mut out,
+                "rathaus",
+                &format!("Gemeinde {kreis} {own}"),
+                &gkey,
+                5,
+            );
             out.push_str("  offers wohnsitzanmeldung, gewerbeanmeldung, hundesteuer by rathaus\n");
             if n.is_multiple_of(40) {
-                authority(&mut out, "bauamt", &format!("Gemeinde {kreis} {own}, Bauamt"), &gkey, 6);
+                authority(
+                    &mut out,
+                    "bauamt",
+                    &format!("Gemeinde {kreis} {own}, Bauamt"),
+                    &gkey,
+                    6,
+                );
                 out.push_str("  offers bauantrag_bayern by bauamt\n");
             }
             hundesteuer(&mut out, n);

@@ -85,7 +85,8 @@ struct MunicipalManifest<'a> {
     model_version: &'static str,
     /// Procedures built for no municipality, at `<id>/`.
     procedures: Vec<Entry<'a>>,
-    /// Every municipality, with what it offers and the files of each.
+    /// Every municipality, with what it offers; the files of each are in
+    /// its own manifest.
     municipalities: Vec<MunicipalEntry<'a>>,
     /// What sharing saved.
     sharing: Sharing,
@@ -98,11 +99,30 @@ struct MunicipalEntry<'a> {
     kind: ir::municipality::MunicipalKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     parent: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     procedures: Vec<Offered<'a>>,
+    /// Its manifest (`<ARS>/manifest.json`), when it offers procedures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    manifest: Option<String>,
 }
 
 #[derive(Serialize)]
 struct Offered<'a> {
+    id: &'a str,
+    authority: &'a str,
+    authority_of: &'a str,
+}
+
+/// One municipality's manifest: its procedures with their files.
+#[derive(Serialize)]
+struct MunicipalityManifest<'a> {
+    generator: &'static str,
+    ars: &'a str,
+    procedures: Vec<OfferedFiles<'a>>,
+}
+
+#[derive(Serialize)]
+struct OfferedFiles<'a> {
     id: &'a str,
     version: &'a str,
     authority: &'a str,
@@ -119,16 +139,62 @@ struct Sharing {
     bytes_stored: usize,
 }
 
+/// Each municipality's `<ARS>/manifest.json`: the procedures it offers,
+/// their version and authority, and each file's size and SHA-256; for the
+/// municipalities in `made` only, when given.
+pub fn municipality_manifests(
+    built: &[&ir::Procedure],
+    units: &[&super::municipal::Unit],
+    made: Option<&std::collections::BTreeSet<String>>,
+) -> Vec<OutputFile> {
+    let version = |id: &str| {
+        built
+            .iter()
+            .find(|p| p.id == id)
+            .map_or("", |p| p.version.as_str())
+    };
+    let mut by_ars: std::collections::BTreeMap<&str, Vec<&super::municipal::Unit>> =
+        std::collections::BTreeMap::new();
+    for &u in units {
+        if made.is_none_or(|m| m.contains(&u.ars)) {
+            by_ars.entry(u.ars.as_str()).or_default().push(u);
+        }
+    }
+    by_ars
+        .into_iter()
+        .map(|(ars, mut units)| {
+            units.sort_by(|a, b| a.procedure.cmp(&b.procedure));
+            let m = MunicipalityManifest {
+                generator: concat!("amt ", env!("CARGO_PKG_VERSION")),
+                ars,
+                procedures: units
+                    .iter()
+                    .map(|u| OfferedFiles {
+                        id: &u.procedure,
+                        version: version(&u.procedure),
+                        authority: &u.authority.0,
+                        authority_of: &u.authority.1,
+                        files: &u.files,
+                    })
+                    .collect(),
+            };
+            OutputFile {
+                path: format!("{ars}/manifest.json"),
+                bytes: super::json(&m),
+            }
+        })
+        .collect()
+}
+
 /// The manifest of a build for municipalities: the generic procedures as
 /// [`manifest`] lists them, then every municipality (key, name, kind,
-/// parent) with the procedures it offers, their authority and files, and
-/// what sharing identical files saved.
+/// parent) with the procedures it offers and their authority, the path of
+/// its own manifest, and what sharing identical files saved.
 pub fn municipal_manifest(
     registry: &ir::municipality::Registry,
-    built: &[&ir::Procedure],
     generic: &[&ir::Procedure],
     files: &[FileRecord],
-    units: &[super::municipal::Unit],
+    units: &[&super::municipal::Unit],
 ) -> OutputFile {
     let mut by_procedure: HashMap<&str, Vec<&FileRecord>> = HashMap::new();
     for f in files {
@@ -147,22 +213,15 @@ pub fn municipal_manifest(
         })
         .collect();
     let mut sharing = Sharing::default();
-    for u in units {
+    let mut by_ars: HashMap<&str, Vec<&super::municipal::Unit>> = HashMap::new();
+    for &u in units {
         sharing.files += u.files.len();
         sharing.stored += u.files.len() - u.linked;
-        sharing.bytes_listed += u.files.iter().map(|f| f.bytes).sum::<usize>();
-        sharing.bytes_stored += u.files.iter().map(|f| f.bytes).sum::<usize>() - u.linked_bytes;
-    }
-    let mut by_ars: HashMap<&str, Vec<&super::municipal::Unit>> = HashMap::new();
-    for u in units {
+        let bytes = u.files.iter().map(|f| f.bytes).sum::<usize>();
+        sharing.bytes_listed += bytes;
+        sharing.bytes_stored += bytes - u.linked_bytes;
         by_ars.entry(u.ars.as_str()).or_default().push(u);
     }
-    let version = |id: &str| {
-        built
-            .iter()
-            .find(|p| p.id == id)
-            .map_or("", |p| p.version.as_str())
-    };
     let municipalities = registry
         .municipalities
         .values()
@@ -173,10 +232,8 @@ pub fn municipal_manifest(
                 .into_iter()
                 .map(|u| Offered {
                     id: &u.procedure,
-                    version: version(&u.procedure),
                     authority: &u.authority.0,
                     authority_of: &u.authority.1,
-                    files: &u.files,
                 })
                 .collect();
             offered.sort_by(|a, b| a.id.cmp(b.id));
@@ -185,6 +242,7 @@ pub fn municipal_manifest(
                 name: &m.name,
                 kind: m.kind,
                 parent: m.parent.as_deref(),
+                manifest: (!offered.is_empty()).then(|| format!("{}/manifest.json", m.ars)),
                 procedures: offered,
             }
         })

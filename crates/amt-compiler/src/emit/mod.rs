@@ -304,17 +304,24 @@ impl<'s> Emitter<'s> {
 
 impl Emitter<'_> {
     /// Writes the start page (every municipality with its procedures, then
-    /// the procedures built for no municipality) and the manifest of a
-    /// build for municipalities. `generic` are the procedures built at
-    /// `<id>/` with their records; `units` what [`municipal::MunicipalBuild`]
-    /// built; `built` every procedure (for titles and versions).
+    /// the procedures built for no municipality) and the manifests of a
+    /// build for municipalities: `manifest.json` over all, and each
+    /// municipality's own `<ARS>/manifest.json` with its files (only those
+    /// of the municipalities in `made`, when given: the others' stay as
+    /// they are). `generic` are the procedures built at `<id>/` with their
+    /// records; `units` every unit of the build; `built` every procedure (for
+    /// titles and versions). Without `index`, the start page is not made
+    /// (the caller keeps the previous one: nothing it shows changed).
+    /// Returns how many files the build has.
     pub fn finish_municipal(
         self,
         registry: &crate::ir::municipality::Registry,
         built: &[&ir::Procedure],
         mut generic: Vec<(&ir::Procedure, Vec<FileRecord>)>,
-        units: Vec<municipal::Unit>,
-    ) -> Result<Vec<FileRecord>, EmitError> {
+        units: &[&municipal::Unit],
+        made: Option<&std::collections::BTreeSet<String>>,
+        index: bool,
+    ) -> Result<usize, EmitError> {
         generic.retain(|(_, records)| !records.is_empty());
         generic.sort_by(|a, b| a.0.id.cmp(&b.0.id));
         let mut records = self.assets;
@@ -322,19 +329,21 @@ impl Emitter<'_> {
         for (_, r) in &mut generic {
             records.append(r);
         }
-        let index = OutputFile {
-            path: "index.html".into(),
-            bytes: html::municipalities_page(&self.env, registry, built, &sorted)
-                .map_err(|e| EmitError::template(self.settings, None, e))?
-                .into_bytes(),
-        };
-        emit_to(self.sink, &mut records, index)?;
-        let manifest = manifest::municipal_manifest(registry, built, &sorted, &records, &units);
-        emit_to(self.sink, &mut records, manifest)?;
-        for u in units {
-            records.extend(u.files);
+        if index {
+            let page = OutputFile {
+                path: "index.html".into(),
+                bytes: html::municipalities_page(&self.env, registry, built, &sorted)
+                    .map_err(|e| EmitError::template(self.settings, None, e))?
+                    .into_bytes(),
+            };
+            emit_to(self.sink, &mut records, page)?;
         }
-        Ok(records)
+        for file in manifest::municipality_manifests(built, units, made) {
+            emit_to(self.sink, &mut records, file)?;
+        }
+        let manifest = manifest::municipal_manifest(registry, &sorted, &records, units);
+        emit_to(self.sink, &mut records, manifest)?;
+        Ok(records.len() + units.iter().map(|u| u.files.len()).sum::<usize>())
     }
 }
 

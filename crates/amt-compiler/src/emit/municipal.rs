@@ -99,6 +99,33 @@ impl<'e, 's> MunicipalBuild<'e, 's> {
             .collect()
     }
 
+    /// What a unit's files depend on, as a number: the procedure (its
+    /// `procedure_hash`, see [`procedure_hash`]), the values in force, the
+    /// authority, the municipality's name, theme, payment and identity. Two
+    /// builds give a unit the same files when it has the same fingerprint,
+    /// so a rebuild after a change makes again only the units whose
+    /// fingerprint changed. `None` when the municipality does not offer the
+    /// procedure.
+    pub fn fingerprint(&self, ars: &str, procedure: &str, procedure_hash: u64) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let p = self.procedures.get(procedure)?;
+        let r = self.registry.resolve(ars, procedure)?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        procedure_hash.hash(&mut h);
+        values_key(p, &r).hash(&mut h);
+        let facts = serde_json::to_string(&(
+            r.authority.0,
+            &r.authority.1.ars,
+            &r.municipality.name,
+            r.theme.map(|t| t.0),
+            r.payment.map(|t| t.0),
+            r.identity.map(|t| t.0),
+        ))
+        .unwrap_or_default();
+        facts.hash(&mut h);
+        Some(h.finish())
+    }
+
     /// Builds one procedure for one municipality (from any thread).
     pub fn unit(&self, ars: &str, procedure: &str) -> Result<Unit, EmitError> {
         let bug = |what: &str| internal(Some(procedure), "a municipality's build", what);
@@ -279,4 +306,12 @@ fn page_lang<'p>(p: &'p Procedure, file: &str) -> &'p str {
         .iter()
         .find(|l| html::page_file(p, l) == file)
         .map_or_else(|| p.source_language(), String::as_str)
+}
+
+/// A number that changes when a procedure's model does (its `procedure.json`).
+pub fn procedure_hash(p: &Procedure) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    json(p).hash(&mut h);
+    h.finish()
 }

@@ -159,8 +159,18 @@ pub fn check(
 ) -> (Municipalities, Vec<Diagnostic>) {
     let decls = declarations(sources);
     let files: Vec<(FileId, &ast::File)> = decls.iter().map(|(f, a)| (*f, a)).collect();
+    check_files(sources, &files, procedures)
+}
+
+/// [`check`] of files already parsed (a [`crate::Workspace`]'s): their
+/// municipality declarations, the other items passed over.
+pub fn check_files(
+    sources: &SourceMap,
+    files: &[(FileId, &ast::File)],
+    procedures: &[ProcedureFacts],
+) -> (Municipalities, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let out = read::read(sources, &files, procedures, &mut diags);
+    let out = read::read(sources, files, procedures, &mut diags);
     (out, diags)
 }
 

@@ -59,12 +59,25 @@ pub(super) fn read(
     let mut sets = Vec::new();
     let mut offers = Vec::new();
     let mut identities: BTreeMap<String, Span> = BTreeMap::new();
-    for (file, ast) in files {
-        for item in &ast.items {
-            let ast::Item::Municipality(decl) = item else {
-                continue;
-            };
-            let Some(m) = declaration(sources, *file, decl, diags) else {
+    // Each declaration on its own, on every core; then together, in order.
+    let decls: Vec<(FileId, &ast::Municipality)> = files
+        .iter()
+        .flat_map(|(file, ast)| {
+            ast.items.iter().filter_map(move |item| match item {
+                ast::Item::Municipality(decl) => Some((*file, decl)),
+                _ => None,
+            })
+        })
+        .collect();
+    let read = crate::par::map(&decls, |(file, decl)| {
+        let mut found = Vec::new();
+        let m = declaration(sources, *file, decl, &mut found);
+        (m, found)
+    });
+    for ((_, decl), (m, found)) in decls.iter().zip(read) {
+        diags.extend(found);
+        {
+            let Some(m) = m else {
                 continue;
             };
             if let Some(first) = first_at.get(&m.ars) {
@@ -775,26 +788,25 @@ fn unset_parameters(
 ) {
     let mut missing: BTreeMap<(String, String, String), Vec<&Municipality>> = BTreeMap::new();
     for (m, offered) in out.registry.served() {
+        // One walk up the keys serves every procedure the municipality offers.
+        let chain = out.registry.chain(&m.ars);
         for o in offered {
             let Some(facts) = procedures.iter().find(|f| f.id == o.procedure) else {
                 continue;
             };
-            let Some(resolved) = out.registry.resolve(&m.ars, &o.procedure) else {
-                continue;
-            };
             // Where the offer is written: the nearest in the chain that offers it.
-            let site = out
-                .registry
-                .chain(&m.ars)
-                .into_iter()
+            let site = chain
+                .iter()
                 .find(|c| c.offers.iter().any(|x| x.procedure == o.procedure))
                 .map_or_else(|| m.ars.clone(), |c| c.ars.clone());
-            let chain = out.registry.chain(&m.ars);
             for p in facts.parameters.iter().filter(|p| p.default.is_none()) {
-                let tried = chain.iter().any(|c| {
-                    attempted.contains(&(c.ars.clone(), o.procedure.clone(), p.id.clone()))
+                let set = chain.iter().any(|c| {
+                    c.values
+                        .iter()
+                        .any(|v| v.procedure == o.procedure && v.parameter == p.id)
+                        || attempted.contains(&(c.ars.clone(), o.procedure.clone(), p.id.clone()))
                 });
-                if !resolved.values.contains_key(&p.id) && !tried {
+                if !set {
                     missing
                         .entry((site.clone(), o.procedure.clone(), p.id.clone()))
                         .or_default()
@@ -869,10 +881,12 @@ fn weaker_identity(
             else {
                 continue;
             };
-            let Some(resolved) = out.registry.resolve(&m.ars, &o.procedure) else {
-                continue;
-            };
-            let Some((local, at)) = resolved.identity else {
+            let Some((local, at)) = out
+                .registry
+                .chain(&m.ars)
+                .into_iter()
+                .find_map(|c| Some((c.identity.as_ref()?, c)))
+            else {
                 continue;
             };
             let key = (at.ars.clone(), o.procedure.clone());
