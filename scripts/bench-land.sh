@@ -44,15 +44,16 @@ echo "output on disk: $(du -sh "$out" | cut -f1) (each file counted once); as if
 jq -r '.sharing | "sharing: \(.stored) of \(.files) files stored, \(.bytes_stored / 1048576 | floor) MB of \(.bytes_listed / 1048576 | floor) MB"' "$out/manifest.json"
 
 # The rebuild after an edit, from watch mode's own timing.
-file=$(ls "$src"/kommunen/generiert/*.amt | grep -v -e staedte -e land | head -1)
+file=$(ls "$src"/kommunen/generiert/09*.amt | grep -v staedte | head -1)
 line=$(grep -n 'set hundesteuer.satz = ' "$file" | head -1 | cut -d: -f1)
 "$amt" build "$src" --out "$out" --watch >"$work/watch.log" 2>&1 &
 watcher=$!
 trap 'kill $watcher 2>/dev/null || true' EXIT
 until grep -q watching "$work/watch.log"; do sleep 0.5; done
 for _ in $(seq 10); do
-  sed -i "${line}s/ EUR / EUR  /" "$file"; sleep 1.5
-  sed -i "${line}s/ EUR  / EUR /" "$file"; sleep 1.5
+  # A new rate (one digit more), then the old one again.
+  sed -i -E "${line}s/= ([0-9]+) EUR/= \\11 EUR/" "$file"; sleep 1.5
+  sed -i -E "${line}s/= ([0-9]+)1 EUR/= \\1 EUR/" "$file"; sleep 1.5
 done
 kill $watcher
 times=$(grep -A20 '^changed:' "$work/watch.log" | grep -oE '^\([0-9]+ ms\)' | tr -d '(ms) ' | sort -n)

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod fmt;
 mod municipal;
+mod report;
 mod test;
 mod validate;
 
@@ -40,6 +41,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Run the examples written in the procedures, like a test runner.
     Test(test::TestArgs),
+    /// Show, for one municipality, every value it resolves and where it
+    /// comes from; with `--against`, what differs from another.
+    Report(report::ReportArgs),
     /// Lay out source files in the one canonical way, keeping every comment.
     Fmt(fmt::FmtArgs),
     /// A language server for editors, over stdin/stdout (started by the editor).
@@ -180,6 +184,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => crate::serve::run(&args),
         Command::Validate(args) => validate::run(&args).unwrap_or_else(|code| code),
         Command::Test(args) => test::run(&args).unwrap_or_else(|code| code),
+        Command::Report(args) => report::run(&args).unwrap_or_else(|code| code),
         Command::Fmt(args) => fmt::run(&args),
         Command::Lsp => match amt_lsp::run() {
             Ok(()) => OK,

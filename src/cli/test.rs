@@ -14,6 +14,9 @@ pub struct TestArgs {
     /// Run only the examples whose procedure id or name contains this text.
     #[arg(long)]
     pub filter: Option<String>,
+    /// Run only the examples of this municipality (its Regionalschlüssel).
+    #[arg(long)]
+    pub municipality: Option<String>,
 }
 
 pub fn run(args: &TestArgs) -> Result<u8, u8> {
@@ -29,8 +32,24 @@ pub fn run(args: &TestArgs) -> Result<u8, u8> {
         eprintln!("amt: the project has errors; no example was run");
         return Err(INPUT_ERRORS);
     }
+    let mut procedures = compiled.procedures;
+    if let Some(ars) = &args.municipality {
+        if !compiled
+            .municipalities
+            .registry
+            .municipalities
+            .contains_key(ars)
+        {
+            eprintln!("amt: no municipality has the key {ars}");
+            return Err(super::USAGE_OR_IO);
+        }
+        for p in &mut procedures {
+            p.examples
+                .retain(|e| e.municipality.as_deref() == Some(ars));
+        }
+    }
     let mut outcomes = amt_compiler::examples::run_in(
-        &compiled.procedures,
+        &procedures,
         &compiled.municipalities.registry,
         today_germany(),
     );

@@ -26,6 +26,11 @@ pub struct ValidateArgs {
     /// `human` (one line per problem) or `json` (the whole report).
     #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
     pub format: MessageFormat,
+    /// The municipality (its Regionalschlüssel) whose values apply, for a
+    /// procedure read from its sources (a built `procedure.json` of
+    /// `<ARS>/<id>/` has them already).
+    #[arg(long)]
+    pub municipality: Option<String>,
 }
 
 /// The built model `args.procedure` points at as a folder: a built
@@ -71,6 +76,12 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt_compiler::ir::Procedure, u8
     let built = built_model(args)?;
     let path = built.as_ref().unwrap_or(&args.procedure);
     if path.extension().is_some_and(|e| e == "json") {
+        if args.municipality.is_some() {
+            eprintln!(
+                "amt: a built model has its municipality's values already: give `<ARS>/<id>/` of the build instead of --municipality"
+            );
+            return Err(USAGE_OR_IO);
+        }
         let text = std::fs::read_to_string(path).map_err(|e| {
             eprintln!("amt: cannot read `{}`: {e}", path.display());
             USAGE_OR_IO
@@ -108,7 +119,18 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt_compiler::ir::Procedure, u8
         .filter(|p| args.id.is_some() || file.as_ref().is_none_or(|f| *f == p.source))
         .collect();
     match candidates.len() {
-        1 => Ok(candidates.remove(0)),
+        1 => {
+            let p = candidates.remove(0);
+            amt_compiler::municipal::instance(
+                &p,
+                &compiled.municipalities.registry,
+                args.municipality.as_deref(),
+            )
+            .map_err(|e| {
+                eprintln!("amt: {e}; name a municipality that offers it with --municipality");
+                USAGE_OR_IO
+            })
+        }
         0 => {
             eprintln!(
                 "amt: no procedure{} found in `{}`",

@@ -165,7 +165,7 @@ fn authority(out: &mut String, id: &str, name: &str, key: &str, salt: u32) {
 /// A Gemeinde's Hundesteuer: a rate, for every seventh a change of rates.
 fn hundesteuer(out: &mut String, n: usize) {
     let rate = 40 + (n % 9) * 10;
-    if n.is_multiple_of(7) {
+    if n % 7 == 0 {
         let _ = writeln!(
             out,
             "  set hundesteuer.satz = {} EUR {{ until 2024-12-31 legal \"Hundesteuersatzung (synthetisch), § 5\" }}
@@ -223,7 +223,7 @@ fn landkreis(kreis: &str, count: usize) -> String {
     );
     authority(&mut out, "lra", &format!("Landratsamt {kreis}"), &key, 3);
     out.push_str("  offers kfz_zulassung, bauantrag_bayern by lra\n");
-    if number.is_multiple_of(5) {
+    if number % 5 == 0 {
         out.push_str(
             "  theme {\n    color primary \"#005a8c\"\n    color text \"#1b1b1b\"\n    link logo <https://landkreis.example/logo.svg>\n  }\n",
         );
@@ -276,7 +276,7 @@ fn landkreis(kreis: &str, count: usize) -> String {
                 5,
             );
             out.push_str("  offers wohnsitzanmeldung, gewerbeanmeldung, hundesteuer by rathaus\n");
-            if n.is_multiple_of(40) {
+            if n % 40 == 0 {
                 authority(
                     &mut out,
                     "bauamt",

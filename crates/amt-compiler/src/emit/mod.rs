@@ -338,12 +338,20 @@ impl Emitter<'_> {
             };
             emit_to(self.sink, &mut records, page)?;
         }
+        let mut written = 0;
         for file in manifest::municipality_manifests(built, units, made) {
             emit_to(self.sink, &mut records, file)?;
+            written += 1;
         }
         let manifest = manifest::municipal_manifest(registry, &sorted, &records, units);
         emit_to(self.sink, &mut records, manifest)?;
-        Ok(records.len() + units.iter().map(|u| u.files.len()).sum::<usize>())
+        // Every file of the build, those kept from the previous one too.
+        let places: std::collections::BTreeSet<&str> =
+            units.iter().map(|u| u.ars.as_str()).collect();
+        Ok(records.len() - written
+            + places.len()
+            + usize::from(!index)
+            + units.iter().map(|u| u.files.len()).sum::<usize>())
     }
 }
 

@@ -244,7 +244,12 @@ impl<'e, 's> MunicipalBuild<'e, 's> {
     /// per variant and authority.
     fn workflow(&self, p: &Procedure, r: &Resolved, values: &str, dir: &str) -> Made {
         let (authority, owner) = r.authority;
-        let key = format!("{values}\u{1}{}\u{1}{}", owner.ars, authority.id);
+        let key = format!(
+            "{values}\u{1}{}\u{1}{}\u{1}{:?}",
+            owner.ars,
+            authority.id,
+            r.payment.map(|p| p.0)
+        );
         let slot = slot(&self.workflows, &key);
         slot.get_or_init(|| {
             let mut records = Vec::new();
@@ -258,7 +263,10 @@ impl<'e, 's> MunicipalBuild<'e, 's> {
                     },
                 )?;
             }
-            if let Some(w) = super::workflow::workflow_json_for(p, Some((authority, &owner.ars))) {
+            let payment = r.payment.map(|(pay, _)| pay);
+            if let Some(w) =
+                super::workflow::workflow_json_for(p, Some((authority, &owner.ars)), payment)
+            {
                 emit_to(
                     self.emitter.sink,
                     &mut records,
@@ -282,10 +290,14 @@ fn slot<T>(map: &Slots<T>, key: &str) -> Slot<T> {
     map.entry(key.to_string()).or_default().clone()
 }
 
-/// What tells variants apart: the procedure and, per parameter, the values
-/// a municipality set (with their periods), or nothing (the default).
+/// What tells variants apart: the procedure, the identification asked for,
+/// and, per parameter, the values a municipality set (with their periods),
+/// or nothing (the default).
 fn values_key(p: &Procedure, r: &Resolved) -> String {
     let mut key = p.id.clone();
+    if let Some((identity, _)) = r.identity {
+        key.push_str(&format!("\u{1}{identity:?}"));
+    }
     for param in &p.parameters {
         key.push('\u{1}');
         if let Some((periods, _)) = r.values.get(&param.id) {

@@ -60,15 +60,18 @@ fn state(s: &ir::State, c: &Computed) -> Json {
 
 /// The workflow of a procedure as JSON, or `None` when it has none.
 pub fn workflow_json(p: &Procedure) -> Option<Json> {
-    workflow_json_for(p, None)
+    workflow_json_for(p, None, None)
 }
 
 /// [`workflow_json`] for one municipality: it names the authority
 /// responsible (`authority`, with its FIT-Connect destination and reply
-/// channels) and the municipality (`municipality`, its key).
+/// channels, and `authority_of`, the key of the municipality that declares
+/// it) and, where the workflow has a payment, the payment provider
+/// (`payment`: provider, account ids, and where each secret is found).
 pub fn workflow_json_for(
     p: &Procedure,
     responsible: Option<(&ir::municipality::AuthorityInfo, &str)>,
+    payment: Option<&ir::municipality::Payment>,
 ) -> Option<Json> {
     let w = p.workflow.as_ref()?;
     let c = computed_values(p);
@@ -110,6 +113,10 @@ pub fn workflow_json_for(
     if let Some((authority, ars)) = responsible {
         out["authority"] = json!(authority);
         out["authority_of"] = json!(ars);
+    }
+    let pays = w.states.iter().any(|s| s.kind == ir::StateKind::Payment);
+    if let Some(payment) = payment.filter(|_| pays) {
+        out["payment"] = json!(payment);
     }
     Some(out)
 }

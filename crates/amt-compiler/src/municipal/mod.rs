@@ -137,6 +137,16 @@ pub fn instance(
         Some((ir::municipality::in_force(periods, &param.ty), legal))
     })
     .map_err(|missing| format!("the parameter `{missing}` of `{}` has no value", p.id))?;
+    // A municipality may ask for more identification than the procedure
+    // (never less: the check says so).
+    if let Some((identity, _)) = resolved.as_ref().and_then(|r| r.identity)
+        && out
+            .identity
+            .as_ref()
+            .is_none_or(|own| own.level <= identity.level)
+    {
+        out.identity = Some(identity.clone());
+    }
     Ok(out)
 }
 
