@@ -74,6 +74,21 @@ pub struct CheckArgs {
     pub validator_only: bool,
 }
 
+impl CheckArgs {
+    /// A check of `path` as the commands that run one first (`test`,
+    /// `validate`, `report`, `serve`) make it: human messages, warnings
+    /// allowed.
+    pub fn of(path: PathBuf) -> CheckArgs {
+        CheckArgs {
+            path,
+            message_format: MessageFormat::Human,
+            deny_warnings: false,
+            color: ColorChoice::Auto,
+            validator_only: false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum MessageFormat {
     Human,

@@ -4,7 +4,7 @@
 //! `--against`, what differs between two municipalities.
 
 use super::check::run_check;
-use super::{CheckArgs, ColorChoice, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO};
+use super::{CheckArgs, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO};
 use amt_compiler::ir::municipality::{Municipality, Registry};
 use amt_compiler::ir::{self, Literal};
 use clap::Args;
@@ -57,13 +57,7 @@ struct Report {
 }
 
 pub fn run(args: &ReportArgs) -> Result<u8, u8> {
-    let check = CheckArgs {
-        path: args.path.clone(),
-        message_format: MessageFormat::Human,
-        deny_warnings: false,
-        color: ColorChoice::Auto,
-        validator_only: false,
-    };
+    let check = CheckArgs::of(args.path.clone());
     let (_, compiled) = run_check(&check)?;
     if compiled.failed(false) {
         eprintln!("amt: the project has errors; no report was made");

@@ -1,7 +1,7 @@
 //! `amt test`: the examples written in the procedures, run like tests.
 
 use super::check::run_check;
-use super::{CheckArgs, ColorChoice, INPUT_ERRORS, MessageFormat, OK, today_germany};
+use super::{CheckArgs, INPUT_ERRORS, OK, today_germany};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -20,13 +20,7 @@ pub struct TestArgs {
 }
 
 pub fn run(args: &TestArgs) -> Result<u8, u8> {
-    let check = CheckArgs {
-        path: args.path.clone(),
-        message_format: MessageFormat::Human,
-        deny_warnings: false,
-        color: ColorChoice::Auto,
-        validator_only: false,
-    };
+    let check = CheckArgs::of(args.path.clone());
     let (_, compiled) = run_check(&check)?;
     if compiled.failed(false) {
         eprintln!("amt: the project has errors; no example was run");

@@ -1,7 +1,7 @@
 //! `amt validate`: a submission checked against a procedure with every rule.
 
 use super::check::run_check;
-use super::{CheckArgs, ColorChoice, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO, today_germany};
+use super::{CheckArgs, INPUT_ERRORS, MessageFormat, OK, USAGE_OR_IO, today_germany};
 use clap::Args;
 use std::io::Write;
 use std::path::PathBuf;
@@ -94,13 +94,7 @@ fn load_procedure(args: &ValidateArgs) -> Result<amt_compiler::ir::Procedure, u8
             USAGE_OR_IO
         });
     }
-    let check = CheckArgs {
-        path: path.clone(),
-        message_format: MessageFormat::Human,
-        deny_warnings: false,
-        color: ColorChoice::Auto,
-        validator_only: false,
-    };
+    let check = CheckArgs::of(path.clone());
     let (_, compiled) = run_check(&check)?;
     if compiled.failed(false) {
         eprintln!("amt: the procedure has errors; fix them first");

@@ -12,7 +12,7 @@
 mod form;
 mod page;
 
-use crate::cli::{BuildArgs, CheckArgs, ColorChoice, MessageFormat, OK, USAGE_OR_IO};
+use crate::cli::{BuildArgs, CheckArgs, OK, USAGE_OR_IO};
 use amt_compiler::ir::Procedure;
 use amt_compiler::validate::{Model, Options, Report, Severity};
 use serde::Serialize;
@@ -1008,13 +1008,7 @@ impl Builder<'_> {
         self.attempts += 1;
         let out = self.work.dir.join(format!("build-{}", self.attempts));
         let args = BuildArgs {
-            check: CheckArgs {
-                path: self.root.to_path_buf(),
-                message_format: MessageFormat::Human,
-                deny_warnings: false,
-                color: ColorChoice::Auto,
-                validator_only: false,
-            },
+            check: CheckArgs::of(self.root.to_path_buf()),
             out: out.clone(),
             schema_base: None,
             templates: self.settings.templates.clone(),
