@@ -589,3 +589,67 @@ fn a_column_read_shows_its_column_and_completes() {
         "{labels:?}"
     );
 }
+
+#[test]
+fn municipality_files_show_resolved_values_and_lead_to_declarations() {
+    let mut c = Client::start("municipal");
+    let file = "kommunen/landkreis_starnberg.amt";
+    let text = c.open(file);
+    // Hover on a parameter of a `set`: the value in force and its origin.
+    let hover = c.request(
+        "textDocument/hover",
+        c.at(&text, file, "hundesteuer.satz = 80", 0, 13),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("**parameter** `hundesteuer.satz`"),
+        "{value}"
+    );
+    assert!(
+        value.contains("until 2024-12-31") && value.contains("from 2025-01-01"),
+        "{value}"
+    );
+    assert!(
+        value.contains("← Stadt Starnberg (091880139139, gemeinde)"),
+        "{value}"
+    );
+    // Hover on the authority of an inherited offer: where it is declared.
+    let hover = c.request("textDocument/hover", c.at(&text, file, "by lra", 0, 4));
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("Landratsamt Starnberg"), "{value}");
+    assert!(value.contains("Strandbadstraße 2"), "{value}");
+    // Hover on a Gemeinde's key: what it offers and from whom.
+    let hover = c.request(
+        "textDocument/hover",
+        c.at(&text, file, "\"091880113113\"", 0, 2),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("`kfz_zulassung` by Landratsamt Starnberg"),
+        "{value}"
+    );
+    assert!(value.contains("within Landkreis Starnberg"), "{value}");
+    // Go to the parameter's declaration in the procedure.
+    let def = c.request(
+        "textDocument/definition",
+        c.at(&text, file, "hundesteuer.satz_kampfhund", 0, 13),
+    );
+    assert!(
+        def["uri"].as_str().unwrap().ends_with("hundesteuer.amt"),
+        "{def}"
+    );
+    let procedure = std::fs::read_to_string(c.dir.join("hundesteuer.amt")).unwrap();
+    let line = procedure[..procedure.find("parameter satz_kampfhund").unwrap()]
+        .matches('\n')
+        .count();
+    assert_eq!(def["range"]["start"]["line"], line, "{def}");
+    // Go from `by rathaus` to the Gemeinde's own authority.
+    let def = c.request(
+        "textDocument/definition",
+        c.at(&text, file, "by rathaus", 0, 4),
+    );
+    let line = text[..text.find("authority rathaus").unwrap()]
+        .matches('\n')
+        .count();
+    assert_eq!(def["range"]["start"]["line"], line, "{def}");
+}

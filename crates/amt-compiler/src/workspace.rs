@@ -200,6 +200,12 @@ impl Workspace {
         ids
     }
 
+    /// What the municipalities know of each checked procedure (its
+    /// parameters, identity, examples), also where models are not kept.
+    pub fn procedure_facts(&self) -> impl Iterator<Item = &crate::municipal::ProcedureFacts> {
+        self.files.iter().flat_map(|f| f.facts.iter())
+    }
+
     /// The project's municipalities, as of the last check.
     pub fn municipalities(&self) -> &crate::municipal::Municipalities {
         &self.municipalities

@@ -14,6 +14,7 @@
 
 mod complete;
 pub mod index;
+mod municipal;
 
 use amt_compiler::Workspace;
 use amt_compiler::diagnostic::{Diagnostic, Severity};
@@ -324,9 +325,11 @@ impl Server {
             }
             "textDocument/definition" => {
                 let p: lsp::GotoDefinitionParams = params(req)?;
-                let found = self
-                    .target_at(&p.text_document_position_params)
-                    .map(|t| self.def_location(t));
+                let at = &p.text_document_position_params;
+                let found = match self.municipal_definition(at) {
+                    Some(span) => Some(self.location(span)),
+                    None => self.target_at(at).map(|t| self.def_location(t)),
+                };
                 json(serde_json::to_value(found))
             }
             "textDocument/references" => {
@@ -462,7 +465,26 @@ impl Server {
         self.location(span)
     }
 
+    /// Where what a municipality file names is declared.
+    fn municipal_definition(&mut self, at: &lsp::TextDocumentPositionParams) -> Option<Span> {
+        let file = self.file_of(&at.text_document.uri)?;
+        let offset = self.offset(file, at.position);
+        municipal::definition(&self.ws, file, offset)
+    }
+
     fn hover(&mut self, at: &lsp::TextDocumentPositionParams) -> Option<lsp::Hover> {
+        if let Some(file) = self.file_of(&at.text_document.uri) {
+            let offset = self.offset(file, at.position);
+            if let Some(md) = municipal::hover(&self.ws, file, offset) {
+                return Some(lsp::Hover {
+                    contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+                        kind: lsp::MarkupKind::Markdown,
+                        value: md,
+                    }),
+                    range: None,
+                });
+            }
+        }
         let target = self.target_at(at)?;
         let index = self.index(target.file);
         let def = &index.defs[target.def];
@@ -544,7 +566,11 @@ impl Server {
         let index = self.index(file);
         let source = self.ws.sources().get(file);
         let line_start = source.line_starts()[source.line_index(offset)];
-        let place = complete::Place::new(&source.text[line_start..offset], &index, offset);
+        let before = &source.text[line_start..offset];
+        if let Some(items) = municipal::complete(&self.ws, file, offset, before) {
+            return Some(lsp::CompletionResponse::Array(items));
+        }
+        let place = complete::Place::new(before, &index, offset);
         let items = complete::items(&place, &index, self.ws.program(), file);
         Some(lsp::CompletionResponse::Array(items))
     }
