@@ -47,6 +47,11 @@ impl I18n {
         self.0.iter().map(|(l, t)| (l, t))
     }
 
+    /// Language and text, each text changeable in place.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (&String, &mut String)> {
+        self.0.iter_mut().map(|(l, t)| (&*l, t))
+    }
+
     /// The languages, in tag order.
     pub fn keys(&self) -> impl Iterator<Item = &String> {
         self.0.iter().map(|(l, _)| l)

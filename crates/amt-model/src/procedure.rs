@@ -134,6 +134,51 @@ impl Procedure {
         Ok(())
     }
 
+    /// Every text a person reads in the form, for a pass that rewrites
+    /// them: the title and description, pages, each node's label, item
+    /// label, hint, notes and rule messages, fees and deadlines.
+    pub fn texts_mut(&mut self, f: &mut impl FnMut(&mut I18n)) {
+        fn node(n: &mut Node, f: &mut impl FnMut(&mut I18n)) {
+            for t in [&mut n.label, &mut n.item_label, &mut n.hint]
+                .into_iter()
+                .flatten()
+            {
+                f(t);
+            }
+            for r in &mut n.rules {
+                f(&mut r.message);
+            }
+            match &mut n.kind {
+                NodeKind::Note { text } => f(text),
+                NodeKind::Group { items, .. } => {
+                    for i in items {
+                        node(i, f);
+                    }
+                }
+                _ => {}
+            }
+        }
+        f(&mut self.title);
+        if let Some(d) = &mut self.description {
+            f(d);
+        }
+        for page in &mut self.pages {
+            f(&mut page.label);
+            for n in &mut page.items {
+                node(n, f);
+            }
+        }
+        for n in self.attachments.iter_mut().chain(&mut self.computed) {
+            node(n, f);
+        }
+        for fee in &mut self.fees {
+            f(&mut fee.label);
+        }
+        for d in &mut self.deadlines {
+            f(&mut d.label);
+        }
+    }
+
     /// Every node: the top nodes and everything their groups hold, each
     /// group before its items, in form order.
     pub fn all_nodes(&self) -> AllNodes<'_> {

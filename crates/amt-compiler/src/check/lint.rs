@@ -136,6 +136,7 @@ fn has_data(c: &Checker, id: NodeId) -> bool {
 /// Every check of a whole procedure beyond types.
 pub fn procedure(c: &mut Checker, decl: &ast::Decl) {
     structure(c);
+    placeholders(c);
     if decl.label.is_none() {
         c.diags.push(
             Diagnostic::new(
@@ -630,5 +631,82 @@ fn workflow_texts<'a>(body: &'a [ast::Stmt], out: &mut Vec<&'a ast::Text>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Texts name a procedure's parameters in braces (`{satz}`), which a
+/// municipality's build replaces with the value in force; a name in braces
+/// that is no parameter would be shown as it is written.
+fn placeholders(c: &mut Checker) {
+    use super::tree::Kind;
+    let parameters: Vec<&str> = c
+        .tree
+        .nodes
+        .iter()
+        .filter(|n| {
+            matches!(
+                n.kind,
+                Kind::Computed {
+                    parameter: Some(_),
+                    ..
+                }
+            )
+        })
+        .map(|n| n.name)
+        .collect();
+    let mut found = Vec::new();
+    for n in &c.tree.nodes {
+        let note = match n.kind {
+            Kind::Note(t) => Some(t),
+            _ => None,
+        };
+        for text in [n.label, n.hint, note].into_iter().flatten() {
+            let strings =
+                std::iter::once(&text.source).chain(text.translations.iter().map(|(_, t)| t));
+            for s in strings {
+                let mut rest = s.value.as_str();
+                while let Some(open) = rest.find('{') {
+                    let after = &rest[open + 1..];
+                    let Some(close) = after.find('}') else { break };
+                    let name = &after[..close];
+                    let is_name = !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                        && name.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_');
+                    if is_name && !parameters.contains(&name) {
+                        found.push((s.span, name.to_string()));
+                    }
+                    rest = &after[close + 1..];
+                }
+            }
+        }
+    }
+    for (span, name) in found {
+        let d = Diagnostic::new(
+            Code::UnknownPlaceholder,
+            span,
+            format!("`{{{name}}}` names no parameter of the procedure"),
+        )
+        .label("shown as written");
+        let help = if parameters.is_empty() {
+            "a text names a parameter in braces, e.g. `{satz}`; this procedure declares none"
+                .to_string()
+        } else {
+            format!(
+                "the parameters are {}",
+                parameters
+                    .iter()
+                    .map(|p| format!("`{p}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        c.diags.push(crate::diagnostic::suggest::suggest(
+            d,
+            &name,
+            parameters.iter().copied(),
+            help,
+        ));
     }
 }

@@ -244,6 +244,8 @@ codes! {
     ExampleMunicipality = "E1016", Error, "example names no municipality that offers the procedure";
     /// A municipality's value that does not cite the statute setting it.
     MissingStatute = "E1017", Error, "value without its statute";
+    /// A text names in braces something that is no parameter of the procedure.
+    UnknownPlaceholder = "W1002", Warning, "unknown parameter in a text";
     /// A procedure whose parameters have no default and that no municipality offers.
     NotOffered = "W1001", Warning, "procedure offered by no municipality";
 }

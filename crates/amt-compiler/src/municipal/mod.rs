@@ -137,6 +137,35 @@ pub fn instance(
         Some((ir::municipality::in_force(periods, &param.ty), legal))
     })
     .map_err(|missing| format!("the parameter `{missing}` of `{}` has no value", p.id))?;
+    // Texts name parameters in braces: `{satz}` reads the value in force
+    // (its values over time, in words), in each text's language.
+    let values: Vec<(String, &ir::Expr)> = out
+        .computed
+        .iter()
+        .filter(|n| p.parameters.iter().any(|param| param.id == n.id))
+        .filter_map(|n| match &n.kind {
+            ir::NodeKind::Computed { value, .. } => Some((format!("{{{}}}", n.id), value)),
+            _ => None,
+        })
+        .collect();
+    if !values.is_empty() {
+        let values: Vec<(String, ir::Expr)> =
+            values.into_iter().map(|(k, v)| (k, v.clone())).collect();
+        out.texts_mut(&mut |text| {
+            for (lang, t) in text.iter_mut() {
+                if !t.contains('{') {
+                    continue;
+                }
+                for (placeholder, value) in &values {
+                    if t.contains(placeholder.as_str())
+                        && let Some(words) = crate::emit::html::value_text(value, lang)
+                    {
+                        *t = t.replace(placeholder.as_str(), &words);
+                    }
+                }
+            }
+        });
+    }
     // A municipality may ask for more identification than the procedure
     // (never less: the check says so).
     if let Some((identity, _)) = resolved.as_ref().and_then(|r| r.identity)

@@ -426,6 +426,12 @@ fn marker(frame: Frame, part: usize) -> minijinja::Value {
     })
 }
 
+/// A parameter's value in `lang`, in words, for texts that name it
+/// (`{satz}`); `None` when it depends on the answers.
+pub fn value_text(e: &ir::Expr, lang: &str) -> Option<String> {
+    constant_text(e, lang, &texts(lang))
+}
+
 /// A value that does not depend on the answers, in words: a parameter's
 /// value, or its values over time (`ab 01.01.2025: 100,00 €; davor: 80,00 €`).
 fn constant_text(e: &ir::Expr, lang: &str, t: &Texts) -> Option<String> {
