@@ -88,10 +88,30 @@ const axe = async (what) => {
 const fill = (data) => fillForm(page, data);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-for (const id of readdirSync(root).sort()) {
+
+// The procedures of a build: each `<id>/`, and a procedure built only for
+// municipalities at the first `<ARS>/<id>/` that has it, with the examples
+// that name that municipality.
+function builtProcedures(out) {
+  const top = readdirSync(out).sort();
+  const list = top.filter((d) => existsSync(join(out, d, 'procedure.json'))).map((d) => ({ id: d, ars: null }));
+  const seen = new Set(list.map((t) => t.id));
+  for (const ars of top.filter((d) => /^[0-9]{12}$/.test(d))) {
+    for (const id of readdirSync(join(out, ars)).sort()) {
+      if (seen.has(id) || !existsSync(join(out, ars, id, 'procedure.json'))) continue;
+      seen.add(id);
+      list.push({ id: `${ars}/${id}`, ars });
+    }
+  }
+  return list;
+}
+const examplesOf = (model, t) => (model.examples || []).filter((e) => (e.municipality || null) === t.ars);
+
+for (const target of builtProcedures(root)) {
+  const id = target.id;
   const modelFile = join(root, id, 'procedure.json');
-  if (!existsSync(modelFile)) continue;
   const model = JSON.parse(readFileSync(modelFile, 'utf8'));
+  model.examples = examplesOf(model, target);
   await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
 
   // 1. The script and amt's validator agree on every example.
@@ -144,11 +164,11 @@ for (const id of readdirSync(root).sort()) {
   if (overflow > 0) fail(`${id}: at 320 px the page scrolls sideways by ${overflow} px`);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${base}${id}/index.html`, { waitUntil: 'load' });
-  await page.screenshot({ path: join(shots, `${id}-1-first-step.png`), fullPage: true });
+  await page.screenshot({ path: join(shots, `${id.replace('/', '-')}-1-first-step.png`), fullPage: true });
   await page.click('.amt-step:not([hidden]) .amt-nav .amt-button:not(.amt-secondary)');
   if (await page.locator('.amt-error-summary').count()) {
     await axe(`${id} error summary`);
-    await page.screenshot({ path: join(shots, `${id}-2-error-summary.png`), fullPage: true });
+    await page.screenshot({ path: join(shots, `${id.replace('/', '-')}-2-error-summary.png`), fullPage: true });
   } else fail(`${id}: continuing from an empty first step shows no error summary`);
 
   // The form refuses what amt refuses: every example that expects an error

@@ -12,9 +12,26 @@ const out = process.argv[2] || "output";
 let failures = 0;
 let schemas = 0;
 let examples = 0;
-for (const id of fs.readdirSync(out).sort()) {
+// The procedures of a build: each `<id>/`, and a procedure built only for
+// municipalities at the first `<ARS>/<id>/` that has it, with the examples
+// that name that municipality.
+function builtProcedures(dir) {
+  const top = fs.readdirSync(dir).sort();
+  const list = top.filter((d) => fs.existsSync(path.join(dir, d, "schema.json"))).map((d) => ({ id: d, ars: null }));
+  const seen = new Set(list.map((t) => t.id));
+  for (const ars of top.filter((d) => /^[0-9]{12}$/.test(d))) {
+    for (const id of fs.readdirSync(path.join(dir, ars)).sort()) {
+      if (seen.has(id) || !fs.existsSync(path.join(dir, ars, id, "schema.json"))) continue;
+      seen.add(id);
+      list.push({ id: `${ars}/${id}`, ars });
+    }
+  }
+  return list;
+}
+
+for (const target of builtProcedures(out)) {
+  const id = target.id;
   const file = path.join(out, id, "schema.json");
-  if (!fs.existsSync(file)) continue;
   const ajv = new Ajv2020({ strict: true, allErrors: true });
   addFormats(ajv);
   // amt's documented extension keyword: what JSON Schema cannot say.
@@ -29,7 +46,7 @@ for (const id of fs.readdirSync(out).sort()) {
     continue;
   }
   const model = JSON.parse(fs.readFileSync(path.join(out, id, "procedure.json"), "utf8"));
-  for (const ex of model.examples || []) {
+  for (const ex of (model.examples || []).filter((e) => (e.municipality || null) === target.ars)) {
     const kinds = ex.expect.map((e) => e.expect);
     if (!kinds.includes("valid") || kinds.includes("error")) continue;
     examples++;

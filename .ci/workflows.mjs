@@ -159,11 +159,32 @@ async function runCase(source, workflow, example) {
 
 let failures = 0;
 let runs = 0;
-for (const id of readdirSync(out).sort()) {
+
+// The procedures of a build: each `<id>/`, and a procedure built only for
+// municipalities at the first `<ARS>/<id>/` that has it, with the examples
+// that name that municipality.
+function builtProcedures(out) {
+  const top = readdirSync(out).sort();
+  const list = top.filter((d) => existsSync(join(out, d, 'procedure.json'))).map((d) => ({ id: d, ars: null }));
+  const seen = new Set(list.map((t) => t.id));
+  for (const ars of top.filter((d) => /^[0-9]{12}$/.test(d))) {
+    for (const id of readdirSync(join(out, ars)).sort()) {
+      if (seen.has(id) || !existsSync(join(out, ars, id, 'procedure.json'))) continue;
+      seen.add(id);
+      list.push({ id: `${ars}/${id}`, ars });
+    }
+  }
+  return list;
+}
+const examplesOf = (model, t) => (model.examples || []).filter((e) => (e.municipality || null) === t.ars);
+
+for (const target of builtProcedures(out)) {
+  const id = target.id;
   const bpmn = join(out, id, 'workflow.bpmn');
   if (!existsSync(bpmn)) continue;
   const source = readFileSync(bpmn, 'utf8');
   const model = JSON.parse(readFileSync(join(out, id, 'procedure.json'), 'utf8'));
+  model.examples = examplesOf(model, target);
   const workflow = JSON.parse(readFileSync(join(out, id, 'workflow.json'), 'utf8'));
   for (const example of model.examples || []) {
     const outcome = example.expect.find((e) => e.expect === 'outcome');
