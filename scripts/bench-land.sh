@@ -43,7 +43,9 @@ echo "built: $units (municipality × procedure) units for $served municipalities
 echo "output on disk: $(du -sh "$out" | cut -f1) (each file counted once); as if every file were its own copy: $(du -sh --count-links "$out" | cut -f1)"
 jq -r '.sharing | "sharing: \(.stored) of \(.files) files stored, \(.bytes_stored / 1048576 | floor) MB of \(.bytes_listed / 1048576 | floor) MB"' "$out/manifest.json"
 
-# The rebuild after an edit, from watch mode's own timing.
+# The rebuild after an edit, from watch mode's own timing (after the disk
+# has written what the builds above left in its cache).
+sync
 file=$(ls "$src"/kommunen/generiert/09*.amt | grep -v staedte | head -1)
 line=$(grep -n 'set hundesteuer.satz = ' "$file" | head -1 | cut -d: -f1)
 "$amt" build "$src" --out "$out" --watch >"$work/watch.log" 2>&1 &

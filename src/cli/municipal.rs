@@ -121,8 +121,10 @@ pub fn write(
     // file (`dirty`), and new ones. Their fingerprints say which did.
     let below_dirty: Option<BTreeSet<&str>> = dirty.map(|d| {
         registry
-            .served()
-            .map(|(m, _)| m.ars.as_str())
+            .municipalities
+            .values()
+            .filter(|m| m.kind.serves_citizens())
+            .map(|m| m.ars.as_str())
             .filter(|ars| registry.chain(ars).iter().any(|m| d.contains(&m.ars)))
             .collect()
     });

@@ -27,6 +27,9 @@ struct FileState {
     names: Vec<ast::Ident>,
     /// What each name written in the file refers to (editors only).
     references: Vec<Reference>,
+    /// Counts the file's parses: what the municipalities' reading of it
+    /// was made from.
+    version: u64,
     /// What the municipalities need of its procedures.
     facts: Vec<crate::municipal::ProcedureFacts>,
 }
@@ -49,6 +52,10 @@ pub struct Workspace {
     municipalities: crate::municipal::Municipalities,
     /// What checking them found.
     municipal: Vec<Diagnostic>,
+    /// Each file's municipalities as read on their own, by version.
+    municipal_cache: crate::municipal::DeclCache,
+    /// The next version a parse gives a file.
+    versions: u64,
 }
 
 impl Workspace {
@@ -72,6 +79,8 @@ impl Workspace {
             keep_models,
             municipalities: Default::default(),
             municipal: Vec::new(),
+            municipal_cache: Default::default(),
+            versions: 0,
         };
         let all: Vec<FileId> = ws.sources.iter().map(|(id, _)| id).collect();
         ws.parse(&all);
@@ -116,7 +125,9 @@ impl Workspace {
     fn parse(&mut self, ids: &[FileId]) {
         let parsed = driver::parse(&self.sources, ids, !self.keep_models);
         for (id, parsed) in ids.iter().zip(parsed) {
+            self.versions += 1;
             let state = &mut self.files[id.0 as usize];
+            state.version = self.versions;
             state.ast = Arc::new(parsed.ast);
             state.parse = parsed.diagnostics;
             state.stubs = parsed.stubs;
@@ -194,7 +205,14 @@ impl Workspace {
             .enumerate()
             .map(|(i, f)| (FileId(i as u32), &*f.ast))
             .collect();
-        let (municipalities, found) = crate::municipal::check_files(&self.sources, &asts, &facts);
+        let versions: Vec<u64> = self.files.iter().map(|f| f.version).collect();
+        let (municipalities, found) = crate::municipal::check_files_cached(
+            &self.sources,
+            &asts,
+            &versions,
+            &facts,
+            &mut self.municipal_cache,
+        );
         self.municipalities = municipalities;
         self.municipal = found;
         ids

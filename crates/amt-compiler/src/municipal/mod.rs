@@ -18,6 +18,7 @@ mod secrets;
 mod theme;
 mod values;
 
+pub use read::DeclCache;
 pub use values::constant;
 
 use crate::diagnostic::Diagnostic;
@@ -209,7 +210,27 @@ pub fn check_files(
     procedures: &[ProcedureFacts],
 ) -> (Municipalities, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let out = read::read(sources, files, procedures, &mut diags);
+    let out = read::read(sources, files, procedures, None, &mut diags);
+    (out, diags)
+}
+
+/// [`check_files`] for a [`crate::Workspace`]: each file's declarations are
+/// read again only when its version (one per parse) changed.
+pub fn check_files_cached(
+    sources: &SourceMap,
+    files: &[(FileId, &ast::File)],
+    versions: &[u64],
+    procedures: &[ProcedureFacts],
+    cache: &mut DeclCache,
+) -> (Municipalities, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let out = read::read(
+        sources,
+        files,
+        procedures,
+        Some((versions, cache)),
+        &mut diags,
+    );
     (out, diags)
 }
 

@@ -48,10 +48,21 @@ struct PendingOffer<'a> {
     span: Span,
 }
 
+/// What reading a file's declarations each on its own gave, kept by a
+/// [`crate::Workspace`] for the files that did not change (by their
+/// version): the municipality (none for a malformed key) and the problems.
+#[derive(Default)]
+pub struct DeclCache(BTreeMap<FileId, (u64, Vec<Read>)>);
+
+/// One declaration read on its own: the municipality (none for a malformed
+/// key) and its problems.
+type Read = (Option<Municipality>, Vec<Diagnostic>);
+
 pub(super) fn read(
     sources: &SourceMap,
     files: &[(FileId, &ast::File)],
     procedures: &[ProcedureFacts],
+    cache: Option<(&[u64], &mut DeclCache)>,
     diags: &mut Vec<Diagnostic>,
 ) -> Municipalities {
     let mut out = Municipalities::default();
@@ -69,11 +80,50 @@ pub(super) fn read(
             })
         })
         .collect();
-    let read = crate::par::map(&decls, |(file, decl)| {
+    let fresh = |(file, decl): &(FileId, &ast::Municipality)| {
         let mut found = Vec::new();
         let m = declaration(sources, *file, decl, &mut found);
         (m, found)
-    });
+    };
+    let read: Vec<Read> = match cache {
+        None => crate::par::map(&decls, fresh),
+        Some((versions, cache)) => {
+            // Files whose version is the one read before are taken from
+            // the cache; the others are read, and remembered.
+            let version = |f: FileId| versions.get(f.0 as usize).copied().unwrap_or(0);
+            let stale: Vec<(FileId, &ast::Municipality)> = decls
+                .iter()
+                .filter(|(f, _)| cache.0.get(f).is_none_or(|(v, _)| *v != version(*f)))
+                .copied()
+                .collect();
+            let mut made = crate::par::map(&stale, fresh).into_iter();
+            let mut fresh_by_file: BTreeMap<FileId, Vec<Read>> = BTreeMap::new();
+            for (f, _) in &stale {
+                if let Some(r) = made.next() {
+                    fresh_by_file.entry(*f).or_default().push(r);
+                }
+            }
+            cache.0.retain(|f, _| files.iter().any(|(g, _)| g == f));
+            for (f, list) in fresh_by_file {
+                cache.0.insert(f, (version(f), list));
+            }
+            let mut out = Vec::with_capacity(decls.len());
+            let mut at: BTreeMap<FileId, usize> = BTreeMap::new();
+            for (f, _) in &decls {
+                let i = at.entry(*f).or_insert(0);
+                out.push(
+                    cache
+                        .0
+                        .get(f)
+                        .and_then(|(_, l)| l.get(*i))
+                        .cloned()
+                        .unwrap_or((None, Vec::new())),
+                );
+                *i += 1;
+            }
+            out
+        }
+    };
     for ((_, decl), (m, found)) in decls.iter().zip(read) {
         diags.extend(found);
         {
