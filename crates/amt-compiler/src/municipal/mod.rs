@@ -13,6 +13,8 @@
 //! required parameters left unset, theme contrast (WCAG AA), identity no
 //! weaker than the procedure's, and strings that look like secrets.
 
+mod declaration;
+mod offered;
 mod read;
 mod secrets;
 mod theme;
