@@ -363,13 +363,7 @@ fn build_workspace_again(
             _ => Err(()),
         };
     }
-    let compiled = amt_compiler::Compiled {
-        procedures: Vec::new(),
-        diagnostics: ws.diagnostics(),
-        municipalities: Default::default(),
-    };
-    report(ws.sources(), &compiled, &args.check, None);
-    if compiled.failed(args.check.deny_warnings) {
+    if !reported_clean(ws, args) {
         return Err(());
     }
     let procedures: Vec<&amt_compiler::ir::Procedure> = ws.procedures().collect();
@@ -395,6 +389,18 @@ fn build_workspace_again(
     .map_err(|_| ())
 }
 
+/// Reports a workspace's diagnostics; whether there is no error (or, with
+/// `--deny-warnings`, no diagnostic).
+fn reported_clean(ws: &amt_compiler::Workspace, args: &BuildArgs) -> bool {
+    let compiled = amt_compiler::Compiled {
+        procedures: Vec::new(),
+        diagnostics: ws.diagnostics(),
+        municipalities: Default::default(),
+    };
+    report(ws.sources(), &compiled, &args.check, None);
+    !compiled.failed(args.check.deny_warnings)
+}
+
 /// Reports a workspace's diagnostics and, when there is no error, writes
 /// its build into `args.out` as `build` does (`write_build`'s exit code);
 /// `None` when there is an error (nothing is written).
@@ -403,13 +409,7 @@ pub fn build_workspace(
     settings: &amt_compiler::emit::Settings,
     args: &BuildArgs,
 ) -> Option<u8> {
-    let compiled = amt_compiler::Compiled {
-        procedures: Vec::new(),
-        diagnostics: ws.diagnostics(),
-        municipalities: Default::default(),
-    };
-    report(ws.sources(), &compiled, &args.check, None);
-    if compiled.failed(args.check.deny_warnings) {
+    if !reported_clean(ws, args) {
         return None;
     }
     let procedures: Vec<&amt_compiler::ir::Procedure> = ws.procedures().collect();

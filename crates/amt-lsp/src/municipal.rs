@@ -202,21 +202,8 @@ fn declared(ws: &Workspace, procedure: &str, keyword: &str, name: &str) -> Optio
     let facts = ws.procedure_facts().find(|f| f.id == procedure)?;
     let id = ws.sources().find(&facts.source)?;
     let text = &ws.sources().get(id).text;
-    let mut from = 0;
-    while let Some(i) = text[from..].find(keyword) {
-        let at = from + i + keyword.len();
-        let rest = &text[at..];
-        let trimmed = rest.trim_start();
-        if trimmed.len() < rest.len()
-            && trimmed.starts_with(name)
-            && !trimmed[name.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
-        {
-            let start = at + (rest.len() - trimmed.len());
-            return Some(Span::new(id, start..start + name.len()));
-        }
-        from = at;
-    }
-    None
+    let start = amt_compiler::municipal::find_word(text, keyword, name)?;
+    Some(Span::new(id, start..start + name.len()))
 }
 
 /// Completion inside a municipality: the kinds after `kind`, the

@@ -53,7 +53,7 @@ struct ResolvedType<'a> {
     named: Vec<(&'a ast::TypeDecl, FileId)>,
 }
 
-fn settings_seen(
+pub(crate) fn settings_seen(
     seen: &mut Vec<(&'static str, Span)>,
     key: &'static str,
     span: Span,

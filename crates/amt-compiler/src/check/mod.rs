@@ -10,6 +10,7 @@
 mod analysis;
 mod backtracking;
 mod build;
+pub(crate) use build::settings_seen;
 mod columns;
 mod example_data;
 mod expr;

@@ -45,20 +45,16 @@ impl FileRecord {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The manifest of the given procedures and their files (each procedure's
-/// files are those under its folder, in the order they were written).
-pub fn manifest(procedures: &[&ir::Procedure], files: &[FileRecord]) -> OutputFile {
+/// Each procedure with its files: those under its folder, in the order
+/// they were written.
+fn entries<'a>(procedures: &[&'a ir::Procedure], files: &'a [FileRecord]) -> Vec<Entry<'a>> {
     let mut by_procedure: HashMap<&str, Vec<&FileRecord>> = HashMap::new();
     for f in files {
         if let Some((folder, _)) = f.path.split_once('/') {
             by_procedure.entry(folder).or_default().push(f);
         }
     }
-    let entries = procedures
+    procedures
         .iter()
         .map(|p| Entry {
             id: &p.id,
@@ -67,7 +63,17 @@ pub fn manifest(procedures: &[&ir::Procedure], files: &[FileRecord]) -> OutputFi
             source: &p.source,
             files: by_procedure.remove(p.id.as_str()).unwrap_or_default(),
         })
-        .collect();
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The manifest of the given procedures and their files (each procedure's
+/// files are those under its folder, in the order they were written).
+pub fn manifest(procedures: &[&ir::Procedure], files: &[FileRecord]) -> OutputFile {
+    let entries = entries(procedures, files);
     let manifest = Manifest {
         generator: concat!("amt ", env!("CARGO_PKG_VERSION")),
         model_version: ir::MODEL_VERSION,
@@ -196,22 +202,7 @@ pub fn municipal_manifest(
     files: &[FileRecord],
     units: &[&super::municipal::Unit],
 ) -> OutputFile {
-    let mut by_procedure: HashMap<&str, Vec<&FileRecord>> = HashMap::new();
-    for f in files {
-        if let Some((folder, _)) = f.path.split_once('/') {
-            by_procedure.entry(folder).or_default().push(f);
-        }
-    }
-    let procedures = generic
-        .iter()
-        .map(|p| Entry {
-            id: &p.id,
-            version: &p.version,
-            title: &p.title,
-            source: &p.source,
-            files: by_procedure.remove(p.id.as_str()).unwrap_or_default(),
-        })
-        .collect();
+    let procedures = entries(generic, files);
     let mut sharing = Sharing::default();
     let mut by_ars: HashMap<&str, Vec<&super::municipal::Unit>> = HashMap::new();
     for &u in units {

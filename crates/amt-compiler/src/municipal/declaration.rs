@@ -66,7 +66,7 @@ pub(super) fn declaration(
     for stmt in &decl.body {
         match stmt {
             Stmt::Kind(word, span) => {
-                once(&mut seen, "the kind", *span, diags);
+                crate::check::settings_seen(&mut seen, "the kind", *span, diags);
                 match MunicipalKind::from_word(&word.name) {
                     Some(k) => kind = Some((k, word.span)),
                     None => {
@@ -100,15 +100,15 @@ pub(super) fn declaration(
                     .push(authority(name, label.as_ref(), body, diags));
             }
             Stmt::Theme(body, span) => {
-                once(&mut seen, "the theme", *span, diags);
+                crate::check::settings_seen(&mut seen, "the theme", *span, diags);
                 m.theme = Some(theme_of(body, diags));
             }
             Stmt::State(state) if state.kind == StateKind::Payment => {
-                once(&mut seen, "the payment provider", state.span, diags);
+                crate::check::settings_seen(&mut seen, "the payment provider", state.span, diags);
                 m.payment = Some(payment(state, diags));
             }
             Stmt::Identity { level, means, span } => {
-                once(&mut seen, "the identity requirement", *span, diags);
+                crate::check::settings_seen(&mut seen, "the identity requirement", *span, diags);
                 m.identity = identity(level, means, diags);
             }
             Stmt::Offers { .. } | Stmt::Set { .. } => {}
@@ -534,24 +534,6 @@ fn misplaced_property(key: &ast::Ident, span: Span, here: &str, diags: &mut Vec<
             _ => "contacts, links, `address`, `short`, `hours`, `destination` and `reply` belong in an authority",
         }),
     );
-}
-
-pub(super) fn once(
-    seen: &mut Vec<(&'static str, Span)>,
-    key: &'static str,
-    span: Span,
-    diags: &mut Vec<Diagnostic>,
-) {
-    if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
-        diags.push(
-            Diagnostic::new(Code::RepeatedSetting, span, format!("{key} is given twice"))
-                .label("second time")
-                .secondary(*first, "first time")
-                .help("keep one of them"),
-        );
-    } else {
-        seen.push((key, span));
-    }
 }
 
 pub(super) fn i18n(text: &ast::Text) -> I18n {

@@ -20,6 +20,7 @@ mod secrets;
 mod theme;
 mod values;
 
+pub use offered::find_word;
 pub use read::DeclCache;
 pub use values::constant;
 

@@ -56,8 +56,9 @@ pub(super) fn not_offered(
     }
 }
 
-/// Where `name` stands after the keyword `keyword` in `text`.
-fn find_word(text: &str, keyword: &str, name: &str) -> Option<usize> {
+/// Where `name` stands after the keyword `keyword` in `text` (a
+/// declaration's name, found in its file).
+pub fn find_word(text: &str, keyword: &str, name: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = text[from..].find(keyword) {
         let at = from + i + keyword.len();
