@@ -12,7 +12,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::ir::{Literal, Ty};
 use crate::resolve::{DeclRef, did_you_mean};
 use crate::source::FileId;
-use crate::syntax::ast::{self, ExprKind, Item, TypeArg, UnaryOp};
+use crate::syntax::ast::{self, Item, TypeArg};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -279,29 +279,23 @@ impl<'a> Checker<'a, '_> {
     /// A code's value in a column: a constant of the column's type.
     fn cell(&mut self, e: &ast::Expr, column: &Column) -> Option<Literal> {
         let ty = &column.ty;
-        let negative = match &e.kind {
-            ExprKind::Unary(UnaryOp::Neg, inner) => Some(&inner.kind),
-            _ => None,
-        };
-        let value = match (ty, &e.kind, negative) {
-            (Ty::Unknown, ..) => return None,
-            (Ty::Text, ExprKind::Str(s), _) => Some(Literal::Text(s.clone())),
-            (Ty::Integer, ExprKind::Integer(n), _) => Some(Literal::Integer(*n)),
-            (Ty::Integer, _, Some(ExprKind::Integer(n))) => Some(Literal::Integer(-n)),
-            (Ty::Decimal, ExprKind::Integer(n), _) => Some(Literal::Decimal(n.to_string())),
-            (Ty::Decimal, ExprKind::Decimal(d), _) => Some(Literal::Decimal(d.clone())),
-            (Ty::Decimal, _, Some(ExprKind::Integer(n))) => Some(Literal::Decimal(format!("-{n}"))),
-            (Ty::Decimal, _, Some(ExprKind::Decimal(d))) => Some(Literal::Decimal(format!("-{d}"))),
-            (Ty::Money, ExprKind::Money(c), _) => Some(Literal::Money(*c)),
-            (Ty::Money, _, Some(ExprKind::Money(c))) => Some(Literal::Money(-c)),
-            (Ty::Boolean, ExprKind::Bool(b), _) => Some(Literal::Boolean(*b)),
-            (Ty::Date, ExprKind::Date(d), _) => Some(Literal::Date(d.clone())),
-            (Ty::Code { codelist }, ExprKind::Path(p), _) if p.segments.len() == 1 => {
-                return self.cell_code(codelist, &p.segments[0].name, e);
+        // The constant as a municipality's value is read (`municipal::constant`),
+        // a whole number standing for a decimal, a code also written as text
+        // or as a number.
+        let value = match (ty, crate::municipal::constant(e)) {
+            (Ty::Unknown, _) => return None,
+            (Ty::Code { codelist }, Some(Literal::Code(code) | Literal::Text(code))) => {
+                return self.cell_code(codelist, &code, e);
             }
-            (Ty::Code { codelist }, ExprKind::Str(s), _) => return self.cell_code(codelist, s, e),
-            (Ty::Code { codelist }, ExprKind::Integer(n), _) => {
+            (Ty::Code { codelist }, Some(Literal::Integer(n))) => {
                 return self.cell_code(codelist, &n.to_string(), e);
+            }
+            (Ty::Decimal, Some(Literal::Integer(n))) => Some(Literal::Decimal(n.to_string())),
+            (ty, Some(v))
+                if crate::municipal::fits(&v, ty)
+                    && !matches!(v, Literal::Code(_) | Literal::Duration(_)) =>
+            {
+                Some(v)
             }
             _ => None,
         };

@@ -22,7 +22,7 @@ mod values;
 
 pub use offered::find_word;
 pub use read::DeclCache;
-pub use values::constant;
+pub use values::{constant, fits};
 
 use crate::diagnostic::Diagnostic;
 use crate::ir;
