@@ -316,3 +316,108 @@ fn watch_mode_makes_again_only_what_a_change_reaches() {
     assert_ne!(inode("091880999998/steuer/index.html"), dorf);
     assert!(read(&target.join("091880999998/steuer/index.html")).contains("65,00 €"));
 }
+
+/// A procedure with an extension point; the Landkreis adds a question
+/// there, one Gemeinde replaces it with its own.
+const EXTENDED: &str = r#"procedure marke "Hundemarke" {
+  version 1.0.0
+  page start "Start" {
+    field name: text(max 80) "Name des Hundes" {
+      required
+    }
+    extension gemeinde "Angaben für Ihre Gemeinde"
+  }
+}
+"#;
+
+const EXTENDING: &str = r##"municipality "090000000000" "Land" { kind land }
+municipality "091000000000" "Bezirk" { kind regierungsbezirk }
+municipality "091880000000" "Landkreis" {
+  kind landkreis
+  authority lra "Landratsamt Muster"
+  offers marke by lra
+  extend marke.gemeinde {
+    field marke_verloren: boolean "Ersatzmarke für eine verlorene Marke"
+  }
+}
+municipality "091880999999" "Musterstadt" {
+  kind gemeinde
+  extend marke.gemeinde {
+    field chip: boolean "Erkennung über den Chip"
+    field transponder: text(length 15..15) "Transpondernummer" {
+      when chip
+      required
+    }
+  }
+}
+municipality "091880999998" "Musterdorf" { kind gemeinde }
+municipality "091880999997" "Musterweiler" { kind gemeinde }
+"##;
+
+#[test]
+fn local_questions_stand_only_where_a_municipality_adds_them() {
+    let src = Temp::new("municipal-extend-src");
+    src.write("marke.amt", EXTENDED);
+    src.write("kommunen.amt", EXTENDING);
+    let out = Temp::new("municipal-extend-out");
+    let target = out.path().join("site");
+    let o = amt(&["build", src.s(), "--out", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let schema = |ars: &str| read(&target.join(ars).join("marke/schema.json"));
+    // Musterstadt's own questions replace the Landkreis's; the other
+    // Gemeinden inherit the Landkreis's, and share its files.
+    let stadt = schema("091880999999");
+    assert!(stadt.contains("\"transponder\""), "{stadt}");
+    assert!(!stadt.contains("marke_verloren"), "{stadt}");
+    let dorf = schema("091880999998");
+    assert!(
+        dorf.contains("marke_verloren") && !dorf.contains("chip"),
+        "{dorf}"
+    );
+    let inode = |ars: &str| {
+        std::fs::metadata(target.join(ars).join("marke/schema.json"))
+            .unwrap()
+            .ino()
+    };
+    assert_eq!(inode("091880999998"), inode("091880999997"));
+    assert_ne!(inode("091880999998"), inode("091880999999"));
+    let page = read(&target.join("091880999999/marke/index.html"));
+    assert!(page.contains("Transpondernummer"), "{page}");
+    // The generic procedure has the point, empty.
+    let generic = read(&target.join("marke/index.html"));
+    assert!(!generic.contains("Transpondernummer") && !generic.contains("Ersatzmarke"));
+
+    // Validated with Musterstadt's questions, a chip needs its number.
+    let submission = src.write(
+        "antrag.json",
+        r#"{"name": "Bello", "gemeinde": {"chip": true}}"#,
+    );
+    let validate = |ars: &str| {
+        amt(&[
+            "validate",
+            src.s(),
+            submission.to_str().unwrap(),
+            "--municipality",
+            ars,
+        ])
+    };
+    let v = validate("091880999999");
+    assert!(!v.status.success());
+    assert!(
+        String::from_utf8_lossy(&v.stdout).contains("/gemeinde/transponder"),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+
+    // The report says whose questions apply.
+    let r = amt(&["report", "091880999998", "--path", src.s()]);
+    let text = String::from_utf8_lossy(&r.stdout);
+    assert!(
+        text.contains("extension gemeinde  adds marke_verloren"),
+        "{text}"
+    );
+    assert!(
+        text.contains("← Landkreis (091880000000, landkreis)"),
+        "{text}"
+    );
+}

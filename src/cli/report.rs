@@ -259,6 +259,37 @@ fn report(
                 };
                 lines.push(line);
             }
+            // Local questions: which municipality's apply at each point.
+            let extended = r
+                .additions_key(&p.id)
+                .and_then(|k| registry.extended.get(&k));
+            for e in &p.extensions {
+                lines.push(match r.additions.get(&e.id) {
+                    Some(at) => Line {
+                        what: format!("extension {}", e.id),
+                        value: extended
+                            .and_then(|x| x.all_nodes().find(|n| n.id == e.id))
+                            .and_then(|group| match &group.kind {
+                                ir::NodeKind::Group { items, .. } => Some(format!(
+                                    "adds {}",
+                                    items
+                                        .iter()
+                                        .map(|n| n.id.as_str())
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                )),
+                                _ => None,
+                            })
+                            .unwrap_or_else(|| "adds questions that do not check".into()),
+                        from: origin(at),
+                    },
+                    None => Line {
+                        what: format!("extension {}", e.id),
+                        value: "no local questions".into(),
+                        from: "the procedure".into(),
+                    },
+                });
+            }
             if let Some(id) = &p.identity {
                 let (level, from) = match r.identity {
                     Some((local, at)) => (local.level, origin(at)),

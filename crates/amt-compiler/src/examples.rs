@@ -368,7 +368,12 @@ pub fn run_in(
                 .find(|(place, _)| *place == ex.municipality.as_deref())
                 .expect("a model per place");
             let differences = match instance {
-                Ok(instance) => run_example(&Model::new(instance), ex, today),
+                // The instance's own example: with a municipality's
+                // additions, it holds the answers to its local questions.
+                Ok(instance) => {
+                    let own = instance.examples.iter().find(|e| e.name == ex.name);
+                    run_example(&Model::new(instance), own.unwrap_or(ex), today)
+                }
                 Err(e) => vec![format!("cannot run: {e}")],
             };
             outcomes.push(Outcome {

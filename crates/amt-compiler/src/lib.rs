@@ -69,12 +69,12 @@ pub struct Compiled {
 impl Compiled {
     /// Every procedure as it is built: as it is (with its parameters'
     /// defaults), and as each municipality that offers it and sets one of
-    /// its parameters serves it.
+    /// its parameters or adds questions serves it.
     pub fn instances(&self) -> Vec<ir::Procedure> {
         let registry = &self.municipalities.registry;
         let mut out = Vec::new();
         for p in &self.procedures {
-            if p.parameters.is_empty() {
+            if p.parameters.is_empty() && p.extensions.is_empty() {
                 out.push(p.clone());
                 continue;
             }
@@ -83,7 +83,7 @@ impl Compiled {
                 if offers.iter().any(|o| o.procedure == p.id)
                     && registry
                         .resolve(&m.ars, &p.id)
-                        .is_some_and(|r| !r.values.is_empty())
+                        .is_some_and(|r| !r.values.is_empty() || !r.additions.is_empty())
                 {
                     out.extend(municipal::instance(p, registry, Some(&m.ars)));
                 }
@@ -228,8 +228,13 @@ pub fn compile_except<R: Send>(
     if names.is_empty() && !diags.iter().any(|d| d.severity() == Severity::Error) {
         diags.extend(check::no_procedure(sources));
     }
-    let (municipalities, found) = municipal::check(sources, &facts);
+    let (mut municipalities, found) = municipal::check(sources, &facts);
     diags.extend(found);
+    diags.extend(municipal::check_additions(
+        sources,
+        &program,
+        &mut municipalities,
+    ));
     let mut all = diagnostic::Diagnostics::new();
     all.extend(diags);
     Partial {

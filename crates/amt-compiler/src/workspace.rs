@@ -206,13 +206,20 @@ impl Workspace {
             .map(|(i, f)| (FileId(i as u32), &*f.ast))
             .collect();
         let versions: Vec<u64> = self.files.iter().map(|f| f.version).collect();
-        let (municipalities, found) = crate::municipal::check_files_cached(
+        let (mut municipalities, mut found) = crate::municipal::check_files_cached(
             &self.sources,
             &asts,
             &versions,
             &facts,
             &mut self.municipal_cache,
         );
+        if let Some(program) = &self.program {
+            found.extend(crate::municipal::check_additions(
+                &self.sources,
+                program,
+                &mut municipalities,
+            ));
+        }
         self.municipalities = municipalities;
         self.municipal = found;
         ids

@@ -27,6 +27,10 @@ pub struct Example {
     /// Steps and timers whose deadline passes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub timeouts: Vec<String>,
+    /// The extension points whose local questions it answers: its
+    /// municipality must add questions there.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub local: Vec<String>,
 }
 
 /// One expectation of an example. Paths are amt paths with item indexes,

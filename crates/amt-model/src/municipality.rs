@@ -9,7 +9,7 @@
 //! [`Registry::resolve`] walks up the chain and says, for each value, where
 //! it came from.
 
-use crate::{Expr, ExprKind, I18n, Identity, LegalRef, Literal, Ty};
+use crate::{Expr, ExprKind, I18n, Identity, LegalRef, Literal, Procedure, Ty};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -118,6 +118,19 @@ pub struct Municipality {
     /// The identification it asks for, if more than the procedures'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// The extension points where it adds questions of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
+}
+
+/// Questions a municipality adds at a procedure's extension point (their
+/// checked form is in [`Registry::extended`]).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Extension {
+    /// The procedure.
+    pub procedure: String,
+    /// Its extension point.
+    pub point: String,
 }
 
 /// An authority, with the fields the FIT-Connect routing data carries.
@@ -212,6 +225,10 @@ pub struct Payment {
 pub struct Registry {
     /// Municipalities by key, in key order.
     pub municipalities: BTreeMap<String, Municipality>,
+    /// Each procedure with local additions, checked, by
+    /// [`Resolved::additions_key`]; one that did not check is missing.
+    #[serde(skip)]
+    pub extended: BTreeMap<String, Procedure>,
 }
 
 /// Where a resolved value comes from.
@@ -241,6 +258,24 @@ pub struct Resolved<'r> {
     pub payment: Option<(&'r Payment, &'r Municipality)>,
     /// The identification asked for and where it comes from.
     pub identity: Option<(&'r Identity, &'r Municipality)>,
+    /// Each extension point with local additions, and the municipality
+    /// whose additions apply (the nearest that makes some).
+    pub additions: BTreeMap<String, &'r Municipality>,
+}
+
+impl Resolved<'_> {
+    /// What names the procedure with the additions that apply here in
+    /// [`Registry::extended`]; `None` without additions.
+    pub fn additions_key(&self, procedure: &str) -> Option<String> {
+        if self.additions.is_empty() {
+            return None;
+        }
+        let mut key = procedure.to_string();
+        for (point, m) in &self.additions {
+            key.push_str(&format!(" {point}={}", m.ars));
+        }
+        Some(key)
+    }
 }
 
 impl Registry {
@@ -303,6 +338,12 @@ impl Registry {
                 }
             }
         }
+        let mut additions = BTreeMap::new();
+        for m in &chain {
+            for e in m.extensions.iter().filter(|e| e.procedure == procedure) {
+                additions.entry(e.point.clone()).or_insert(*m);
+            }
+        }
         let first = |f: &dyn Fn(&Municipality) -> bool| chain.iter().copied().find(|m| f(m));
         Some(Resolved {
             municipality,
@@ -312,6 +353,7 @@ impl Registry {
             payment: first(&|m| m.payment.is_some()).and_then(|m| Some((m.payment.as_ref()?, m))),
             identity: first(&|m| m.identity.is_some())
                 .and_then(|m| Some((m.identity.as_ref()?, m))),
+            additions,
         })
     }
 }

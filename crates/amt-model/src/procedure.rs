@@ -49,6 +49,9 @@ pub struct Procedure {
     /// [`Procedure::instantiate`]), so that every evaluator reads it as one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parameters: Vec<Parameter>,
+    /// Where a municipality may add questions of its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<ExtensionPoint>,
     /// Statutory deadlines.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub deadlines: Vec<Deadline>,
@@ -66,6 +69,21 @@ pub struct Procedure {
     /// The way from application to decision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workflow: Option<Workflow>,
+}
+
+/// A place in the form where a municipality may add questions of its own
+/// (`extension zusatz "Angaben Ihrer Gemeinde"`). A municipality's build
+/// holds them there as a group of that name.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExtensionPoint {
+    /// Its name, the additions' group.
+    pub id: String,
+    /// The additions' heading, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<I18n>,
+    /// The data path of the group it stands in (empty at the top).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub within: String,
 }
 
 /// The deepest nesting of a model amt reads back (`procedure.json`): far

@@ -28,6 +28,8 @@ pub struct Meta<'a> {
     pub workflow: Option<(&'a [Stmt], Span)>,
     /// The node holding the workflow's decisions, if it has any.
     pub case: Option<NodeId>,
+    /// The extension points: the node each stands in, its name and label.
+    pub extensions: Vec<(NodeId, &'a ast::Ident, Option<&'a ast::Text>)>,
 }
 
 pub struct Builder<'a, 'd> {
@@ -128,7 +130,59 @@ impl<'a, 'd> Builder<'a, 'd> {
         for stmt in &decl.body {
             self.procedure_stmt(root, stmt, file, &mut seen);
         }
+        self.extension_names();
         root
+    }
+
+    /// An extension point in `owner`: a group of the municipalities'
+    /// questions, in the procedure's own text only (a declared group is
+    /// shared by procedures, so a municipality could not say whose).
+    fn extension(&mut self, owner: NodeId, stmt: &'a Stmt) {
+        let Stmt::Extension { name, label, .. } = stmt else {
+            return;
+        };
+        if self.group_stack.is_empty() {
+            self.meta.extensions.push((owner, name, label.as_ref()));
+        } else {
+            self.misplaced(
+                stmt,
+                "a declared group",
+                "a page or a group written in the procedure itself (a declared group is shared by procedures)",
+            );
+        }
+    }
+
+    /// An extension point's name is the name of its group in each
+    /// municipality's build: it must be free where it stands.
+    fn extension_names(&mut self) {
+        let mut taken: Vec<(NodeId, &str, Span)> = Vec::new();
+        for &(owner, name, _) in &self.meta.extensions {
+            let container = self.tree.data_container(owner);
+            let first = self
+                .tree
+                .names
+                .get(&(container, name.name.as_str()))
+                .map(|&n| self.tree.nodes[n].name_span)
+                .or_else(|| {
+                    taken
+                        .iter()
+                        .find(|(c, n, _)| *c == container && *n == name.name)
+                        .map(|t| t.2)
+                });
+            match first {
+                Some(first) => self.diags.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        name.span,
+                        format!("`{}` is declared twice here", name.name),
+                    )
+                    .label("the extension point's name")
+                    .secondary(first, "first declaration")
+                    .help("an extension point becomes a group of that name where a municipality adds questions; give it a name of its own"),
+                ),
+                None => taken.push((container, &name.name, name.span)),
+            }
+        }
     }
 
     /// Adds the workflow's decisions as case data, so that guards read them
@@ -386,6 +440,7 @@ impl<'a, 'd> Builder<'a, 'd> {
             Stmt::Computed(c) if holds_items => self.computed(owner, c, false, file),
             Stmt::Fee(c) if holds_items => self.computed(owner, c, true, file),
             Stmt::Note(n) if holds_items => self.note(owner, n),
+            Stmt::Extension { .. } if holds_fields => self.extension(owner, stmt),
             _ => self.setting(owner, stmt, seen),
         }
     }
@@ -1174,7 +1229,7 @@ fn constraint_mismatch(base_name: &str, what: &str, span: Span, help: &str) -> D
 
 fn belongs_in(stmt: &Stmt) -> &'static str {
     match stmt {
-        Stmt::Field(_) | Stmt::Group(_) => "a page or a group",
+        Stmt::Field(_) | Stmt::Group(_) | Stmt::Extension { .. } => "a page or a group",
         Stmt::Page(_) => "a procedure",
         Stmt::Version(..)
         | Stmt::Leika(..)
@@ -1190,9 +1245,11 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         Stmt::Actor { .. } | Stmt::Document { .. } | Stmt::State(_) => "a workflow",
         Stmt::By(..) | Stmt::Decide { .. } | Stmt::Goto(_) => "a workflow step",
         Stmt::Outcome(..) => "an end state of a workflow",
-        Stmt::Kind(..) | Stmt::Offers { .. } | Stmt::Set { .. } | Stmt::Theme(..) => {
-            "a `municipality \"…\" \"…\" { … }`"
-        }
+        Stmt::Kind(..)
+        | Stmt::Offers { .. }
+        | Stmt::Set { .. }
+        | Stmt::Theme(..)
+        | Stmt::Extend { .. } => "a `municipality \"…\" \"…\" { … }`",
         Stmt::Validity { .. } => "a parameter's value (`set`) in a municipality",
         Stmt::Property { .. } | Stmt::Reply(..) => "an authority or a theme of a municipality",
         Stmt::Amount(..) => "a `payment` state of a workflow",

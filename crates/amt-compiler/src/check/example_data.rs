@@ -214,6 +214,15 @@ impl Checker<'_, '_> {
                 .copied()
                 .find(|n| n.id == name.name && !matches!(n.kind, NodeKind::Note { .. }))
             else {
+                // A municipality's own questions are known only with its
+                // additions (`extension`): the example is checked with them
+                // when it names one (`municipal::check_additions`).
+                if p.extensions.iter().any(|e| e.id == name.name) && self.example_local.0 {
+                    if !self.example_local.1.contains(&name.name) {
+                        self.example_local.1.push(name.name.clone());
+                    }
+                    return None;
+                }
                 // Inside a group that holds nothing (its group is unknown,
                 // which is reported where it is named), nothing is known.
                 if i == 0 || !items.is_empty() {
@@ -279,6 +288,13 @@ impl Checker<'_, '_> {
             format!("the procedure has no `{}` here", name.name),
         )
         .label("unknown name");
+        if p.extensions.iter().any(|e| e.id == name.name) {
+            self.diags.push(d.help(format!(
+                "`{}` is an extension point: what stands there is a municipality's own; name the municipality with `municipality \"…\"`",
+                name.name
+            )));
+            return;
+        }
         let fallback = if i == 0 {
             "name a field, group or attachment of the procedure, e.g. `person[0].familienname`"
                 .to_string()
@@ -591,6 +607,10 @@ impl Checker<'_, '_> {
         let mut data = base.map_or_else(|| json!({}), |b| b.data.clone());
         let today = base.and_then(|b| b.today.clone());
         let municipality = base.and_then(|b| b.municipality.clone());
+        self.example_local = (
+            ex.municipality.is_some() || municipality.is_some(),
+            base.map(|b| b.local.clone()).unwrap_or_default(),
+        );
         self.omit_answers(p, ex, &mut data);
         self.give_answers(p, ex, &mut data);
         let expect = self.form_expectations(p, ex);
@@ -611,6 +631,7 @@ impl Checker<'_, '_> {
             expect,
             decisions,
             timeouts,
+            local: std::mem::take(&mut self.example_local.1),
         };
         self.example_workflow(p, ex, &mut example);
         if let Some(t) = &ex.today

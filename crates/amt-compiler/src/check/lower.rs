@@ -401,6 +401,22 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         fees,
         computed,
         parameters,
+        extensions: meta
+            .extensions
+            .iter()
+            .map(|&(owner, name, label)| {
+                let container = c.tree.data_container(owner);
+                ir::ExtensionPoint {
+                    id: name.name.clone(),
+                    label: label.map(|l| c.i18n(l)),
+                    within: if c.tree.nodes[container].parent.is_none() {
+                        String::new()
+                    } else {
+                        c.tree.path(container)
+                    },
+                }
+            })
+            .collect(),
         deadlines,
         pages,
         attachments,

@@ -76,6 +76,9 @@ pub struct Checker<'a, 'd> {
     refs: Vec<Reference>,
     /// Where each state of the workflow is named (for the examples).
     state_names: HashMap<String, Span>,
+    /// The example being lowered: whether it names a municipality, and the
+    /// extension points whose questions it answers.
+    example_local: (bool, Vec<String>),
 }
 
 /// Two procedures with one name (their output folders would collide),
@@ -283,6 +286,7 @@ impl<'a, 'd> Checker<'a, 'd> {
             languages,
             refs: Vec::new(),
             state_names: HashMap::new(),
+            example_local: (false, Vec::new()),
         }
     }
 

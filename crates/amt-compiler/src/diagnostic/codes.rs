@@ -244,6 +244,10 @@ codes! {
     ExampleMunicipality = "E1016", Error, "example names no municipality that offers the procedure";
     /// A municipality's value that does not cite the statute setting it.
     MissingStatute = "E1017", Error, "value without its statute";
+    /// A municipality's question written where the procedure marks no extension point.
+    OutsideExtension = "E1018", Error, "local addition outside an extension point";
+    /// A municipality's question that takes a name of the shared procedure.
+    ShadowsShared = "E1019", Error, "local addition takes a shared name";
     /// A text names in braces something that is no parameter of the procedure.
     UnknownPlaceholder = "W1002", Warning, "unknown parameter in a text";
     /// A procedure whose parameters have no default and that no municipality offers.

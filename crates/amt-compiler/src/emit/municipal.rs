@@ -113,6 +113,13 @@ impl<'e, 's> MunicipalBuild<'e, 's> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         procedure_hash.hash(&mut h);
         values_key(p, &r).hash(&mut h);
+        // Local questions change the model when their text does.
+        if let Some(extended) = r
+            .additions_key(procedure)
+            .and_then(|k| self.registry.extended.get(&k))
+        {
+            self::procedure_hash(extended).hash(&mut h);
+        }
         let facts = serde_json::to_string(&(
             r.authority.0,
             &r.authority.1.ars,
@@ -294,7 +301,7 @@ fn slot<T>(map: &Slots<T>, key: &str) -> Slot<T> {
 /// and, per parameter, the values a municipality set (with their periods),
 /// or nothing (the default).
 fn values_key(p: &Procedure, r: &Resolved) -> String {
-    let mut key = p.id.clone();
+    let mut key = r.additions_key(&p.id).unwrap_or_else(|| p.id.clone());
     if let Some((identity, _)) = r.identity {
         key.push_str(&format!("\u{1}{identity:?}"));
     }

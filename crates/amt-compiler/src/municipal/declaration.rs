@@ -61,6 +61,7 @@ pub(super) fn declaration(
         theme: None,
         payment: None,
         identity: None,
+        extensions: Vec::new(),
     };
     let mut seen: Vec<(&'static str, Span)> = Vec::new();
     for stmt in &decl.body {
@@ -111,7 +112,13 @@ pub(super) fn declaration(
                 crate::check::settings_seen(&mut seen, "the identity requirement", *span, diags);
                 m.identity = identity(level, means, diags);
             }
-            Stmt::Offers { .. } | Stmt::Set { .. } => {}
+            Stmt::Offers { .. } | Stmt::Set { .. } | Stmt::Extend { .. } => {}
+            Stmt::Field(_)
+            | Stmt::Group(_)
+            | Stmt::Attachment(_)
+            | Stmt::Note(_)
+            | Stmt::Computed(_)
+            | Stmt::Rule { .. } => diags.push(super::additions::outside(stmt)),
             other => misplaced(other, diags),
         }
     }

@@ -13,6 +13,7 @@
 //! required parameters left unset, theme contrast (WCAG AA), identity no
 //! weaker than the procedure's, and strings that look like secrets.
 
+mod additions;
 mod declaration;
 mod offered;
 mod read;
@@ -20,6 +21,7 @@ mod secrets;
 mod theme;
 mod values;
 
+pub use additions::{Addition, check as check_additions};
 pub use offered::find_word;
 pub use read::DeclCache;
 pub use values::{constant, fits};
@@ -42,10 +44,16 @@ pub struct ProcedureFacts {
     pub identity: Option<ir::Identity>,
     /// The codes of each code list a parameter takes its value from.
     pub codes: BTreeMap<String, Vec<String>>,
-    /// Its examples: name, the line it starts on, the municipality it names.
-    pub examples: Vec<(String, u32, Option<String>)>,
+    /// Its examples: name, the line it starts on, the municipality it
+    /// names, the extension points whose local questions it answers.
+    pub examples: Vec<(String, u32, Option<String>, Vec<String>)>,
     /// Its source file, relative to the project root.
     pub source: String,
+    /// Its extension points.
+    pub extensions: Vec<String>,
+    /// Every name it declares, when it has extension points (a local
+    /// addition may take none of them).
+    pub names: std::collections::BTreeSet<String>,
 }
 
 impl ProcedureFacts {
@@ -74,9 +82,22 @@ impl ProcedureFacts {
             examples: p
                 .examples
                 .iter()
-                .map(|e| (e.name.clone(), e.line, e.municipality.clone()))
+                .map(|e| {
+                    (
+                        e.name.clone(),
+                        e.line,
+                        e.municipality.clone(),
+                        e.local.clone(),
+                    )
+                })
                 .collect(),
             source: p.source.clone(),
+            extensions: p.extensions.iter().map(|e| e.id.clone()).collect(),
+            names: if p.extensions.is_empty() {
+                Default::default()
+            } else {
+                additions::names(p)
+            },
         }
     }
 }
@@ -88,6 +109,9 @@ pub struct Municipalities {
     pub registry: Registry,
     /// Where each is declared: its key's place and its statements'.
     pub places: BTreeMap<String, Places>,
+    /// The questions each adds at extension points, read (checked in the
+    /// procedures by [`check_additions`]).
+    pub additions: Vec<Addition>,
 }
 
 /// Where the parts of one municipality are written, for editors and for
@@ -111,11 +135,12 @@ impl Municipalities {
     }
 }
 
-/// A procedure as the municipality `ars` serves it (each parameter the
-/// value it sets or inherits, in force by date; see
-/// [`ir::Procedure::instantiate`]), or with its defaults (`ars` none).
-/// `Err` names a parameter without a value, or says the municipality does
-/// not offer the procedure.
+/// A procedure as the municipality `ars` serves it (with the questions it
+/// adds at extension points, each parameter the value it sets or inherits,
+/// in force by date; see [`ir::Procedure::instantiate`]), or with its
+/// defaults (`ars` none). `Err` names a parameter without a value, or says
+/// the municipality does not offer the procedure or that its additions did
+/// not check.
 pub fn instance(
     p: &ir::Procedure,
     registry: &Registry,
@@ -129,7 +154,17 @@ pub fn instance(
         ),
         None => None,
     };
-    let mut out = p.clone();
+    let base = match resolved.as_ref().and_then(|r| r.additions_key(&p.id)) {
+        Some(key) => registry.extended.get(&key).ok_or_else(|| {
+            format!(
+                "the questions {} adds to `{}` did not check",
+                ars.unwrap_or_default(),
+                p.id
+            )
+        })?,
+        None => p,
+    };
+    let mut out = base.clone();
     out.instantiate(|param| {
         let (periods, _) = resolved.as_ref()?.values.get(&param.id)?;
         let mut legal: Vec<ir::LegalRef> = Vec::new();

@@ -221,16 +221,37 @@ pub(super) fn examples(
 ) {
     for f in procedures {
         let needs = f.parameters.iter().any(|p| p.default.is_none());
-        for (name, line, ars) in &f.examples {
+        for (name, line, ars, local) in &f.examples {
             let problem = match ars {
                 Some(ars) => match out.registry.municipalities.get(ars) {
                     None => Some(format!("no municipality has the key {ars}")),
-                    Some(m) if out.registry.resolve(ars, &f.id).is_none() => Some(format!(
-                        "{} ({ars}) does not offer `{}`",
-                        first_name(m),
-                        f.id
-                    )),
-                    Some(_) => None,
+                    Some(m) => match out.registry.resolve(ars, &f.id) {
+                        None => Some(format!(
+                            "{} ({ars}) does not offer `{}`",
+                            first_name(m),
+                            f.id
+                        )),
+                        Some(r) => {
+                            if let Some(point) =
+                                local.iter().find(|point| !r.additions.contains_key(*point))
+                            {
+                                let span = example_span(sources, &f.source, *line, None);
+                                diags.extend(span.map(|span| {
+                                    Diagnostic::new(
+                                        Code::ExampleMunicipality,
+                                        span,
+                                        format!(
+                                            "the example \"{name}\" answers questions at `{point}`, but {} ({ars}) adds none there",
+                                            first_name(m)
+                                        ),
+                                    )
+                                    .label("this example")
+                                    .help(format!("leave out its answers at `{point}`, or name a municipality that adds questions there"))
+                                }));
+                            }
+                            None
+                        }
+                    },
                 },
                 None if needs && !out.is_empty() => Some(format!(
                     "the example \"{name}\" names no municipality, and `{}` has parameters only a municipality sets",
@@ -263,8 +284,10 @@ pub(super) fn examples(
     }
 }
 
-/// Where an example's `municipality "…"` is written (or the example, when
-/// it names none): found in its file from the line the example starts on.
+/// Where an example's `municipality "…"` is written, or its first line
+/// when it names none itself (it may take it from the example it starts
+/// from): found in its file from the line the example starts on, up to
+/// the next example.
 fn example_span(sources: &SourceMap, file: &str, line: u32, ars: Option<&str>) -> Option<Span> {
     let id = sources.find(file)?;
     let text = &sources.get(id).text;
@@ -273,16 +296,20 @@ fn example_span(sources: &SourceMap, file: &str, line: u32, ars: Option<&str>) -
         .take(line.saturating_sub(1) as usize)
         .map(str::len)
         .sum::<usize>();
-    match ars {
-        Some(ars) => {
-            let needle = format!("\"{ars}\"");
-            let at = start + text[start..].find(&needle)?;
-            Some(Span::new(id, at..at + needle.len()))
+    let first_end = text[start..].find('\n').map_or(text.len(), |e| start + e);
+    let mut end = first_end;
+    for l in text[first_end..].split_inclusive('\n') {
+        if l.trim_start().starts_with("example ") {
+            break;
         }
-        None => {
-            let end = text[start..].find('\n').map_or(text.len(), |e| start + e);
-            let from = start + (text[start..end].len() - text[start..end].trim_start().len());
-            Some(Span::new(id, from..end))
+        end += l.len();
+    }
+    if let Some(ars) = ars {
+        let needle = format!("\"{ars}\"");
+        if let Some(at) = text[start..end].find(&needle) {
+            return Some(Span::new(id, start + at..start + at + needle.len()));
         }
     }
+    let from = start + (text[start..first_end].len() - text[start..first_end].trim_start().len());
+    Some(Span::new(id, from..first_end))
 }

@@ -56,6 +56,7 @@ pub(super) fn read(
     let mut sets = Vec::new();
     let mut offers = Vec::new();
     let mut identities: BTreeMap<String, Span> = BTreeMap::new();
+    let mut extends: Vec<(String, &Stmt)> = Vec::new();
     // Each declaration on its own, on every core; then together, in order.
     let decls: Vec<(FileId, &ast::Municipality)> = files
         .iter()
@@ -176,6 +177,7 @@ pub(super) fn read(
                     Stmt::Identity { span, .. } => {
                         identities.insert(m.ars.clone(), *span);
                     }
+                    Stmt::Extend { .. } => extends.push((m.ars.clone(), a)),
                     _ => {}
                 }
             }
@@ -184,6 +186,35 @@ pub(super) fn read(
         }
     }
     parents(&mut out, diags);
+    for (ars, stmt) in extends {
+        let Some(a) = super::additions::read(&ars, stmt, procedures, diags) else {
+            continue;
+        };
+        let Some(m) = out.registry.municipalities.get_mut(&ars) else {
+            continue;
+        };
+        let e = ir::municipality::Extension {
+            procedure: a.procedure.clone(),
+            point: a.point.clone(),
+        };
+        if m.extensions.contains(&e) {
+            diags.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    stmt.span(),
+                    format!(
+                        "the additions to `{}.{}` are given twice here",
+                        a.procedure, a.point
+                    ),
+                )
+                .label("second `extend`")
+                .help("write all the questions of one extension point in one `extend`"),
+            );
+            continue;
+        }
+        m.extensions.push(e);
+        out.additions.push(a);
+    }
     for o in offers {
         offer(&mut out, procedures, o, diags);
     }
@@ -635,7 +666,7 @@ pub(super) fn misplaced(stmt: &Stmt, diags: &mut Vec<Diagnostic>) {
     );
 }
 
-fn unknown_procedure(p: &ast::Ident, procedures: &[ProcedureFacts]) -> Diagnostic {
+pub(super) fn unknown_procedure(p: &ast::Ident, procedures: &[ProcedureFacts]) -> Diagnostic {
     let names: Vec<&str> = procedures.iter().map(|f| f.id.as_str()).collect();
     let d = Diagnostic::new(
         Code::UnknownProcedure,

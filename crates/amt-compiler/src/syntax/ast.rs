@@ -38,7 +38,7 @@ pub struct Text {
 }
 
 /// One source file.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct File {
     /// The top-level declarations in order.
     pub items: Vec<Item>,
@@ -51,7 +51,7 @@ pub struct File {
 }
 
 /// A top-level declaration.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Item {
     /// `import path.{a, b}`
     Import(Import),
@@ -70,7 +70,7 @@ pub enum Item {
 }
 
 /// A municipality (or a Land, Landkreis, …) and what it sets.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Municipality {
     /// Its Amtlicher Regionalschlüssel as written.
     pub ars: Str,
@@ -83,7 +83,7 @@ pub struct Municipality {
 }
 
 /// `parameter satz: money "Steuersatz" = 100 EUR { legal "…" }`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parameter {
     /// Its name.
     pub name: Ident,
@@ -100,7 +100,7 @@ pub struct Parameter {
 }
 
 /// `import common/person.{anschrift, person}`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Import {
     /// The module path as written, e.g. `common/person`.
     pub path: Str,
@@ -111,7 +111,7 @@ pub struct Import {
 }
 
 /// A code list.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Codelist {
     /// Its name.
     pub name: Ident,
@@ -128,7 +128,7 @@ pub struct Codelist {
 }
 
 /// `column bezirk: choice(bezirk) "Bezirk"`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CodeColumn {
     /// Its name.
     pub name: Ident,
@@ -141,7 +141,7 @@ pub struct CodeColumn {
 }
 
 /// One value of a code list.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CodeEntry {
     /// The code as written (an identifier-like word or a string).
     pub code: Str,
@@ -154,7 +154,7 @@ pub struct CodeEntry {
 }
 
 /// `type postleitzahl "Postleitzahl" = text(pattern "[0-9]{5}")`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TypeDecl {
     /// Its name.
     pub name: Ident,
@@ -170,7 +170,7 @@ pub struct TypeDecl {
 
 /// A named declaration with a label and a block: procedure, page, group,
 /// field, attachment.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Decl {
     /// Its name.
     pub name: Ident,
@@ -191,7 +191,7 @@ pub struct Decl {
 }
 
 /// `computed alter "Alter" = age(geburtsdatum)` and `fee gebuehr "Gebühr" = …`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Computed {
     /// Its name.
     pub name: Ident,
@@ -208,7 +208,7 @@ pub struct Computed {
 }
 
 /// `deadline anmeldefrist "Anmeldefrist" 2 weeks after einzug { legal … }`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Deadline {
     /// Its name.
     pub name: Ident,
@@ -225,7 +225,7 @@ pub struct Deadline {
 }
 
 /// `note "Bitte halten Sie Ihren Ausweis bereit."`
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Note {
     /// An optional name (for ids in the output).
     pub name: Option<Ident>,
@@ -239,7 +239,7 @@ pub struct Note {
 
 /// A statement in a block. Every block accepts every statement syntactically;
 /// the model builder reports those that have no meaning where they stand.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Stmt {
     /// `field name: type "Label" { … }`
     Field(Decl),
@@ -377,6 +377,28 @@ pub enum Stmt {
         /// The whole statement.
         span: Span,
     },
+    /// `extension zusatz "Angaben Ihrer Gemeinde"`: where a municipality
+    /// may add questions.
+    Extension {
+        /// Its name (the group the additions form).
+        name: Ident,
+        /// Its label (the group's).
+        label: Option<Text>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `extend hundesteuer.zusatz { field … }`: a municipality's questions
+    /// at a procedure's extension point.
+    Extend {
+        /// The procedure.
+        procedure: Ident,
+        /// Its extension point.
+        point: Ident,
+        /// The questions.
+        body: Vec<Stmt>,
+        /// The whole statement.
+        span: Span,
+    },
     /// `reply email, fitconnect`
     Reply(Vec<Ident>, Span),
     /// `theme { color … link logo <…> }`
@@ -483,7 +505,7 @@ impl StateKind {
 }
 
 /// A state of a workflow.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StateDecl {
     /// What kind.
     pub kind: StateKind,
@@ -498,7 +520,7 @@ pub struct StateDecl {
 }
 
 /// A transition.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Goto {
     /// The state it leads to.
     pub target: Ident,
@@ -513,7 +535,7 @@ pub struct Goto {
 }
 
 /// An example submission and what its author expects of it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Example {
     /// Its name.
     pub name: Str,
@@ -562,7 +584,7 @@ impl std::fmt::Display for DataPath {
 }
 
 /// One expectation of an example.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Expect {
     /// `expect valid`
     Valid(Span),
@@ -618,6 +640,8 @@ impl Stmt {
             Stmt::Authority { span, .. }
             | Stmt::Offers { span, .. }
             | Stmt::Set { span, .. }
+            | Stmt::Extension { span, .. }
+            | Stmt::Extend { span, .. }
             | Stmt::Validity { span, .. }
             | Stmt::Property { span, .. } => *span,
             Stmt::Kind(_, s) | Stmt::Reply(_, s) | Stmt::Theme(_, s) => *s,
@@ -680,6 +704,8 @@ impl Stmt {
             Stmt::Validity { until: true, .. } => "an end of validity (`until`)",
             Stmt::Property { .. } => "a property of an authority or a theme",
             Stmt::Reply(..) => "a list of reply channels",
+            Stmt::Extension { .. } => "an extension point",
+            Stmt::Extend { .. } => "a local addition (`extend`)",
             Stmt::Theme(..) => "a theme",
             Stmt::Privacy(..) => "a privacy section",
             Stmt::Purpose(..) => "a purpose",
@@ -710,7 +736,7 @@ impl Stmt {
 }
 
 /// How long data is kept.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Retention {
     /// A period.
     Period(Duration),
@@ -731,7 +757,7 @@ pub struct Range {
 
 /// A reference to a type with constraints and cardinality:
 /// `text(max 55)`, `choice(familienstand)`, `person[1..10]`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TypeRef {
     /// The type's name.
     pub name: Ident,
@@ -744,7 +770,7 @@ pub struct TypeRef {
 }
 
 /// One constraint of a type.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum TypeArg {
     /// `min expr`
     Min(Expr, Span),

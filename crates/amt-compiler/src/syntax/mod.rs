@@ -83,6 +83,8 @@ pub const STATEMENTS: &[&str] = &[
     "secret",
     "reply",
     "theme",
+    "extension",
+    "extend",
 ];
 
 /// The words that begin a statement of an `example` (the grammar's

@@ -527,6 +527,8 @@ fn statement_keyword(rule: Rule) -> Option<&'static str> {
         Rule::wf_outcome => "outcome",
         Rule::wf_amount => "amount",
         Rule::parameter => "parameter",
+        Rule::extension => "extension",
+        Rule::extend => "extend",
         Rule::kind => "kind",
         Rule::offers => "offers",
         Rule::set_value => "set",

@@ -904,6 +904,31 @@ impl<'t> Reader<'t> {
                 }
             }
             "parameter" => Stmt::Parameter(self.parameter()?),
+            "extension" => {
+                self.kw(word)?;
+                self.skip();
+                let name = self.name()?;
+                self.skip();
+                let label = self.opt_text()?;
+                Stmt::Extension {
+                    name,
+                    label,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "extend" => {
+                self.kw(word)?;
+                self.skip();
+                let (procedure, point) = self.procedure_member()?;
+                self.skip();
+                let body = self.block()?;
+                Stmt::Extend {
+                    procedure,
+                    point,
+                    body,
+                    span: self.span(start, self.pos),
+                }
+            }
             "kind" => {
                 self.kw(word)?;
                 self.skip();
@@ -939,11 +964,7 @@ impl<'t> Reader<'t> {
             "set" => {
                 self.kw(word)?;
                 self.skip();
-                let procedure = self.name()?;
-                self.skip();
-                self.expect(b'.')?;
-                self.skip();
-                let parameter = self.name()?;
+                let (procedure, parameter) = self.procedure_member()?;
                 self.skip();
                 self.expect(b'=')?;
                 self.skip();
@@ -1147,6 +1168,15 @@ impl<'t> Reader<'t> {
             body,
             span: self.span(start, self.pos),
         })
+    }
+
+    /// `PROCEDURE.NAME`, as `set` and `extend` name what they set.
+    fn procedure_member(&mut self) -> Option<(Ident, Ident)> {
+        let procedure = self.name()?;
+        self.skip();
+        self.expect(b'.')?;
+        self.skip();
+        Some((procedure, self.name()?))
     }
 
     /// `parameter NAME: TYPE "Label" = DEFAULT { … }`

@@ -470,6 +470,25 @@ impl Builder<'_> {
             Rule::property | Rule::named_property => self.property(pair, span),
             Rule::reply => Stmt::Reply(children(pair).map(|n| self.ident(n)).collect(), span),
             Rule::theme => Stmt::Theme(self.block(first(pair)), span),
+            Rule::extension => {
+                let mut inner = children(pair);
+                let name = self.ident(inner.next().expect("grammar: an extension has a name"));
+                let label = inner.next().map(|l| self.text(l));
+                Stmt::Extension { name, label, span }
+            }
+            Rule::extend => {
+                let mut inner = children(pair);
+                let procedure =
+                    self.ident(inner.next().expect("grammar: `extend` names a procedure"));
+                let point = self.ident(inner.next().expect("grammar: `extend` names a point"));
+                let body = self.block(inner.next().expect("grammar: `extend` has a block"));
+                Stmt::Extend {
+                    procedure,
+                    point,
+                    body,
+                    span,
+                }
+            }
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
     }
