@@ -652,4 +652,27 @@ fn municipality_files_show_resolved_values_and_lead_to_declarations() {
         .matches('\n')
         .count();
     assert_eq!(def["range"]["start"]["line"], line, "{def}");
+
+    // München's local questions: hover says whose they are, and the
+    // point leads to the procedure's `extension`.
+    let file = "kommunen/muenchen.amt";
+    let text = c.open(file);
+    let hover = c.request(
+        "textDocument/hover",
+        c.at(&text, file, "hundesteuer.gemeinde", 0, 13),
+    );
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        value.contains("**extension point** `hundesteuer.gemeinde`")
+            && value.contains("← Landeshauptstadt München (091620000000"),
+        "{value}"
+    );
+    let def = c.request(
+        "textDocument/definition",
+        c.at(&text, file, "hundesteuer.gemeinde", 0, 13),
+    );
+    let line = procedure[..procedure.find("extension gemeinde").unwrap()]
+        .matches('\n')
+        .count();
+    assert_eq!(def["range"]["start"]["line"], line, "{def}");
 }

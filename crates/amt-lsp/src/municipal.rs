@@ -2,7 +2,8 @@
 //! municipality resolves and where each value comes from (its own `set`,
 //! its Landkreis's, the procedure's default); go-to-definition leads from
 //! `offers … by AUTHORITY` to the authority, from a procedure's name to the
-//! procedure, and from `set PROCEDURE.PARAMETER` to the parameter.
+//! procedure, from `set PROCEDURE.PARAMETER` to the parameter and from
+//! `extend PROCEDURE.POINT` to the extension point.
 
 use amt_compiler::Workspace;
 use amt_compiler::ir::municipality::MunicipalKind;
@@ -21,6 +22,8 @@ enum Spot<'a> {
     Parameter(&'a str, &'a str, &'a str),
     /// The authority of an `offers`.
     Authority(&'a str, &'a str),
+    /// The extension point of an `extend`.
+    Extension(&'a str, &'a str, &'a str),
 }
 
 fn within(span: Span, offset: usize) -> bool {
@@ -59,6 +62,14 @@ fn spot(file: &ast::File, offset: usize) -> Option<Spot<'_>> {
                         return Some(Spot::Procedure(ars, &procedure.name));
                     }
                     return Some(Spot::Parameter(ars, &procedure.name, &parameter.name));
+                }
+                Stmt::Extend { procedure, .. } if within(procedure.span, offset) => {
+                    return Some(Spot::Procedure(ars, &procedure.name));
+                }
+                Stmt::Extend {
+                    procedure, point, ..
+                } if offset <= point.span.end as usize && within(stmt.span(), offset) => {
+                    return Some(Spot::Extension(ars, &procedure.name, &point.name));
                 }
                 _ => {}
             }
@@ -150,6 +161,16 @@ pub fn hover(ws: &Workspace, file: FileId, offset: usize) -> Option<String> {
             }
             Some(md)
         }
+        Spot::Extension(ars, procedure, point) => {
+            let mut md = format!("**extension point** `{procedure}.{point}`");
+            if let Some(r) = registry.resolve(ars, procedure) {
+                match r.additions.get(point) {
+                    Some(at) => md.push_str(&format!("\n\nthe questions here ← {}", origin(at))),
+                    None => md.push_str("\n\nno local questions here"),
+                }
+            }
+            Some(md)
+        }
     }
 }
 
@@ -193,6 +214,7 @@ pub fn definition(ws: &Workspace, file: FileId, offset: usize) -> Option<Span> {
         }
         Spot::Procedure(_, id) => declared(ws, id, "procedure", id),
         Spot::Parameter(_, procedure, parameter) => declared(ws, procedure, "parameter", parameter),
+        Spot::Extension(_, procedure, point) => declared(ws, procedure, "extension", point),
         Spot::Key(_) => None,
     }
 }
@@ -221,7 +243,8 @@ pub fn complete(
         Spot::Key(ars)
         | Spot::Authority(ars, _)
         | Spot::Procedure(ars, _)
-        | Spot::Parameter(ars, _, _),
+        | Spot::Parameter(ars, _, _)
+        | Spot::Extension(ars, _, _),
     ) = spot(&ast, offset)
     else {
         return None;
@@ -259,7 +282,18 @@ pub fn complete(
                 item(&p.id, label, lsp::CompletionItemKind::FIELD)
             })
             .collect()
-    } else if head == "set" || head.starts_with("offers") && !head.contains(" by") {
+    } else if head == "extend" && word.contains('.') {
+        let procedure = word.split('.').next().unwrap_or_default();
+        let facts = ws.procedure_facts().find(|f| f.id == procedure)?;
+        facts
+            .extensions
+            .iter()
+            .map(|e| item(e, "extension point".into(), lsp::CompletionItemKind::FIELD))
+            .collect()
+    } else if head == "set"
+        || head == "extend"
+        || head.starts_with("offers") && !head.contains(" by")
+    {
         ws.procedure_facts()
             .map(|f| item(&f.id, "procedure".into(), lsp::CompletionItemKind::MODULE))
             .collect()
