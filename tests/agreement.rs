@@ -465,12 +465,11 @@ fn schema_and_validator_agree_on_generated_submissions() {
     for (k, p) in procedures.iter().enumerate() {
         let schema =
             amt_compiler::emit::schema::schema(p, amt_compiler::emit::schema::DEFAULT_BASE);
+        // One file per instance: a procedure is built for each municipality
+        // with its own values and questions, under the same id.
+        let name = format!("{k}-{}", p.id);
         if let Some(dir) = &dump {
-            std::fs::write(
-                dir.join(format!("{}.schema.json", p.id)),
-                schema.to_string(),
-            )
-            .unwrap();
+            std::fs::write(dir.join(format!("{name}.schema.json")), schema.to_string()).unwrap();
         }
         let validator = jsonschema::options()
             .should_validate_formats(true)
@@ -502,7 +501,7 @@ fn schema_and_validator_agree_on_generated_submissions() {
             let claimed: Vec<_> = report.problems.iter().filter(|p| p.schema).collect();
             if let Some(cases) = &mut cases {
                 use std::io::Write as _;
-                let case = json!({"schema": p.id, "data": data, "valid": report.valid, "claimed": !claimed.is_empty()});
+                let case = json!({"schema": name, "data": data, "valid": report.valid, "claimed": !claimed.is_empty()});
                 writeln!(cases, "{case}").unwrap();
             }
             if report.valid {
