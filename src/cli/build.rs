@@ -441,6 +441,17 @@ pub fn build_settings(
     if let Some(base) = schema_base {
         settings.schema_base = base.to_string();
     }
+    // Reproducible builds name the time a build stands for so; amt never
+    // writes the clock's.
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        match epoch.trim().parse::<i64>() {
+            Ok(seconds) => settings.made = amt_compiler::emit::Settings::made_at(seconds),
+            Err(_) => {
+                eprintln!("amt: SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`");
+                return Err(USAGE_OR_IO);
+            }
+        }
+    }
     if let Some(dir) = templates {
         if !dir.is_dir() {
             eprintln!(

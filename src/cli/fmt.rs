@@ -105,7 +105,7 @@ pub fn run(args: &FmtArgs) -> u8 {
 
 /// Replaces a file's content at once: a reader sees the old or the new text,
 /// never a part.
-fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn replace_file(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     let temp = path.with_file_name(format!(".{name}.amt-fmt"));
     std::fs::write(&temp, bytes)?;

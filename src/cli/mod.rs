@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod fmt;
+mod import;
 mod municipal;
 mod report;
 mod test;
@@ -46,6 +47,8 @@ enum Command {
     Report(report::ReportArgs),
     /// Lay out source files in the one canonical way, keeping every comment.
     Fmt(fmt::FmtArgs),
+    /// Translate a FIM XDatenfelder 2 or 3 document into amt source.
+    Import(import::ImportArgs),
     /// A language server for editors, over stdin/stdout (started by the editor).
     Lsp,
     /// Explain a diagnostic code, e.g. `amt explain E0101`.
@@ -201,6 +204,7 @@ pub fn run() -> ExitCode {
         Command::Test(args) => test::run(&args).unwrap_or_else(|code| code),
         Command::Report(args) => report::run(&args).unwrap_or_else(|code| code),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Lsp => match amt_lsp::run() {
             Ok(()) => OK,
             Err(e) => {

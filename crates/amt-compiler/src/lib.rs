@@ -30,6 +30,7 @@ pub mod diagnostic;
 mod driver;
 pub mod emit;
 pub mod examples;
+pub mod import;
 mod load;
 pub mod municipal;
 pub mod par;

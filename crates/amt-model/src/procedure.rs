@@ -142,6 +142,7 @@ impl Procedure {
                 rules: Vec::new(),
                 legal,
                 fim: None,
+                fim_version: None,
                 personal: None,
                 autocomplete: None,
                 prefill: None,
@@ -419,9 +420,12 @@ pub struct Node {
     /// Legal references.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub legal: Vec<LegalRef>,
-    /// FIM id (F… for fields, G… for groups) and version.
+    /// FIM id (F… for fields and attachments, G… for groups).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fim: Option<String>,
+    /// The version of the FIM element, where the source names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim_version: Option<String>,
     /// Personal-data class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub personal: Option<PersonalClass>,

@@ -485,9 +485,10 @@ impl<'a, 'd> Builder<'a, 'd> {
                     span: *span,
                 });
             }
-            Stmt::Fim(id, _, span) if is_field || is_group => {
+            Stmt::Fim(id, version, span) if is_field || is_group || is_attachment => {
                 settings_seen(seen, "the FIM id", *span, self.diags);
                 self.tree.nodes[owner].fim = Some(id);
+                self.tree.nodes[owner].fim_version = version.as_ref();
             }
             Stmt::Autocomplete(token, span) if is_field => {
                 settings_seen(seen, "the autocomplete token", *span, self.diags);
@@ -1258,7 +1259,7 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         }
         Stmt::Types(..) | Stmt::MaxSize(..) | Stmt::Count(..) => "an attachment",
         Stmt::Autocomplete(..) | Stmt::Prefill { .. } => "a field",
-        Stmt::Fim(..) => "a field or a group",
+        Stmt::Fim(..) => "a field, a group or an attachment",
         Stmt::Required(_) | Stmt::Rule { .. } | Stmt::Personal(..) => {
             "a field, a group or an attachment"
         }

@@ -145,6 +145,7 @@ impl Checker<'_, '_> {
             rules: exprs.rules,
             legal: legal(&node.legal),
             fim: node.fim.map(|f| f.value.clone()),
+            fim_version: node.fim_version.map(|v| v.value.clone()),
             personal: node.personal.map(|(c, _)| c),
             autocomplete: node.autocomplete.map(|a| a.name.clone()),
             prefill: node.prefill.map(|(attr, locked, _)| ir::Prefill {

@@ -91,6 +91,8 @@ pub struct Node<'a> {
     pub rules: Vec<RuleSrc<'a>>,
     pub legal: Vec<(&'a ast::Str, Option<&'a ast::Str>)>,
     pub fim: Option<&'a ast::Str>,
+    /// The version of the FIM element, if the source names it.
+    pub fim_version: Option<&'a ast::Str>,
     pub personal: Option<(PersonalClass, Span)>,
     pub autocomplete: Option<&'a ast::Ident>,
     pub prefill: Option<(&'a ast::Ident, bool, Span)>,
@@ -120,6 +122,7 @@ impl<'a> Node<'a> {
             rules: Vec::new(),
             legal: Vec::new(),
             fim: None,
+            fim_version: None,
             personal: None,
             autocomplete: None,
             prefill: None,

@@ -248,6 +248,16 @@ codes! {
     OutsideExtension = "E1018", Error, "local addition outside an extension point";
     /// A municipality's question that takes a name of the shared procedure.
     ShadowsShared = "E1019", Error, "local addition takes a shared name";
+    /// A file given to `amt import` is not well-formed XML.
+    NotXml = "E1101", Error, "not well-formed XML";
+    /// An XML document asks for what amt never reads: a document type, an entity, too much.
+    XmlRefused = "E1102", Error, "XML refused";
+    /// An XML document that is no XDatenfelder message amt imports.
+    NotXdatenfelder = "E1103", Error, "not an XDatenfelder document";
+    /// An XDatenfelder document lacks an element the standard requires.
+    BrokenXdatenfelder = "E1104", Error, "incomplete XDatenfelder document";
+    /// Parts of an imported document that could not be translated mechanically.
+    ImportUnfinished = "W1101", Warning, "import left parts to finish";
     /// A text names in braces something that is no parameter of the procedure.
     UnknownPlaceholder = "W1002", Warning, "unknown parameter in a text";
     /// A procedure whose parameters have no default and that no municipality offers.

@@ -13,6 +13,9 @@ mod manifest;
 pub mod municipal;
 pub use amt_validate::schema;
 pub mod workflow;
+pub mod xdf;
+
+pub(crate) use bpmn::xml as xml_escape;
 
 pub use manifest::{FileRecord, manifest};
 
@@ -41,6 +44,10 @@ pub struct Settings {
     pub schema_base: String,
     /// A folder whose templates (and `amt.css`) replace the shipped ones.
     pub templates: Option<std::path::PathBuf>,
+    /// When the outputs that must say so were made (`xdatenfelder.xml`),
+    /// as `YYYY-MM-DDThh:mm:ssZ`: never the clock, so that a build gives
+    /// the same bytes (see [`Settings::made_at`]).
+    pub made: String,
 }
 
 impl Default for Settings {
@@ -48,7 +55,25 @@ impl Default for Settings {
         Settings {
             schema_base: schema::DEFAULT_BASE.to_string(),
             templates: None,
+            made: Settings::made_at(0),
         }
+    }
+}
+
+impl Settings {
+    /// The time `unix_seconds` after 1970-01-01 (UTC) as XML writes it;
+    /// the `amt` command takes it from `SOURCE_DATE_EPOCH`, the convention
+    /// of reproducible builds, else 0.
+    pub fn made_at(unix_seconds: i64) -> String {
+        let days = unix_seconds.div_euclid(86_400);
+        let s = unix_seconds.rem_euclid(86_400);
+        format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            amt_model::date::Date::from_days(days),
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
     }
 }
 
@@ -406,6 +431,10 @@ fn procedure_files(
     files.push(OutputFile {
         path: format!("{}/schema.json", p.id),
         bytes: json(&schema::schema(p, &settings.schema_base)),
+    });
+    files.push(OutputFile {
+        path: format!("{}/xdatenfelder.xml", p.id),
+        bytes: xdf::xdatenfelder(p, &settings.made).into_bytes(),
     });
     if let Some(xml) = bpmn::bpmn(p) {
         files.push(OutputFile {

@@ -230,6 +230,10 @@ impl<'e, 's> MunicipalBuild<'e, 's> {
                     path: format!("{dir}/schema.json"),
                     bytes: json(&super::schema::schema(&instance, &e.settings.schema_base)),
                 },
+                OutputFile {
+                    path: format!("{dir}/xdatenfelder.xml"),
+                    bytes: super::xdf::xdatenfelder(&instance, &e.settings.made).into_bytes(),
+                },
             ];
             let mut written = Ok(());
             for f in files {

@@ -93,7 +93,8 @@ struct Builder<'p> {
     sub: Option<String>,
 }
 
-fn xml(s: &str) -> String {
+/// `s` as the text of an XML element or attribute.
+pub(crate) fn xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
