@@ -142,12 +142,41 @@ fn rules_of(n: &Node) -> Vec<RuleOut> {
         .to_string();
     let mut out = Vec::new();
     if let Some(when) = &n.when {
+        // The multiplicity says 0 (not everyone answers it); where it is
+        // required once it applies, the rule says so.
+        let (text, script) = if n.required {
+            (
+                format!("„{label}“ ist anzugeben, wenn gilt: {when}"),
+                format!("amt: required when {when}"),
+            )
+        } else {
+            (
+                format!("„{label}“ ist nur anzugeben, wenn gilt: {when}"),
+                format!("amt: when {when}"),
+            )
+        };
         out.push(RuleOut {
             typ: "K",
             name: format!("{label}: Bedingung"),
-            text: format!("„{label}“ ist nur anzugeben, wenn gilt: {when}"),
-            script: format!("amt: when {when}"),
+            text,
+            script,
         });
+    }
+    // Bounds that move (`today - 18 years`, another field) are no
+    // Präzisierung: a validation rule each.
+    if let NodeKind::Field { ty } = &n.kind
+        && let Some(b) = ty.bounds()
+    {
+        for (word, bound, says) in [("min", &b.min, "frühestens"), ("max", &b.max, "höchstens")] {
+            if let Some(e) = bound.as_ref().filter(|e| constant(e).is_none()) {
+                out.push(RuleOut {
+                    typ: "V",
+                    name: format!("{label}: Grenze"),
+                    text: format!("„{label}“ ist {says}: {e}"),
+                    script: format!("amt: {word} {e}"),
+                });
+            }
+        }
     }
     if let NodeKind::Computed { value, .. } = &n.kind {
         out.push(RuleOut {
@@ -462,9 +491,9 @@ impl Ctx<'_> {
                 {
                     Some(codelist.clone())
                 }
-                FieldType::Choice { codelist, .. } => {
+                FieldType::Choice { codelist, multiple } => {
                     keywords.push((CODELIST_URI, codelist.clone()));
-                    None
+                    multiple.then(|| "multichoice".to_string())
                 }
                 _ => None,
             };
@@ -609,7 +638,15 @@ impl Ctx<'_> {
 pub fn anzahl(n: &Node) -> String {
     let (min, max) = match (&n.kind, n.repeat) {
         (_, Some(r)) => (r.min, r.max),
-        (NodeKind::Attachment { count, .. }, None) => (count.min, count.max),
+        // How many files, when it must be given at all.
+        (NodeKind::Attachment { count, .. }, None) => (
+            if n.required && n.when.is_none() {
+                count.min.max(1)
+            } else {
+                0
+            },
+            count.max,
+        ),
         (
             NodeKind::Field {
                 ty: FieldType::Choice { multiple: true, .. },

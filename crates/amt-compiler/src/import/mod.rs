@@ -58,7 +58,7 @@ fn demote_what_does_not_check(
             break;
         };
         let statement = first.trim().to_string();
-        if !["when ", "rule ", "warn ", "computed "]
+        if !["when ", "rule ", "warn ", "computed ", "fee ", "required"]
             .iter()
             .any(|k| statement.starts_with(k))
         {

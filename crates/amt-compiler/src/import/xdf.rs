@@ -367,6 +367,7 @@ impl Out {
             };
             let _ = writeln!(text, "note {named}{} {{", quoted(content));
             legal(f, text);
+            self.rules(f, text, None);
             text.push_str("}\n");
             return Ok(());
         }
@@ -406,11 +407,16 @@ impl Out {
                 };
                 let _ = writeln!(text, "max {size}");
             }
+            // The multiplicity: how many files, and whether any must be given.
             let _ = writeln!(
                 text,
-                "count {min}..{}",
+                "count {}..{}",
+                min.max(1),
                 max.map(|m| m.to_string()).unwrap_or_default()
             );
+            if min >= 1 {
+                text.push_str("required\n");
+            }
             self.field_body(f, name, text);
             text.push_str("}\n");
             return Ok(());
@@ -432,10 +438,15 @@ impl Out {
             }
             ("select", _, _) => {
                 let list = self.list(f, name, label, text);
-                if max == Some(1) {
-                    format!("choice({list})")
-                } else {
+                // Several values: amt's own export says whether it is a
+                // multiple choice or a repeated one; other documents mean
+                // a multiple choice.
+                if max != Some(1)
+                    && (builtin == Some("multichoice") || keyword(f, NAME_URI).is_none())
+                {
                     format!("multichoice({list})")
+                } else {
+                    format!("choice({list})")
                 }
             }
             (_, "text" | "text_latin", _) => format!("text{}", bounds.text(self, f, text)),
@@ -454,7 +465,7 @@ impl Out {
         if matches!(feldart, "locked" | "hidden") {
             self.leave(format!("`{name}` is a field of kind `{feldart}`; amt shows read-only values as `computed` and has no hidden fields"), f, text);
         }
-        let multiple = feldart == "select";
+        let multiple = ty.starts_with("multichoice(");
         let _ = writeln!(
             text,
             "field {name}: {ty}{} {} {{",
@@ -489,8 +500,24 @@ impl Out {
                     let _ = writeln!(text, "when {cond}");
                     continue;
                 }
-                if own.starts_with("= ") || own.starts_with("fee ") {
-                    continue; // a computed value (read with its field) or a fee
+                if let Some(cond) = own.strip_prefix("required when ") {
+                    let _ = writeln!(text, "required\nwhen {cond}");
+                    continue;
+                }
+                if own.starts_with("= ") || own.starts_with("min ") || own.starts_with("max ") {
+                    continue; // a computed value or a bound, read with its field
+                }
+                if let Some(fee) = own.strip_prefix("fee ")
+                    && let Some((id, value)) = fee.split_once(" = ")
+                {
+                    let label = r
+                        .text_of("name")
+                        .map(|n| n.strip_prefix("Gebühr: ").unwrap_or(n))
+                        .unwrap_or(id);
+                    let _ = writeln!(text, "fee {id} {} = {value} {{", quoted(label));
+                    legal(r, text);
+                    text.push_str("}\n");
+                    continue;
                 }
                 if let Some((kind, cond)) = own.split_once(' ')
                     && matches!(kind, "rule" | "warn")
@@ -594,12 +621,25 @@ struct Bounds {
     min: Option<String>,
     max: Option<String>,
     pattern: Option<String>,
+    /// Bounds that move, as amt's export writes them (`amt: min today`):
+    /// expressions, not values.
+    moving: Vec<String>,
 }
 
 impl Bounds {
     fn of(f: &Element) -> Bounds {
+        let moving = f
+            .all("regel")
+            .filter_map(|r| {
+                let s = r.text_of("skript")?.strip_prefix("amt: ")?;
+                (s.starts_with("min ") || s.starts_with("max ")).then(|| s.to_string())
+            })
+            .collect();
         let Some(p) = f.child("praezisierung") else {
-            return Bounds::default();
+            return Bounds {
+                moving,
+                ..Bounds::default()
+            };
         };
         let mut b = Bounds {
             min_length: p.attr("minLength").map(str::to_string),
@@ -607,6 +647,7 @@ impl Bounds {
             min: p.attr("minValue").map(str::to_string),
             max: p.attr("maxValue").map(str::to_string),
             pattern: p.attr("pattern").map(str::to_string),
+            moving,
         };
         if !p.text.is_empty()
             && let Ok(serde_json::Value::Object(map)) =
@@ -681,6 +722,7 @@ impl Bounds {
                 }
             }
         }
+        args.extend(self.moving.iter().cloned());
         if args.is_empty() {
             String::new()
         } else {
@@ -699,6 +741,7 @@ impl Bounds {
                 }
             }
         }
+        args.extend(self.moving.iter().cloned());
         if args.is_empty() {
             String::new()
         } else {
