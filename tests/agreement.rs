@@ -576,10 +576,18 @@ fn every_schema_is_valid_against_the_2020_12_meta_schema() {
         );
         assert_eq!(
             schema["$id"],
-            format!(
-                "https://portal.example.de/schemas/{}/{}/schema.json",
-                p.id, p.version
-            )
+            // FIT-Connect's naming: schema id, `_`, version.
+            match &p.fim {
+                Some(s) => format!(
+                    "https://portal.example.de/schemas/{}_{}.schema.json",
+                    s.to_lowercase(),
+                    p.version
+                ),
+                None => format!(
+                    "https://portal.example.de/schemas/{}_{}.schema.json",
+                    p.id, p.version
+                ),
+            }
         );
     }
 }

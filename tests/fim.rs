@@ -11,10 +11,9 @@ mod common;
 use amt_compiler::import::xml::{self, Element};
 use amt_compiler::ir::{self, FieldType, NodeKind};
 use amt_compiler::source::SourceMap;
-use common::Temp;
+use common::{Temp, amt};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Command;
 
 const STAMP: &str = "2026-12-06T00:00:00Z";
 
@@ -618,14 +617,6 @@ fn local_ids_stay_when_the_source_is_reordered() {
 }
 
 // ------------------------------------------------------------ fixtures
-
-fn amt(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_amt"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("amt runs")
-}
 
 /// Ids, labels, data types, multiplicities and code-list references of
 /// every element, by id.

@@ -5,18 +5,10 @@
 
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
 mod common;
-use common::Temp;
-
-fn amt(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_amt"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("amt runs")
-}
+use common::{Temp, amt};
 
 const PROCEDURE: &str = r#"procedure steuer "Hundesteuer" {
   version 1.0.0

@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod fitconnect;
 mod fmt;
 mod import;
 mod municipal;
@@ -49,6 +50,8 @@ enum Command {
     Fmt(fmt::FmtArgs),
     /// Translate a FIM XDatenfelder 2 or 3 document into amt source.
     Import(import::ImportArgs),
+    /// Write the FIT-Connect submission metadata of a submission, or of every example.
+    Fitconnect(fitconnect::FitconnectArgs),
     /// A language server for editors, over stdin/stdout (started by the editor).
     Lsp,
     /// Explain a diagnostic code, e.g. `amt explain E0101`.
@@ -205,6 +208,7 @@ pub fn run() -> ExitCode {
         Command::Report(args) => report::run(&args).unwrap_or_else(|code| code),
         Command::Fmt(args) => fmt::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Fitconnect(args) => fitconnect::run(&args),
         Command::Lsp => match amt_lsp::run() {
             Ok(()) => OK,
             Err(e) => {

@@ -3,6 +3,15 @@
 
 use std::path::{Path, PathBuf};
 
+/// Runs the `amt` command without colours.
+pub fn amt(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_amt"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("amt runs")
+}
+
 /// A fresh temporary folder, removed when dropped (also when a test fails).
 pub struct Temp(pub PathBuf);
 

@@ -24,6 +24,12 @@ pub struct Procedure {
     /// The 14-digit LeiKa key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leika: Option<String>,
+    /// The id of its FIM Stammdatenschema (S and 11 digits), if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim: Option<String>,
+    /// That schema's version, where the source names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fim_version: Option<String>,
     /// The source language first, then the others.
     pub languages: Vec<String>,
     /// Legal references.

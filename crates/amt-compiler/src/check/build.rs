@@ -269,6 +269,12 @@ impl<'a, 'd> Builder<'a, 'd> {
                 settings_seen(seen, "the LeiKa key", span, self.diags);
                 self.meta.leika = Some(l);
             }
+            // The procedure's FIM Stammdatenschema (`fim S60000011000`).
+            Stmt::Fim(id, version, _) => {
+                settings_seen(seen, "the FIM id", span, self.diags);
+                self.tree.nodes[root].fim = Some(id);
+                self.tree.nodes[root].fim_version = version.as_ref();
+            }
             Stmt::Description(t, _) => {
                 settings_seen(seen, "the description", span, self.diags);
                 self.meta.description = Some(t);
@@ -1052,6 +1058,7 @@ impl<'a, 'd> Builder<'a, 'd> {
                     )
                     .label("used inside its own declaration")
                     .secondary(g.name.span, "declared here")
+                    .fim(1026, "no group contains itself")
                     .help(
                         "a form cannot be infinitely deep; use a repeat of a smaller group instead",
                     ),
@@ -1219,13 +1226,18 @@ fn builtin_type<'a>(base: Base, span: Span) -> FieldTy<'a> {
 
 /// A constraint the type `base_name` does not take.
 fn constraint_mismatch(base_name: &str, what: &str, span: Span, help: &str) -> Diagnostic {
-    Diagnostic::new(
+    let d = Diagnostic::new(
         Code::ConstraintMismatch,
         span,
         format!("`{base_name}` takes no {what}"),
     )
     .label("does not fit this type")
-    .help(help.to_string())
+    .help(help.to_string());
+    match what {
+        "`length`" => d.fim(1015, "lengths only on text"),
+        "`min` or `max`" => d.fim(1016, "value ranges only on numbers, dates and times"),
+        _ => d,
+    }
 }
 
 fn belongs_in(stmt: &Stmt) -> &'static str {
@@ -1259,7 +1271,7 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         }
         Stmt::Types(..) | Stmt::MaxSize(..) | Stmt::Count(..) => "an attachment",
         Stmt::Autocomplete(..) | Stmt::Prefill { .. } => "a field",
-        Stmt::Fim(..) => "a field, a group or an attachment",
+        Stmt::Fim(..) => "a procedure, a field, a group or an attachment",
         Stmt::Required(_) | Stmt::Rule { .. } | Stmt::Personal(..) => {
             "a field, a group or an attachment"
         }

@@ -483,7 +483,10 @@ impl Checker<'_, '_> {
         false
     }
 
-    fn example_file(&mut self, e: &ast::Expr, n: usize) -> Option<Json> {
+    /// The file object of `file("name.pdf")`, the `n`th of the attachment
+    /// `path` (its id names both, so that the files of a submission have
+    /// ids of their own).
+    fn example_file(&mut self, e: &ast::Expr, path: &str, n: usize) -> Option<Json> {
         if let ExprKind::Call(f, args) = &e.kind
             && f.name == "file"
             && let [
@@ -494,7 +497,7 @@ impl Checker<'_, '_> {
             ] = args.as_slice()
         {
             return Some(json!({
-                "id": format!("example-file-{n}"),
+                "id": format!("{}-{n}", path.replace('.', "-")),
                 "filename": name,
                 "media_type": media_type(name),
                 "size": 102_400
@@ -525,11 +528,11 @@ impl Checker<'_, '_> {
                     let files: Option<Vec<Json>> = items
                         .iter()
                         .enumerate()
-                        .map(|(i, f)| self.example_file(f, i + 1))
+                        .map(|(i, f)| self.example_file(f, &node.path, i + 1))
                         .collect();
                     files.map(Json::Array)
                 }
-                _ => self.example_file(e, 1).map(|f| json!([f])),
+                _ => self.example_file(e, &node.path, 1).map(|f| json!([f])),
             },
             NodeKind::Field { ty } => {
                 let kind = scalar_of_field(ty);

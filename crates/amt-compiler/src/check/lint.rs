@@ -22,6 +22,7 @@ pub fn codelist(list: &ast::Codelist, diags: &mut Vec<Diagnostic>) {
                 )
                 .label("second time")
                 .secondary(*first, "first time")
+                .fim(1045, "the codes of a value list are unique")
                 .help("each value of a code list must be unique"),
             );
         } else {
@@ -64,7 +65,22 @@ pub fn codelist(list: &ast::Codelist, diags: &mut Vec<Diagnostic>) {
                 format!("the code list `{}` has no values", list.name.name),
             )
             .label("empty")
+            .fim(1018, "a select has a value list or a code list")
             .help("list its values, or name the external list it follows with `from \"urn:…\"`"),
+        );
+    }
+    // A choice of one is no choice; FIM says so of value lists (a list
+    // that follows an external one is referenced, not listed).
+    if list.entries.len() == 1 && list.source.is_none() && list.columns.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Code::SingleValueList,
+                list.name.span,
+                format!("the code list `{}` has one value", list.name.name),
+            )
+            .label("one value")
+            .fim(1044, "a value list has at least two entries")
+            .help("add the other values, or ask with a `boolean` or `consent` field instead"),
         );
     }
 }
@@ -100,7 +116,29 @@ pub fn structure(c: &mut Checker) {
                 .note(
                     "every part of a form needs a visible label for people and for screen readers",
                 )
+                .fim(
+                    1009,
+                    "every Datenfeld and Datenfeldgruppe has a bezeichnungEingabe",
+                )
                 .help(help),
+            );
+        }
+        // A group made of a declared group is reported where that one is
+        // declared (and checked on its own, at the top of its tree).
+        let own = node.group.is_none()
+            || node
+                .parent
+                .is_some_and(|p| matches!(c.tree.nodes[p].kind, Kind::Root));
+        if matches!(node.kind, Kind::Group) && own && !node.unresolved && node.children.is_empty() {
+            c.diags.push(
+                Diagnostic::new(
+                    Code::EmptyGroup,
+                    node.name_span,
+                    format!("the group `{}` holds nothing", node.name),
+                )
+                .label("no field, group, attachment or note in it")
+                .fim(1023, "a Datenfeldgruppe has at least one element")
+                .help("add what the group asks, or remove it"),
             );
         }
         if matches!(node.kind, Kind::Page) && !has_data(c, id) {
@@ -145,6 +183,7 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) {
                 format!("the procedure `{}` has no title", decl.name.name),
             )
             .label("no title")
+            .fim(1002, "every element has a name")
             .help(format!(
                 "write the title after the name: `procedure {} \"…\" {{`",
                 decl.name.name
@@ -330,10 +369,10 @@ fn nodes(c: &mut Checker) {
         }
         let node = &c.tree.nodes[id];
         if let Some(fim) = node.fim {
-            let prefix = if matches!(node.kind, Kind::Group) {
-                'G'
-            } else {
-                'F'
+            let prefix = match node.kind {
+                Kind::Group => 'G',
+                Kind::Root => 'S',
+                _ => 'F',
             };
             let ok = fim.value.len() == 12
                 && fim.value.starts_with(prefix)
@@ -346,7 +385,7 @@ fn nodes(c: &mut Checker) {
                         format!("`{}` is not a FIM id for {}", fim.value, node.describe()),
                     )
                     .label(format!("expected `{prefix}` and 11 digits"))
-                    .help("FIM ids of fields start with F, of groups with G, e.g. `F60000000227`"),
+                    .help("FIM ids of fields start with F, of groups with G, of schemas with S, e.g. `F60000000227`"),
                 );
             }
         }

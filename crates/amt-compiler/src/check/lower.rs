@@ -385,6 +385,8 @@ pub fn procedure(c: &mut Checker, decl: &ast::Decl) -> ir::Procedure {
         title: decl.label.as_ref().map(|l| c.i18n(l)).unwrap_or_default(),
         description: meta.description.map(|d| c.i18n(d)),
         leika: meta.leika.map(|l| l.value.clone()),
+        fim: c.tree.nodes[root].fim.map(|f| f.value.clone()),
+        fim_version: c.tree.nodes[root].fim_version.map(|v| v.value.clone()),
         languages: c.languages.clone(),
         legal: legal(&c.tree.nodes[root].legal),
         authority: meta.authority.map(|(id, label)| ir::Authority {

@@ -21,6 +21,7 @@ pub fn check_range(range: &ast::Range, what: &str, diags: &mut Vec<Diagnostic>) 
                 ),
             )
             .label("the lower end is above the upper end")
+            .fim(1047, "a multiplicity's minimum is at most its maximum")
             .help(format!(
                 "write the smaller number first: `{max}..{}`",
                 range.min
@@ -40,6 +41,7 @@ pub fn check_cardinality(range: &ast::Range, diags: &mut Vec<Diagnostic>) {
                 "a repeat of at most 0 items asks for nothing",
             )
             .label("at most 0")
+            .fim(1021, "a multiplicity allows at least one")
             .help("allow at least one item, e.g. `[0..1]`, or remove the part"),
         );
     }

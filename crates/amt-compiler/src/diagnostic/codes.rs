@@ -258,6 +258,10 @@ codes! {
     BrokenXdatenfelder = "E1104", Error, "incomplete XDatenfelder document";
     /// Parts of an imported document that could not be translated mechanically.
     ImportUnfinished = "W1101", Warning, "import left parts to finish";
+    /// A group that holds nothing (FIM quality rule 1023).
+    EmptyGroup = "E1201", Error, "empty group";
+    /// A code list with one value (FIM quality rule 1044).
+    SingleValueList = "W1201", Warning, "code list with one value";
     /// A text names in braces something that is no parameter of the procedure.
     UnknownPlaceholder = "W1002", Warning, "unknown parameter in a text";
     /// A procedure whose parameters have no default and that no municipality offers.

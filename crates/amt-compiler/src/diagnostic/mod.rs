@@ -87,6 +87,13 @@ impl Diagnostic {
         self
     }
 
+    /// Adds the note that names the FIM quality rule (code list
+    /// `urn:xoev-de:fim-datenfelder:codeliste:xdfm_1.8`) the problem
+    /// breaks in the procedure's `xdatenfelder.xml`.
+    pub fn fim(self, rule: u16, says: &str) -> Self {
+        self.note(format!("FIM quality rule {rule}: {says}"))
+    }
+
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

@@ -8,6 +8,7 @@
 
 pub mod bpmn;
 pub(crate) mod feel;
+pub mod fitconnect;
 pub mod html;
 mod manifest;
 pub mod municipal;

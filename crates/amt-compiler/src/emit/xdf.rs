@@ -305,11 +305,12 @@ pub fn xdatenfelder(p: &ir::Procedure, stamp: &str) -> String {
         .as_ref()
         .and_then(|d| d.pick(lang, lang))
         .map(str::to_string);
+    let schema_version = p.fim_version.as_deref().map(xdf3_version);
     common(
         &mut x,
         &Common {
-            id: ids.get('S', ""),
-            version: Some(&version),
+            id: p.fim.as_deref().map_or_else(|| ids.get('S', ""), xdf3_id),
+            version: Some(schema_version.as_deref().unwrap_or(&version)),
             name: title.clone(),
             description: description.clone(),
             legal: &p.legal,

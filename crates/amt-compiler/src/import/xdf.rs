@@ -195,6 +195,7 @@ impl Out {
             .to_string();
         let _ = writeln!(text, "procedure {name} {} {{", quoted(&title));
         let _ = writeln!(text, "version {}", semver(version_of(s)));
+        fim(s, text);
         if let Some(d) = s.text_of("hilfetext").or_else(|| s.text_of("beschreibung")) {
             let _ = writeln!(text, "description {}", quoted(d));
         }

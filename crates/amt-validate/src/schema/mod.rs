@@ -30,6 +30,24 @@ mod logic;
 /// `amt build --schema-base URI`.
 pub const DEFAULT_BASE: &str = "https://schemas.example.org/amt/";
 
+/// The URI of a procedure's schema (its `$id`, and the `schemaUri` of a
+/// FIT-Connect submission): as FIT-Connect names FIM schemas,
+/// `<base><schema id>_<version>.schema.json`, the schema id being the
+/// procedure's FIM Stammdatenschema in lower case (`s60000011000`) where it
+/// has one, else the procedure's name.
+pub fn schema_uri(p: &amt_model::Procedure, base: &str) -> String {
+    let base = if base.ends_with(['/', ':']) {
+        base.to_string()
+    } else {
+        format!("{base}/")
+    };
+    let id = p
+        .fim
+        .as_deref()
+        .map_or_else(|| p.id.clone(), str::to_lowercase);
+    format!("{base}{id}_{}.schema.json", p.version)
+}
+
 /// The extension keyword listing what only amt's validator enforces.
 pub const EXTENSION: &str = "x-amt-checks";
 
@@ -577,10 +595,7 @@ pub fn build(p: &Procedure, base: &str) -> Built {
     } else {
         format!("{base}/")
     };
-    s.insert(
-        "$id".into(),
-        json!(format!("{base}{}/{}/schema.json", p.id, p.version)),
-    );
+    s.insert("$id".into(), json!(schema_uri(p, &base)));
     if let Some(t) = p.title.pick(source, source) {
         s.insert("title".into(), json!(t));
     }
