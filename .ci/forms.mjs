@@ -11,7 +11,7 @@
 // procedure's first step and of its error summary go to SCREENSHOTS
 // (default .conformance/screenshots), to be looked at.
 // Usage: node .ci/forms.mjs OUTPUT_DIR AMT_BINARY
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { fill as fillForm } from './fill.mjs';
 import { createServer } from 'node:http';
@@ -54,11 +54,7 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}/`;
 const work = mkdtempSync(join(tmpdir(), 'amt-forms-'));
-const context = await chromium.launchPersistentContext(join(work, 'profile'), {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const context = await launch(join(work, 'profile'));
 let failures = 0;
 const fail = (msg) => { failures++; console.error(msg); };
 const stats = { compared: 0, states: 0, filled: 0, refused: 0 };

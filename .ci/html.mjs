@@ -3,7 +3,7 @@
 // opened in Debian's headless Chromium, checked with axe-core (WCAG 2.1 A/AA
 // and best practices: 0 violations) and watched for CSP violations (0).
 // Usage: node .ci/html.mjs OUTPUT_DIR
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { createServer } from 'node:http';
 import { readFileSync, readdirSync, statSync, mkdtempSync, rmSync } from 'node:fs';
@@ -38,12 +38,7 @@ const pages = [];
 })(root);
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'amt-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const context = await launch(userDataDir);
 let violations = 0;
 let cspViolations = 0;
 let dialogsOpened = 0;

@@ -167,7 +167,8 @@ fn each_municipality_gets_its_values_authority_and_look_and_identical_files_are_
     assert!(manifest["sharing"]["stored"].as_u64() < manifest["sharing"]["files"].as_u64());
     let own: serde_json::Value =
         serde_json::from_str(&read(&target.join("091880999998/manifest.json"))).unwrap();
-    assert_eq!(own["procedures"][0]["files"].as_array().unwrap().len(), 6);
+    // index, procedure, schema, xdatenfelder, workflow.bpmn and .json, the step's form
+    assert_eq!(own["procedures"][0]["files"].as_array().unwrap().len(), 7);
     // The start page lists the municipalities with their procedures.
     let index = read(&target.join("index.html"));
     assert!(

@@ -203,3 +203,139 @@ fn a_procedure_in_a_regional_german_gets_german_wording_everywhere() {
     let de = countries.values.iter().find(|c| c.code == "DE").unwrap();
     assert_eq!(de.label.get("de-AT").unwrap(), "Deutschland");
 }
+
+/// The names an expression reads (the first part of each path).
+fn reads(e: &amt_compiler::ir::Expr, out: &mut HashSet<String>) {
+    use amt_compiler::ir::ExprKind as K;
+    match &e.kind {
+        K::Ref { path } => {
+            out.insert(path.split('.').next().unwrap_or_default().to_string());
+        }
+        K::Unary { operand, .. } => reads(operand, out),
+        K::Binary { left, right, .. } => {
+            reads(left, out);
+            reads(right, out);
+        }
+        K::If {
+            condition,
+            then,
+            otherwise,
+        } => {
+            reads(condition, out);
+            reads(then, out);
+            reads(otherwise, out);
+        }
+        K::List { items } => items.iter().for_each(|i| reads(i, out)),
+        K::Column { value, .. } => reads(value, out),
+        K::Call { args, over, .. } => {
+            if let Some(o) = over {
+                out.insert(o.split('.').next().unwrap_or_default().to_string());
+            }
+            args.iter().for_each(|a| reads(a, out));
+        }
+        K::Literal { .. } | K::Today => {}
+    }
+}
+
+/// Every user task has its Camunda Form, linked by id; a form sets its
+/// step's decisions and nothing else, each required; and every variable a
+/// gateway's condition reads is set by a form (or, for a system step, by
+/// its worker) or is case data (the submission, its computed values and
+/// parameters).
+#[test]
+fn the_clerks_forms_set_exactly_what_the_gateways_read() {
+    let mut all = procedures("forms");
+    all.extend(procedures("tests/workflows"));
+    let (_, compiled) = amt_compiler::check_project(std::path::Path::new("forms")).unwrap();
+    all.extend(compiled.instances());
+    let mut checked = 0;
+    let link = Regex::new(r#"formId="([^"]+)" bindingType="deployment""#).unwrap();
+    for p in &all {
+        let Some(w) = &p.workflow else { continue };
+        let xml = amt_compiler::emit::bpmn::bpmn(p).unwrap();
+        let forms = amt_compiler::emit::camunda_form::forms(p);
+        let linked: HashSet<String> = link.captures_iter(&xml).map(|c| c[1].to_string()).collect();
+        let ids: HashSet<String> = forms
+            .iter()
+            .map(|(_, f)| f["id"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(linked, ids, "{}: every user task links its form", p.id);
+        assert!(
+            !xml.contains("externalReference"),
+            "{}: Tasklist shows linked forms only",
+            p.id
+        );
+        let mut states: Vec<&amt_compiler::ir::State> = w.states.iter().collect();
+        let mut i = 0;
+        while i < states.len() {
+            let s = states[i];
+            states.extend(&s.branches);
+            i += 1;
+        }
+        let mut set: HashSet<String> = HashSet::new();
+        for s in &states {
+            let form = forms.iter().find(|(name, _)| {
+                *name
+                    == format!(
+                        "{}.form",
+                        amt_compiler::emit::camunda_form::form_id(&p.id, &s.id)
+                    )
+            });
+            let Some((_, form)) = form else {
+                assert!(
+                    !amt_compiler::emit::camunda_form::is_user_task(w, s),
+                    "{}: the user task {} has no form",
+                    p.id,
+                    s.id
+                );
+                // A system step's decisions are its worker's result.
+                set.extend(s.decisions.iter().map(|d| d.id.clone()));
+                continue;
+            };
+            assert_eq!(form["schemaVersion"], 16);
+            assert_eq!(form["executionPlatformVersion"], "8.6.0");
+            let keys: Vec<&serde_json::Value> = form["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c.get("key").is_some())
+                .collect();
+            let decisions: Vec<&str> = s.decisions.iter().map(|d| d.id.as_str()).collect();
+            assert_eq!(
+                keys.iter()
+                    .map(|c| c["key"].as_str().unwrap())
+                    .collect::<Vec<_>>(),
+                decisions,
+                "{}: the form of {} sets its decisions and nothing else",
+                p.id,
+                s.id
+            );
+            for c in keys {
+                assert_eq!(c["validate"]["required"], true, "{c}");
+                set.insert(c["key"].as_str().unwrap().to_string());
+            }
+        }
+        let mut case: HashSet<String> = p.top_nodes().map(|n| n.id.clone()).collect();
+        case.extend(p.fees.iter().map(|f| f.id.clone()));
+        case.extend(p.parameters.iter().map(|f| f.id.clone()));
+        for s in &states {
+            for t in &s.transitions {
+                let mut read = HashSet::new();
+                if let Some(w) = &t.when {
+                    reads(w, &mut read);
+                }
+                for name in read {
+                    assert!(
+                        set.contains(&name) || case.contains(&name),
+                        "{}: the condition on {} → {} reads `{name}`, which no form sets and the case does not hold",
+                        p.id,
+                        s.id,
+                        t.to
+                    );
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6, "{checked}");
+}

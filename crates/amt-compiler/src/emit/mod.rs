@@ -7,6 +7,7 @@
 //! staging folder that replaces the output whole.
 
 pub mod bpmn;
+pub mod camunda_form;
 pub(crate) mod feel;
 pub mod fitconnect;
 pub mod html;
@@ -442,6 +443,12 @@ fn procedure_files(
             path: format!("{}/workflow.bpmn", p.id),
             bytes: xml.into_bytes(),
         });
+        for (name, form) in camunda_form::forms(p) {
+            files.push(OutputFile {
+                path: format!("{}/{name}", p.id),
+                bytes: json(&form),
+            });
+        }
     }
     if let Some(w) = workflow::workflow_json(p) {
         files.push(OutputFile {

@@ -273,6 +273,16 @@ impl<'e, 's> MunicipalBuild<'e, 's> {
                         bytes: xml.into_bytes(),
                     },
                 )?;
+                for (name, form) in super::camunda_form::forms(p) {
+                    emit_to(
+                        self.emitter.sink,
+                        &mut records,
+                        OutputFile {
+                            path: format!("{dir}/{name}"),
+                            bytes: json(&form),
+                        },
+                    )?;
+                }
             }
             let payment = r.payment.map(|(pay, _)| pay);
             if let Some(w) =

@@ -490,11 +490,13 @@ fn write_zeebe_extensions(x: &mut String, pad: &str, e: &El, procedure: &str) {
         Kind::UserTask { group } => {
             let _ = writeln!(x, "{pad}  <bpmn:extensionElements>");
             let _ = writeln!(x, "{pad}    <zeebe:userTask />");
+            // The step's Camunda Form (`<form id>.form`), deployed with
+            // the process (`camunda_form`).
             let _ = writeln!(
                 x,
-                r#"{pad}    <zeebe:formDefinition externalReference="{}" />"#,
-                xml(&format!(
-                    "amt:{procedure}:{}",
+                r#"{pad}    <zeebe:formDefinition formId="{}" bindingType="deployment" />"#,
+                xml(&crate::emit::camunda_form::form_id(
+                    procedure,
                     e.id.trim_start_matches("Task_")
                 ))
             );

@@ -199,12 +199,87 @@ impl<'p> Builder<'p> {
 
     /// The name of the gateway after a step: its decision's question, or
     /// the step's name as a question.
+    /// The question a step's gateway asks: its first decision's, else
+    /// how the case goes on after the step. A gateway is named by a
+    /// question its outgoing flows answer, in words a clerk reads in
+    /// Modeler and Operate.
     fn question(&self, state: &str) -> String {
         let s = self.state(state);
         s.and_then(|s| s.decisions.first())
             .map(|d| label(&d.label, self.lang))
-            .or_else(|| s.map(|s| format!("{}?", label(&s.label, self.lang))))
+            .or_else(|| {
+                s.map(|s| {
+                    let step = label(&s.label, self.lang);
+                    if amt_model::is_german(self.lang) {
+                        format!("Wie geht es nach „{step}“ weiter?")
+                    } else {
+                        format!("How does the case go on after “{step}”?")
+                    }
+                })
+            })
             .unwrap_or_default()
+    }
+
+    /// What a flow out of a gateway answers: yes or no to the step's
+    /// yes-or-no decision, the value of its choice, else the state it
+    /// leads to; the default flow is "otherwise".
+    fn answer(&self, state: &str, t: &ir::Transition) -> String {
+        let Some(when) = &t.when else {
+            return self.words("sonst", "otherwise");
+        };
+        let decision = self.state(state).and_then(|s| s.decisions.first());
+        if let Some(d) = decision {
+            use ir::ExprKind as K;
+            match &when.kind {
+                K::Ref { path } if *path == d.id => return self.words("ja", "yes"),
+                K::Unary {
+                    operator: ir::UnaryOp::Not,
+                    operand,
+                } if matches!(&operand.kind, K::Ref { path } if *path == d.id) => {
+                    return self.words("nein", "no");
+                }
+                _ => {}
+            }
+        }
+        let target = self
+            .state(&t.to)
+            .map(|s| label(&s.label, self.lang))
+            .unwrap_or_else(|| t.to.clone());
+        if amt_model::is_german(self.lang) {
+            format!("weiter: {target}")
+        } else {
+            format!("next: {target}")
+        }
+    }
+
+    /// A duration in words: "2 Monate", "3 weeks".
+    fn duration_words(&self, d: &ir::Duration) -> String {
+        use ir::DurationUnit as U;
+        let one = d.amount == 1;
+        let unit = if amt_model::is_german(self.lang) {
+            match (d.unit, one) {
+                (U::Days, true) => "Tag",
+                (U::Days, false) => "Tage",
+                (U::Weeks, true) => "Woche",
+                (U::Weeks, false) => "Wochen",
+                (U::Months, true) => "Monat",
+                (U::Months, false) => "Monate",
+                (U::Years, true) => "Jahr",
+                (U::Years, false) => "Jahre",
+            }
+        } else {
+            match (d.unit, one) {
+                (U::Days, true) => "day",
+                (U::Days, false) => "days",
+                (U::Weeks, true) => "week",
+                (U::Weeks, false) => "weeks",
+                (U::Months, true) => "month",
+                (U::Months, false) => "months",
+                (U::Years, true) => "year",
+                (U::Years, false) => "years",
+            }
+        };
+        format!("{}: {} {unit}", self.words("Frist", "Deadline"), d.amount)
     }
 
     /// Joins that BPMN wants explicit: a task, subprocess or parallel fork
@@ -348,7 +423,7 @@ impl<'p> Builder<'p> {
                 let mut default = None;
                 for t in many {
                     let condition = t.when.as_ref().map(|w| condition(w, &self.computed));
-                    let name = t.when.as_ref().map(|w| w.to_string());
+                    let name = Some(self.answer(state, t));
                     let f = self.along(&gw, t, container, condition.clone(), name);
                     if condition.is_none() {
                         default = Some(f);
@@ -445,7 +520,7 @@ impl<'p> Builder<'p> {
             .unwrap_or_default();
         let end = self.el(
             &format!("End_{}", t.to),
-            end_label,
+            end_label.clone(),
             Kind::End { terminate: true },
             "",
         );
@@ -459,9 +534,14 @@ impl<'p> Builder<'p> {
             self.along_to(timer, &transition, &end, None, None);
             return;
         };
+        let question = if amt_model::is_german(self.lang) {
+            format!("Endet der Fall mit „{end_label}“?")
+        } else {
+            format!("Does the case end with “{end_label}”?")
+        };
         let gw = self.el(
             &format!("Gateway_{}", t.id),
-            format!("{w}?"),
+            question,
             Kind::Xor { default: None },
             "",
         );
@@ -473,14 +553,16 @@ impl<'p> Builder<'p> {
             Kind::End { terminate: false },
             "",
         );
-        let default = self.flow(&gw, &no_effect, None, None);
+        let no = self.words("nein", "no");
+        let default = self.flow(&gw, &no_effect, Some(no), None);
         if let Some(el) = self.els.iter_mut().find(|e| e.id == gw) {
             el.kind = Kind::Xor {
                 default: Some(default),
             };
         }
         let condition = Some(condition(w, &self.computed));
-        self.along_to(&gw, &transition, &end, condition, Some(w.to_string()));
+        let yes = self.words("ja", "yes");
+        self.along_to(&gw, &transition, &end, condition, Some(yes));
     }
 
     /// A start state: a start event and the way out of it.
@@ -520,9 +602,14 @@ impl<'p> Builder<'p> {
         );
         for t in s.transitions.iter().filter(|t| t.after.is_some()) {
             let d = t.after.as_ref().map(iso_duration).unwrap_or_default();
+            let name = t
+                .after
+                .as_ref()
+                .map(|a| self.duration_words(a))
+                .unwrap_or_default();
             let b = self.el(
                 &format!("Timer_{}_{}", s.id, t.to),
-                d.clone(),
+                name,
                 Kind::Boundary {
                     attached: task.clone(),
                     duration: d,
@@ -605,9 +692,14 @@ impl<'p> Builder<'p> {
             &sub,
         );
         let d = timed.after.as_ref().map(iso_duration).unwrap_or_default();
+        let name = timed
+            .after
+            .as_ref()
+            .map(|a| self.duration_words(a))
+            .unwrap_or_default();
         let timer = self.el(
             &format!("Timer_{}", b.id),
-            d.clone(),
+            name,
             Kind::Boundary {
                 attached: task.clone(),
                 duration: d,
