@@ -315,6 +315,21 @@ fn the_clerks_forms_set_exactly_what_the_gateways_read() {
                 set.insert(c["key"].as_str().unwrap().to_string());
             }
         }
+        // Where documents are issued on the way to an end, the case ends by
+        // sending them through the reply channel the submission named.
+        for s in &states {
+            for t in s.transitions.iter().filter(|t| !t.issues.is_empty()) {
+                let end = w.states.iter().find(|e| e.id == t.to);
+                if end.is_some_and(|e| e.kind == amt_compiler::ir::StateKind::End) {
+                    assert!(
+                        xml.contains(&format!(r#"<bpmn:serviceTask id="Reply_{}""#, t.to)),
+                        "{}: the end {} sends no reply",
+                        p.id,
+                        t.to
+                    );
+                }
+            }
+        }
         let mut case: HashSet<String> = p.top_nodes().map(|n| n.id.clone()).collect();
         case.extend(p.fees.iter().map(|f| f.id.clone()));
         case.extend(p.parameters.iter().map(|f| f.id.clone()));

@@ -344,8 +344,18 @@ impl<'p> Builder<'p> {
                 Kind::End { terminate: false },
                 container,
             );
-            self.ends.insert(key, id.clone());
-            return id;
+            // The documents issued on the way here go to the citizen
+            // through the reply channel the submission named.
+            let documents = self.issued_into(state);
+            let entry = if documents.is_empty() {
+                id
+            } else {
+                let reply = self.reply_task(state, &documents, container);
+                self.flow(&reply, &id, None, None);
+                reply
+            };
+            self.ends.insert(key, entry.clone());
+            return entry;
         }
         if let Some(sub) = &self.sub
             && container.is_empty()
@@ -377,6 +387,59 @@ impl<'p> Builder<'p> {
         let f = self.flow(from, &task, name, condition);
         self.flow(&task, &target, None, None);
         f
+    }
+
+    /// The documents issued on any transition into `state`, in the order
+    /// the workflow declares them.
+    fn issued_into(&self, state: &str) -> Vec<String> {
+        let mut issued: BTreeSet<&str> = BTreeSet::new();
+        let mut stack: Vec<&State> = self.w.states.iter().collect();
+        while let Some(s) = stack.pop() {
+            stack.extend(&s.branches);
+            for t in s.transitions.iter().filter(|t| t.to == state) {
+                issued.extend(t.issues.iter().map(String::as_str));
+            }
+        }
+        for t in self.w.timers.iter().filter(|t| t.to == state) {
+            issued.extend(t.issues.iter().map(String::as_str));
+        }
+        self.w
+            .documents
+            .iter()
+            .filter(|d| issued.contains(d.id.as_str()))
+            .map(|d| d.id.clone())
+            .collect()
+    }
+
+    /// A service task `amt-reply` before the end `state`: it sends the
+    /// documents (task header `documents`) to the citizen through the
+    /// reply channel the submission named (FIT-Connect's `replyChannel`,
+    /// which the portal puts into the case as the variable named in the
+    /// header `replyChannel`).
+    fn reply_task(&mut self, state: &str, documents: &[String], container: &str) -> String {
+        let labels: Vec<String> = documents
+            .iter()
+            .filter_map(|d| self.w.documents.iter().find(|x| x.id == *d))
+            .map(|d| label(&d.label, self.lang))
+            .collect();
+        let name = if amt_model::is_german(self.lang) {
+            format!("{} zustellen", labels.join(", "))
+        } else {
+            format!("Send {}", labels.join(", "))
+        };
+        self.el(
+            &format!("Reply_{state}"),
+            name,
+            Kind::ServiceTask {
+                job: "amt-reply".into(),
+                headers: vec![
+                    ("documents".into(), documents.join(",")),
+                    ("replyChannel".into(), "replyChannel".into()),
+                ],
+                inputs: Vec::new(),
+            },
+            container,
+        )
     }
 
     /// A service task `issue-document` that issues `documents` (their ids in
