@@ -385,6 +385,7 @@ fn nodes(c: &mut Checker) {
                         format!("`{}` is not a FIM id for {}", fim.value, node.describe()),
                     )
                     .label(format!("expected `{prefix}` and 11 digits"))
+                    .fim(1039, "ids are a letter and 11 digits")
                     .help("FIM ids of fields start with F, of groups with G, of schemas with S, e.g. `F60000000227`"),
                 );
             }

@@ -146,12 +146,12 @@ fn rules_of(n: &Node) -> Vec<RuleOut> {
         // required once it applies, the rule says so.
         let (text, script) = if n.required {
             (
-                format!("„{label}“ ist anzugeben, wenn gilt: {when}"),
+                format!("\"{label}\" ist anzugeben, wenn gilt: {when}"),
                 format!("amt: required when {when}"),
             )
         } else {
             (
-                format!("„{label}“ ist nur anzugeben, wenn gilt: {when}"),
+                format!("\"{label}\" ist nur anzugeben, wenn gilt: {when}"),
                 format!("amt: when {when}"),
             )
         };
@@ -172,7 +172,7 @@ fn rules_of(n: &Node) -> Vec<RuleOut> {
                 out.push(RuleOut {
                     typ: "V",
                     name: format!("{label}: Grenze"),
-                    text: format!("„{label}“ ist {says}: {e}"),
+                    text: format!("\"{label}\" ist {says}: {e}"),
                     script: format!("amt: {word} {e}"),
                 });
             }
@@ -182,7 +182,7 @@ fn rules_of(n: &Node) -> Vec<RuleOut> {
         out.push(RuleOut {
             typ: "B",
             name: format!("{label}: Berechnung"),
-            text: format!("„{label}“ wird berechnet: {value}"),
+            text: format!("\"{label}\" wird berechnet: {value}"),
             script: format!("amt: = {value}"),
         });
     }
@@ -346,7 +346,7 @@ pub fn xdatenfelder(p: &ir::Procedure, stamp: &str) -> String {
             &RuleOut {
                 typ: "B",
                 name: format!("Gebühr: {label}"),
-                text: format!("Die Gebühr „{label}“ beträgt: {}", fee.value),
+                text: format!("Die Gebühr \"{label}\" beträgt: {}", fee.value),
                 script: format!("amt: fee {} = {}", fee.id, fee.value),
             },
             &fee.legal,
