@@ -22,8 +22,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 pub struct Built {
     /// Each procedure's hash.
     procedures: HashMap<String, u64>,
-    /// Each unit's fingerprint and files, by municipality and procedure.
-    units: BTreeMap<(String, String), (u64, Unit)>,
+    /// Each unit's fingerprint and files, by municipality and procedure;
+    /// shared with the next build, which keeps most of them.
+    units: BTreeMap<(String, String), (u64, std::sync::Arc<Unit>)>,
     /// The procedures built for no municipality, with their files.
     generic: BTreeMap<String, Vec<FileRecord>>,
     /// What the start page shows, as a number.
@@ -185,11 +186,17 @@ pub fn write(
                 .keep(&first.path)
                 .map_err(|e| failure(EmitError::Write(e)))?;
         }
-        next.insert((ars.clone(), p.clone()), (*old, unit.clone()));
+        next.insert(
+            (ars.clone(), p.clone()),
+            (*old, std::sync::Arc::clone(unit)),
+        );
     }
     let built = amt_compiler::par::map(&make, |(ars, p, _)| municipal.unit(ars, p));
     for ((ars, p, print), unit) in make.iter().zip(built) {
-        next.insert((ars.clone(), p.clone()), (*print, unit.map_err(failure)?));
+        next.insert(
+            (ars.clone(), p.clone()),
+            (*print, std::sync::Arc::new(unit.map_err(failure)?)),
+        );
     }
     drop(municipal);
     let count = next.len();
@@ -221,7 +228,7 @@ pub fn write(
             .keep("index.html")
             .map_err(|e| failure(EmitError::Write(e)))?;
     }
-    let all_units: Vec<&Unit> = next.values().map(|(_, u)| u).collect();
+    let all_units: Vec<&Unit> = next.values().map(|(_, u)| u.as_ref()).collect();
     let files = emitter
         .finish_municipal(
             registry,

@@ -54,6 +54,8 @@ pub struct Workspace {
     municipal: Vec<Diagnostic>,
     /// Each file's municipalities as read on their own, by version.
     municipal_cache: crate::municipal::DeclCache,
+    /// The municipalities' local questions as checked, by their text.
+    additions_cache: crate::municipal::AdditionsCache,
     /// The next version a parse gives a file.
     versions: u64,
 }
@@ -80,6 +82,7 @@ impl Workspace {
             municipalities: Default::default(),
             municipal: Vec::new(),
             municipal_cache: Default::default(),
+            additions_cache: Default::default(),
             versions: 0,
         };
         let all: Vec<FileId> = ws.sources.iter().map(|(id, _)| id).collect();
@@ -214,10 +217,11 @@ impl Workspace {
             &mut self.municipal_cache,
         );
         if let Some(program) = &self.program {
-            found.extend(crate::municipal::check_additions(
+            found.extend(crate::municipal::check_additions_cached(
                 &self.sources,
                 program,
                 &mut municipalities,
+                Some(&mut self.additions_cache),
             ));
         }
         self.municipalities = municipalities;

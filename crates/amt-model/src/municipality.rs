@@ -281,7 +281,7 @@ impl Resolved<'_> {
 impl Registry {
     /// The municipality and its parents, nearest first.
     pub fn chain(&self, ars: &str) -> Vec<&Municipality> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(5);
         let mut at = self.municipalities.get(ars);
         while let Some(m) = at {
             if out.len() > 6 {
@@ -305,13 +305,18 @@ impl Registry {
     /// The procedures a municipality offers: what it says, and what its
     /// parents say of procedures it does not name, by procedure id.
     pub fn offers(&self, ars: &str) -> Vec<&Offer> {
-        let mut out: BTreeMap<&str, &Offer> = BTreeMap::new();
+        // A few offers along a few levels: a list beats a map (this runs
+        // for every municipality on every rebuild).
+        let mut out: Vec<&Offer> = Vec::new();
         for m in self.chain(ars) {
             for o in &m.offers {
-                out.entry(o.procedure.as_str()).or_insert(o);
+                if !out.iter().any(|x| x.procedure == o.procedure) {
+                    out.push(o);
+                }
             }
         }
-        out.into_values().collect()
+        out.sort_unstable_by(|a, b| a.procedure.cmp(&b.procedure));
+        out
     }
 
     /// What applies to `procedure` in the municipality `ars`, or `None`

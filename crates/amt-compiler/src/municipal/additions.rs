@@ -168,7 +168,28 @@ pub(super) fn names(p: &ir::Procedure) -> BTreeSet<String> {
 /// procedure it extends; each that checks is kept in the registry
 /// (`extended`). A statement that fails is reported where it is written.
 pub fn check(sources: &SourceMap, program: &Program, out: &mut Municipalities) -> Vec<Diagnostic> {
+    check_cached(sources, program, out, None)
+}
+
+/// What [`check_cached`] found of each combination, with a number for
+/// what it was found from (the procedure's text, what it imports, the
+/// additions' text and place): a [`crate::Workspace`] checks again only
+/// the combinations whose text changed.
+#[derive(Debug, Default)]
+pub struct AdditionsCache(BTreeMap<String, (u64, Option<ir::Procedure>, Vec<Diagnostic>)>);
+
+/// [`check`], reusing what `cache` holds of combinations whose text did
+/// not change.
+pub fn check_cached(
+    sources: &SourceMap,
+    program: &Program,
+    out: &mut Municipalities,
+    cache: Option<&mut AdditionsCache>,
+) -> Vec<Diagnostic> {
     if out.additions.is_empty() {
+        if let Some(c) = cache {
+            c.0.clear();
+        }
         return Vec::new();
     }
     // The combinations: what each municipality that offers an extended
@@ -181,7 +202,31 @@ pub fn check(sources: &SourceMap, program: &Program, out: &mut Municipalities) -
             .find(|a| a.ars == ars && a.procedure == procedure && a.point == point)
     };
     let registry = &out.registry;
-    for (m, offers) in registry.served() {
+    // Only a municipality below one that adds questions gets any: its key
+    // begins with the significant digits of that one's (`09188` of a
+    // Landkreis). The others are not resolved at all.
+    let prefixes: BTreeSet<&str> = out
+        .additions
+        .iter()
+        .filter_map(|a| {
+            let m = registry.municipalities.get(&a.ars)?;
+            let digits = match m.kind {
+                ir::municipality::MunicipalKind::Land => 2,
+                ir::municipality::MunicipalKind::Regierungsbezirk => 3,
+                ir::municipality::MunicipalKind::Landkreis
+                | ir::municipality::MunicipalKind::KreisfreieStadt => 5,
+                ir::municipality::MunicipalKind::Verwaltungsgemeinschaft => 9,
+                ir::municipality::MunicipalKind::Gemeinde => 12,
+            };
+            m.ars.get(..digits)
+        })
+        .collect();
+    for (m, offers) in registry
+        .municipalities
+        .values()
+        .filter(|m| m.kind.serves_citizens() && prefixes.iter().any(|p| m.ars.starts_with(p)))
+        .map(|m| (m, registry.offers(&m.ars)))
+    {
         for o in offers {
             let Some(r) = registry.resolve(&m.ars, &o.procedure) else {
                 continue;
@@ -207,7 +252,43 @@ pub fn check(sources: &SourceMap, program: &Program, out: &mut Municipalities) -
     }
     let declared = procedure_places(sources, program);
     let combos: Vec<(String, (String, Vec<&Addition>))> = combos.into_iter().collect();
-    let checked = par::map(&combos, |(_, (procedure, list))| {
+    // What each combination is checked from, as a number.
+    let prints: Vec<u64> = combos
+        .iter()
+        .map(|(_, (procedure, list))| {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            if let Some(&(file, span)) = declared.get(procedure.as_str()) {
+                (span.start, span.end).hash(&mut h);
+                sources.get(file).text.hash(&mut h);
+                for f in program.imported_files(file) {
+                    sources.get(f).text.hash(&mut h);
+                }
+            }
+            for a in list {
+                (a.span.file, a.span.start, a.span.end).hash(&mut h);
+                let text = &sources.get(a.span.file).text;
+                text.get(a.span.start as usize..a.span.end as usize)
+                    .hash(&mut h);
+            }
+            h.finish()
+        })
+        .collect();
+    let hit = |i: usize| {
+        cache
+            .as_deref()
+            .and_then(|c| c.0.get(&combos[i].0))
+            .filter(|(print, _, _)| *print == prints[i])
+            .map(|(_, p, d)| (p.clone(), d.clone()))
+    };
+    let cached: Vec<Option<(Option<ir::Procedure>, Vec<Diagnostic>)>> =
+        (0..combos.len()).map(hit).collect();
+    let indexes: Vec<usize> = (0..combos.len()).collect();
+    let checked = par::map(&indexes, |&i| {
+        if let Some(found) = &cached[i] {
+            return found.clone();
+        }
+        let (_, (procedure, list)) = &combos[i];
         let mut found = Vec::new();
         let Some(&(file, span)) = declared.get(procedure.as_str()) else {
             return (None, found);
@@ -238,6 +319,16 @@ pub fn check(sources: &SourceMap, program: &Program, out: &mut Municipalities) -
         found.extend(all.into_iter().filter(|d| within(d.primary.span)));
         ((!failed).then_some(p), found)
     });
+    if let Some(c) = cache {
+        c.0 = combos
+            .iter()
+            .zip(&prints)
+            .zip(&checked)
+            .map(|(((key, _), print), (p, found))| {
+                (key.clone(), (*print, p.clone(), found.clone()))
+            })
+            .collect();
+    }
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut extended = BTreeMap::new();
     for ((key, _), (p, found)) in combos.iter().zip(checked) {

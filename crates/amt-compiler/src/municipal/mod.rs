@@ -21,7 +21,9 @@ mod secrets;
 mod theme;
 mod values;
 
-pub use additions::{Addition, check as check_additions};
+pub use additions::{
+    Addition, AdditionsCache, check as check_additions, check_cached as check_additions_cached,
+};
 pub use offered::find_word;
 pub use read::DeclCache;
 pub use values::{constant, fits};
