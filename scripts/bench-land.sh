@@ -44,8 +44,10 @@ echo "output on disk: $(du -sh "$out" | cut -f1) (each file counted once); as if
 jq -r '.sharing | "sharing: \(.stored) of \(.files) files stored, \(.bytes_stored / 1048576 | floor) MB of \(.bytes_listed / 1048576 | floor) MB"' "$out/manifest.json"
 
 # The rebuild after an edit, from watch mode's own timing (after the disk
-# has written what the builds above left in its cache).
-sync
+# has written what the builds above left in its cache: `sync` returns
+# before the file system has settled the 2 GB just written, and a rebuild
+# measured then measures the disk).
+sync; sleep 20
 file=$(ls "$src"/kommunen/generiert/09*.amt | grep -v staedte | head -1)
 line=$(grep -n 'set hundesteuer.satz = ' "$file" | head -1 | cut -d: -f1)
 "$amt" build "$src" --out "$out" --watch >"$work/watch.log" 2>&1 &
