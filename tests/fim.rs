@@ -819,3 +819,34 @@ fn bad_documents_get_a_coded_error_and_nothing_is_written() {
     );
     assert!(!out.exists());
 }
+
+/// Ids of any shape are read without a panic: one that is no FIM id is
+/// left out (the element is still imported).
+#[test]
+fn an_id_of_any_shape_is_read_without_panic() {
+    for id in [
+        "Fä000000001",
+        "ä",
+        "F",
+        "F6000022",
+        "€60000227",
+        "G12000000100",
+    ] {
+        let text = format!(
+            "<xdf3:xdatenfelder.datenfeld.0104 xmlns:xdf3=\"urn:xoev-de:fim:standard:xdatenfelder_3.0.0\"><xdf3:datenfeld><xdf3:identifikation><xdf3:id>{id}</xdf3:id></xdf3:identifikation><xdf3:name>Name</xdf3:name><xdf3:bezeichnungEingabe>Name</xdf3:bezeichnungEingabe><xdf3:feldart><code>input</code></xdf3:feldart><xdf3:datentyp><code>text</code></xdf3:datentyp></xdf3:datenfeld></xdf3:xdatenfelder.datenfeld.0104>"
+        );
+        let mut sources = SourceMap::new();
+        let file = sources.add_unparsed("id.xml", text);
+        let imported = amt_compiler::import::import(file, &sources.get(file).text).unwrap();
+        assert!(
+            !imported.source.contains("fim "),
+            "{id}: {}",
+            imported.source
+        );
+        assert!(
+            imported.source.contains("field name: text"),
+            "{}",
+            imported.source
+        );
+    }
+}

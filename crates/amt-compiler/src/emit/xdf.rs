@@ -109,7 +109,7 @@ fn letter(n: &Node) -> char {
 /// A FIM id as XDF3 writes it: an XDF2 id (letter, 8 digits) gets the
 /// Unternummernkreis `000` after its Nummernkreis.
 pub fn xdf3_id(id: &str) -> String {
-    if id.len() == 9 && id[1..].bytes().all(|b| b.is_ascii_digit()) {
+    if id.is_ascii() && id.len() == 9 && id[1..].bytes().all(|b| b.is_ascii_digit()) {
         format!("{}000{}", &id[..3], &id[3..])
     } else {
         id.to_string()

@@ -878,7 +878,19 @@ fn fim(el: &Element, text: &mut String) {
     let Some(id) = ident.text_of("id") else {
         return;
     };
-    if id.len() < 3 || &id[1..3] == "99" || !id[1..].bytes().all(|b| b.is_ascii_digit()) {
+    // A letter and 11 digits (an XDF2 id's 8 in their XDF3 form), not
+    // amt's own local range (Nummernkreis 99); any other id is left out.
+    if !id.is_ascii()
+        || id.len() < 3
+        || &id[1..3] == "99"
+        || !id[1..].bytes().all(|b| b.is_ascii_digit())
+        || xdf3_id(id).len() != 12
+        || !id.starts_with(match el.name.as_str() {
+            "datenfeldgruppe" => 'G',
+            "stammdatenschema" => 'S',
+            _ => 'F',
+        })
+    {
         return;
     }
     let id = xdf3_id(id);
