@@ -12,10 +12,11 @@
 // (default .conformance/screenshots), to be looked at.
 // Usage: node .ci/forms.mjs OUTPUT_DIR AMT_BINARY
 import { launch } from './chromium.mjs';
+import { builtProcedures, examplesOf } from './built.mjs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { fill as fillForm } from './fill.mjs';
 import { createServer } from 'node:http';
-import { readFileSync, readdirSync, statSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, extname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { execFileSync } from 'node:child_process';
@@ -85,23 +86,6 @@ const fill = (data) => fillForm(page, data);
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 
-// The procedures of a build: each `<id>/`, and a procedure built only for
-// municipalities at the first `<ARS>/<id>/` that has it, with the examples
-// that name that municipality.
-function builtProcedures(out) {
-  const top = readdirSync(out).sort();
-  const list = top.filter((d) => existsSync(join(out, d, 'procedure.json'))).map((d) => ({ id: d, ars: null }));
-  const seen = new Set(list.map((t) => t.id));
-  for (const ars of top.filter((d) => /^[0-9]{12}$/.test(d))) {
-    for (const id of readdirSync(join(out, ars)).sort()) {
-      if (seen.has(id) || !existsSync(join(out, ars, id, 'procedure.json'))) continue;
-      seen.add(id);
-      list.push({ id: `${ars}/${id}`, ars });
-    }
-  }
-  return list;
-}
-const examplesOf = (model, t) => (model.examples || []).filter((e) => (e.municipality || null) === t.ars);
 
 for (const target of builtProcedures(root)) {
   const id = target.id;

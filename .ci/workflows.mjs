@@ -3,12 +3,13 @@
 // procedure that states an outcome or a path, and checks that the case takes
 // the path amt predicts. Deadlines are fired by hand through bpmn-engine's
 // timer hooks, never waited for. Usage: node .ci/workflows.mjs OUTPUT_DIR
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Engine } from 'bpmn-engine';
 import { Timers } from 'bpmn-elements';
 import { evaluate as feel } from 'feelin';
+import { builtProcedures, examplesOf } from './built.mjs';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json');
@@ -160,23 +161,6 @@ async function runCase(source, workflow, example) {
 let failures = 0;
 let runs = 0;
 
-// The procedures of a build: each `<id>/`, and a procedure built only for
-// municipalities at the first `<ARS>/<id>/` that has it, with the examples
-// that name that municipality.
-function builtProcedures(out) {
-  const top = readdirSync(out).sort();
-  const list = top.filter((d) => existsSync(join(out, d, 'procedure.json'))).map((d) => ({ id: d, ars: null }));
-  const seen = new Set(list.map((t) => t.id));
-  for (const ars of top.filter((d) => /^[0-9]{12}$/.test(d))) {
-    for (const id of readdirSync(join(out, ars)).sort()) {
-      if (seen.has(id) || !existsSync(join(out, ars, id, 'procedure.json'))) continue;
-      seen.add(id);
-      list.push({ id: `${ars}/${id}`, ars });
-    }
-  }
-  return list;
-}
-const examplesOf = (model, t) => (model.examples || []).filter((e) => (e.municipality || null) === t.ars);
 
 for (const target of builtProcedures(out)) {
   const id = target.id;
