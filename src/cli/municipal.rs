@@ -129,29 +129,32 @@ pub fn write(
             .filter(|ars| registry.chain(ars).iter().any(|m| d.contains(&m.ars)))
             .collect()
     });
-    let may_change = |ars: &str, p: &str| match previous {
+    let may_change = |unit: &(String, String)| match previous {
         None => true,
         Some(b) => {
-            !unchanged(p)
-                || below_dirty.as_ref().is_none_or(|d| d.contains(ars))
-                || !b.units.contains_key(&(ars.to_string(), p.to_string()))
+            !unchanged(&unit.1)
+                || below_dirty
+                    .as_ref()
+                    .is_none_or(|d| d.contains(unit.0.as_str()))
+                || !b.units.contains_key(unit)
         }
     };
-    let prints: Vec<Option<u64>> = amt_compiler::par::map(&units, |(ars, p)| {
-        may_change(ars, p)
+    let prints: Vec<Option<u64>> = amt_compiler::par::map(&units, |unit| {
+        let (ars, p) = unit;
+        may_change(unit)
             .then(|| municipal.fingerprint(ars, p, hashes.get(p).copied().unwrap_or(0)))
             .flatten()
     });
     // A unit is made again when its fingerprint changed; a municipality
     // whose unit was made again, appeared or went is a folder made again,
     // its other units' files carried over from the previous output.
-    let before =
-        |ars: &str, p: &str| previous.and_then(|b| b.units.get(&(ars.to_string(), p.to_string())));
+    let before = |unit: &(String, String)| previous.and_then(|b| b.units.get(unit));
     let mut changed: BTreeSet<String> = BTreeSet::new();
     let mut make = Vec::new();
-    for ((ars, p), print) in units.iter().zip(&prints) {
+    for (unit, print) in units.iter().zip(&prints) {
         let Some(print) = print else { continue };
-        if before(ars, p).map(|(f, _)| *f) != Some(*print) {
+        let (ars, p) = unit;
+        if before(unit).map(|(f, _)| *f) != Some(*print) {
             changed.insert(ars.clone());
             make.push((ars.clone(), p.clone(), *print));
         }
@@ -168,8 +171,9 @@ pub fn write(
         }
     }
     let mut next = BTreeMap::new();
-    for ((ars, p), print) in units.iter().zip(&prints) {
-        let Some((old, unit)) = before(ars, p) else {
+    for (key, print) in units.iter().zip(&prints) {
+        let (ars, p) = key;
+        let Some((old, unit)) = before(key) else {
             continue;
         };
         if print.is_some_and(|f| f != *old) {

@@ -324,10 +324,10 @@ impl Registry {
     pub fn resolve(&self, ars: &str, procedure: &str) -> Option<Resolved<'_>> {
         let chain = self.chain(ars);
         let municipality = *chain.first()?;
-        let offer = self
-            .offers(ars)
-            .into_iter()
-            .find(|o| o.procedure == procedure)?;
+        // The nearest municipality that offers it says by whom (as `offers`).
+        let offer = chain
+            .iter()
+            .find_map(|m| m.offers.iter().find(|o| o.procedure == procedure))?;
         let owner = self.municipalities.get(&offer.authority_of)?;
         let authority = owner.authorities.iter().find(|a| a.id == offer.authority)?;
         let mut values: BTreeMap<String, (Vec<&ParameterValue>, &Municipality)> = BTreeMap::new();
