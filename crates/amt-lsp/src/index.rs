@@ -387,7 +387,9 @@ impl Indexer<'_> {
             } => {
                 self.def(DefKind::Actor, name, *span, Some(parent), label.as_ref());
             }
-            Stmt::Document { name, label, span } => {
+            Stmt::Document {
+                name, label, span, ..
+            } => {
                 self.def(DefKind::Document, name, *span, Some(parent), label.as_ref());
             }
             Stmt::Decide {

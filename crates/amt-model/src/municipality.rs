@@ -159,6 +159,10 @@ pub struct AuthorityInfo {
     /// Its FIT-Connect destination id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub destination: Option<String>,
+    /// The administrative court for actions against its decisions, with
+    /// its address, as the Rechtsbehelfsbelehrung names it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub court: Option<I18n>,
     /// The reply channels it offers (`email`, `postal`, `fitconnect`, …).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reply: Vec<String>,

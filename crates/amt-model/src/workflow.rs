@@ -28,13 +28,93 @@ pub struct Actor {
     pub label: I18n,
 }
 
-/// A document issued on a transition.
+/// A document issued on a transition. One the citizen receives as a
+/// decision (a Bescheid) declares its parts; one that is only a name has
+/// none.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Document {
     /// Its name.
     pub id: String,
     /// Label per language.
     pub label: I18n,
+    /// Its written parts in the author's order: the address lines, the
+    /// tenor, the reasons and notes. Texts read answers and decisions as
+    /// `{path}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    /// The decisions that hold its Nebenbestimmungen (§ 36 VwVfG): a
+    /// multiple choice of a code list, or text the clerk writes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conditions: Vec<String>,
+    /// Whether it states the procedure's fees.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub fees: bool,
+    /// Its Rechtsbehelfsbelehrung (§ 37 Abs. 6 VwVfG).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
+    /// The legal basis it names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub legal: Vec<LegalRef>,
+}
+
+impl Document {
+    /// Whether it has parts to render (else it is only a name).
+    pub fn is_written(&self) -> bool {
+        !self.parts.is_empty()
+            || !self.conditions.is_empty()
+            || self.fees
+            || self.remedy.is_some()
+    }
+}
+
+/// A written part of a document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Part {
+    /// Which part.
+    pub kind: PartKind,
+    /// Its text per language, with `{path}` placeholders.
+    pub text: I18n,
+    /// It is written only when this holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<Expr>,
+}
+
+/// The parts of a document written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartKind {
+    /// A line of the addressee's address.
+    Recipient,
+    /// What is decided (the Tenor).
+    Tenor,
+    /// The Begründung (§ 39 VwVfG).
+    Reasons,
+    /// A note (Hinweis).
+    Note,
+}
+
+/// The remedy a Rechtsbehelfsbelehrung names (§ 37 Abs. 6 VwVfG, §§ 70, 74
+/// VwGO).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Remedy {
+    /// An action (Klage) at the administrative court, within one month.
+    Action,
+    /// An objection (Widerspruch) at the authority, within one month.
+    Objection,
+    /// Objection or action, at the person's choice (Bavaria, Art. 15
+    /// AGVwGO).
+    ObjectionOrAction,
+    /// None, for the reason given (e.g. a certificate that decides nothing).
+    None {
+        /// Why, per language.
+        why: I18n,
+    },
+}
+
+impl Remedy {
+    /// The word that declares it.
+    pub const WORDS: [&'static str; 4] = ["action", "objection", "objection_or_action", "none"];
 }
 
 /// A state of a workflow.

@@ -1258,6 +1258,9 @@ fn belongs_in(stmt: &Stmt) -> &'static str {
         Stmt::Actor { .. } | Stmt::Document { .. } | Stmt::State(_) => "a workflow",
         Stmt::By(..) | Stmt::Decide { .. } | Stmt::Goto(_) => "a workflow step",
         Stmt::Outcome(..) => "an end state of a workflow",
+        Stmt::Part { .. } | Stmt::Conditions(..) | Stmt::Fees(_) | Stmt::Remedy { .. } => {
+            "a document of a workflow (`document NAME \"…\" { … }`)"
+        }
         Stmt::Kind(..)
         | Stmt::Offers { .. }
         | Stmt::Set { .. }

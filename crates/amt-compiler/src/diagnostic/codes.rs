@@ -262,6 +262,18 @@ codes! {
     EmptyGroup = "E1201", Error, "empty group";
     /// A code list with one value (FIM quality rule 1044).
     SingleValueList = "W1201", Warning, "code list with one value";
+    /// A document that decides the case has no Rechtsbehelfsbelehrung.
+    MissingRemedy = "E1301", Error, "decision without a Rechtsbehelfsbelehrung";
+    /// A placeholder in a document's text names nothing a case has.
+    UnboundPlaceholder = "E1302", Error, "placeholder bound to nothing";
+    /// A placeholder reads a value some case receiving the document lacks.
+    MaybeMissingPlaceholder = "E1303", Error, "placeholder that may be missing";
+    /// A document states fees, but the procedure has none.
+    FeesWithoutFee = "E1304", Error, "fee notice without a fee";
+    /// A document's parts are malformed.
+    DocumentPart = "E1305", Error, "malformed document";
+    /// A document with parts that no transition issues.
+    UnissuedDocument = "W1301", Warning, "document issued on no path";
     /// A text names in braces something that is no parameter of the procedure.
     UnknownPlaceholder = "W1002", Warning, "unknown parameter in a text";
     /// A procedure whose parameters have no default and that no municipality offers.

@@ -201,6 +201,7 @@ fn authority(
                 "short" => a.short_name = Some(value.source.value.clone()),
                 "address" => a.address = Some(value.source.value.clone()),
                 "hours" => a.hours = Some(i18n(value)),
+                "court" => a.court = Some(i18n(value)),
                 "destination" => {
                     if !is_uuid(&value.source.value) {
                         diags.push(
@@ -538,7 +539,7 @@ fn misplaced_property(key: &ast::Ident, span: Span, here: &str, diags: &mut Vec<
         .help(match key.name.as_str() {
             "color" => "colours belong in a municipality's `theme { … }`",
             "account" | "secret" => "accounts and secrets belong in a municipality's `payment PROVIDER { … }`",
-            _ => "contacts, links, `address`, `short`, `hours`, `destination` and `reply` belong in an authority",
+            _ => "contacts, links, `address`, `short`, `hours`, `destination`, `court` and `reply` belong in an authority",
         }),
     );
 }

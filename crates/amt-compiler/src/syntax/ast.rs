@@ -432,12 +432,40 @@ pub enum Stmt {
         /// The whole statement.
         span: Span,
     },
-    /// `document bescheid "Bescheid"`
+    /// `document bescheid "Bescheid" { tenor "…" … }`
     Document {
         /// Its name.
         name: Ident,
         /// Its label.
         label: Option<Text>,
+        /// Its parts (empty for a document that is only a name).
+        body: Vec<Stmt>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `tenor "…"`, `reasons "…"` or `recipient "…"` in a document, with
+    /// `{ when … }` when it applies only sometimes.
+    Part {
+        /// Which part.
+        kind: PartKind,
+        /// Its text, reading `{path}` placeholders.
+        text: Text,
+        /// `when`.
+        body: Vec<Stmt>,
+        /// The whole statement.
+        span: Span,
+    },
+    /// `conditions auflagen, weitere_auflagen`: the Nebenbestimmungen the
+    /// clerk decided.
+    Conditions(Vec<Ident>, Span),
+    /// `fees`: the document states the fees.
+    Fees(Span),
+    /// `remedy action` or `remedy none "why"`.
+    Remedy {
+        /// `action`, `objection`, `objection_or_action` or `none`.
+        kind: Ident,
+        /// Why there is none.
+        why: Option<Text>,
         /// The whole statement.
         span: Span,
     },
@@ -462,6 +490,28 @@ pub enum Stmt {
     Outcome(Ident, Span),
     /// `amount gebuehr`: what a payment state asks to pay.
     Amount(Expr, Span),
+}
+
+/// Parts of a document written as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// What is decided.
+    Tenor,
+    /// The Begründung.
+    Reasons,
+    /// A line of the address.
+    Recipient,
+}
+
+impl PartKind {
+    /// The keyword.
+    pub fn word(self) -> &'static str {
+        match self {
+            PartKind::Tenor => "tenor",
+            PartKind::Reasons => "reasons",
+            PartKind::Recipient => "recipient",
+        }
+    }
 }
 
 /// Kinds of workflow states.
@@ -635,6 +685,8 @@ impl Stmt {
                 *span
             }
             Stmt::Workflow(_, s) | Stmt::By(_, s) | Stmt::Outcome(_, s) | Stmt::Amount(_, s) => *s,
+            Stmt::Part { span, .. } | Stmt::Remedy { span, .. } => *span,
+            Stmt::Conditions(_, s) | Stmt::Fees(s) => *s,
             Stmt::Note(n) => n.span,
             Stmt::Parameter(p) => p.span,
             Stmt::Authority { span, .. }
@@ -718,6 +770,14 @@ impl Stmt {
             Stmt::Workflow(..) => "a workflow",
             Stmt::Actor { .. } => "an actor",
             Stmt::Document { .. } => "a document",
+            Stmt::Part { kind, .. } => match kind {
+                PartKind::Tenor => "a tenor",
+                PartKind::Reasons => "reasons (`reasons`)",
+                PartKind::Recipient => "a line of the address (`recipient`)",
+            },
+            Stmt::Conditions(..) => "a document's conditions (`conditions`)",
+            Stmt::Fees(..) => "a document's fees (`fees`)",
+            Stmt::Remedy { .. } => "a Rechtsbehelfsbelehrung (`remedy`)",
             Stmt::State(d) => match d.kind {
                 StateKind::Start => "a start state",
                 StateKind::Step => "a step",

@@ -7,6 +7,7 @@
 //! against the form's data and the decisions, and decisions whose outcomes no
 //! transition handles are reported.
 
+mod document;
 mod graph;
 
 use super::Checker;
@@ -40,6 +41,8 @@ struct Lowering<'a, 'c, 'd> {
     broken: bool,
     /// Where each declared actor and document is named.
     declared: HashMap<(&'static str, String), Span>,
+    /// The documents' parts, lowered once the states are known.
+    bodies: Vec<document::Body<'a>>,
 }
 
 /// Whether a guard can hold when `decision` has `value`; `None` when it
@@ -404,7 +407,10 @@ impl<'a> Lowering<'a, '_, '_> {
     ) -> Option<ir::Decision> {
         let id = *self.checker.tree.names.get(&(0, name.name.as_str()))?;
         let ty = self.checker.node_ty(id);
-        if !matches!(ty, Ty::Boolean | Ty::Code { .. } | Ty::Unknown)
+        if !matches!(
+            ty,
+            Ty::Boolean | Ty::Code { .. } | Ty::CodeSet { .. } | Ty::Text | Ty::Unknown
+        )
             || self.checker.tree.nodes[id].repeat.is_some()
         {
             self.checker.diags.push(
@@ -412,12 +418,12 @@ impl<'a> Lowering<'a, '_, '_> {
                     Code::DecisionType,
                     span,
                     format!(
-                        "`{}` is decided, so it must be yes/no or one code of a list",
+                        "`{}` is decided, so it must be yes/no, a choice from a list or text the clerk writes",
                         name.name
                     ),
                 )
                 .label("a workflow branches on yes/no or a choice")
-                .help("write `decide NAME: boolean \"…\"` or `decide NAME: choice(LIST) \"…\"`"),
+                .help("write `decide NAME: boolean \"…\"`, `decide NAME: choice(LIST) \"…\"`, `multichoice(LIST)` for Nebenbestimmungen, or `multiline(max 4000)` for a Begründung"),
             );
         }
         Some(ir::Decision {
@@ -830,6 +836,7 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
         used_builtins: BTreeSet::new(),
         broken: false,
         declared: HashMap::new(),
+        bodies: Vec::new(),
     };
     // Declarations first, so that order does not matter.
     let (states, timers) = l.declarations(body);
@@ -853,6 +860,8 @@ pub fn check(c: &mut Checker) -> Option<ir::Workflow> {
     if !l.broken {
         l.coverage(&states, &lowered);
     }
+    let bodies = std::mem::take(&mut l.bodies);
+    l.documents_written(&bodies, &states, &timers, &lowered);
     l.checker.state_names = l
         .names
         .iter()
@@ -882,7 +891,13 @@ impl<'a> Lowering<'a, '_, '_> {
                 Stmt::Actor {
                     name, kind, label, ..
                 } => self.actor_decl(name, kind, label.as_ref()),
-                Stmt::Document { name, label, .. } => self.document_decl(name, label.as_ref()),
+                Stmt::Document {
+                    name, label, body, ..
+                } => {
+                    if self.document_decl(name, label.as_ref()) {
+                        self.bodies.push(document::Body { name, body });
+                    }
+                }
                 Stmt::State(d) if d.kind == StateKind::Timer => timers.push(d),
                 Stmt::State(d) => states.push(d),
                 other => self.misplaced(other, "a workflow", "a workflow holds `actor`, `document`, `start`, `step`, `parallel`, `end` and `timer`"),
@@ -928,8 +943,8 @@ impl<'a> Lowering<'a, '_, '_> {
         });
     }
 
-    /// `document NAME "Label"`.
-    fn document_decl(&mut self, name: &ast::Ident, label: Option<&ast::Text>) {
+    /// `document NAME "Label"`; false when it is declared twice.
+    fn document_decl(&mut self, name: &ast::Ident, label: Option<&ast::Text>) -> bool {
         if self.documents.iter().any(|d| d.id == name.name) {
             self.checker.diags.push(
                 Diagnostic::new(
@@ -940,14 +955,20 @@ impl<'a> Lowering<'a, '_, '_> {
                 .label("second declaration")
                 .help("give each document its own name"),
             );
-            return;
+            return false;
         }
         self.declared
             .insert(("document", name.name.clone()), name.span);
         self.documents.push(ir::Document {
             id: name.name.clone(),
             label: label.map(|t| self.checker.i18n(t)).unwrap_or_default(),
+            parts: Vec::new(),
+            conditions: Vec::new(),
+            fees: false,
+            remedy: None,
+            legal: Vec::new(),
         });
+        true
     }
 
     /// A workflow has exactly one start; `span` is the workflow's.

@@ -993,7 +993,7 @@ impl<'t> Reader<'t> {
                     span: self.span(start, self.pos),
                 }
             }
-            "short" | "address" | "hours" | "destination" => {
+            "short" | "address" | "hours" | "destination" | "court" => {
                 self.kw(word)?;
                 let key = self.raw_ident(start);
                 self.skip();
@@ -1108,10 +1108,18 @@ impl<'t> Reader<'t> {
                 let name = self.name()?;
                 self.skip();
                 let label = self.opt_text()?;
+                let end = self.pos;
+                // A document with parts is rare: pest reads it.
+                self.skip();
+                if self.peek() == Some(b'{') {
+                    return None;
+                }
+                self.pos = end;
                 Stmt::Document {
                     name,
                     label,
-                    span: self.span(start, self.pos),
+                    body: Vec::new(),
+                    span: self.span(start, end),
                 }
             }
             "start" | "step" | "parallel" | "end" | "timer" | "payment" => {

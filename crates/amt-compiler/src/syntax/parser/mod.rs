@@ -489,6 +489,32 @@ impl Builder<'_> {
                     span,
                 }
             }
+            Rule::doc_part => {
+                let mut inner = children(pair);
+                let kind = match inner.next().expect("grammar: a part kind").as_str() {
+                    "tenor" => PartKind::Tenor,
+                    "reasons" => PartKind::Reasons,
+                    _ => PartKind::Recipient,
+                };
+                let text = self.text(inner.next().expect("grammar: a part has a text"));
+                let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+                Stmt::Part {
+                    kind,
+                    text,
+                    body,
+                    span,
+                }
+            }
+            Rule::doc_conditions => {
+                Stmt::Conditions(children(pair).map(|n| self.ident(n)).collect(), span)
+            }
+            Rule::doc_fees => Stmt::Fees(span),
+            Rule::doc_remedy => {
+                let mut inner = children(pair);
+                let kind = self.ident(inner.next().expect("grammar: `remedy` names its kind"));
+                let why = inner.next().map(|t| self.text(t));
+                Stmt::Remedy { kind, why, span }
+            }
             other => unreachable!("grammar: `member` cannot produce {other:?}"),
         }
     }
@@ -761,12 +787,20 @@ impl Builder<'_> {
         }
     }
 
-    /// `document NAME "Label"` in a workflow, the label optional.
+    /// `document NAME "Label" { … }` in a workflow, label and parts optional.
     fn document(&mut self, pair: Pair<Rule>, span: Span) -> Stmt {
-        let mut inner = children(pair);
+        let mut inner = children(pair).peekable();
         let name = self.ident(inner.next().expect("grammar: a document has a name"));
-        let label = inner.next().map(|l| self.text(l));
-        Stmt::Document { name, label, span }
+        let label = inner
+            .next_if(|p| p.as_rule() == Rule::text)
+            .map(|l| self.text(l));
+        let body = inner.next().map(|b| self.block(b)).unwrap_or_default();
+        Stmt::Document {
+            name,
+            label,
+            body,
+            span,
+        }
     }
 
     /// `start|step|parallel|end|timer NAME "Label" outcome OUTCOME { … }`
