@@ -7,6 +7,7 @@ mod fitconnect;
 mod fmt;
 mod import;
 mod municipal;
+mod render;
 mod report;
 mod test;
 mod validate;
@@ -52,6 +53,8 @@ enum Command {
     Import(import::ImportArgs),
     /// Write the FIT-Connect submission metadata of a submission, or of every example.
     Fitconnect(fitconnect::FitconnectArgs),
+    /// Write a document of a workflow (a Bescheid) for one case, as HTML and PDF.
+    Render(render::RenderArgs),
     /// A language server for editors, over stdin/stdout (started by the editor).
     Lsp,
     /// Explain a diagnostic code, e.g. `amt explain E0101`.
@@ -209,6 +212,7 @@ pub fn run() -> ExitCode {
         Command::Fmt(args) => fmt::run(&args),
         Command::Import(args) => import::run(&args),
         Command::Fitconnect(args) => fitconnect::run(&args),
+        Command::Render(args) => render::run(&args),
         Command::Lsp => match amt_lsp::run() {
             Ok(()) => OK,
             Err(e) => {

@@ -76,7 +76,12 @@ fn diff(
 }
 
 /// Runs one example against a prepared procedure.
-pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String> {
+pub fn run_example(
+    model: &Model,
+    example: &Example,
+    today: Date,
+    authority: Option<&crate::ir::municipality::AuthorityInfo>,
+) -> Vec<String> {
     let today = example
         .today
         .as_deref()
@@ -152,6 +157,23 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
                     Err(e) => out.push(format!("expected the case to end in `{state}`, but {e}")),
                 }
             }
+            Expectation::Document { id, says } => {
+                match run_case(model.procedure, model, example, today) {
+                    Ok(run) if run.issued.contains(id) => {
+                        out.extend(document_says(model.procedure, id, &run, says, authority, today))
+                    }
+                    Ok(run) => out.push(format!(
+                        "expected the case to receive `{id}`, but it receives {} on the way {}",
+                        if run.issued.is_empty() {
+                            "no document".to_string()
+                        } else {
+                            run.issued.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                        },
+                        run.path.join(" → ")
+                    )),
+                    Err(e) => out.push(format!("expected the case to receive `{id}`, but {e}")),
+                }
+            }
             Expectation::Path { states } => {
                 match simulate(model.procedure, model, example, today) {
                     Ok(p) if p == *states => {}
@@ -178,6 +200,44 @@ pub fn run_example(model: &Model, example: &Example, today: Date) -> Vec<String>
     out
 }
 
+/// What a document written for the case `run` lacks of the texts `says`
+/// (per language), as differences.
+fn document_says(
+    p: &Procedure,
+    id: &str,
+    run: &Run,
+    says: &crate::ir::I18n,
+    authority: Option<&crate::ir::municipality::AuthorityInfo>,
+    today: Date,
+) -> Vec<String> {
+    let case = crate::emit::document::Case {
+        data: run.data.clone(),
+        date: Some(today.to_string()),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    for (lang, text) in says {
+        match crate::emit::document::write(p, id, &case, authority, lang, today) {
+            Ok(written) => {
+                let all = squash(&written.plain());
+                if !all.contains(&squash(text)) {
+                    out.push(format!(
+                        "`{id}` ({lang}) does not say “{text}”; it says:\n    {}",
+                        written.plain().replace('\n', "\n    ")
+                    ));
+                }
+            }
+            Err(e) => out.push(format!("cannot write `{id}` ({lang}): {e}")),
+        }
+    }
+    out
+}
+
+/// Text with every run of white space one space.
+fn squash(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Follows a case through the workflow with an example's answers,
 /// decisions and passing deadlines; returns the states it passes.
 ///
@@ -194,6 +254,22 @@ pub fn simulate(
     example: &Example,
     today: Date,
 ) -> Result<Vec<String>, String> {
+    run_case(p, model, example, today).map(|r| r.path)
+}
+
+/// A case followed through the workflow.
+#[derive(Debug)]
+pub struct Run {
+    /// The states it passes.
+    pub path: Vec<String>,
+    /// The documents issued on the way, in order.
+    pub issued: Vec<String>,
+    /// The answers with the decisions taken, as the documents read them.
+    pub data: Json,
+}
+
+/// [`simulate`], with the documents issued and the decisions taken.
+pub fn run_case(p: &Procedure, model: &Model, example: &Example, today: Date) -> Result<Run, String> {
     let Some(w) = &p.workflow else {
         return Err("the procedure has no workflow".into());
     };
@@ -204,6 +280,7 @@ pub fn simulate(
     let mut visits: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut fired: BTreeSet<String> = BTreeSet::new();
     let mut path = Vec::new();
+    let mut issued: Vec<String> = Vec::new();
     let Some(mut state) = w.states.iter().find(|s| s.kind == StateKind::Start) else {
         return Err("the workflow has no start".into());
     };
@@ -235,7 +312,7 @@ pub fn simulate(
     for _ in 0..1000 {
         path.push(state.id.clone());
         if state.kind == StateKind::End {
-            return Ok(path);
+            return Ok(Run { path, issued, data });
         }
         // A workflow timer that expires while the case waits here.
         if waits(state)
@@ -257,7 +334,8 @@ pub fn simulate(
             });
             if holds {
                 path.push(t.to.clone());
-                return Ok(path);
+                issued.extend(t.issues.iter().cloned());
+                return Ok(Run { path, issued, data });
             }
         }
         let mut decide = |s: &crate::ir::State, data: &mut Json| {
@@ -285,7 +363,7 @@ pub fn simulate(
                 .transitions
                 .iter()
                 .find(|t| t.after.is_some())
-                .map(|t| t.to.clone()),
+                .map(|t| (t.to.clone(), t.issues.clone())),
             kind => {
                 if kind == StateKind::Step {
                     decide(state, &mut data);
@@ -314,16 +392,17 @@ pub fn simulate(
                             .is_some_and(|c| ev.eval(c).truth() == Some(true))
                     })
                     .or_else(|| plain.iter().find(|t| t.when.is_none()))
-                    .map(|t| t.to.clone())
+                    .map(|t| (t.to.clone(), t.issues.clone()))
             }
         };
-        let Some(next) = next else {
+        let Some((next, docs)) = next else {
             return Err(format!(
                 "in `{}` no transition applies (path so far: {})",
                 state.id,
                 path.join(", ")
             ));
         };
+        issued.extend(docs);
         state = find(&next).ok_or_else(|| format!("no state `{next}`"))?;
     }
     Err(format!(
@@ -372,7 +451,12 @@ pub fn run_in(
                 // additions, it holds the answers to its local questions.
                 Ok(instance) => {
                     let own = instance.examples.iter().find(|e| e.name == ex.name);
-                    run_example(&Model::new(instance), own.unwrap_or(ex), today)
+                    let authority = ex
+                        .municipality
+                        .as_deref()
+                        .and_then(|ars| registry.resolve(ars, &p.id))
+                        .map(|r| r.authority.0);
+                    run_example(&Model::new(instance), own.unwrap_or(ex), today, authority)
                 }
                 Err(e) => vec![format!("cannot run: {e}")],
             };

@@ -1,5 +1,6 @@
 //! Example submissions and what their authors expect of them (`amt test`).
 
+use crate::I18n;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -59,6 +60,15 @@ pub enum Expectation {
     Hidden {
         /// Which part.
         path: String,
+    },
+    /// The case receives this document, and it says these texts (per
+    /// language).
+    Document {
+        /// The document.
+        id: String,
+        /// What it says, per language.
+        #[serde(default, skip_serializing_if = "I18n::is_empty")]
+        says: I18n,
     },
     /// The case ends in this end state.
     Outcome {

@@ -404,6 +404,12 @@ impl<'a> Eval<'a> {
             return match current.and_then(|c| c.get(name)) {
                 Some(Json::Bool(b)) if last => V::Bool(*b),
                 Some(Json::String(s)) if last => V::Code(s.clone()),
+                // A multiple choice of codes (Nebenbestimmungen).
+                Some(Json::Array(items)) if last => items
+                    .iter()
+                    .map(|i| i.as_str().map(str::to_string))
+                    .collect::<Option<Vec<_>>>()
+                    .map_or(V::Unknown, V::Set),
                 _ => V::Unknown,
             };
         };

@@ -752,7 +752,7 @@ impl Checker<'_, '_> {
         let mut expect = Vec::new();
         for e in &ex.expects {
             match e {
-                Expect::Outcome(..) | Expect::Path(..) => {}
+                Expect::Outcome(..) | Expect::Path(..) | Expect::Document { .. } => {}
                 Expect::Valid(_) => expect.push(Expectation::Valid),
                 Expect::Problem { warning, path, .. } => {
                     if self.resolve_example_path(p, path).is_some() {
@@ -875,7 +875,7 @@ impl Checker<'_, '_> {
             || ex
                 .expects
                 .iter()
-                .any(|e| matches!(e, Expect::Outcome(..) | Expect::Path(..)));
+                .any(|e| matches!(e, Expect::Outcome(..) | Expect::Path(..) | Expect::Document { .. }));
         let Some(w) = &p.workflow else {
             if uses_workflow {
                 self.example_error(Code::ExampleExpectation, ex.name.span, "this example expects a workflow, but the procedure has none".into(), "no workflow", "add a `workflow { … }` to the procedure, or remove `decide`, `timeout`, `expect outcome` and `expect path`".into());
@@ -903,6 +903,9 @@ impl Checker<'_, '_> {
             match e {
                 Expect::Outcome(name, _) => out.expect.extend(self.expect_outcome(w, name)),
                 Expect::Path(names, _) => out.expect.extend(self.expect_path(w, names)),
+                Expect::Document { name, says, .. } => {
+                    out.expect.extend(self.expect_document(w, name, says.as_ref()))
+                }
                 _ => {}
             }
         }
@@ -943,10 +946,13 @@ impl Checker<'_, '_> {
         };
         let kind = match &dec.ty {
             Ty::Code { codelist } => Scalar::Code(codelist),
+            Ty::CodeSet { codelist } => Scalar::Codes(codelist),
+            Ty::Text => Scalar::Text,
             _ => Scalar::Boolean,
         };
+        // A multiple choice is one list, the same on every visit.
         let items: Vec<&ast::Expr> = match &value.kind {
-            ExprKind::List(items) => items.iter().collect(),
+            ExprKind::List(items) if !matches!(kind, Scalar::Codes(_)) => items.iter().collect(),
             _ => vec![value],
         };
         items
@@ -986,6 +992,46 @@ impl Checker<'_, '_> {
     }
 
     /// `expect outcome END`.
+    /// `expect document NAME "…"`: a document of the workflow, with
+    /// parts when it is to say something.
+    fn expect_document(
+        &mut self,
+        w: &ir::Workflow,
+        name: &ast::Ident,
+        says: Option<&ast::Text>,
+    ) -> Option<Expectation> {
+        let Some(doc) = w.documents.iter().find(|d| d.id == name.name) else {
+            let d = Diagnostic::new(
+                Code::ExampleExpectation,
+                name.span,
+                format!("the workflow has no document `{}`", name.name),
+            )
+            .label("unknown document");
+            let known: Vec<&str> = w.documents.iter().map(|d| d.id.as_str()).collect();
+            self.diags.push(suggest(
+                d,
+                &name.name,
+                known.iter().copied(),
+                "documents are declared in the workflow with `document`",
+            ));
+            return None;
+        };
+        if says.is_some() && !doc.is_written() {
+            self.example_error(
+                Code::ExampleExpectation,
+                name.span,
+                format!("the document `{}` has no parts, so it says nothing", name.name),
+                "nothing to read",
+                "write its parts in the workflow (`document NAME \"…\" { tenor \"…\" … }`), or expect only that it is issued".into(),
+            );
+            return None;
+        }
+        Some(Expectation::Document {
+            id: name.name.clone(),
+            says: says.map(|t| self.i18n(t)).unwrap_or_default(),
+        })
+    }
+
     fn expect_outcome(&mut self, w: &ir::Workflow, name: &ast::Ident) -> Option<Expectation> {
         self.refer_to_state(name);
         if w.states

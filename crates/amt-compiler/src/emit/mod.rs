@@ -8,6 +8,7 @@
 
 pub mod bpmn;
 pub mod camunda_form;
+pub mod document;
 pub(crate) mod feel;
 pub mod fitconnect;
 pub mod html;

@@ -660,6 +660,16 @@ pub enum Expect {
     Outcome(Ident, Span),
     /// `expect path eingang, pruefung, erteilt`: the states the case passes.
     Path(Vec<Ident>, Span),
+    /// `expect document bescheid "…"`: the case receives the document, and
+    /// it says this.
+    Document {
+        /// The document.
+        name: Ident,
+        /// What it says, per language.
+        says: Option<Text>,
+        /// The whole expectation.
+        span: Span,
+    },
     /// `expect PATH = VALUE` for a computed value or fee.
     Value {
         /// Which value.

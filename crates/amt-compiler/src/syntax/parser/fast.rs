@@ -1571,6 +1571,23 @@ impl<'t> Reader<'t> {
                 let names = self.names()?;
                 Expect::Path(names, self.span(start, self.pos))
             }
+            "document" => {
+                self.kw(word)?;
+                self.skip();
+                let name = self.name()?;
+                let end = self.pos;
+                self.skip();
+                let says = self.opt_text()?;
+                let end = if says.is_some() { self.pos } else { end };
+                if says.is_none() {
+                    self.pos = end;
+                }
+                Expect::Document {
+                    name,
+                    says,
+                    span: self.span(start, end),
+                }
+            }
             _ => {
                 let path = self.data_path()?;
                 self.skip();

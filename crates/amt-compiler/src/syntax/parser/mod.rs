@@ -957,6 +957,12 @@ impl Builder<'_> {
                 }
             }
             Rule::expect_outcome => Expect::Outcome(self.ident(first(what)), span),
+            Rule::expect_document => {
+                let mut parts = children(what);
+                let name = self.ident(parts.next().expect("grammar: a document's name"));
+                let says = parts.next().map(|t| self.text(t));
+                Expect::Document { name, says, span }
+            }
             Rule::expect_path => {
                 Expect::Path(children(what).map(|n| self.ident(n)).collect(), span)
             }
