@@ -370,9 +370,9 @@ fn remedy_text(
     };
     let objection = |office: &str| {
         if de {
-            format!("Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist schriftlich oder zur Niederschrift einzulegen bei: {office}.")
+            format!("Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch eingelegt werden. Der Widerspruch ist schriftlich oder zur Niederschrift einzulegen bei: {office}.")
         } else {
-            format!("An objection (Widerspruch) against this decision may be lodged within one month of its notification, in writing or for the record, with: {office}.")
+            format!("An objection against this decision may be lodged within one month of its notification, in writing or for the record, with: {office}.")
         }
     };
     let action = |court: &str| {
@@ -397,16 +397,21 @@ fn remedy_text(
         Remedy::Objection => vec![objection(&need_office()?), email.to_string()],
         Remedy::ObjectionOrAction => {
             let (office, court) = (need_office()?, court()?);
-            vec![
-                if de {
-                    "Gegen diesen Bescheid können Sie nach Ihrer Wahl entweder Widerspruch einlegen oder unmittelbar Klage erheben, jeweils innerhalb eines Monats nach seiner Bekanntgabe.".to_string()
-                } else {
-                    "Against this decision you may, at your choice, either lodge an objection or bring an action directly, in either case within one month of its notification.".to_string()
-                },
-                objection(&office),
-                action(&court),
-                email.to_string(),
-            ]
+            if de {
+                vec![
+                    "Gegen diesen Bescheid können Sie nach Ihrer Wahl entweder Widerspruch einlegen oder unmittelbar Klage erheben, jeweils innerhalb eines Monats nach seiner Bekanntgabe.".to_string(),
+                    format!("Wenn Sie Widerspruch einlegen: Der Widerspruch ist schriftlich oder zur Niederschrift einzulegen bei: {office}."),
+                    format!("Wenn Sie unmittelbar Klage erheben: Die Klage ist zu erheben bei: {court}."),
+                    email.to_string(),
+                ]
+            } else {
+                vec![
+                    "Against this decision you may, at your choice, either lodge an objection or bring an action directly, in either case within one month of its notification.".to_string(),
+                    format!("If you lodge an objection: it is to be lodged in writing or for the record with: {office}."),
+                    format!("If you bring an action directly: it is to be brought at: {court}."),
+                    email.to_string(),
+                ]
+            }
         }
         Remedy::None { .. } => Vec::new(),
     })
