@@ -5,9 +5,11 @@
 // - has 0 errors in @camunda/form-linting (the Modeler's rules for 8.6);
 // - is rendered by @bpmn-io/form-js-viewer 1.10 (Camunda 8.6) in Chromium
 //   with no warning and no error on the page; an empty submit is refused for
-//   exactly the required decisions; filled in by clicking (yes, the first
-//   choice), it submits exactly the decisions, with the types the gateways'
-//   conditions read (booleans, codes of the list).
+//   exactly the required decisions (Nebenbestimmungen may be none); filled
+//   in by clicking and typing (yes, the first choice, the first
+//   Nebenbestimmung, a sentence), it submits exactly the decisions, with
+//   the types the gateways' conditions and the documents read (booleans,
+//   codes of the list, lists of codes, text).
 // Usage: node .ci/camunda-forms.mjs OUTPUT_DIR BUNDLES_DIR (the viewer and
 // the linter bundled by esbuild, see .ci/run).
 import { launch } from './chromium.mjs';
@@ -87,11 +89,12 @@ try {
       return { warnings: warnings.map(String), errors: Object.keys(errors).sort() };
     }, schema);
     if (empty.warnings.length) fail(`${name}: the viewer warns: ${empty.warnings}`);
-    const required = decisions.map((c) => c.id).sort();
+    const required = decisions.filter((c) => c.validate?.required).map((c) => c.id).sort();
     if (JSON.stringify(empty.errors) !== JSON.stringify(required)) {
       fail(`${name}: an empty submit is refused for ${empty.errors}, not for the decisions ${required}`);
     }
-    // Fill in as a clerk does: yes to each question, the first choice of each list.
+    // Fill in as a clerk does: yes to each question, the first choice of
+    // each list, the first Nebenbestimmung, a sentence in each text.
     const expected = {};
     for (const c of decisions) {
       if (c.type === 'radio') {
@@ -101,6 +104,13 @@ try {
         await page.click(`.fjs-form-field-select:has([id$="-${c.id}"]) .fjs-input-group`);
         await page.click('.fjs-dropdownlist-item >> nth=0');
         expected[c.key] = c.values[0].value;
+      } else if (c.type === 'checklist') {
+        await page.click(`[id$="-${c.id}-0"]`);
+        expected[c.key] = [c.values[0].value];
+      } else if (c.type === 'textarea') {
+        const sentence = `Text für ${c.key}.`;
+        await page.fill(`textarea[id$="-${c.id}"]`, sentence);
+        expected[c.key] = sentence;
       }
     }
     const filled = await page.evaluate(() => {

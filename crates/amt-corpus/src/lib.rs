@@ -539,7 +539,12 @@ fn workflow(out: &mut String, hearing: bool, timer: Option<String>) {
     actor sachbearbeitung: authority "Sachbearbeitung" @en "Case worker"
     document eingangsbestaetigung "Eingangsbestätigung" @en "Acknowledgement of receipt"
     document nachforderung "Nachforderung mit Frist" @en "Request for documents with a deadline"
-    document bescheid "Bescheid" @en "Notice"
+    document bescheid "Bescheid" @en "Notice" {
+      tenor "Über den Antrag wird wie beantragt entschieden." @en "The application is decided as applied for." { when stattgegeben }
+      tenor "Der Antrag wird abgelehnt." @en "The application is rejected." { when not stattgegeben }
+      reasons "Die Voraussetzungen wurden geprüft." @en "The conditions were examined."
+      remedy action
+    }
 "#,
     );
     if hearing {

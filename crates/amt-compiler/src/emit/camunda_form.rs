@@ -7,7 +7,9 @@
 //! A form shows the step and the case data the clerk decides on, read-only
 //! (a Markdown text with templates, which is never submitted), and asks the
 //! step's decisions: a yes-or-no decision as a radio of `true`/`false`, a
-//! choice as a select of its code list, each required. The variables a
+//! choice as a select of its code list, each required; Nebenbestimmungen
+//! as a checklist of their code list, and text the clerk writes (a
+//! Begründung) as a text area, required where a document reads it. The variables a
 //! form sets are exactly its step's decisions, the names the gateways'
 //! conditions read. Zeebe takes a form by its file name's suffix `.form`.
 
@@ -99,29 +101,38 @@ fn form(p: &Procedure, s: &State, id: &str) -> Json {
             }],
         }));
     }
+    // A text the documents read must be written; Nebenbestimmungen may be
+    // none.
+    let read: std::collections::BTreeSet<&str> = w_documents(p)
+        .flat_map(|doc| &doc.parts)
+        .flat_map(|part| part.text.values())
+        .flat_map(|t| placeholders(t))
+        .collect();
     for d in &s.decisions {
         let label = text(&d.label);
         let component = match &d.ty {
-            Ty::Code { codelist } => {
-                let values: Vec<Json> = p
-                    .codelists
-                    .get(codelist)
-                    .map(|l| {
-                        l.values
-                            .iter()
-                            .map(|c| json!({"label": text(&c.label), "value": c.code}))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                json!({
-                    "type": "select",
-                    "id": format!("Decision_{}", d.id),
-                    "key": d.id,
-                    "label": label,
-                    "values": values,
-                    "validate": {"required": true},
-                })
-            }
+            Ty::CodeSet { codelist } => json!({
+                "type": "checklist",
+                "id": format!("Decision_{}", d.id),
+                "key": d.id,
+                "label": label,
+                "values": code_values(p, codelist, &text),
+            }),
+            Ty::Text => json!({
+                "type": "textarea",
+                "id": format!("Decision_{}", d.id),
+                "key": d.id,
+                "label": label,
+                "validate": {"required": read.contains(d.id.as_str())},
+            }),
+            Ty::Code { codelist } => json!({
+                "type": "select",
+                "id": format!("Decision_{}", d.id),
+                "key": d.id,
+                "label": label,
+                "values": code_values(p, codelist, &text),
+                "validate": {"required": true},
+            }),
             _ => json!({
                 "type": "radio",
                 "id": format!("Decision_{}", d.id),
@@ -145,6 +156,33 @@ fn form(p: &Procedure, s: &State, id: &str) -> Json {
         "exporter": {"name": "amt", "version": env!("CARGO_PKG_VERSION")},
         "components": components,
     })
+}
+
+/// The documents of the procedure's workflow.
+fn w_documents(p: &Procedure) -> impl Iterator<Item = &ir::Document> {
+    p.workflow.iter().flat_map(|w| &w.documents)
+}
+
+/// The first names of the `{path}` placeholders of a text.
+fn placeholders(text: &str) -> Vec<&str> {
+    text.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}'))
+        .map(|(path, _)| path.split('.').next().unwrap_or(path))
+        .collect()
+}
+
+/// A code list's values as form-js options.
+fn code_values(p: &Procedure, codelist: &str, text: &dyn Fn(&ir::I18n) -> String) -> Vec<Json> {
+    p.codelists
+        .get(codelist)
+        .map(|l| {
+            l.values
+                .iter()
+                .map(|c| json!({"label": text(&c.label), "value": c.code}))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The Markdown lines that show a node's answer: `**Label:** {{path}}`

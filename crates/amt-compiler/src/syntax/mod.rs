@@ -85,6 +85,13 @@ pub const STATEMENTS: &[&str] = &[
     "theme",
     "extension",
     "extend",
+    "court",
+    "tenor",
+    "reasons",
+    "recipient",
+    "conditions",
+    "fees",
+    "remedy",
 ];
 
 /// The words that begin a statement of an `example` (the grammar's

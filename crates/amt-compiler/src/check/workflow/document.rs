@@ -116,7 +116,10 @@ impl<'a> Lowering<'a, '_, '_> {
                 );
             }
             // A decision that grants or refuses needs a Rechtsbehelfsbelehrung.
+            // A `remedy` that is malformed is reported as such.
+            let remedy_written = b.body.iter().any(|s| matches!(s, Stmt::Remedy { .. }));
             if doc.remedy.is_none()
+                && !remedy_written
                 && let Some(site) = doc_sites.iter().find(|s| {
                     matches!(
                         outcomes.get(s.to),
@@ -471,9 +474,11 @@ impl<'a> Lowering<'a, '_, '_> {
         let value = self.checker.expr(&expr, &mut cx, None);
         // An unknown name, said as a placeholder's.
         let mut unbound = false;
+        let whole = p.path.join(".");
         for d in &mut self.checker.diags[before..] {
             if d.code == Code::UnknownName {
                 d.code = Code::UnboundPlaceholder;
+                d.message = format!("the placeholder `{{{whole}}}` is bound to nothing: {}", d.message);
                 unbound = true;
             }
         }
@@ -496,7 +501,6 @@ impl<'a> Lowering<'a, '_, '_> {
         let Some(&(id, _)) = cx.refs.last() else {
             return;
         };
-        let whole = p.path.join(".");
         let conjuncts = when.map(conjuncts).unwrap_or_default();
         let text_of = |e: &ast::Expr| self.source_text(e);
         let mut asked: BTreeSet<String> = conjuncts.iter().map(|e| text_of(e)).collect();
