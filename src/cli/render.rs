@@ -56,11 +56,7 @@ fn go(args: &RenderArgs) -> Result<(), u8> {
         eprintln!("amt: the project has errors; fix them first");
         return Err(INPUT_ERRORS);
     }
-    let Some(p) = compiled
-        .procedures
-        .iter()
-        .find(|p| p.id == args.procedure)
-    else {
+    let Some(p) = compiled.procedures.iter().find(|p| p.id == args.procedure) else {
         let known: Vec<&str> = compiled.procedures.iter().map(|p| p.id.as_str()).collect();
         eprintln!(
             "amt: there is no procedure `{}`; the project has {}",
@@ -133,7 +129,7 @@ fn go(args: &RenderArgs) -> Result<(), u8> {
 
 /// Writes `bytes` to `path` through a temporary file, so that a failure
 /// leaves what was there.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), u8> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), u8> {
     let tmp = path.with_extension("amt-tmp");
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))
@@ -145,7 +141,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), u8> {
 }
 
 /// The PDF of `html`, by WeasyPrint (PDF/UA-1: tagged, with the language).
-fn to_pdf(html: &str, pdf: &Path) -> Result<(), u8> {
+pub(super) fn to_pdf(html: &str, pdf: &Path) -> Result<(), u8> {
     let tool = std::env::var("AMT_WEASYPRINT").unwrap_or_else(|_| "weasyprint".into());
     let tmp_html = pdf.with_extension("amt-tmp.html");
     let tmp_pdf = pdf.with_extension("amt-tmp.pdf");

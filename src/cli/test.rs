@@ -17,6 +17,13 @@ pub struct TestArgs {
     /// Run only the examples of this municipality (its Regionalschlüssel).
     #[arg(long)]
     pub municipality: Option<String>,
+    /// Write the documents the examples expect into this folder, as HTML:
+    /// `<procedure>/<example>/<document>.<lang>.html`.
+    #[arg(long, value_name = "DIR")]
+    pub documents: Option<PathBuf>,
+    /// With `--documents`, write each as PDF too (needs WeasyPrint).
+    #[arg(long, requires = "documents")]
+    pub pdf: bool,
 }
 
 pub fn run(args: &TestArgs) -> Result<u8, u8> {
@@ -75,6 +82,9 @@ pub fn run(args: &TestArgs) -> Result<u8, u8> {
             }
         }
     }
+    if let Some(dir) = &args.documents {
+        write_documents(dir, &outcomes, args.pdf)?;
+    }
     let passed = outcomes.len() - failed.len();
     let _ = writeln!(
         out,
@@ -83,4 +93,51 @@ pub fn run(args: &TestArgs) -> Result<u8, u8> {
         failed.len()
     );
     Ok(if failed.is_empty() { OK } else { INPUT_ERRORS })
+}
+
+/// Writes every document the examples rendered, as HTML (and PDF).
+fn write_documents(
+    dir: &std::path::Path,
+    outcomes: &[amt_compiler::examples::Outcome],
+    pdf: bool,
+) -> Result<(), u8> {
+    let mut written = 0;
+    for o in outcomes {
+        for d in &o.documents {
+            let folder = dir.join(&o.procedure).join(slug(&o.name));
+            std::fs::create_dir_all(&folder).map_err(|e| {
+                eprintln!("amt: cannot create `{}`: {e}", folder.display());
+                super::USAGE_OR_IO
+            })?;
+            let html = amt_compiler::emit::document::html(&d.written, None).map_err(|e| {
+                eprintln!("amt: cannot write `{}`: {e}", d.document);
+                INPUT_ERRORS
+            })?;
+            let path = folder.join(format!("{}.{}.html", d.document, d.lang));
+            super::render::write_atomic(&path, html.as_bytes())?;
+            if pdf {
+                super::render::to_pdf(&html, &path.with_extension("pdf"))?;
+            }
+            written += 1;
+        }
+    }
+    eprintln!("amt: wrote {written} documents into `{}`", dir.display());
+    Ok(())
+}
+
+/// A file name for an example: lower case ASCII letters, digits and `-`.
+fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.to_lowercase().chars() {
+        match c {
+            'ä' => out.push_str("ae"),
+            'ö' => out.push_str("oe"),
+            'ü' => out.push_str("ue"),
+            'ß' => out.push_str("ss"),
+            c if c.is_ascii_alphanumeric() => out.push(c),
+            _ if !out.ends_with('-') => out.push('-'),
+            _ => {}
+        }
+    }
+    out.trim_matches('-').to_string()
 }

@@ -19,6 +19,20 @@ pub struct Outcome {
     pub location: String,
     /// What differs from the expectations, one line each (empty: passed).
     pub differences: Vec<String>,
+    /// The documents it expects, written for its case in each language of
+    /// the procedure (for review: `amt test --documents DIR`).
+    pub documents: Vec<Rendered>,
+}
+
+/// A document an example's case receives, as written.
+#[derive(Debug)]
+pub struct Rendered {
+    /// The document's name.
+    pub document: String,
+    /// The language.
+    pub lang: String,
+    /// What it says.
+    pub written: crate::emit::document::Written,
 }
 
 impl Outcome {
@@ -81,6 +95,18 @@ pub fn run_example(
     example: &Example,
     today: Date,
     authority: Option<&crate::ir::municipality::AuthorityInfo>,
+) -> Vec<String> {
+    run_example_documents(model, example, today, authority, &mut Vec::new())
+}
+
+/// [`run_example`], adding the documents it expects, written in every
+/// language, to `documents`.
+pub fn run_example_documents(
+    model: &Model,
+    example: &Example,
+    today: Date,
+    authority: Option<&crate::ir::municipality::AuthorityInfo>,
+    documents: &mut Vec<Rendered>,
 ) -> Vec<String> {
     let today = example
         .today
@@ -159,15 +185,25 @@ pub fn run_example(
             }
             Expectation::Document { id, says } => {
                 match run_case(model.procedure, model, example, today) {
-                    Ok(run) if run.issued.contains(id) => {
-                        out.extend(document_says(model.procedure, id, &run, says, authority, today))
-                    }
+                    Ok(run) if run.issued.contains(id) => out.extend(document_says(
+                        model.procedure,
+                        id,
+                        &run,
+                        says,
+                        authority,
+                        today,
+                        documents,
+                    )),
                     Ok(run) => out.push(format!(
                         "expected the case to receive `{id}`, but it receives {} on the way {}",
                         if run.issued.is_empty() {
                             "no document".to_string()
                         } else {
-                            run.issued.iter().map(|d| format!("`{d}`")).collect::<Vec<_>>().join(", ")
+                            run.issued
+                                .iter()
+                                .map(|d| format!("`{d}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         },
                         run.path.join(" → ")
                     )),
@@ -202,6 +238,7 @@ pub fn run_example(
 
 /// What a document written for the case `run` lacks of the texts `says`
 /// (per language), as differences.
+#[allow(clippy::too_many_arguments)]
 fn document_says(
     p: &Procedure,
     id: &str,
@@ -209,6 +246,7 @@ fn document_says(
     says: &crate::ir::I18n,
     authority: Option<&crate::ir::municipality::AuthorityInfo>,
     today: Date,
+    documents: &mut Vec<Rendered>,
 ) -> Vec<String> {
     let case = crate::emit::document::Case {
         data: run.data.clone(),
@@ -216,19 +254,36 @@ fn document_says(
         ..Default::default()
     };
     let mut out = Vec::new();
-    for (lang, text) in says {
+    for lang in &p.languages {
         match crate::emit::document::write(p, id, &case, authority, lang, today) {
             Ok(written) => {
-                let all = squash(&written.plain());
-                if !all.contains(&squash(text)) {
+                if let Some(text) = says.get(lang)
+                    && !squash(&written.plain()).contains(&squash(text))
+                {
                     out.push(format!(
                         "`{id}` ({lang}) does not say “{text}”; it says:\n    {}",
                         written.plain().replace('\n', "\n    ")
                     ));
                 }
+                if !documents
+                    .iter()
+                    .any(|d| d.document == id && d.lang == *lang)
+                {
+                    documents.push(Rendered {
+                        document: id.to_string(),
+                        lang: lang.clone(),
+                        written,
+                    });
+                }
             }
             Err(e) => out.push(format!("cannot write `{id}` ({lang}): {e}")),
         }
+    }
+    for lang in says.keys().filter(|l| !p.languages.contains(l)) {
+        out.push(format!(
+            "`{id}` is not written in `{lang}`, the procedure's languages are {}",
+            p.languages.join(", ")
+        ));
     }
     out
 }
@@ -269,7 +324,12 @@ pub struct Run {
 }
 
 /// [`simulate`], with the documents issued and the decisions taken.
-pub fn run_case(p: &Procedure, model: &Model, example: &Example, today: Date) -> Result<Run, String> {
+pub fn run_case(
+    p: &Procedure,
+    model: &Model,
+    example: &Example,
+    today: Date,
+) -> Result<Run, String> {
     let Some(w) = &p.workflow else {
         return Err("the procedure has no workflow".into());
     };
@@ -446,6 +506,7 @@ pub fn run_in(
                 .iter()
                 .find(|(place, _)| *place == ex.municipality.as_deref())
                 .expect("a model per place");
+            let mut documents = Vec::new();
             let differences = match instance {
                 // The instance's own example: with a municipality's
                 // additions, it holds the answers to its local questions.
@@ -456,7 +517,13 @@ pub fn run_in(
                         .as_deref()
                         .and_then(|ars| registry.resolve(ars, &p.id))
                         .map(|r| r.authority.0);
-                    run_example(&Model::new(instance), own.unwrap_or(ex), today, authority)
+                    run_example_documents(
+                        &Model::new(instance),
+                        own.unwrap_or(ex),
+                        today,
+                        authority,
+                        &mut documents,
+                    )
                 }
                 Err(e) => vec![format!("cannot run: {e}")],
             };
@@ -465,6 +532,7 @@ pub fn run_in(
                 name: ex.name.clone(),
                 location: format!("{}:{}", p.source, ex.line),
                 differences,
+                documents,
             });
         }
     }

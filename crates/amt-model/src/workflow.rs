@@ -60,10 +60,7 @@ pub struct Document {
 impl Document {
     /// Whether it has parts to render (else it is only a name).
     pub fn is_written(&self) -> bool {
-        !self.parts.is_empty()
-            || !self.conditions.is_empty()
-            || self.fees
-            || self.remedy.is_some()
+        !self.parts.is_empty() || !self.conditions.is_empty() || self.fees || self.remedy.is_some()
     }
 }
 

@@ -872,10 +872,12 @@ impl Checker<'_, '_> {
     fn example_workflow(&mut self, p: &ir::Procedure, ex: &ast::Example, out: &mut ir::Example) {
         let uses_workflow = !ex.decisions.is_empty()
             || !ex.timeouts.is_empty()
-            || ex
-                .expects
-                .iter()
-                .any(|e| matches!(e, Expect::Outcome(..) | Expect::Path(..) | Expect::Document { .. }));
+            || ex.expects.iter().any(|e| {
+                matches!(
+                    e,
+                    Expect::Outcome(..) | Expect::Path(..) | Expect::Document { .. }
+                )
+            });
         let Some(w) = &p.workflow else {
             if uses_workflow {
                 self.example_error(Code::ExampleExpectation, ex.name.span, "this example expects a workflow, but the procedure has none".into(), "no workflow", "add a `workflow { … }` to the procedure, or remove `decide`, `timeout`, `expect outcome` and `expect path`".into());
@@ -904,7 +906,8 @@ impl Checker<'_, '_> {
                 Expect::Outcome(name, _) => out.expect.extend(self.expect_outcome(w, name)),
                 Expect::Path(names, _) => out.expect.extend(self.expect_path(w, names)),
                 Expect::Document { name, says, .. } => {
-                    out.expect.extend(self.expect_document(w, name, says.as_ref()))
+                    out.expect
+                        .extend(self.expect_document(w, name, says.as_ref()))
                 }
                 _ => {}
             }

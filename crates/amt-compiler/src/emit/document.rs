@@ -96,7 +96,10 @@ impl Written {
                 lines.push(format!("{}: {total}", self.words.total));
             }
         }
-        for (heading, part) in [(self.words.remedy, &self.remedy), (self.words.notes, &self.notes)] {
+        for (heading, part) in [
+            (self.words.remedy, &self.remedy),
+            (self.words.notes, &self.notes),
+        ] {
             if !part.is_empty() {
                 lines.push(heading.to_string());
                 lines.extend(part.iter().cloned());
@@ -325,12 +328,32 @@ fn pick<'i>(i: &'i ir::I18n, lang: &str) -> &'i str {
 /// `10. März 2026` / `10 March 2026`.
 pub fn long_date(d: Date, lang: &str) -> String {
     const DE: [&str; 12] = [
-        "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-        "Oktober", "November", "Dezember",
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
     ];
     const EN: [&str; 12] = [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
     let month = (d.month as usize).clamp(1, 12) - 1;
     if lang.starts_with("de") {
@@ -370,16 +393,24 @@ fn remedy_text(
     };
     let objection = |office: &str| {
         if de {
-            format!("Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch eingelegt werden. Der Widerspruch ist schriftlich oder zur Niederschrift einzulegen bei: {office}.")
+            format!(
+                "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Widerspruch eingelegt werden. Der Widerspruch ist schriftlich oder zur Niederschrift einzulegen bei: {office}."
+            )
         } else {
-            format!("An objection against this decision may be lodged within one month of its notification, in writing or for the record, with: {office}.")
+            format!(
+                "An objection against this decision may be lodged within one month of its notification, in writing or for the record, with: {office}."
+            )
         }
     };
     let action = |court: &str| {
         if de {
-            format!("Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage erhoben werden bei: {court}.")
+            format!(
+                "Gegen diesen Bescheid kann innerhalb eines Monats nach seiner Bekanntgabe Klage erhoben werden bei: {court}."
+            )
         } else {
-            format!("An action against this decision may be brought within one month of its notification at: {court}.")
+            format!(
+                "An action against this decision may be brought within one month of its notification at: {court}."
+            )
         }
     };
     let email = if de {
@@ -483,7 +514,11 @@ impl<'a> Reader<'a> {
                 .p
                 .workflow
                 .iter()
-                .flat_map(|w| w.states.iter().chain(w.states.iter().flat_map(|s| &s.branches)))
+                .flat_map(|w| {
+                    w.states
+                        .iter()
+                        .chain(w.states.iter().flat_map(|s| &s.branches))
+                })
                 .flat_map(|s| &s.decisions)
                 .find(|d| d.id == path)
                 .and_then(|d| match &d.ty {
@@ -539,7 +574,11 @@ impl<'a> Reader<'a> {
 
     /// The Nebenbestimmungen the clerk decided: the chosen codes' texts,
     /// then the lines written.
-    fn conditions(&mut self, doc: &'a Document, _w: &ir::Workflow) -> Result<Vec<String>, Unwritable> {
+    fn conditions(
+        &mut self,
+        doc: &'a Document,
+        _w: &ir::Workflow,
+    ) -> Result<Vec<String>, Unwritable> {
         let mut out = Vec::new();
         for id in &doc.conditions {
             match self.lookup(id) {
@@ -575,8 +614,11 @@ pub fn html(doc: &Written, template: Option<&str>) -> Result<String, Unwritable>
         doc: &'a Written,
         css: &'static str,
     }
-    t.render(minijinja::Value::from(minijinja::value::Serde(&Ctx { doc, css: CSS })))
-        .map_err(|e| Unwritable(format!("the template fails: {e}")))
+    t.render(minijinja::Value::from(minijinja::value::Serde(&Ctx {
+        doc,
+        css: CSS,
+    })))
+    .map_err(|e| Unwritable(format!("the template fails: {e}")))
 }
 
 /// The print styles: A4, margins for a window envelope (DIN 5008 form B),

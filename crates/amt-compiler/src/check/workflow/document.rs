@@ -248,7 +248,12 @@ impl<'a> Lowering<'a, '_, '_> {
     }
 
     /// `remedy KIND "why"`.
-    fn remedy(&mut self, kind: &ast::Ident, why: Option<&ast::Text>, span: Span) -> Option<ir::Remedy> {
+    fn remedy(
+        &mut self,
+        kind: &ast::Ident,
+        why: Option<&ast::Text>,
+        span: Span,
+    ) -> Option<ir::Remedy> {
         let remedy = match kind.name.as_str() {
             "action" => ir::Remedy::Action,
             "objection" => ir::Remedy::Objection,
@@ -377,7 +382,11 @@ impl<'a> Lowering<'a, '_, '_> {
                     when = Some(self.guard(e));
                     when_src = Some(e);
                 }
-                other => self.misplaced(other, "a part of a document", "a part of a document holds only `when`"),
+                other => self.misplaced(
+                    other,
+                    "a part of a document",
+                    "a part of a document holds only `when`",
+                ),
             }
         }
         let strings = std::iter::once(&text.source).chain(text.translations.iter().map(|(_, t)| t));
@@ -478,7 +487,10 @@ impl<'a> Lowering<'a, '_, '_> {
         for d in &mut self.checker.diags[before..] {
             if d.code == Code::UnknownName {
                 d.code = Code::UnboundPlaceholder;
-                d.message = format!("the placeholder `{{{whole}}}` is bound to nothing: {}", d.message);
+                d.message = format!(
+                    "the placeholder `{{{whole}}}` is bound to nothing: {}",
+                    d.message
+                );
                 unbound = true;
             }
         }
@@ -492,9 +504,17 @@ impl<'a> Lowering<'a, '_, '_> {
         };
         if !readable {
             self.checker.diags.push(
-                Diagnostic::new(Code::UnboundPlaceholder, p.span, format!("`{}` is {}, not a value a text can show", p.path.join("."), super::super::expr::describe(&value.ty)))
-                    .label("not one value")
-                    .help("name one of its fields, e.g. `{person.familienname}`"),
+                Diagnostic::new(
+                    Code::UnboundPlaceholder,
+                    p.span,
+                    format!(
+                        "`{}` is {}, not a value a text can show",
+                        p.path.join("."),
+                        super::super::expr::describe(&value.ty)
+                    ),
+                )
+                .label("not one value")
+                .help("name one of its fields, e.g. `{person.familienname}`"),
             );
             return;
         }
@@ -510,7 +530,8 @@ impl<'a> Lowering<'a, '_, '_> {
             return;
         }
         let tree = &self.checker.tree;
-        let is_decision = tree.nodes[id].parent.is_some() && tree.nodes[id].parent == self.checker.meta.case;
+        let is_decision =
+            tree.nodes[id].parent.is_some() && tree.nodes[id].parent == self.checker.meta.case;
         if is_decision {
             if let Some(taken) = taken
                 && !taken.contains(&whole)
@@ -538,7 +559,8 @@ impl<'a> Lowering<'a, '_, '_> {
                 }
             }
             let optional = match node.kind {
-                super::super::tree::Kind::Field(_) | super::super::tree::Kind::Attachment { .. } => {
+                super::super::tree::Kind::Field(_)
+                | super::super::tree::Kind::Attachment { .. } => {
                     node.required.is_none() && node.repeat.is_none_or(|r| r.min == 0)
                 }
                 super::super::tree::Kind::Group => node.repeat.is_some_and(|r| r.min == 0),

@@ -410,8 +410,7 @@ impl<'a> Lowering<'a, '_, '_> {
         if !matches!(
             ty,
             Ty::Boolean | Ty::Code { .. } | Ty::CodeSet { .. } | Ty::Text | Ty::Unknown
-        )
-            || self.checker.tree.nodes[id].repeat.is_some()
+        ) || self.checker.tree.nodes[id].repeat.is_some()
         {
             self.checker.diags.push(
                 Diagnostic::new(

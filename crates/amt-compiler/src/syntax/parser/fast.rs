@@ -1108,18 +1108,53 @@ impl<'t> Reader<'t> {
                 let name = self.name()?;
                 self.skip();
                 let label = self.opt_text()?;
-                let end = self.pos;
-                // A document with parts is rare: pest reads it.
                 self.skip();
-                if self.peek() == Some(b'{') {
-                    return None;
-                }
-                self.pos = end;
+                let body = self.opt_block()?;
                 Stmt::Document {
                     name,
                     label,
-                    body: Vec::new(),
-                    span: self.span(start, end),
+                    body,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "tenor" | "reasons" | "recipient" => {
+                self.kw(word)?;
+                self.skip();
+                let kind = match word {
+                    "tenor" => PartKind::Tenor,
+                    "reasons" => PartKind::Reasons,
+                    _ => PartKind::Recipient,
+                };
+                let text = self.text()?;
+                self.skip();
+                let body = self.opt_block()?;
+                Stmt::Part {
+                    kind,
+                    text,
+                    body,
+                    span: self.span(start, self.pos),
+                }
+            }
+            "conditions" => {
+                self.kw(word)?;
+                self.skip();
+                let names = self.names()?;
+                Stmt::Conditions(names, self.span(start, self.pos))
+            }
+            "fees" => {
+                self.kw(word)?;
+                Stmt::Fees(self.span(start, self.pos))
+            }
+            "remedy" => {
+                self.kw(word)?;
+                self.skip();
+                let kind = self.name()?;
+                self.skip();
+                let why = self.opt_text()?;
+                Stmt::Remedy {
+                    kind,
+                    why,
+                    span: self.span(start, self.pos),
                 }
             }
             "start" | "step" | "parallel" | "end" | "timer" | "payment" => {
@@ -1575,17 +1610,12 @@ impl<'t> Reader<'t> {
                 self.kw(word)?;
                 self.skip();
                 let name = self.name()?;
-                let end = self.pos;
                 self.skip();
                 let says = self.opt_text()?;
-                let end = if says.is_some() { self.pos } else { end };
-                if says.is_none() {
-                    self.pos = end;
-                }
                 Expect::Document {
                     name,
                     says,
-                    span: self.span(start, end),
+                    span: self.span(start, self.pos),
                 }
             }
             _ => {
