@@ -11,6 +11,7 @@ mod render;
 mod report;
 mod test;
 mod validate;
+mod xbau;
 
 use amt_compiler::diagnostic::{self, Severity};
 use amt_compiler::source::SourceMap;
@@ -55,6 +56,8 @@ enum Command {
     Fitconnect(fitconnect::FitconnectArgs),
     /// Write a document of a workflow (a Bescheid) for one case, as HTML and PDF.
     Render(render::RenderArgs),
+    /// The Bauantrag Bayern as XBau 2.6 messages: the application (0200) or the decision (0205).
+    Xbau(xbau::XbauArgs),
     /// A language server for editors, over stdin/stdout (started by the editor).
     Lsp,
     /// Explain a diagnostic code, e.g. `amt explain E0101`.
@@ -213,6 +216,7 @@ pub fn run() -> ExitCode {
         Command::Import(args) => import::run(&args),
         Command::Fitconnect(args) => fitconnect::run(&args),
         Command::Render(args) => render::run(&args),
+        Command::Xbau(args) => xbau::run(&args),
         Command::Lsp => match amt_lsp::run() {
             Ok(()) => OK,
             Err(e) => {

@@ -82,6 +82,8 @@ pub struct Named {
     pub media_type: String,
     /// The label of the attachment it answers.
     pub label: String,
+    /// The name of the attachment it answers.
+    pub attachment: String,
 }
 
 /// Every file object of `data`, in the order of the procedure's
@@ -114,6 +116,7 @@ pub fn files(p: &ir::Procedure, data: &Json) -> Vec<Named> {
                 filename: text("filename"),
                 media_type: text("media_type"),
                 label: label.clone(),
+                attachment: n.id.clone(),
             });
         }
     }
@@ -149,7 +152,7 @@ fn sha512(bytes: &[u8]) -> String {
 
 /// An id in the form of a UUIDv4 (version and variant bits set) made from
 /// `seed`: the same submission gives the same ids.
-fn uuid(seed: &str) -> String {
+pub(crate) fn uuid(seed: &str) -> String {
     let d = Sha512::digest(seed.as_bytes());
     let mut b = [0u8; 16];
     b.copy_from_slice(&d[..16]);

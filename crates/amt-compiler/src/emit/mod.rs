@@ -16,6 +16,7 @@ mod manifest;
 pub mod municipal;
 pub use amt_validate::schema;
 pub mod workflow;
+pub mod xbau;
 pub mod xdf;
 
 pub(crate) use bpmn::xml as xml_escape;
