@@ -155,6 +155,7 @@ fn authority(out: &mut String, id: &str, name: &str, key: &str, salt: u32) {
     link privacy <https://{key}.example/datenschutz>
     link accessibility <https://{key}.example/barrierefreiheit>
     hours \"Mo–Fr 8–12 Uhr\" @en \"Mon–Fri 8 am–12 noon\"
+    court \"Verwaltungsgericht Musterstadt, Gerichtsstraße 1, 99999 Musterstadt\" @en \"Administrative Court of Musterstadt, Gerichtsstraße 1, 99999 Musterstadt\"
     destination \"{}\"
     reply email, postal
   }}",

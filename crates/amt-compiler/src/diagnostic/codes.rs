@@ -252,6 +252,8 @@ codes! {
     NotXml = "E1101", Error, "not well-formed XML";
     /// An XML document asks for what amt never reads: a document type, an entity, too much.
     XmlRefused = "E1102", Error, "XML refused";
+    /// The authority deciding a procedure whose decisions can be challenged in court names no court.
+    NoCourt = "E1020", Error, "authority without its court";
     /// An XML document that is no XDatenfelder message amt imports.
     NotXdatenfelder = "E1103", Error, "not an XDatenfelder document";
     /// An XDatenfelder document lacks an element the standard requires.

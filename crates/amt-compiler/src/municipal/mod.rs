@@ -56,6 +56,9 @@ pub struct ProcedureFacts {
     /// Every name it declares, when it has extension points (a local
     /// addition may take none of them).
     pub names: std::collections::BTreeSet<String>,
+    /// The documents whose Rechtsbehelfsbelehrung names the administrative
+    /// court (an action is possible).
+    pub court_for: Vec<String>,
 }
 
 impl ProcedureFacts {
@@ -100,6 +103,18 @@ impl ProcedureFacts {
             } else {
                 additions::names(p)
             },
+            court_for: p
+                .workflow
+                .iter()
+                .flat_map(|w| &w.documents)
+                .filter(|d| {
+                    matches!(
+                        d.remedy,
+                        Some(ir::Remedy::Action | ir::Remedy::ObjectionOrAction)
+                    )
+                })
+                .map(|d| d.id.clone())
+                .collect(),
         }
     }
 }

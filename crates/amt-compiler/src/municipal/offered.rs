@@ -313,3 +313,60 @@ fn example_span(sources: &SourceMap, file: &str, line: u32, ars: Option<&str>) -
     let from = start + (text[start..first_end].len() - text[start..first_end].trim_start().len());
     Some(Span::new(id, from..first_end))
 }
+
+/// The authority responsible for a procedure whose decisions can be
+/// challenged by action names its administrative court (`court "…"`): the
+/// Rechtsbehelfsbelehrung names it (§ 37 Abs. 6 VwVfG).
+pub(super) fn courtless(
+    out: &Municipalities,
+    procedures: &[ProcedureFacts],
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut reported: Vec<(&str, &str)> = Vec::new();
+    // The offers as declared (each names its authority), not as served:
+    // a few per declaration, where the served ones are one per unit.
+    for m in out.registry.municipalities.values() {
+        for o in &m.offers {
+            let Some(document) = procedures
+                .iter()
+                .find(|f| f.id == o.procedure)
+                .and_then(|f| f.court_for.first())
+            else {
+                continue;
+            };
+            let Some(authority) = out
+                .registry
+                .municipalities
+                .get(&o.authority_of)
+                .and_then(|owner| owner.authorities.iter().find(|a| a.id == o.authority))
+            else {
+                continue;
+            };
+            let key = (o.authority_of.as_str(), authority.id.as_str());
+            if authority.court.is_some() || reported.contains(&key) {
+                continue;
+            }
+            reported.push(key);
+            let Some(span) = out
+                .places
+                .get(&o.authority_of)
+                .and_then(|p| p.authorities.get(&authority.id))
+            else {
+                continue;
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::NoCourt,
+                    *span,
+                    format!(
+                        "the authority `{}` decides `{}`, whose `{document}` can be challenged in court, but it names no court",
+                        authority.id, o.procedure
+                    ),
+                )
+                .label("no `court`")
+                .note("the Rechtsbehelfsbelehrung names the court where an action is brought, with its seat (§ 37 Abs. 6 VwVfG)")
+                .help("add the administrative court for its district, e.g. `court \"Bayerisches Verwaltungsgericht München, Bayerstraße 30, 80335 München\"`"),
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! examples.
 
 use super::declaration::declaration;
-use super::offered::{examples, not_offered, unset_parameters, weaker_identity};
+use super::offered::{courtless, examples, not_offered, unset_parameters, weaker_identity};
 use super::values::{compare, constant, describe, describe_ty, fits};
 use super::{Municipalities, Places, ProcedureFacts};
 use crate::diagnostic::suggest::{did_you_mean, suggest};
@@ -249,6 +249,7 @@ pub(super) fn read(
     }
     unset_parameters(&out, procedures, &attempted, diags);
     weaker_identity(&out, procedures, &identities, diags);
+    courtless(&out, procedures, diags);
     examples(sources, &out, procedures, diags);
     not_offered(sources, &out, procedures, diags);
     out
