@@ -658,12 +658,39 @@ fn texts(c: &mut Checker, decl: &ast::Decl) {
     }
 }
 
+/// Whether a text says something outside its `{placeholders}`.
+fn has_words(text: &str) -> bool {
+    let mut depth = 0;
+    text.chars().any(|c| {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => return depth == 0 && c.is_alphabetic(),
+        }
+        false
+    })
+}
+
 /// The labels of a workflow's actors, documents and states.
 fn workflow_texts<'a>(body: &'a [ast::Stmt], out: &mut Vec<&'a ast::Text>) {
     for stmt in body {
         match stmt {
-            ast::Stmt::Actor { label, .. } | ast::Stmt::Document { label, .. } => {
-                out.extend(label.iter())
+            ast::Stmt::Actor { label, .. } => out.extend(label.iter()),
+            ast::Stmt::Document { label, body, .. } => {
+                out.extend(label.iter());
+                // The document's texts: every language of the procedure
+                // receives its Bescheid. A text of placeholders alone
+                // (`"{plz} {ort}"`) reads the same in every language.
+                for part in body {
+                    match part {
+                        ast::Stmt::Part { text, .. } if has_words(&text.source.value) => {
+                            out.push(text)
+                        }
+                        ast::Stmt::Note(n) => out.push(&n.text),
+                        ast::Stmt::Remedy { why: Some(t), .. } => out.push(t),
+                        _ => {}
+                    }
+                }
             }
             ast::Stmt::State(d) => {
                 out.extend(d.label.iter());
