@@ -15,6 +15,7 @@ use serde_json::Value as Json;
 
 /// A case: the submission, the decisions taken, and the file's facts.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Case {
     /// The submitted answers.
     #[serde(default)]
