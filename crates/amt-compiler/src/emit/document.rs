@@ -140,7 +140,7 @@ pub struct Words {
 }
 
 fn words(lang: &str) -> Words {
-    if lang.starts_with("de") {
+    if amt_model::is_german(lang) {
         Words {
             reference: "Aktenzeichen",
             date: "Datum",
@@ -287,7 +287,7 @@ pub fn write(
             PartKind::Note => out.notes.push(line),
         }
     }
-    out.conditions = r.conditions(doc, w)?;
+    out.conditions = r.conditions(doc);
     if doc.fees {
         let mut total = 0;
         for fee in &p.fees {
@@ -307,7 +307,7 @@ pub fn write(
 
 /// How the letterhead names a kind of contact.
 fn contact_word(kind: &str, lang: &str) -> String {
-    let de = lang.starts_with("de");
+    let de = amt_model::is_german(lang);
     match kind {
         "phone" if de => "Telefon",
         "phone" => "Phone",
@@ -357,7 +357,7 @@ pub fn long_date(d: Date, lang: &str) -> String {
         "December",
     ];
     let month = (d.month as usize).clamp(1, 12) - 1;
-    if lang.starts_with("de") {
+    if amt_model::is_german(lang) {
         format!("{}. {} {}", d.day, DE[month], d.year)
     } else {
         format!("{} {} {}", d.day, EN[month], d.year)
@@ -371,7 +371,7 @@ fn remedy_text(
     authority: Option<&AuthorityInfo>,
     lang: &str,
 ) -> Result<Vec<String>, Unwritable> {
-    let de = lang.starts_with("de");
+    let de = amt_model::is_german(lang);
     let court = || {
         authority
             .and_then(|a| a.court.as_ref())
@@ -540,7 +540,7 @@ impl<'a> Reader<'a> {
 
     /// A value as the letter shows it.
     fn show(&self, path: &str, v: &V) -> String {
-        let de = self.lang.starts_with("de");
+        let de = amt_model::is_german(self.lang);
         match v {
             V::Unknown | V::Present | V::Files(_) => String::new(),
             V::Bool(b) => match (b, de) {
@@ -575,11 +575,7 @@ impl<'a> Reader<'a> {
 
     /// The Nebenbestimmungen the clerk decided: the chosen codes' texts,
     /// then the lines written.
-    fn conditions(
-        &mut self,
-        doc: &'a Document,
-        _w: &ir::Workflow,
-    ) -> Result<Vec<String>, Unwritable> {
+    fn conditions(&mut self, doc: &'a Document) -> Vec<String> {
         let mut out = Vec::new();
         for id in &doc.conditions {
             match self.lookup(id) {
@@ -595,7 +591,7 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
         }
-        Ok(out)
+        out
     }
 }
 
