@@ -113,6 +113,8 @@ try {
         expected[c.key] = sentence;
       }
     }
+    // form-js takes typed text into its data after a short debounce.
+    await page.waitForTimeout(500);
     const filled = await page.evaluate(() => {
       const { data, errors } = window.form.submit();
       return { data, errors: Object.keys(errors) };
