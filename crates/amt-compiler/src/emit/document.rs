@@ -70,6 +70,9 @@ pub struct Written {
     pub legal: Vec<String>,
     /// Who signs.
     pub signatory: Option<String>,
+    /// In a translation of a German document: that German is the official
+    /// language (§ 23 Abs. 1 VwVfG).
+    pub translation: Option<String>,
     /// The headings in the language.
     pub words: Words,
 }
@@ -271,6 +274,10 @@ pub fn write(
         notes: Vec::new(),
         legal: doc.legal.iter().map(|l| l.citation.clone()).collect(),
         signatory: case.signatory.clone(),
+        translation: (!amt_model::is_german(lang) && amt_model::is_german(p.source_language()))
+            .then(|| {
+                "This is a translation for your information. The official language of German authorities is German (§ 23 Abs. 1 VwVfG); the German document is the one that decides.".to_string()
+            }),
         words: words(lang),
     };
     for part in &doc.parts {
