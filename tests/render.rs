@@ -83,6 +83,14 @@ fn a_bescheid_is_written_for_its_case_with_every_part() {
         en.contains("Bavarian Administrative Court of Munich"),
         "{en}"
     );
+    assert!(
+        en.contains("The official language of German authorities is German (§ 23 Abs. 1 VwVfG)"),
+        "{en}"
+    );
+    assert!(
+        !html.contains("§ 23 Abs. 1 VwVfG"),
+        "the German document says nothing of translations"
+    );
 }
 
 #[test]
