@@ -43,7 +43,7 @@ pub(super) struct Body<'a> {
     pub body: &'a [Stmt],
 }
 
-/// The words the placeholders of one text read, with their places.
+/// A `{path}` of a text, with its place.
 struct Placeholder {
     path: Vec<String>,
     span: Span,
@@ -74,9 +74,11 @@ impl<'a> Lowering<'a, '_, '_> {
                 continue;
             };
             let doc_sites: &[Site] = sites.get(b.name.name.as_str()).map_or(&[], |v| v);
-            // What every case that receives the document has decided.
+            // What every case that receives the document has decided (not
+            // known when a transition names an unknown state: reported).
             let taken: Option<BTreeSet<String>> = doc_sites
                 .iter()
+                .filter(|_| !self.broken)
                 .map(|s| {
                     let entry = decided.get(s.from).cloned().unwrap_or_default();
                     let state = lowered.iter().find(|x| x.id == s.from);
