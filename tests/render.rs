@@ -205,3 +205,47 @@ fn without_weasyprint_the_pdf_is_refused_with_how_to_install_it() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn the_build_writes_each_documents_specimen_for_review() {
+    let (_, compiled) =
+        amt_compiler::check_project(std::path::Path::new("forms")).expect("forms reads");
+    let p = compiled
+        .procedures
+        .iter()
+        .find(|p| p.id == "bauantrag_bayern")
+        .unwrap();
+    let w = amt_compiler::emit::document::specimen(p, "baugenehmigung", "de").unwrap();
+    // Placeholders as the labels of what they read, conditions said.
+    assert_eq!(
+        w.tenor,
+        [
+            "Für das Vorhaben „[Beschreibung des Vorhabens]“ auf dem Grundstück Gemarkung [Gemarkung], Flurstück [Flurstücksnummer] wird die Baugenehmigung nach Maßgabe der genehmigten Bauvorlagen erteilt."
+        ]
+    );
+    assert!(
+        w.reasons
+            .contains(&"Für das Grundstück gilt: [Bezeichnung des Bebauungsplans]. (nur wenn hat_bebauungsplan)".to_string()),
+        "{:?}",
+        w.reasons
+    );
+    // Every Nebenbestimmung the clerk may choose, then the free text.
+    assert_eq!(w.conditions.len(), 4, "{:?}", w.conditions);
+    assert_eq!(w.conditions[3], "[Weitere Nebenbestimmungen]");
+    assert!(w.remedy[0].contains("[Verwaltungsgericht der Behörde, mit Anschrift]"));
+    // In the build, beside the procedure, linking the shared stylesheet.
+    let dir = Temp::new("render-specimen");
+    let out = dir.path().join("out");
+    let o = amt(&["build", "forms", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let page =
+        std::fs::read_to_string(out.join("bauantrag_bayern/documents/baugenehmigung.en.html"))
+            .unwrap();
+    assert!(page.contains(r#"<link rel="stylesheet" href="../../assets/amt-document.css">"#));
+    assert!(
+        !page.contains("<style>"),
+        "no inline styles under the build's CSP"
+    );
+    assert!(page.contains("Ancillary provisions"), "{page}");
+    assert!(out.join("assets/amt-document.css").is_file());
+}

@@ -274,10 +274,7 @@ pub fn write(
         notes: Vec::new(),
         legal: doc.legal.iter().map(|l| l.citation.clone()).collect(),
         signatory: case.signatory.clone(),
-        translation: (!amt_model::is_german(lang) && amt_model::is_german(p.source_language()))
-            .then(|| {
-                "This is a translation for your information. The official language of German authorities is German (§ 23 Abs. 1 VwVfG); the German document is the one that decides.".to_string()
-            }),
+        translation: translation(p, lang),
         words: words(lang),
     };
     for part in &doc.parts {
@@ -307,9 +304,149 @@ pub fn write(
         out.fee_total = Some(amt_model::print::money_in(lang, total));
     }
     if let Some(remedy) = &doc.remedy {
-        out.remedy = remedy_text(remedy, authority, lang)?;
+        out.remedy = remedy_text(remedy, Seats::Authority(authority), lang)?;
     }
     Ok(out)
+}
+
+/// The document `id` of `p` as its specimen (the Bescheidvorlage a reviewer
+/// reads): every part, each placeholder as the label of what it reads in
+/// brackets, each condition said after its part, the Nebenbestimmungen the
+/// clerk may choose, and the Rechtsbehelfsbelehrung with the authority and
+/// its court in brackets.
+pub fn specimen(p: &Procedure, id: &str, lang: &str) -> Result<Written, Unwritable> {
+    let doc = p
+        .workflow
+        .as_ref()
+        .and_then(|w| w.documents.iter().find(|d| d.id == id))
+        .ok_or_else(|| Unwritable(format!("`{}` has no document `{id}`", p.id)))?;
+    let de = amt_model::is_german(lang);
+    let text = |i: &ir::I18n| pick(i, lang).to_string();
+    let bracket = |s: &str| format!("[{s}]");
+    let label = |path: &str| -> String {
+        let node = p.all_nodes().find(|n| n.path == path);
+        let decision = p
+            .workflow
+            .iter()
+            .flat_map(|w| {
+                w.states
+                    .iter()
+                    .chain(w.states.iter().flat_map(|s| &s.branches))
+            })
+            .flat_map(|s| &s.decisions)
+            .find(|d| d.id == path);
+        let fee = p.fees.iter().find(|f| f.id == path);
+        node.and_then(|n| n.label.as_ref())
+            .or(decision.map(|d| &d.label))
+            .or(fee.map(|f| &f.label))
+            .map(text)
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| path.to_string())
+    };
+    let fill = |t: &str| {
+        let mut out = String::new();
+        let mut rest = t;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let Some(close) = rest[open..].find('}').map(|c| c + open) else {
+                break;
+            };
+            out.push_str(&bracket(&label(&rest[open + 1..close])));
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    };
+    let mut out = Written {
+        lang: lang.to_string(),
+        title: text(&doc.label),
+        authority: Letterhead {
+            name: p
+                .authority
+                .as_ref()
+                .and_then(|a| a.label.as_ref())
+                .map(text)
+                .unwrap_or_else(|| bracket(if de { "Behörde" } else { "authority" })),
+            address: Some(bracket(if de { "Anschrift" } else { "address" })),
+            contacts: Vec::new(),
+        },
+        reference: Some(bracket(if de { "Aktenzeichen" } else { "file number" })),
+        date: bracket(if de { "Datum" } else { "date" }),
+        recipient: Vec::new(),
+        tenor: Vec::new(),
+        conditions: Vec::new(),
+        reasons: Vec::new(),
+        fees: Vec::new(),
+        fee_total: None,
+        remedy: Vec::new(),
+        notes: Vec::new(),
+        legal: doc.legal.iter().map(|l| l.citation.clone()).collect(),
+        signatory: None,
+        translation: translation(p, lang),
+        words: words(lang),
+    };
+    for part in &doc.parts {
+        let mut line = fill(pick(&part.text, lang));
+        if let Some(when) = &part.when {
+            line.push_str(&format!(
+                " ({} {when})",
+                if de { "nur wenn" } else { "only if" }
+            ));
+        }
+        match part.kind {
+            PartKind::Recipient => out.recipient.push(line),
+            PartKind::Tenor => out.tenor.push(line),
+            PartKind::Reasons => out.reasons.push(line),
+            PartKind::Note => out.notes.push(line),
+        }
+    }
+    for d in &doc.conditions {
+        let choices = p
+            .workflow
+            .iter()
+            .flat_map(|w| {
+                w.states
+                    .iter()
+                    .chain(w.states.iter().flat_map(|s| &s.branches))
+            })
+            .flat_map(|s| &s.decisions)
+            .find(|x| x.id == *d)
+            .and_then(|x| match &x.ty {
+                ir::Ty::CodeSet { codelist } => p.codelists.get(codelist),
+                _ => None,
+            });
+        match choices {
+            Some(list) => out.conditions.extend(list.values.iter().map(|c| {
+                format!(
+                    "{} {}",
+                    text(&c.label),
+                    bracket(if de { "wählbar" } else { "to choose" })
+                )
+            })),
+            None => out.conditions.push(bracket(&label(d))),
+        }
+    }
+    if doc.fees {
+        for fee in &p.fees {
+            out.fees.push((
+                text(&fee.label),
+                bracket(if de { "Betrag" } else { "amount" }),
+            ));
+        }
+        out.fee_total = Some(bracket(if de { "Summe" } else { "total" }));
+    }
+    if let Some(remedy) = &doc.remedy {
+        out.remedy = remedy_text(remedy, Seats::Specimen, lang)?;
+    }
+    Ok(out)
+}
+
+/// In a translation of a German procedure's document: that German is the
+/// official language (§ 23 Abs. 1 VwVfG).
+fn translation(p: &Procedure, lang: &str) -> Option<String> {
+    (!amt_model::is_german(lang) && amt_model::is_german(p.source_language())).then(|| {
+        "This is a translation for your information. The official language of German authorities is German (§ 23 Abs. 1 VwVfG); the German document is the one that decides.".to_string()
+    })
 }
 
 /// How the letterhead names a kind of contact.
@@ -371,16 +508,25 @@ pub fn long_date(d: Date, lang: &str) -> String {
     }
 }
 
+/// The court and the office a Rechtsbehelfsbelehrung names: the issuing
+/// authority's, or in a specimen the words for them.
+enum Seats<'a> {
+    Authority(Option<&'a AuthorityInfo>),
+    Specimen,
+}
+
 /// The Rechtsbehelfsbelehrung (§ 37 Abs. 6 VwVfG): the remedy, where it is
 /// filed, its seat, and the time limit of one month (§§ 70, 74 VwGO).
-fn remedy_text(
-    remedy: &Remedy,
-    authority: Option<&AuthorityInfo>,
-    lang: &str,
-) -> Result<Vec<String>, Unwritable> {
+fn remedy_text(remedy: &Remedy, seats: Seats, lang: &str) -> Result<Vec<String>, Unwritable> {
     let de = amt_model::is_german(lang);
     let court = || {
-        authority
+        match &seats {
+        Seats::Specimen => Ok(if de {
+            "[Verwaltungsgericht der Behörde, mit Anschrift]".to_string()
+        } else {
+            "[the authority's administrative court, with its address]".to_string()
+        }),
+        Seats::Authority(authority) => authority
             .and_then(|a| a.court.as_ref())
             .map(|c| pick(c, lang).to_string())
             .ok_or_else(|| {
@@ -388,16 +534,22 @@ fn remedy_text(
                     "the Rechtsbehelfsbelehrung names the administrative court, but the issuing authority names none: add `court \"…\"` to the authority in its municipality's file"
                         .into(),
                 )
-            })
+            }),
+    }
     };
-    let office = || {
-        authority.map(|a| {
+    let office = || match &seats {
+        Seats::Specimen => Some(if de {
+            "[Behörde, mit Anschrift]".to_string()
+        } else {
+            "[the authority, with its address]".to_string()
+        }),
+        Seats::Authority(authority) => authority.map(|a| {
             let name = pick(&a.name, lang).to_string();
             match &a.address {
                 Some(addr) => format!("{name}, {addr}"),
                 None => name,
             }
-        })
+        }),
     };
     let objection = |office: &str| {
         if de {
@@ -605,8 +757,23 @@ impl<'a> Reader<'a> {
 /// The template of a written document; a portal may pass its own.
 pub const TEMPLATE: &str = include_str!("document.html");
 
-/// The document as print-ready HTML, with `template` or amt's own.
+/// The document as print-ready HTML, with `template` or amt's own, its
+/// styles in the page.
 pub fn html(doc: &Written, template: Option<&str>) -> Result<String, Unwritable> {
+    page(doc, template, None)
+}
+
+/// The document as HTML whose styles are the stylesheet at `href` (a
+/// build's pages are served under a strict Content-Security-Policy).
+pub fn html_linked(doc: &Written, href: &str) -> Result<String, Unwritable> {
+    page(doc, None, Some(href))
+}
+
+fn page(
+    doc: &Written,
+    template: Option<&str>,
+    css_href: Option<&str>,
+) -> Result<String, Unwritable> {
     let mut env = minijinja::Environment::new();
     env.add_template("document.html", template.unwrap_or(TEMPLATE))
         .map_err(|e| Unwritable(format!("the template does not read: {e}")))?;
@@ -617,10 +784,12 @@ pub fn html(doc: &Written, template: Option<&str>) -> Result<String, Unwritable>
     struct Ctx<'a> {
         doc: &'a Written,
         css: &'static str,
+        css_href: Option<&'a str>,
     }
     t.render(minijinja::Value::from(minijinja::value::Serde(&Ctx {
         doc,
         css: CSS,
+        css_href,
     })))
     .map_err(|e| Unwritable(format!("the template fails: {e}")))
 }

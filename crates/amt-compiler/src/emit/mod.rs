@@ -270,6 +270,14 @@ impl<'s> Emitter<'s> {
                 bytes: html::SCRIPT.as_bytes().to_vec(),
             },
         )?;
+        emit_to(
+            sink,
+            &mut assets,
+            OutputFile {
+                path: "assets/amt-document.css".into(),
+                bytes: document::CSS.as_bytes().to_vec(),
+            },
+        )?;
         Ok(Emitter {
             env,
             options: html::OptionsCache::default(),
@@ -457,6 +465,21 @@ fn procedure_files(
             path: format!("{}/workflow.json", p.id),
             bytes: json(&w),
         });
+    }
+    // Each written document's specimen (Bescheidvorlage), per language.
+    for d in p.workflow.iter().flat_map(|w| &w.documents) {
+        if !d.is_written() {
+            continue;
+        }
+        for lang in &p.languages {
+            let page = document::specimen(p, &d.id, lang)
+                .and_then(|w| document::html_linked(&w, "../../assets/amt-document.css"))
+                .map_err(|e| internal(Some(&p.id), "document", &e.0))?;
+            files.push(OutputFile {
+                path: format!("{}/documents/{}.{lang}.html", p.id, d.id),
+                bytes: page.into_bytes(),
+            });
+        }
     }
     Ok(files)
 }
