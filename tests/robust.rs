@@ -105,8 +105,9 @@ fn assert_complete(out: &Path) {
             listed += 1;
         }
     }
-    // Procedure files plus assets, the list of procedures and the manifest.
-    assert_eq!(all.len(), listed + 4, "files not in the manifest");
+    // Procedure files plus the three assets (stylesheet, script, the
+    // documents' print styles), the list of procedures and the manifest.
+    assert_eq!(all.len(), listed + 5, "files not in the manifest");
 }
 
 #[test]
