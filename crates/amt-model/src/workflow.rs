@@ -17,6 +17,20 @@ pub struct Workflow {
     pub timers: Vec<Timer>,
 }
 
+impl Workflow {
+    /// Every state, then the steps inside parallel states.
+    pub fn steps(&self) -> impl Iterator<Item = &State> {
+        self.states
+            .iter()
+            .chain(self.states.iter().flat_map(|s| &s.branches))
+    }
+
+    /// The decision `id`, wherever a step takes it.
+    pub fn decision(&self, id: &str) -> Option<&Decision> {
+        self.steps().flat_map(|s| &s.decisions).find(|d| d.id == id)
+    }
+}
+
 /// Someone who acts in a workflow.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Actor {

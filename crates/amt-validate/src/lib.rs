@@ -323,12 +323,8 @@ fn expressions(procedure: &Procedure) -> Vec<&Expr> {
     }
     exprs.extend(procedure.fees.iter().map(|f| &f.value));
     if let Some(w) = &procedure.workflow {
-        let states = w
-            .states
-            .iter()
-            .chain(w.states.iter().flat_map(|s| &s.branches));
         exprs.extend(
-            states
+            w.steps()
                 .flat_map(|s| &s.transitions)
                 .filter_map(|t| t.when.as_ref()),
         );

@@ -884,11 +884,7 @@ impl Checker<'_, '_> {
             }
             return;
         };
-        let steps: Vec<&ir::State> = w
-            .states
-            .iter()
-            .chain(w.states.iter().flat_map(|s| &s.branches))
-            .collect();
+        let steps: Vec<&ir::State> = w.steps().collect();
         for (name, value) in &ex.decisions {
             self.refer_to_decision(name);
             if let Some(values) = self.example_decision(p, &steps, name, value) {

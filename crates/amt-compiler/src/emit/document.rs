@@ -78,6 +78,30 @@ pub struct Written {
 }
 
 impl Written {
+    /// The document `doc` of `p` in `lang` from `authority`, its parts not
+    /// yet written.
+    fn blank(p: &Procedure, doc: &Document, lang: &str, authority: Letterhead) -> Written {
+        Written {
+            lang: lang.to_string(),
+            title: pick(&doc.label, lang).to_string(),
+            authority,
+            reference: None,
+            date: String::new(),
+            recipient: Vec::new(),
+            tenor: Vec::new(),
+            conditions: Vec::new(),
+            reasons: Vec::new(),
+            fees: Vec::new(),
+            fee_total: None,
+            remedy: Vec::new(),
+            notes: Vec::new(),
+            legal: doc.legal.iter().map(|l| l.citation.clone()).collect(),
+            signatory: None,
+            translation: translation(p, lang),
+            words: words(lang),
+        }
+    }
+
     /// Everything it says, as plain text: a line per paragraph.
     pub fn plain(&self) -> String {
         let mut lines = vec![self.authority.name.clone()];
@@ -258,25 +282,10 @@ pub fn write(
             ..Letterhead::default()
         },
     };
-    let mut out = Written {
-        lang: lang.to_string(),
-        title: text(&doc.label),
-        authority: letterhead,
-        reference: case.reference.clone(),
-        date: long_date(date, lang),
-        recipient: Vec::new(),
-        tenor: Vec::new(),
-        conditions: Vec::new(),
-        reasons: Vec::new(),
-        fees: Vec::new(),
-        fee_total: None,
-        remedy: Vec::new(),
-        notes: Vec::new(),
-        legal: doc.legal.iter().map(|l| l.citation.clone()).collect(),
-        signatory: case.signatory.clone(),
-        translation: translation(p, lang),
-        words: words(lang),
-    };
+    let mut out = Written::blank(p, doc, lang, letterhead);
+    out.reference = case.reference.clone();
+    out.date = long_date(date, lang);
+    out.signatory = case.signatory.clone();
     for part in &doc.parts {
         if let Some(when) = &part.when
             && r.eval(when).truth() != Some(true)
@@ -325,16 +334,7 @@ pub fn specimen(p: &Procedure, id: &str, lang: &str) -> Result<Written, Unwritab
     let bracket = |s: &str| format!("[{s}]");
     let label = |path: &str| -> String {
         let node = p.all_nodes().find(|n| n.path == path);
-        let decision = p
-            .workflow
-            .iter()
-            .flat_map(|w| {
-                w.states
-                    .iter()
-                    .chain(w.states.iter().flat_map(|s| &s.branches))
-            })
-            .flat_map(|s| &s.decisions)
-            .find(|d| d.id == path);
+        let decision = p.workflow.as_ref().and_then(|w| w.decision(path));
         let fee = p.fees.iter().find(|f| f.id == path);
         node.and_then(|n| n.label.as_ref())
             .or(decision.map(|d| &d.label))
@@ -357,34 +357,19 @@ pub fn specimen(p: &Procedure, id: &str, lang: &str) -> Result<Written, Unwritab
         out.push_str(rest);
         out
     };
-    let mut out = Written {
-        lang: lang.to_string(),
-        title: text(&doc.label),
-        authority: Letterhead {
-            name: p
-                .authority
-                .as_ref()
-                .and_then(|a| a.label.as_ref())
-                .map(text)
-                .unwrap_or_else(|| bracket(if de { "Behörde" } else { "authority" })),
-            address: Some(bracket(if de { "Anschrift" } else { "address" })),
-            contacts: Vec::new(),
-        },
-        reference: Some(bracket(if de { "Aktenzeichen" } else { "file number" })),
-        date: bracket(if de { "Datum" } else { "date" }),
-        recipient: Vec::new(),
-        tenor: Vec::new(),
-        conditions: Vec::new(),
-        reasons: Vec::new(),
-        fees: Vec::new(),
-        fee_total: None,
-        remedy: Vec::new(),
-        notes: Vec::new(),
-        legal: doc.legal.iter().map(|l| l.citation.clone()).collect(),
-        signatory: None,
-        translation: translation(p, lang),
-        words: words(lang),
+    let letterhead = Letterhead {
+        name: p
+            .authority
+            .as_ref()
+            .and_then(|a| a.label.as_ref())
+            .map(text)
+            .unwrap_or_else(|| bracket(if de { "Behörde" } else { "authority" })),
+        address: Some(bracket(if de { "Anschrift" } else { "address" })),
+        contacts: Vec::new(),
     };
+    let mut out = Written::blank(p, doc, lang, letterhead);
+    out.reference = Some(bracket(if de { "Aktenzeichen" } else { "file number" }));
+    out.date = bracket(if de { "Datum" } else { "date" });
     for part in &doc.parts {
         let mut line = fill(pick(&part.text, lang));
         if let Some(when) = &part.when {
@@ -401,21 +386,7 @@ pub fn specimen(p: &Procedure, id: &str, lang: &str) -> Result<Written, Unwritab
         }
     }
     for d in &doc.conditions {
-        let choices = p
-            .workflow
-            .iter()
-            .flat_map(|w| {
-                w.states
-                    .iter()
-                    .chain(w.states.iter().flat_map(|s| &s.branches))
-            })
-            .flat_map(|s| &s.decisions)
-            .find(|x| x.id == *d)
-            .and_then(|x| match &x.ty {
-                ir::Ty::CodeSet { codelist } => p.codelists.get(codelist),
-                _ => None,
-            });
-        match choices {
+        match decision_list(p, d) {
             Some(list) => out.conditions.extend(list.values.iter().map(|c| {
                 format!(
                     "{} {}",
@@ -670,23 +641,7 @@ impl<'a> Reader<'a> {
                     },
                 ..
             }) => Some(codelist.as_str()),
-            _ => self
-                .p
-                .workflow
-                .iter()
-                .flat_map(|w| {
-                    w.states
-                        .iter()
-                        .chain(w.states.iter().flat_map(|s| &s.branches))
-                })
-                .flat_map(|s| &s.decisions)
-                .find(|d| d.id == path)
-                .and_then(|d| match &d.ty {
-                    ir::Ty::Code { codelist } | ir::Ty::CodeSet { codelist } => {
-                        Some(codelist.as_str())
-                    }
-                    _ => None,
-                }),
+            _ => return decision_list(self.p, path),
         }?;
         self.p.codelists.get(key).map(|c| &**c)
     }
@@ -751,6 +706,16 @@ impl<'a> Reader<'a> {
             }
         }
         out
+    }
+}
+
+/// The code list a decision's codes are from (a choice or a multiple choice).
+pub(crate) fn decision_list<'p>(p: &'p Procedure, id: &str) -> Option<&'p ir::Codelist> {
+    match &p.workflow.as_ref()?.decision(id)?.ty {
+        ir::Ty::Code { codelist } | ir::Ty::CodeSet { codelist } => {
+            p.codelists.get(codelist).map(|c| &**c)
+        }
+        _ => None,
     }
 }
 

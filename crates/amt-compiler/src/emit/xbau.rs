@@ -564,21 +564,7 @@ fn nebenbestimmungen(
     let mut out = Vec::new();
     for d in &doc.conditions {
         let value = case.decisions.get(d).or_else(|| case.data.get(d));
-        let list = p
-            .workflow
-            .iter()
-            .flat_map(|w| {
-                w.states
-                    .iter()
-                    .chain(w.states.iter().flat_map(|s| &s.branches))
-            })
-            .flat_map(|s| &s.decisions)
-            .find(|x| x.id == *d)
-            .and_then(|x| match &x.ty {
-                ir::Ty::CodeSet { codelist } => p.codelists.get(codelist),
-                _ => None,
-            });
-        match (value, list) {
+        match (value, document::decision_list(p, d)) {
             (Some(Json::Array(codes)), Some(list)) => {
                 for c in codes.iter().filter_map(Json::as_str) {
                     if let Some(code) = list.values.iter().find(|v| v.code == c) {

@@ -1103,9 +1103,7 @@ impl<'a> Lowering<'a, '_, '_> {
 pub fn form_reads_no_decision(c: &mut Checker, p: &ir::Procedure) {
     let Some(w) = &p.workflow else { return };
     let decisions: BTreeSet<&str> = w
-        .states
-        .iter()
-        .chain(w.states.iter().flat_map(|s| &s.branches))
+        .steps()
         .flat_map(|s| &s.decisions)
         .map(|d| d.id.as_str())
         .collect();
