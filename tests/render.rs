@@ -148,6 +148,15 @@ fn what_cannot_be_written_is_refused_and_nothing_is_written() {
     assert_eq!(o.status.code(), Some(2));
     let o = render(&dir, &["--lang", "fr"]);
     assert_eq!(o.status.code(), Some(2));
+    // A document is dated by its case, never by the clock.
+    dir.write("case.json", CASE.replace(r#""date": "2026-05-04", "#, ""));
+    let o = render(&dir, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("the case names no `date`"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     // Without a municipality the Belehrung has no court to name.
     dir.write(
         "case.json",

@@ -552,8 +552,7 @@ fn amt_xbau_writes_both_messages_and_refuses_a_case_it_cannot_write() {
         .find(|(n, _, _)| *n == e.name)
         .unwrap()
         .1;
-    let case =
-        serde_json::json!({"data": run.data, "municipality": "091620000000", "reference": "B-1"});
+    let case = serde_json::json!({"data": run.data, "municipality": "091620000000", "reference": "B-1", "date": "2026-04-20"});
     let case = dir.write("case.json", serde_json::to_vec(&case).unwrap());
     let out = dir.path().join("antrag.xml");
     let o = common::amt(&[
@@ -600,4 +599,23 @@ fn amt_xbau_writes_both_messages_and_refuses_a_case_it_cannot_write() {
     );
     assert!(String::from_utf8_lossy(&o.stderr).contains("Rechtsbereich"));
     assert!(o.stdout.is_empty(), "nothing written");
+    // A message is dated by its sender, never by the clock.
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_amt"))
+        .args([
+            "xbau",
+            "antrag",
+            case.to_str().unwrap(),
+            "--project",
+            "forms",
+            "--autor",
+            "psw:01003110=Antragsservice",
+            "--leser",
+            "psw:09162000",
+        ])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--created"));
+    assert!(o.stdout.is_empty());
 }

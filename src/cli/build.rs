@@ -427,6 +427,19 @@ pub fn build_workspace(
     Some(write_build(&procedures, settings, args))
 }
 
+/// The time `SOURCE_DATE_EPOCH` names (seconds since 1970), the convention
+/// of reproducible builds, if it is set; a value that is no number is
+/// reported and its exit code returned.
+pub fn source_date_epoch() -> Result<Option<i64>, u8> {
+    let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(None);
+    };
+    epoch.trim().parse().map(Some).map_err(|_| {
+        eprintln!("amt: SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`");
+        USAGE_OR_IO
+    })
+}
+
 /// The build settings of a project: its `amt.json`, then `--schema-base`
 /// and `--templates`; a problem is reported and its exit code returned.
 pub fn build_settings(
@@ -443,14 +456,8 @@ pub fn build_settings(
     }
     // Reproducible builds name the time a build stands for so; amt never
     // writes the clock's.
-    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        match epoch.trim().parse::<i64>() {
-            Ok(seconds) => settings.made = amt_compiler::emit::Settings::made_at(seconds),
-            Err(_) => {
-                eprintln!("amt: SOURCE_DATE_EPOCH must be a number of seconds, not `{epoch}`");
-                return Err(USAGE_OR_IO);
-            }
-        }
+    if let Some(seconds) = source_date_epoch()? {
+        settings.made = amt_compiler::emit::Settings::made_at(seconds);
     }
     if let Some(dir) = templates {
         if !dir.is_dir() {

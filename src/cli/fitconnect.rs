@@ -175,7 +175,9 @@ fn examples(
                 .find(|e| e.name == ex.name)
                 .unwrap_or(ex);
             let data = serde_json::to_vec(&own.data).unwrap_or_default();
-            let folder = dir.join(&p.id).join(format!("{i:02}-{}", slug(&ex.name)));
+            let folder = dir
+                .join(&p.id)
+                .join(format!("{i:02}-{}", super::slug(&ex.name)));
             let named = fitconnect::files(&instance, &own.data);
             let stand_ins: Vec<(String, Vec<u8>)> = named
                 .iter()
@@ -220,17 +222,4 @@ fn examples(
         dir.display()
     );
     Ok(())
-}
-
-/// An example's name as a folder name.
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').chars().take(60).collect()
 }

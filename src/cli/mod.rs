@@ -256,3 +256,16 @@ pub fn today_germany() -> amt_compiler::ir::date::Date {
         .map_or(0, |d| d.as_secs());
     amt_compiler::ir::date::Date::in_germany(i64::try_from(secs).unwrap_or(0))
 }
+
+/// An example's name as a folder name (`amt fitconnect --examples`, `amt test --documents`).
+pub(crate) fn slug(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').chars().take(60).collect()
+}

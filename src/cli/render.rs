@@ -8,8 +8,9 @@
 //! `weasyprint` on the PATH, or where `AMT_WEASYPRINT` says.
 
 use super::check::run_check;
-use super::{CheckArgs, INPUT_ERRORS, OK, USAGE_OR_IO, today_germany};
+use super::{CheckArgs, INPUT_ERRORS, OK, USAGE_OR_IO};
 use amt_compiler::emit::document::{self, Case};
+use amt_compiler::ir::{self, date::Date};
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -50,39 +51,85 @@ pub fn run(args: &RenderArgs) -> u8 {
     }
 }
 
-fn go(args: &RenderArgs) -> Result<(), u8> {
-    let (_, compiled) = run_check(&CheckArgs::of(args.project.clone()))?;
+/// A case of a checked project's procedure: the procedure as the case's
+/// municipality serves it, the case, and the authority responsible there.
+pub(super) struct Loaded {
+    pub instance: ir::Procedure,
+    pub case: Case,
+    pub authority: Option<ir::municipality::AuthorityInfo>,
+}
+
+/// Checks the project and reads the case of `procedure` at `case`, for the
+/// municipality `municipality` or the one the case names.
+pub(super) fn load(
+    project: &Path,
+    procedure: &str,
+    case: &Path,
+    municipality: Option<&str>,
+) -> Result<Loaded, u8> {
+    let (_, compiled) = run_check(&CheckArgs::of(project.to_path_buf()))?;
     if compiled.failed(false) {
         eprintln!("amt: the project has errors; fix them first");
         return Err(INPUT_ERRORS);
     }
-    let Some(p) = compiled.procedures.iter().find(|p| p.id == args.procedure) else {
+    let Some(p) = compiled.procedures.iter().find(|p| p.id == procedure) else {
         let known: Vec<&str> = compiled.procedures.iter().map(|p| p.id.as_str()).collect();
         eprintln!(
-            "amt: there is no procedure `{}`; the project has {}",
-            args.procedure,
+            "amt: there is no procedure `{procedure}`; the project has {}",
             known.join(", ")
         );
         return Err(USAGE_OR_IO);
     };
-    let text = std::fs::read(&args.case).map_err(|e| {
-        eprintln!("amt: cannot read `{}`: {e}", args.case.display());
+    let text = std::fs::read(case).map_err(|e| {
+        eprintln!("amt: cannot read `{}`: {e}", case.display());
         USAGE_OR_IO
     })?;
     let case: Case = serde_json::from_slice(&text).map_err(|e| {
-        eprintln!("amt: `{}` is not a case: {e}", args.case.display());
+        eprintln!("amt: `{}` is not a case: {e}", case.display());
         INPUT_ERRORS
     })?;
     let registry = &compiled.municipalities.registry;
-    let ars = args.municipality.clone().or(case.municipality.clone());
-    let instance = amt_compiler::municipal::instance(p, registry, ars.as_deref()).map_err(|e| {
+    let ars = municipality.or(case.municipality.as_deref());
+    let instance = amt_compiler::municipal::instance(p, registry, ars).map_err(|e| {
         eprintln!("amt: {e}; name a municipality that offers it with --municipality");
         USAGE_OR_IO
     })?;
     let authority = ars
-        .as_deref()
         .and_then(|a| registry.resolve(a, &p.id))
         .map(|r| r.authority.0.clone());
+    Ok(Loaded {
+        instance,
+        case,
+        authority,
+    })
+}
+
+/// The date of the document the case names: a document is dated by its
+/// case, never by the clock.
+pub(super) fn case_date(case: &Case) -> Result<Date, u8> {
+    let Some(text) = &case.date else {
+        eprintln!("amt: the case names no `date` (YYYY-MM-DD), the date of the document");
+        return Err(INPUT_ERRORS);
+    };
+    Date::parse(text).ok_or_else(|| {
+        eprintln!("amt: the case's date `{text}` is no date (YYYY-MM-DD)");
+        INPUT_ERRORS
+    })
+}
+
+fn go(args: &RenderArgs) -> Result<(), u8> {
+    let Loaded {
+        instance,
+        case,
+        authority,
+    } = load(
+        &args.project,
+        &args.procedure,
+        &args.case,
+        args.municipality.as_deref(),
+    )?;
+    let p = &instance;
+    let date = case_date(&case)?;
     let lang = args
         .lang
         .clone()
@@ -103,14 +150,13 @@ fn go(args: &RenderArgs) -> Result<(), u8> {
         })?),
         None => None,
     };
-    let today = today_germany();
     let written = document::write(
         &instance,
         &args.document,
         &case,
         authority.as_ref(),
         &lang,
-        today,
+        date,
     )
     .and_then(|w| document::html(&w, template.as_deref()))
     .map_err(|e| {

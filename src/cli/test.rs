@@ -104,7 +104,7 @@ fn write_documents(
     let mut written = 0;
     for o in outcomes {
         for d in &o.documents {
-            let folder = dir.join(&o.procedure).join(slug(&o.name));
+            let folder = dir.join(&o.procedure).join(super::slug(&o.name));
             std::fs::create_dir_all(&folder).map_err(|e| {
                 eprintln!("amt: cannot create `{}`: {e}", folder.display());
                 super::USAGE_OR_IO
@@ -123,21 +123,4 @@ fn write_documents(
     }
     eprintln!("amt: wrote {written} documents into `{}`", dir.display());
     Ok(())
-}
-
-/// A file name for an example: lower case ASCII letters, digits and `-`.
-fn slug(name: &str) -> String {
-    let mut out = String::new();
-    for c in name.to_lowercase().chars() {
-        match c {
-            'ä' => out.push_str("ae"),
-            'ö' => out.push_str("oe"),
-            'ü' => out.push_str("ue"),
-            'ß' => out.push_str("ss"),
-            c if c.is_ascii_alphanumeric() => out.push(c),
-            _ if !out.ends_with('-') => out.push('-'),
-            _ => {}
-        }
-    }
-    out.trim_matches('-').to_string()
 }

@@ -2,10 +2,8 @@
 //! (`baugenehmigung.antrag.0200`) and the decision
 //! (`baugenehmigung.bescheid.0205`), for one case.
 
-use super::check::run_check;
-use super::render::write_atomic;
-use super::{CheckArgs, INPUT_ERRORS, OK, USAGE_OR_IO, today_germany};
-use amt_compiler::emit::document::Case;
+use super::render::{Loaded, case_date, load, write_atomic};
+use super::{INPUT_ERRORS, OK, USAGE_OR_IO};
 use amt_compiler::emit::xbau::{self, Behoerde, Header, Rechtsbereich};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -42,7 +40,7 @@ pub struct XbauArgs {
     /// `LIST-URI,VERSION,CODE` (XBau leaves the list to the Länder).
     #[arg(long, value_name = "LIST,VERSION,CODE")]
     pub rechtsbereich: Option<String>,
-    /// When the message is made (`xs:dateTime`); default: `SOURCE_DATE_EPOCH`, else now.
+    /// When the message is made (`xs:dateTime`); default: `SOURCE_DATE_EPOCH`'s time.
     #[arg(long)]
     pub created: Option<String>,
     /// The version of the DVDV code list the header names.
@@ -83,51 +81,32 @@ fn office(arg: &str, default_name: Option<&str>, what: &str) -> Result<Behoerde,
 }
 
 fn go(args: &XbauArgs) -> Result<(), u8> {
-    let (_, compiled) = run_check(&CheckArgs::of(args.project.clone()))?;
-    if compiled.failed(false) {
-        eprintln!("amt: the project has errors; fix them first");
-        return Err(INPUT_ERRORS);
-    }
-    let Some(p) = compiled.procedures.iter().find(|p| p.id == xbau::PROCEDURE) else {
-        eprintln!("amt: the project has no `{}`", xbau::PROCEDURE);
-        return Err(USAGE_OR_IO);
-    };
-    let text = std::fs::read(&args.case).map_err(|e| {
-        eprintln!("amt: cannot read `{}`: {e}", args.case.display());
-        USAGE_OR_IO
-    })?;
-    let case: Case = serde_json::from_slice(&text).map_err(|e| {
-        eprintln!("amt: `{}` is not a case: {e}", args.case.display());
-        INPUT_ERRORS
-    })?;
-    let registry = &compiled.municipalities.registry;
-    let ars = args.municipality.clone().or(case.municipality.clone());
-    let instance = amt_compiler::municipal::instance(p, registry, ars.as_deref()).map_err(|e| {
-        eprintln!("amt: {e}; name a municipality that offers it with --municipality");
-        USAGE_OR_IO
-    })?;
-    let authority = ars
-        .as_deref()
-        .and_then(|a| registry.resolve(a, &p.id))
-        .map(|r| r.authority.0.clone());
+    let Loaded {
+        instance,
+        case,
+        authority,
+    } = load(
+        &args.project,
+        xbau::PROCEDURE,
+        &args.case,
+        args.municipality.as_deref(),
+    )?;
     let authority_name = authority.as_ref().map(|a| {
         a.name
             .pick(instance.source_language(), "de")
             .unwrap_or_default()
             .to_string()
     });
-    let created = match &args.created {
-        Some(c) => c.clone(),
-        None => amt_compiler::emit::Settings::made_at(
-            std::env::var("SOURCE_DATE_EPOCH")
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .unwrap_or_else(|| {
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_secs() as i64)
-                }),
-        ),
+    // A message is dated by its sender, never by the clock.
+    let created = match (&args.created, super::build::source_date_epoch()?) {
+        (Some(c), _) => c.clone(),
+        (None, Some(seconds)) => amt_compiler::emit::Settings::made_at(seconds),
+        (None, None) => {
+            eprintln!(
+                "amt: name the time of the message with --created (e.g. 2026-04-14T10:00:00Z) or SOURCE_DATE_EPOCH"
+            );
+            return Err(USAGE_OR_IO);
+        }
     };
     let header = Header {
         autor: office(&args.autor, None, "autor")?,
@@ -164,7 +143,7 @@ fn go(args: &XbauArgs) -> Result<(), u8> {
                 authority.as_ref(),
                 rechtsbereich.as_ref(),
                 &header,
-                today_germany(),
+                case_date(&case)?,
             )
         }
     }
