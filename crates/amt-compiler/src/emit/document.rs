@@ -344,18 +344,10 @@ pub fn specimen(p: &Procedure, id: &str, lang: &str) -> Result<Written, Unwritab
             .unwrap_or_else(|| path.to_string())
     };
     let fill = |t: &str| {
-        let mut out = String::new();
-        let mut rest = t;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-                break;
-            };
-            out.push_str(&bracket(&label(&rest[open + 1..close])));
-            rest = &rest[close + 1..];
-        }
-        out.push_str(rest);
-        out
+        substitute(t, |path| {
+            Ok::<_, std::convert::Infallible>(bracket(&label(path)))
+        })
+        .unwrap_or_else(|never| match never {})
     };
     let letterhead = Letterhead {
         name: p
@@ -610,25 +602,12 @@ impl<'a> Reader<'a> {
 
     /// A text with its placeholders filled.
     fn fill(&mut self, text: &'a str) -> Result<String, Unwritable> {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(open) = rest.find('{') {
-            out.push_str(&rest[..open]);
-            let Some(close) = rest[open..].find('}').map(|c| c + open) else {
-                break;
-            };
-            let path = &rest[open + 1..close];
-            let value = self.lookup(path);
-            if matches!(value, V::Unknown) {
-                return Err(Unwritable(format!(
-                    "the case has no value for `{{{path}}}`"
-                )));
-            }
-            out.push_str(&self.show(path, &value));
-            rest = &rest[close + 1..];
-        }
-        out.push_str(rest);
-        Ok(out)
+        substitute(text, |path| match self.lookup(path) {
+            V::Unknown => Err(Unwritable(format!(
+                "the case has no value for `{{{path}}}`"
+            ))),
+            value => Ok(self.show(path, &value)),
+        })
     }
 
     /// The code list that the value at `path` is from.
@@ -709,6 +688,26 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// `text` with each `{path}` replaced by `value(path)`; a `{` without its
+/// `}` stays as written (the checker reports it, E1302).
+fn substitute<'t, E>(
+    text: &'t str,
+    mut value: impl FnMut(&'t str) -> Result<String, E>,
+) -> Result<String, E> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((path, tail)) = after.split_once('}') else {
+            break;
+        };
+        out.push_str(before);
+        out.push_str(&value(path)?);
+        rest = tail;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// The code list a decision's codes are from (a choice or a multiple choice).
 pub(crate) fn decision_list<'p>(p: &'p Procedure, id: &str) -> Option<&'p ir::Codelist> {
     match &p.workflow.as_ref()?.decision(id)?.ty {
@@ -762,3 +761,15 @@ fn page(
 /// The print styles: A4, margins for a window envelope (DIN 5008 form B),
 /// parts kept together across page breaks.
 pub const CSS: &str = include_str!("document.css");
+
+#[cfg(test)]
+mod tests {
+    use super::substitute;
+
+    #[test]
+    fn placeholders_are_replaced_and_an_unclosed_brace_stays_as_written() {
+        let filled = substitute("a {x} b {y}{x} c {z", |p| Ok::<_, ()>(p.to_uppercase()));
+        assert_eq!(filled, Ok("a X b YX c {z".to_string()));
+        assert_eq!(substitute("{x}", |_| Err::<String, _>("no")), Err("no"));
+    }
+}

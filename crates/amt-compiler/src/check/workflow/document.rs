@@ -489,6 +489,9 @@ impl<'a> Lowering<'a, '_, '_> {
         for d in &mut self.checker.diags[before..] {
             if d.code == Code::UnknownName {
                 d.code = Code::UnboundPlaceholder;
+                if d.help.is_none() {
+                    d.help = Some("a placeholder names an answer, a computed value or a decision by its path in braces, e.g. `{antragsteller.familienname}`".into());
+                }
                 d.message = format!(
                     "the placeholder `{{{whole}}}` is bound to nothing: {}",
                     d.message
